@@ -1,0 +1,274 @@
+// Package manifest reads and writes openapi/manifest.json, the list of the
+// Intercom API versions this module generates, and fetches each version's
+// upstream description with its checksum verified.
+package manifest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SpecFile is the file name of a version's upstream description, in the
+// mirror and under openapi/<version>/.
+const SpecFile = "api.intercom.io.yaml"
+
+// OverlayFile is the optional per-version overlay under openapi/<version>/.
+const OverlayFile = "overlay.yaml"
+
+// Entry is one API version.
+type Entry struct {
+	// Version is Intercom's name for it, "2.11".
+	Version string `json:"version"`
+	// URL is the upstream description at a pinned commit.
+	URL string `json:"url"`
+	// SHA256 is the checksum of the file at URL.
+	SHA256 string `json:"sha256"`
+	// Operations is how many operations the description has; the tests
+	// check the generated package against it.
+	Operations int `json:"operations"`
+}
+
+// Manifest is the whole file.
+type Manifest struct {
+	// Upstream is the URL template new versions are fetched from, with
+	// {commit} and {version} placeholders.
+	Upstream string `json:"upstream"`
+	// Commit is the upstream commit that new and updated versions pin.
+	Commit string `json:"commit"`
+	// Versions are sorted oldest first.
+	Versions []Entry `json:"versions"`
+}
+
+// Load reads a manifest file.
+func Load(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", path, err)
+	}
+	for _, e := range m.Versions {
+		if e.Version == "" || e.SHA256 == "" || e.URL == "" {
+			return nil, fmt.Errorf("manifest %s: every version needs version, url and sha256; got %+v", path, e)
+		}
+	}
+	return &m, nil
+}
+
+// Save writes the manifest with versions sorted, in a stable layout.
+func (m *Manifest) Save(path string) error {
+	m.Sort()
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(data, '\n'))
+}
+
+// Sort orders versions oldest first, comparing numerically ("2.9" < "2.10").
+func (m *Manifest) Sort() {
+	sort.Slice(m.Versions, func(i, j int) bool { return Less(m.Versions[i].Version, m.Versions[j].Version) })
+}
+
+// Less compares dotted version numbers numerically, falling back to text.
+func Less(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		ai, aerr := strconv.Atoi(as[i])
+		bi, berr := strconv.Atoi(bs[i])
+		if aerr != nil || berr != nil {
+			if as[i] != bs[i] {
+				return as[i] < bs[i]
+			}
+			continue
+		}
+		if ai != bi {
+			return ai < bi
+		}
+	}
+	return len(as) < len(bs)
+}
+
+// Find returns the entry for a version.
+func (m *Manifest) Find(version string) (*Entry, bool) {
+	for i := range m.Versions {
+		if m.Versions[i].Version == version {
+			return &m.Versions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Names returns the versions, oldest first.
+func (m *Manifest) Names() []string {
+	var out []string
+	for _, e := range m.Versions {
+		out = append(out, e.Version)
+	}
+	return out
+}
+
+// URLFor fills the upstream template for a version at the pinned commit.
+func (m *Manifest) URLFor(version string) string {
+	return strings.NewReplacer("{commit}", m.Commit, "{version}", version).Replace(m.Upstream)
+}
+
+// Checksum returns the hex sha256 of data.
+func Checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ChecksumError says that a file is not the revision the manifest pins.
+type ChecksumError struct {
+	Version, Source, Want, Got string
+}
+
+func (e *ChecksumError) Error() string {
+	return fmt.Sprintf("spec %s from %s: sha256 mismatch: manifest expects %s, file has %s; "+
+		"if the upstream file changed on purpose run `make update-specs`, otherwise restore the file (make fetch)",
+		e.Version, e.Source, e.Want, e.Got)
+}
+
+// Verify checks data against the entry's checksum.
+func (e *Entry) Verify(source string, data []byte) error {
+	if got := Checksum(data); got != e.SHA256 {
+		return &ChecksumError{Version: e.Version, Source: source, Want: e.SHA256, Got: got}
+	}
+	return nil
+}
+
+// Source says where upstream files come from: a mirror directory laid out
+// as <dir>/<version>/api.intercom.io.yaml, or, with Dir empty, the URLs.
+type Source struct {
+	Dir    string
+	Client *http.Client
+}
+
+// Read returns the upstream description of a version: from the mirror, or
+// downloaded from url.
+func (s Source) Read(version, url string) (data []byte, from string, err error) {
+	if s.Dir != "" {
+		from = filepath.Join(s.Dir, version, SpecFile)
+		data, err = os.ReadFile(from)
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil, from, fmt.Errorf("spec %s: %s does not exist: the mirror has no such version (check the version name, or fetch from the upstream URL with -mirror '')", version, from)
+			}
+			return nil, from, fmt.Errorf("spec %s: %w", version, err)
+		}
+		return data, from, nil
+	}
+	return Download(s.Client, url)
+}
+
+// Download fetches url, with a timeout and a size limit.
+func Download(client *http.Client, url string) ([]byte, string, error) {
+	if client == nil {
+		client = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if url == "" {
+		return nil, url, fmt.Errorf("no URL to download from")
+	}
+	resp, err := client.Get(url)
+	if err != nil {
+		return nil, url, fmt.Errorf("download %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, url, fmt.Errorf("download %s: %s (does that version exist upstream?)", url, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, url, fmt.Errorf("download %s: %w", url, err)
+	}
+	return data, url, nil
+}
+
+// Fetch reads a version's description from src, verifies it against the
+// manifest and writes it to openapi/<version>/api.intercom.io.yaml below
+// root.
+func Fetch(root string, e *Entry, src Source) error {
+	data, from, err := src.Read(e.Version, e.URL)
+	if err != nil {
+		return err
+	}
+	if err := e.Verify(from, data); err != nil {
+		return err
+	}
+	return WriteFileAtomic(SpecPath(root, e.Version), data)
+}
+
+// SpecPath is where a version's fetched description lives.
+func SpecPath(root, version string) string {
+	return filepath.Join(root, "openapi", version, SpecFile)
+}
+
+// OverlayPath is where a version's overlay lives, if it has one.
+func OverlayPath(root, version string) string {
+	return filepath.Join(root, "openapi", version, OverlayFile)
+}
+
+// ReadSpec reads a fetched description and verifies it.
+func ReadSpec(root string, e *Entry) ([]byte, error) {
+	path := SpecPath(root, e.Version)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("spec %s: %s is missing: run `make fetch` first", e.Version, path)
+		}
+		return nil, err
+	}
+	if err := e.Verify(path, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// ReadOverlay reads a version's overlay, or returns nil if it has none.
+func ReadOverlay(root, version string) ([]byte, error) {
+	data, err := os.ReadFile(OverlayPath(root, version))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// WriteFileAtomic writes data to path through a temporary file and a
+// rename, so a reader never sees half a file.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
