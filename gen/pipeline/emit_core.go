@@ -46,7 +46,7 @@ func Methods(r *Result) ([]Method, error) {
 		op := &r.Operations[i]
 		m := Method{
 			Name:        op.OperationId,
-			OperationID: op.SpecOperationId,
+			OperationID: specOperationID(op),
 			HTTPMethod:  op.Method,
 			Path:        op.Path,
 			Summary:     op.Summary,
@@ -100,6 +100,14 @@ func Methods(r *Result) ([]Method, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// specOperationID is the operationId as the spec spells it.
+func specOperationID(op *codegen.OperationDefinition) string {
+	if op.Spec != nil && op.Spec.OperationID != "" {
+		return op.Spec.OperationID
+	}
+	return op.OperationId
 }
 
 func bodyTypes(op *codegen.OperationDefinition) string {
