@@ -82,6 +82,9 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 	cfg := codegen.Configuration{
 		PackageName: v.Package(),
 		Generate:    codegen.GenerateOptions{Models: true, Client: true},
+		// Keep the spec's operationIds as written: oapi-codegen would
+		// otherwise rewrite them in the shared document it is handed.
+		Compatibility: codegen.CompatibilityOptions{PreserveOriginalOperationIdCasingInEmbeddedSpec: true},
 		OutputOptions: codegen.OutputOptions{
 			// Client is the name of the hand-shaped client in client.gen.go;
 			// oapi-codegen's own client sits beneath it.

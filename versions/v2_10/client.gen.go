@@ -73,7 +73,7 @@ func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveC
 	return nil, noBody("ArchiveContact", r.StatusCode(), r.Body)
 }
 
-// AttachContactToACompany calls POST /contacts/{id}/companies (AttachContactToACompany).
+// AttachContactToACompany calls POST /contacts/{id}/companies (attachContactToACompany).
 //
 // Attach a Contact to a Company
 func (c *Client) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
@@ -87,10 +87,10 @@ func (c *Client) AttachContactToACompany(ctx context.Context, id string, params 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachContactToACompany", r.StatusCode(), r.Body)
+	return nil, noBody("attachContactToACompany", r.StatusCode(), r.Body)
 }
 
-// AttachContactToConversation calls POST /conversations/{id}/customers (AttachContactToConversation).
+// AttachContactToConversation calls POST /conversations/{id}/customers (attachContactToConversation).
 //
 // Attach a contact to a conversation
 func (c *Client) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -104,10 +104,10 @@ func (c *Client) AttachContactToConversation(ctx context.Context, id string, par
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachContactToConversation", r.StatusCode(), r.Body)
+	return nil, noBody("attachContactToConversation", r.StatusCode(), r.Body)
 }
 
-// AttachSubscriptionTypeToContact calls POST /contacts/{contact_id}/subscriptions (AttachSubscriptionTypeToContact).
+// AttachSubscriptionTypeToContact calls POST /contacts/{contact_id}/subscriptions (attachSubscriptionTypeToContact).
 //
 // Add subscription to a contact
 func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
@@ -121,10 +121,10 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return nil, noBody("attachSubscriptionTypeToContact", r.StatusCode(), r.Body)
 }
 
-// AttachTagToContact calls POST /contacts/{contact_id}/tags (AttachTagToContact).
+// AttachTagToContact calls POST /contacts/{contact_id}/tags (attachTagToContact).
 //
 // Add tag to a contact
 func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -138,10 +138,10 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachTagToContact", r.StatusCode(), r.Body)
+	return nil, noBody("attachTagToContact", r.StatusCode(), r.Body)
 }
 
-// AttachTagToConversation calls POST /conversations/{conversation_id}/tags (AttachTagToConversation).
+// AttachTagToConversation calls POST /conversations/{conversation_id}/tags (attachTagToConversation).
 //
 // Add tag to a conversation
 func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -155,10 +155,10 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachTagToConversation", r.StatusCode(), r.Body)
+	return nil, noBody("attachTagToConversation", r.StatusCode(), r.Body)
 }
 
-// AttachTagToTicket calls POST /tickets/{ticket_id}/tags (AttachTagToTicket).
+// AttachTagToTicket calls POST /tickets/{ticket_id}/tags (attachTagToTicket).
 //
 // Add tag to a ticket
 func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -172,10 +172,10 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AttachTagToTicket", r.StatusCode(), r.Body)
+	return nil, noBody("attachTagToTicket", r.StatusCode(), r.Body)
 }
 
-// AutoAssignConversation calls POST /conversations/{id}/run_assignment_rules (AutoAssignConversation).
+// AutoAssignConversation calls POST /conversations/{id}/run_assignment_rules (autoAssignConversation).
 //
 // Run Assignment Rules on a conversation
 func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -189,10 +189,10 @@ func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("AutoAssignConversation", r.StatusCode(), r.Body)
+	return nil, noBody("autoAssignConversation", r.StatusCode(), r.Body)
 }
 
-// CancelDataExport calls POST /export/cancel/{job_identifier} (CancelDataExport).
+// CancelDataExport calls POST /export/cancel/{job_identifier} (cancelDataExport).
 //
 // Cancel content data export
 func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
@@ -206,10 +206,10 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CancelDataExport", r.StatusCode(), r.Body)
+	return nil, noBody("cancelDataExport", r.StatusCode(), r.Body)
 }
 
-// ConvertConversationToTicket calls POST /conversations/{id}/convert (ConvertConversationToTicket).
+// ConvertConversationToTicket calls POST /conversations/{id}/convert (convertConversationToTicket).
 //
 // Convert a conversation to a ticket
 func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
@@ -223,10 +223,10 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ConvertConversationToTicket", r.StatusCode(), r.Body)
+	return nil, noBody("convertConversationToTicket", r.StatusCode(), r.Body)
 }
 
-// ConvertVisitor calls POST /visitors/convert (ConvertVisitor).
+// ConvertVisitor calls POST /visitors/convert (convertVisitor).
 //
 // Convert a visitor
 func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
@@ -240,10 +240,10 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ConvertVisitor", r.StatusCode(), r.Body)
+	return nil, noBody("convertVisitor", r.StatusCode(), r.Body)
 }
 
-// CreateArticle calls POST /articles (CreateArticle).
+// CreateArticle calls POST /articles (createArticle).
 //
 // Create an article
 func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
@@ -257,10 +257,10 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateArticle", r.StatusCode(), r.Body)
+	return nil, noBody("createArticle", r.StatusCode(), r.Body)
 }
 
-// CreateCollection calls POST /help_center/collections (CreateCollection).
+// CreateCollection calls POST /help_center/collections (createCollection).
 //
 // Create a collection
 func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
@@ -274,7 +274,7 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateCollection", r.StatusCode(), r.Body)
+	return nil, noBody("createCollection", r.StatusCode(), r.Body)
 }
 
 // CreateContact calls POST /contacts (CreateContact).
@@ -294,7 +294,7 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 	return nil, noBody("CreateContact", r.StatusCode(), r.Body)
 }
 
-// CreateConversation calls POST /conversations (CreateConversation).
+// CreateConversation calls POST /conversations (createConversation).
 //
 // Creates a conversation
 func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
@@ -343,10 +343,10 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateConversation", r.StatusCode(), r.Body)
+	return nil, noBody("createConversation", r.StatusCode(), r.Body)
 }
 
-// CreateDataAttribute calls POST /data_attributes (CreateDataAttribute).
+// CreateDataAttribute calls POST /data_attributes (createDataAttribute).
 //
 // Create a data attribute
 func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
@@ -360,10 +360,10 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateDataAttribute", r.StatusCode(), r.Body)
+	return nil, noBody("createDataAttribute", r.StatusCode(), r.Body)
 }
 
-// CreateDataEvent calls POST /events (CreateDataEvent).
+// CreateDataEvent calls POST /events (createDataEvent).
 //
 // Submit a data event
 func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
@@ -377,7 +377,7 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 	return nil
 }
 
-// CreateDataExport calls POST /export/content/data (CreateDataExport).
+// CreateDataExport calls POST /export/content/data (createDataExport).
 //
 // Create content data export
 func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
@@ -391,10 +391,10 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateDataExport", r.StatusCode(), r.Body)
+	return nil, noBody("createDataExport", r.StatusCode(), r.Body)
 }
 
-// CreateMessage calls POST /messages (CreateMessage).
+// CreateMessage calls POST /messages (createMessage).
 //
 // Create a message
 func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
@@ -408,10 +408,10 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateMessage", r.StatusCode(), r.Body)
+	return nil, noBody("createMessage", r.StatusCode(), r.Body)
 }
 
-// CreateNewsItem calls POST /news/news_items (CreateNewsItem).
+// CreateNewsItem calls POST /news/news_items (createNewsItem).
 //
 // Create a news item
 func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
@@ -425,10 +425,10 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateNewsItem", r.StatusCode(), r.Body)
+	return nil, noBody("createNewsItem", r.StatusCode(), r.Body)
 }
 
-// CreateNote calls POST /contacts/{id}/notes (CreateNote).
+// CreateNote calls POST /contacts/{id}/notes (createNote).
 //
 // Create a note
 func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
@@ -442,10 +442,10 @@ func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParam
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateNote", r.StatusCode(), r.Body)
+	return nil, noBody("createNote", r.StatusCode(), r.Body)
 }
 
-// CreateOrUpdateCompany calls POST /companies (CreateOrUpdateCompany).
+// CreateOrUpdateCompany calls POST /companies (createOrUpdateCompany).
 //
 // Create or Update a company
 func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
@@ -459,10 +459,10 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateOrUpdateCompany", r.StatusCode(), r.Body)
+	return nil, noBody("createOrUpdateCompany", r.StatusCode(), r.Body)
 }
 
-// CreatePhoneSwitch calls POST /phone_call_redirects (CreatePhoneSwitch).
+// CreatePhoneSwitch calls POST /phone_call_redirects (createPhoneSwitch).
 //
 // Create a phone Switch
 func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
@@ -476,10 +476,10 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreatePhoneSwitch", r.StatusCode(), r.Body)
+	return nil, noBody("createPhoneSwitch", r.StatusCode(), r.Body)
 }
 
-// CreateTag calls POST /tags (CreateTag).
+// CreateTag calls POST /tags (createTag).
 //
 // Create or update a tag, Tag or untag companies, Tag contacts
 func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
@@ -493,10 +493,10 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateTag", r.StatusCode(), r.Body)
+	return nil, noBody("createTag", r.StatusCode(), r.Body)
 }
 
-// CreateTicket calls POST /tickets (CreateTicket).
+// CreateTicket calls POST /tickets (createTicket).
 //
 // Create a ticket
 func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
@@ -510,10 +510,10 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateTicket", r.StatusCode(), r.Body)
+	return nil, noBody("createTicket", r.StatusCode(), r.Body)
 }
 
-// CreateTicketType calls POST /ticket_types (CreateTicketType).
+// CreateTicketType calls POST /ticket_types (createTicketType).
 //
 // Create a ticket type
 func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
@@ -527,10 +527,10 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateTicketType", r.StatusCode(), r.Body)
+	return nil, noBody("createTicketType", r.StatusCode(), r.Body)
 }
 
-// CreateTicketTypeAttribute calls POST /ticket_types/{ticket_type_id}/attributes (CreateTicketTypeAttribute).
+// CreateTicketTypeAttribute calls POST /ticket_types/{ticket_type_id}/attributes (createTicketTypeAttribute).
 //
 // Create a new attribute for a ticket type
 func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
@@ -544,10 +544,10 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("CreateTicketTypeAttribute", r.StatusCode(), r.Body)
+	return nil, noBody("createTicketTypeAttribute", r.StatusCode(), r.Body)
 }
 
-// DataEventSummaries calls POST /events/summaries (DataEventSummaries).
+// DataEventSummaries calls POST /events/summaries (dataEventSummaries).
 //
 // Create event summaries
 func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
@@ -561,7 +561,7 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 	return nil
 }
 
-// DeleteArticle calls DELETE /articles/{id} (DeleteArticle).
+// DeleteArticle calls DELETE /articles/{id} (deleteArticle).
 //
 // Delete an article
 func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
@@ -575,10 +575,10 @@ func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticl
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DeleteArticle", r.StatusCode(), r.Body)
+	return nil, noBody("deleteArticle", r.StatusCode(), r.Body)
 }
 
-// DeleteCollection calls DELETE /help_center/collections/{id} (DeleteCollection).
+// DeleteCollection calls DELETE /help_center/collections/{id} (deleteCollection).
 //
 // Delete a collection
 func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
@@ -592,10 +592,10 @@ func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCol
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DeleteCollection", r.StatusCode(), r.Body)
+	return nil, noBody("deleteCollection", r.StatusCode(), r.Body)
 }
 
-// DeleteCompany calls DELETE /companies/{id} (DeleteCompany).
+// DeleteCompany calls DELETE /companies/{id} (deleteCompany).
 //
 // Delete a company
 func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
@@ -609,7 +609,7 @@ func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCom
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DeleteCompany", r.StatusCode(), r.Body)
+	return nil, noBody("deleteCompany", r.StatusCode(), r.Body)
 }
 
 // DeleteContact calls DELETE /contacts/{id} (DeleteContact).
@@ -629,7 +629,7 @@ func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteCon
 	return nil, noBody("DeleteContact", r.StatusCode(), r.Body)
 }
 
-// DeleteNewsItem calls DELETE /news/news_items/{id} (DeleteNewsItem).
+// DeleteNewsItem calls DELETE /news/news_items/{id} (deleteNewsItem).
 //
 // Delete a news item
 func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
@@ -643,10 +643,10 @@ func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsI
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DeleteNewsItem", r.StatusCode(), r.Body)
+	return nil, noBody("deleteNewsItem", r.StatusCode(), r.Body)
 }
 
-// DeleteTag calls DELETE /tags/{id} (DeleteTag).
+// DeleteTag calls DELETE /tags/{id} (deleteTag).
 //
 // Delete tag
 func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
@@ -660,7 +660,7 @@ func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagPara
 	return nil
 }
 
-// DetachContactFromACompany calls DELETE /contacts/{contact_id}/companies/{id} (DetachContactFromACompany).
+// DetachContactFromACompany calls DELETE /contacts/{contact_id}/companies/{id} (detachContactFromACompany).
 //
 // Detach a contact from a company
 func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
@@ -674,10 +674,10 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachContactFromACompany", r.StatusCode(), r.Body)
+	return nil, noBody("detachContactFromACompany", r.StatusCode(), r.Body)
 }
 
-// DetachContactFromConversation calls DELETE /conversations/{conversation_id}/customers/{contact_id} (DetachContactFromConversation).
+// DetachContactFromConversation calls DELETE /conversations/{conversation_id}/customers/{contact_id} (detachContactFromConversation).
 //
 // Detach a contact from a group conversation
 func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -691,10 +691,10 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachContactFromConversation", r.StatusCode(), r.Body)
+	return nil, noBody("detachContactFromConversation", r.StatusCode(), r.Body)
 }
 
-// DetachSubscriptionTypeToContact calls DELETE /contacts/{contact_id}/subscriptions/{id} (DetachSubscriptionTypeToContact).
+// DetachSubscriptionTypeToContact calls DELETE /contacts/{contact_id}/subscriptions/{id} (detachSubscriptionTypeToContact).
 //
 // Remove subscription from a contact
 func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
@@ -708,10 +708,10 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return nil, noBody("detachSubscriptionTypeToContact", r.StatusCode(), r.Body)
 }
 
-// DetachTagFromContact calls DELETE /contacts/{contact_id}/tags/{id} (DetachTagFromContact).
+// DetachTagFromContact calls DELETE /contacts/{contact_id}/tags/{id} (detachTagFromContact).
 //
 // Remove tag from a contact
 func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -725,10 +725,10 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachTagFromContact", r.StatusCode(), r.Body)
+	return nil, noBody("detachTagFromContact", r.StatusCode(), r.Body)
 }
 
-// DetachTagFromConversation calls DELETE /conversations/{conversation_id}/tags/{id} (DetachTagFromConversation).
+// DetachTagFromConversation calls DELETE /conversations/{conversation_id}/tags/{id} (detachTagFromConversation).
 //
 // Remove tag from a conversation
 func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -742,10 +742,10 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachTagFromConversation", r.StatusCode(), r.Body)
+	return nil, noBody("detachTagFromConversation", r.StatusCode(), r.Body)
 }
 
-// DetachTagFromTicket calls DELETE /tickets/{ticket_id}/tags/{id} (DetachTagFromTicket).
+// DetachTagFromTicket calls DELETE /tickets/{ticket_id}/tags/{id} (detachTagFromTicket).
 //
 // Remove tag from a ticket
 func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
@@ -759,10 +759,10 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("DetachTagFromTicket", r.StatusCode(), r.Body)
+	return nil, noBody("detachTagFromTicket", r.StatusCode(), r.Body)
 }
 
-// DownloadDataExport calls GET /download/content/data/{job_identifier} (DownloadDataExport).
+// DownloadDataExport calls GET /download/content/data/{job_identifier} (downloadDataExport).
 //
 // Download content data export
 func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
@@ -776,7 +776,7 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 	return nil
 }
 
-// FindTag calls GET /tags/{id} (FindTag).
+// FindTag calls GET /tags/{id} (findTag).
 //
 // Find a specific tag
 func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
@@ -790,10 +790,10 @@ func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("FindTag", r.StatusCode(), r.Body)
+	return nil, noBody("findTag", r.StatusCode(), r.Body)
 }
 
-// GetDataExport calls GET /export/content/data/{job_identifier} (GetDataExport).
+// GetDataExport calls GET /export/content/data/{job_identifier} (getDataExport).
 //
 // Show content data export
 func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
@@ -807,10 +807,10 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("GetDataExport", r.StatusCode(), r.Body)
+	return nil, noBody("getDataExport", r.StatusCode(), r.Body)
 }
 
-// GetTicket calls GET /tickets/{id} (GetTicket).
+// GetTicket calls GET /tickets/{id} (getTicket).
 //
 // Retrieve a ticket
 func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
@@ -824,10 +824,10 @@ func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketPara
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("GetTicket", r.StatusCode(), r.Body)
+	return nil, noBody("getTicket", r.StatusCode(), r.Body)
 }
 
-// GetTicketType calls GET /ticket_types/{id} (GetTicketType).
+// GetTicketType calls GET /ticket_types/{id} (getTicketType).
 //
 // Retrieve a ticket type
 func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
@@ -841,10 +841,10 @@ func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicket
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("GetTicketType", r.StatusCode(), r.Body)
+	return nil, noBody("getTicketType", r.StatusCode(), r.Body)
 }
 
-// IdentifyAdmin calls GET /me (IdentifyAdmin).
+// IdentifyAdmin calls GET /me (identifyAdmin).
 //
 // Identify an admin
 func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
@@ -858,10 +858,10 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("IdentifyAdmin", r.StatusCode(), r.Body)
+	return nil, noBody("identifyAdmin", r.StatusCode(), r.Body)
 }
 
-// LisDataAttributes calls GET /data_attributes (LisDataAttributes).
+// LisDataAttributes calls GET /data_attributes (lisDataAttributes).
 //
 // List all data attributes
 func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*DataAttributeList, error) {
@@ -875,10 +875,10 @@ func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttribute
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("LisDataAttributes", r.StatusCode(), r.Body)
+	return nil, noBody("lisDataAttributes", r.StatusCode(), r.Body)
 }
 
-// LisDataEvents calls GET /events (LisDataEvents).
+// LisDataEvents calls GET /events (lisDataEvents).
 //
 // List all data events
 func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*DataEventSummary, error) {
@@ -892,10 +892,10 @@ func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("LisDataEvents", r.StatusCode(), r.Body)
+	return nil, noBody("lisDataEvents", r.StatusCode(), r.Body)
 }
 
-// ListActivityLogs calls GET /admins/activity_logs (ListActivityLogs).
+// ListActivityLogs calls GET /admins/activity_logs (listActivityLogs).
 //
 // List all activity logs
 func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ActivityLogList, error) {
@@ -909,10 +909,10 @@ func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListActivityLogs", r.StatusCode(), r.Body)
+	return nil, noBody("listActivityLogs", r.StatusCode(), r.Body)
 }
 
-// ListAdmins calls GET /admins (ListAdmins).
+// ListAdmins calls GET /admins (listAdmins).
 //
 // List all admins
 func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*AdminList, error) {
@@ -926,10 +926,10 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEd
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListAdmins", r.StatusCode(), r.Body)
+	return nil, noBody("listAdmins", r.StatusCode(), r.Body)
 }
 
-// ListAllCollections calls GET /help_center/collections (ListAllCollections).
+// ListAllCollections calls GET /help_center/collections (listAllCollections).
 //
 // List all collections
 func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
@@ -943,10 +943,10 @@ func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollecti
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListAllCollections", r.StatusCode(), r.Body)
+	return nil, noBody("listAllCollections", r.StatusCode(), r.Body)
 }
 
-// ListAllCompanies calls POST /companies/list (ListAllCompanies).
+// ListAllCompanies calls POST /companies/list (listAllCompanies).
 //
 // List all companies
 func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
@@ -960,10 +960,10 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListAllCompanies", r.StatusCode(), r.Body)
+	return nil, noBody("listAllCompanies", r.StatusCode(), r.Body)
 }
 
-// ListArticles calls GET /articles (ListArticles).
+// ListArticles calls GET /articles (listArticles).
 //
 // List all articles
 func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
@@ -977,7 +977,7 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, r
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListArticles", r.StatusCode(), r.Body)
+	return nil, noBody("listArticles", r.StatusCode(), r.Body)
 }
 
 // ListAttachedContacts calls GET /companies/{id}/contacts (ListAttachedContacts).
@@ -1014,7 +1014,7 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string
 	return nil, noBody("ListAttachedSegmentsForCompanies", r.StatusCode(), r.Body)
 }
 
-// ListCompaniesForAContact calls GET /contacts/{id}/companies (ListCompaniesForAContact).
+// ListCompaniesForAContact calls GET /contacts/{id}/companies (listCompaniesForAContact).
 //
 // List attached companies for contact
 func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
@@ -1028,7 +1028,7 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListCompaniesForAContact", r.StatusCode(), r.Body)
+	return nil, noBody("listCompaniesForAContact", r.StatusCode(), r.Body)
 }
 
 // ListContacts calls GET /contacts (ListContacts).
@@ -1048,7 +1048,7 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, r
 	return nil, noBody("ListContacts", r.StatusCode(), r.Body)
 }
 
-// ListConversations calls GET /conversations (ListConversations).
+// ListConversations calls GET /conversations (listConversations).
 //
 // List all conversations
 func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
@@ -1062,10 +1062,10 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListConversations", r.StatusCode(), r.Body)
+	return nil, noBody("listConversations", r.StatusCode(), r.Body)
 }
 
-// ListHelpCenters calls GET /help_center/help_centers (ListHelpCenters).
+// ListHelpCenters calls GET /help_center/help_centers (listHelpCenters).
 //
 // List all Help Centers
 func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
@@ -1079,10 +1079,10 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListHelpCenters", r.StatusCode(), r.Body)
+	return nil, noBody("listHelpCenters", r.StatusCode(), r.Body)
 }
 
-// ListLiveNewsfeedItems calls GET /news/newsfeeds/{id}/items (ListLiveNewsfeedItems).
+// ListLiveNewsfeedItems calls GET /news/newsfeeds/{id}/items (listLiveNewsfeedItems).
 //
 // List all live newsfeed items
 func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
@@ -1096,10 +1096,10 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *L
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListLiveNewsfeedItems", r.StatusCode(), r.Body)
+	return nil, noBody("listLiveNewsfeedItems", r.StatusCode(), r.Body)
 }
 
-// ListNewsItems calls GET /news/news_items (ListNewsItems).
+// ListNewsItems calls GET /news/news_items (listNewsItems).
 //
 // List all news items
 func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
@@ -1113,10 +1113,10 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListNewsItems", r.StatusCode(), r.Body)
+	return nil, noBody("listNewsItems", r.StatusCode(), r.Body)
 }
 
-// ListNewsfeeds calls GET /news/newsfeeds (ListNewsfeeds).
+// ListNewsfeeds calls GET /news/newsfeeds (listNewsfeeds).
 //
 // List all newsfeeds
 func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
@@ -1130,10 +1130,10 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListNewsfeeds", r.StatusCode(), r.Body)
+	return nil, noBody("listNewsfeeds", r.StatusCode(), r.Body)
 }
 
-// ListNotes calls GET /contacts/{id}/notes (ListNotes).
+// ListNotes calls GET /contacts/{id}/notes (listNotes).
 //
 // List all notes
 func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
@@ -1147,10 +1147,10 @@ func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListNotes", r.StatusCode(), r.Body)
+	return nil, noBody("listNotes", r.StatusCode(), r.Body)
 }
 
-// ListSegments calls GET /segments (ListSegments).
+// ListSegments calls GET /segments (listSegments).
 //
 // List all segments
 func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*SegmentList, error) {
@@ -1164,10 +1164,10 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, r
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListSegments", r.StatusCode(), r.Body)
+	return nil, noBody("listSegments", r.StatusCode(), r.Body)
 }
 
-// ListSegmentsForAContact calls GET /contacts/{contact_id}/segments (ListSegmentsForAContact).
+// ListSegmentsForAContact calls GET /contacts/{contact_id}/segments (listSegmentsForAContact).
 //
 // List attached segments for contact
 func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
@@ -1181,10 +1181,10 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListSegmentsForAContact", r.StatusCode(), r.Body)
+	return nil, noBody("listSegmentsForAContact", r.StatusCode(), r.Body)
 }
 
-// ListSubscriptionTypes calls GET /subscription_types (ListSubscriptionTypes).
+// ListSubscriptionTypes calls GET /subscription_types (listSubscriptionTypes).
 //
 // List subscription types
 func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
@@ -1198,10 +1198,10 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListSubscriptionTypes", r.StatusCode(), r.Body)
+	return nil, noBody("listSubscriptionTypes", r.StatusCode(), r.Body)
 }
 
-// ListSubscriptionsForAContact calls GET /contacts/{contact_id}/subscriptions (ListSubscriptionsForAContact).
+// ListSubscriptionsForAContact calls GET /contacts/{contact_id}/subscriptions (listSubscriptionsForAContact).
 //
 // List subscriptions for a contact
 func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
@@ -1215,10 +1215,10 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListSubscriptionsForAContact", r.StatusCode(), r.Body)
+	return nil, noBody("listSubscriptionsForAContact", r.StatusCode(), r.Body)
 }
 
-// ListTags calls GET /tags (ListTags).
+// ListTags calls GET /tags (listTags).
 //
 // List all tags
 func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
@@ -1232,10 +1232,10 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditor
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListTags", r.StatusCode(), r.Body)
+	return nil, noBody("listTags", r.StatusCode(), r.Body)
 }
 
-// ListTagsForAContact calls GET /contacts/{contact_id}/tags (ListTagsForAContact).
+// ListTagsForAContact calls GET /contacts/{contact_id}/tags (listTagsForAContact).
 //
 // List tags attached to a contact
 func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
@@ -1249,10 +1249,10 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListTagsForAContact", r.StatusCode(), r.Body)
+	return nil, noBody("listTagsForAContact", r.StatusCode(), r.Body)
 }
 
-// ListTeams calls GET /teams (ListTeams).
+// ListTeams calls GET /teams (listTeams).
 //
 // List all teams
 func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
@@ -1266,10 +1266,10 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEdit
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListTeams", r.StatusCode(), r.Body)
+	return nil, noBody("listTeams", r.StatusCode(), r.Body)
 }
 
-// ListTicketTypes calls GET /ticket_types (ListTicketTypes).
+// ListTicketTypes calls GET /ticket_types (listTicketTypes).
 //
 // List all ticket types
 func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
@@ -1283,10 +1283,10 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ListTicketTypes", r.StatusCode(), r.Body)
+	return nil, noBody("listTicketTypes", r.StatusCode(), r.Body)
 }
 
-// ManageConversation calls POST /conversations/{id}/parts (ManageConversation).
+// ManageConversation calls POST /conversations/{id}/parts (manageConversation).
 //
 // Manage a conversation
 func (c *Client) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -1300,7 +1300,7 @@ func (c *Client) ManageConversation(ctx context.Context, id string, params *Mana
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ManageConversation", r.StatusCode(), r.Body)
+	return nil, noBody("manageConversation", r.StatusCode(), r.Body)
 }
 
 // MergeContact calls POST /contacts/merge (MergeContact).
@@ -1320,7 +1320,7 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 	return nil, noBody("MergeContact", r.StatusCode(), r.Body)
 }
 
-// RedactConversation calls POST /conversations/redact (RedactConversation).
+// RedactConversation calls POST /conversations/redact (redactConversation).
 //
 // Redact a conversation part
 func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -1334,10 +1334,10 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RedactConversation", r.StatusCode(), r.Body)
+	return nil, noBody("redactConversation", r.StatusCode(), r.Body)
 }
 
-// ReplyConversation calls POST /conversations/{id}/reply (ReplyConversation).
+// ReplyConversation calls POST /conversations/{id}/reply (replyConversation).
 //
 // Reply to a conversation
 func (c *Client) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -1351,10 +1351,10 @@ func (c *Client) ReplyConversation(ctx context.Context, id string, params *Reply
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ReplyConversation", r.StatusCode(), r.Body)
+	return nil, noBody("replyConversation", r.StatusCode(), r.Body)
 }
 
-// ReplyTicket calls POST /tickets/{id}/reply (ReplyTicket).
+// ReplyTicket calls POST /tickets/{id}/reply (replyTicket).
 //
 // Reply to a ticket
 func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
@@ -1368,7 +1368,7 @@ func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicket
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ReplyTicket", r.StatusCode(), r.Body)
+	return nil, noBody("replyTicket", r.StatusCode(), r.Body)
 }
 
 // RetrieveACompanyById calls GET /companies/{id} (RetrieveACompanyById).
@@ -1388,7 +1388,7 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *Re
 	return nil, noBody("RetrieveACompanyById", r.StatusCode(), r.Body)
 }
 
-// RetrieveAdmin calls GET /admins/{id} (RetrieveAdmin).
+// RetrieveAdmin calls GET /admins/{id} (retrieveAdmin).
 //
 // Retrieve an admin
 func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
@@ -1402,10 +1402,10 @@ func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdmi
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveAdmin", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveAdmin", r.StatusCode(), r.Body)
 }
 
-// RetrieveArticle calls GET /articles/{id} (RetrieveArticle).
+// RetrieveArticle calls GET /articles/{id} (retrieveArticle).
 //
 // Retrieve an article
 func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
@@ -1419,10 +1419,10 @@ func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveAr
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveArticle", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveArticle", r.StatusCode(), r.Body)
 }
 
-// RetrieveCollection calls GET /help_center/collections/{id} (RetrieveCollection).
+// RetrieveCollection calls GET /help_center/collections/{id} (retrieveCollection).
 //
 // Retrieve a collection
 func (c *Client) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
@@ -1436,10 +1436,10 @@ func (c *Client) RetrieveCollection(ctx context.Context, id int, params *Retriev
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveCollection", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveCollection", r.StatusCode(), r.Body)
 }
 
-// RetrieveCompany calls GET /companies (RetrieveCompany).
+// RetrieveCompany calls GET /companies (retrieveCompany).
 //
 // Retrieve companies
 func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
@@ -1453,10 +1453,10 @@ func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyPar
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveCompany", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveCompany", r.StatusCode(), r.Body)
 }
 
-// RetrieveConversation calls GET /conversations/{id} (RetrieveConversation).
+// RetrieveConversation calls GET /conversations/{id} (retrieveConversation).
 //
 // Retrieve a conversation
 func (c *Client) RetrieveConversation(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -1470,10 +1470,10 @@ func (c *Client) RetrieveConversation(ctx context.Context, id int, params *Retri
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveConversation", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveConversation", r.StatusCode(), r.Body)
 }
 
-// RetrieveHelpCenter calls GET /help_center/help_centers/{id} (RetrieveHelpCenter).
+// RetrieveHelpCenter calls GET /help_center/help_centers/{id} (retrieveHelpCenter).
 //
 // Retrieve a Help Center
 func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
@@ -1487,10 +1487,10 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *Retriev
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveHelpCenter", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveHelpCenter", r.StatusCode(), r.Body)
 }
 
-// RetrieveNewsItem calls GET /news/news_items/{id} (RetrieveNewsItem).
+// RetrieveNewsItem calls GET /news/news_items/{id} (retrieveNewsItem).
 //
 // Retrieve a news item
 func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
@@ -1504,10 +1504,10 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveN
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveNewsItem", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveNewsItem", r.StatusCode(), r.Body)
 }
 
-// RetrieveNewsfeed calls GET /news/newsfeeds/{id} (RetrieveNewsfeed).
+// RetrieveNewsfeed calls GET /news/newsfeeds/{id} (retrieveNewsfeed).
 //
 // Retrieve a newsfeed
 func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
@@ -1521,10 +1521,10 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *Retrie
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveNewsfeed", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveNewsfeed", r.StatusCode(), r.Body)
 }
 
-// RetrieveNote calls GET /notes/{id} (RetrieveNote).
+// RetrieveNote calls GET /notes/{id} (retrieveNote).
 //
 // Retrieve a note
 func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
@@ -1538,10 +1538,10 @@ func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveNote", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveNote", r.StatusCode(), r.Body)
 }
 
-// RetrieveSegment calls GET /segments/{id} (RetrieveSegment).
+// RetrieveSegment calls GET /segments/{id} (retrieveSegment).
 //
 // Retrieve a segment
 func (c *Client) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
@@ -1555,10 +1555,10 @@ func (c *Client) RetrieveSegment(ctx context.Context, id string, params *Retriev
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveSegment", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveSegment", r.StatusCode(), r.Body)
 }
 
-// RetrieveTeam calls GET /teams/{id} (RetrieveTeam).
+// RetrieveTeam calls GET /teams/{id} (retrieveTeam).
 //
 // Retrieve a team
 func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
@@ -1572,10 +1572,10 @@ func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTe
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveTeam", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveTeam", r.StatusCode(), r.Body)
 }
 
-// RetrieveVisitorWithUserId calls GET /visitors (RetrieveVisitorWithUserId).
+// RetrieveVisitorWithUserId calls GET /visitors (retrieveVisitorWithUserId).
 //
 // Retrieve a visitor with User ID
 func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*Visitor, error) {
@@ -1589,10 +1589,10 @@ func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *Retrieve
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("RetrieveVisitorWithUserId", r.StatusCode(), r.Body)
+	return nil, noBody("retrieveVisitorWithUserId", r.StatusCode(), r.Body)
 }
 
-// ScrollOverAllCompanies calls GET /companies/scroll (ScrollOverAllCompanies).
+// ScrollOverAllCompanies calls GET /companies/scroll (scrollOverAllCompanies).
 //
 // Scroll over all companies
 func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyScroll, error) {
@@ -1606,10 +1606,10 @@ func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverA
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("ScrollOverAllCompanies", r.StatusCode(), r.Body)
+	return nil, noBody("scrollOverAllCompanies", r.StatusCode(), r.Body)
 }
 
-// SearchArticles calls GET /articles/search (SearchArticles).
+// SearchArticles calls GET /articles/search (searchArticles).
 //
 // Search for articles
 func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*ArticleSearchResponse, error) {
@@ -1623,7 +1623,7 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("SearchArticles", r.StatusCode(), r.Body)
+	return nil, noBody("searchArticles", r.StatusCode(), r.Body)
 }
 
 // SearchContacts calls POST /contacts/search (SearchContacts).
@@ -1643,7 +1643,7 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 	return nil, noBody("SearchContacts", r.StatusCode(), r.Body)
 }
 
-// SearchConversations calls POST /conversations/search (SearchConversations).
+// SearchConversations calls POST /conversations/search (searchConversations).
 //
 // Search conversations
 func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*ConversationList, error) {
@@ -1657,10 +1657,10 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("SearchConversations", r.StatusCode(), r.Body)
+	return nil, noBody("searchConversations", r.StatusCode(), r.Body)
 }
 
-// SearchTickets calls POST /tickets/search (SearchTickets).
+// SearchTickets calls POST /tickets/search (searchTickets).
 //
 // Search tickets
 func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
@@ -1674,10 +1674,10 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("SearchTickets", r.StatusCode(), r.Body)
+	return nil, noBody("searchTickets", r.StatusCode(), r.Body)
 }
 
-// SetAwayAdmin calls PUT /admins/{id}/away (SetAwayAdmin).
+// SetAwayAdmin calls PUT /admins/{id}/away (setAwayAdmin).
 //
 // Set an admin to away
 func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
@@ -1691,7 +1691,7 @@ func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminP
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("SetAwayAdmin", r.StatusCode(), r.Body)
+	return nil, noBody("setAwayAdmin", r.StatusCode(), r.Body)
 }
 
 // ShowContact calls GET /contacts/{id} (ShowContact).
@@ -1728,7 +1728,7 @@ func (c *Client) UnarchiveContact(ctx context.Context, id string, params *Unarch
 	return nil, noBody("UnarchiveContact", r.StatusCode(), r.Body)
 }
 
-// UpdateArticle calls PUT /articles/{id} (UpdateArticle).
+// UpdateArticle calls PUT /articles/{id} (updateArticle).
 //
 // Update an article
 func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
@@ -1742,10 +1742,10 @@ func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticl
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateArticle", r.StatusCode(), r.Body)
+	return nil, noBody("updateArticle", r.StatusCode(), r.Body)
 }
 
-// UpdateCollection calls PUT /help_center/collections/{id} (UpdateCollection).
+// UpdateCollection calls PUT /help_center/collections/{id} (updateCollection).
 //
 // Update a collection
 func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
@@ -1759,7 +1759,7 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateCollection", r.StatusCode(), r.Body)
+	return nil, noBody("updateCollection", r.StatusCode(), r.Body)
 }
 
 // UpdateCompany calls PUT /companies/{id} (UpdateCompany).
@@ -1796,7 +1796,7 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 	return nil, noBody("UpdateContact", r.StatusCode(), r.Body)
 }
 
-// UpdateConversation calls PUT /conversations/{id} (UpdateConversation).
+// UpdateConversation calls PUT /conversations/{id} (updateConversation).
 //
 // Update a conversation
 func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
@@ -1810,10 +1810,10 @@ func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateC
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateConversation", r.StatusCode(), r.Body)
+	return nil, noBody("updateConversation", r.StatusCode(), r.Body)
 }
 
-// UpdateDataAttribute calls PUT /data_attributes/{id} (UpdateDataAttribute).
+// UpdateDataAttribute calls PUT /data_attributes/{id} (updateDataAttribute).
 //
 // Update a data attribute
 func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
@@ -1827,10 +1827,10 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *Update
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateDataAttribute", r.StatusCode(), r.Body)
+	return nil, noBody("updateDataAttribute", r.StatusCode(), r.Body)
 }
 
-// UpdateNewsItem calls PUT /news/news_items/{id} (UpdateNewsItem).
+// UpdateNewsItem calls PUT /news/news_items/{id} (updateNewsItem).
 //
 // Update a news item
 func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
@@ -1844,10 +1844,10 @@ func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsI
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateNewsItem", r.StatusCode(), r.Body)
+	return nil, noBody("updateNewsItem", r.StatusCode(), r.Body)
 }
 
-// UpdateTicket calls PUT /tickets/{id} (UpdateTicket).
+// UpdateTicket calls PUT /tickets/{id} (updateTicket).
 //
 // Update a ticket
 func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
@@ -1861,10 +1861,10 @@ func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTick
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateTicket", r.StatusCode(), r.Body)
+	return nil, noBody("updateTicket", r.StatusCode(), r.Body)
 }
 
-// UpdateTicketType calls PUT /ticket_types/{id} (UpdateTicketType).
+// UpdateTicketType calls PUT /ticket_types/{id} (updateTicketType).
 //
 // Update a ticket type
 func (c *Client) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
@@ -1878,10 +1878,10 @@ func (c *Client) UpdateTicketType(ctx context.Context, id string, params *Update
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateTicketType", r.StatusCode(), r.Body)
+	return nil, noBody("updateTicketType", r.StatusCode(), r.Body)
 }
 
-// UpdateTicketTypeAttribute calls PUT /ticket_types/{ticket_type_id}/attributes/{id} (UpdateTicketTypeAttribute).
+// UpdateTicketTypeAttribute calls PUT /ticket_types/{ticket_type_id}/attributes/{id} (updateTicketTypeAttribute).
 //
 // Update an existing attribute for a ticket type
 func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
@@ -1895,10 +1895,10 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateTicketTypeAttribute", r.StatusCode(), r.Body)
+	return nil, noBody("updateTicketTypeAttribute", r.StatusCode(), r.Body)
 }
 
-// UpdateVisitor calls PUT /visitors (UpdateVisitor).
+// UpdateVisitor calls PUT /visitors (updateVisitor).
 //
 // Update a visitor
 func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
@@ -1912,5 +1912,5 @@ func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams,
 	if r.JSON200 != nil {
 		return r.JSON200, nil
 	}
-	return nil, noBody("UpdateVisitor", r.StatusCode(), r.Body)
+	return nil, noBody("updateVisitor", r.StatusCode(), r.Body)
 }
