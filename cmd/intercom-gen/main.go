@@ -4,6 +4,8 @@
 //	intercom-gen fetch [-mirror DIR] [VERSION...]   place the pinned specs under openapi/
 //	intercom-gen generate [VERSION...]              regenerate versions/ from openapi/
 //	intercom-gen check                              fail if versions/ is not what generate writes
+//	intercom-gen add-version [-spec FILE|URL] VERSION  add a new API version end to end
+//	intercom-gen update-specs [-commit REV] [VERSION...]  take newer revisions of known versions
 //
 // Run it from the module root (make does).
 package main
@@ -27,6 +29,8 @@ commands:
   fetch      copy or download each version's pinned spec into openapi/ and verify its sha256
   generate   normalize each spec and regenerate versions/ (all versions by default)
   check      regenerate in memory and fail if versions/ differs
+  add-version   add a version: fetch, record in the manifest, generate, changelog, README
+  update-specs  take newer revisions of known versions, regenerate, print what changed
 `
 
 func main() {
@@ -60,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return t.generate(rest)
 	case "check":
 		return t.check(rest)
+	case "add-version":
+		return t.addVersion(rest)
+	case "update-specs":
+		return t.updateSpecs(rest)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
@@ -181,24 +189,14 @@ func (t *tool) generate(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range m.Versions {
-		res, ok := results[e.Version]
-		if !ok {
-			continue
-		}
-		v := pipeline.Version{Name: e.Version, SHA256: e.SHA256}
-		if err := pipeline.WriteDir(pipeline.VersionDir(t.root, v), res.Files); err != nil {
-			return err
-		}
-		if *quiet {
-			fmt.Fprintf(t.stdout, "== %s: %d operations\n%s", e.Version, len(res.Operations), res.Report.Summary())
+	if *quiet {
+		for _, e := range m.Versions {
+			if res, ok := results[e.Version]; ok {
+				fmt.Fprintf(t.stdout, "== %s: %d operations\n%s", e.Version, len(res.Operations), res.Report.Summary())
+			}
 		}
 	}
-	reg, err := pipeline.Registry(versionsOf(m))
-	if err != nil {
-		return err
-	}
-	return manifest.WriteFileAtomic(filepath.Join(t.root, "versions", "versions.gen.go"), reg)
+	return t.writeAll(m, results)
 }
 
 func (t *tool) check(args []string) error {
@@ -225,6 +223,16 @@ func (t *tool) check(args []string) error {
 	if got, err := os.ReadFile(filepath.Join(t.root, "versions", "versions.gen.go")); err != nil || string(got) != string(reg) {
 		diffs = append(diffs, "stale: versions/versions.gen.go")
 	}
+	if current, err := t.readme(m, false); err != nil {
+		return err
+	} else if !current {
+		diffs = append(diffs, "stale: the version table in README.md")
+	}
+	d, err := t.checkChangelog()
+	if err != nil {
+		return err
+	}
+	diffs = append(diffs, d...)
 	if len(diffs) > 0 {
 		return fmt.Errorf("generated code is not current (run `make generate` and commit):\n  %s", strings.Join(diffs, "\n  "))
 	}

@@ -1,0 +1,45 @@
+package intercom_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/intercomgo/intercom"
+	"github.com/intercomgo/intercom/versions/v2_11"
+)
+
+// The README's first program: build a client for one API version, call
+// typed methods, and tell error kinds apart.
+func Example() {
+	client, err := v2_11.NewClient(
+		intercom.WithToken(os.Getenv("INTERCOM_ACCESS_TOKEN")),
+		intercom.WithRegion(intercom.RegionEU),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	admin, err := client.IdentifyAdmin(ctx, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("token belongs to", admin.Email)
+
+	contact, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	if intercom.IsNotFound(err) {
+		fmt.Println("no such contact")
+		return
+	}
+	var apiErr *intercom.Error
+	if errors.As(err, &apiErr) {
+		log.Fatalf("status %d, request %s", apiErr.StatusCode, apiErr.RequestID)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(contact.Id)
+}
