@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	_ "github.com/intercomgo/intercom/gen/conformance"
 	"github.com/intercomgo/intercom/gen/manifest"
 	"github.com/intercomgo/intercom/gen/pipeline"
 )

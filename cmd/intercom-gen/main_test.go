@@ -202,7 +202,7 @@ func TestUpdateSpecsTakesNewRevisionAndChecksumMismatchIsCaught(t *testing.T) {
 	// Upstream corrects the file: update-specs takes it and regenerates.
 	newer := spec("new")
 	require.NoError(t, os.WriteFile(filepath.Join(mirror, "9.1", manifest.SpecFile), newer, 0o644))
-	out, err = runTool(t, dir, "fetch", "-mirror", mirror)
+	_, err = runTool(t, dir, "fetch", "-mirror", mirror)
 	require.Error(t, err, "fetch refuses a file that is not the pinned revision")
 	assert.Contains(t, err.Error(), "sha256 mismatch")
 	out, err = runTool(t, dir, "update-specs", "-mirror", mirror)

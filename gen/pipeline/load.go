@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
@@ -86,13 +85,4 @@ func LoadOpenAPI(data []byte) (*openapi3.T, error) {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
 	return spec, nil
-}
-
-// readFile reads path with an error that names it.
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read spec: %w", err)
-	}
-	return data, nil
 }

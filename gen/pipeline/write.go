@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"text/template"
 )
 
@@ -174,6 +173,3 @@ func Registry(versions []Version) ([]byte, error) {
 	}
 	return r.Files["versions.gen.go"], nil
 }
-
-// trimLines is a helper for reports.
-func trimLines(s string) string { return strings.TrimRight(s, "\n") }

@@ -1,0 +1,150 @@
+// Package conformance generates, into every version package, the table the
+// conformance suite (package intercomtest/conformance) drives: for each
+// operation, a thin adapter that decodes JSON inputs into the typed
+// method's arguments and calls it. Importing the package registers the
+// emitter with the pipeline.
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/intercomgo/intercom/gen/pipeline"
+)
+
+// FileName is the test file written into each version package.
+const FileName = "conformance_gen_test.go"
+
+func init() {
+	pipeline.Emitters = append(pipeline.Emitters, Emit)
+}
+
+// call is one row of the generated table.
+type call struct {
+	OperationID string
+	Method      string
+	Result      bool
+	// Decls declare the variables the arguments decode into; Decodes fill
+	// them; Args pass them to the method.
+	Decls   []string
+	Decodes []string
+	Args    string
+}
+
+var tmpl = template.Must(template.New("conformance").Parse(pipeline.Header + `
+
+package {{.Package}}
+
+import (
+	"context"
+{{- if .UsesErrors}}
+	"errors"
+{{- end}}
+	"testing"
+
+	"github.com/intercomgo/intercom/intercomtest/conformance"
+)
+
+// TestConformance calls each of the {{len .Calls}} operations of API version {{.Version}}
+// through the typed Client, with a valid request built from the
+// description, against the fake server and against Prism.
+func TestConformance(t *testing.T) {
+	conformance.Run(t, APIVersion, NewClient, conformanceCalls)
+}
+
+// conformanceCalls adapts every method of Client to the suite, keyed by
+// operationId.
+var conformanceCalls = map[string]conformance.Call[*Client]{
+{{- range .Calls}}
+	{{printf "%q" .OperationID}}: {Method: {{printf "%q" .Method}}, Result: {{.Result}}, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
+	{{- range .Decls}}
+		{{.}}
+	{{- end}}
+	{{- if .Decodes}}
+		if err := errors.Join({{range $i, $d := .Decodes}}{{if $i}}, {{end}}{{$d}}{{end}}); err != nil {
+			return nil, err
+		}
+	{{- end}}
+		{{if .Result}}return conformance.Result(c.{{.Method}}(ctx{{.Args}})){{else}}return nil, c.{{.Method}}(ctx{{.Args}}){{end}}
+	}},
+{{- end}}
+}
+`))
+
+// Emit writes the conformance table of one version.
+func Emit(v pipeline.Version, r *pipeline.Result) error {
+	methods, err := pipeline.Methods(r)
+	if err != nil {
+		return err
+	}
+	byName := map[string]pipeline.Method{}
+	for _, m := range methods {
+		byName[m.Name] = m
+	}
+	var calls []call
+	for i := range r.Operations {
+		op := &r.Operations[i]
+		m, ok := byName[op.OperationId]
+		if !ok {
+			return fmt.Errorf("conformance: operation %s has no typed method", op.OperationId)
+		}
+		c, err := adapter(op, m)
+		if err != nil {
+			return fmt.Errorf("conformance: operation %s: %w", m.OperationID, err)
+		}
+		calls = append(calls, c)
+	}
+	usesErrors := false
+	for _, c := range calls {
+		usesErrors = usesErrors || len(c.Decodes) > 0
+	}
+	var buf bytes.Buffer
+	err = tmpl.Execute(&buf, map[string]any{"Package": v.Package(), "Version": v.Name, "Calls": calls, "UsesErrors": usesErrors})
+	if err != nil {
+		return err
+	}
+	return r.AddGo(FileName, buf.Bytes())
+}
+
+// adapter derives one row from oapi-codegen's view of the operation, in the
+// order the typed method takes its arguments: path parameters, the params
+// struct, the body.
+func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
+	c := call{OperationID: m.OperationID, Method: m.Name, Result: m.Result != ""}
+	var args []string
+	for i, p := range op.PathParams {
+		name := fmt.Sprintf("p%d", i)
+		c.Decls = append(c.Decls, fmt.Sprintf("var %s %s", name, p.TypeDef()))
+		c.Decodes = append(c.Decodes, fmt.Sprintf("in.Path(%q, &%s)", p.ParamName, name))
+		args = append(args, name)
+	}
+	if op.RequiresParamObject() {
+		c.Decls = append(c.Decls, fmt.Sprintf("var params %sParams", op.OperationId))
+		c.Decodes = append(c.Decodes, "in.Params(&params)")
+		args = append(args, "&params")
+	}
+	if op.HasBody() {
+		// The body the typed method takes, chosen as pipeline.Methods does.
+		var body *codegen.RequestBodyDefinition
+		for j := range op.Bodies {
+			if op.Bodies[j].IsSupportedByClient() && op.Bodies[j].IsJSON() {
+				body = &op.Bodies[j]
+				break
+			}
+		}
+		if body == nil {
+			return c, fmt.Errorf("no JSON request body the client can send")
+		}
+		c.Decls = append(c.Decls, fmt.Sprintf("var body %s%sRequestBody", op.OperationId, body.NameTag))
+		c.Decodes = append(c.Decodes, "in.Body(&body)")
+		args = append(args, "body")
+	}
+	if len(args) > 0 {
+		c.Args = ", " + strings.Join(args, ", ")
+	}
+	return c, nil
+}
