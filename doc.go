@@ -1,0 +1,139 @@
+// Package intercom is the shared core of the Go SDK for the Intercom REST
+// API. The typed clients live in one package per API version
+// (versions/v2_10, versions/v2_11, versions/v2_12); this package holds what
+// they have in common: options, authentication, the HTTP transport with its
+// retry policy, rate-limit figures and the error type.
+//
+// # Creating a client
+//
+// Pick the version package matching the API version you build against and
+// pass options from this package:
+//
+//	c, err := v2_11.NewClient(
+//		intercom.WithToken(os.Getenv("INTERCOM_ACCESS_TOKEN")),
+//		intercom.WithRegion(intercom.RegionEU),
+//	)
+//
+// Construction fails, before any request is sent, when no token is given
+// (pass WithToken with a non-empty token, or WithTokenSource), when a custom
+// base URL is unacceptable, or when an option has an invalid value.
+//
+// # Options
+//
+//   - WithToken sets a fixed access token; WithTokenSource asks a
+//     TokenSource for the token before every attempt, for rotating tokens.
+//   - WithRegion chooses the API host: RegionUS (https://api.intercom.io,
+//     the default), RegionEU (https://api.eu.intercom.io) or RegionAU
+//     (https://api.au.intercom.io). A token only works in its workspace's
+//     region.
+//   - WithBaseURL overrides the host, for proxies and tests. It must be
+//     https, except that plain http is allowed for loopback hosts
+//     (localhost, 127.0.0.0/8, ::1).
+//   - WithHTTPClient supplies the *http.Client to send through (a copy is
+//     used; see Security).
+//   - WithTimeout bounds each call, retries included (default
+//     DefaultTimeout, 0 disables). It is applied through the request context
+//     only when the caller's context has no earlier deadline.
+//   - WithMaxRetries, WithRetryBackoff, WithMaxRetryWait and WithRetryUnsafe
+//     tune the retry policy below.
+//   - WithRateLimit paces requests on the client side.
+//   - WithLogger logs requests and responses at debug level.
+//   - WithUserAgent appends an application name to the User-Agent.
+//
+// # Version pinning
+//
+// Each version package passes its API version to NewTransport, and every
+// request carries "Intercom-Version: <version>", overriding any value set on
+// the request, so a client always talks to the version its types were
+// generated from, whatever the workspace's default version is. Requests also
+// carry "Authorization: Bearer <token>", "Accept: application/json" (unless
+// the request sets Accept) and "User-Agent: intercom-go/<Version>
+// (Intercom-Version <version>; <Go version>)".
+//
+// # Retry policy
+//
+// A call makes at most 1+MaxRetries attempts (DefaultMaxRetries = 2, so 3
+// attempts). After an attempt, the request is retried only if one of these
+// holds:
+//
+//   - The response is 429 Too Many Requests, for any method: Intercom
+//     rejects a rate-limited request before acting on it.
+//   - The response is 500, 502, 503 or 504 and the method is GET, HEAD or
+//     OPTIONS.
+//   - The response is 500, 502, 503 or 504 for any other method (POST, PUT,
+//     PATCH, DELETE), and WithRetryUnsafe(true) was given. Such a request
+//     may already have taken effect, so by default it is not repeated.
+//   - The connection failed while being established (a dial error such as
+//     connection refused, or a failed proxy CONNECT), for any method: nothing
+//     was sent.
+//   - Another network error occurred (connection reset or closed, timeout of
+//     the *http.Client) and the method is GET, HEAD or OPTIONS, or
+//     WithRetryUnsafe(true) was given.
+//
+// A context from WithIdempotency overrides the method for the last three
+// rules: Idempotent requests (such as the POST of a search) are repeated
+// after a 5xx or a network error, NotIdempotent ones (such as the next batch
+// of a scroll) never are, even with WithRetryUnsafe(true). A 429 and a
+// failed connection are retried either way.
+//
+// Never retried: other statuses (a 4xx other than 429, 501, ...), TLS
+// certificate errors, unknown hosts, redirect-policy errors, and anything
+// after the call's context is done.
+//
+// Wait before a retry:
+//
+//   - When the response has a Retry-After header (delta seconds or an HTTP
+//     date), or, for a 429, an X-RateLimit-Reset header (Unix time in
+//     seconds), the server's delay is used plus a jitter drawn uniformly
+//     from [0, min backoff]. Absolute times are measured against the
+//     response's Date header when present, so local clock skew does not
+//     matter. Retry-After takes precedence over X-RateLimit-Reset.
+//   - Otherwise, exponential backoff with full jitter: before retry number k
+//     (from 0) the wait is uniform in [0, min(max, min*2^k)], with min and
+//     max set by WithRetryBackoff (defaults DefaultMinBackoff and
+//     DefaultMaxBackoff).
+//   - No wait exceeds WithMaxRetryWait (DefaultMaxRetryWait). If the server
+//     asks for a longer delay, the response is returned at once instead of
+//     retried. Likewise, if a wait would outlast the call's context
+//     deadline, the last response or error is returned without waiting.
+//   - Every wait ends early when the request's context is cancelled; the
+//     call then returns an error wrapping the context's error, so
+//     errors.Is(err, context.Canceled) and errors.Is(err,
+//     context.DeadlineExceeded) work.
+//
+// The request body is replayed for each attempt through Request.GetBody,
+// or from a buffered copy when GetBody is nil. The body of a response that
+// is retried is drained and closed. The final response is returned whatever
+// its status; the version packages turn a non-2xx status into an *Error with
+// CheckResponse.
+//
+// # Rate limits
+//
+// Intercom counts requests per workspace in 10-second windows and reports
+// the figures in the X-RateLimit-Limit, X-RateLimit-Remaining and
+// X-RateLimit-Reset headers. ParseRateLimit reads them,
+// Transport.RateLimit returns those of the latest response, and an *Error
+// carries those of its response. WithRateLimit(n) additionally paces
+// requests (retries included) to at most n per 10-second window, spaced
+// evenly, so that a busy program stays under its limit instead of
+// relying on 429 retries.
+//
+// # Errors
+//
+// A non-2xx response becomes an *Error holding the status, the request id,
+// the decoded Intercom error list ({"type":"error.list","errors":[...]}),
+// the rate-limit figures, the header and the raw body. Use errors.As or
+// AsError to get it, or the helpers IsNotFound, IsUnauthorized,
+// IsForbidden, IsConflict and IsRateLimited. Network errors are wrapped
+// with the number of attempts made and keep their chain.
+//
+// # Security
+//
+// The token is never included in an error message or log record, and
+// printing a Transport does not show it. A Transport only sends requests to
+// its own base URL (same scheme, host and port). When a redirect leaves
+// that origin, including for a different port or scheme, the Authorization
+// header is dropped from that and every later hop. Debug logging replaces
+// Authorization, Proxy-Authorization, Cookie and Set-Cookie values with
+// "[REDACTED]".
+package intercom

@@ -1,0 +1,103 @@
+package intercom
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// sensitiveHeaders are never logged in full.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"Set-Cookie":          true,
+}
+
+// redactedHeader logs a header with credentials replaced. It is a LogValuer
+// so that the work is only done when the record is actually written.
+type redactedHeader http.Header
+
+// LogValue returns the header as a group of name=value attributes.
+func (h redactedHeader) LogValue() slog.Value {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	attrs := make([]slog.Attr, 0, len(names))
+	for _, k := range names {
+		v := strings.Join(h[k], ", ")
+		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+			v = redactValue(v)
+		}
+		attrs = append(attrs, slog.String(k, v))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// redactValue keeps an auth scheme such as "Bearer" so logs still show which
+// kind of credential was sent.
+func redactValue(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && !strings.ContainsAny(scheme, "=;") {
+		return scheme + " [REDACTED]"
+	}
+	return "[REDACTED]"
+}
+
+func (t *Transport) debugEnabled(ctx context.Context) bool {
+	return t.logger != nil && t.logger.Enabled(ctx, slog.LevelDebug)
+}
+
+func (t *Transport) logAttempt(ctx context.Context, req *http.Request, attempt int) {
+	if !t.debugEnabled(ctx) {
+		return
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "intercom: sending request",
+		slog.String("method", req.Method),
+		slog.String("url", req.URL.Redacted()),
+		slog.Int("attempt", attempt+1),
+		slog.Any("header", redactedHeader(req.Header)),
+	)
+}
+
+func (t *Transport) logOutcome(ctx context.Context, req *http.Request, attempt int, resp *http.Response, err error, elapsed time.Duration) {
+	if !t.debugEnabled(ctx) {
+		return
+	}
+	if err != nil {
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "intercom: request failed",
+			slog.String("method", req.Method),
+			slog.String("url", req.URL.Redacted()),
+			slog.Int("attempt", attempt+1),
+			slog.Duration("elapsed", elapsed),
+			slog.String("error", redactBearer(err.Error())),
+		)
+		return
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "intercom: received response",
+		slog.String("method", req.Method),
+		slog.String("url", req.URL.Redacted()),
+		slog.Int("attempt", attempt+1),
+		slog.Int("status", resp.StatusCode),
+		slog.Duration("elapsed", elapsed),
+		slog.String("request_id", resp.Header.Get("X-Request-Id")),
+		slog.Any("header", redactedHeader(resp.Header)),
+	)
+}
+
+func (t *Transport) logRetry(ctx context.Context, req *http.Request, attempt int, wait time.Duration, reason string) {
+	if !t.debugEnabled(ctx) {
+		return
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "intercom: retrying request",
+		slog.String("method", req.Method),
+		slog.String("url", req.URL.Redacted()),
+		slog.Int("attempt", attempt+1),
+		slog.Duration("wait", wait),
+		slog.String("reason", reason),
+	)
+}
