@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func get(t *testing.T, url string, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, body
+}
+
+func TestServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-version", "2.11", "-addr", "127.0.0.1:0", "-token", "secret"}, &stdout, &stderr, func(a string) { addrs <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("run returned before listening: %v", err)
+	}
+	base := "http://" + addr
+
+	status, body := get(t, base+"/me", map[string]string{"Authorization": "Bearer secret", "Intercom-Version": "2.11"})
+	assert.Equal(t, http.StatusOK, status, "%s", body)
+	var admin struct{ Type string }
+	require.NoError(t, json.Unmarshal(body, &admin))
+	assert.Equal(t, "admin", admin.Type)
+
+	status, body = get(t, base+"/me", map[string]string{"Authorization": "Bearer other", "Intercom-Version": "2.11"})
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Contains(t, string(body), `"code":"unauthorized"`)
+
+	cancel()
+	require.NoError(t, <-done)
+	assert.Contains(t, stdout.String(), "Intercom API 2.11 at "+base)
+	assert.Contains(t, stderr.String(), "operation=identifyAdmin status=200")
+	assert.Contains(t, stderr.String(), "code=unauthorized")
+}
+
+func TestQuietLogsNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-quiet", "-addr", "127.0.0.1:0"}, &stdout, &stderr, func(a string) { addrs <- a })
+	}()
+	addr := <-addrs
+	status, _ := get(t, "http://"+addr+"/me", nil)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	cancel()
+	require.NoError(t, <-done)
+	assert.Empty(t, stderr.String())
+	assert.Contains(t, stdout.String(), "Intercom API 2.12", "the newest version by default")
+}
+
+func TestRefusesBadArguments(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"every interface":     {[]string{"-addr", ":4010"}, "listens on every interface"},
+		"unspecified address": {[]string{"-addr", "0.0.0.0:4010"}, "not a loopback address"},
+		"private address":     {[]string{"-addr", "192.168.1.10:4010"}, "not a loopback address"},
+		"host name":           {[]string{"-addr", "example.com:80"}, "not a loopback address"},
+		"no port":             {[]string{"-addr", "127.0.0.1"}, "missing port"},
+		"unknown version":     {[]string{"-version", "9.9"}, "2.10, 2.11, 2.12"},
+		"empty token":         {[]string{"-token", ""}, "empty token"},
+		"stray argument":      {[]string{"2.11"}, "every setting is a flag"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			err := run(context.Background(), tc.args, &stdout, &stderr, func(string) { t.Error("must not listen") })
+			require.Error(t, err)
+			assert.Contains(t, err.Error()+stderr.String(), tc.want)
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var stdout, stderr syncBuffer
+	err := run(context.Background(), []string{"-h"}, &stdout, &stderr, nil)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.True(t, strings.HasPrefix(stderr.String(), "usage: intercom-fake"))
+	assert.Contains(t, stderr.String(), "-version")
+}
+
+func TestLoopbackAddresses(t *testing.T) {
+	for _, a := range []string{"127.0.0.1:4010", "127.1.2.3:0", "[::1]:4010", "localhost:4010"} {
+		assert.NoError(t, checkLoopback(a), a)
+	}
+}

@@ -1,0 +1,242 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/intercomgo/intercom/intercomtest"
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
+)
+
+func TestReconcile(t *testing.T) {
+	known := []Defect{
+		{"2.11", "a", "request body", "listed and found"},
+		{"2.11", "b", "response 200", "listed, no longer found"},
+		{"2.10", "c", "request body", "another version"},
+	}
+	found := []Defect{
+		{"2.11", "a", "request body", "found"},
+		{"2.11", "z", "path parameter id", "found, not listed"},
+		{"2.11", "z", "path parameter id", "found twice"},
+	}
+	fresh, stale := reconcile("2.11", found, known)
+	require.Len(t, fresh, 1)
+	assert.Equal(t, "z", fresh[0].Operation)
+	require.Len(t, stale, 1)
+	assert.Equal(t, "b", stale[0].Operation)
+	assert.Equal(t, `{"2.11", "z", "path parameter id", "found, not listed"},`, fresh[0].String(), "printed as an entry to paste")
+}
+
+// TestKnownListsAreWellFormed keeps the hand-kept lists free of duplicates
+// and of versions this module does not have.
+func TestKnownListsAreWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, d := range KnownDefects {
+		_, err := oas.Load(d.Version)
+		require.NoError(t, err, "%v", d)
+		assert.False(t, seen[d.key()], "listed twice: %v", d)
+		seen[d.key()] = true
+		assert.NotEmpty(t, d.Why, "%v", d)
+	}
+	for _, f := range KnownFailures {
+		doc, err := oas.Load(f.Version)
+		require.NoError(t, err, "%v", f)
+		_, ok := doc.Operation(f.Operation)
+		assert.True(t, ok, "%v: no such operation", f)
+	}
+}
+
+func TestMissingFrom(t *testing.T) {
+	doc, err := oas.Load("2.11")
+	require.NoError(t, err)
+	op, ok := doc.Operation("identifyAdmin")
+	require.True(t, ok)
+	p := plan(&oas.Doc{Version: doc.Version, T: doc.T, Operations: []*oas.Operation{op}})[0]
+	require.NotNil(t, p.result)
+
+	answer := []byte(`{"type": "admin", "id": "1", "email": "a@b.c", "away_mode_enabled": true, "team_ids": [1, 2], "undeclared": 5, "avatar": null}`)
+	same := []byte(`{"type": "admin", "id": "1", "email": "a@b.c", "away_mode_enabled": true, "team_ids": [1, 2]}`)
+	assert.Empty(t, missingFrom(p.result, answer, same), "undeclared keys and nulls need not survive")
+
+	lossy := []byte(`{"type": "admin", "id": "1", "away_mode_enabled": false, "team_ids": [1]}`)
+	assert.Equal(t, []string{"/away_mode_enabled", "/email", "/team_ids"}, missingFrom(p.result, answer, lossy))
+	assert.Equal(t, []string{"/ (the answer is not JSON: invalid character 'x' looking for beginning of value)"}, missingFrom(p.result, []byte("x"), same))
+}
+
+// rawClient stands in for a typed client whose encoding of a body is under
+// the test's control.
+type rawClient struct {
+	base string
+	hc   *http.Client
+}
+
+func (c rawClient) post(ctx context.Context, path string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, strings.NewReader(string(body)))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Intercom-Version", "2.11")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// TestFakeCheckCatchesABodyOtherThanTheOneSet is the check that catches a
+// union body sent as {}: the same call passes when the body is sent as set.
+func TestFakeCheckCatchesABodyOtherThanTheOneSet(t *testing.T) {
+	doc, err := oas.Load("2.11")
+	require.NoError(t, err)
+	op, ok := doc.Operation("createTag")
+	require.True(t, ok)
+	p := plan(&oas.Doc{Version: doc.Version, T: doc.T, Operations: []*oas.Operation{op}})[0]
+	require.NoError(t, p.err)
+	require.NotNil(t, p.in.body)
+
+	srv := intercomtest.NewServer(t, "2.11", intercomtest.WithTokens(token))
+	rec := &recorder{next: http.DefaultTransport}
+	c := rawClient{base: srv.URL(), hc: &http.Client{Transport: rec}}
+	send := func(body func(in *Input) []byte) []string {
+		call := Call[rawClient]{Method: "CreateTag", Do: func(ctx context.Context, c rawClient, in *Input) (any, error) {
+			return nil, c.post(ctx, "/tags", body(in))
+		}}
+		return fakeProblems(t, srv, c, rec, p, call)
+	}
+
+	assert.Empty(t, send(func(in *Input) []byte { return in.body }))
+	problems := send(func(*Input) []byte { return []byte("{}") })
+	require.NotEmpty(t, problems)
+	assert.Contains(t, strings.Join(problems, "\n"), "sent a body other than the one set")
+}
+
+// TestPrismCheckCatchesABadRequest shows that the Prism half can fail: Prism
+// accepts the planned body and rejects one of the wrong type.
+func TestPrismCheckCatchesABadRequest(t *testing.T) {
+	if os.Getenv(EnvSkipPrism) == "1" {
+		t.Skipf("%s=1", EnvSkipPrism)
+	}
+	bin, err := PrismPath()
+	require.NoError(t, err)
+	doc, err := oas.Load("2.11")
+	require.NoError(t, err)
+	op, _ := doc.Operation("createTag")
+	p := plan(&oas.Doc{Version: doc.Version, T: doc.T, Operations: []*oas.Operation{op}})[0]
+	require.NoError(t, p.err)
+
+	base := startPrism(t, bin, "2.11")
+	rec := &recorder{next: http.DefaultTransport}
+	c := rawClient{base: base, hc: &http.Client{Transport: rec}}
+	send := func(body func(in *Input) []byte) []string {
+		call := Call[rawClient]{Method: "CreateTag", Do: func(ctx context.Context, c rawClient, in *Input) (any, error) {
+			return nil, c.post(ctx, "/tags", body(in))
+		}}
+		return prismProblems(t, c, rec, p, call)
+	}
+	assert.Empty(t, send(func(in *Input) []byte { return in.body }))
+	problems := strings.Join(send(func(*Input) []byte { return []byte(`{"name": 5}`) }), "\n")
+	assert.Contains(t, problems, "Prism rejected the request: request.body")
+	assert.Contains(t, problems, "sent a body other than the one set")
+}
+
+func TestFakeCheckCatchesAPanickingClient(t *testing.T) {
+	doc, err := oas.Load("2.11")
+	require.NoError(t, err)
+	op, _ := doc.Operation("identifyAdmin")
+	p := plan(&oas.Doc{Version: doc.Version, T: doc.T, Operations: []*oas.Operation{op}})[0]
+	srv := intercomtest.NewServer(t, "2.11")
+	call := Call[rawClient]{Method: "IdentifyAdmin", Do: func(context.Context, rawClient, *Input) (any, error) {
+		panic("unexported field")
+	}}
+	problems := fakeProblems(t, srv, rawClient{}, &recorder{}, p, call)
+	require.Len(t, problems, 1)
+	assert.Contains(t, problems[0], "IdentifyAdmin panicked: unexported field")
+	assert.Contains(t, problems[0], "sent 0 requests")
+}
+
+func TestInput(t *testing.T) {
+	in := &Input{
+		op:     "op",
+		path:   map[string]json.RawMessage{"id": json.RawMessage(`"abc"`), "n": json.RawMessage(`7`)},
+		params: json.RawMessage(`{"per_page": 5}`),
+		body:   json.RawMessage(`{"name": "x"}`),
+	}
+	var id string
+	var n int
+	require.NoError(t, in.Path("id", &id))
+	require.NoError(t, in.Path("n", &n))
+	assert.Equal(t, "abc", id)
+	assert.Equal(t, 7, n)
+	assert.ErrorContains(t, in.Path("missing", &id), `no value for path parameter "missing"`)
+	assert.ErrorContains(t, in.Path("id", &n), "does not decode")
+
+	var params struct {
+		PerPage *int `json:"per_page"`
+	}
+	require.NoError(t, in.Params(&params))
+	assert.Equal(t, 5, *params.PerPage)
+
+	var body struct{ Name string }
+	require.NoError(t, in.Body(&body))
+	assert.Equal(t, "x", body.Name)
+	assert.ErrorContains(t, (&Input{op: "op"}).Body(&body), "no JSON request body")
+
+	v := 3
+	res, err := Result(&v, nil)
+	assert.Equal(t, &v, res)
+	assert.NoError(t, err)
+	res, err = Result[int](nil, assert.AnError)
+	assert.Nil(t, res, "a nil body stays a nil interface")
+	assert.Equal(t, assert.AnError, err)
+}
+
+func TestPrismViolations(t *testing.T) {
+	x := &exchange{
+		status: 422,
+		header: http.Header{"Sl-Violations": {`[{"location":["request","body","email"],"severity":"Error","code":"type","message":"Request body property email must be string"},{"location":["response","body","url"],"severity":"Error","code":"format","message":"must match format uri"},{"location":["request","query","x"],"severity":"Warning","code":"x","message":"just a warning"}]`}},
+		body:   []byte(`{"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","validation":[{"location":["header","Intercom-Version"],"severity":"Error","code":"enum","message":"must be equal to one of the allowed values"}]}`),
+	}
+	req := prismViolations(x, "request")
+	require.Len(t, req, 2, "errors from the header and the problem body; warnings left out")
+	assert.Equal(t, "request.body.email: Request body property email must be string (type)", req[0].String())
+	assert.Equal(t, []string{"request", "header", "Intercom-Version"}, req[1].Location)
+	resp := prismViolations(x, "response")
+	require.Len(t, resp, 1)
+	assert.Equal(t, "must match format uri", resp[0].Message)
+
+	x.status = 200
+	assert.Len(t, prismViolations(x, "request"), 1, "a success body is no problem report")
+}
+
+func TestPrismPath(t *testing.T) {
+	t.Setenv(EnvPrism, filepath.Join(t.TempDir(), "no-prism"))
+	_, err := PrismPath()
+	assert.ErrorContains(t, err, EnvPrism+"=")
+
+	fake := filepath.Join(t.TempDir(), "prism")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\n"), 0o755))
+	t.Setenv(EnvPrism, fake)
+	got, err := PrismPath()
+	require.NoError(t, err)
+	assert.Equal(t, fake, got)
+
+	t.Setenv(EnvPrism, "")
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	t.Chdir(filepath.Join(dir, "sub"))
+	_, err = PrismPath()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "run `npm ci` in "+dir)
+	assert.Contains(t, err.Error(), EnvSkipPrism+"=1")
+}

@@ -1,0 +1,556 @@
+package intercomtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
+)
+
+// DefaultMaxBodyBytes is the largest request body the server reads unless
+// WithMaxBodyBytes says otherwise.
+const DefaultMaxBodyBytes = 8 << 20
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	tokens           []string
+	logger           *slog.Logger
+	maxBody          int64
+	validateResponse bool
+	errs             []error
+}
+
+// WithTokens accepts only the given bearer tokens. Without it any
+// non-empty bearer token is accepted.
+func WithTokens(tokens ...string) Option {
+	return func(c *config) {
+		for _, t := range tokens {
+			if strings.TrimSpace(t) == "" {
+				c.errs = append(c.errs, errors.New("intercomtest: WithTokens: empty token (omit the option to accept any bearer token)"))
+				return
+			}
+		}
+		c.tokens = append(c.tokens, tokens...)
+	}
+}
+
+// WithLogger logs every request at info level, and every violation at warn
+// level, to l.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithMaxBodyBytes sets the largest request body read; a larger one is
+// answered 413. The default is DefaultMaxBodyBytes.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("intercomtest: WithMaxBodyBytes: need a positive size, got %d", n))
+			return
+		}
+		c.maxBody = n
+	}
+}
+
+// WithResponseValidation also checks the answers scripted with On against
+// the description (status, headers and body of that status), recording a
+// violation for each problem; the answer is sent as scripted all the same.
+// Leave it off to script answers that deliberately break the description.
+func WithResponseValidation() Option {
+	return func(c *config) { c.validateResponse = true }
+}
+
+// Server is a fake Intercom API for one version. It is an http.Handler; Start
+// and NewServer also listen on a loopback port. A Server is safe for
+// concurrent use.
+type Server struct {
+	doc  *oas.Doc
+	cfg  config
+	tb   testing.TB
+	http *httptest.Server
+
+	mu         sync.Mutex
+	seq        int
+	requests   []*Request
+	setup      []Violation // problems in how the test configured the server
+	responders map[string]Responder
+	answers    map[string]*oas.Answer
+}
+
+// New builds a fake for the named version ("2.11"; "v2_11" works too) without
+// listening: serve it with any http.Server, or use Start.
+func New(version string, opts ...Option) (*Server, error) {
+	cfg := config{maxBody: DefaultMaxBodyBytes}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if len(cfg.errs) > 0 {
+		return nil, errors.Join(cfg.errs...)
+	}
+	doc, err := oas.Load(version)
+	if err != nil {
+		return nil, fmt.Errorf("intercomtest: %w", err)
+	}
+	return &Server{
+		doc:        doc,
+		cfg:        cfg,
+		responders: map[string]Responder{},
+		answers:    map[string]*oas.Answer{},
+	}, nil
+}
+
+// Start builds a fake for the named version and serves it on a loopback
+// port. Close it when done.
+func Start(version string, opts ...Option) (*Server, error) {
+	s, err := New(version, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.http = httptest.NewServer(s)
+	return s, nil
+}
+
+// NewServer starts a fake for the named version for the duration of a test:
+// it is closed when the test ends, a bad version or option ends the test,
+// and misnamed operations given to On fail it.
+func NewServer(tb testing.TB, version string, opts ...Option) *Server {
+	tb.Helper()
+	s, err := Start(version, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.tb = tb
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// URL is the base URL of a started server, "http://127.0.0.1:PORT", to pass
+// to intercom.WithBaseURL; "" for a server built with New.
+func (s *Server) URL() string {
+	if s.http == nil {
+		return ""
+	}
+	return s.http.URL
+}
+
+// Close stops a started server and waits for its requests to finish.
+func (s *Server) Close() {
+	if s.http != nil {
+		s.http.Close()
+	}
+}
+
+// Version is the API version the server speaks, "2.11".
+func (s *Server) Version() string { return s.doc.Version }
+
+// Operations lists the IDs of every operation the server knows, sorted.
+func (s *Server) Operations() []string {
+	ids := make([]string, len(s.doc.Operations))
+	for i, o := range s.doc.Operations {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// On scripts the answer to every valid request for the operation with the
+// given operationId (as the description spells it, "ShowContact"), in place
+// of the documented success response; a nil Responder restores that.
+// Requests that break the description are still answered with the
+// violation. An unknown operationId is recorded as a violation (and fails
+// the test of a server from NewServer).
+func (s *Server) On(operationID string, r Responder) {
+	if _, ok := s.doc.Operation(operationID); !ok {
+		v := Violation{In: InSetup, Code: "not_found", Message: s.unknownOperation(operationID)}
+		s.mu.Lock()
+		s.setup = append(s.setup, v)
+		s.mu.Unlock()
+		if s.tb != nil {
+			s.tb.Helper()
+			s.tb.Error(v.String())
+		}
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r == nil {
+		delete(s.responders, operationID)
+		return
+	}
+	s.responders[operationID] = r
+}
+
+func (s *Server) unknownOperation(id string) string {
+	msg := fmt.Sprintf("On: Intercom API %s has no operation %q", s.doc.Version, id)
+	for _, o := range s.doc.Operations {
+		if strings.EqualFold(o.ID, id) {
+			return msg + fmt.Sprintf(" (operationIds are case-sensitive: did you mean %q?)", o.ID)
+		}
+	}
+	return msg + " (Operations lists them)"
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// RequestsFor returns the requests received so far for one operation.
+func (s *Server) RequestsFor(operationID string) []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.OperationID == operationID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Violations returns every violation found so far: in the requests
+// received, in scripted answers (with WithResponseValidation), and in how
+// the server was configured.
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.setup)
+	for _, r := range s.requests {
+		out = append(out, r.Violations...)
+	}
+	return out
+}
+
+// AssertNoViolations fails the test, listing them, if any violation was
+// found so far. It reports whether there were none.
+func (s *Server) AssertNoViolations(tb testing.TB) bool {
+	tb.Helper()
+	vs := s.Violations()
+	if len(vs) == 0 {
+		return true
+	}
+	lines := make([]string, len(vs))
+	for i, v := range vs {
+		lines[i] = "  " + v.String()
+	}
+	tb.Errorf("the fake Intercom API %s found %d violation(s):\n%s", s.doc.Version, len(vs), strings.Join(lines, "\n"))
+	return false
+}
+
+// Reset forgets the requests received and the violations found; scripted
+// answers stay.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+	s.setup = nil
+}
+
+// ServeHTTP validates and answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.seq++
+	rec := &Request{
+		Seq:    s.seq,
+		ID:     fmt.Sprintf("fake-%06d", s.seq),
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Query:  r.URL.Query(),
+		Header: r.Header.Clone(),
+	}
+	s.mu.Unlock()
+
+	resp := s.handle(r, rec)
+	rec.Status = resp.Status
+
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	s.mu.Unlock()
+	s.log(rec)
+
+	h := w.Header()
+	for k, vs := range resp.Header {
+		h[k] = slices.Clone(vs)
+	}
+	h.Set("X-Request-Id", rec.ID)
+	if len(resp.Body) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	w.WriteHeader(resp.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.Body)
+	}
+}
+
+// handle decides the answer to r, filling in rec.
+func (s *Server) handle(r *http.Request, rec *Request) Response {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.maxBody))
+	rec.Body = body
+	if err != nil {
+		v := Violation{In: InBody, Code: "parameter_invalid", Message: "reading the request body: " + err.Error()}
+		status := http.StatusBadRequest
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			v.Code = "request_too_large"
+			v.Message = fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)
+			status = http.StatusRequestEntityTooLarge
+		}
+		return s.reject(rec, status, []Violation{v}, nil)
+	}
+	// The router and validator read the body again.
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	route, pathParams, err := s.doc.Router.FindRoute(r)
+	if err != nil {
+		if allowed := s.doc.Methods(r); len(allowed) > 0 {
+			v := Violation{In: InRoute, Code: "method_not_allowed",
+				Message: fmt.Sprintf("%s is not allowed on %s in Intercom API %s: use %s", r.Method, r.URL.Path, s.doc.Version, strings.Join(allowed, ", "))}
+			return s.reject(rec, http.StatusMethodNotAllowed, []Violation{v}, http.Header{"Allow": {strings.Join(allowed, ", ")}})
+		}
+		v := Violation{In: InRoute, Code: "not_found",
+			Message: fmt.Sprintf("no operation of Intercom API %s matches %s %s", s.doc.Version, r.Method, r.URL.Path)}
+		return s.reject(rec, http.StatusNotFound, []Violation{v}, nil)
+	}
+	op, _ := s.doc.Operation(operationID(route.Operation, route.Method, route.Path))
+	rec.OperationID = op.ID
+
+	if vs := s.validate(r, route, pathParams); len(vs) > 0 {
+		return s.reject(rec, statusOf(vs), vs, nil)
+	}
+
+	s.mu.Lock()
+	responder := s.responders[op.ID]
+	s.mu.Unlock()
+	if responder != nil {
+		resp, err := call(responder, rec)
+		if err == nil {
+			err = resp.err
+		}
+		if err != nil {
+			v := Violation{In: InSetup, Code: "server_error", Message: err.Error()}
+			return s.reject(rec, http.StatusInternalServerError, []Violation{v}, nil)
+		}
+		if resp.Status != 0 {
+			if s.cfg.validateResponse {
+				rec.Violations = append(rec.Violations, s.validateResponse(r, route, pathParams, resp)...)
+			}
+			return resp
+		}
+	}
+	return s.documented(rec, op)
+}
+
+// call runs a test's responder, turning a panic into an error.
+func call(responder Responder, rec *Request) (resp Response, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the responder scripted for %s panicked: %v", rec.OperationID, p)
+		}
+	}()
+	// A copy, so that a responder that keeps it sees no later changes.
+	c := rec.clone()
+	return responder(&c), nil
+}
+
+// documented answers with the operation's documented success response.
+func (s *Server) documented(rec *Request, op *oas.Operation) Response {
+	a, err := s.answer(op)
+	if err != nil {
+		v := Violation{In: InSetup, Code: "server_error",
+			Message: fmt.Sprintf("the description documents no valid success response: %v; script one with On(%q, ...)", err, op.ID)}
+		return s.reject(rec, http.StatusInternalServerError, []Violation{v}, nil)
+	}
+	resp := Response{Status: a.Status, Body: a.Body}
+	if a.ContentType != "" {
+		resp.Header = http.Header{"Content-Type": {a.ContentType}}
+	}
+	return resp
+}
+
+// answer builds an operation's documented answer once.
+func (s *Server) answer(op *oas.Operation) (*oas.Answer, error) {
+	s.mu.Lock()
+	a, ok := s.answers[op.ID]
+	s.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := op.SuccessAnswer()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.answers[op.ID] = a
+	s.mu.Unlock()
+	return a, nil
+}
+
+// reject records the violations and answers with Intercom's error shape.
+func (s *Server) reject(rec *Request, status int, vs []Violation, header http.Header) Response {
+	for i := range vs {
+		vs[i].Method, vs[i].Path, vs[i].OperationID = rec.Method, rec.Path, rec.OperationID
+		vs[i].Status = status
+	}
+	rec.Violations = append(rec.Violations, vs...)
+	body := errorList{Type: "error.list", RequestID: rec.ID}
+	for _, v := range vs {
+		body.Errors = append(body.Errors, errorEntry{Code: v.Code, Message: v.Message, Field: v.Field})
+	}
+	data, _ := json.Marshal(body)
+	if header == nil {
+		header = http.Header{}
+	}
+	header.Set("Content-Type", "application/json; charset=utf-8")
+	return Response{Status: status, Header: header, Body: data}
+}
+
+// errorList is Intercom's error body.
+type errorList struct {
+	Type      string       `json:"type"`
+	RequestID string       `json:"request_id"`
+	Errors    []errorEntry `json:"errors"`
+}
+
+type errorEntry struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func (s *Server) log(rec *Request) {
+	l := s.cfg.logger
+	if l == nil {
+		return
+	}
+	l.Info("request", "method", rec.Method, "path", rec.Path, "operation", rec.OperationID, "status", rec.Status, "request_id", rec.ID)
+	for _, v := range rec.Violations {
+		l.Warn("violation", "request_id", rec.ID, "in", v.In, "field", v.Field, "code", v.Code, "message", v.Message)
+	}
+}
+
+// operationID names an operation as oas.Doc does.
+func operationID(op *openapi3.Operation, method, path string) string {
+	if op.OperationID != "" {
+		return op.OperationID
+	}
+	return strings.ToUpper(method) + " " + path
+}
+
+// Request is one request the server received.
+type Request struct {
+	// Seq numbers the requests from 1 in the order they arrived.
+	Seq int
+	// ID is the request_id the server answered with.
+	ID string
+	// Method is the HTTP method, "GET".
+	Method string
+	// Path is the URL path, "/contacts/123".
+	Path string
+	// Query is the parsed query string.
+	Query url.Values
+	// OperationID is the operation the request was routed to; "" when no
+	// operation matched.
+	OperationID string
+	// Header is the request header as received.
+	Header http.Header
+	// Body is the request body as received.
+	Body []byte
+	// Status is the status the server answered with.
+	Status int
+	// Violations are the ways the request broke the description (and, with
+	// WithResponseValidation, the ways a scripted answer did).
+	Violations []Violation
+}
+
+func (r *Request) clone() Request {
+	c := *r
+	c.Query = url.Values(http.Header(r.Query).Clone())
+	c.Header = r.Header.Clone()
+	c.Body = slices.Clone(r.Body)
+	c.Violations = slices.Clone(r.Violations)
+	return c
+}
+
+// JSON decodes the request body into v.
+func (r Request) JSON(v any) error {
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return fmt.Errorf("intercomtest: request %s %s body: %w", r.Method, r.Path, err)
+	}
+	return nil
+}
+
+// Where a violation was found.
+const (
+	InRoute    = "route"    // no operation for the method and path
+	InAuth     = "auth"     // authentication
+	InVersion  = "version"  // the Intercom-Version header
+	InPath     = "path"     // a path parameter
+	InQuery    = "query"    // a query parameter
+	InHeader   = "header"   // a header parameter
+	InCookie   = "cookie"   // a cookie parameter
+	InBody     = "body"     // the request body
+	InResponse = "response" // a scripted answer (WithResponseValidation)
+	InSetup    = "setup"    // how the test configured the server
+)
+
+// Violation is one way a request broke the description.
+type Violation struct {
+	// OperationID, Method and Path identify the request; OperationID is ""
+	// when no operation matched, and all three are "" for InSetup.
+	OperationID string
+	Method      string
+	Path        string
+	// In says where: InRoute, InAuth, InVersion, InPath, InQuery, InHeader,
+	// InCookie, InBody, InResponse or InSetup.
+	In string
+	// Field is the parameter's name, or the JSON pointer of the offending
+	// value in the body ("/email"); it may be empty.
+	Field string
+	// Code is the Intercom error code answered, "parameter_invalid".
+	Code string
+	// Status is the HTTP status answered.
+	Status int
+	// Message says what is wrong and what the description expects.
+	Message string
+}
+
+// String renders the violation on one line.
+func (v Violation) String() string {
+	var b strings.Builder
+	if v.Method != "" {
+		fmt.Fprintf(&b, "%s %s", v.Method, v.Path)
+		if v.OperationID != "" {
+			fmt.Fprintf(&b, " (%s)", v.OperationID)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(v.In)
+	if v.Field != "" {
+		fmt.Fprintf(&b, " %s", v.Field)
+	}
+	fmt.Fprintf(&b, ": %s [%s", v.Message, v.Code)
+	if v.Status != 0 {
+		fmt.Fprintf(&b, ", %d", v.Status)
+	}
+	b.WriteString("]")
+	return b.String()
+}
