@@ -49,11 +49,7 @@ func (s *Server) validate(r *http.Request, route *routers.Route, pathParams map[
 		SchemaValidationOptions:           append([]openapi3.SchemaValidationOption{openapi3.SetSchemaErrorMessageCustomizer(oas.Message)}, oas.FormatOptions()...),
 	}
 	opts.WithCustomSchemaErrorFunc(oas.Message)
-	checked, composites := withoutComposite(route)
-	for _, p := range composites {
-		vs = append(vs, validateComposite(r, p)...)
-	}
-	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: checked, Options: opts}
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: route, Options: opts}
 	err := openapi3filter.ValidateRequest(context.Background(), input)
 	for _, e := range flatten(err) {
 		for _, v := range violationsOf(e) {

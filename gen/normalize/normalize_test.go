@@ -318,6 +318,10 @@ paths:
       operationId: makeT
       parameters:
       - {name: id, in: query, schema: {type: string}}
+      - name: f
+        in: query
+        schema:
+          oneOf: [{properties: {a: {type: string}}}, {properties: {b: {type: string}}}]
       requestBody:
         content:
           application/json:
@@ -338,6 +342,7 @@ components:
         ref: {$ref: '#/components/schemas/gone'}
         n: {$ref: '#/components/schemas/t', nullable: true}
         bad: {type: integer, example: nope}
+        uid: {type: string, format: uuid, maxLength: 24}
     t_kind: {type: object}
     make_t_response: {type: object}
 `)
@@ -354,4 +359,56 @@ components:
 	after, err := json.Marshal(doc)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(before), string(after))
+}
+
+func TestUnionQueryObjectMergesBranches(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /events:
+    get:
+      operationId: listEvents
+      parameters:
+      - name: filter
+        in: query
+        required: true
+        style: form
+        explode: true
+        schema:
+          type: object
+          oneOf:
+          - {properties: {user_id: {type: string}}, required: [user_id]}
+          - {properties: {email: {type: string}}, required: [email]}
+      - name: plain
+        in: query
+        schema: {type: string}
+      responses: {}
+`)
+	r := run(t, UnionQueryObject, doc)
+	require.Len(t, r.Findings, 1)
+	s := at(t, doc, "#/paths/~1events/get/parameters/0/schema").(map[string]any)
+	assert.Nil(t, s["oneOf"])
+	assert.Nil(t, s["required"], "no branch's property is required on its own")
+	assert.Len(t, s["properties"], 2)
+	assert.Contains(t, at(t, doc, "#/paths/~1events/get/parameters/0/description"), "exactly one of: user_id, email")
+	assert.Equal(t, "string", at(t, doc, "#/paths/~1events/get/parameters/1/schema/type"))
+}
+
+func TestFormatLengthConflictDropsImpossibleFormat(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths: {}
+components:
+  schemas:
+    s:
+      type: object
+      properties:
+        id: {type: string, format: uuid, minLength: 24, maxLength: 24}
+        real: {type: string, format: uuid, maxLength: 36}
+`)
+	r := run(t, FormatLengthConflict, doc)
+	require.Len(t, r.Findings, 1)
+	_, has := resolvePointer(doc, "#/components/schemas/s/properties/id/format")
+	assert.False(t, has)
+	assert.Equal(t, "uuid", at(t, doc, "#/components/schemas/s/properties/real/format"))
 }

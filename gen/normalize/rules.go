@@ -15,6 +15,8 @@ var Default = []Rule{
 	PathParamInQuery,
 	UndeclaredPathParam,
 	ArrayWithoutItems,
+	UnionQueryObject,
+	FormatLengthConflict,
 	SchemalessJSON,
 	InlineUnionBody,
 	OperationTypeCollision,

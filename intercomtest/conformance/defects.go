@@ -13,12 +13,11 @@ package conformance
 var KnownDefects = []Defect{
 	// 2.10: Request bodies none of whose examples fits the schema: ids given as
 	// integers where the schema says string, examples that match no branch
-	// of a oneOf or anyOf, and one schema no value can satisfy.
+	// of a oneOf or anyOf.
 	{"2.10", "attachContactToConversation", "request body", "example \"attach_a_contact_to_a_conversation\": /admin_id: value must be a string (and 1 more examples)"},
 	{"2.10", "attachTagToConversation", "request body", "example \"conversation_not_found\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.10", "attachTagToTicket", "request body", "example \"successful\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.10", "convertVisitor", "request body", "example \"successful\": /user: doesn't match any schema from \"anyOf\""},
-	{"2.10", "createConversation", "request body", "/from/id: format uuid contradicts minLength and maxLength 24 (Intercom ids are 24 hex digits), so no value fits"},
 	{"2.10", "createMessage", "request body", "example \"admin_message_created\": /from/id: value must be an integer; /message_type: value is not one of the allowed values [\"in_app\",\"email\"] (and 5 more examples)"},
 	{"2.10", "createNote", "request body", "example \"admin_not_found\": /admin_id: value must be a string (and 2 more examples)"},
 	{"2.10", "createTicket", "request body", "example \"successful_response\": /ticket_type_id: value must be a string"},
@@ -37,13 +36,12 @@ var KnownDefects = []Defect{
 
 	// 2.11: Request bodies none of whose examples fits the schema: ids given as
 	// integers where the schema says string, examples that match no branch
-	// of a oneOf or anyOf, and one schema no value can satisfy.
+	// of a oneOf or anyOf.
 	{"2.11", "attachContactToConversation", "request body", "example \"attach_a_contact_to_a_conversation\": /admin_id: value must be a string (and 1 more examples)"},
 	{"2.11", "attachTagToConversation", "request body", "example \"conversation_not_found\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.11", "attachTagToTicket", "request body", "example \"successful\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.11", "convertVisitor", "request body", "example \"successful\": /user: doesn't match any schema from \"anyOf\""},
 	{"2.11", "createArticle", "request body", "example \"article_created\": /translated_content/fr/type: property \"type\" is missing (and 1 more examples)"},
-	{"2.11", "createConversation", "request body", "/from/id: format uuid contradicts minLength and maxLength 24 (Intercom ids are 24 hex digits), so no value fits"},
 	{"2.11", "createMessage", "request body", "example \"admin_message_created\": /from/id: value must be an integer; /message_type: value is not one of the allowed values [\"in_app\",\"email\"] (and 5 more examples)"},
 	{"2.11", "createNote", "request body", "example \"admin_not_found\": /admin_id: value must be a string (and 2 more examples)"},
 	{"2.11", "createTicket", "request body", "example \"successful_response\": /ticket_type_id: value must be a string"},
@@ -111,12 +109,11 @@ var KnownDefects = []Defect{
 
 	// 2.12: Request bodies none of whose examples fits the schema: ids given as
 	// integers where the schema says string, examples that match no branch
-	// of a oneOf or anyOf, and one schema no value can satisfy.
+	// of a oneOf or anyOf.
 	{"2.12", "attachContactToConversation", "request body", "example \"attach_a_contact_to_a_conversation\": /admin_id: value must be a string (and 1 more examples)"},
 	{"2.12", "attachTagToConversation", "request body", "example \"conversation_not_found\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.12", "attachTagToTicket", "request body", "example \"successful\": /admin_id: value must be a string; /id: value must be a string (and 1 more examples)"},
 	{"2.12", "convertVisitor", "request body", "example \"successful\": /user: doesn't match any schema from \"anyOf\""},
-	{"2.12", "createConversation", "request body", "/from/id: format uuid contradicts minLength and maxLength 24 (Intercom ids are 24 hex digits), so no value fits"},
 	{"2.12", "createMessage", "request body", "example \"admin_message_created\": /from/id: value must be an integer; /message_type: value is not one of the allowed values [\"in_app\",\"email\"] (and 5 more examples)"},
 	{"2.12", "createNote", "request body", "example \"admin_not_found\": /admin_id: value must be a string (and 2 more examples)"},
 	{"2.12", "createTicket", "request body", "example \"successful_response\": /ticket_type_id: value must be a string"},
@@ -148,12 +145,4 @@ type Failure struct {
 // that is fixed elsewhere. Each is still run: it is reported as skipped
 // while it fails, and fails the test once it passes, so that the entry is
 // removed when the fix lands.
-var KnownFailures = []Failure{
-	// The filter query parameter is a oneOf of three objects. Its generated
-	// type is an anonymous struct holding only an unexported union, which
-	// callers cannot set and which makes the client panic when it encodes
-	// the query.
-	{"2.10", "lisDataEvents", "the oneOf query parameter filter cannot be set, and encoding it panics"},
-	{"2.11", "lisDataEvents", "the oneOf query parameter filter cannot be set, and encoding it panics"},
-	{"2.12", "lisDataEvents", "the oneOf query parameter filter cannot be set, and encoding it panics"},
-}
+var KnownFailures = []Failure{}

@@ -5979,7 +5979,7 @@ type CreateConversationRequest struct {
 		// Id The identifier for the contact which is given by Intercom.
 		//
 		// Example: 536e564f316c83104c000020
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Type The role associated to the contact - user or lead.
 		//
@@ -9744,8 +9744,11 @@ type DownloadDataExportParams struct {
 
 // LisDataEventsParams defines parameters for LisDataEvents.
 type LisDataEventsParams struct {
+	// Filter Set exactly one of: user_id, intercom_user_id, email.
 	Filter struct {
-		union json.RawMessage
+		Email          *string `json:"email,omitempty"`
+		IntercomUserId *string `json:"intercom_user_id,omitempty"`
+		UserId         *string `json:"user_id,omitempty"`
 	} `form:"filter" json:"filter"`
 
 	// Type The value must be user
@@ -9757,21 +9760,6 @@ type LisDataEventsParams struct {
 	// PerPage How many results to display per page. Defaults to 15
 	PerPage         *int             `form:"per_page,omitempty" json:"per_page,omitempty"`
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// LisDataEventsParamsFilter0 defines parameters for LisDataEvents.
-type LisDataEventsParamsFilter0 struct {
-	UserId string `json:"user_id"`
-}
-
-// LisDataEventsParamsFilter1 defines parameters for LisDataEvents.
-type LisDataEventsParamsFilter1 struct {
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// LisDataEventsParamsFilter2 defines parameters for LisDataEvents.
-type LisDataEventsParamsFilter2 struct {
-	Email string `json:"email"`
 }
 
 // CreateDataEventParams defines parameters for CreateDataEvent.
