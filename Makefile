@@ -5,7 +5,7 @@ GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 BIN := $(CURDIR)/.bin
 
-.PHONY: all fetch generate check test vet lint bench tools
+.PHONY: all fetch generate check test vet bench tools prism add-version update-specs
 
 all: generate test
 
@@ -29,8 +29,24 @@ vet: tools
 	$(BIN)/staticcheck ./...
 
 ## test: everything CI runs
-test: check vet
-	$(GO) test -count=1 ./...
+test: check vet prism
+	$(GO) test -count=1 -timeout 30m ./...
+
+## add-version: add a new API version end to end (VERSION=2.13, optional SPEC=file-or-url)
+add-version:
+	@test -n "$(VERSION)" || { echo "usage: make add-version VERSION=2.13 [SPEC=path-or-url]"; exit 2; }
+	$(GO) run ./cmd/intercom-gen add-version -mirror "$(MIRROR)" $(if $(SPEC),-spec "$(SPEC)") $(VERSION)
+
+## update-specs: take newer revisions of the known versions (COMMIT=rev to pin another upstream commit)
+update-specs:
+	$(GO) run ./cmd/intercom-gen update-specs -mirror "$(if $(COMMIT),,$(MIRROR))" $(if $(COMMIT),-commit $(COMMIT))
+
+## prism: install Stoplight Prism, which the conformance tests run, into node_modules/
+prism: node_modules/.bin/prism
+
+node_modules/.bin/prism: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 ## bench: the benchmarks recorded in BENCHMARKS.md
 bench:

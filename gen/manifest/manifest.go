@@ -168,7 +168,7 @@ func (s Source) Read(version, url string) (data []byte, from string, err error) 
 		data, err = os.ReadFile(from)
 		if err != nil {
 			if os.IsNotExist(err) {
-				return nil, from, fmt.Errorf("spec %s: %s does not exist: the mirror has no such version (check the version name, or fetch from the upstream URL with -mirror '')", version, from)
+				return nil, from, fmt.Errorf("spec %s: %s does not exist: the mirror has no such version (check the version name, or download from the upstream URL instead: -mirror '' or make MIRROR=)", version, from)
 			}
 			return nil, from, fmt.Errorf("spec %s: %w", version, err)
 		}
