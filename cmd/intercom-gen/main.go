@@ -21,6 +21,7 @@ import (
 
 	_ "github.com/intercomgo/intercom/gen/conformance"
 	"github.com/intercomgo/intercom/gen/manifest"
+	_ "github.com/intercomgo/intercom/gen/pagination"
 	"github.com/intercomgo/intercom/gen/pipeline"
 )
 

@@ -149,7 +149,7 @@ func (t *tool) transaction(paths []string, fn func() error) error {
 
 // touchedPaths are the files and trees a generation may rewrite.
 func touchedPaths(m *manifest.Manifest, extra ...string) []string {
-	paths := []string{"openapi/manifest.json", "README.md", "versions/versions.gen.go", changelogDir}
+	paths := []string{"openapi/manifest.json", "README.md", "versions/versions.gen.go", "docs"}
 	for _, e := range m.Versions {
 		v := pipeline.Version{Name: e.Version}
 		paths = append(paths, filepath.Join("versions", v.Package()), filepath.Join("openapi", e.Version, manifest.SpecFile))
@@ -248,6 +248,11 @@ func (t *tool) writeAll(m *manifest.Manifest, results map[string]*pipeline.Resul
 	}
 	if err := manifest.WriteFileAtomic(filepath.Join(t.root, "versions", "versions.gen.go"), reg); err != nil {
 		return err
+	}
+	for _, finish := range pipeline.Finishers {
+		if err := finish(t.root); err != nil {
+			return err
+		}
 	}
 	if _, err := t.readme(m, true); err != nil {
 		return err

@@ -10,6 +10,11 @@ import (
 	"text/template"
 )
 
+// Finishers run after the version packages have been written, with the
+// module root, to write what gathers every version (docs, for one). The
+// generator's packages add theirs in init functions, as with Emitters.
+var Finishers []func(root string) error
+
 // VersionDir is the directory of a version's package below the module root.
 func VersionDir(root string, v Version) string {
 	return filepath.Join(root, "versions", v.Package())

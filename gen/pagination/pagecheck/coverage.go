@@ -118,20 +118,32 @@ func properties(doc, s map[string]any, depth int) map[string]any {
 	return out
 }
 
-// Coverage fails t unless the client type (a *Client of a version package)
-// has, for every paginated operation of specJSON, a method <name>Pages and
-// a method <name>All returning iterators, where methods maps operationIds to
-// Go method names; and unless every such iterator pair belongs to a
-// paginated operation.
+// Coverage fails t with every Problem found.
 func Coverage(t testing.TB, specJSON []byte, methods map[string]string, client reflect.Type) {
 	t.Helper()
-	paged, err := Paginated(specJSON)
+	problems, err := Problems(specJSON, methods, client)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paged) == 0 {
-		t.Fatal("pagecheck: the spec has no paginated operation; the detector no longer matches its shapes")
+	for _, p := range problems {
+		t.Error(p)
 	}
+}
+
+// Problems checks that the client type (a *Client of a version package)
+// has, for every paginated operation of specJSON, a method <name>Pages and
+// a method <name>All returning iterators, where methods maps operationIds to
+// Go method names; and that every such iterator pair belongs to a paginated
+// operation. It returns what is wrong, sorted.
+func Problems(specJSON []byte, methods map[string]string, client reflect.Type) ([]string, error) {
+	paged, err := Paginated(specJSON)
+	if err != nil {
+		return nil, err
+	}
+	if len(paged) == 0 {
+		return nil, fmt.Errorf("pagecheck: the spec has no paginated operation; the detector no longer matches its shapes")
+	}
+	var problems []string
 	want := map[string]bool{}
 	ids := make([]string, 0, len(paged))
 	for id := range paged {
@@ -141,14 +153,14 @@ func Coverage(t testing.TB, specJSON []byte, methods map[string]string, client r
 	for _, id := range ids {
 		name, ok := methods[id]
 		if !ok {
-			t.Errorf("%s (%s) has no Client method", paged[id], id)
+			problems = append(problems, fmt.Sprintf("%s (%s) has no Client method", paged[id], id))
 			continue
 		}
 		want[name] = true
 		for _, suffix := range []string{"Pages", "All"} {
 			if !isIterator(client, name+suffix) {
-				t.Errorf("%s (%s) returns a paginated response but the Client has no iterator %s%s: "+
-					"extend the rules in gen/pagination so that they recognise its shape", paged[id], id, name, suffix)
+				problems = append(problems, fmt.Sprintf("%s (%s) returns a paginated response but the Client has no iterator %s%s: "+
+					"extend the rules in gen/pagination so that they recognise its shape", paged[id], id, name, suffix))
 			}
 		}
 	}
@@ -159,9 +171,10 @@ func Coverage(t testing.TB, specJSON []byte, methods map[string]string, client r
 			continue
 		}
 		if !want[base] {
-			t.Errorf("Client.%s iterates over %s, which the spec does not describe as paginated", m.Name, base)
+			problems = append(problems, fmt.Sprintf("Client.%s iterates over %s, which the spec does not describe as paginated", m.Name, base))
 		}
 	}
+	return problems, nil
 }
 
 // isIterator reports whether client has a method name returning an

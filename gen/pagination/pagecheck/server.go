@@ -101,6 +101,9 @@ type Config struct {
 	Seed      uint64
 	// Misbehave breaks the contract; see Misbehaviour.
 	Misbehave Misbehaviour
+	// RecordQueries keeps the query of every request for Queries. It is
+	// off by default so that long runs keep the server's memory constant.
+	RecordQueries bool
 }
 
 // Server is a fake Intercom endpoint serving one list. Every path is
@@ -196,7 +199,8 @@ func (s *Server) Faults() map[Fault]int {
 	return out
 }
 
-// Queries returns the query of every request, faults included.
+// Queries returns the query of every request, faults included, when
+// Config.RecordQueries is set.
 func (s *Server) Queries() []url.Values {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -225,7 +229,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.requests++
 	q := r.URL.Query()
-	s.queries = append(s.queries, q)
+	if s.cfg.RecordQueries {
+		s.queries = append(s.queries, q)
+	}
 
 	if s.cfg.FaultRate > 0 && s.rng.Float64() < s.cfg.FaultRate {
 		f := s.cfg.Faults[s.rng.IntN(len(s.cfg.Faults))]
@@ -300,9 +306,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		pages := map[string]any{"type": "pages", "page": page, "per_page": perPage, "total_pages": total}
 		switch {
 		case next == "":
-		case s.cfg.Style == Any && page%3 == 2:
+		case s.cfg.Style == Any && page%3 == 2 && s.cfg.Misbehave == Behave:
 			pages["next"] = fmt.Sprintf("https://api.intercom.io%s?page=%d&per_page=%d", r.URL.Path, page+1, perPage)
-		case s.cfg.Style == Any && page%3 == 0:
+		case s.cfg.Style == Any && page%3 == 0 && s.cfg.Misbehave == Behave:
 			// Only page and total_pages say that there is more.
 		default:
 			pages["next"] = map[string]any{"per_page": perPage, "starting_after": next}
@@ -350,13 +356,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.scroll[param] = min(off+perPage, s.cfg.Items)
 		// The scroll parameter stays the same for the whole scroll.
-		s.page(w, off/perPage+1, perPage, nil, map[string]any{"scroll_param": param})
+		s.write(w, off, perPage, nil, map[string]any{"scroll_param": param})
 	}
 }
 
 // page writes page number page (from 1) of the list.
 func (s *Server) page(w http.ResponseWriter, page, perPage int, pages, extra map[string]any) {
-	start := min((page-1)*perPage, s.cfg.Items)
+	s.write(w, (page-1)*perPage, perPage, pages, extra)
+}
+
+// write writes the page of the list that starts at item start.
+func (s *Server) write(w http.ResponseWriter, start, perPage int, pages, extra map[string]any) {
+	start = min(start, s.cfg.Items)
 	end := min(start+perPage, s.cfg.Items)
 	var items strings.Builder
 	items.WriteByte('[')
@@ -383,8 +394,8 @@ func (s *Server) page(w http.ResponseWriter, page, perPage int, pages, extra map
 		writeError(w, http.StatusInternalServerError, "server_error", err.Error())
 		return
 	}
-	if end > start || page == 1 {
-		s.served = append(s.served, page)
+	if end > start || start == 0 {
+		s.served = append(s.served, start/perPage+1)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
