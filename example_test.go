@@ -43,3 +43,19 @@ func Example() {
 	}
 	fmt.Println(contact.Id)
 }
+
+// The README's pagination example: every contact, fetched page by page as
+// the loop asks for them.
+func Example_pagination() {
+	client, err := v2_11.NewClient(intercom.WithToken(os.Getenv("INTERCOM_ACCESS_TOKEN")))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for contact, err := range client.ListContactsAll(ctx, nil) {
+		if err != nil {
+			log.Fatal(err) // *intercom.PageError; errors.As finds the *intercom.Error beneath
+		}
+		fmt.Println(contact.Id)
+	}
+}
