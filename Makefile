@@ -49,7 +49,7 @@ node_modules/.bin/prism: package.json package-lock.json
 	@touch $@
 
 ## bench: the benchmarks recorded in BENCHMARKS.md
-bench:
+bench: fetch
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./...
 
 tools: $(BIN)/staticcheck
