@@ -127,6 +127,14 @@
 // IsForbidden, IsConflict and IsRateLimited. Network errors are wrapped
 // with the number of attempts made and keep their chain.
 //
+// # Pagination
+//
+// Every paginated operation of a version package has an <Op>All iterator
+// over items and an <Op>Pages iterator over pages, built on Pager: lazy,
+// retried through the Transport, never skipping or repeating a page, and
+// ending with ErrNoProgress rather than looping on a cursor that does not
+// advance. docs/pagination.md lists each operation and its style.
+//
 // # Security
 //
 // The token is never included in an error message or log record, and
