@@ -91,6 +91,20 @@ func defaultMirror() string {
 	return ""
 }
 
+// load reads the manifest and picks the entries named in names (all of
+// them when names is empty).
+func (t *tool) load(names []string) (*manifest.Manifest, []*manifest.Entry, error) {
+	m, err := manifest.Load(t.manifestPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := selected(m, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, entries, nil
+}
+
 // selected returns the manifest entries named in names, or all of them.
 func selected(m *manifest.Manifest, names []string) ([]*manifest.Entry, error) {
 	if len(names) == 0 {
@@ -118,11 +132,7 @@ func (t *tool) fetch(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := manifest.Load(t.manifestPath())
-	if err != nil {
-		return err
-	}
-	entries, err := selected(m, fs.Args())
+	_, entries, err := t.load(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -138,11 +148,7 @@ func (t *tool) fetch(args []string) error {
 
 // build generates every selected version in memory.
 func (t *tool) build(names []string, verbose bool) (*manifest.Manifest, map[string]*pipeline.Result, error) {
-	m, err := manifest.Load(t.manifestPath())
-	if err != nil {
-		return nil, nil, err
-	}
-	entries, err := selected(m, names)
+	m, entries, err := t.load(names)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -268,11 +268,7 @@ func (t *tool) updateSpecs(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := manifest.Load(t.manifestPath())
-	if err != nil {
-		return err
-	}
-	entries, err := selected(m, fs.Args())
+	m, entries, err := t.load(fs.Args())
 	if err != nil {
 		return err
 	}

@@ -128,14 +128,8 @@ func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
 		args = append(args, "&params")
 	}
 	if op.HasBody() {
-		// The body the typed method takes, chosen as pipeline.Methods does.
-		var body *codegen.RequestBodyDefinition
-		for j := range op.Bodies {
-			if op.Bodies[j].IsSupportedByClient() && op.Bodies[j].IsJSON() {
-				body = &op.Bodies[j]
-				break
-			}
-		}
+		// The body the typed method takes.
+		body := pipeline.JSONBody(op)
 		if body == nil {
 			return c, fmt.Errorf("no JSON request body the client can send")
 		}

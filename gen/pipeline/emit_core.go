@@ -63,13 +63,7 @@ func Methods(r *Result) ([]Method, error) {
 			call = append(call, "params")
 		}
 		if op.HasBody() {
-			var body *codegen.RequestBodyDefinition
-			for j := range op.Bodies {
-				if op.Bodies[j].IsSupportedByClient() && op.Bodies[j].IsJSON() {
-					body = &op.Bodies[j]
-					break
-				}
-			}
+			body := JSONBody(op)
 			if body == nil {
 				return nil, fmt.Errorf("operation %s: no JSON request body the client can send (content types: %s)", op.SpecOperationId, bodyTypes(op))
 			}
@@ -100,6 +94,17 @@ func Methods(r *Result) ([]Method, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// JSONBody returns the request body the typed method of op sends: its
+// first JSON body the client supports, or nil.
+func JSONBody(op *codegen.OperationDefinition) *codegen.RequestBodyDefinition {
+	for j := range op.Bodies {
+		if op.Bodies[j].IsSupportedByClient() && op.Bodies[j].IsJSON() {
+			return &op.Bodies[j]
+		}
+	}
+	return nil
 }
 
 // specOperationID is the operationId as the spec spells it.
