@@ -5,7 +5,7 @@ GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 BIN := $(CURDIR)/.bin
 
-.PHONY: all fetch generate check test vet bench tools prism add-version update-specs
+.PHONY: all fetch generate check test vet bench tools prism add-version update-specs coverage
 
 all: generate test
 
@@ -31,6 +31,11 @@ vet: tools
 ## test: everything CI runs
 test: check vet prism
 	$(GO) test -count=1 -timeout 30m ./...
+	@$(MAKE) --no-print-directory coverage
+
+## coverage: print how many operations of each version passed conformance
+coverage: prism
+	@$(GO) test -count=1 -run '^TestConformance$$' -v ./versions/... | grep -E 'conformance [0-9.]+: [0-9]+/[0-9]+ operations'
 
 ## add-version: add a new API version end to end (VERSION=2.13, optional SPEC=file-or-url)
 add-version:
