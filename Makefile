@@ -29,9 +29,8 @@ vet: tools
 	$(BIN)/staticcheck ./...
 
 ## test: everything CI runs
-test: check vet prism
+test: check vet prism coverage
 	$(GO) test -count=1 -timeout 30m ./...
-	@$(MAKE) --no-print-directory coverage
 
 ## coverage: print how many operations of each version passed conformance
 coverage: prism
