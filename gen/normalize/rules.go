@@ -25,6 +25,14 @@ var Default = []Rule{
 	InvalidSchemaExample,
 }
 
+// CodegenOnly is the ordered list of rules that shape the generated Go code
+// without changing what the API accepts or sends: they run on a copy of the
+// normalized document from which the Go code is generated, while the
+// embedded spec (which the fake and Prism validate against) keeps the
+// normalized form. A rule belongs here when applying it to the validation
+// spec would loosen or distort validation.
+var CodegenOnly = []Rule{}
+
 // walkRefs calls fn for every map holding a "$ref" anywhere in the
 // document, skipping example payloads, whose keys are data rather than
 // spec.

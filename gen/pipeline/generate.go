@@ -40,8 +40,12 @@ type Result struct {
 	Files map[string][]byte
 	// Report lists the normalization repairs made.
 	Report *normalize.Report
-	// Spec is the normalized document.
+	// Spec is the codegen view: the normalized document with the
+	// codegen-only rules applied. The Go code is generated from it.
 	Spec *openapi3.T
+	// Normalized is the normalized document as JSON, embedded in the
+	// package and used to validate requests and responses.
+	Normalized []byte
 	// Operations are oapi-codegen's view of the operations, sorted by
 	// operationId.
 	Operations []codegen.OperationDefinition
@@ -75,9 +79,28 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("version %s: encode normalized spec: %w", v.Name, err)
 	}
-	spec, err := LoadOpenAPI(normalized)
-	if err != nil {
+	if _, err := LoadOpenAPI(normalized); err != nil {
 		return nil, fmt.Errorf("version %s: the normalized spec is still invalid (a new kind of defect: add a rule to gen/normalize, or an overlay entry if no rule can derive the fix): %w", v.Name, err)
+	}
+	// The Go code is generated from a view of the normalized document with
+	// the codegen-only rules applied on top. The embedded spec, which the
+	// fake and Prism validate against, stays the normalized document.
+	view, err := LoadTree(normalized)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: reload normalized spec: %w", v.Name, err)
+	}
+	viewReport, err := normalize.Apply(view, normalize.CodegenOnly)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", v.Name, err)
+	}
+	report.Findings = append(report.Findings, viewReport.Findings...)
+	viewJSON, err := MarshalTree(view)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: encode codegen view: %w", v.Name, err)
+	}
+	spec, err := LoadOpenAPI(viewJSON)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: a codegen-only rule left the spec invalid: %w", v.Name, err)
 	}
 	cfg := codegen.Configuration{
 		PackageName: v.Package(),
@@ -104,6 +127,7 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 		Files:      map[string][]byte{},
 		Report:     report,
 		Spec:       spec,
+		Normalized: normalized,
 		Operations: ops,
 	}
 	api, err = renameRawConstructor(api)
