@@ -25,9 +25,9 @@ import (
 const DefaultWebhookAppID = "ujwd5d8a"
 
 // WebhookItemExamples returns every example the named version's description
-// gives of the component schema ("contact", "conversation", ...): the
-// examples of responses and request bodies, and the values inside them at
-// every place the schema is referenced (the contacts of a contact list, the
+// gives of the component schema ("contact", "conversation", ...) as the API
+// returns it: the examples of success responses, and the values inside them
+// at every place the schema is referenced (the contacts of a contact list, the
 // contact of a conversation). They come in a stable order, each once; the
 // list is empty when the description has none.
 func WebhookItemExamples(version, schema string) ([]json.RawMessage, error) {
@@ -43,9 +43,7 @@ func WebhookItemExamples(version, schema string) ([]json.RawMessage, error) {
 		c.add(s.Example)
 	}
 	for _, op := range doc.Operations {
-		if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
-			c.media(rb.Value.Content)
-		}
+		// Answers only: a webhook carries the object as the API returns it.
 		for _, code := range slices.Sorted(maps.Keys(op.Op.Responses.Map())) {
 			if ref := op.Op.Responses.Value(code); ref != nil && ref.Value != nil && strings.HasPrefix(code, "2") {
 				c.media(ref.Value.Content)
@@ -103,7 +101,9 @@ func (c *exampleCollector) walk(s *openapi3.SchemaRef, v any, depth int) {
 		return
 	}
 	if s.Ref == c.ref {
-		if _, ok := v.(map[string]any); ok {
+		// An API object always says what it is; a value without a type
+		// is an example attached to the wrong schema.
+		if m, ok := v.(map[string]any); ok && m["type"] != nil {
 			c.add(v)
 		}
 		// The schema may nest itself (a contact's companies are not
@@ -215,8 +215,9 @@ type Webhook struct {
 // NewWebhook builds a notification of topic for an app whose webhooks are
 // set to the named version ("2.12"). Unless WebhookItem gives the item, it
 // is the first example the version's description gives of the topic's
-// schema (webhook.TopicInfo.Schema), or a value built from that schema
-// when the description has no example of it; a ping carries Intercom's ping item,
+// schema (webhook.TopicInfo.Schema) that satisfies the schema (else the
+// first whose values have their declared formats, else a value built from
+// the schema); a ping carries Intercom's ping item,
 // and a contact tag topic a contact_tag made of the version's tag and
 // contact examples. For other topics without a schema, pass WebhookItem.
 func NewWebhook(version string, topic webhook.Topic, opts ...WebhookOption) (*Webhook, error) {
@@ -280,12 +281,24 @@ func documentedItem(version string, topic webhook.Topic, now time.Time) (json.Ra
 		if err != nil {
 			return nil, err
 		}
-		// The first example that satisfies the schema: the descriptions
-		// carry some that do not (an empty string where an email is due).
+		// The first example that satisfies the schema, else the first
+		// whose values at least have their declared formats: the
+		// descriptions carry examples that leave out required fields or
+		// give null for non-nullable ones, which decode, and some with an
+		// empty string where an email is due, which the generated types
+		// refuse.
+		var relaxed json.RawMessage
 		for _, ex := range exs {
-			if ValidateWebhookItem(version, schema, ex) == nil {
+			err := ValidateWebhookItem(version, schema, ex)
+			if err == nil {
 				return ex, nil
 			}
+			if relaxed == nil && !strings.Contains(err.Error(), "match the format") {
+				relaxed = ex
+			}
+		}
+		if relaxed != nil {
+			return relaxed, nil
 		}
 		// No usable example: a value built from the schema, preferring
 		// the examples of its properties.
