@@ -132,16 +132,18 @@ func (c *Config) AuthCodeURL(state string) (string, error) {
 // HandleCallback checks the request Intercom redirected the user back with
 // and exchanges its code for a token. wantState is the state this user's
 // authorization started with; a different or missing state is
-// ErrStateMismatch (compared in constant time), an error parameter is
-// ErrDenied, a missing code ErrNoCode.
+// ErrStateMismatch (compared in constant time, and checked before anything
+// else), an error parameter is ErrDenied, a missing code ErrNoCode.
 func (c *Config) HandleCallback(r *http.Request, wantState string) (*oauth2.Token, error) {
 	q := r.URL.Query()
-	if e := q.Get("error"); e != "" {
-		return nil, fmt.Errorf("%w: %s %s", ErrDenied, clip(e), clip(q.Get("error_description")))
-	}
+	// The state first: nothing in a forged callback, not even its error,
+	// is acted on.
 	got := q.Get("state")
 	if wantState == "" || subtle.ConstantTimeCompare([]byte(got), []byte(wantState)) != 1 {
 		return nil, ErrStateMismatch
+	}
+	if e := q.Get("error"); e != "" {
+		return nil, fmt.Errorf("%w: %s %s", ErrDenied, clip(e), clip(q.Get("error_description")))
 	}
 	code := q.Get("code")
 	if code == "" {

@@ -174,6 +174,8 @@ func TestBadState(t *testing.T) {
 	_, err = cfg.HandleCallback(httptest.NewRequest(http.MethodGet, "/callback?error=access_denied&error_description=The+user+denied+access&state=s3cret-state", nil), "s3cret-state")
 	assert.ErrorIs(t, err, oauth.ErrDenied)
 	assert.ErrorContains(t, err, "The user denied access")
+	_, err = cfg.HandleCallback(httptest.NewRequest(http.MethodGet, "/callback?error=access_denied&state=forged", nil), "s3cret-state")
+	assert.ErrorIs(t, err, oauth.ErrStateMismatch, "a forged denial is a forgery first")
 	_, err = cfg.AuthCodeURL("")
 	assert.ErrorContains(t, err, "NewState")
 }
