@@ -231,6 +231,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn := h.route(n.Topic)
+	if fn == nil && n.Topic == TopicPing {
+		respond(w, http.StatusOK, "pong")
+		return
+	}
 	if fn == nil {
 		h.debug("webhook: no handler for the topic; acknowledged and ignored", n)
 		respond(w, http.StatusOK, "ignored")

@@ -96,7 +96,7 @@ func TestHandlerStatuses(t *testing.T) {
 		{"oversized body", post(h, good+strings.Repeat(" ", 4096), secret), 413, "larger than 2048"},
 		{"malformed body", post(h, `{"type":"notification_event"`, secret), 400, "malformed"},
 		{"not a notification", post(h, `{"type":"contact","id":"6657a6e36abd0123d6f0a8f2"}`, secret), 400, "notification_event"},
-		{"ping without a handler", post(h, `{"type":"notification_event","id":null,"topic":"ping","data":{"item":{"type":"ping","message":"something something interzen"}}}`, secret), 200, ""},
+		{"ping without a handler", post(h, `{"type":"notification_event","id":null,"topic":"ping","data":{"item":{"type":"ping","message":"something something interzen"}}}`, secret), 200, "pong"},
 		{"unknown topic, no fallback", post(h, notification("notif_1", "contact.user.teleported"), secret), 200, "ignored"},
 		{"handler error", post(h, notification("notif_2", webhook.TopicContactUserUpdated), secret), 500, "handler failed"},
 		{"handler panic", post(h, notification("notif_3", webhook.TopicContactDeleted), secret), 500, "handler failed"},
