@@ -116,7 +116,9 @@
 // carries those of its response. WithRateLimit(n) additionally paces
 // requests (retries included) to at most n per 10-second window, spaced
 // evenly, so that a busy program stays under its limit instead of
-// relying on 429 retries.
+// relying on 429 retries. A request claims its slot only when it is sent,
+// so callers that give up waiting (a cancelled context, a deadline) never
+// let an extra request through and never hold up the others.
 //
 // # Errors
 //

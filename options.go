@@ -213,7 +213,9 @@ func WithLogger(l *slog.Logger) Option {
 // WithRateLimit paces requests on the client side so that no more than n are
 // sent in any RateLimitWindow (10 seconds, Intercom's enforcement window).
 // Requests are spread evenly, one every RateLimitWindow/n; retries count too.
-// 0 disables pacing, which is the default.
+// The limit holds whatever the callers' contexts do: a wait that is
+// cancelled, or that could not end before its deadline, takes no slot and
+// delays no other caller. 0 disables pacing, which is the default.
 func WithRateLimit(n int) Option {
 	return func(c *config) {
 		if n < 0 {
