@@ -50,9 +50,11 @@ type config struct {
 	retryUnsafe  bool
 	timeout      time.Duration
 	logger       *slog.Logger
-	rateLimit    int
-	userAgent    string
-	errs         []error
+	// maxResponseBytes bounds the bodies ReadResponseBody reads.
+	maxResponseBytes int64
+	rateLimit        int
+	userAgent        string
+	errs             []error
 
 	// Seams for tests: the clock, the sleep between attempts and the jitter
 	// draw. NewTransport fills them with the real implementations.
@@ -63,15 +65,16 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		region:       RegionUS,
-		maxRetries:   DefaultMaxRetries,
-		minBackoff:   DefaultMinBackoff,
-		maxBackoff:   DefaultMaxBackoff,
-		maxRetryWait: DefaultMaxRetryWait,
-		timeout:      DefaultTimeout,
-		now:          time.Now,
-		sleep:        sleepContext,
-		jitter:       fullJitter,
+		region:           RegionUS,
+		maxRetries:       DefaultMaxRetries,
+		minBackoff:       DefaultMinBackoff,
+		maxBackoff:       DefaultMaxBackoff,
+		maxRetryWait:     DefaultMaxRetryWait,
+		timeout:          DefaultTimeout,
+		maxResponseBytes: DefaultMaxResponseBytes,
+		now:              time.Now,
+		sleep:            sleepContext,
+		jitter:           fullJitter,
 	}
 }
 
