@@ -284,10 +284,10 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		_, _ = w.Write(big)
 	}))
 	defer srv.Close()
-	for _, gzip := range []string{"", "transparent", "explicit"} {
+	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
 		var editors []v2_10.RequestEditorFn
-		switch gzip {
+		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
@@ -301,9 +301,9 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		c, err := v2_10.NewClient(opts...)
 		require.NoError(t, err)
 		_, err = c.IdentifyAdmin(context.Background(), nil, editors...)
-		require.Error(t, err, gzip)
-		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", gzip, err)
-		assert.Contains(t, err.Error(), "65536 bytes", gzip)
-		assert.Contains(t, err.Error(), "WithMaxResponseBytes", gzip)
+		require.Error(t, err, mode)
+		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", mode, err)
+		assert.Contains(t, err.Error(), "65536 bytes", mode)
+		assert.Contains(t, err.Error(), "WithMaxResponseBytes", mode)
 	}
 }
