@@ -172,7 +172,11 @@ func (t *Transport) LogValue() slog.Value {
 // the Authorization, Intercom-Version, User-Agent and (unless already set)
 // Accept headers added. Transient failures are retried as described in the
 // package documentation. The request body, if any, is closed. The caller
-// must close the response body.
+// must close the response body. The body is handed over as a stream and is
+// not size-limited; ReadResponseBody reads it into memory within the limit
+// set by WithMaxResponseBytes. If the request's context carries an
+// Operation (WithOperation), a request whose path does not match the
+// operation's path template is refused before anything is sent.
 func (t *Transport) Do(req *http.Request) (*http.Response, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("intercom: nil request or request URL")
