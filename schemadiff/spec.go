@@ -80,7 +80,7 @@ func loadSpec(ctx context.Context, s Spec) (*load.SpecInfo, error) {
 		return nil, fail(fmt.Errorf("%w: the document is empty", ErrNotOpenAPI))
 	}
 	if err := specload.Check(s.Data); err != nil {
-		return nil, fail(err)
+		return nil, fail(fmt.Errorf("load: %w", err))
 	}
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
