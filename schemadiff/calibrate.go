@@ -41,7 +41,6 @@ type calibrator struct {
 const (
 	whyEnumAdded = "clients that switch exhaustively on this enum may see new values"
 	whySuperset  = "the new list accepts everything the old one did (a superset)"
-	whySameFlag  = "the effective schemas (allOf flattened) agree"
 	// whyVersionHeader explains why the version header's values and
 	// default changing is no change to act on: a client sends the version
 	// it was written for, and each version names itself.
@@ -120,7 +119,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		return v
 	}
 	if vb == vr {
-		v.sev, v.why = Compatible, whySameFlag
+		// The lookup cannot see what oasdiff saw: no evidence either way.
 		return v
 	}
 	if cb.next != nil {
@@ -426,6 +425,14 @@ func (cb *calibrator) superset(c checker.ApiChange, res resolved) bool {
 	after, ok2 := list(cb.rev)
 	if !ok1 || !ok2 || len(after) == 0 {
 		return false
+	}
+	if len(before) == 0 {
+		// A schema that became a list of alternatives, itself among them.
+		path := ""
+		if res.pathArg >= 0 {
+			path, _ = c.Args[res.pathArg].(string)
+		}
+		return cb.widenedAt(c, res, path)
 	}
 	for _, b := range before {
 		if !slices.Contains(after, b) {

@@ -106,13 +106,23 @@ func CheckUpgrade(ctx context.Context, dir string, patterns []string, base, revi
 		return nil, fmt.Errorf("load %s against %s: %w", strings.Join(patterns, " "), revision, err)
 	}
 	seen := map[string]bool{}
+	cwd, _ := os.Getwd()
 	packages.Visit(after, nil, func(p *packages.Package) {
+		if !slices.Contains(res.Packages, p.PkgPath) {
+			return
+		}
+		typeErrors := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind == packages.TypeError })
 		for _, e := range p.Errors {
-			if seen[e.Pos+e.Msg] || !slices.Contains(res.Packages, p.PkgPath) {
+			// The go command's own summary repeats the type errors.
+			if seen[e.Pos+e.Msg] || typeErrors && e.Kind != packages.TypeError {
 				continue
 			}
 			seen[e.Pos+e.Msg] = true
-			res.Problems = append(res.Problems, CheckProblem{Pos: e.Pos, Message: e.Msg, Explained: explain(e.Pos, uses, g)})
+			pos := e.Pos
+			if rel, err := filepath.Rel(cwd, pos); err == nil && cwd != "" && !strings.HasPrefix(rel, "..") {
+				pos = rel
+			}
+			res.Problems = append(res.Problems, CheckProblem{Pos: pos, Message: e.Msg, Explained: explain(e.Pos, uses, g)})
 		}
 	})
 	slices.SortFunc(res.Problems, func(a, b CheckProblem) int { return strings.Compare(a.Pos, b.Pos) })
@@ -267,8 +277,8 @@ func (c *CheckResult) Write(w io.Writer, f Format) error {
 	case c.Files == 0:
 		d.para(fmt.Sprintf("Nothing to change: no file of %s imports %s.", strings.Join(c.Packages, ", "), d.code(c.Base)))
 	case len(c.Problems) == 0:
-		d.para(fmt.Sprintf("Nothing to change: %s (%s) compile against %s as they do against %s.",
-			plural(len(c.Packages), "package", "packages"), plural(c.Files, "file", "files"), d.code(to), d.code(from)))
+		d.para(fmt.Sprintf("Nothing to change: %s, with %s importing %s, compiles against %s as it does against %s.",
+			strings.Join(c.Packages, ", "), plural(c.Files, "file", "files"), d.code(from), d.code(to), d.code(from)))
 	default:
 		d.para(fmt.Sprintf("%s when the import moves from %s to %s:", plural(len(c.Problems), "compile error", "compile errors"), d.code(from), d.code(to)))
 		for _, p := range c.Problems {

@@ -289,10 +289,10 @@ func (g *grouper) newChange(c checker.Change, text string, v verdict) Change {
 		Oasdiff:    severityOf(c.GetLevel()),
 		Annotation: v.annotation,
 		Why:        v.why,
-		Location: locationOf(c.GetId()),
-		Rule:     c.GetId(),
-		Text:     text,
-		Comment:  c.GetComment(g.l),
+		Location:   locationOf(c.GetId()),
+		Rule:       c.GetId(),
+		Text:       text,
+		Comment:    c.GetComment(g.l),
 	}
 }
 

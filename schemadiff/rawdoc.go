@@ -221,6 +221,7 @@ var compositionStep = regexp.MustCompile(`^(allOf|anyOf|oneOf)\[(.*)\]$`)
 // the last step is, with the property's name.
 func (d *rawDoc) walk(schema map[string]any, path string) (node, parent map[string]any, name string) {
 	node = schema
+	path = strings.TrimSuffix(path, "/")
 	if path == "" {
 		return node, nil, ""
 	}

@@ -83,7 +83,7 @@ type Change struct {
 	// annotation churn.
 	Why string `json:"why,omitempty"`
 	// Values lists the enum values the entry covers, when several.
-	Values []string `json:"values,omitempty"`
+	Values   []string `json:"values,omitempty"`
 	Location Location `json:"location"`
 	// Rule is the oasdiff rule that found the change.
 	Rule string `json:"rule"`
