@@ -41,6 +41,7 @@ type calibrator struct {
 const (
 	whyEnumAdded = "clients that switch exhaustively on this enum may see new values"
 	whySuperset  = "the new list accepts everything the old one did (a superset)"
+	whySameFlag  = "the effective schemas agree"
 	// whyVersionHeader explains why the version header's values and
 	// default changing is no change to act on: a client sends the version
 	// it was written for, and each version names itself.
@@ -119,7 +120,9 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		return v
 	}
 	if vb == vr {
-		// The lookup cannot see what oasdiff saw: no evidence either way.
+		// oasdiff compares the schemas as written; the flag in effect,
+		// following $ref, sibling keywords and allOf, is the same.
+		v.sev, v.why = Compatible, fmt.Sprintf("%s: %s in both", whySameFlag, vb)
 		return v
 	}
 	if cb.next != nil {
@@ -231,10 +234,11 @@ func (cb *calibrator) state(doc *rawDoc, c checker.ApiChange, kind Kind, res res
 		s, status := requestSide, ""
 		if locationOf(c.Id) == InResponse {
 			s = responseSide
-			if res.statusArg < 0 {
+			if res.statusArg >= 0 {
+				status, _ = c.Args[res.statusArg].(string)
+			} else if status = doc.successStatus(op); status == "" {
 				return "", false
 			}
-			status, _ = c.Args[res.statusArg].(string)
 		}
 		path := ""
 		if res.pathArg >= 0 {
@@ -260,7 +264,7 @@ func (cb *calibrator) state(doc *rawDoc, c checker.ApiChange, kind Kind, res res
 		if node == nil {
 			return "", false
 		}
-		if nullable(node) {
+		if doc.nullable(node, 0) {
 			return "nullable", true
 		}
 		return "not nullable", true
@@ -386,58 +390,70 @@ func (cb *calibrator) superset(c checker.ApiChange, res resolved) bool {
 	if strings.Contains(c.Id, "-any-of-") {
 		key = "anyOf"
 	}
-	list := func(doc *rawDoc) ([]string, bool) {
-		var s side
-		status := ""
-		switch locationOf(c.Id) {
-		case InRequest:
-			s = requestSide
-		case InResponse:
-			s = responseSide
-			if res.statusArg < 0 {
-				return nil, false
-			}
-			status, _ = c.Args[res.statusArg].(string)
-		default:
-			return nil, false
-		}
-		path := ""
-		if res.pathArg >= 0 {
-			path, _ = c.Args[res.pathArg].(string)
-		}
-		schema := doc.payload(opKey(c.Operation, c.Path), s, status)
-		node, _, _ := doc.walk(schema, path)
-		if node == nil {
-			return nil, false
-		}
-		alts, _ := node[key].([]any)
-		var out []string
-		for _, a := range alts {
-			b, err := json.Marshal(a)
-			if err != nil {
-				return nil, false
-			}
-			out = append(out, string(b))
-		}
-		return out, true
+	path := ""
+	if res.pathArg >= 0 {
+		path, _ = c.Args[res.pathArg].(string)
 	}
-	before, ok1 := list(cb.base)
-	after, ok2 := list(cb.rev)
-	if !ok1 || !ok2 || len(after) == 0 {
+	before, after := cb.node(cb.base, c, res, path), cb.node(cb.rev, c, res, path)
+	if before == nil || after == nil {
 		return false
 	}
-	if len(before) == 0 {
+	olds, news := cb.base.members(before, key), cb.rev.members(after, key)
+	if len(news) == 0 {
+		return false
+	}
+	if len(olds) == 0 {
 		// A schema that became a list of alternatives, itself among them.
-		path := ""
-		if res.pathArg >= 0 {
-			path, _ = c.Args[res.pathArg].(string)
-		}
 		return cb.widenedAt(c, res, path)
 	}
-	for _, b := range before {
-		if !slices.Contains(after, b) {
+	for _, o := range olds {
+		if !slices.ContainsFunc(news, func(n map[string]any) bool { return accepts(cb.rev, n, cb.base, o, 0) }) {
 			return false
 		}
 	}
 	return true
+}
+
+// accepts reports whether schema a (in doc da) accepts every value schema
+// b (in doc db) does, as far as a structural reading can tell: the same
+// schema, a list of alternatives one of which accepts b, arrays whose
+// items do, a number for an integer.
+func accepts(da *rawDoc, a map[string]any, db *rawDoc, b map[string]any, depth int) bool {
+	if a == nil || b == nil || depth > 8 {
+		return false
+	}
+	if canonical(a) == canonical(b) {
+		return true
+	}
+	for _, key := range []string{"oneOf", "anyOf"} {
+		for _, m := range da.members(a, key) {
+			if accepts(da, m, db, b, depth+1) {
+				return true
+			}
+		}
+	}
+	ta, tb := a["type"], b["type"]
+	switch {
+	case ta == "array" && tb == "array":
+		ia, _ := a["items"].(map[string]any)
+		ib, _ := b["items"].(map[string]any)
+		return accepts(da, da.deref(ia), db, db.deref(ib), depth+1)
+	case ta == "number" && tb == "integer":
+		return true
+	}
+	return false
+}
+
+// canonical is a schema as JSON, its annotations left out.
+func canonical(s map[string]any) string {
+	c := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "description", "example", "examples", "title", "x-go-type":
+		default:
+			c[k] = v
+		}
+	}
+	b, _ := json.Marshal(c)
+	return string(b)
 }

@@ -52,18 +52,15 @@ func WithNeighbours(prev, next *Spec) Option {
 }
 
 // neighbours returns the known versions just before base and just after
-// revision, when both are versions the module knows.
+// revision, for each that is a version the module knows.
 func neighbours(base, revision Spec) (prev, next *Spec) {
-	if base.GoPackage == "" || revision.GoPackage == "" {
-		return nil, nil
-	}
 	all := versions.All
 	for i, v := range all {
-		if versionsPath+"/"+v.Package == base.GoPackage && i > 0 {
+		if base.GoPackage != "" && versionsPath+"/"+v.Package == base.GoPackage && i > 0 {
 			s, _ := VersionSpec(all[i-1].Name)
 			prev = &s
 		}
-		if versionsPath+"/"+v.Package == revision.GoPackage && i+1 < len(all) {
+		if revision.GoPackage != "" && versionsPath+"/"+v.Package == revision.GoPackage && i+1 < len(all) {
 			s, _ := VersionSpec(all[i+1].Name)
 			next = &s
 		}

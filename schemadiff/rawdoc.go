@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -214,7 +215,10 @@ func (d *rawDoc) required(schema map[string]any, name string, depth int) bool {
 	return false
 }
 
-var compositionStep = regexp.MustCompile(`^(allOf|anyOf|oneOf)\[(.*)\]$`)
+var (
+	compositionStep = regexp.MustCompile(`^(allOf|anyOf|oneOf)\[(.*)\]$`)
+	subschemaIndex  = regexp.MustCompile(`^subschema #([0-9]+)`)
+)
 
 // walk follows an oasdiff property path ("data/items/name") from a payload
 // schema. It returns the schema at the path and the schema whose property
@@ -239,7 +243,21 @@ func (d *rawDoc) walk(schema map[string]any, path string) (node, parent map[stri
 				node, parent, name = d.pointer(ref), nil, ""
 				continue
 			}
+			// "subschema #2: Title": the second member.
+			if n := subschemaIndex.FindStringSubmatch(ref); n != nil {
+				i, _ := strconv.Atoi(n[1])
+				if members := d.members(node, m[1]); i >= 1 && i <= len(members) {
+					node, parent, name = members[i-1], nil, ""
+					continue
+				}
+			}
 			return nil, nil, ""
+		}
+		if step == "additionalProperties" {
+			if ap, ok := node["additionalProperties"].(map[string]any); ok && d.property(node, step, 0) == nil {
+				node, parent, name = d.deref(ap), nil, ""
+				continue
+			}
 		}
 		if step == "items" {
 			if it, ok := node["items"].(map[string]any); ok && d.property(node, "items", 0) == nil {
@@ -323,9 +341,10 @@ func typeFormat(schema map[string]any) string {
 	return t
 }
 
-// nullable reports whether a schema allows null.
-func nullable(schema map[string]any) bool {
-	if schema == nil {
+// nullable reports whether a schema allows null: it says so, or every
+// member of its allOf does.
+func (d *rawDoc) nullable(schema map[string]any, depth int) bool {
+	if schema == nil || depth > 16 {
 		return false
 	}
 	if b, _ := schema["nullable"].(bool); b {
@@ -334,5 +353,31 @@ func nullable(schema map[string]any) bool {
 	if list, ok := schema["type"].([]any); ok && slices.Contains(list, any("null")) {
 		return true
 	}
-	return false
+	members := d.members(schema, "allOf")
+	for _, m := range members {
+		if !d.nullable(m, depth+1) {
+			return false
+		}
+	}
+	return len(members) > 0
+}
+
+// successStatus is the status of an operation's one success response with
+// a body, for findings that name none.
+func (d *rawDoc) successStatus(opKey string) string {
+	o, ok := d.ops[matchKey(opKey)]
+	if !ok {
+		return ""
+	}
+	responses := d.mapAt(o.op, "responses")
+	found := ""
+	for status := range responses {
+		if strings.HasPrefix(status, "2") && d.mapAt(responses, status, "content") != nil {
+			if found != "" {
+				return "" // more than one: the finding could be about either
+			}
+			found = status
+		}
+	}
+	return found
 }

@@ -50,7 +50,9 @@ const usage = `usage: intercom-diff [flags] BASE REVISION
 
 BASE and REVISION are versions the module knows (%s)
 or paths of OpenAPI files, YAML or JSON, which are normalized the way the
-generator normalizes upstream specs.
+generator normalizes upstream specs. For files, -before and -after give the
+neighbouring versions that tell annotation churn from a real change; without
+them the effective-schema rules alone decide.
 
 The report has a wire view (what Intercom sends and accepts differently;
 annotation churn that the neighbouring versions contradict is listed apart)
@@ -96,6 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	share := fs.Float64("common-share", schemadiff.DefaultCommonShare, "report a change once when found identically on at least this share (0-1] of the operations")
 	changelog := fs.String("changelog", "", "write the Markdown changelog of each pair of consecutive versions into `DIR`")
 	ops := fs.String("op", "", "narrow both views to these `OPERATIONS`: comma-separated operation ids or Go method names, any case")
+	before := fs.String("before", "", "the version or spec file just before BASE, for telling annotation churn from a change (default: the module's, when BASE is a version it knows)")
+	after := fs.String("after", "", "the version or spec file just after REVISION, likewise")
 	check := fs.String("check", "", "type-check these `PACKAGES` (comma-separated patterns, e.g. ./mypkg/...) against REVISION's package, files untouched")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, usage, strings.Join(versions.Names(), ", "))
@@ -156,6 +160,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rev, err := side(fs.Arg(1))
 	if err != nil {
 		return fail(err)
+	}
+	if *before != "" || *after != "" {
+		var prev, next *schemadiff.Spec
+		for _, n := range []struct {
+			arg  string
+			into **schemadiff.Spec
+		}{{*before, &prev}, {*after, &next}} {
+			if n.arg == "" {
+				continue
+			}
+			s, err := side(n.arg)
+			if err != nil {
+				return fail(err)
+			}
+			*n.into = &s
+		}
+		opts = append(opts, schemadiff.WithNeighbours(prev, next))
 	}
 	var sel *schemadiff.Selection
 	if *ops != "" {
