@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/oasdiff/oasdiff/checker"
@@ -35,6 +36,22 @@ type verdict struct {
 type calibrator struct {
 	base, rev  *rawDoc
 	prev, next *rawDoc // the neighbouring versions, when known
+	// states caches lookups: one change is found on many operations, and
+	// looked up in up to four documents each time.
+	states map[stateKey]stateValue
+}
+
+type stateKey struct {
+	doc  *rawDoc
+	kind Kind
+	id   string
+	op   string
+	args string
+}
+
+type stateValue struct {
+	v  string
+	ok bool
 }
 
 // Why texts, shared by the rules and the tests.
@@ -199,6 +216,30 @@ func (cb *calibrator) state(doc *rawDoc, c checker.ApiChange, kind Kind, res res
 	if doc == nil {
 		return "", false
 	}
+	var args strings.Builder
+	for _, a := range c.Args {
+		if s, ok := a.(string); ok {
+			args.WriteString(s)
+		}
+		args.WriteByte(0)
+	}
+	args.WriteString(strconv.Itoa(res.pathArg))
+	args.WriteByte(0)
+	args.WriteString(strconv.Itoa(res.statusArg))
+	key := stateKey{doc, kind, c.Id, matchKey(opKey(c.Operation, c.Path)), args.String()}
+	if v, ok := cb.states[key]; ok {
+		return v.v, v.ok
+	}
+	v, ok := cb.lookup(doc, c, kind, res)
+	if cb.states == nil {
+		cb.states = map[stateKey]stateValue{}
+	}
+	cb.states[key] = stateValue{v, ok}
+	return v, ok
+}
+
+// lookup is state without the cache.
+func (cb *calibrator) lookup(doc *rawDoc, c checker.ApiChange, kind Kind, res resolved) (string, bool) {
 	op := opKey(c.Operation, c.Path)
 	var node, parent map[string]any
 	var name string

@@ -150,6 +150,18 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The examples are compared while the checker works: both only read
+	// the loaded documents.
+	type exampleResult struct {
+		changes        []ExampleChange
+		contradictions []Contradiction
+	}
+	examples := make(chan exampleResult, 1)
+	modified := payloadsModified(d)
+	go func() {
+		c, k := compareExamples(s1.Spec, s2.Spec, func(key string) bool { return modified[key] })
+		examples <- exampleResult{c, k}
+	}()
 	changes := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
 
 	shared := 0
@@ -187,7 +199,8 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	if r.Operations == nil {
 		r.Operations = []OperationChanges{}
 	}
-	r.Examples, r.Contradictions = compareExamples(s1.Spec, s2.Spec)
+	ex := <-examples
+	r.Examples, r.Contradictions = ex.changes, ex.contradictions
 	markSpecErrors(r)
 	r.summarize()
 	return r, nil
@@ -563,6 +576,26 @@ func compareChanges(a, b Change) int {
 		cmp.Compare(a.Text, b.Text),
 		cmp.Compare(a.Rule, b.Rule),
 	)
+}
+
+// payloadsModified lists, by match key, the operations whose request or
+// response payloads differ.
+func payloadsModified(d *diff.Diff) map[string]bool {
+	out := map[string]bool{}
+	if d == nil || d.PathsDiff == nil {
+		return out
+	}
+	for path, pd := range d.PathsDiff.Modified {
+		if pd == nil || pd.OperationsDiff == nil {
+			continue
+		}
+		for method, md := range pd.OperationsDiff.Modified {
+			if md != nil && (md.RequestBodyDiff != nil || md.ResponsesDiff != nil) {
+				out[opMatchKey(method, path)] = true
+			}
+		}
+	}
+	return out
 }
 
 // neighbourNames names the neighbouring versions a calibrator consulted.

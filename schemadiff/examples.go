@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -94,30 +95,45 @@ func examplesOf(doc *openapi3.T) map[string][]example {
 
 // compareExamples finds the changes that exist in the examples, and the
 // examples of the revision that contradict their own schema and did not in
-// the base.
-func compareExamples(base, rev *openapi3.T) ([]ExampleChange, []Contradiction) {
+// the base. schemaChanged says whether an operation's payload schemas
+// differ; where they do not, only the examples that changed are validated,
+// since an unchanged example of an unchanged schema contradicts it in
+// both versions or in neither.
+func compareExamples(base, rev *openapi3.T, schemaChanged func(key string) bool) ([]ExampleChange, []Contradiction) {
 	be, re := examplesOf(base), examplesOf(rev)
 	changes := []ExampleChange{}
 	contradictions := []Contradiction{}
 	for _, key := range slices.Sorted(maps.Keys(re)) {
 		old := map[string]example{}
-		oldProblems, reported := map[string]bool{}, map[string]bool{}
 		for _, e := range be[key] {
 			old[e.where+"\x00"+e.name] = e
-			for _, p := range contradicts(e) {
-				oldProblems[e.where+"\x00"+p.Path+"\x00"+p.Problem] = true
-			}
 		}
+		// The base's examples are validated only where the revision's
+		// contradict their schema: most do not.
+		var oldProblems, reported map[string]bool
+		changed := schemaChanged(key)
 		for _, e := range re[key] {
+			o, had := old[e.where+"\x00"+e.name]
+			same := had && reflect.DeepEqual(o.value, e.value)
+			if same && !changed {
+				continue
+			}
 			for _, p := range contradicts(e) {
+				if oldProblems == nil {
+					oldProblems, reported = map[string]bool{}, map[string]bool{}
+					for _, b := range be[key] {
+						for _, bp := range contradicts(b) {
+							oldProblems[b.where+"\x00"+bp.Path+"\x00"+bp.Problem] = true
+						}
+					}
+				}
 				k := e.where + "\x00" + p.Path + "\x00" + p.Problem
 				if !oldProblems[k] && !reported[k] {
 					reported[k] = true
 					contradictions = append(contradictions, p)
 				}
 			}
-			o, ok := old[e.where+"\x00"+e.name]
-			if !ok {
+			if !had || same {
 				continue
 			}
 			from, to := leaves(o.value), leaves(e.value)
@@ -162,11 +178,15 @@ func contradicts(e example) []Contradiction {
 			}
 			return
 		}
-		c := Contradiction{Operation: e.op, OperationID: e.opID, Where: e.where, Example: e.name, Problem: err.Error()}
+		c := Contradiction{Operation: e.op, OperationID: e.opID, Where: e.where, Example: e.name}
+		// A SchemaError's Error() prints the value and the schema whole:
+		// only its reason is wanted.
 		var se *openapi3.SchemaError
 		if errors.As(err, &se) {
 			c.Path = indexes.ReplaceAllString(strings.Join(se.JSONPointer(), "/"), "/*")
 			c.Problem = se.Reason
+		} else {
+			c.Problem = err.Error()
 		}
 		if i := strings.IndexByte(c.Problem, '\n'); i >= 0 {
 			c.Problem = c.Problem[:i]
