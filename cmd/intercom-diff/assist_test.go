@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -132,4 +135,89 @@ func TestCheck(t *testing.T) {
 	code, _, stderr = runCLI(t, "-check", "./testdata/upgrade/clean", write(t, "a.yaml", v1), write(t, "b.yaml", v1))
 	require.Equal(t, exitError, code)
 	require.Contains(t, stderr, "two versions the module knows")
+}
+
+// mirrorVersions lists the versions the spec mirror beside the checkout
+// has, oldest first, whether or not the module knows them.
+func mirrorVersions(t *testing.T) (string, []string) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "intercom-openapi")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("no spec mirror at %s: %v", dir, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), "api.intercom.io.yaml")); err == nil && versionLike.MatchString(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		am, an, _ := strings.Cut(a, ".")
+		bm, bn, _ := strings.Cut(b, ".")
+		ai, _ := strconv.Atoi(am)
+		bi, _ := strconv.Atoi(bm)
+		aj, _ := strconv.Atoi(an)
+		bj, _ := strconv.Atoi(bn)
+		return cmp.Or(cmp.Compare(ai, bi), cmp.Compare(aj, bj))
+	})
+	return dir, out
+}
+
+// TestSpecFilesWithNeighbours runs the report on the newest spec files of
+// the mirror, given as paths (versions the module may not know yet), with
+// and without the version before them.
+func TestSpecFilesWithNeighbours(t *testing.T) {
+	if testing.Short() {
+		t.Skip("normalizes three upstream files")
+	}
+	dir, all := mirrorVersions(t)
+	if len(all) < 3 {
+		t.Skipf("the mirror has %d versions, want 3", len(all))
+	}
+	path := func(v string) string { return filepath.Join(dir, v, "api.intercom.io.yaml") }
+	prev, base, rev := all[len(all)-3], all[len(all)-2], all[len(all)-1]
+
+	report := func(args ...string) schemadiff.Report {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, append([]string{"-format", "json", "-go", "off"}, args...)...)
+		require.Equal(t, exitOK, code, stderr)
+		var r schemadiff.Report
+		require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+		return r
+	}
+	alone := report(path(base), path(rev))
+	require.Positive(t, alone.Findings)
+	require.Empty(t, alone.Neighbours)
+	require.Zero(t, alone.Summary.Annotations, "without neighbours nothing can be told churn")
+
+	with := report("-before", path(prev), path(base), path(rev))
+	require.Equal(t, []string{path(prev)}, with.Neighbours)
+	require.Equal(t, alone.Findings, with.Findings)
+	require.LessOrEqual(t, with.Summary.BySeverity[schemadiff.Breaking], alone.Summary.BySeverity[schemadiff.Breaking],
+		"neighbours only ever move entries out of the wire view")
+
+	// The calibration rules hold on any pair of files.
+	for _, r := range []schemadiff.Report{alone, with} {
+		check := func(c schemadiff.Change) {
+			if c.Kind == schemadiff.EnumValueAdded && strings.HasPrefix(c.Rule, "response-") {
+				require.Equal(t, schemadiff.Warning, c.Severity, c.Text)
+			}
+			if c.Severity != c.Oasdiff {
+				require.NotEmpty(t, c.Why, "a calibrated severity says why: %s", c.Text)
+			}
+		}
+		for _, s := range r.Schemas {
+			for _, c := range s.Changes {
+				check(c)
+			}
+		}
+		for _, o := range r.Operations {
+			for _, c := range o.Changes {
+				check(c)
+			}
+		}
+	}
+	t.Logf("%s → %s: alone %v, with %s before %v and %d annotation flips", base, rev,
+		alone.Summary.BySeverity, prev, with.Summary.BySeverity, with.Summary.Annotations)
 }

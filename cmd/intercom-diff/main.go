@@ -8,7 +8,9 @@
 // BASE and REVISION are versions the module knows ("2.11", or the package
 // name "v2_11"), read from the embedded specs, or paths of OpenAPI files
 // (YAML or JSON), which are normalized the way the generator normalizes an
-// upstream spec before they are compared.
+// upstream spec before they are compared. -before and -after name the
+// versions (or files) around the pair, which tell annotation churn from a
+// real change; for known versions they default to the module's.
 //
 // The report has two views, each with its own severity: the wire view
 // (what Intercom sends and accepts differently, calibrated against the
