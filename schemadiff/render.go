@@ -349,7 +349,11 @@ func reach(d doc, c Change) string {
 func renderGo(g *GoReport, d doc) {
 	d.heading(2, "Go view")
 	if len(g.Changes) == 0 {
-		d.para(fmt.Sprintf("Nothing: the exported API of %s is the same as %s's.", d.code(g.Revision), d.code(g.Base)))
+		what := "the exported API"
+		if g.filtered {
+			what = "what these operations reach in the exported API"
+		}
+		d.para(fmt.Sprintf("Nothing: %s of %s is the same as %s's.", what, d.code(g.Revision), d.code(g.Base)))
 		return
 	}
 	verdict := "nothing to change: every change is an addition"
