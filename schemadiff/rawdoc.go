@@ -20,6 +20,10 @@ type rawDoc struct {
 	// ops maps "GET /contacts/{}" (path parameters unnamed) to the
 	// operation and the path item it is in.
 	ops map[string]rawOp
+	// refs and payloads cache lookups the calibration repeats for every
+	// finding.
+	refs     map[string]map[string]any
+	payloads map[string]map[string]any
 }
 
 type rawOp struct {
@@ -34,7 +38,19 @@ var pathParamRE = regexp.MustCompile(`\{[^}]*\}`)
 // method and the path with its parameters unnamed, so that /contacts/{id}
 // and /contacts/{contact_id} are the same operation.
 func opMatchKey(method, path string) string {
-	return strings.ToUpper(method) + " " + pathParamRE.ReplaceAllString(path, "{}")
+	var b strings.Builder
+	b.Grow(len(method) + 1 + len(path))
+	b.WriteString(strings.ToUpper(method))
+	b.WriteByte(' ')
+	for i := 0; i < len(path); i++ {
+		b.WriteByte(path[i])
+		if path[i] == '{' {
+			if j := strings.IndexByte(path[i:], '}'); j > 0 {
+				i += j - 1
+			}
+		}
+	}
+	return b.String()
 }
 
 // matchKey turns an "METHOD /path" key into its match key.
@@ -53,7 +69,7 @@ func parseRaw(name string, data []byte) (*rawDoc, error) {
 			return nil, &SpecError{Name: name, Err: fmt.Errorf("not JSON or YAML: %w", err)}
 		}
 	}
-	d := &rawDoc{name: name, root: root, ops: map[string]rawOp{}}
+	d := &rawDoc{name: name, root: root, ops: map[string]rawOp{}, refs: map[string]map[string]any{}, payloads: map[string]map[string]any{}}
 	paths, _ := root["paths"].(map[string]any)
 	for p, v := range paths {
 		item, _ := v.(map[string]any)
@@ -84,6 +100,17 @@ func (d *rawDoc) deref(m map[string]any) map[string]any {
 
 // pointer resolves a local JSON pointer ("#/components/schemas/contact").
 func (d *rawDoc) pointer(ref string) map[string]any {
+	if m, ok := d.refs[ref]; ok {
+		return m
+	}
+	m := d.resolvePointer(ref)
+	if d.refs != nil {
+		d.refs[ref] = m
+	}
+	return m
+}
+
+func (d *rawDoc) resolvePointer(ref string) map[string]any {
 	rest, ok := strings.CutPrefix(ref, "#/")
 	if !ok {
 		return nil
@@ -149,6 +176,18 @@ func jsonMedia(content map[string]any) map[string]any {
 // payload returns the schema of an operation's request body or of one of
 // its responses.
 func (d *rawDoc) payload(opKey string, s side, status string) map[string]any {
+	key := opKey + "\x00" + strconv.Itoa(int(s)) + "\x00" + status
+	if m, ok := d.payloads[key]; ok {
+		return m
+	}
+	m := d.findPayload(opKey, s, status)
+	if d.payloads != nil {
+		d.payloads[key] = m
+	}
+	return m
+}
+
+func (d *rawDoc) findPayload(opKey string, s side, status string) map[string]any {
 	o, ok := d.ops[matchKey(opKey)]
 	if !ok {
 		return nil
