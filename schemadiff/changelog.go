@@ -53,8 +53,9 @@ func changelogs(ctx context.Context, pkgs GoPackages, opts ...Option) (map[strin
 		files["README.md"] = index.Bytes()
 		return files, nil
 	}
-	index.WriteString("| from | to | changes | breaking | warnings | compatible | Go API changes | incompatible |\n")
-	index.WriteString("|---|---|---:|---:|---:|---:|---:|---:|\n")
+	index.WriteString("The wire view's severities are calibrated against the versions around each pair: annotation churn (flags that flip and flip back) is counted apart, as are changes only in examples and examples their own schema contradicts. The Go view counts the changes to the generated package's exported API that may stop code compiling.\n\n")
+	index.WriteString("| from | to | wire: breaking | warnings | compatible | annotation churn | example-only | probable spec errors | Go: changes | Go: incompatible |\n")
+	index.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 
 	for i := 1; i < len(all); i++ {
 		base, rev := all[i-1], all[i]
@@ -80,8 +81,9 @@ func changelogs(ctx context.Context, pkgs GoPackages, opts ...Option) (map[strin
 		}
 		name := ChangelogName(base.Name, rev.Name)
 		files[name] = buf.Bytes()
-		fmt.Fprintf(&index, "| %s | [%s](%s) | %d | %d | %d | %d | %d | %d |\n", base.Name, rev.Name, name,
-			r.Summary.Entries, r.Summary.BySeverity[Breaking], r.Summary.BySeverity[Warning], r.Summary.BySeverity[Compatible],
+		fmt.Fprintf(&index, "| %s | [%s](%s) | %d | %d | %d | %d | %d | %d | %d | %d |\n", base.Name, rev.Name, name,
+			r.Summary.BySeverity[Breaking], r.Summary.BySeverity[Warning], r.Summary.BySeverity[Compatible],
+			r.Summary.Annotations, r.Summary.Examples, r.Summary.Contradictions,
 			len(r.Go.Changes), r.Go.incompatible())
 	}
 	files["README.md"] = index.Bytes()

@@ -8,9 +8,14 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
+	"github.com/oasdiff/oasdiff/flatten/allof"
+	"github.com/oasdiff/oasdiff/load"
+
+	"github.com/intercomgo/intercom/versions"
 )
 
 // Option configures Compare.
@@ -18,6 +23,7 @@ type Option func(*config)
 
 type config struct {
 	commonShare float64
+	neighbours  *[2]*Spec // set by WithNeighbours
 }
 
 // DefaultCommonShare is the share of operations an identical change must be
@@ -36,6 +42,95 @@ func WithCommonShare(share float64) Option {
 	}
 }
 
+// WithNeighbours gives the versions before the base and after the
+// revision (either may be nil), which the calibration rules consult to
+// tell annotation churn from a real change. Without this option, Compare
+// finds them among the module's versions when both sides are versions it
+// knows; spec files have none.
+func WithNeighbours(prev, next *Spec) Option {
+	return func(c *config) { c.neighbours = &[2]*Spec{prev, next} }
+}
+
+// neighbours returns the known versions just before base and just after
+// revision, for each that is a version the module knows.
+func neighbours(base, revision Spec) (prev, next *Spec) {
+	all := versions.All
+	for i, v := range all {
+		if base.GoPackage != "" && versionsPath+"/"+v.Package == base.GoPackage && i > 0 {
+			s, _ := VersionSpec(all[i-1].Name)
+			prev = &s
+		}
+		if revision.GoPackage != "" && versionsPath+"/"+v.Package == revision.GoPackage && i+1 < len(all) {
+			s, _ := VersionSpec(all[i+1].Name)
+			next = &s
+		}
+	}
+	return prev, next
+}
+
+// loaded is everything Compare reads before comparing.
+type loaded struct {
+	s1, s2 *load.SpecInfo
+	cb     *calibrator
+}
+
+// loadAll loads both sides with kin-openapi, flattening allOf so that the
+// comparison sees effective schemas, and reads the raw documents the
+// calibration rules consult, in parallel.
+func loadAll(ctx context.Context, base, revision Spec, cfg config) (*loaded, error) {
+	prev, next := neighbours(base, revision)
+	if cfg.neighbours != nil {
+		prev, next = cfg.neighbours[0], cfg.neighbours[1]
+	}
+	var (
+		wg   sync.WaitGroup
+		out  = &loaded{cb: &calibrator{}}
+		errs [6]error
+	)
+	spec := func(i int, s Spec, into **load.SpecInfo) {
+		defer wg.Done()
+		info, err := loadSpec(ctx, s)
+		if err == nil {
+			_, err = allof.MergeSpec(info.Spec)
+			if err != nil {
+				err = &SpecError{Name: s.Name, Err: fmt.Errorf("flatten allOf: %w", err)}
+			}
+		}
+		*into, errs[i] = info, err
+	}
+	raw := func(i int, s *Spec, into **rawDoc) {
+		defer wg.Done()
+		if s != nil {
+			*into, errs[i] = parseRaw(s.Name, s.Data)
+		}
+	}
+	wg.Add(6)
+	go spec(0, base, &out.s1)
+	go spec(1, revision, &out.s2)
+	go raw(2, &base, &out.cb.base)
+	go raw(3, &revision, &out.cb.rev)
+	go raw(4, prev, &out.cb.prev)
+	go raw(5, next, &out.cb.next)
+	wg.Wait()
+	for _, err := range errs[:2] {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if errs[2] != nil || errs[3] != nil {
+		out.cb = nil // loaded by kin-openapi but not plain JSON or YAML: no calibration
+	} else {
+		// A neighbour that cannot be read gives no evidence.
+		if errs[4] != nil {
+			out.cb.prev = nil
+		}
+		if errs[5] != nil {
+			out.cb.next = nil
+		}
+	}
+	return out, ctx.Err()
+}
+
 // Compare compares two OpenAPI descriptions and groups oasdiff's findings
 // into a Report.
 func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report, error) {
@@ -43,17 +138,11 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s1, err := loadSpec(ctx, base)
+	l, err := loadAll(ctx, base, revision, cfg)
 	if err != nil {
 		return nil, err
 	}
-	s2, err := loadSpec(ctx, revision)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	s1, s2 := l.s1, l.s2
 	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), s1, s2)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s and %s: %w", base.Name, revision.Name, err)
@@ -61,6 +150,18 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The examples are compared while the checker works: both only read
+	// the loaded documents.
+	type exampleResult struct {
+		changes        []ExampleChange
+		contradictions []Contradiction
+	}
+	examples := make(chan exampleResult, 1)
+	modified := payloadsModified(d)
+	go func() {
+		c, k := compareExamples(s1.Spec, s2.Spec, func(key string) bool { return modified[key] })
+		examples <- exampleResult{c, k}
+	}()
 	changes := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
 
 	shared := 0
@@ -76,7 +177,11 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 		owners: indexOwners(d),
 		l:      checker.NewDefaultLocalizer(),
 		shared: shared,
+		cb:     l.cb,
 		report: &Report{Base: base.Name, Revision: revision.Name, Findings: len(changes), placement: make([]string, len(changes))},
+	}
+	if l.cb != nil {
+		g.report.Neighbours = neighbourNames(l.cb)
 	}
 	g.group(changes)
 	r := g.report
@@ -94,6 +199,9 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	if r.Operations == nil {
 		r.Operations = []OperationChanges{}
 	}
+	ex := <-examples
+	r.Examples, r.Contradictions = ex.changes, ex.contradictions
+	markSpecErrors(r)
 	r.summarize()
 	return r, nil
 }
@@ -104,6 +212,7 @@ type grouper struct {
 	owners owners
 	l      checker.Localizer
 	shared int // operations both versions have
+	cb     *calibrator
 	report *Report
 }
 
@@ -115,10 +224,17 @@ type entry struct {
 	ops      map[string]bool
 	subjects []string // the properties, when the message names one
 	statuses []string // the statuses, when merged across operations
-	// tmpl renders the message; pathArg and statusArg are the arguments
-	// that subjects and statuses replace, or -1.
-	tmpl               checker.ApiChange
-	pathArg, statusArg int
+	values   []string // the enum values, when merged
+	// tmpl renders the message; pathArg, statusArg and valueArg are the
+	// arguments that subjects, statuses and values replace, or -1.
+	tmpl                         checker.ApiChange
+	pathArg, statusArg, valueArg int
+}
+
+func (e *entry) addValue(v string) {
+	if v != "" && !slices.Contains(e.values, v) {
+		e.values = append(e.values, v)
+	}
 }
 
 func (e *entry) add(sev Severity, op, subject, status string) {
@@ -140,8 +256,11 @@ func (e *entry) add(sev Severity, op, subject, status string) {
 // render writes the message with the merged properties and statuses in
 // place of the arguments they came from. oasdiff quotes each argument in
 // backticks, so a list is joined with "`, `" to quote every item.
-func (e *entry) render(l checker.Localizer, subjects, statuses []string) string {
+func (e *entry) render(l checker.Localizer, subjects, statuses, values []string) string {
 	args := slices.Clone(e.tmpl.Args)
+	if e.valueArg >= 0 {
+		args[e.valueArg] = strings.Join(values, "`, `")
+	}
 	if e.pathArg >= 0 {
 		args[e.pathArg] = strings.Join(subjects, "`, `")
 	}
@@ -173,39 +292,56 @@ func (g *groupedEntries) get(key string, mk func() *entry) *entry {
 	return e
 }
 
-func (g *grouper) newChange(c checker.Change, text string) Change {
+func (g *grouper) newChange(c checker.Change, text string, v verdict) Change {
 	return Change{
-		Kind:     KindOf(c.GetId()),
-		Severity: severityOf(c.GetLevel()),
-		Location: locationOf(c.GetId()),
-		Rule:     c.GetId(),
-		Text:     text,
-		Comment:  c.GetComment(g.l),
+		Kind:       KindOf(c.GetId()),
+		Severity:   v.sev,
+		Oasdiff:    severityOf(c.GetLevel()),
+		Annotation: v.annotation,
+		Why:        v.why,
+		Location:   locationOf(c.GetId()),
+		Rule:       c.GetId(),
+		Text:       text,
+		Comment:    c.GetComment(g.l),
 	}
 }
 
 // fixed files a finding whose message is kept as it is.
 func (g *grouper) fixed(into *groupedEntries, c checker.Change, text, op string) {
-	into.get(c.GetId()+"\x00"+text, func() *entry {
-		return &entry{change: g.newChange(c, text), pathArg: -1, statusArg: -1}
-	}).add(severityOf(c.GetLevel()), op, "", "")
+	v := verdict{sev: severityOf(c.GetLevel())}
+	if api, ok := c.(checker.ApiChange); ok && api.Path != "" {
+		v = g.cb.verdict(api, KindOf(api.Id), g.resolve(api, KindOf(api.Id)))
+	}
+	into.get(fmt.Sprintf("%s\x00%s\x00%s\x00%t", c.GetId(), text, v.sev, v.annotation), func() *entry {
+		return &entry{change: g.newChange(c, text, v), pathArg: -1, statusArg: -1, valueArg: -1}
+	}).add(v.sev, op, "", "")
 }
 
 // merged files an ApiChange, merging it with the findings of the same rule
 // whose messages differ only in the property (and, with mergeStatus, the
 // response status).
 func (g *grouper) merged(into *groupedEntries, c checker.ApiChange, res resolved, subject string, mergeStatus bool, op string) {
-	e := &entry{tmpl: c, pathArg: res.pathArg, statusArg: -1}
-	status := ""
+	kind := KindOf(c.Id)
+	v := g.cb.verdict(c, kind, res)
+	e := &entry{tmpl: c, pathArg: res.pathArg, statusArg: -1, valueArg: -1}
+	status, value := "", ""
 	if mergeStatus && res.statusArg >= 0 {
 		e.statusArg = res.statusArg
 		status, _ = c.Args[res.statusArg].(string)
 	}
-	key := c.Id + "\x00" + e.render(g.l, nil, nil)
-	into.get(key, func() *entry {
-		e.change = g.newChange(c, "")
+	// The values of one enum added or removed together are one entry.
+	if (kind == EnumValueAdded || kind == EnumValueRemoved) && len(c.Args) > 1 && res.pathArg != 0 {
+		if s, ok := c.Args[0].(string); ok {
+			e.valueArg, value = 0, s
+		}
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%t\x00%s", c.Id, e.render(g.l, nil, nil, nil), v.sev, v.annotation, v.why)
+	got := into.get(key, func() *entry {
+		e.change = g.newChange(c, "", v)
 		return e
-	}).add(severityOf(c.Level), op, subject, status)
+	})
+	got.add(v.sev, op, subject, status)
+	got.addValue(value)
 }
 
 func (g *grouper) group(changes checker.Changes) {
@@ -399,8 +535,12 @@ func (g *grouper) finish(into *groupedEntries) []Change {
 		c := e.change
 		slices.Sort(e.subjects)
 		slices.Sort(e.statuses)
+		slices.Sort(e.values)
 		if e.tmpl.Id != "" {
-			c.Text = e.render(g.l, e.subjects, e.statuses)
+			c.Text = e.render(g.l, e.subjects, e.statuses, e.values)
+		}
+		if len(e.values) > 1 {
+			c.Values = e.values
 		}
 		if len(e.subjects) > 1 || (len(e.subjects) == 1 && e.pathArg >= 0) {
 			c.Properties = e.subjects
@@ -436,6 +576,37 @@ func compareChanges(a, b Change) int {
 		cmp.Compare(a.Text, b.Text),
 		cmp.Compare(a.Rule, b.Rule),
 	)
+}
+
+// payloadsModified lists, by match key, the operations whose request or
+// response payloads differ.
+func payloadsModified(d *diff.Diff) map[string]bool {
+	out := map[string]bool{}
+	if d == nil || d.PathsDiff == nil {
+		return out
+	}
+	for path, pd := range d.PathsDiff.Modified {
+		if pd == nil || pd.OperationsDiff == nil {
+			continue
+		}
+		for method, md := range pd.OperationsDiff.Modified {
+			if md != nil && (md.RequestBodyDiff != nil || md.ResponsesDiff != nil) {
+				out[opMatchKey(method, path)] = true
+			}
+		}
+	}
+	return out
+}
+
+// neighbourNames names the neighbouring versions a calibrator consulted.
+func neighbourNames(cb *calibrator) []string {
+	var out []string
+	for _, d := range []*rawDoc{cb.prev, cb.next} {
+		if d != nil {
+			out = append(out, d.name)
+		}
+	}
+	return out
 }
 
 func sortedOperations(set map[string]*Operation) []Operation {

@@ -18,6 +18,19 @@
 // Every entry carries oasdiff's rule, a Kind, a Severity and the number of
 // findings it stands for, so nothing oasdiff finds is lost.
 //
-// CompareGo adds the Go-level view: how the exported API of one generated
-// version package differs from another's, grouped by kind.
+// The severity is calibrated (the wire view): both sides are compared with
+// allOf flattened; a oneOf or anyOf that accepts a superset of what it did
+// is compatible; the new values of one response enum are one warning; a
+// change the revision's own examples contradict is a probable spec error.
+// Annotation flips (required, nullable, enum-constraint and format flags,
+// path parameters typed text or integer) are marked as churn, apart from
+// the wire view, unless the versions around the pair confirm them: the
+// module's own versions, or those given WithNeighbours. Changes only in the
+// examples, and examples their schema contradicts, are listed apart too.
+//
+// CompareGo adds the Go view: how the exported API of one generated
+// version package differs from another's, grouped by kind. SelectOperations
+// with Report.Narrow and GoPackages.FilterGo narrow both views to some
+// operations, and CheckUpgrade type-checks a user's packages against the
+// revision's package.
 package schemadiff

@@ -25,6 +25,11 @@ type GoReport struct {
 	Summary []GoCount `json:"summary"`
 	// Changes lists every change, sorted by object.
 	Changes []GoChange `json:"changes"`
+	// Incompatible counts the changes that may stop code compiling: the
+	// Go view's breaking changes.
+	Incompatible int `json:"incompatible"`
+
+	filtered bool // narrowed to some operations
 }
 
 // GoObject is the kind of Go identifier a change is to.
@@ -137,6 +142,14 @@ func (p GoPackages) CompareGo(base, revision string) (*GoReport, error) {
 	slices.SortFunc(r.Changes, func(a, b GoChange) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Message, b.Message))
 	})
+	r.summarize()
+	return r, nil
+}
+
+// summarize counts the changes by object and action.
+func (r *GoReport) summarize() {
+	r.Summary = nil
+	r.Incompatible = r.incompatible()
 	counts := map[[2]string]*GoCount{}
 	for _, c := range r.Changes {
 		k := [2]string{string(c.Object), string(c.Action)}
@@ -155,7 +168,6 @@ func (p GoPackages) CompareGo(base, revision string) (*GoReport, error) {
 			}
 		}
 	}
-	return r, nil
 }
 
 // CompareGo loads two packages from directory dir and compares their

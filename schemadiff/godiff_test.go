@@ -135,7 +135,7 @@ func TestCompareGoClassifiesChanges(t *testing.T) {
 
 	var md bytes.Buffer
 	require.NoError(t, (&Report{Base: "a", Revision: "b", Go: r}).WriteMarkdown(&md))
-	for _, want := range []string{"## Go API", "### Types removed (1)", "`Location`", "`GetContact`: `id string → int`", "### Methods removed (1)"} {
+	for _, want := range []string{"## Go view", "### Types removed (1)", "`Location`", "`GetContact`: `id string → int`", "### Methods removed (1)"} {
 		require.Contains(t, md.String(), want)
 	}
 }
@@ -228,7 +228,7 @@ func TestChangelogs(t *testing.T) {
 		require.NotEmptyf(t, body, "no %s", name)
 		require.True(t, strings.HasPrefix(body, generatedMarker))
 		require.Contains(t, body, "# Changes from "+p[0].Name+" to "+p[1].Name)
-		require.Contains(t, body, "## Go API")
+		require.Contains(t, body, "## Go view")
 		require.Contains(t, index, "("+name+")")
 	}
 

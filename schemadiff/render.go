@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 )
@@ -91,12 +92,38 @@ func plural(n int, one, many string) string {
 }
 
 func render(r *Report, d doc) {
+	wireHead := 2
 	d.heading(1, fmt.Sprintf("Changes from %s to %s", r.Base, r.Revision))
-	d.para(fmt.Sprintf("%s, from %s: %d breaking, %d that may break a client (warnings), %d compatible.",
-		plural(r.Summary.Entries, "change", "changes"), plural(r.Findings, "oasdiff finding", "oasdiff findings"),
-		r.Summary.BySeverity[Breaking], r.Summary.BySeverity[Warning], r.Summary.BySeverity[Compatible]))
-	d.para(fmt.Sprintf("%smarks a change that breaks a client written against %s, %sone that may, depending on how the client reads the API; unmarked changes are compatible. A finding is one change as oasdiff sees it from one operation, so a change to a shared schema is many findings and one entry here.",
-		d.sev(Breaking), r.Base, d.sev(Warning)))
+	if len(r.Filter) > 0 {
+		d.para("Only what reaches these operations: " + strings.Join(codes(d, r.Filter), ", ") + ".")
+	}
+	b, w, c := r.Summary.BySeverity[Breaking], r.Summary.BySeverity[Warning], r.Summary.BySeverity[Compatible]
+	lines := []string{}
+	if b+w+c == 0 {
+		lines = append(lines, "Wire view: nothing changes in what Intercom sends or accepts.")
+	} else if b+w == 0 {
+		lines = append(lines, fmt.Sprintf("Wire view: nothing to act on; %s.", plural(c, "compatible change", "compatible changes")))
+	} else {
+		lines = append(lines, fmt.Sprintf("Wire view: %d breaking, %d that may break a client (warnings), %d compatible.", b, w, c))
+	}
+	if r.Go != nil {
+		if n := r.Go.incompatible(); n == 0 {
+			lines = append(lines, "Go view: nothing to change; code that compiles against "+d.code(r.Go.Base)+" compiles against "+d.code(r.Go.Revision)+".")
+		} else {
+			lines = append(lines, fmt.Sprintf("Go view: %s that may stop code compiling when the import moves from %s to %s.", plural(n, "incompatible change", "incompatible changes"), d.code(path.Base(r.Go.Base)), d.code(path.Base(r.Go.Revision))))
+		}
+	}
+	lines = append(lines, fmt.Sprintf("Also: %s, %s, %s (not part of either view's severity).",
+		plural(r.Summary.Annotations, "annotation flip", "annotation flips"),
+		plural(r.Summary.Examples, "example-only change", "example-only changes"),
+		plural(r.Summary.Contradictions, "probable spec error", "probable spec errors")))
+	for _, l := range lines {
+		d.item(l)
+	}
+
+	d.heading(2, "Wire view")
+	d.para(fmt.Sprintf("What Intercom sends and accepts differently, from %s. %smarks a change that breaks a client written against %s, %sone that may, depending on how the client reads the API; unmarked changes are compatible. Severities are oasdiff's, calibrated: allOf is flattened, a oneOf or anyOf that accepts a superset is compatible, new values of a response enum are one warning, and a change the revision's own examples contradict is a probable spec error.",
+		plural(r.Findings, "oasdiff finding", "oasdiff findings"), d.sev(Breaking), r.Base, d.sev(Warning)))
 	var rows [][]string
 	for _, k := range Kinds() {
 		if c, ok := r.Summary.ByKind[k]; ok {
@@ -106,9 +133,25 @@ func render(r *Report, d doc) {
 	if len(rows) > 0 {
 		d.table([]string{"kind", "changes", "breaking", "findings"}, rows)
 	}
+	line := func(c Change) string {
+		s := d.sev(c.Severity) + c.Text
+		if c.Why != "" && !c.Annotation {
+			s += " (" + c.Why + ")"
+		}
+		return s
+	}
+	wire := func(cs []Change) []Change {
+		var out []Change
+		for _, c := range cs {
+			if !c.Annotation {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
 
 	if len(r.OperationsAdded)+len(r.OperationsRemoved) > 0 {
-		d.heading(2, "Operations")
+		d.heading(wireHead+1, "Operations")
 		for _, o := range r.OperationsRemoved {
 			d.item(fmt.Sprintf("%sremoved %s", d.sev(o.Severity), opLabel(d, o.Method, o.Path, o.OperationID)))
 		}
@@ -117,16 +160,20 @@ func render(r *Report, d doc) {
 		}
 	}
 
-	if len(r.Common) > 0 {
-		d.heading(2, "Changes common to most operations")
+	if cs := wire(r.Common); len(cs) > 0 {
+		d.heading(wireHead+1, "Changes common to most operations")
 		d.para("Each of these was found, identically, on many of the operations both versions have; it is listed once.")
-		for _, c := range r.Common {
-			d.item(fmt.Sprintf("%s%s (on %s)", d.sev(c.Severity), c.Text, plural(len(c.Operations), "operation", "operations")))
+		for _, c := range cs {
+			d.item(fmt.Sprintf("%s (on %s)", line(c), plural(len(c.Operations), "operation", "operations")))
 		}
 	}
 
-	if len(r.Schemas)+len(r.SchemasAdded)+len(r.SchemasRemoved) > 0 {
-		d.heading(2, "Schemas")
+	schemaChanges := 0
+	for _, s := range r.Schemas {
+		schemaChanges += len(wire(s.Changes))
+	}
+	if schemaChanges+len(r.SchemasAdded)+len(r.SchemasRemoved) > 0 {
+		d.heading(wireHead+1, "Schemas")
 		if len(r.SchemasRemoved) > 0 {
 			names := make([]string, len(r.SchemasRemoved))
 			worst := Compatible
@@ -137,49 +184,139 @@ func render(r *Report, d doc) {
 				}
 			}
 			slices.Sort(names)
-			for i, n := range names {
-				names[i] = d.code(n)
-			}
-			d.para(fmt.Sprintf("%sRemoved (%d): %s.", d.sev(worst), len(names), strings.Join(names, ", ")))
+			d.para(fmt.Sprintf("%sRemoved (%d): %s.", d.sev(worst), len(names), strings.Join(codes(d, names), ", ")))
 		}
 		if len(r.SchemasAdded) > 0 {
-			names := make([]string, len(r.SchemasAdded))
-			for i, n := range r.SchemasAdded {
-				names[i] = d.code(n)
-			}
-			d.para(fmt.Sprintf("Added (%d): %s.", len(names), strings.Join(names, ", ")))
+			d.para(fmt.Sprintf("Added (%d): %s.", len(r.SchemasAdded), strings.Join(codes(d, r.SchemasAdded), ", ")))
 		}
 		for _, s := range r.Schemas {
-			d.heading(3, d.code(s.Name))
-			for _, c := range s.Changes {
-				d.item(fmt.Sprintf("%s%s%s", d.sev(c.Severity), c.Text, reach(d, c)))
+			cs := wire(s.Changes)
+			if len(cs) == 0 {
+				continue
+			}
+			d.heading(wireHead+2, d.code(s.Name))
+			for _, c := range cs {
+				d.item(line(c) + reach(d, c))
 			}
 		}
 	}
 
-	if len(r.Operations) > 0 {
-		d.heading(2, "Operation changes")
+	opChanges := 0
+	for _, o := range r.Operations {
+		opChanges += len(wire(o.Changes))
+	}
+	if opChanges > 0 {
+		d.heading(wireHead+1, "Operation changes")
 		for _, o := range r.Operations {
-			d.heading(3, opLabel(d, o.Method, o.Path, o.OperationID))
-			for _, c := range o.Changes {
-				d.item(d.sev(c.Severity) + c.Text)
+			cs := wire(o.Changes)
+			if len(cs) == 0 {
+				continue
+			}
+			d.heading(wireHead+2, opLabel(d, o.Method, o.Path, o.OperationID))
+			for _, c := range cs {
+				d.item(line(c))
 			}
 		}
 	}
 
-	if len(r.Other) > 0 {
-		d.heading(2, "Other changes")
-		for _, c := range r.Other {
-			d.item(d.sev(c.Severity) + c.Text)
+	if cs := wire(r.Other); len(cs) > 0 {
+		d.heading(wireHead+1, "Other changes")
+		for _, c := range cs {
+			d.item(line(c))
 		}
 	}
+
+	renderAnnotations(r, d)
+	renderExamples(r, d)
 
 	switch {
 	case r.Go != nil:
 		renderGo(r.Go, d)
 	case r.GoNote != "":
-		d.heading(2, "Go API")
+		d.heading(2, "Go view")
 		d.para(r.GoNote)
+	}
+}
+
+func codes(d doc, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = d.code(n)
+	}
+	return out
+}
+
+// renderAnnotations lists the annotation churn apart from the wire view.
+func renderAnnotations(r *Report, d doc) {
+	if r.Summary.Annotations == 0 {
+		return
+	}
+	d.heading(2, "Annotation churn")
+	d.para(fmt.Sprintf("Required, nullable, enum-constraint and format flags, and path parameters typed text or integer, that flip between %s and %s while the versions around them (%s) say the flip is not a change to the API: it reverts, or the earlier version did not have it. oasdiff's severity is shown; none of these counts in the wire view.",
+		r.Base, r.Revision, strings.Join(r.Neighbours, ", ")))
+	d.details(plural(r.Summary.Annotations, "annotation flip", "annotation flips"), func() {
+		each := func(where string, c Change) {
+			d.item(fmt.Sprintf("%s: %s (%s; oasdiff: %s)", where, c.Text, c.Why, c.Oasdiff))
+		}
+		for _, c := range r.Common {
+			if c.Annotation {
+				each("every operation", c)
+			}
+		}
+		for _, s := range r.Schemas {
+			for _, c := range s.Changes {
+				if c.Annotation {
+					each(d.code(s.Name), c)
+				}
+			}
+		}
+		for _, o := range r.Operations {
+			for _, c := range o.Changes {
+				if c.Annotation {
+					each(opLabel(d, o.Method, o.Path, o.OperationID), c)
+				}
+			}
+		}
+		for _, c := range r.Other {
+			if c.Annotation {
+				each("elsewhere", c)
+			}
+		}
+	})
+}
+
+// renderExamples lists the example-only changes and the probable spec
+// errors, the lowest-priority part of a report.
+func renderExamples(r *Report, d doc) {
+	if len(r.Examples)+len(r.Contradictions) == 0 {
+		return
+	}
+	d.heading(2, "Examples")
+	if len(r.Contradictions) > 0 {
+		d.heading(3, fmt.Sprintf("Probable spec errors (%d)", len(r.Contradictions)))
+		d.para(fmt.Sprintf("Examples of %s that their own schema contradicts, and %s's did not: the schema or the example is wrong, and the wire usually follows the example.", r.Revision, r.Base))
+		for _, c := range r.Contradictions {
+			where := c.Where
+			if c.Example != "" {
+				where += ", example " + d.code(c.Example)
+			}
+			at := ""
+			if c.Path != "" {
+				at = " at " + d.code(c.Path)
+			}
+			d.item(fmt.Sprintf("%s, %s%s: %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, at, c.Problem))
+		}
+	}
+	if len(r.Examples) > 0 {
+		d.heading(3, fmt.Sprintf("Changes only in examples (%d)", len(r.Examples)))
+		d.para("Flags and keywords the examples show differently (ids, timestamps, numbers and free text ignored). The schema did not change here, but the example may be how Intercom documents a new default.")
+		for _, c := range r.Examples {
+			where := c.Where
+			if c.Example != "" {
+				where += ", example " + d.code(c.Example)
+			}
+			d.item(fmt.Sprintf("%s, %s: %s %s → %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, d.code(c.Path), d.code(c.From), d.code(c.To)))
+		}
 	}
 }
 
@@ -210,9 +347,21 @@ func reach(d doc, c Change) string {
 }
 
 func renderGo(g *GoReport, d doc) {
-	d.heading(2, "Go API")
-	d.para(fmt.Sprintf("How the exported API of %s differs from %s's: what Go code edits when it switches imports. %s, %d of them incompatible.",
-		d.code(g.Revision), d.code(g.Base), plural(len(g.Changes), "change", "changes"), g.incompatible()))
+	d.heading(2, "Go view")
+	if len(g.Changes) == 0 {
+		what := "the exported API"
+		if g.filtered {
+			what = "what these operations reach in the exported API"
+		}
+		d.para(fmt.Sprintf("Nothing: %s of %s is the same as %s's.", what, d.code(g.Revision), d.code(g.Base)))
+		return
+	}
+	verdict := "nothing to change: every change is an addition"
+	if n := g.incompatible(); n > 0 {
+		verdict = fmt.Sprintf("%sincompatible: %d may stop code compiling", d.sev(Breaking), n)
+	}
+	d.para(fmt.Sprintf("How the exported API of %s differs from %s's: what Go code edits when it switches imports. %s; %s.",
+		d.code(g.Revision), d.code(g.Base), plural(len(g.Changes), "change", "changes"), verdict))
 	var rows [][]string
 	for _, c := range g.Summary {
 		rows = append(rows, []string{string(c.Object), string(c.Action), fmt.Sprint(c.Changes), fmt.Sprint(c.Incompatible)})

@@ -10,6 +10,11 @@ type Report struct {
 	Revision string `json:"revision"`
 	// Findings is the number of findings oasdiff's checker reported.
 	Findings int `json:"findings"`
+	// Filter lists the operations the report was narrowed to, if any.
+	Filter []string `json:"filter,omitempty"`
+	// Neighbours names the versions around the pair that the calibration
+	// rules consulted ("2.10" before, "2.13" after), if any.
+	Neighbours []string `json:"neighbours,omitempty"`
 	// Summary counts the entries by kind and severity.
 	Summary Summary `json:"summary"`
 
@@ -32,6 +37,13 @@ type Report struct {
 	// Other lists findings tied to no operation or schema, such as security
 	// scheme changes.
 	Other []Change `json:"other"`
+
+	// Examples lists what changed in the spec's examples alone; it is not
+	// part of the wire view's severity.
+	Examples []ExampleChange `json:"examples"`
+	// Contradictions lists the revision's examples that its own schema
+	// rejects (and the base's did not): probable errors in the spec.
+	Contradictions []Contradiction `json:"contradictions"`
 
 	// Go is the Go-level view, when it was computed (see CompareGo).
 	Go *GoReport `json:"go,omitempty"`
@@ -57,8 +69,21 @@ type Operation struct {
 // Change is one entry of a report: one change, however many findings it
 // stands for.
 type Change struct {
-	Kind     Kind     `json:"kind"`
+	Kind Kind `json:"kind"`
+	// Severity is the calibrated severity: what the change means on the
+	// wire for a client written against the base.
 	Severity Severity `json:"severity"`
+	// Oasdiff is the severity oasdiff's checker gave.
+	Oasdiff Severity `json:"oasdiffSeverity"`
+	// Annotation marks annotation churn: a flag that flips between
+	// versions without the API changing. Such entries are listed apart and
+	// count in Summary.Annotations, not in Summary.BySeverity.
+	Annotation bool `json:"annotation,omitempty"`
+	// Why says why Severity differs from Oasdiff, or why the entry is
+	// annotation churn.
+	Why string `json:"why,omitempty"`
+	// Values lists the enum values the entry covers, when several.
+	Values   []string `json:"values,omitempty"`
 	Location Location `json:"location"`
 	// Rule is the oasdiff rule that found the change.
 	Rule string `json:"rule"`
@@ -96,8 +121,15 @@ type Summary struct {
 	// Entries is the number of entries (operations added and removed
 	// count one each).
 	Entries int `json:"entries"`
-	// BySeverity counts entries by severity.
+	// BySeverity counts the wire view's entries by severity; annotation
+	// churn is left out.
 	BySeverity map[Severity]int `json:"bySeverity"`
+	// Annotations counts the annotation churn entries.
+	Annotations int `json:"annotations"`
+	// Examples counts the example-only changes and Contradictions the
+	// examples their own schema rejects.
+	Examples       int `json:"examples"`
+	Contradictions int `json:"contradictions"`
 	// ByKind counts entries and findings by kind.
 	ByKind map[Kind]KindCount `json:"byKind"`
 }
@@ -155,13 +187,18 @@ func (r *Report) each(f func(Change)) {
 
 func (r *Report) summarize() {
 	r.Summary = Summary{BySeverity: map[Severity]int{}, ByKind: map[Kind]KindCount{}}
+	r.Summary.Examples, r.Summary.Contradictions = len(r.Examples), len(r.Contradictions)
 	r.each(func(c Change) {
 		r.Summary.Entries++
-		r.Summary.BySeverity[c.Severity]++
+		if c.Annotation {
+			r.Summary.Annotations++
+		} else {
+			r.Summary.BySeverity[c.Severity]++
+		}
 		k := r.Summary.ByKind[c.Kind]
 		k.Entries++
 		k.Findings += c.Findings
-		if c.Severity == Breaking {
+		if c.Severity == Breaking && !c.Annotation {
 			k.Breaking++
 		}
 		r.Summary.ByKind[c.Kind] = k

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
+	"github.com/oasdiff/oasdiff/flatten/allof"
 	"github.com/oasdiff/oasdiff/load"
 	"github.com/stretchr/testify/require"
 
@@ -55,12 +56,14 @@ func compareVersionsUncached(t testing.TB, base, rev string) *Report {
 	return report
 }
 
-// oasdiffChangelog is oasdiff's own changelog of two specs, computed here
-// without this package.
+// oasdiffChangelog is oasdiff's own changelog of two specs with allOf
+// flattened (its --flatten-allof), computed here without this package.
 func oasdiffChangelog(t testing.TB, base, rev []byte) checker.Changes {
 	t.Helper()
 	loadInfo := func(data []byte) *load.SpecInfo {
 		doc, err := openapi3.NewLoader().LoadFromData(data)
+		require.NoError(t, err)
+		_, err = allof.MergeSpec(doc)
 		require.NoError(t, err)
 		return &load.SpecInfo{Spec: doc}
 	}
