@@ -32,6 +32,7 @@ type config struct {
 	logger           *slog.Logger
 	maxBody          int64
 	validateResponse bool
+	state            State
 	errs             []error
 }
 
@@ -270,9 +271,13 @@ func (s *Server) Reset() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.seq++
+	id := fmt.Sprintf("fake-%06d", s.seq)
+	if s.cfg.state != nil {
+		id = s.cfg.state.RequestID()
+	}
 	rec := &Request{
 		Seq:    s.seq,
-		ID:     fmt.Sprintf("fake-%06d", s.seq),
+		ID:     id,
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
@@ -280,7 +285,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	resp := s.handle(r, rec)
+	var extra http.Header
+	var resp Response
+	if s.cfg.state != nil {
+		var turned *Response
+		extra, turned = s.cfg.state.Admit(r, rec.ID)
+		if turned != nil {
+			resp = *turned
+		}
+	}
+	if resp.Status == 0 {
+		resp = s.handle(r, rec)
+	}
 	rec.Status = resp.Status
 
 	s.mu.Lock()
@@ -289,6 +305,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log(rec)
 
 	h := w.Header()
+	for k, vs := range extra {
+		h[k] = slices.Clone(vs)
+	}
 	for k, vs := range resp.Header {
 		h[k] = slices.Clone(vs)
 	}
@@ -353,6 +372,14 @@ func (s *Server) handle(r *http.Request, rec *Request) Response {
 			if s.cfg.validateResponse {
 				rec.Violations = append(rec.Violations, s.validateResponse(r, route, pathParams, resp)...)
 			}
+			return resp
+		}
+	}
+	if s.cfg.state != nil {
+		if resp, ok := s.cfg.state.Answer(StateCall{
+			Version: s.doc.Version, OperationID: op.ID, Method: op.Method, PathTemplate: op.Path,
+			PathParams: pathParams, Query: rec.Query, Header: rec.Header, Body: body, RequestID: rec.ID,
+		}); ok {
 			return resp
 		}
 	}
