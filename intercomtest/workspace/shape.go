@@ -105,6 +105,13 @@ func (sh *shaper) shape(s *openapi3.Schema, v any, depth int) (any, bool) {
 				out[name] = sh.fill(p)
 			}
 		}
+		// A name required but not declared (a defect of some versions)
+		// may hold anything.
+		for name := range required {
+			if _, done := out[name]; !done {
+				out[name] = x[name]
+			}
+		}
 		return out, true
 	case []any:
 		if !isType(s, openapi3.TypeArray) {
