@@ -142,7 +142,7 @@ func init() {
 			}
 		}
 		return ok(record{
-			"type": "list", "data": nonNil(list), "total_count": float64(len(list)),
+			"type": "list", "data": nonNil(list), "companies": nonNil(list), "total_count": float64(len(list)),
 			"pages": record{"type": "pages", "next": nil, "page": float64(1), "per_page": float64(50), "total_pages": float64(1)},
 		})
 	})

@@ -103,3 +103,14 @@ func ids(list []any) (out []string) {
 }
 
 func lastVersion() string { return versions.All[len(versions.All)-1].Name }
+
+// items returns the list under the first of keys the body has: versions
+// name some lists differently.
+func items(body obj, keys ...string) []any {
+	for _, k := range keys {
+		if list, ok := body[k].([]any); ok {
+			return list
+		}
+	}
+	return nil
+}

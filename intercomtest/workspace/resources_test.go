@@ -39,7 +39,7 @@ func TestCompanyStory(t *testing.T) {
 		a.must(200, "POST", "/contacts/"+c["id"].(string)+"/companies", obj{"id": id})
 		assert.EqualValues(t, 1, a.must(200, "GET", "/companies/"+id, nil)["user_count"])
 		assert.Equal(t, []string{c["id"].(string)}, ids(a.must(200, "GET", "/companies/"+id+"/contacts", nil)["data"].([]any)))
-		assert.Equal(t, []string{id}, ids(a.must(200, "GET", "/contacts/"+c["id"].(string)+"/companies", nil)["data"].([]any)))
+		assert.Equal(t, []string{id}, ids(items(a.must(200, "GET", "/contacts/"+c["id"].(string)+"/companies", nil), "companies", "data")))
 
 		assert.Equal(t, true, a.must(200, "DELETE", "/companies/"+id, nil)["deleted"])
 		status, _, e := a.call("GET", "/companies/"+id, nil)
@@ -73,6 +73,7 @@ func TestTagAndNoteStory(t *testing.T) {
 			// Some versions type this contact id as an integer, which no
 			// 24-hex id satisfies: the request never reaches the workspace.
 			t.Logf("Intercom API %s types the contact id of the notes path as an integer: %s", version, errMessage(note))
+			a.srv.Reset() // the violation is the description's, not this test's
 		} else {
 			require.Equal(t, 200, status, "%v", note)
 			nid := note["id"].(string)
@@ -82,7 +83,7 @@ func TestTagAndNoteStory(t *testing.T) {
 		}
 
 		a.must(200, "DELETE", "/tags/"+tid, nil)
-		status, _, _ := a.call("GET", "/tags/"+tid, nil)
+		status, _, _ = a.call("GET", "/tags/"+tid, nil)
 		assert.Equal(t, 404, status)
 		assert.Empty(t, a.must(200, "GET", "/contacts/"+cid+"/tags", nil)["data"])
 		a.srv.AssertNoViolations(t)
