@@ -39,8 +39,8 @@ func init() {
 	})
 	route("POST /companies/list", func(w *Workspace, c *call) (reply, error) {
 		items := slices.Clone(w.db.companies.all())
-		if c.query.Get("order") == "desc" {
-			slices.Reverse(items)
+		if c.query.Get("order") != "asc" {
+			slices.Reverse(items) // newest first unless asked otherwise
 		}
 		return w.companyPage(c, items)
 	})

@@ -61,7 +61,7 @@ func TestTagAndNoteStory(t *testing.T) {
 		cid := c["id"].(string)
 		a.must(200, "POST", "/contacts/"+cid+"/tags", obj{"id": tid})
 
-		found := a.must(200, "POST", "/contacts/search", obj{"query": obj{"field": "tag_id", "operator": "IN", "value": []any{tid}}})
+		found := a.must(200, "POST", "/contacts/search", obj{"query": obj{"field": "tag_id", "operator": "=", "value": tid}})
 		assert.Equal(t, []string{cid}, ids(found["data"].([]any)))
 		assert.Equal(t, []string{tid}, ids(a.must(200, "GET", "/contacts/"+cid+"/tags", nil)["data"].([]any)))
 
