@@ -172,7 +172,6 @@ func TestTicketStory(t *testing.T) {
 	})
 }
 
-
 func TestDataAttributeAndEventStory(t *testing.T) {
 	eachVersion(t, func(t *testing.T, version string) {
 		a := newAPI(t, workspace.MustNew(t), version)
