@@ -294,19 +294,13 @@ func (w *Workspace) setContact(r record, body map[string]any) error {
 			next["email_domain"] = email[at+1:]
 		}
 	}
-	if next["role"] == "user" {
-		for _, key := range []string{"email", "external_id"} {
-			val := str(next, key)
-			if val == "" {
-				continue
-			}
-			if dup, found := w.db.contacts.find(func(o record) bool {
-				return o["id"] != r["id"] && o["role"] == "user" && lower(str(o, key)) == lower(val)
-			}); found {
-				return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "A contact matching those details already exists with id=" + str(dup, "id")}
-			}
+	for _, key := range userKeys(next) {
+		if other, taken := w.db.users[key]; taken && other != r["id"] {
+			return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "A contact matching those details already exists with id=" + other}
 		}
 	}
+	w.db.unindex(r)
+	defer w.db.index(r)
 	for k, v := range next {
 		r[k] = v
 	}
@@ -340,6 +334,7 @@ func deleteContact(w *Workspace, c *call) (reply, error) {
 		return reply{}, err
 	}
 	id := str(r, "id")
+	w.db.unindex(r)
 	w.db.contacts.remove(id)
 	delete(w.db.contactTags, id)
 	delete(w.db.contactCompanies, id)
@@ -385,6 +380,7 @@ func mergeContacts(w *Workspace, c *call) (reply, error) {
 	for _, n := range w.notesOf(fid) {
 		n["contact"] = record{"type": "contact", "id": iid}
 	}
+	w.db.unindex(from)
 	w.db.contacts.remove(fid)
 	delete(w.db.contactTags, fid)
 	delete(w.db.contactCompanies, fid)
@@ -457,4 +453,34 @@ func (w *Workspace) contactSearchView(r record) record {
 	v["tag_id"] = slices.Clone(w.db.contactTags[id])
 	v["company_id"] = slices.Clone(w.db.contactCompanies[id])
 	return v
+}
+
+// userKeys are the keys a user's email and external_id hold in the
+// uniqueness index; leads share emails freely.
+func userKeys(r record) []string {
+	if r["role"] != "user" {
+		return nil
+	}
+	var keys []string
+	if e := str(r, "email"); e != "" {
+		keys = append(keys, "email\x00"+lower(e))
+	}
+	if x := str(r, "external_id"); x != "" {
+		keys = append(keys, "external_id\x00"+x)
+	}
+	return keys
+}
+
+func (db *store) index(r record) {
+	for _, k := range userKeys(r) {
+		db.users[k] = str(r, "id")
+	}
+}
+
+func (db *store) unindex(r record) {
+	for _, k := range userKeys(r) {
+		if db.users[k] == str(r, "id") {
+			delete(db.users, k)
+		}
+	}
 }

@@ -78,7 +78,9 @@ type store struct {
 	// contactTags and contactCompanies hold the ids attached to a contact.
 	contactTags      map[string][]string
 	contactCompanies map[string][]string
-	scroll           *scroll
+	// users maps a user's email and external_id (userKeys) to its id.
+	users  map[string]string
+	scroll *scroll
 }
 
 // scroll is the one companies scroll a workspace allows at a time.
@@ -95,6 +97,7 @@ func newStore(now time.Time) *store {
 		tags: newTable(), notes: newTable(), convs: newTable(), tickets: newTable(),
 		ticketType: newTable(), attributes: newTable(), exports: newTable(),
 		contactTags: map[string][]string{}, contactCompanies: map[string][]string{},
+		users: map[string]string{},
 	}
 }
 

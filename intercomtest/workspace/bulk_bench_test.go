@@ -1,0 +1,123 @@
+package workspace_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/intercomgo/intercom"
+	"github.com/intercomgo/intercom/intercomtest"
+	"github.com/intercomgo/intercom/intercomtest/workspace"
+	"github.com/intercomgo/intercom/versions/v2_12"
+)
+
+// Sizes of the bulk job.
+const (
+	bulkContacts = 20000
+	bulkWorkers  = 8
+	// bulkLimit is the fake's limit per 10-second window, and the
+	// client's WithRateLimit: 6,000 per 10 s (600 requests a second) keeps
+	// the job (20,400 requests) near 35 seconds, and stays well below
+	// what the fake serves unlimited on this machine (see
+	// BenchmarkBulkJobUnlimited), so the pacer, not the fake, sets the pace.
+	bulkLimit = 6000
+)
+
+// bulkJob creates bulkContacts contacts from bulkWorkers goroutines, then
+// walks them all with the SDK's iterator, and reports the request rate
+// achieved and the 429s seen by the server and by the caller.
+func bulkJob(b *testing.B, limit int) {
+	for range b.N {
+		wsOpts := []workspace.Option{}
+		clientOpts := []intercom.Option{intercom.WithToken("t")}
+		if limit > 0 {
+			wsOpts = append(wsOpts, workspace.WithRateLimit(limit, workspace.DefaultWindow))
+			clientOpts = append(clientOpts, intercom.WithRateLimit(limit))
+		}
+		ws := workspace.MustNew(b, wsOpts...)
+		srv, err := intercomtest.Start("2.12", intercomtest.WithState(ws))
+		if err != nil {
+			b.Fatal(err)
+		}
+		client, err := v2_12.NewClient(append(clientOpts, intercom.WithBaseURL(srv.URL()))...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := b.Context()
+		var surfaced atomic.Int64
+		fail := func(err error) {
+			var apiErr *intercom.Error
+			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
+				surfaced.Add(1)
+				return
+			}
+			b.Error(err)
+		}
+
+		start := time.Now()
+		next := atomic.Int64{}
+		var wg sync.WaitGroup
+		for range bulkWorkers {
+			wg.Go(func() {
+				for {
+					i := next.Add(1) - 1
+					if i >= bulkContacts {
+						return
+					}
+					var body v2_12.CreateContactJSONRequestBody
+					if err := json.Unmarshal(fmt.Appendf(nil, `{"email":"bulk%05d@example.com","name":"Bulk %d"}`, i, i), &body); err != nil {
+						b.Error(err)
+						return
+					}
+					if _, err := client.CreateContact(ctx, nil, body); err != nil {
+						fail(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		walked := 0
+		for _, err := range client.ListContactsAll(ctx, nil) {
+			if err != nil {
+				fail(err)
+				break
+			}
+			walked++
+		}
+		elapsed := time.Since(start)
+		srv.Close()
+
+		reqs := srv.Requests()
+		throttled := 0
+		for _, r := range reqs {
+			if r.Status == http.StatusTooManyRequests {
+				throttled++
+			}
+		}
+		if walked != bulkContacts {
+			b.Errorf("walked %d contacts, want %d", walked, bulkContacts)
+		}
+		rate := float64(len(reqs)) / elapsed.Seconds()
+		b.ReportMetric(rate, "req/s")
+		b.ReportMetric(float64(len(reqs)), "requests")
+		b.ReportMetric(float64(throttled), "429s-at-fake")
+		b.ReportMetric(float64(surfaced.Load()), "429s-surfaced")
+		if limit > 0 {
+			b.ReportMetric(100*rate/(float64(limit)/workspace.DefaultWindow.Seconds()), "%-of-limit")
+		}
+	}
+}
+
+// BenchmarkBulkJobUnderRateLimit is the bulk job against a fake limited
+// to bulkLimit requests per 10 seconds, with the client paced at the
+// same limit: the share of the limit achieved and the 429s are the result.
+func BenchmarkBulkJobUnderRateLimit(b *testing.B) { bulkJob(b, bulkLimit) }
+
+// BenchmarkBulkJobUnlimited is the same job without limits: what the fake
+// and client sustain on this machine, to check bulkLimit is below it.
+func BenchmarkBulkJobUnlimited(b *testing.B) { bulkJob(b, 0) }
