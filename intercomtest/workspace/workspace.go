@@ -22,6 +22,12 @@
 // search query language with its nesting limits, cursor pagination,
 // companies scroll, page numbers, and (on demand) rate limits with
 // X-RateLimit headers and 429 answers.
+//
+// Operations the workspace does not model (articles, help center, news,
+// segments, subscriptions, visitors and the like) are answered as the
+// stateless fake answers them, with the description's example; scripted
+// answers (Server.On) still take precedence over the workspace, which
+// makes injecting a failure into a stateful test one line.
 package workspace
 
 import (
