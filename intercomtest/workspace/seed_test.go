@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/intercomgo/intercom/intercomtest"
 	"github.com/intercomgo/intercom/intercomtest/workspace"
 	"github.com/intercomgo/intercom/versions"
 )
@@ -93,4 +94,15 @@ func TestOptionsAreChecked(t *testing.T) {
 		_, err := workspace.New(opt)
 		assert.Error(t, err)
 	}
+}
+
+func TestScriptedAnswersComeFirst(t *testing.T) {
+	a := newAPI(t, workspace.MustNew(t), lastVersion())
+	id := a.must(200, "POST", "/contacts", obj{"email": "s@example.com"})["id"].(string)
+	a.srv.On("ShowContact", intercomtest.RespondError(503, "service_unavailable", "Try later"))
+	status, _, e := a.call("GET", "/contacts/"+id, nil)
+	assert.Equal(t, 503, status)
+	assert.Equal(t, "service_unavailable", errCode(t, e))
+	a.srv.On("ShowContact", nil)
+	assert.Equal(t, id, a.must(200, "GET", "/contacts/"+id, nil)["id"])
 }

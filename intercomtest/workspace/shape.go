@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"sync"
 
@@ -131,8 +132,27 @@ func (sh *shaper) shape(s *openapi3.Schema, v any, depth int) (any, bool) {
 		}
 		return out, true
 	default:
-		return v, oas.Validate(s, v, oas.Response) == nil
+		return v, scalarFits(s, v)
 	}
+}
+
+// scalarFits reports whether a string, number or boolean fits s: by its
+// type alone when s constrains nothing else (most properties), by the
+// validator otherwise. The whole answer is validated afterwards anyway.
+func scalarFits(s *openapi3.Schema, v any) bool {
+	if s.Pattern != "" || s.Format != "" || len(s.Enum) > 0 || s.Min != nil || s.Max != nil ||
+		s.MinLength != 0 || s.MaxLength != nil || s.MultipleOf != nil || s.Not != nil || len(s.AllOf) > 0 {
+		return oas.Validate(s, v, oas.Response) == nil
+	}
+	switch x := v.(type) {
+	case string:
+		return isType(s, openapi3.TypeString)
+	case bool:
+		return isType(s, openapi3.TypeBoolean)
+	case float64:
+		return isType(s, openapi3.TypeNumber) || (isType(s, openapi3.TypeInteger) && x == math.Trunc(x))
+	}
+	return oas.Validate(s, v, oas.Response) == nil
 }
 
 // variants holds a value that versions spell differently (a ticket state
