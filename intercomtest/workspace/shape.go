@@ -19,9 +19,30 @@ import (
 type shaper struct {
 	mu     sync.Mutex
 	filler map[*openapi3.Schema]any
+	info   map[*openapi3.Schema]*objectInfo
 }
 
-var shapes = &shaper{filler: map[*openapi3.Schema]any{}}
+// objectInfo is what shaping needs to know of an object schema, worked
+// out once per schema.
+type objectInfo struct {
+	props    map[string]*openapi3.Schema
+	names    []string // sorted
+	required map[string]bool
+}
+
+var shapes = &shaper{filler: map[*openapi3.Schema]any{}, info: map[*openapi3.Schema]*objectInfo{}}
+
+func (sh *shaper) object(s *openapi3.Schema) *objectInfo {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if oi, ok := sh.info[s]; ok {
+		return oi
+	}
+	props := oas.Properties(s)
+	oi := &objectInfo{props: props, names: slices.Sorted(maps.Keys(props)), required: requiredOf(s)}
+	sh.info[s] = oi
+	return oi
+}
 
 // fill returns a valid value for a required property the record lacks.
 func (sh *shaper) fill(s *openapi3.Schema) any {
@@ -73,7 +94,8 @@ func (sh *shaper) shape(s *openapi3.Schema, v any, depth int) (any, bool) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		props := oas.Properties(s)
+		oi := sh.object(s)
+		props := oi.props
 		if len(props) == 0 {
 			// A free-form object, or one whose values share a schema.
 			if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
@@ -92,9 +114,9 @@ func (sh *shaper) shape(s *openapi3.Schema, v any, depth int) (any, bool) {
 		if !isType(s, openapi3.TypeObject) {
 			return v, false
 		}
-		required := requiredOf(s)
+		required := oi.required
 		out := make(map[string]any, len(props))
-		for _, name := range slices.Sorted(maps.Keys(props)) {
+		for _, name := range oi.names {
 			p := props[name]
 			if e, has := x[name]; has {
 				if sv, ok := sh.shape(p, e, depth+1); ok {
