@@ -3,9 +3,11 @@ package workspace_test
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,6 +38,11 @@ const (
 // page), and reports the request rate achieved, overall and per phase,
 // and the 429s seen by the server and by the caller.
 func bulkJob(b *testing.B, limit int) {
+	// A run takes minutes: only when asked for by name, not by make bench's
+	// -bench '.'.
+	if f := flag.Lookup("test.bench"); f == nil || !strings.Contains(f.Value.String(), "BulkJob") {
+		b.Skip("the bulk job takes minutes: run it with -bench BulkJob")
+	}
 	for range b.N {
 		wsOpts := []workspace.Option{}
 		clientOpts := []intercom.Option{intercom.WithToken("t")}

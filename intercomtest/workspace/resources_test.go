@@ -106,8 +106,14 @@ func TestConversationStory(t *testing.T) {
 		assert.Equal(t, []string{convID}, ids(found["conversations"].([]any)))
 
 		clk.Add(time.Minute)
+		lastAuthor := func(cv obj) string {
+			parts := cv["conversation_parts"].(obj)["conversation_parts"].([]any)
+			return parts[len(parts)-1].(obj)["author"].(obj)["type"].(string)
+		}
 		cv := a.must(200, "POST", "/conversations/"+convID+"/reply", obj{"message_type": "comment", "type": "admin", "admin_id": "991267", "body": "On it"})
+		assert.Equal(t, "admin", lastAuthor(cv))
 		cv = a.must(200, "POST", "/conversations/"+convID+"/reply", obj{"message_type": "comment", "type": "user", "intercom_user_id": c["id"], "body": "Thanks"})
+		assert.Equal(t, "user", lastAuthor(cv))
 		cv = a.must(200, "POST", "/conversations/"+convID+"/parts", obj{"message_type": "assignment", "type": "admin", "admin_id": "991267", "assignee_id": "991268"})
 		assert.EqualValues(t, 991268, toNum(cv["admin_assignee_id"]))
 		cv = a.must(200, "POST", "/conversations/"+convID+"/parts", obj{"message_type": "snoozed", "admin_id": "991267", "snoozed_until": clk.Now().Add(time.Hour).Unix()})

@@ -91,11 +91,11 @@ func (w *Workspace) Answer(sc intercomtest.StateCall) (intercomtest.Response, bo
 	}
 	ref := op.Op.Responses.Status(rep.status)
 	if ref == nil || ref.Value == nil {
-		return w.fail(sc.RequestID, fmt.Errorf("Intercom API %s documents no %d answer for %s", sc.Version, rep.status, op.ID)), true
+		return w.fail(sc.RequestID, fmt.Errorf("operation %s of Intercom API %s documents no %d answer", op.ID, sc.Version, rep.status)), true
 	}
 	ct, mt := oas.JSONMedia(ref.Value.Content)
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return w.fail(sc.RequestID, fmt.Errorf("Intercom API %s documents no JSON body for the %d answer of %s", sc.Version, rep.status, op.ID)), true
+		return w.fail(sc.RequestID, fmt.Errorf("operation %s of Intercom API %s documents no JSON body for its %d answer", op.ID, sc.Version, rep.status)), true
 	}
 	shaped, _ := shapes.shape(mt.Schema.Value, rep.body, 0)
 	if err := oas.Validate(mt.Schema.Value, shaped, oas.Response); err != nil {
