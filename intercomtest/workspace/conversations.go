@@ -60,6 +60,46 @@ func init() {
 		}
 		return ok(record{"type": "conversation.list", "conversations": listOf(page), "total_count": float64(total), "pages": pages})
 	})
+	route("POST /conversations/{}/customers", func(w *Workspace, c *call) (reply, error) {
+		cv, err := w.conversation(c.params[0])
+		if err != nil {
+			return reply{}, err
+		}
+		if _, err := w.admin(idOf(c.body, "admin_id")); err != nil {
+			return reply{}, err
+		}
+		who, _ := c.body["customer"].(map[string]any)
+		r, err := w.contactBy(who)
+		if err != nil {
+			return reply{}, err
+		}
+		cl := cv["contacts"].(record)
+		list := cl["contacts"].([]any)
+		if !slices.ContainsFunc(list, func(e any) bool { return e.(record)["id"] == r["id"] }) {
+			cl["contacts"] = append(list, record{"type": "contact", "id": r["id"], "external_id": r["external_id"]})
+		}
+		w.addPart(cv, "participant_added", "", record{"type": "admin", "id": idOf(c.body, "admin_id")}, nil)
+		return ok(cv)
+	})
+	route("DELETE /conversations/{}/customers/{}", func(w *Workspace, c *call) (reply, error) {
+		cv, err := w.conversation(c.params[0])
+		if err != nil {
+			return reply{}, err
+		}
+		cl := cv["contacts"].(record)
+		list := cl["contacts"].([]any)
+		if len(list) == 1 && list[0].(record)["id"] == c.params[1] {
+			return reply{}, badRequest("parameter_invalid", "Removing the last customer is not allowed")
+		}
+		n := len(list)
+		list = slices.DeleteFunc(list, func(e any) bool { return e.(record)["id"] == c.params[1] })
+		if len(list) == n {
+			return reply{}, notFound("User Not Found")
+		}
+		cl["contacts"] = list
+		w.addPart(cv, "participant_removed", "", record{"type": "admin", "id": idOf(c.body, "admin_id")}, nil)
+		return ok(cv)
+	})
 	route("POST /conversations/{}/reply", replyConversation)
 	route("POST /conversations/{}/parts", manageConversation)
 	route("POST /conversations/{}/tags", func(w *Workspace, c *call) (reply, error) {
