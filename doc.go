@@ -37,6 +37,8 @@
 //   - WithMaxRetries, WithRetryBackoff, WithMaxRetryWait and WithRetryUnsafe
 //     tune the retry policy below.
 //   - WithRateLimit paces requests on the client side.
+//   - WithMaxResponseBytes bounds the response bodies read into memory
+//     (default DefaultMaxResponseBytes, 64 MiB).
 //   - WithLogger logs requests and responses at debug level.
 //   - WithUserAgent appends an application name to the User-Agent.
 //
@@ -116,7 +118,9 @@
 // carries those of its response. WithRateLimit(n) additionally paces
 // requests (retries included) to at most n per 10-second window, spaced
 // evenly, so that a busy program stays under its limit instead of
-// relying on 429 retries.
+// relying on 429 retries. A request claims its slot only when it is sent,
+// so callers that give up waiting (a cancelled context, a deadline) never
+// let an extra request through and never hold up the others.
 //
 // # Errors
 //
@@ -137,11 +141,44 @@
 //
 // # Security
 //
-// The token is never included in an error message or log record, and
-// printing a Transport does not show it. A Transport only sends requests to
-// its own base URL (same scheme, host and port). When a redirect leaves
-// that origin, including for a different port or scheme, the Authorization
-// header is dropped from that and every later hop. Debug logging replaces
-// Authorization, Proxy-Authorization, Cookie and Set-Cookie values with
-// "[REDACTED]".
+// Every input is treated as hostile until checked. The guarantees:
+//
+//   - Path safety. No value of a path parameter changes which endpoint is
+//     called. Every version package checks each path parameter, of every
+//     operation, after escaping (CheckPathSegment): an empty value, "." or
+//     ".." fails with an error wrapping ErrInvalidPathParam that names the
+//     parameter, before anything is sent, whether the call goes through the
+//     typed Client or the raw client. The typed methods also attach the
+//     operation to the context (WithOperation), and the Transport refuses a
+//     request whose path no longer matches the operation's path template.
+//   - Size cap. Every response body the SDK reads into memory (typed
+//     results, error bodies, pages) is limited to WithMaxResponseBytes bytes
+//     (DefaultMaxResponseBytes, 64 MiB, by default), counted after
+//     decompression, so neither a huge body, an endless one, nor a small
+//     gzip body that inflates enormously can exhaust memory; the error wraps
+//     ErrResponseTooLarge and names the limit and the option.
+//     ReadResponseBody applies the limit. Bodies the caller reads as a
+//     stream (an *http.Response from Transport.Do or the raw client's
+//     methods that return one) are not limited.
+//   - Redaction. The token is never included in an error message or log
+//     record, and printing a Transport does not show it. If a server or
+//     proxy echoes the token back, in any form ("Bearer <token>",
+//     "Bearer:<token>", the bare token), the token itself is replaced by
+//     "[REDACTED]" wherever it appears in an *Error's Error() and its %v,
+//     %+v and %#v forms, and in logged headers and errors; the text around
+//     it is kept. Error.Body and Error.Header keep the raw response for the
+//     caller. Debug logging (WithLogger) replaces Authorization,
+//     Proxy-Authorization, Cookie and Set-Cookie values with "[REDACTED]".
+//     A failed body read names the operation and URL, with the token
+//     removed from the URL.
+//   - Redirects. A Transport only sends requests to its own base URL (same
+//     scheme, host and port; WithBaseURL must be https except for loopback
+//     hosts). When a redirect leaves that origin, including for a different
+//     port or scheme, the Authorization header is dropped from that and
+//     every later hop. WithHTTPClient's client is copied, never modified.
+//   - Rate-limit pacing. WithRateLimit(n) never lets more than n requests
+//     start in any RateLimitWindow, whatever the callers' contexts do: a
+//     request takes its slot only when it is sent, so a cancelled or
+//     timed-out wait neither lets an extra request through nor delays
+//     other callers.
 package intercom

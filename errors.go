@@ -3,8 +3,9 @@ package intercom
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
-	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -39,8 +40,11 @@ type Error struct {
 	RateLimit RateLimit
 	// Header is the response header.
 	Header http.Header
-	// Body is the raw response body.
+	// Body is the raw response body, unredacted.
 	Body []byte
+
+	// redact hides the request's token in what Error and GoString print.
+	redact redactor
 }
 
 // excerptLen bounds how much of a non-JSON body goes into an error message.
@@ -74,7 +78,35 @@ func (e *Error) Error() string {
 		b.WriteString(sanitize(e.RequestID, 100))
 		b.WriteByte(')')
 	}
-	return redactBearer(b.String())
+	return e.redact.apply(b.String())
+}
+
+// GoString describes the error for %#v like Error does, with the token of
+// the request hidden from the header and body shown.
+func (e *Error) GoString() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "&intercom.Error{StatusCode:%d, RequestID:%q, Type:%q, Errors:%#v, RateLimit:%#v, Header:", e.StatusCode, e.RequestID, e.Type, e.Errors, e.RateLimit)
+	names := make([]string, 0, len(e.Header))
+	for k := range e.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	b.WriteString("http.Header{")
+	for i, k := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		vals := make([]string, len(e.Header[k]))
+		for j, v := range e.Header[k] {
+			if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+				v = redactValue(v)
+			}
+			vals[j] = strconv.Quote(e.redact.apply(v))
+		}
+		fmt.Fprintf(&b, "%q:[]string{%s}", k, strings.Join(vals, ", "))
+	}
+	fmt.Fprintf(&b, "}, Body:%q}", e.redact.apply(string(e.Body)))
+	return e.redact.apply(b.String())
 }
 
 func writeDetail(b *strings.Builder, d ErrorDetail) {
@@ -120,6 +152,11 @@ func CheckResponse(resp *http.Response, body []byte) error {
 		RateLimit:  ParseRateLimit(resp.Header),
 		Header:     resp.Header.Clone(),
 		Body:       body,
+	}
+	if resp.Request != nil {
+		if tok := bearerToken(resp.Request.Header); tok != "" {
+			e.redact = newRedactor(tok)
+		}
 	}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
@@ -210,15 +247,4 @@ func sanitize(s string, limit int) string {
 		b.WriteString("…")
 	}
 	return b.String()
-}
-
-var bearerRE = regexp.MustCompile(`(?i)(bearer)\s+[^\s"',;]+`)
-
-// redactBearer hides anything that looks like a bearer token, in case a
-// proxy echoes the request's Authorization header in its error page.
-func redactBearer(s string) string {
-	if !strings.Contains(strings.ToLower(s), "bearer") {
-		return s
-	}
-	return bearerRE.ReplaceAllString(s, "$1 [REDACTED]")
 }

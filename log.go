@@ -17,12 +17,17 @@ var sensitiveHeaders = map[string]bool{
 	"Set-Cookie":          true,
 }
 
-// redactedHeader logs a header with credentials replaced. It is a LogValuer
-// so that the work is only done when the record is actually written.
-type redactedHeader http.Header
+// redactedHeader logs a header with credentials replaced, and the request's
+// token hidden wherever a value echoes it. It is a LogValuer so that the
+// work is only done when the record is actually written.
+type redactedHeader struct {
+	h      http.Header
+	redact redactor
+}
 
 // LogValue returns the header as a group of name=value attributes.
-func (h redactedHeader) LogValue() slog.Value {
+func (rh redactedHeader) LogValue() slog.Value {
+	h := rh.h
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)
@@ -34,6 +39,7 @@ func (h redactedHeader) LogValue() slog.Value {
 		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
 			v = redactValue(v)
 		}
+		v = rh.redact.apply(v)
 		attrs = append(attrs, slog.String(k, v))
 	}
 	return slog.GroupValue(attrs...)
@@ -60,8 +66,17 @@ func (t *Transport) logAttempt(ctx context.Context, req *http.Request, attempt i
 		slog.String("method", req.Method),
 		slog.String("url", req.URL.Redacted()),
 		slog.Int("attempt", attempt+1),
-		slog.Any("header", redactedHeader(req.Header)),
+		slog.Any("header", logHeader(req, req.Header)),
 	)
+}
+
+// logHeader prepares h, a header of req or of its response, for logging.
+func logHeader(req *http.Request, h http.Header) redactedHeader {
+	rh := redactedHeader{h: h}
+	if tok := bearerToken(req.Header); tok != "" {
+		rh.redact = newRedactor(tok)
+	}
+	return rh
 }
 
 func (t *Transport) logOutcome(ctx context.Context, req *http.Request, attempt int, resp *http.Response, err error, elapsed time.Duration) {
@@ -74,7 +89,7 @@ func (t *Transport) logOutcome(ctx context.Context, req *http.Request, attempt i
 			slog.String("url", req.URL.Redacted()),
 			slog.Int("attempt", attempt+1),
 			slog.Duration("elapsed", elapsed),
-			slog.String("error", redactBearer(err.Error())),
+			slog.String("error", logHeader(req, nil).redact.apply(err.Error())),
 		)
 		return
 	}
@@ -85,7 +100,7 @@ func (t *Transport) logOutcome(ctx context.Context, req *http.Request, attempt i
 		slog.Int("status", resp.StatusCode),
 		slog.Duration("elapsed", elapsed),
 		slog.String("request_id", resp.Header.Get("X-Request-Id")),
-		slog.Any("header", redactedHeader(resp.Header)),
+		slog.Any("header", logHeader(req, resp.Header)),
 	)
 }
 

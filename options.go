@@ -50,9 +50,11 @@ type config struct {
 	retryUnsafe  bool
 	timeout      time.Duration
 	logger       *slog.Logger
-	rateLimit    int
-	userAgent    string
-	errs         []error
+	// maxResponseBytes bounds the bodies ReadResponseBody reads.
+	maxResponseBytes int64
+	rateLimit        int
+	userAgent        string
+	errs             []error
 
 	// Seams for tests: the clock, the sleep between attempts and the jitter
 	// draw. NewTransport fills them with the real implementations.
@@ -63,15 +65,16 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		region:       RegionUS,
-		maxRetries:   DefaultMaxRetries,
-		minBackoff:   DefaultMinBackoff,
-		maxBackoff:   DefaultMaxBackoff,
-		maxRetryWait: DefaultMaxRetryWait,
-		timeout:      DefaultTimeout,
-		now:          time.Now,
-		sleep:        sleepContext,
-		jitter:       fullJitter,
+		region:           RegionUS,
+		maxRetries:       DefaultMaxRetries,
+		minBackoff:       DefaultMinBackoff,
+		maxBackoff:       DefaultMaxBackoff,
+		maxRetryWait:     DefaultMaxRetryWait,
+		timeout:          DefaultTimeout,
+		maxResponseBytes: DefaultMaxResponseBytes,
+		now:              time.Now,
+		sleep:            sleepContext,
+		jitter:           fullJitter,
 	}
 }
 
@@ -213,7 +216,9 @@ func WithLogger(l *slog.Logger) Option {
 // WithRateLimit paces requests on the client side so that no more than n are
 // sent in any RateLimitWindow (10 seconds, Intercom's enforcement window).
 // Requests are spread evenly, one every RateLimitWindow/n; retries count too.
-// 0 disables pacing, which is the default.
+// The limit holds whatever the callers' contexts do: a wait that is
+// cancelled, or that could not end before its deadline, takes no slot and
+// delays no other caller. 0 disables pacing, which is the default.
 func WithRateLimit(n int) Option {
 	return func(c *config) {
 		if n < 0 {

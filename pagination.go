@@ -2,6 +2,7 @@ package intercom
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -360,10 +361,10 @@ func (p Pager[P, T]) requestContext(ctx context.Context) context.Context {
 }
 
 // walk is the state kept between pages: only what detects a lack of
-// progress, so that memory stays constant however long the walk.
+// progress.
 type walk struct {
 	style PageStyle
-	loop  loopGuard
+	seen  tokenSet
 }
 
 // check verifies that a page answers the request for it.
@@ -394,7 +395,8 @@ func (w *walk) next(at PageRequest, info PageInfo, items int) (PageRequest, bool
 			}
 			next.StartingAfter = info.NextCursor
 			return next, true, nil
-		case (w.style == PageCursor || w.style == PageAny) && info.Page > 0 && info.Page < info.TotalPages:
+		case (w.style == PageCursor || w.style == PageAny) && info.Page > 0 && info.Page < info.TotalPages && items > 0:
+			// An empty page ends the walk whatever total_pages claims.
 			next.Page = info.Page + 1
 			return next, true, nil
 		}
@@ -419,6 +421,10 @@ func (w *walk) next(at PageRequest, info PageInfo, items int) (PageRequest, bool
 		}
 		next.Page = cur + 1
 		switch {
+		case items == 0:
+			// An empty page ends the walk: a total_pages that claims more
+			// would otherwise have it ask for empty pages without end.
+			return next, false, nil
 		case info.TotalPages > 0:
 			return next, cur < info.TotalPages, nil
 		case info.Page > 0:
@@ -439,40 +445,27 @@ func (w *walk) advance(prev, token, what string) error {
 		return fmt.Errorf("%w: the API answered the %s %q with the same %s; stopping instead of fetching the same page again",
 			ErrNoProgress, what, sanitize(token, 100), what)
 	}
-	if w.loop.repeats(token) {
+	if w.seen.repeats(token) {
 		return fmt.Errorf("%w: the %s %q was already followed; stopping instead of going round in a loop",
 			ErrNoProgress, what, sanitize(token, 100))
 	}
 	return nil
 }
 
-// loopGuard detects a sequence of tokens (cursors or links) that has
-// entered a cycle, in constant memory: it remembers the last few tokens, so
-// a short cycle is caught before any page is fetched twice, and for longer
-// ones uses Brent's algorithm, keeping one token and comparing each new one
-// with it, replacing it after 1, 2, 4, 8, ... steps. A cycle of length L
-// that starts after M tokens is then reported within about 2(M+L) tokens.
-type loopGuard struct {
-	recent       [8]string
-	n            int
-	saved        string
-	power, steps int
-}
+// tokenSet remembers every token (cursor or link) a walk has followed, as
+// a digest of fixed size, so that a cycle of any length is caught before a
+// page is fetched twice. Memory grows by 32 bytes per page walked.
+type tokenSet map[[sha256.Size]byte]struct{}
 
-func (g *loopGuard) repeats(token string) bool {
-	for i := range min(g.n, len(g.recent)) {
-		if g.recent[i] == token {
-			return true
-		}
+// repeats reports whether token was seen before, and records it.
+func (s *tokenSet) repeats(token string) bool {
+	if *s == nil {
+		*s = tokenSet{}
 	}
-	if g.power > 0 && token == g.saved {
+	k := sha256.Sum256([]byte(token))
+	if _, ok := (*s)[k]; ok {
 		return true
 	}
-	g.recent[g.n%len(g.recent)] = token
-	g.n++
-	g.steps++
-	if g.steps >= g.power {
-		g.saved, g.power, g.steps = token, max(1, 2*g.power), 0
-	}
+	(*s)[k] = struct{}{}
 	return false
 }

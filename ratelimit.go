@@ -6,9 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // RateLimit holds the rate-limit figures Intercom reports on each response.
@@ -51,62 +50,76 @@ func headerInt(h http.Header, key string) (int, bool) {
 	return n, true
 }
 
-// pacer spaces requests evenly so that at most n start in any window. A
-// token bucket with burst 1 keeps consecutive requests at least window/n
-// apart, so any half-open window of that length holds at most n of them,
-// which matches Intercom's fixed windows.
+// pacer spaces requests evenly so that at most n start in any window:
+// consecutive requests are admitted at least window/n (rounded up) apart, so
+// any half-open window of that length holds at most n of them, which also
+// keeps every one of Intercom's fixed windows within the limit.
+//
+// A waiter claims a send slot only at the moment it is admitted, under the
+// mutex. Nothing is booked ahead, so a wait that is cancelled leaves no
+// reservation to give back: it can neither let an extra request through nor
+// hold a slot that another waiter could have used. Waiters that lose a race
+// for a slot sleep again until the next one.
 type pacer struct {
-	lim      *rate.Limiter
 	interval time.Duration
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
-}
 
-// pacerMargin is added to the spacing because rate.Limiter computes in
-// floating point and can place a slot a nanosecond early; without it, n+1
-// requests could land a nanosecond inside one window.
-const pacerMargin = time.Microsecond
+	mu   sync.Mutex
+	last time.Time // when the latest request was admitted
+	used bool      // whether any request has been admitted
+	// admitted, when set (by tests), is called under the mutex with each
+	// admission time.
+	admitted func(time.Time)
+}
 
 func newPacer(n int, window time.Duration, now func() time.Time, sleep func(context.Context, time.Duration) error) *pacer {
 	if n <= 0 {
 		return nil
 	}
 	// Round up: truncating window/n would allow slightly more than n.
-	interval := (window+time.Duration(n)-1)/time.Duration(n) + pacerMargin
-	return &pacer{
-		lim:      rate.NewLimiter(rate.Every(interval), 1),
-		interval: interval,
-		now:      now,
-		sleep:    sleep,
-	}
+	interval := (window + time.Duration(n) - 1) / time.Duration(n)
+	return &pacer{interval: interval, now: now, sleep: sleep}
 }
 
-// reserve books the next send slot and returns how long to wait for it.
-// cancel gives the slot back if the caller does not use it.
-func (p *pacer) reserve() (wait time.Duration, cancel func()) {
+// tryAdmit admits the caller if the next send slot has come, and otherwise
+// returns how long until it comes, without claiming it.
+func (p *pacer) tryAdmit() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	now := p.now()
-	r := p.lim.ReserveN(now, 1)
-	return r.DelayFrom(now), func() { r.CancelAt(p.now()) }
+	if p.used {
+		if next := p.last.Add(p.interval); now.Before(next) {
+			return next.Sub(now)
+		}
+	}
+	p.last, p.used = now, true
+	if p.admitted != nil {
+		p.admitted(now)
+	}
+	return 0
 }
 
-// wait blocks until the next slot or until ctx is done. A cancelled wait
-// gives its slot back so later requests are not delayed by it.
+// wait blocks until the caller is admitted or until ctx is done. A caller
+// whose next possible slot lies past ctx's deadline fails at once.
 func (p *pacer) wait(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
-	d, cancel := p.reserve()
-	if d <= 0 {
-		return nil
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d := p.tryAdmit()
+		if d <= 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			// Sleeping until the deadline would only delay the same failure.
+			return fmt.Errorf("client-side rate limit wait of %v exceeds the context deadline: %w", d.Round(time.Millisecond), context.DeadlineExceeded)
+		}
+		if err := p.sleep(ctx, d); err != nil {
+			return err
+		}
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		// Sleeping until the deadline would only delay the same failure.
-		cancel()
-		return fmt.Errorf("client-side rate limit wait of %v exceeds the context deadline: %w", d.Round(time.Millisecond), context.DeadlineExceeded)
-	}
-	if err := p.sleep(ctx, d); err != nil {
-		cancel()
-		return err
-	}
-	return nil
 }

@@ -35,33 +35,20 @@ func TestParseRateLimit(t *testing.T) {
 	assert.False(t, rl.IsZero())
 }
 
-// assertWaits compares waits allowing for rate.Limiter's nanosecond-level
-// floating-point rounding.
-func assertWaits(t *testing.T, want, got []time.Duration) {
-	t.Helper()
-	require.Len(t, got, len(want), "waits %v", got)
-	for i := range want {
-		assert.InDelta(t, float64(want[i]), float64(got[i]), 10, "wait %d: want %v, got %v", i, want[i], got[i])
-	}
-}
-
-func TestPacerSpacesReservations(t *testing.T) {
+func TestPacerSpacesAdmissions(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(5, RateLimitWindow, clock.now, clock.sleep)
 	iv := p.interval
-	assert.Equal(t, 2*time.Second+pacerMargin, iv)
-	var waits []time.Duration
+	assert.Equal(t, 2*time.Second, iv)
 	for range 4 {
-		d, _ := p.reserve()
-		waits = append(waits, d)
+		require.NoError(t, p.wait(context.Background()))
 	}
-	assertWaits(t, []time.Duration{0, iv, 2 * iv, 3 * iv}, waits)
+	assert.Equal(t, []time.Duration{iv, iv, iv}, clock.recorded())
 
 	clock.advance(10 * time.Second)
-	d, _ := p.reserve()
-	assert.Equal(t, time.Duration(0), d, "the booked slots have passed")
-	d, _ = p.reserve()
-	assertWaits(t, []time.Duration{iv}, []time.Duration{d})
+	assert.Equal(t, time.Duration(0), p.tryAdmit(), "the slot has long come")
+	assert.Equal(t, iv, p.tryAdmit(), "the next one is an interval away")
+	assert.Equal(t, iv, p.tryAdmit(), "asking again claims nothing")
 
 	assert.Nil(t, newPacer(0, RateLimitWindow, clock.now, clock.sleep), "0 disables pacing")
 	assert.NoError(t, (*pacer)(nil).wait(context.Background()))
@@ -101,7 +88,7 @@ func TestPacerKeepsThroughput(t *testing.T) {
 	assert.InDelta(t, float64(99*500*time.Millisecond), float64(clock.now().Sub(start)), float64(time.Millisecond))
 }
 
-func TestPacerCancelledWaitReturnsItsSlot(t *testing.T) {
+func TestPacerCancelledWaitTakesNoSlot(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(5, RateLimitWindow, clock.now, clock.sleep)
 	require.NoError(t, p.wait(context.Background())) // takes the free slot
@@ -110,9 +97,7 @@ func TestPacerCancelledWaitReturnsItsSlot(t *testing.T) {
 	cancel()
 	err := p.wait(ctx)
 	require.ErrorIs(t, err, context.Canceled)
-
-	d, _ := p.reserve()
-	assertWaits(t, []time.Duration{p.interval}, []time.Duration{d})
+	assert.Equal(t, p.interval, p.tryAdmit(), "the next slot is still the one after the first request")
 }
 
 func TestPacerFailsFastPastDeadline(t *testing.T) {
@@ -126,8 +111,7 @@ func TestPacerFailsFastPastDeadline(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "rate limit")
 	assert.Empty(t, clock.recorded(), "no sleep for a wait that cannot finish in time")
-	d, _ := p.reserve()
-	assertWaits(t, []time.Duration{p.interval}, []time.Duration{d})
+	assert.Equal(t, p.interval, p.tryAdmit(), "the failed wait claimed nothing")
 }
 
 func TestTransportPacesRequestsAndRetries(t *testing.T) {
@@ -142,12 +126,12 @@ func TestTransportPacesRequestsAndRetries(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 	}
 	assert.Equal(t, 4, rec.count())
-	// 20 per 10s is one every 500ms (plus the margin). The retry's own
-	// backoff is 0 here, then the pacer waits before the retry and before
-	// each of the two later calls.
+	// 20 per 10s is one every 500ms. The retry's own backoff is 0 here,
+	// then the pacer waits before the retry and before each of the two
+	// later calls.
 	iv := tr.pacer.interval
-	assert.Equal(t, 500*time.Millisecond+pacerMargin, iv)
-	assertWaits(t, []time.Duration{0, iv, iv, iv}, clock.recorded())
+	assert.Equal(t, 500*time.Millisecond, iv)
+	assert.Equal(t, []time.Duration{0, iv, iv, iv}, clock.recorded())
 }
 
 func TestTransportRateLimitWaitRespectsCancellation(t *testing.T) {

@@ -33,6 +33,7 @@ type Transport struct {
 	maxRetryWait time.Duration
 	retryUnsafe  bool
 	timeout      time.Duration
+	maxBody      int64
 	logger       *slog.Logger
 	pacer        *pacer
 	now          func() time.Time
@@ -100,6 +101,7 @@ func NewTransport(apiVersion string, opts ...Option) (*Transport, error) {
 		maxRetryWait: cfg.maxRetryWait,
 		retryUnsafe:  cfg.retryUnsafe,
 		timeout:      cfg.timeout,
+		maxBody:      cfg.maxResponseBytes,
 		logger:       cfg.logger,
 		pacer:        newPacer(cfg.rateLimit, RateLimitWindow, cfg.now, cfg.sleep),
 		now:          cfg.now,
@@ -170,7 +172,11 @@ func (t *Transport) LogValue() slog.Value {
 // the Authorization, Intercom-Version, User-Agent and (unless already set)
 // Accept headers added. Transient failures are retried as described in the
 // package documentation. The request body, if any, is closed. The caller
-// must close the response body.
+// must close the response body. The body is handed over as a stream and is
+// not size-limited; ReadResponseBody reads it into memory within the limit
+// set by WithMaxResponseBytes. If the request's context carries an
+// Operation (WithOperation), a request whose path does not match the
+// operation's path template is refused before anything is sent.
 func (t *Transport) Do(req *http.Request) (*http.Response, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("intercom: nil request or request URL")
@@ -182,22 +188,32 @@ func (t *Transport) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("intercom: refusing to send a request to %s: this client only sends its token to %s",
 			origin(req.URL), origin(t.base))
 	}
+	if op, ok := OperationOf(req.Context()); ok && op.Path != "" {
+		// However the path was built, it must still name the operation's
+		// endpoint.
+		if err := checkOperationPath(op, t.base.EscapedPath(), req.URL.EscapedPath()); err != nil {
+			return nil, err
+		}
+	}
 	body, err := replayableBody(req)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := t.callContext(req.Context())
 	resp, err := t.send(ctx, req, body)
-	if cancel == nil {
-		return resp, err
-	}
 	if err != nil {
-		cancel()
+		if cancel != nil {
+			cancel()
+		}
 		return nil, err
 	}
 	// The body is read after Do returns, so the call's timeout context must
 	// live until the caller closes it.
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	sent := resp.Request
+	if sent == nil {
+		sent = req
+	}
+	resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, limit: t.maxBody, req: sent}
 	return resp, nil
 }
 
@@ -334,19 +350,6 @@ func (t *Transport) observe(resp *http.Response) {
 func drainAndClose(body io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, body, 64<<10)
 	_ = body.Close()
-}
-
-// cancelOnClose releases the call's timeout context when the body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-// Close closes the body, then releases the call's context.
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 // sameOrigin reports whether a and b name the same scheme, host and port,

@@ -462,7 +462,7 @@ func TestResponseBodyOutlivesDo(t *testing.T) {
 	assert.JSONEq(t, `{"part":1,"part2":2}`, string(b))
 	require.NoError(t, resp.Body.Close())
 
-	_, isWrapped := resp.Body.(*cancelOnClose)
+	_, isWrapped := resp.Body.(*responseBody)
 	require.True(t, isWrapped, "a body under the SDK's timeout releases its context on Close")
 	assert.Error(t, resp.Request.Context().Err(), "closing the body must release the timeout context")
 }

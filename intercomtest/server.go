@@ -31,6 +31,7 @@ type config struct {
 	tokens           []string
 	logger           *slog.Logger
 	maxBody          int64
+	maxHistory       int // 0: keep every request
 	validateResponse bool
 	state            State
 	errs             []error
@@ -65,6 +66,19 @@ func WithMaxBodyBytes(n int64) Option {
 			return
 		}
 		c.maxBody = n
+	}
+}
+
+// WithMaxHistory keeps only the n most recent requests (with their
+// violations) for Requests and Violations, so that a long-running fake uses
+// bounded memory. Without it every request is kept, which suits tests.
+func WithMaxHistory(n int) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("intercomtest: WithMaxHistory: need a positive count, got %d", n))
+			return
+		}
+		c.maxHistory = n
 	}
 }
 
@@ -301,6 +315,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
+	if over := len(s.requests) - s.cfg.maxHistory; s.cfg.maxHistory > 0 && over > 0 {
+		// Drop the oldest, clearing their slots so they can be collected.
+		n := copy(s.requests, s.requests[over:])
+		clear(s.requests[n:])
+		s.requests = s.requests[:n]
+	}
 	s.mu.Unlock()
 	s.log(rec)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/load"
 
+	"github.com/intercomgo/intercom/gen/specload"
 	"github.com/intercomgo/intercom/versions"
 )
 
@@ -77,6 +78,9 @@ func loadSpec(ctx context.Context, s Spec) (*load.SpecInfo, error) {
 	fail := func(err error) error { return &SpecError{Name: s.Name, Err: err} }
 	if len(bytes.TrimSpace(s.Data)) == 0 {
 		return nil, fail(fmt.Errorf("%w: the document is empty", ErrNotOpenAPI))
+	}
+	if err := specload.Check(s.Data); err != nil {
+		return nil, fail(fmt.Errorf("load: %w", err))
 	}
 	loader := openapi3.NewLoader()
 	loader.Context = ctx

@@ -3,7 +3,7 @@
 // any language can be tested against it.
 //
 //	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-token T]... [-quiet]
-//	              [-state] [-seed FILE] [-rate-limit N] [-rate-window 10s]
+//	              [-history N] [-state] [-seed FILE] [-rate-limit N] [-rate-window 10s]
 //
 // Every request is routed and validated by the version's OpenAPI
 // description: it must carry "Authorization: Bearer <token>" (any token, or
@@ -29,6 +29,11 @@
 //
 //	intercom-fake -state -seed seed.json -rate-limit 1000 &
 //	curl -X POST http://127.0.0.1:4010/_fake/reset
+//
+// The command keeps only the most recent requests (-history, 1000 by
+// default) so that its memory stays bounded however long it runs, and
+// closes connections that are slow to send a request or read an answer,
+// or that stay idle (see serverTimeouts).
 //
 // The address must be a loopback one (127.0.0.0/8, ::1 or localhost): the
 // fake accepts any token and is not meant to be reachable from elsewhere.
@@ -76,6 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	version := fs.String("version", names[len(names)-1], "Intercom API version to serve: "+strings.Join(names, ", "))
 	addr := fs.String("addr", "127.0.0.1:4010", "loopback `host:port` to listen on (port 0 picks a free one)")
 	quiet := fs.Bool("quiet", false, "do not log each request and violation to stderr")
+	history := fs.Int("history", 1000, "keep only the last `n` requests in memory (the history is bounded so a long-running fake does not grow)")
 	var tokens []string
 	fs.Func("token", "accept only this bearer `token` (repeatable; default: any non-empty token)", func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -89,7 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	rateLimit := fs.Int("rate-limit", 0, "answer 429 after `N` requests in a rate window (0: no limit)")
 	rateWindow := fs.Duration("rate-window", workspace.DefaultWindow, "the rate-limit `window`; Intercom counts in 10-second windows")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-quiet] [-state] [-seed FILE] [-rate-limit N] [-rate-window D]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nWith -state it remembers what it is sent, like a small Intercom workspace.\n\n")
+		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-history N] [-quiet] [-state] [-seed FILE] [-rate-limit N] [-rate-window D]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nWith -state it remembers what it is sent, like a small Intercom workspace.\nIt keeps only the last -history requests in memory, and closes a connection that takes longer than %v to send a request, %v to take an answer, or stays idle for %v.\n\n",
+			serverTimeouts.read, serverTimeouts.write, serverTimeouts.idle)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -102,8 +109,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if err := checkLoopback(*addr); err != nil {
 		return err
 	}
+	if *history <= 0 {
+		return fmt.Errorf("-history %d: need a positive number of requests to keep", *history)
+	}
 
-	opts := []intercomtest.Option{}
+	opts := []intercomtest.Option{intercomtest.WithMaxHistory(*history)}
 	if len(tokens) > 0 {
 		opts = append(opts, intercomtest.WithTokens(tokens...))
 	}
@@ -129,7 +139,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: serverTimeouts.header,
+		ReadTimeout:       serverTimeouts.read,
+		WriteTimeout:      serverTimeouts.write,
+		IdleTimeout:       serverTimeouts.idle,
+	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
 	bound := l.Addr().String()
@@ -152,6 +168,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return err
 	}
 	return nil
+}
+
+// serverTimeouts bound how long a connection may hold the server: a client
+// that sends its request or reads its answer slowly, or keeps an idle
+// connection open, is cut off. A variable so that tests can shorten it.
+var serverTimeouts = struct{ header, read, write, idle time.Duration }{
+	header: 10 * time.Second,
+	read:   time.Minute, // request bodies go up to intercomtest.DefaultMaxBodyBytes
+	write:  time.Minute,
+	idle:   2 * time.Minute,
 }
 
 // checkLoopback accepts only addresses on the loopback interface.

@@ -23,6 +23,7 @@ import (
 	"github.com/intercomgo/intercom/gen/manifest"
 	_ "github.com/intercomgo/intercom/gen/pagination"
 	"github.com/intercomgo/intercom/gen/pipeline"
+	_ "github.com/intercomgo/intercom/gen/webhooks"
 )
 
 const usage = `usage: intercom-gen [-root DIR] COMMAND [flags] [VERSION...]

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -20,9 +19,6 @@ import (
 // changelogDir holds the generated schema changelogs between consecutive
 // versions.
 const changelogDir = "docs/changelog"
-
-// versionName is the shape of an Intercom API version name.
-var versionName = regexp.MustCompile(`^[0-9]+\.[0-9]+$|^Unstable$`)
 
 // readme rewrites the README's version table from the manifest. With
 // write false it only reports whether the table is current.
@@ -160,7 +156,9 @@ func touchedPaths(m *manifest.Manifest, extra ...string) []string {
 // readSource reads a spec from a file path, a URL, or the source's mirror.
 func readSource(spec, version, url string, src manifest.Source) ([]byte, string, error) {
 	switch {
-	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
+	case strings.HasPrefix(spec, "http://"):
+		return nil, spec, fmt.Errorf("-spec %s: plain http is refused (the file could be altered on the way); use an https URL or a local file", spec)
+	case strings.HasPrefix(spec, "https://"):
 		return manifest.Download(src.Client, spec)
 	case spec != "":
 		data, err := os.ReadFile(spec)
@@ -177,7 +175,7 @@ func (t *tool) addVersion(args []string) error {
 	fs := flag.NewFlagSet("add-version", flag.ContinueOnError)
 	fs.SetOutput(t.stderr)
 	mirror := fs.String("mirror", defaultMirror(), "mirror directory to take the spec from; empty downloads it from the upstream URL at the manifest's commit")
-	specArg := fs.String("spec", "", "a file path or URL of the spec, instead of the mirror or upstream")
+	specArg := fs.String("spec", "", "a file path or https URL of the spec, instead of the mirror or upstream")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -185,8 +183,8 @@ func (t *tool) addVersion(args []string) error {
 		return fmt.Errorf("%w: add-version takes exactly one version, e.g. add-version 2.13", errUsage)
 	}
 	version := fs.Arg(0)
-	if !versionName.MatchString(version) {
-		return fmt.Errorf("%q is not an Intercom API version name (like 2.13)", version)
+	if err := manifest.ValidVersion(version); err != nil {
+		return err
 	}
 	m, err := manifest.Load(t.manifestPath())
 	if err != nil {

@@ -8,11 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,8 +68,24 @@ func Load(path string) (*Manifest, error) {
 		if e.Version == "" || e.SHA256 == "" || e.URL == "" {
 			return nil, fmt.Errorf("manifest %s: every version needs version, url and sha256; got %+v", path, e)
 		}
+		if err := ValidVersion(e.Version); err != nil {
+			return nil, fmt.Errorf("manifest %s: %w", path, err)
+		}
 	}
 	return &m, nil
+}
+
+// versionName is the shape of an Intercom API version name.
+var versionName = regexp.MustCompile(`^[0-9]+\.[0-9]+$|^Unstable$`)
+
+// ValidVersion checks that name has the shape of an Intercom API version
+// ("2.13", or "Unstable"). Version names become directory names, so one
+// such as "../x" must never get as far as a file path.
+func ValidVersion(name string) error {
+	if !versionName.MatchString(name) {
+		return fmt.Errorf("%q is not an Intercom API version name (like 2.13)", name)
+	}
+	return nil
 }
 
 // Save writes the manifest with versions sorted, in a stable layout.
@@ -163,6 +181,9 @@ type Source struct {
 // Read returns the upstream description of a version: from the mirror, or
 // downloaded from url.
 func (s Source) Read(version, url string) (data []byte, from string, err error) {
+	if err := ValidVersion(version); err != nil {
+		return nil, "", err
+	}
 	if s.Dir != "" {
 		from = filepath.Join(s.Dir, version, SpecFile)
 		data, err = os.ReadFile(from)
@@ -177,15 +198,37 @@ func (s Source) Read(version, url string) (data []byte, from string, err error) 
 	return Download(s.Client, url)
 }
 
-// Download fetches url, with a timeout and a size limit.
+// MaxDownloadBytes is the largest spec Download accepts.
+const MaxDownloadBytes = 64 << 20
+
+// Download fetches url, which must be https, with a timeout and a size
+// limit. A redirect to anything but https is refused, and so is a body over
+// MaxDownloadBytes: a spec is never silently cut short.
 func Download(client *http.Client, url string) ([]byte, string, error) {
-	if client == nil {
-		client = &http.Client{Timeout: 2 * time.Minute}
-	}
 	if url == "" {
 		return nil, url, fmt.Errorf("no URL to download from")
 	}
-	resp, err := client.Get(url)
+	if !strings.HasPrefix(strings.ToLower(url), "https://") {
+		return nil, url, fmt.Errorf("download %s: only https URLs are accepted (a spec fetched over plain http could have been altered on the way); use an https URL or a local file", url)
+	}
+	c := http.Client{Timeout: 2 * time.Minute}
+	if client != nil {
+		c = *client
+	}
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" {
+			return fmt.Errorf("refusing the redirect from %s to %s: only https is accepted", via[len(via)-1].URL.Redacted(), req.URL.Redacted())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	resp, err := c.Get(url)
 	if err != nil {
 		return nil, url, fmt.Errorf("download %s: %w", url, err)
 	}
@@ -193,9 +236,12 @@ func Download(client *http.Client, url string) ([]byte, string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, url, fmt.Errorf("download %s: %s (does that version exist upstream?)", url, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxDownloadBytes+1))
 	if err != nil {
 		return nil, url, fmt.Errorf("download %s: %w", url, err)
+	}
+	if len(data) > MaxDownloadBytes {
+		return nil, url, fmt.Errorf("download %s: the file is larger than %d bytes (%d MiB), more than any OpenAPI description should be; refusing it rather than keep a truncated copy", url, MaxDownloadBytes, MaxDownloadBytes>>20)
 	}
 	return data, url, nil
 }
@@ -204,6 +250,9 @@ func Download(client *http.Client, url string) ([]byte, string, error) {
 // manifest and writes it to openapi/<version>/api.intercom.io.yaml below
 // root.
 func Fetch(root string, e *Entry, src Source) error {
+	if err := ValidVersion(e.Version); err != nil {
+		return err
+	}
 	data, from, err := src.Read(e.Version, e.URL)
 	if err != nil {
 		return err
@@ -226,6 +275,9 @@ func OverlayPath(root, version string) string {
 
 // ReadSpec reads a fetched description and verifies it.
 func ReadSpec(root string, e *Entry) ([]byte, error) {
+	if err := ValidVersion(e.Version); err != nil {
+		return nil, err
+	}
 	path := SpecPath(root, e.Version)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -242,6 +294,9 @@ func ReadSpec(root string, e *Entry) ([]byte, error) {
 
 // ReadOverlay reads a version's overlay, or returns nil if it has none.
 func ReadOverlay(root, version string) ([]byte, error) {
+	if err := ValidVersion(version); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(OverlayPath(root, version))
 	if os.IsNotExist(err) {
 		return nil, nil

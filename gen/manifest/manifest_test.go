@@ -62,7 +62,7 @@ func TestReadSpecMissingSaysRunFetch(t *testing.T) {
 
 func TestDownloadFromURL(t *testing.T) {
 	data := []byte("openapi: 3.0.1\n")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/good" {
 			http.NotFound(w, r)
 			return
@@ -72,10 +72,10 @@ func TestDownloadFromURL(t *testing.T) {
 	defer srv.Close()
 	root := t.TempDir()
 	e := &Entry{Version: "9.9", URL: srv.URL + "/good", SHA256: Checksum(data)}
-	require.NoError(t, Fetch(root, e, Source{}))
+	require.NoError(t, Fetch(root, e, Source{Client: srv.Client()}))
 
 	e.URL = srv.URL + "/missing"
-	err := Fetch(root, e, Source{})
+	err := Fetch(root, e, Source{Client: srv.Client()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "404")
 }

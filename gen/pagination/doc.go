@@ -90,7 +90,9 @@ rules:
 - A cursor or next-page link that comes back unchanged, or one already
   followed (a loop), or a page other than the page number asked for, ends
   the walk with an error wrapping ` + "`intercom.ErrNoProgress`" + ` rather than
-  deliver items twice or loop forever. The check uses constant memory.
+  deliver items twice or loop forever, however long the loop. The check keeps
+  32 bytes per page walked. An empty page ends a walk by page number, whatever
+  ` + "`total_pages`" + ` claims.
 - The context is checked before every request and every item.
 - Parameters the API accepts but a version's spec forgets (such as
   ` + "`starting_after`" + ` on ` + "`GET /contacts`" + ` in 2.10 and 2.12) are set on the request by the

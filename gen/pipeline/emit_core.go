@@ -187,6 +187,7 @@ func noBody(op string, status int, body []byte) error {
 //
 // Deprecated: Intercom marks this operation deprecated.{{end}}
 func (c *Client) {{.Name}}(ctx context.Context{{if .Args}}, {{.Args}}{{end}}, reqEditors ...RequestEditorFn) ({{if .Result}}*{{.Result}}, {{end}}error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: {{printf "%q" .Name}}, Path: {{printf "%q" .Path}}})
 	r, err := c.raw.{{.RawCall}}(ctx{{if .CallArgs}}, {{.CallArgs}}{{end}}, reqEditors...)
 	if err != nil {
 		return {{if .Result}}nil, {{end}}err

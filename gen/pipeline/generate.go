@@ -134,6 +134,14 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("version %s: %w", v.Name, err)
 	}
+	pathParams := 0
+	for _, op := range ops {
+		pathParams += len(op.PathParams)
+	}
+	api, err = guardRawClient(api, pathParams, len(ops))
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", v.Name, err)
+	}
 	res.Files["api.gen.go"] = []byte(strings.Replace(api, "// Package "+v.Package()+" provides primitives to interact with the openapi HTTP API.\n//\n", "", 1))
 	res.Files["spec/openapi.json"] = normalized
 	for _, emit := range append(coreEmitters, Emitters...) {

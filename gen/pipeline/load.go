@@ -9,16 +9,19 @@ import (
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
-
 	"github.com/intercomgo/intercom/gen/normalize"
+	"github.com/intercomgo/intercom/gen/specload"
 )
 
 // LoadTree reads a YAML or JSON OpenAPI document into the generic tree the
 // normalization rules work on.
 func LoadTree(data []byte) (normalize.Doc, error) {
+	node, err := specload.Parse(data)
+	if err != nil {
+		return nil, err
+	}
 	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	if err := node.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("not YAML or JSON: %w", err)
 	}
 	doc, ok := stringKeys(raw).(map[string]any)

@@ -18302,7 +18302,7 @@ func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -18362,7 +18362,7 @@ func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -18615,7 +18615,7 @@ func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -18664,7 +18664,7 @@ func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticlePar
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -18724,7 +18724,7 @@ func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticl
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19121,7 +19121,7 @@ func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19170,7 +19170,7 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19219,7 +19219,7 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19268,7 +19268,7 @@ func NewListAttachedContactsRequest(server string, id string, params *ListAttach
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19317,7 +19317,7 @@ func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19573,14 +19573,14 @@ func NewDetachContactFromACompanyRequest(server string, contactId string, id str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19629,7 +19629,7 @@ func NewListSegmentsForAContactRequest(server string, contactId string, params *
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19678,7 +19678,7 @@ func NewListSubscriptionsForAContactRequest(server string, contactId string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19738,7 +19738,7 @@ func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19789,14 +19789,14 @@ func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19845,7 +19845,7 @@ func NewListTagsForAContactRequest(server string, contactId string, params *List
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19905,7 +19905,7 @@ func NewAttachTagToContactRequestWithBody(server string, contactId string, param
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19956,14 +19956,14 @@ func NewDetachTagFromContactRequest(server string, contactId string, id string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20012,7 +20012,7 @@ func NewDeleteContactRequest(server string, id string, params *DeleteContactPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20061,7 +20061,7 @@ func NewShowContactRequest(server string, id string, params *ShowContactParams) 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20121,7 +20121,7 @@ func NewUpdateContactRequestWithBody(server string, id string, params *UpdateCon
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20172,7 +20172,7 @@ func NewArchiveContactRequest(server string, id string, params *ArchiveContactPa
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20221,7 +20221,7 @@ func NewListCompaniesForAContactRequest(server string, id string, params *ListCo
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20281,7 +20281,7 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20332,7 +20332,7 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20392,7 +20392,7 @@ func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParam
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20443,7 +20443,7 @@ func NewUnarchiveContactRequest(server string, id string, params *UnarchiveConta
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20749,14 +20749,14 @@ func NewDetachContactFromConversationRequestWithBody(server string, conversation
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20818,7 +20818,7 @@ func NewAttachTagToConversationRequestWithBody(server string, conversationId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20880,14 +20880,14 @@ func NewDetachTagFromConversationRequestWithBody(server string, conversationId s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20938,7 +20938,7 @@ func NewRetrieveConversationRequest(server string, id int, params *RetrieveConve
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21025,7 +21025,7 @@ func NewUpdateConversationRequestWithBody(server string, id int, params *UpdateC
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21114,7 +21114,7 @@ func NewConvertConversationToTicketRequestWithBody(server string, id int, params
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21176,7 +21176,7 @@ func NewAttachContactToConversationRequestWithBody(server string, id string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21238,7 +21238,7 @@ func NewManageConversationRequestWithBody(server string, id string, params *Mana
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21300,7 +21300,7 @@ func NewReplyConversationRequestWithBody(server string, id string, params *Reply
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21351,7 +21351,7 @@ func NewAutoAssignConversationRequest(server string, id string, params *AutoAssi
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21547,7 +21547,7 @@ func NewUpdateDataAttributeRequestWithBody(server string, id int, params *Update
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21598,7 +21598,7 @@ func NewDownloadDataExportRequest(server string, jobIdentifier string, params *D
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21842,7 +21842,7 @@ func NewCancelDataExportRequest(server string, jobIdentifier string, params *Can
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21946,7 +21946,7 @@ func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDat
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22092,7 +22092,7 @@ func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22141,7 +22141,7 @@ func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollect
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22201,7 +22201,7 @@ func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCol
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22294,7 +22294,7 @@ func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCen
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22537,7 +22537,7 @@ func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParam
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22586,7 +22586,7 @@ func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22646,7 +22646,7 @@ func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsI
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22739,7 +22739,7 @@ func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfe
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22788,7 +22788,7 @@ func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveN
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22837,7 +22837,7 @@ func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23010,7 +23010,7 @@ func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegment
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23198,7 +23198,7 @@ func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23247,7 +23247,7 @@ func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23338,7 +23338,7 @@ func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23484,7 +23484,7 @@ func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypePara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23544,7 +23544,7 @@ func NewUpdateTicketTypeRequestWithBody(server string, id string, params *Update
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23606,7 +23606,7 @@ func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23668,14 +23668,14 @@ func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23836,7 +23836,7 @@ func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23896,7 +23896,7 @@ func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTick
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23958,7 +23958,7 @@ func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicket
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24020,7 +24020,7 @@ func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24082,14 +24082,14 @@ func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -35798,7 +35798,7 @@ func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, pa
 
 // ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
 func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -35831,7 +35831,7 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 
 // ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
 func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -35864,7 +35864,7 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 
 // ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
 func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -35904,7 +35904,7 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 
 // ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
 func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -35944,7 +35944,7 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 
 // ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
 func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -35977,7 +35977,7 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 
 // ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
 func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36017,7 +36017,7 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 
 // ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
 func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36050,7 +36050,7 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 
 // ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
 func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36090,7 +36090,7 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 
 // ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
 func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36130,7 +36130,7 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 
 // ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
 func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36170,7 +36170,7 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 
 // ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
 func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36210,7 +36210,7 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 
 // ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
 func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36250,7 +36250,7 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 
 // ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
 func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36283,7 +36283,7 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 
 // ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
 func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36316,7 +36316,7 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 
 // ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
 func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36356,7 +36356,7 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 
 // ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
 func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36396,7 +36396,7 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 
 // ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
 func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36436,7 +36436,7 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 
 // ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
 func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36476,7 +36476,7 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 
 // ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
 func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36516,7 +36516,7 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 
 // ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
 func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36549,7 +36549,7 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 
 // ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
 func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36582,7 +36582,7 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 
 // ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
 func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36615,7 +36615,7 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 
 // ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
 func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36648,7 +36648,7 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 
 // ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
 func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36688,7 +36688,7 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 
 // ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
 func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36728,7 +36728,7 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 
 // ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
 func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36768,7 +36768,7 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 
 // ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
 func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36808,7 +36808,7 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 
 // ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
 func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36848,7 +36848,7 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 
 // ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
 func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36888,7 +36888,7 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 
 // ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
 func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36928,7 +36928,7 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 
 // ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
 func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36968,7 +36968,7 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 
 // ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
 func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37001,7 +37001,7 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 
 // ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
 func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37034,7 +37034,7 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 
 // ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
 func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37067,7 +37067,7 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 
 // ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
 func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37093,7 +37093,7 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 
 // ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
 func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37133,7 +37133,7 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 
 // ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
 func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37180,7 +37180,7 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 
 // ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
 func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37213,7 +37213,7 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 
 // ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
 func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37246,7 +37246,7 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 
 // ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
 func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37272,7 +37272,7 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 
 // ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
 func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37312,7 +37312,7 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 
 // ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
 func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37394,7 +37394,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 // ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
 func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37434,7 +37434,7 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 
 // ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
 func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37460,7 +37460,7 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 
 // ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
 func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37514,7 +37514,7 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 
 // ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
 func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37554,7 +37554,7 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 
 // ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
 func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37594,7 +37594,7 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 
 // ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
 func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37641,7 +37641,7 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 
 // ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
 func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37688,7 +37688,7 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 
 // ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
 func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37721,7 +37721,7 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 
 // ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
 func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37768,7 +37768,7 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 
 // ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
 func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37815,7 +37815,7 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 
 // ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
 func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37862,7 +37862,7 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 
 // ParseAutoAssignConversationResponse parses an HTTP response from a AutoAssignConversationWithResponse call
 func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37909,7 +37909,7 @@ func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConvers
 
 // ParseLisDataAttributesResponse parses an HTTP response from a LisDataAttributesWithResponse call
 func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37942,7 +37942,7 @@ func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesRespo
 
 // ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
 func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37982,7 +37982,7 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 
 // ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
 func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38036,7 +38036,7 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 
 // ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
 func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38052,7 +38052,7 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 
 // ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
 func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38085,7 +38085,7 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 
 // ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
 func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38114,7 +38114,7 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 
 // ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
 func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38143,7 +38143,7 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 
 // ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
 func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38169,7 +38169,7 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 
 // ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
 func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38195,7 +38195,7 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 
 // ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
 func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38221,7 +38221,7 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 
 // ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
 func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38254,7 +38254,7 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 
 // ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
 func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38294,7 +38294,7 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 
 // ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
 func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38334,7 +38334,7 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 
 // ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
 func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38374,7 +38374,7 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 
 // ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
 func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38414,7 +38414,7 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 
 // ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
 func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38447,7 +38447,7 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 
 // ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
 func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38487,7 +38487,7 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 
 // ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
 func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38513,7 +38513,7 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 
 // ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
 func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38567,7 +38567,7 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 
 // ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
 func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38600,7 +38600,7 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 
 // ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
 func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38633,7 +38633,7 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 
 // ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
 func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38673,7 +38673,7 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 
 // ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
 func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38713,7 +38713,7 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 
 // ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
 func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38753,7 +38753,7 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 
 // ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
 func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38786,7 +38786,7 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 
 // ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
 func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38819,7 +38819,7 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 
 // ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
 func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38852,7 +38852,7 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 
 // ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
 func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38892,7 +38892,7 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 
 // ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
 func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38939,7 +38939,7 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 
 // ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
 func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38972,7 +38972,7 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 
 // ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
 func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39012,7 +39012,7 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 
 // ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
 func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39045,7 +39045,7 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 
 // ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
 func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39078,7 +39078,7 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 
 // ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
 func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39125,7 +39125,7 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 
 // ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
 func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39168,7 +39168,7 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 
 // ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
 func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39208,7 +39208,7 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 
 // ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
 func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39241,7 +39241,7 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 
 // ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
 func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39281,7 +39281,7 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 
 // ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
 func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39314,7 +39314,7 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 
 // ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
 func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39347,7 +39347,7 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 
 // ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
 func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39380,7 +39380,7 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 
 // ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
 func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39413,7 +39413,7 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 
 // ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
 func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39446,7 +39446,7 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 
 // ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
 func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39479,7 +39479,7 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 
 // ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
 func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39512,7 +39512,7 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 
 // ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
 func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39538,7 +39538,7 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 
 // ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
 func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39571,7 +39571,7 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 
 // ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
 func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39611,7 +39611,7 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 
 // ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
 func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39651,7 +39651,7 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 
 // ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
 func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39691,7 +39691,7 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 
 // ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
 func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39731,7 +39731,7 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 
 // ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
 func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39771,7 +39771,7 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 
 // ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
 func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39811,7 +39811,7 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 
 // ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
 func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err

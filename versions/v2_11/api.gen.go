@@ -18961,7 +18961,7 @@ func NewRetrieveAdminRequest(server string, adminId string, params *RetrieveAdmi
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "admin_id", adminId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "admin_id", adminId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19021,7 +19021,7 @@ func NewSetAwayAdminRequestWithBody(server string, adminId string, params *SetAw
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "admin_id", adminId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "admin_id", adminId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19313,7 +19313,7 @@ func NewDeleteArticleRequest(server string, articleId string, params *DeleteArti
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19362,7 +19362,7 @@ func NewRetrieveArticleRequest(server string, articleId string, params *Retrieve
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19422,7 +19422,7 @@ func NewUpdateArticleRequestWithBody(server string, articleId string, params *Up
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "article_id", articleId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19819,7 +19819,7 @@ func NewDeleteCompanyRequest(server string, companyId string, params *DeleteComp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19868,7 +19868,7 @@ func NewRetrieveACompanyByIdRequest(server string, companyId string, params *Ret
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19917,7 +19917,7 @@ func NewUpdateCompanyRequest(server string, companyId string, params *UpdateComp
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19966,7 +19966,7 @@ func NewListAttachedContactsRequest(server string, companyId string, params *Lis
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20054,7 +20054,7 @@ func NewListAttachedSegmentsForCompaniesRequest(server string, companyId string,
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20361,7 +20361,7 @@ func NewDeleteContactRequest(server string, contactId string, params *DeleteCont
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20410,7 +20410,7 @@ func NewShowContactRequest(server string, contactId string, params *ShowContactP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20470,7 +20470,7 @@ func NewUpdateContactRequestWithBody(server string, contactId string, params *Up
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20521,7 +20521,7 @@ func NewArchiveContactRequest(server string, contactId string, params *ArchiveCo
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20570,7 +20570,7 @@ func NewListCompaniesForAContactRequest(server string, contactId string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20669,7 +20669,7 @@ func NewAttachContactToACompanyRequestWithBody(server string, contactId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20720,14 +20720,14 @@ func NewDetachContactFromACompanyRequest(server string, contactId string, compan
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "company_id", companyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20776,7 +20776,7 @@ func NewListNotesRequest(server string, contactId string, params *ListNotesParam
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20875,7 +20875,7 @@ func NewCreateNoteRequestWithBody(server string, contactId string, params *Creat
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20926,7 +20926,7 @@ func NewListSegmentsForAContactRequest(server string, contactId string, params *
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20975,7 +20975,7 @@ func NewListSubscriptionsForAContactRequest(server string, contactId string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21035,7 +21035,7 @@ func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21086,14 +21086,14 @@ func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21142,7 +21142,7 @@ func NewListTagsForAContactRequest(server string, contactId string, params *List
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21202,7 +21202,7 @@ func NewAttachTagToContactRequestWithBody(server string, contactId string, param
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21253,14 +21253,14 @@ func NewDetachTagFromContactRequest(server string, contactId string, tagId strin
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21309,7 +21309,7 @@ func NewUnarchiveContactRequest(server string, contactId string, params *Unarchi
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21604,7 +21604,7 @@ func NewRetrieveConversationRequest(server string, conversationId string, params
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21691,7 +21691,7 @@ func NewUpdateConversationRequestWithBody(server string, conversationId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21780,7 +21780,7 @@ func NewConvertConversationToTicketRequestWithBody(server string, conversationId
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21842,7 +21842,7 @@ func NewAttachContactToConversationRequestWithBody(server string, conversationId
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21904,14 +21904,14 @@ func NewDetachContactFromConversationRequestWithBody(server string, conversation
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21973,7 +21973,7 @@ func NewManageConversationRequestWithBody(server string, conversationId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22035,7 +22035,7 @@ func NewReplyConversationRequestWithBody(server string, conversationId string, p
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22086,7 +22086,7 @@ func NewAutoAssignConversationRequest(server string, conversationId string, para
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22146,7 +22146,7 @@ func NewAttachTagToConversationRequestWithBody(server string, conversationId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22208,14 +22208,14 @@ func NewDetachTagFromConversationRequestWithBody(server string, conversationId s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22413,7 +22413,7 @@ func NewUpdateDataAttributeRequestWithBody(server string, dataAttributeId string
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "data_attribute_id", dataAttributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "data_attribute_id", dataAttributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22464,7 +22464,7 @@ func NewDownloadDataExportRequest(server string, jobIdentifier string, params *D
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22720,7 +22720,7 @@ func NewCancelDataExportRequest(server string, jobIdentifier string, params *Can
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22824,7 +22824,7 @@ func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDat
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23009,7 +23009,7 @@ func NewDeleteCollectionRequest(server string, collectionId string, params *Dele
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23058,7 +23058,7 @@ func NewRetrieveCollectionRequest(server string, collectionId string, params *Re
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23118,7 +23118,7 @@ func NewUpdateCollectionRequestWithBody(server string, collectionId string, para
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "collection_id", collectionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23250,7 +23250,7 @@ func NewRetrieveHelpCenterRequest(server string, helpCenterId string, params *Re
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "help_center_id", helpCenterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "help_center_id", helpCenterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23493,7 +23493,7 @@ func NewDeleteNewsItemRequest(server string, newsItemId string, params *DeleteNe
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23542,7 +23542,7 @@ func NewRetrieveNewsItemRequest(server string, newsItemId string, params *Retrie
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23602,7 +23602,7 @@ func NewUpdateNewsItemRequestWithBody(server string, newsItemId string, params *
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "news_item_id", newsItemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23695,7 +23695,7 @@ func NewRetrieveNewsfeedRequest(server string, newsfeedId string, params *Retrie
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "newsfeed_id", newsfeedId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "newsfeed_id", newsfeedId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23744,7 +23744,7 @@ func NewListLiveNewsfeedItemsRequest(server string, newsfeedId string, params *L
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "newsfeed_id", newsfeedId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "newsfeed_id", newsfeedId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23793,7 +23793,7 @@ func NewRetrieveNoteRequest(server string, noteId string, params *RetrieveNotePa
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "note_id", noteId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "note_id", noteId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23966,7 +23966,7 @@ func NewRetrieveSegmentRequest(server string, segmentId string, params *Retrieve
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "segment_id", segmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "segment_id", segmentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24154,7 +24154,7 @@ func NewDeleteTagRequest(server string, tagId string, params *DeleteTagParams) (
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24203,7 +24203,7 @@ func NewFindTagRequest(server string, tagId string, params *FindTagParams) (*htt
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24294,7 +24294,7 @@ func NewRetrieveTeamRequest(server string, teamId string, params *RetrieveTeamPa
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "team_id", teamId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "team_id", teamId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24440,7 +24440,7 @@ func NewGetTicketTypeRequest(server string, ticketTypeId string, params *GetTick
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24500,7 +24500,7 @@ func NewUpdateTicketTypeRequestWithBody(server string, ticketTypeId string, para
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24562,7 +24562,7 @@ func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24624,14 +24624,14 @@ func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "attribute_id", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "attribute_id", attributeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24792,7 +24792,7 @@ func NewGetTicketRequest(server string, ticketId string, params *GetTicketParams
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24852,7 +24852,7 @@ func NewUpdateTicketRequestWithBody(server string, ticketId string, params *Upda
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24914,7 +24914,7 @@ func NewReplyTicketRequestWithBody(server string, ticketId string, params *Reply
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24976,7 +24976,7 @@ func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25038,14 +25038,14 @@ func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, tagId
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "tag_id", tagId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -36757,7 +36757,7 @@ func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, pa
 
 // ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
 func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36790,7 +36790,7 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 
 // ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
 func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36823,7 +36823,7 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 
 // ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
 func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36863,7 +36863,7 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 
 // ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
 func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36903,7 +36903,7 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 
 // ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
 func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36936,7 +36936,7 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 
 // ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
 func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -36976,7 +36976,7 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 
 // ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
 func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37009,7 +37009,7 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 
 // ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
 func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37049,7 +37049,7 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 
 // ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
 func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37089,7 +37089,7 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 
 // ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
 func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37129,7 +37129,7 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 
 // ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
 func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37169,7 +37169,7 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 
 // ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
 func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37209,7 +37209,7 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 
 // ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
 func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37242,7 +37242,7 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 
 // ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
 func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37275,7 +37275,7 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 
 // ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
 func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37315,7 +37315,7 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 
 // ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
 func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37355,7 +37355,7 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 
 // ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
 func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37395,7 +37395,7 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 
 // ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
 func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37435,7 +37435,7 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 
 // ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
 func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37475,7 +37475,7 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 
 // ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
 func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37508,7 +37508,7 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 
 // ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
 func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37541,7 +37541,7 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 
 // ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
 func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37574,7 +37574,7 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 
 // ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
 func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37607,7 +37607,7 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 
 // ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
 func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37640,7 +37640,7 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 
 // ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
 func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37673,7 +37673,7 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 
 // ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
 func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37706,7 +37706,7 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 
 // ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
 func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37732,7 +37732,7 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 
 // ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
 func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37772,7 +37772,7 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 
 // ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
 func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37819,7 +37819,7 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 
 // ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
 func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37859,7 +37859,7 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 
 // ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
 func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37892,7 +37892,7 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 
 // ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
 func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37925,7 +37925,7 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 
 // ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
 func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -37965,7 +37965,7 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 
 // ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
 func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38005,7 +38005,7 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 
 // ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
 func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38045,7 +38045,7 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 
 // ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
 func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38085,7 +38085,7 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 
 // ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
 func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38125,7 +38125,7 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 
 // ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
 func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38165,7 +38165,7 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 
 // ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
 func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38205,7 +38205,7 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 
 // ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
 func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38231,7 +38231,7 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 
 // ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
 func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38271,7 +38271,7 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 
 // ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
 func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38353,7 +38353,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 // ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
 func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38393,7 +38393,7 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 
 // ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
 func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38419,7 +38419,7 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 
 // ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
 func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38466,7 +38466,7 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 
 // ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
 func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38513,7 +38513,7 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 
 // ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
 func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38546,7 +38546,7 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 
 // ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
 func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38593,7 +38593,7 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 
 // ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
 func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38647,7 +38647,7 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 
 // ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
 func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38694,7 +38694,7 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 
 // ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
 func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38741,7 +38741,7 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 
 // ParseAutoAssignConversationResponse parses an HTTP response from a AutoAssignConversationWithResponse call
 func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38788,7 +38788,7 @@ func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConvers
 
 // ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
 func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38828,7 +38828,7 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 
 // ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
 func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38868,7 +38868,7 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 
 // ParseListDataAttributesResponse parses an HTTP response from a ListDataAttributesWithResponse call
 func ParseListDataAttributesResponse(rsp *http.Response) (*ListDataAttributesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38901,7 +38901,7 @@ func ParseListDataAttributesResponse(rsp *http.Response) (*ListDataAttributesRes
 
 // ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
 func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38941,7 +38941,7 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 
 // ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
 func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -38995,7 +38995,7 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 
 // ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
 func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39011,7 +39011,7 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 
 // ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
 func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39044,7 +39044,7 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 
 // ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
 func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39073,7 +39073,7 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 
 // ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
 func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39102,7 +39102,7 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 
 // ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
 func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39128,7 +39128,7 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 
 // ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
 func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39154,7 +39154,7 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 
 // ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
 func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39180,7 +39180,7 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 
 // ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
 func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39213,7 +39213,7 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 
 // ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
 func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39253,7 +39253,7 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 
 // ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
 func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39293,7 +39293,7 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 
 // ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
 func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39333,7 +39333,7 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 
 // ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
 func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39373,7 +39373,7 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 
 // ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
 func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39406,7 +39406,7 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 
 // ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
 func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39446,7 +39446,7 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 
 // ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
 func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39472,7 +39472,7 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 
 // ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
 func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39526,7 +39526,7 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 
 // ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
 func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39559,7 +39559,7 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 
 // ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
 func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39592,7 +39592,7 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 
 // ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
 func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39632,7 +39632,7 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 
 // ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
 func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39672,7 +39672,7 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 
 // ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
 func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39712,7 +39712,7 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 
 // ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
 func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39745,7 +39745,7 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 
 // ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
 func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39778,7 +39778,7 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 
 // ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
 func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39811,7 +39811,7 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 
 // ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
 func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39851,7 +39851,7 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 
 // ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
 func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39898,7 +39898,7 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 
 // ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
 func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39931,7 +39931,7 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 
 // ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
 func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -39971,7 +39971,7 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 
 // ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
 func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40004,7 +40004,7 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 
 // ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
 func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40037,7 +40037,7 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 
 // ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
 func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40084,7 +40084,7 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 
 // ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
 func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40127,7 +40127,7 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 
 // ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
 func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40167,7 +40167,7 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 
 // ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
 func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40200,7 +40200,7 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 
 // ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
 func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40240,7 +40240,7 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 
 // ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
 func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40273,7 +40273,7 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 
 // ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
 func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40306,7 +40306,7 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 
 // ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
 func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40339,7 +40339,7 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 
 // ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
 func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40372,7 +40372,7 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 
 // ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
 func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40405,7 +40405,7 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 
 // ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
 func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40438,7 +40438,7 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 
 // ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
 func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40471,7 +40471,7 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 
 // ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
 func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40497,7 +40497,7 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 
 // ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
 func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40530,7 +40530,7 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 
 // ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
 func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40570,7 +40570,7 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 
 // ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
 func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40617,7 +40617,7 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 
 // ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
 func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40657,7 +40657,7 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 
 // ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
 func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40697,7 +40697,7 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 
 // ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
 func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40737,7 +40737,7 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 
 // ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
 func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40777,7 +40777,7 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 
 // ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
 func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err

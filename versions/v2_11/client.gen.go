@@ -60,6 +60,7 @@ func noBody(op string, status int, body []byte) error {
 //
 // Archive contact
 func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ArchiveContact", Path: "/contacts/{contact_id}/archive"})
 	r, err := c.raw.ArchiveContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -77,6 +78,7 @@ func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *A
 //
 // Attach a Contact to a Company
 func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToACompany", Path: "/contacts/{contact_id}/companies"})
 	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -94,6 +96,7 @@ func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, 
 //
 // Attach a contact to a conversation
 func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToConversation", Path: "/conversations/{conversation_id}/customers"})
 	r, err := c.raw.AttachContactToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -111,6 +114,7 @@ func (c *Client) AttachContactToConversation(ctx context.Context, conversationId
 //
 // Add subscription to a contact
 func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions"})
 	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -128,6 +132,7 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 //
 // Add tag to a contact
 func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToContact", Path: "/contacts/{contact_id}/tags"})
 	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -145,6 +150,7 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 //
 // Add tag to a conversation
 func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToConversation", Path: "/conversations/{conversation_id}/tags"})
 	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -162,6 +168,7 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 //
 // Add tag to a ticket
 func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToTicket", Path: "/tickets/{ticket_id}/tags"})
 	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -179,6 +186,7 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 //
 // Run Assignment Rules on a conversation
 func (c *Client) AutoAssignConversation(ctx context.Context, conversationId string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AutoAssignConversation", Path: "/conversations/{conversation_id}/run_assignment_rules"})
 	r, err := c.raw.AutoAssignConversationWithResponse(ctx, conversationId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -196,6 +204,7 @@ func (c *Client) AutoAssignConversation(ctx context.Context, conversationId stri
 //
 // Cancel content data export
 func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CancelDataExport", Path: "/export/cancel/{job_identifier}"})
 	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -213,6 +222,7 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 //
 // Convert a conversation to a ticket
 func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId string, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertConversationToTicket", Path: "/conversations/{conversation_id}/convert"})
 	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -230,6 +240,7 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId
 //
 // Convert a visitor
 func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertVisitor", Path: "/visitors/convert"})
 	r, err := c.raw.ConvertVisitorWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -247,6 +258,7 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 //
 // Create an article
 func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateArticle", Path: "/articles"})
 	r, err := c.raw.CreateArticleWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -264,6 +276,7 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 //
 // Create a collection
 func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateCollection", Path: "/help_center/collections"})
 	r, err := c.raw.CreateCollectionWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -281,6 +294,7 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 //
 // Create contact
 func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContact", Path: "/contacts"})
 	r, err := c.raw.CreateContactWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -333,6 +347,7 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 	// Example: user_message
 	Type string `json:"type"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateConversation", Path: "/conversations"})
 	r, err := c.raw.CreateConversationWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -350,6 +365,7 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 //
 // Create a data attribute
 func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataAttribute", Path: "/data_attributes"})
 	r, err := c.raw.CreateDataAttributeWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -367,6 +383,7 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //
 // Submit a data event
 func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataEvent", Path: "/events"})
 	r, err := c.raw.CreateDataEventWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return err
@@ -381,6 +398,7 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 //
 // Create content data export
 func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataExport", Path: "/export/content/data"})
 	r, err := c.raw.CreateDataExportWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -398,6 +416,7 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 //
 // Create a message
 func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateMessage", Path: "/messages"})
 	r, err := c.raw.CreateMessageWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -415,6 +434,7 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 //
 // Create a news item
 func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNewsItem", Path: "/news/news_items"})
 	r, err := c.raw.CreateNewsItemWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -432,6 +452,7 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 //
 // Create a note
 func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNote", Path: "/contacts/{contact_id}/notes"})
 	r, err := c.raw.CreateNoteWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -449,6 +470,7 @@ func (c *Client) CreateNote(ctx context.Context, contactId string, params *Creat
 //
 // Create or Update a company
 func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateOrUpdateCompany", Path: "/companies"})
 	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -466,6 +488,7 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 //
 // Create a phone Switch
 func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreatePhoneSwitch", Path: "/phone_call_redirects"})
 	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -483,6 +506,7 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //
 // Create or update a tag, Tag or untag companies, Tag contacts
 func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTag", Path: "/tags"})
 	r, err := c.raw.CreateTagWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -500,6 +524,7 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 //
 // Create a ticket
 func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicket", Path: "/tickets"})
 	r, err := c.raw.CreateTicketWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -517,6 +542,7 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 //
 // Create a ticket type
 func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketType", Path: "/ticket_types"})
 	r, err := c.raw.CreateTicketTypeWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -534,6 +560,7 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 //
 // Create a new attribute for a ticket type
 func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes"})
 	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -551,6 +578,7 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 //
 // Create event summaries
 func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DataEventSummaries", Path: "/events/summaries"})
 	r, err := c.raw.DataEventSummariesWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return err
@@ -565,6 +593,7 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 //
 // Delete an article
 func (c *Client) DeleteArticle(ctx context.Context, articleId string, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteArticle", Path: "/articles/{article_id}"})
 	r, err := c.raw.DeleteArticleWithResponse(ctx, articleId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -582,6 +611,7 @@ func (c *Client) DeleteArticle(ctx context.Context, articleId string, params *De
 //
 // Delete a collection
 func (c *Client) DeleteCollection(ctx context.Context, collectionId string, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCollection", Path: "/help_center/collections/{collection_id}"})
 	r, err := c.raw.DeleteCollectionWithResponse(ctx, collectionId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -599,6 +629,7 @@ func (c *Client) DeleteCollection(ctx context.Context, collectionId string, para
 //
 // Delete a company
 func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCompany", Path: "/companies/{company_id}"})
 	r, err := c.raw.DeleteCompanyWithResponse(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -616,6 +647,7 @@ func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *De
 //
 // Delete a contact
 func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContact", Path: "/contacts/{contact_id}"})
 	r, err := c.raw.DeleteContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -633,6 +665,7 @@ func (c *Client) DeleteContact(ctx context.Context, contactId string, params *De
 //
 // Delete a news item
 func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId string, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteNewsItem", Path: "/news/news_items/{news_item_id}"})
 	r, err := c.raw.DeleteNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -650,6 +683,7 @@ func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId string, params *
 //
 // Delete tag
 func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteTag", Path: "/tags/{tag_id}"})
 	r, err := c.raw.DeleteTagWithResponse(ctx, tagId, params, reqEditors...)
 	if err != nil {
 		return err
@@ -664,6 +698,7 @@ func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagP
 //
 // Detach a contact from a company
 func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromACompany", Path: "/contacts/{contact_id}/companies/{company_id}"})
 	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -681,6 +716,7 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 //
 // Detach a contact from a group conversation
 func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromConversation", Path: "/conversations/{conversation_id}/customers/{contact_id}"})
 	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -698,6 +734,7 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 //
 // Remove subscription from a contact
 func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions/{subscription_id}"})
 	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, subscriptionId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -715,6 +752,7 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 //
 // Remove tag from a contact
 func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromContact", Path: "/contacts/{contact_id}/tags/{tag_id}"})
 	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, tagId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -732,6 +770,7 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tag
 //
 // Remove tag from a conversation
 func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromConversation", Path: "/conversations/{conversation_id}/tags/{tag_id}"})
 	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, tagId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -749,6 +788,7 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 //
 // Remove tag from a ticket
 func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromTicket", Path: "/tickets/{ticket_id}/tags/{tag_id}"})
 	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, tagId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -766,6 +806,7 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId
 //
 // Download content data export
 func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DownloadDataExport", Path: "/download/content/data/{job_identifier}"})
 	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return err
@@ -780,6 +821,7 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 //
 // Find a specific tag
 func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "FindTag", Path: "/tags/{tag_id}"})
 	r, err := c.raw.FindTagWithResponse(ctx, tagId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -797,6 +839,7 @@ func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParam
 //
 // Show content data export
 func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetDataExport", Path: "/export/content/data/{job_identifier}"})
 	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -814,6 +857,7 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 //
 // Retrieve a ticket
 func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicket", Path: "/tickets/{ticket_id}"})
 	r, err := c.raw.GetTicketWithResponse(ctx, ticketId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -831,6 +875,7 @@ func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTick
 //
 // Retrieve a ticket type
 func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicketType", Path: "/ticket_types/{ticket_type_id}"})
 	r, err := c.raw.GetTicketTypeWithResponse(ctx, ticketTypeId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -848,6 +893,7 @@ func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params 
 //
 // Identify an admin
 func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "IdentifyAdmin", Path: "/me"})
 	r, err := c.raw.IdentifyAdminWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -865,6 +911,7 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 //
 // List all data events
 func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*DataEventSummary, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataEvents", Path: "/events"})
 	r, err := c.raw.LisDataEventsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -882,6 +929,7 @@ func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams,
 //
 // List all activity logs
 func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ActivityLogList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListActivityLogs", Path: "/admins/activity_logs"})
 	r, err := c.raw.ListActivityLogsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -899,6 +947,7 @@ func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsP
 //
 // List all admins
 func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*AdminList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAdmins", Path: "/admins"})
 	r, err := c.raw.ListAdminsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -916,6 +965,7 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEd
 //
 // List all collections
 func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCollections", Path: "/help_center/collections"})
 	r, err := c.raw.ListAllCollectionsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -933,6 +983,7 @@ func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollecti
 //
 // List all companies
 func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCompanies", Path: "/companies/list"})
 	r, err := c.raw.ListAllCompaniesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -950,6 +1001,7 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 //
 // List all articles
 func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListArticles", Path: "/articles"})
 	r, err := c.raw.ListArticlesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -967,6 +1019,7 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, r
 //
 // List attached contacts
 func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedContacts", Path: "/companies/{company_id}/contacts"})
 	r, err := c.raw.ListAttachedContactsWithResponse(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -984,6 +1037,7 @@ func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, par
 //
 // List attached segments for companies
 func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedSegmentsForCompanies", Path: "/companies/{company_id}/segments"})
 	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1001,6 +1055,7 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId
 //
 // List attached companies for contact
 func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCompaniesForAContact", Path: "/contacts/{contact_id}/companies"})
 	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1018,6 +1073,7 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string,
 //
 // List all contacts
 func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContacts", Path: "/contacts"})
 	r, err := c.raw.ListContactsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1035,6 +1091,7 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, r
 //
 // List all conversations
 func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*PaginatedConversationResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListConversations", Path: "/conversations"})
 	r, err := c.raw.ListConversationsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1052,6 +1109,7 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 //
 // List all data attributes
 func (c *Client) ListDataAttributes(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*DataAttributeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListDataAttributes", Path: "/data_attributes"})
 	r, err := c.raw.ListDataAttributesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1069,6 +1127,7 @@ func (c *Client) ListDataAttributes(ctx context.Context, params *ListDataAttribu
 //
 // List all Help Centers
 func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListHelpCenters", Path: "/help_center/help_centers"})
 	r, err := c.raw.ListHelpCentersWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1086,6 +1145,7 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 //
 // List all live newsfeed items
 func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsItemResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListLiveNewsfeedItems", Path: "/news/newsfeeds/{newsfeed_id}/items"})
 	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, newsfeedId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1103,6 +1163,7 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, p
 //
 // List all news items
 func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsItemResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsItems", Path: "/news/news_items"})
 	r, err := c.raw.ListNewsItemsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1120,6 +1181,7 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 //
 // List all newsfeeds
 func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsfeedResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsfeeds", Path: "/news/newsfeeds"})
 	r, err := c.raw.ListNewsfeedsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1137,6 +1199,7 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 //
 // List all notes
 func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNotes", Path: "/contacts/{contact_id}/notes"})
 	r, err := c.raw.ListNotesWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1154,6 +1217,7 @@ func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNo
 //
 // List all segments
 func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*SegmentList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegments", Path: "/segments"})
 	r, err := c.raw.ListSegmentsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1171,6 +1235,7 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, r
 //
 // List attached segments for contact
 func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegmentsForAContact", Path: "/contacts/{contact_id}/segments"})
 	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1188,6 +1253,7 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 //
 // List subscription types
 func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionTypes", Path: "/subscription_types"})
 	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1205,6 +1271,7 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //
 // List subscriptions for a contact
 func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionsForAContact", Path: "/contacts/{contact_id}/subscriptions"})
 	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1222,6 +1289,7 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 //
 // List all tags
 func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTags", Path: "/tags"})
 	r, err := c.raw.ListTagsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1239,6 +1307,7 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditor
 //
 // List tags attached to a contact
 func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTagsForAContact", Path: "/contacts/{contact_id}/tags"})
 	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1256,6 +1325,7 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 //
 // List all teams
 func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTeams", Path: "/teams"})
 	r, err := c.raw.ListTeamsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1273,6 +1343,7 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEdit
 //
 // List all ticket types
 func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketTypes", Path: "/ticket_types"})
 	r, err := c.raw.ListTicketTypesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1290,6 +1361,7 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //
 // Manage a conversation
 func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ManageConversation", Path: "/conversations/{conversation_id}/parts"})
 	r, err := c.raw.ManageConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1307,6 +1379,7 @@ func (c *Client) ManageConversation(ctx context.Context, conversationId string, 
 //
 // Merge a lead and a user
 func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "MergeContact", Path: "/contacts/merge"})
 	r, err := c.raw.MergeContactWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1324,6 +1397,7 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 //
 // Redact a conversation part
 func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RedactConversation", Path: "/conversations/redact"})
 	r, err := c.raw.RedactConversationWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1341,6 +1415,7 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 //
 // Reply to a conversation
 func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyConversation", Path: "/conversations/{conversation_id}/reply"})
 	r, err := c.raw.ReplyConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1358,6 +1433,7 @@ func (c *Client) ReplyConversation(ctx context.Context, conversationId string, p
 //
 // Reply to a ticket
 func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyTicket", Path: "/tickets/{ticket_id}/reply"})
 	r, err := c.raw.ReplyTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1375,6 +1451,7 @@ func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *Reply
 //
 // Retrieve a company by ID
 func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveACompanyById", Path: "/companies/{company_id}"})
 	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1392,6 +1469,7 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, par
 //
 // Retrieve an admin
 func (c *Client) RetrieveAdmin(ctx context.Context, adminId string, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveAdmin", Path: "/admins/{admin_id}"})
 	r, err := c.raw.RetrieveAdminWithResponse(ctx, adminId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1409,6 +1487,7 @@ func (c *Client) RetrieveAdmin(ctx context.Context, adminId string, params *Retr
 //
 // Retrieve an article
 func (c *Client) RetrieveArticle(ctx context.Context, articleId string, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveArticle", Path: "/articles/{article_id}"})
 	r, err := c.raw.RetrieveArticleWithResponse(ctx, articleId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1426,6 +1505,7 @@ func (c *Client) RetrieveArticle(ctx context.Context, articleId string, params *
 //
 // Retrieve a collection
 func (c *Client) RetrieveCollection(ctx context.Context, collectionId string, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCollection", Path: "/help_center/collections/{collection_id}"})
 	r, err := c.raw.RetrieveCollectionWithResponse(ctx, collectionId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1443,6 +1523,7 @@ func (c *Client) RetrieveCollection(ctx context.Context, collectionId string, pa
 //
 // Retrieve companies
 func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCompany", Path: "/companies"})
 	r, err := c.raw.RetrieveCompanyWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1460,6 +1541,7 @@ func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyPar
 //
 // Retrieve a conversation
 func (c *Client) RetrieveConversation(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveConversation", Path: "/conversations/{conversation_id}"})
 	r, err := c.raw.RetrieveConversationWithResponse(ctx, conversationId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1477,6 +1559,7 @@ func (c *Client) RetrieveConversation(ctx context.Context, conversationId string
 //
 // Retrieve a Help Center
 func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId string, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveHelpCenter", Path: "/help_center/help_centers/{help_center_id}"})
 	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, helpCenterId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1494,6 +1577,7 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId string, pa
 //
 // Retrieve a news item
 func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId string, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsItem", Path: "/news/news_items/{news_item_id}"})
 	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1511,6 +1595,7 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId string, params
 //
 // Retrieve a newsfeed
 func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsfeed", Path: "/news/newsfeeds/{newsfeed_id}"})
 	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, newsfeedId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1528,6 +1613,7 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params
 //
 // Retrieve a note
 func (c *Client) RetrieveNote(ctx context.Context, noteId string, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNote", Path: "/notes/{note_id}"})
 	r, err := c.raw.RetrieveNoteWithResponse(ctx, noteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1545,6 +1631,7 @@ func (c *Client) RetrieveNote(ctx context.Context, noteId string, params *Retrie
 //
 // Retrieve a segment
 func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveSegment", Path: "/segments/{segment_id}"})
 	r, err := c.raw.RetrieveSegmentWithResponse(ctx, segmentId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1562,6 +1649,7 @@ func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *
 //
 // Retrieve a team
 func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveTeam", Path: "/teams/{team_id}"})
 	r, err := c.raw.RetrieveTeamWithResponse(ctx, teamId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1579,6 +1667,7 @@ func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *Retrie
 //
 // Retrieve a visitor with User ID
 func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*Visitor, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveVisitorWithUserId", Path: "/visitors"})
 	r, err := c.raw.RetrieveVisitorWithUserIdWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1596,6 +1685,7 @@ func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *Retrieve
 //
 // Scroll over all companies
 func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyScroll, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ScrollOverAllCompanies", Path: "/companies/scroll"})
 	r, err := c.raw.ScrollOverAllCompaniesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1613,6 +1703,7 @@ func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverA
 //
 // Search for articles
 func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponseBody, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchArticles", Path: "/articles/search"})
 	r, err := c.raw.SearchArticlesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1630,6 +1721,7 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 //
 // Search contacts
 func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchContacts", Path: "/contacts/search"})
 	r, err := c.raw.SearchContactsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1647,6 +1739,7 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 //
 // Search conversations
 func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*PaginatedConversationResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchConversations", Path: "/conversations/search"})
 	r, err := c.raw.SearchConversationsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1664,6 +1757,7 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 //
 // Search tickets
 func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchTickets", Path: "/tickets/search"})
 	r, err := c.raw.SearchTicketsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1681,6 +1775,7 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 //
 // Set an admin to away
 func (c *Client) SetAwayAdmin(ctx context.Context, adminId string, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SetAwayAdmin", Path: "/admins/{admin_id}/away"})
 	r, err := c.raw.SetAwayAdminWithResponse(ctx, adminId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1698,6 +1793,7 @@ func (c *Client) SetAwayAdmin(ctx context.Context, adminId string, params *SetAw
 //
 // Get a contact
 func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowContact", Path: "/contacts/{contact_id}"})
 	r, err := c.raw.ShowContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1715,6 +1811,7 @@ func (c *Client) ShowContact(ctx context.Context, contactId string, params *Show
 //
 // Unarchive contact
 func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UnarchiveContact", Path: "/contacts/{contact_id}/unarchive"})
 	r, err := c.raw.UnarchiveContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1732,6 +1829,7 @@ func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params 
 //
 // Update an article
 func (c *Client) UpdateArticle(ctx context.Context, articleId string, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateArticle", Path: "/articles/{article_id}"})
 	r, err := c.raw.UpdateArticleWithResponse(ctx, articleId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1749,6 +1847,7 @@ func (c *Client) UpdateArticle(ctx context.Context, articleId string, params *Up
 //
 // Update a collection
 func (c *Client) UpdateCollection(ctx context.Context, collectionId string, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCollection", Path: "/help_center/collections/{collection_id}"})
 	r, err := c.raw.UpdateCollectionWithResponse(ctx, collectionId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1766,6 +1865,7 @@ func (c *Client) UpdateCollection(ctx context.Context, collectionId string, para
 //
 // Update a company
 func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCompany", Path: "/companies/{company_id}"})
 	r, err := c.raw.UpdateCompanyWithResponse(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1783,6 +1883,7 @@ func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *Up
 //
 // Update a contact
 func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContact", Path: "/contacts/{contact_id}"})
 	r, err := c.raw.UpdateContactWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1800,6 +1901,7 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 //
 // Update a conversation
 func (c *Client) UpdateConversation(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateConversation", Path: "/conversations/{conversation_id}"})
 	r, err := c.raw.UpdateConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1817,6 +1919,7 @@ func (c *Client) UpdateConversation(ctx context.Context, conversationId string, 
 //
 // Update a data attribute
 func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId string, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateDataAttribute", Path: "/data_attributes/{data_attribute_id}"})
 	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, dataAttributeId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1834,6 +1937,7 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId string
 //
 // Update a news item
 func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId string, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateNewsItem", Path: "/news/news_items/{news_item_id}"})
 	r, err := c.raw.UpdateNewsItemWithResponse(ctx, newsItemId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1851,6 +1955,7 @@ func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId string, params *
 //
 // Update a ticket
 func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicket", Path: "/tickets/{ticket_id}"})
 	r, err := c.raw.UpdateTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1868,6 +1973,7 @@ func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *Upda
 //
 // Update a ticket type
 func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketType", Path: "/ticket_types/{ticket_type_id}"})
 	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1885,6 +1991,7 @@ func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, para
 //
 // Update an existing attribute for a ticket type
 func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"})
 	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, attributeId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1902,6 +2009,7 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 //
 // Update a visitor
 func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateVisitor", Path: "/visitors"})
 	r, err := c.raw.UpdateVisitorWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err

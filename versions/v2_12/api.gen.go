@@ -19957,7 +19957,7 @@ func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20017,7 +20017,7 @@ func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20165,7 +20165,7 @@ func NewDeleteContentImportSourceRequest(server string, id string, params *Delet
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20214,7 +20214,7 @@ func NewGetContentImportSourceRequest(server string, id string, params *GetConte
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20274,7 +20274,7 @@ func NewUpdateContentImportSourceRequestWithBody(server string, id string, param
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20422,7 +20422,7 @@ func NewDeleteExternalPageRequest(server string, id string, params *DeleteExtern
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20471,7 +20471,7 @@ func NewGetExternalPageRequest(server string, id string, params *GetExternalPage
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20531,7 +20531,7 @@ func NewUpdateExternalPageRequestWithBody(server string, id string, params *Upda
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20784,7 +20784,7 @@ func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams)
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20833,7 +20833,7 @@ func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticlePar
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20893,7 +20893,7 @@ func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticl
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21290,7 +21290,7 @@ func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21339,7 +21339,7 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21388,7 +21388,7 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21437,7 +21437,7 @@ func NewListAttachedContactsRequest(server string, id string, params *ListAttach
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21486,7 +21486,7 @@ func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21742,14 +21742,14 @@ func NewDetachContactFromACompanyRequest(server string, contactId string, id str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21798,7 +21798,7 @@ func NewListSegmentsForAContactRequest(server string, contactId string, params *
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21847,7 +21847,7 @@ func NewListSubscriptionsForAContactRequest(server string, contactId string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21907,7 +21907,7 @@ func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -21958,14 +21958,14 @@ func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22014,7 +22014,7 @@ func NewListTagsForAContactRequest(server string, contactId string, params *List
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22074,7 +22074,7 @@ func NewAttachTagToContactRequestWithBody(server string, contactId string, param
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22125,14 +22125,14 @@ func NewDetachTagFromContactRequest(server string, contactId string, id string, 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22181,7 +22181,7 @@ func NewDeleteContactRequest(server string, id string, params *DeleteContactPara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22230,7 +22230,7 @@ func NewShowContactRequest(server string, id string, params *ShowContactParams) 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22290,7 +22290,7 @@ func NewUpdateContactRequestWithBody(server string, id string, params *UpdateCon
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22341,7 +22341,7 @@ func NewArchiveContactRequest(server string, id string, params *ArchiveContactPa
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22390,7 +22390,7 @@ func NewListCompaniesForAContactRequest(server string, id string, params *ListCo
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22450,7 +22450,7 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22501,7 +22501,7 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22561,7 +22561,7 @@ func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParam
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22612,7 +22612,7 @@ func NewUnarchiveContactRequest(server string, id string, params *UnarchiveConta
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22918,14 +22918,14 @@ func NewDetachContactFromConversationRequestWithBody(server string, conversation
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22987,7 +22987,7 @@ func NewAttachTagToConversationRequestWithBody(server string, conversationId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23049,14 +23049,14 @@ func NewDetachTagFromConversationRequestWithBody(server string, conversationId s
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23107,7 +23107,7 @@ func NewRetrieveConversationRequest(server string, id int, params *RetrieveConve
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23194,7 +23194,7 @@ func NewUpdateConversationRequestWithBody(server string, id int, params *UpdateC
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23283,7 +23283,7 @@ func NewConvertConversationToTicketRequestWithBody(server string, id int, params
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23345,7 +23345,7 @@ func NewAttachContactToConversationRequestWithBody(server string, id string, par
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23407,7 +23407,7 @@ func NewManageConversationRequestWithBody(server string, id string, params *Mana
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23469,7 +23469,7 @@ func NewReplyConversationRequestWithBody(server string, id string, params *Reply
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23667,7 +23667,7 @@ func NewUpdateDataAttributeRequestWithBody(server string, id int, params *Update
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23718,7 +23718,7 @@ func NewDownloadDataExportRequest(server string, jobIdentifier string, params *D
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -23962,7 +23962,7 @@ func NewCancelDataExportRequest(server string, jobIdentifier string, params *Can
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24066,7 +24066,7 @@ func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDat
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "job_identifier", jobIdentifier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24212,7 +24212,7 @@ func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24261,7 +24261,7 @@ func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollect
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24321,7 +24321,7 @@ func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCol
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24414,7 +24414,7 @@ func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCen
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24657,7 +24657,7 @@ func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParam
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24706,7 +24706,7 @@ func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemP
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24766,7 +24766,7 @@ func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsI
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24859,7 +24859,7 @@ func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfe
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24908,7 +24908,7 @@ func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveN
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24957,7 +24957,7 @@ func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25130,7 +25130,7 @@ func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegment
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25318,7 +25318,7 @@ func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25367,7 +25367,7 @@ func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.R
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25458,7 +25458,7 @@ func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25646,7 +25646,7 @@ func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypePara
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25706,7 +25706,7 @@ func NewUpdateTicketTypeRequestWithBody(server string, id string, params *Update
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25768,7 +25768,7 @@ func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25830,14 +25830,14 @@ func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_type_id", ticketTypeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -25998,7 +25998,7 @@ func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*ht
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -26058,7 +26058,7 @@ func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTick
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -26120,7 +26120,7 @@ func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicket
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -26182,7 +26182,7 @@ func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params 
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -26244,14 +26244,14 @@ func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id st
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "ticket_id", ticketId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -40545,7 +40545,7 @@ func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, pa
 
 // ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
 func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40578,7 +40578,7 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 
 // ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
 func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40611,7 +40611,7 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 
 // ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
 func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40651,7 +40651,7 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 
 // ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
 func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40691,7 +40691,7 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 
 // ParseListContentImportSourcesResponse parses an HTTP response from a ListContentImportSourcesWithResponse call
 func ParseListContentImportSourcesResponse(rsp *http.Response) (*ListContentImportSourcesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40724,7 +40724,7 @@ func ParseListContentImportSourcesResponse(rsp *http.Response) (*ListContentImpo
 
 // ParseCreateContentImportSourceResponse parses an HTTP response from a CreateContentImportSourceWithResponse call
 func ParseCreateContentImportSourceResponse(rsp *http.Response) (*CreateContentImportSourceResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40757,7 +40757,7 @@ func ParseCreateContentImportSourceResponse(rsp *http.Response) (*CreateContentI
 
 // ParseDeleteContentImportSourceResponse parses an HTTP response from a DeleteContentImportSourceWithResponse call
 func ParseDeleteContentImportSourceResponse(rsp *http.Response) (*DeleteContentImportSourceResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40786,7 +40786,7 @@ func ParseDeleteContentImportSourceResponse(rsp *http.Response) (*DeleteContentI
 
 // ParseGetContentImportSourceResponse parses an HTTP response from a GetContentImportSourceWithResponse call
 func ParseGetContentImportSourceResponse(rsp *http.Response) (*GetContentImportSourceResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40819,7 +40819,7 @@ func ParseGetContentImportSourceResponse(rsp *http.Response) (*GetContentImportS
 
 // ParseUpdateContentImportSourceResponse parses an HTTP response from a UpdateContentImportSourceWithResponse call
 func ParseUpdateContentImportSourceResponse(rsp *http.Response) (*UpdateContentImportSourceResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40852,7 +40852,7 @@ func ParseUpdateContentImportSourceResponse(rsp *http.Response) (*UpdateContentI
 
 // ParseListExternalPagesResponse parses an HTTP response from a ListExternalPagesWithResponse call
 func ParseListExternalPagesResponse(rsp *http.Response) (*ListExternalPagesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40885,7 +40885,7 @@ func ParseListExternalPagesResponse(rsp *http.Response) (*ListExternalPagesRespo
 
 // ParseCreateExternalPageResponse parses an HTTP response from a CreateExternalPageWithResponse call
 func ParseCreateExternalPageResponse(rsp *http.Response) (*CreateExternalPageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40918,7 +40918,7 @@ func ParseCreateExternalPageResponse(rsp *http.Response) (*CreateExternalPageRes
 
 // ParseDeleteExternalPageResponse parses an HTTP response from a DeleteExternalPageWithResponse call
 func ParseDeleteExternalPageResponse(rsp *http.Response) (*DeleteExternalPageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40951,7 +40951,7 @@ func ParseDeleteExternalPageResponse(rsp *http.Response) (*DeleteExternalPageRes
 
 // ParseGetExternalPageResponse parses an HTTP response from a GetExternalPageWithResponse call
 func ParseGetExternalPageResponse(rsp *http.Response) (*GetExternalPageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -40984,7 +40984,7 @@ func ParseGetExternalPageResponse(rsp *http.Response) (*GetExternalPageResponse,
 
 // ParseUpdateExternalPageResponse parses an HTTP response from a UpdateExternalPageWithResponse call
 func ParseUpdateExternalPageResponse(rsp *http.Response) (*UpdateExternalPageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41017,7 +41017,7 @@ func ParseUpdateExternalPageResponse(rsp *http.Response) (*UpdateExternalPageRes
 
 // ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
 func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41050,7 +41050,7 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 
 // ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
 func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41090,7 +41090,7 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 
 // ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
 func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41123,7 +41123,7 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 
 // ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
 func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41163,7 +41163,7 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 
 // ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
 func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41203,7 +41203,7 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 
 // ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
 func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41243,7 +41243,7 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 
 // ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
 func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41283,7 +41283,7 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 
 // ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
 func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41323,7 +41323,7 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 
 // ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
 func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41356,7 +41356,7 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 
 // ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
 func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41389,7 +41389,7 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 
 // ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
 func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41429,7 +41429,7 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 
 // ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
 func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41469,7 +41469,7 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 
 // ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
 func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41509,7 +41509,7 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 
 // ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
 func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41549,7 +41549,7 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 
 // ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
 func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41589,7 +41589,7 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 
 // ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
 func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41622,7 +41622,7 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 
 // ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
 func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -41879,7 +41879,7 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 
 // ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
 func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42136,7 +42136,7 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 
 // ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
 func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42169,7 +42169,7 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 
 // ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
 func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42209,7 +42209,7 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 
 // ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
 func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42249,7 +42249,7 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 
 // ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
 func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42289,7 +42289,7 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 
 // ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
 func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42329,7 +42329,7 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 
 // ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
 func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42369,7 +42369,7 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 
 // ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
 func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42409,7 +42409,7 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 
 // ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
 func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42449,7 +42449,7 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 
 // ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
 func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42489,7 +42489,7 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 
 // ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
 func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42522,7 +42522,7 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 
 // ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
 func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -42779,7 +42779,7 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 
 // ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
 func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43036,7 +43036,7 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 
 // ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
 func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43062,7 +43062,7 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 
 // ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
 func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43102,7 +43102,7 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 
 // ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
 func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43149,7 +43149,7 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 
 // ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
 func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43182,7 +43182,7 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 
 // ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
 func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43215,7 +43215,7 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 
 // ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
 func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43241,7 +43241,7 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 
 // ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
 func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43281,7 +43281,7 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 
 // ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
 func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43363,7 +43363,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 // ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
 func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43403,7 +43403,7 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 
 // ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
 func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43429,7 +43429,7 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 
 // ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
 func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43483,7 +43483,7 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 
 // ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
 func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43523,7 +43523,7 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 
 // ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
 func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43563,7 +43563,7 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 
 // ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
 func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43610,7 +43610,7 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 
 // ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
 func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43657,7 +43657,7 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 
 // ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
 func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43690,7 +43690,7 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 
 // ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
 func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43737,7 +43737,7 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 
 // ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
 func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43784,7 +43784,7 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 
 // ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
 func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43831,7 +43831,7 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 
 // ParseLisDataAttributesResponse parses an HTTP response from a LisDataAttributesWithResponse call
 func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43864,7 +43864,7 @@ func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesRespo
 
 // ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
 func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43904,7 +43904,7 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 
 // ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
 func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43958,7 +43958,7 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 
 // ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
 func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -43974,7 +43974,7 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 
 // ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
 func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44007,7 +44007,7 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 
 // ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
 func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44036,7 +44036,7 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 
 // ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
 func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44065,7 +44065,7 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 
 // ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
 func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44091,7 +44091,7 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 
 // ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
 func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44117,7 +44117,7 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 
 // ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
 func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44143,7 +44143,7 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 
 // ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
 func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44176,7 +44176,7 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 
 // ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
 func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44216,7 +44216,7 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 
 // ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
 func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44256,7 +44256,7 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 
 // ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
 func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44296,7 +44296,7 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 
 // ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
 func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44336,7 +44336,7 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 
 // ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
 func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44369,7 +44369,7 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 
 // ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
 func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44409,7 +44409,7 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 
 // ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
 func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44435,7 +44435,7 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 
 // ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
 func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44489,7 +44489,7 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 
 // ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
 func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44522,7 +44522,7 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 
 // ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
 func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44555,7 +44555,7 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 
 // ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
 func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44595,7 +44595,7 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 
 // ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
 func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44635,7 +44635,7 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 
 // ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
 func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44675,7 +44675,7 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 
 // ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
 func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44708,7 +44708,7 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 
 // ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
 func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44741,7 +44741,7 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 
 // ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
 func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44774,7 +44774,7 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 
 // ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
 func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44814,7 +44814,7 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 
 // ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
 func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44861,7 +44861,7 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 
 // ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
 func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44894,7 +44894,7 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 
 // ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
 func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44934,7 +44934,7 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 
 // ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
 func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -44967,7 +44967,7 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 
 // ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
 func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45000,7 +45000,7 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 
 // ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
 func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45047,7 +45047,7 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 
 // ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
 func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45090,7 +45090,7 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 
 // ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
 func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45130,7 +45130,7 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 
 // ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
 func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45163,7 +45163,7 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 
 // ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
 func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45203,7 +45203,7 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 
 // ParseListTicketStatesResponse parses an HTTP response from a ListTicketStatesWithResponse call
 func ParseListTicketStatesResponse(rsp *http.Response) (*ListTicketStatesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45236,7 +45236,7 @@ func ParseListTicketStatesResponse(rsp *http.Response) (*ListTicketStatesRespons
 
 // ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
 func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45269,7 +45269,7 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 
 // ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
 func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45302,7 +45302,7 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 
 // ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
 func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45335,7 +45335,7 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 
 // ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
 func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45368,7 +45368,7 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 
 // ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
 func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45401,7 +45401,7 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 
 // ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
 func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45434,7 +45434,7 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 
 // ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
 func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45467,7 +45467,7 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 
 // ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
 func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45493,7 +45493,7 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 
 // ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
 func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45526,7 +45526,7 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 
 // ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
 func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45573,7 +45573,7 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 
 // ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
 func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45620,7 +45620,7 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 
 // ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
 func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45660,7 +45660,7 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 
 // ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
 func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45700,7 +45700,7 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 
 // ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
 func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45740,7 +45740,7 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 
 // ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
 func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -45780,7 +45780,7 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 
 // ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
 func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err

@@ -60,6 +60,7 @@ func noBody(op string, status int, body []byte) error {
 //
 // Archive contact
 func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ArchiveContact", Path: "/contacts/{id}/archive"})
 	r, err := c.raw.ArchiveContactWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -77,6 +78,7 @@ func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveC
 //
 // Attach a Contact to a Company
 func (c *Client) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToACompany", Path: "/contacts/{id}/companies"})
 	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -94,6 +96,7 @@ func (c *Client) AttachContactToACompany(ctx context.Context, id string, params 
 //
 // Attach a contact to a conversation
 func (c *Client) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToConversation", Path: "/conversations/{id}/customers"})
 	r, err := c.raw.AttachContactToConversationWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -111,6 +114,7 @@ func (c *Client) AttachContactToConversation(ctx context.Context, id string, par
 //
 // Add subscription to a contact
 func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions"})
 	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -128,6 +132,7 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 //
 // Add tag to a contact
 func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToContact", Path: "/contacts/{contact_id}/tags"})
 	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -145,6 +150,7 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 //
 // Add tag to a conversation
 func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToConversation", Path: "/conversations/{conversation_id}/tags"})
 	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -162,6 +168,7 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 //
 // Add tag to a ticket
 func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToTicket", Path: "/tickets/{ticket_id}/tags"})
 	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -179,6 +186,7 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 //
 // Cancel content data export
 func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CancelDataExport", Path: "/export/cancel/{job_identifier}"})
 	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -196,6 +204,7 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 //
 // Convert a conversation to a ticket
 func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertConversationToTicket", Path: "/conversations/{id}/convert"})
 	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -213,6 +222,7 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params
 //
 // Convert a visitor
 func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertVisitor", Path: "/visitors/convert"})
 	r, err := c.raw.ConvertVisitorWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -230,6 +240,7 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 //
 // Create an article
 func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateArticle", Path: "/articles"})
 	r, err := c.raw.CreateArticleWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -247,6 +258,7 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 //
 // Create a collection
 func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateCollection", Path: "/help_center/collections"})
 	r, err := c.raw.CreateCollectionWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -488,6 +500,7 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContact", Path: "/contacts"})
 	r, err := c.raw.CreateContactWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -505,6 +518,7 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 //
 // Create a content import source
 func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContentImportSource", Path: "/ai/content_import_sources"})
 	r, err := c.raw.CreateContentImportSourceWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -557,6 +571,7 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 	// Example: user_message
 	Type string `json:"type"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateConversation", Path: "/conversations"})
 	r, err := c.raw.CreateConversationWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -574,6 +589,7 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 //
 // Create a data attribute
 func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataAttribute", Path: "/data_attributes"})
 	r, err := c.raw.CreateDataAttributeWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -591,6 +607,7 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //
 // Submit a data event
 func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataEvent", Path: "/events"})
 	r, err := c.raw.CreateDataEventWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return err
@@ -605,6 +622,7 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 //
 // Create content data export
 func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataExport", Path: "/export/content/data"})
 	r, err := c.raw.CreateDataExportWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -622,6 +640,7 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 //
 // Create an external page (or update an external page by external ID)
 func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateExternalPage", Path: "/ai/external_pages"})
 	r, err := c.raw.CreateExternalPageWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -639,6 +658,7 @@ func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalP
 //
 // Create a message
 func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateMessage", Path: "/messages"})
 	r, err := c.raw.CreateMessageWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -656,6 +676,7 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 //
 // Create a news item
 func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNewsItem", Path: "/news/news_items"})
 	r, err := c.raw.CreateNewsItemWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -673,6 +694,7 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 //
 // Create a note
 func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNote", Path: "/contacts/{id}/notes"})
 	r, err := c.raw.CreateNoteWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -690,6 +712,7 @@ func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParam
 //
 // Create or Update a company
 func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateOrUpdateCompany", Path: "/companies"})
 	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -707,6 +730,7 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 //
 // Create a phone Switch
 func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreatePhoneSwitch", Path: "/phone_call_redirects"})
 	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -724,6 +748,7 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //
 // Create or update a tag, Tag or untag companies, Tag contacts
 func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTag", Path: "/tags"})
 	r, err := c.raw.CreateTagWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -741,6 +766,7 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 //
 // Create a ticket
 func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicket", Path: "/tickets"})
 	r, err := c.raw.CreateTicketWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -758,6 +784,7 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 //
 // Create a ticket type
 func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketType", Path: "/ticket_types"})
 	r, err := c.raw.CreateTicketTypeWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -775,6 +802,7 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 //
 // Create a new attribute for a ticket type
 func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes"})
 	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -792,6 +820,7 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 //
 // Create event summaries
 func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DataEventSummaries", Path: "/events/summaries"})
 	r, err := c.raw.DataEventSummariesWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return err
@@ -806,6 +835,7 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 //
 // Delete an article
 func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteArticle", Path: "/articles/{id}"})
 	r, err := c.raw.DeleteArticleWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -823,6 +853,7 @@ func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticl
 //
 // Delete a collection
 func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCollection", Path: "/help_center/collections/{id}"})
 	r, err := c.raw.DeleteCollectionWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -840,6 +871,7 @@ func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCol
 //
 // Delete a company
 func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCompany", Path: "/companies/{id}"})
 	r, err := c.raw.DeleteCompanyWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -857,6 +889,7 @@ func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCom
 //
 // Delete a contact
 func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContact", Path: "/contacts/{id}"})
 	r, err := c.raw.DeleteContactWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -874,6 +907,7 @@ func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteCon
 //
 // Delete a content import source
 func (c *Client) DeleteContentImportSource(ctx context.Context, id string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContentImportSource", Path: "/ai/content_import_sources/{id}"})
 	r, err := c.raw.DeleteContentImportSourceWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return err
@@ -888,6 +922,7 @@ func (c *Client) DeleteContentImportSource(ctx context.Context, id string, param
 //
 // Delete an external page
 func (c *Client) DeleteExternalPage(ctx context.Context, id string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteExternalPage", Path: "/ai/external_pages/{id}"})
 	r, err := c.raw.DeleteExternalPageWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -905,6 +940,7 @@ func (c *Client) DeleteExternalPage(ctx context.Context, id string, params *Dele
 //
 // Delete a news item
 func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteNewsItem", Path: "/news/news_items/{id}"})
 	r, err := c.raw.DeleteNewsItemWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -922,6 +958,7 @@ func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsI
 //
 // Delete tag
 func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteTag", Path: "/tags/{id}"})
 	r, err := c.raw.DeleteTagWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return err
@@ -936,6 +973,7 @@ func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagPara
 //
 // Detach a contact from a company
 func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromACompany", Path: "/contacts/{contact_id}/companies/{id}"})
 	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -953,6 +991,7 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 //
 // Detach a contact from a group conversation
 func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromConversation", Path: "/conversations/{conversation_id}/customers/{contact_id}"})
 	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -970,6 +1009,7 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 //
 // Remove subscription from a contact
 func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions/{id}"})
 	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -987,6 +1027,7 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 //
 // Remove tag from a contact
 func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromContact", Path: "/contacts/{contact_id}/tags/{id}"})
 	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1004,6 +1045,7 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id 
 //
 // Remove tag from a conversation
 func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromConversation", Path: "/conversations/{conversation_id}/tags/{id}"})
 	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1021,6 +1063,7 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 //
 // Remove tag from a ticket
 func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromTicket", Path: "/tickets/{ticket_id}/tags/{id}"})
 	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1038,6 +1081,7 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 //
 // Download content data export
 func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DownloadDataExport", Path: "/download/content/data/{job_identifier}"})
 	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return err
@@ -1052,6 +1096,7 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 //
 // Find a specific tag
 func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "FindTag", Path: "/tags/{id}"})
 	r, err := c.raw.FindTagWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1069,6 +1114,7 @@ func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, 
 //
 // Retrieve a content import source
 func (c *Client) GetContentImportSource(ctx context.Context, id string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetContentImportSource", Path: "/ai/content_import_sources/{id}"})
 	r, err := c.raw.GetContentImportSourceWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1086,6 +1132,7 @@ func (c *Client) GetContentImportSource(ctx context.Context, id string, params *
 //
 // Show content data export
 func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetDataExport", Path: "/export/content/data/{job_identifier}"})
 	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1103,6 +1150,7 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 //
 // Retrieve an external page
 func (c *Client) GetExternalPage(ctx context.Context, id string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetExternalPage", Path: "/ai/external_pages/{id}"})
 	r, err := c.raw.GetExternalPageWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1120,6 +1168,7 @@ func (c *Client) GetExternalPage(ctx context.Context, id string, params *GetExte
 //
 // Retrieve a ticket
 func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicket", Path: "/tickets/{id}"})
 	r, err := c.raw.GetTicketWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1137,6 +1186,7 @@ func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketPara
 //
 // Retrieve a ticket type
 func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicketType", Path: "/ticket_types/{id}"})
 	r, err := c.raw.GetTicketTypeWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1154,6 +1204,7 @@ func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicket
 //
 // Identify an admin
 func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "IdentifyAdmin", Path: "/me"})
 	r, err := c.raw.IdentifyAdminWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1171,6 +1222,7 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 //
 // List all data attributes
 func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*DataAttributeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataAttributes", Path: "/data_attributes"})
 	r, err := c.raw.LisDataAttributesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1188,6 +1240,7 @@ func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttribute
 //
 // List all data events
 func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*DataEventSummary, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataEvents", Path: "/events"})
 	r, err := c.raw.LisDataEventsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1205,6 +1258,7 @@ func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams,
 //
 // List all activity logs
 func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ActivityLogList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListActivityLogs", Path: "/admins/activity_logs"})
 	r, err := c.raw.ListActivityLogsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1222,6 +1276,7 @@ func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsP
 //
 // List all admins
 func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*AdminList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAdmins", Path: "/admins"})
 	r, err := c.raw.ListAdminsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1239,6 +1294,7 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEd
 //
 // List all collections
 func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCollections", Path: "/help_center/collections"})
 	r, err := c.raw.ListAllCollectionsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1256,6 +1312,7 @@ func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollecti
 //
 // List all companies
 func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCompanies", Path: "/companies/list"})
 	r, err := c.raw.ListAllCompaniesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1273,6 +1330,7 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 //
 // List all articles
 func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListArticles", Path: "/articles"})
 	r, err := c.raw.ListArticlesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1290,6 +1348,7 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, r
 //
 // List attached contacts
 func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedContacts", Path: "/companies/{id}/contacts"})
 	r, err := c.raw.ListAttachedContactsWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1307,6 +1366,7 @@ func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *Li
 //
 // List attached segments for companies
 func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedSegmentsForCompanies", Path: "/companies/{id}/segments"})
 	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1324,6 +1384,7 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string
 //
 // List attached companies for contact
 func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCompaniesForAContact", Path: "/contacts/{id}/companies"})
 	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1341,6 +1402,7 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params
 //
 // List all contacts
 func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContacts", Path: "/contacts"})
 	r, err := c.raw.ListContactsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1358,6 +1420,7 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, r
 //
 // List content import sources
 func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*ContentImportSourcesList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContentImportSources", Path: "/ai/content_import_sources"})
 	r, err := c.raw.ListContentImportSourcesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1375,6 +1438,7 @@ func (c *Client) ListContentImportSources(ctx context.Context, params *ListConte
 //
 // List all conversations
 func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListConversations", Path: "/conversations"})
 	r, err := c.raw.ListConversationsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1392,6 +1456,7 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 //
 // List external pages
 func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*ExternalPagesList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListExternalPages", Path: "/ai/external_pages"})
 	r, err := c.raw.ListExternalPagesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1409,6 +1474,7 @@ func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPage
 //
 // List all Help Centers
 func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListHelpCenters", Path: "/help_center/help_centers"})
 	r, err := c.raw.ListHelpCentersWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1426,6 +1492,7 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 //
 // List all live newsfeed items
 func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListLiveNewsfeedItems", Path: "/news/newsfeeds/{id}/items"})
 	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1443,6 +1510,7 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *L
 //
 // List all news items
 func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsItems", Path: "/news/news_items"})
 	r, err := c.raw.ListNewsItemsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1460,6 +1528,7 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 //
 // List all newsfeeds
 func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsfeeds", Path: "/news/newsfeeds"})
 	r, err := c.raw.ListNewsfeedsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1477,6 +1546,7 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 //
 // List all notes
 func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNotes", Path: "/contacts/{id}/notes"})
 	r, err := c.raw.ListNotesWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1494,6 +1564,7 @@ func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams,
 //
 // List all segments
 func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*SegmentList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegments", Path: "/segments"})
 	r, err := c.raw.ListSegmentsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1511,6 +1582,7 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, r
 //
 // List attached segments for contact
 func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegmentsForAContact", Path: "/contacts/{contact_id}/segments"})
 	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1528,6 +1600,7 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 //
 // List subscription types
 func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionTypes", Path: "/subscription_types"})
 	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1545,6 +1618,7 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //
 // List subscriptions for a contact
 func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionsForAContact", Path: "/contacts/{contact_id}/subscriptions"})
 	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1562,6 +1636,7 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 //
 // List all tags
 func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTags", Path: "/tags"})
 	r, err := c.raw.ListTagsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1579,6 +1654,7 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditor
 //
 // List tags attached to a contact
 func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTagsForAContact", Path: "/contacts/{contact_id}/tags"})
 	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1596,6 +1672,7 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 //
 // List all teams
 func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTeams", Path: "/teams"})
 	r, err := c.raw.ListTeamsWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1613,6 +1690,7 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEdit
 //
 // List all ticket states
 func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*TicketStateList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketStates", Path: "/ticket_states"})
 	r, err := c.raw.ListTicketStatesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1630,6 +1708,7 @@ func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesP
 //
 // List all ticket types
 func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketTypes", Path: "/ticket_types"})
 	r, err := c.raw.ListTicketTypesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1647,6 +1726,7 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //
 // Manage a conversation
 func (c *Client) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ManageConversation", Path: "/conversations/{id}/parts"})
 	r, err := c.raw.ManageConversationWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1888,6 +1968,7 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "MergeContact", Path: "/contacts/merge"})
 	r, err := c.raw.MergeContactWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1905,6 +1986,7 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 //
 // Redact a conversation part
 func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RedactConversation", Path: "/conversations/redact"})
 	r, err := c.raw.RedactConversationWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1922,6 +2004,7 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 //
 // Reply to a conversation
 func (c *Client) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyConversation", Path: "/conversations/{id}/reply"})
 	r, err := c.raw.ReplyConversationWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1939,6 +2022,7 @@ func (c *Client) ReplyConversation(ctx context.Context, id string, params *Reply
 //
 // Reply to a ticket
 func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyTicket", Path: "/tickets/{id}/reply"})
 	r, err := c.raw.ReplyTicketWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1956,6 +2040,7 @@ func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicket
 //
 // Retrieve a company by ID
 func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveACompanyById", Path: "/companies/{id}"})
 	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1973,6 +2058,7 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *Re
 //
 // Retrieve an admin
 func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveAdmin", Path: "/admins/{id}"})
 	r, err := c.raw.RetrieveAdminWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1990,6 +2076,7 @@ func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdmi
 //
 // Retrieve an article
 func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveArticle", Path: "/articles/{id}"})
 	r, err := c.raw.RetrieveArticleWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2007,6 +2094,7 @@ func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveAr
 //
 // Retrieve a collection
 func (c *Client) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCollection", Path: "/help_center/collections/{id}"})
 	r, err := c.raw.RetrieveCollectionWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2024,6 +2112,7 @@ func (c *Client) RetrieveCollection(ctx context.Context, id int, params *Retriev
 //
 // Retrieve companies
 func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCompany", Path: "/companies"})
 	r, err := c.raw.RetrieveCompanyWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2041,6 +2130,7 @@ func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyPar
 //
 // Retrieve a conversation
 func (c *Client) RetrieveConversation(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveConversation", Path: "/conversations/{id}"})
 	r, err := c.raw.RetrieveConversationWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2058,6 +2148,7 @@ func (c *Client) RetrieveConversation(ctx context.Context, id int, params *Retri
 //
 // Retrieve a Help Center
 func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveHelpCenter", Path: "/help_center/help_centers/{id}"})
 	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2075,6 +2166,7 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *Retriev
 //
 // Retrieve a news item
 func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsItem", Path: "/news/news_items/{id}"})
 	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2092,6 +2184,7 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveN
 //
 // Retrieve a newsfeed
 func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsfeed", Path: "/news/newsfeeds/{id}"})
 	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2109,6 +2202,7 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *Retrie
 //
 // Retrieve a note
 func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNote", Path: "/notes/{id}"})
 	r, err := c.raw.RetrieveNoteWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2126,6 +2220,7 @@ func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteP
 //
 // Retrieve a segment
 func (c *Client) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveSegment", Path: "/segments/{id}"})
 	r, err := c.raw.RetrieveSegmentWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2143,6 +2238,7 @@ func (c *Client) RetrieveSegment(ctx context.Context, id string, params *Retriev
 //
 // Retrieve a team
 func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveTeam", Path: "/teams/{id}"})
 	r, err := c.raw.RetrieveTeamWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2160,6 +2256,7 @@ func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTe
 //
 // Retrieve a visitor with User ID
 func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*Visitor, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveVisitorWithUserId", Path: "/visitors"})
 	r, err := c.raw.RetrieveVisitorWithUserIdWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2177,6 +2274,7 @@ func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *Retrieve
 //
 // Scroll over all companies
 func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyScroll, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ScrollOverAllCompanies", Path: "/companies/scroll"})
 	r, err := c.raw.ScrollOverAllCompaniesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2194,6 +2292,7 @@ func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverA
 //
 // Search for articles
 func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*ArticleSearchResponse, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchArticles", Path: "/articles/search"})
 	r, err := c.raw.SearchArticlesWithResponse(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2211,6 +2310,7 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 //
 // Search contacts
 func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchContacts", Path: "/contacts/search"})
 	r, err := c.raw.SearchContactsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2228,6 +2328,7 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 //
 // Search conversations
 func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*ConversationList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchConversations", Path: "/conversations/search"})
 	r, err := c.raw.SearchConversationsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2245,6 +2346,7 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 //
 // Search tickets
 func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchTickets", Path: "/tickets/search"})
 	r, err := c.raw.SearchTicketsWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2262,6 +2364,7 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 //
 // Set an admin to away
 func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SetAwayAdmin", Path: "/admins/{id}/away"})
 	r, err := c.raw.SetAwayAdminWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2503,6 +2606,7 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowContact", Path: "/contacts/{id}"})
 	r, err := c.raw.ShowContactWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2520,6 +2624,7 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 //
 // Unarchive contact
 func (c *Client) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UnarchiveContact", Path: "/contacts/{id}/unarchive"})
 	r, err := c.raw.UnarchiveContactWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2537,6 +2642,7 @@ func (c *Client) UnarchiveContact(ctx context.Context, id string, params *Unarch
 //
 // Update an article
 func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateArticle", Path: "/articles/{id}"})
 	r, err := c.raw.UpdateArticleWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2554,6 +2660,7 @@ func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticl
 //
 // Update a collection
 func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCollection", Path: "/help_center/collections/{id}"})
 	r, err := c.raw.UpdateCollectionWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2571,6 +2678,7 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 //
 // Update a company
 func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCompany", Path: "/companies/{id}"})
 	r, err := c.raw.UpdateCompanyWithResponse(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2812,6 +2920,7 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContact", Path: "/contacts/{id}"})
 	r, err := c.raw.UpdateContactWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2829,6 +2938,7 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 //
 // Update a content import source
 func (c *Client) UpdateContentImportSource(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContentImportSource", Path: "/ai/content_import_sources/{id}"})
 	r, err := c.raw.UpdateContentImportSourceWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2846,6 +2956,7 @@ func (c *Client) UpdateContentImportSource(ctx context.Context, id string, param
 //
 // Update a conversation
 func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateConversation", Path: "/conversations/{id}"})
 	r, err := c.raw.UpdateConversationWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2863,6 +2974,7 @@ func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateC
 //
 // Update a data attribute
 func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateDataAttribute", Path: "/data_attributes/{id}"})
 	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2880,6 +2992,7 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *Update
 //
 // Update an external page
 func (c *Client) UpdateExternalPage(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateExternalPage", Path: "/ai/external_pages/{id}"})
 	r, err := c.raw.UpdateExternalPageWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2897,6 +3010,7 @@ func (c *Client) UpdateExternalPage(ctx context.Context, id string, params *Upda
 //
 // Update a news item
 func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateNewsItem", Path: "/news/news_items/{id}"})
 	r, err := c.raw.UpdateNewsItemWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2914,6 +3028,7 @@ func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsI
 //
 // Update a ticket
 func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicket", Path: "/tickets/{id}"})
 	r, err := c.raw.UpdateTicketWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2931,6 +3046,7 @@ func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTick
 //
 // Update a ticket type
 func (c *Client) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketType", Path: "/ticket_types/{id}"})
 	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2948,6 +3064,7 @@ func (c *Client) UpdateTicketType(ctx context.Context, id string, params *Update
 //
 // Update an existing attribute for a ticket type
 func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes/{id}"})
 	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -2965,6 +3082,7 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 //
 // Update a visitor
 func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
+	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateVisitor", Path: "/visitors"})
 	r, err := c.raw.UpdateVisitorWithResponse(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
