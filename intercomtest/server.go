@@ -33,6 +33,7 @@ type config struct {
 	maxBody          int64
 	maxHistory       int // 0: keep every request
 	validateResponse bool
+	state            State
 	errs             []error
 }
 
@@ -284,9 +285,13 @@ func (s *Server) Reset() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.seq++
+	id := fmt.Sprintf("fake-%06d", s.seq)
+	if s.cfg.state != nil {
+		id = s.cfg.state.RequestID()
+	}
 	rec := &Request{
 		Seq:    s.seq,
-		ID:     fmt.Sprintf("fake-%06d", s.seq),
+		ID:     id,
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
@@ -294,7 +299,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	resp := s.handle(r, rec)
+	var extra http.Header
+	var resp Response
+	if s.cfg.state != nil {
+		var turned *Response
+		extra, turned = s.cfg.state.Admit(r, rec.ID)
+		if turned != nil {
+			resp = *turned
+		}
+	}
+	if resp.Status == 0 {
+		resp = s.handle(r, rec)
+	}
 	rec.Status = resp.Status
 
 	s.mu.Lock()
@@ -309,6 +325,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log(rec)
 
 	h := w.Header()
+	for k, vs := range extra {
+		h[k] = slices.Clone(vs)
+	}
 	for k, vs := range resp.Header {
 		h[k] = slices.Clone(vs)
 	}
@@ -373,6 +392,14 @@ func (s *Server) handle(r *http.Request, rec *Request) Response {
 			if s.cfg.validateResponse {
 				rec.Violations = append(rec.Violations, s.validateResponse(r, route, pathParams, resp)...)
 			}
+			return resp
+		}
+	}
+	if s.cfg.state != nil {
+		if resp, ok := s.cfg.state.Answer(StateCall{
+			Version: s.doc.Version, OperationID: op.ID, Method: op.Method, PathTemplate: op.Path,
+			PathParams: pathParams, Query: rec.Query, Header: rec.Header, Body: body, RequestID: rec.ID,
+		}); ok {
 			return resp
 		}
 	}

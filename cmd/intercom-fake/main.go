@@ -3,6 +3,7 @@
 // any language can be tested against it.
 //
 //	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-token T]... [-quiet]
+//	              [-history N] [-state] [-seed FILE] [-rate-limit N] [-rate-window 10s]
 //
 // Every request is routed and validated by the version's OpenAPI
 // description: it must carry "Authorization: Bearer <token>" (any token, or
@@ -14,6 +15,20 @@
 //
 //	intercom-fake -version 2.12 &
 //	curl -H 'Authorization: Bearer t' -H 'Intercom-Version: 2.12' http://127.0.0.1:4010/me
+//
+// With -state the fake remembers: it serves a stateful workspace (package
+// intercomtest/workspace) in which contacts, companies, tags, notes,
+// conversations, tickets, data attributes, events and exports are stored,
+// searched and paged as Intercom does. One workspace answers every API
+// version on the same port, each in its own shapes, chosen by the
+// Intercom-Version header (-version is the one assumed when the header
+// names none this module knows). -seed loads a JSON seed (see
+// workspace.Seed) on start and on every reset; -rate-limit N answers 429
+// after N requests in a -rate-window (10s, as Intercom). POST /_fake/reset
+// empties the workspace and loads the seed again:
+//
+//	intercom-fake -state -seed seed.json -rate-limit 1000 &
+//	curl -X POST http://127.0.0.1:4010/_fake/reset
 //
 // The command keeps only the most recent requests (-history, 1000 by
 // default) so that its memory stays bounded however long it runs, and
@@ -27,6 +42,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,6 +57,7 @@ import (
 	"time"
 
 	"github.com/intercomgo/intercom/intercomtest"
+	"github.com/intercomgo/intercom/intercomtest/workspace"
 	"github.com/intercomgo/intercom/versions"
 )
 
@@ -73,8 +90,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		tokens = append(tokens, s)
 		return nil
 	})
+	stateful := fs.Bool("state", false, "serve a stateful workspace that stores, searches and pages data, answering every version by its Intercom-Version header (implied by -seed and -rate-limit); POST "+resetPath+" resets it")
+	seedFile := fs.String("seed", "", "load the workspace from this JSON seed `file` on start and on every reset")
+	rateLimit := fs.Int("rate-limit", 0, "answer 429 after `N` requests in a rate window (0: no limit)")
+	rateWindow := fs.Duration("rate-window", workspace.DefaultWindow, "the rate-limit `window`; Intercom counts in 10-second windows")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-history N] [-quiet]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nIt keeps only the last -history requests in memory, and closes a connection that takes longer than %v to send a request, %v to take an answer, or stays idle for %v.\n\n",
+		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-history N] [-quiet] [-state] [-seed FILE] [-rate-limit N] [-rate-window D]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nWith -state it remembers what it is sent, like a small Intercom workspace.\nIt keeps only the last -history requests in memory, and closes a connection that takes longer than %v to send a request, %v to take an answer, or stays idle for %v.\n\n",
 			serverTimeouts.read, serverTimeouts.write, serverTimeouts.idle)
 		fs.PrintDefaults()
 	}
@@ -99,16 +120,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if !*quiet {
 		opts = append(opts, intercomtest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	srv, err := intercomtest.New(*version, opts...)
-	if err != nil {
-		return err
+	var handler http.Handler
+	var srv *intercomtest.Server
+	if *stateful || *seedFile != "" || *rateLimit != 0 {
+		h, def, err := statefulHandler(*version, *seedFile, *rateLimit, *rateWindow, opts)
+		if err != nil {
+			return err
+		}
+		handler, srv = h, def
+	} else {
+		s, err := intercomtest.New(*version, opts...)
+		if err != nil {
+			return err
+		}
+		handler, srv = s, s
 	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           handler,
 		ReadHeaderTimeout: serverTimeouts.header,
 		ReadTimeout:       serverTimeouts.read,
 		WriteTimeout:      serverTimeouts.write,
@@ -164,4 +196,77 @@ func checkLoopback(addr string) error {
 		return fmt.Errorf("-addr %q listens on every interface: the fake accepts any token, so it serves only a loopback address such as 127.0.0.1:PORT", addr)
 	}
 	return fmt.Errorf("-addr %q is not a loopback address: the fake accepts any token, so it serves only 127.0.0.0/8, ::1 or localhost", addr)
+}
+
+// resetPath empties a stateful workspace and loads its seed again. It is
+// outside Intercom's paths.
+const resetPath = "/_fake/reset"
+
+// statefulHandler serves one workspace to every version, picking the
+// server by the Intercom-Version header; def answers requests naming no
+// known version (and reports the header as wrong).
+func statefulHandler(version, seedFile string, limit int, window time.Duration, opts []intercomtest.Option) (http.Handler, *intercomtest.Server, error) {
+	var wsOpts []workspace.Option
+	if seedFile != "" {
+		seed, err := workspace.LoadSeedFile(seedFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-seed: %w", err)
+		}
+		wsOpts = append(wsOpts, workspace.WithSeed(seed))
+	}
+	if limit < 0 {
+		return nil, nil, fmt.Errorf("-rate-limit %d: need a count >= 0", limit)
+	}
+	if limit > 0 {
+		if window <= 0 {
+			return nil, nil, fmt.Errorf("-rate-window %v: need a positive duration", window)
+		}
+		wsOpts = append(wsOpts, workspace.WithRateLimit(limit, window))
+	}
+	ws, err := workspace.New(wsOpts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	servers := map[string]*intercomtest.Server{}
+	for _, name := range versions.Names() {
+		s, err := intercomtest.New(name, append([]intercomtest.Option{intercomtest.WithState(ws)}, opts...)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		servers[name] = s
+	}
+	def, ok := servers[version]
+	if !ok {
+		_, err := intercomtest.New(version) // names the versions there are
+		return nil, nil, err
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == resetPath {
+			if r.Method != http.MethodPost {
+				w.Header().Set("Allow", http.MethodPost)
+				fakeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "POST to "+resetPath+" to reset the workspace")
+				return
+			}
+			if err := ws.Reset(); err != nil {
+				fakeError(w, http.StatusInternalServerError, "server_error", err.Error())
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if s, ok := servers[r.Header.Get("Intercom-Version")]; ok {
+			s.ServeHTTP(w, r)
+			return
+		}
+		def.ServeHTTP(w, r)
+	})
+	return h, def, nil
+}
+
+// fakeError answers in Intercom's error shape.
+func fakeError(w http.ResponseWriter, status int, code, msg string) {
+	data, _ := json.Marshal(map[string]any{"type": "error.list", "errors": []any{map[string]string{"code": code, "message": msg}}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
 }
