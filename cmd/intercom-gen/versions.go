@@ -204,13 +204,25 @@ func (t *tool) addVersion(args []string) error {
 		return err
 	}
 	v := pipeline.Version{Name: version, SHA256: manifest.Checksum(data)}
-	// Generate in memory first: a spec that does not load or generate
-	// stops here, before anything is written.
-	res, err := pipeline.Generate(v, data, nil)
+	// An overlay may be put in place before the version is added.
+	overlay, err := manifest.ReadOverlay(t.root, version)
+	if err != nil {
+		return err
+	}
+	// Generate in memory first, then build and vet what was generated: a
+	// spec that does not load, generate or compile stops here, before
+	// anything is written.
+	res, err := pipeline.Generate(v, data, overlay)
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	entry := manifest.Entry{Version: version, URL: url, SHA256: v.SHA256, Operations: len(res.Operations)}
+	planned := *m
+	planned.Versions = append(append([]manifest.Entry(nil), m.Versions...), entry)
+	planned.Sort()
+	if err := t.verify(&planned, map[string]*pipeline.Result{version: res}); err != nil {
+		return fmt.Errorf("version %s from %s: %w\nnothing was changed", version, from, err)
+	}
 	return t.transaction(touchedPaths(m, filepath.Join("versions", v.Package()), filepath.Join("openapi", version)), func() error {
 		if err := manifest.WriteFileAtomic(manifest.SpecPath(t.root, version), data); err != nil {
 			return err
@@ -309,6 +321,13 @@ func (t *tool) updateSpecs(args []string) error {
 	if len(changes) == 0 {
 		fmt.Fprintln(t.stdout, "every spec is current")
 		return nil
+	}
+	pending := map[string]*pipeline.Result{}
+	for _, c := range changes {
+		pending[c.entry.Version] = c.result
+	}
+	if err := t.verify(m, pending); err != nil {
+		return fmt.Errorf("%w\nnothing was changed", err)
 	}
 	return t.transaction(touchedPaths(m), func() error {
 		results := map[string]*pipeline.Result{}
