@@ -332,6 +332,9 @@ paths:
           content:
             application/json:
               example: {a: 1}
+  /u:
+    get:
+      responses: {'200': {description: ok}}
 components:
   schemas:
     t:

@@ -11,6 +11,7 @@ import (
 // where one repair makes another possible: references must resolve before
 // anything looks through them.
 var Default = []Rule{
+	MissingOperationID,
 	DanglingRef,
 	PathParamInQuery,
 	UndeclaredPathParam,
