@@ -19,6 +19,7 @@ var Default = []Rule{
 	UnionQueryObject,
 	FormatLengthConflict,
 	SchemalessJSON,
+	RequiredBesideUnion,
 	InlineUnionBody,
 	OperationTypeCollision,
 	InlineEnumCollision,
