@@ -277,3 +277,35 @@ func TestPrismPath(t *testing.T) {
 	assert.Contains(t, err.Error(), "run `npm ci` in "+dir)
 	assert.Contains(t, err.Error(), EnvSkipPrism+"=1")
 }
+
+// TestDateTimeRoundTrip: a date-time decoded into time.Time comes back
+// without a zero fraction; that is the same instant, not a lost value. A
+// different instant, or a string that is no timestamp, still differs.
+func TestDateTimeRoundTrip(t *testing.T) {
+	assert.True(t, jsonEqual([]byte(`{"at":"2025-01-24T09:01:00.000Z","n":[1]}`), []byte(`{"n":[1],"at":"2025-01-24T09:01:00Z"}`)))
+	assert.True(t, jsonEqual([]byte(`{"at":"2025-01-24T10:01:00+01:00"}`), []byte(`{"at":"2025-01-24T09:01:00Z"}`)))
+	assert.False(t, jsonEqual([]byte(`{"at":"2025-01-24T09:01:00.001Z"}`), []byte(`{"at":"2025-01-24T09:01:00Z"}`)))
+	assert.False(t, jsonEqual([]byte(`{"at":"x"}`), []byte(`{"at":"y"}`)))
+	assert.False(t, jsonEqual([]byte(`{"a":1}`), []byte(`{"a":1,"b":2}`)), "an extra key is a different body")
+	assert.False(t, jsonEqual([]byte(`{"a":null}`), []byte(`{}`)), "a null sent is part of the body")
+
+	var out []string
+	diff("", map[string]any{"at": "2025-12-04T09:31:57.000Z"}, map[string]any{"at": "2025-12-04T09:31:57Z"}, &out)
+	assert.Empty(t, out, "a decoded result keeps the instant")
+	diff("", map[string]any{"at": "2025-12-04T09:31:57.000Z"}, map[string]any{"at": "2025-12-04T09:31:58Z"}, &out)
+	assert.Equal(t, []string{"/at"}, out)
+}
+
+// TestRecorderStandsInForOtherHosts: a redirect to another host (a signed
+// download URL) is answered locally and not recorded as the exchange.
+func TestRecorderStandsInForOtherHosts(t *testing.T) {
+	srv := intercomtest.NewServer(t, "2.11")
+	rec := &recorder{next: http.DefaultTransport, host: strings.TrimPrefix(srv.URL(), "http://")}
+	hc := &http.Client{Transport: rec}
+	resp, err := hc.Get("https://storage.example.invalid/recording.mp3")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Nil(t, rec.take(), "the stand-in is not the exchange under test")
+	assert.Empty(t, srv.Requests())
+}
