@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/intercomgo/intercom/versions"
 )
 
 func TestDoSetsRequiredHeaders(t *testing.T) {
@@ -201,7 +203,7 @@ func TestNewTransportRejectsBadOptions(t *testing.T) {
 	require.ErrorContains(t, err, "invalid API version")
 	_, err = NewTransport("2.11\r\nX: y", WithToken(testToken))
 	require.ErrorContains(t, err, "invalid API version")
-	for _, v := range []string{"2.10", "2.11", "2.12", "Unstable", "Preview"} {
+	for _, v := range append(versions.Names(), "Unstable", "Preview") {
 		_, err := NewTransport(v, WithToken(testToken))
 		assert.NoError(t, err, v)
 	}

@@ -281,8 +281,18 @@ func (s *Server) Reset() {
 	s.setup = nil
 }
 
+// RedirectPath is where the fake's documented redirects point (a recording,
+// say): it answers there with a few bytes of application/octet-stream, and
+// does not record the request, which is not one of the API.
+const RedirectPath = "/_intercomtest/redirect/"
+
 // ServeHTTP validates and answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, RedirectPath) && r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(oas.BinaryBody)
+		return
+	}
 	s.mu.Lock()
 	s.seq++
 	id := fmt.Sprintf("fake-%06d", s.seq)
@@ -426,9 +436,13 @@ func (s *Server) documented(rec *Request, op *oas.Operation) Response {
 			Message: fmt.Sprintf("the description documents no valid success response: %v; script one with On(%q, ...)", err, op.ID)}
 		return s.reject(rec, http.StatusInternalServerError, []Violation{v}, nil)
 	}
-	resp := Response{Status: a.Status, Body: a.Body}
+	resp := Response{Status: a.Status, Body: a.Body, Header: http.Header{}}
 	if a.ContentType != "" {
-		resp.Header = http.Header{"Content-Type": {a.ContentType}}
+		resp.Header.Set("Content-Type", a.ContentType)
+	}
+	if a.Redirect {
+		// Relative, so that it works wherever the fake is served.
+		resp.Header.Set("Location", RedirectPath+url.PathEscape(op.ID))
 	}
 	return resp
 }

@@ -96,6 +96,11 @@ type GoPackages map[string]*types.Package
 // module's checkout.
 var ErrNoGoSource = errors.New("the module's source is needed: run from inside a checkout of " + path.Dir(versionsPath))
 
+// ErrGoDoesNotCompile is wrapped by LoadGoPackages' error when the
+// packages' source is there but does not type-check; the message carries
+// the compiler's first error.
+var ErrGoDoesNotCompile = errors.New("the Go packages do not compile")
+
 // LoadGoPackages type-checks the packages at the given import paths with
 // the go command, from directory dir ("" for the current one).
 func LoadGoPackages(ctx context.Context, dir string, importPaths ...string) (GoPackages, error) {
@@ -106,9 +111,11 @@ func LoadGoPackages(ctx context.Context, dir string, importPaths ...string) (GoP
 	}
 	out := GoPackages{}
 	var problems []string
+	broken := false // the source is there but does not compile
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
 			problems = append(problems, e.Msg)
+			broken = broken || e.Kind == packages.TypeError || e.Kind == packages.ParseError
 		}
 		if p.Types != nil && len(p.Errors) == 0 {
 			out[p.PkgPath] = p.Types
@@ -118,6 +125,9 @@ func LoadGoPackages(ctx context.Context, dir string, importPaths ...string) (GoP
 		more := ""
 		if len(problems) > 1 {
 			more = fmt.Sprintf("; %d more like it", len(problems)-1)
+		}
+		if broken {
+			return nil, fmt.Errorf("%w: %s%s", ErrGoDoesNotCompile, problems[0], more)
 		}
 		return nil, fmt.Errorf("%w (%s%s)", ErrNoGoSource, problems[0], more)
 	}

@@ -173,18 +173,20 @@ func TestVersionReports(t *testing.T) {
 				require.Truef(t, bs[s.Name] || rs[s.Name], "schema group %q is not a components schema", s.Name)
 			}
 
-			// The version header changes on every operation; whatever its
-			// name, the report lists such a change once.
+			// The version header changes on (nearly) every operation: a
+			// description may leave the header off a few (2.16 does, on
+			// 5 of 162). Whatever its name, the report lists such a
+			// change once.
 			var everywhere []Change
 			for _, c := range r.Common {
-				if len(c.Operations) == shared {
+				if len(c.Operations)*10 >= shared*9 {
 					everywhere = append(everywhere, c)
 				}
 			}
-			require.NotEmpty(t, everywhere, "a change on all %d shared operations is listed once", shared)
+			require.NotEmpty(t, everywhere, "a change on nearly all %d shared operations is listed once", shared)
 			for _, c := range everywhere {
 				require.Equal(t, InParameter, c.Location, c.Text)
-				require.Equal(t, shared, c.Findings, c.Text)
+				require.Equal(t, len(c.Operations), c.Findings, c.Text)
 			}
 			for _, o := range r.Operations {
 				for _, c := range o.Changes {

@@ -10,6 +10,10 @@ import (
 	v2_10 "github.com/intercomgo/intercom/versions/v2_10/spec"
 	v2_11 "github.com/intercomgo/intercom/versions/v2_11/spec"
 	v2_12 "github.com/intercomgo/intercom/versions/v2_12/spec"
+	v2_13 "github.com/intercomgo/intercom/versions/v2_13/spec"
+	v2_14 "github.com/intercomgo/intercom/versions/v2_14/spec"
+	v2_15 "github.com/intercomgo/intercom/versions/v2_15/spec"
+	v2_16 "github.com/intercomgo/intercom/versions/v2_16/spec"
 )
 
 // Version is one API version known to this module.
@@ -29,6 +33,10 @@ var All = []Version{
 	{Name: "2.10", Package: "v2_10", UpstreamSHA256: v2_10.UpstreamSHA256, Spec: v2_10.JSON},
 	{Name: "2.11", Package: "v2_11", UpstreamSHA256: v2_11.UpstreamSHA256, Spec: v2_11.JSON},
 	{Name: "2.12", Package: "v2_12", UpstreamSHA256: v2_12.UpstreamSHA256, Spec: v2_12.JSON},
+	{Name: "2.13", Package: "v2_13", UpstreamSHA256: v2_13.UpstreamSHA256, Spec: v2_13.JSON},
+	{Name: "2.14", Package: "v2_14", UpstreamSHA256: v2_14.UpstreamSHA256, Spec: v2_14.JSON},
+	{Name: "2.15", Package: "v2_15", UpstreamSHA256: v2_15.UpstreamSHA256, Spec: v2_15.JSON},
+	{Name: "2.16", Package: "v2_16", UpstreamSHA256: v2_16.UpstreamSHA256, Spec: v2_16.JSON},
 }
 
 // Lookup returns the version named name ("2.11"; "v2_11" works too).

@@ -56,10 +56,14 @@ func write(t *testing.T, name, data string) string {
 }
 
 func TestUnknownVersion(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "2.9", versions.Names()[0])
+	// A version before the oldest the module has.
+	unknown := "1.0"
+	_, known := versions.Lookup(unknown)
+	require.False(t, known)
+	code, stdout, stderr := runCLI(t, unknown, versions.Names()[0])
 	require.Equal(t, exitError, code)
 	require.Empty(t, stdout)
-	require.Contains(t, stderr, `unknown API version "2.9"`)
+	require.Contains(t, stderr, `unknown API version "`+unknown+`"`)
 	require.Contains(t, stderr, strings.Join(versions.Names(), ", "))
 }
 

@@ -242,6 +242,10 @@ func (t *tool) check(args []string) error {
 		return err
 	}
 	diffs = append(diffs, d...)
+	if d, err = t.checkDefectReport(); err != nil {
+		return err
+	}
+	diffs = append(diffs, d...)
 	if len(diffs) > 0 {
 		return fmt.Errorf("generated code is not current (run `make generate` and commit):\n  %s", strings.Join(diffs, "\n  "))
 	}

@@ -90,6 +90,7 @@ func TestRemoveAndAddBackTheNewestVersion(t *testing.T) {
 		t.Skip("end to end: regenerates the repository copy")
 	}
 	dir := copyRepo(t)
+	gitCommitAll(t, dir)
 	m, err := manifest.Load(filepath.Join(dir, "openapi", "manifest.json"))
 	require.NoError(t, err)
 	newest := m.Versions[len(m.Versions)-1]
@@ -119,6 +120,63 @@ func TestRemoveAndAddBackTheNewestVersion(t *testing.T) {
 			assert.True(t, content == after[name], "%s/%s differs after add-version", w, name)
 		}
 	}
+	status, err := exec.Command("git", "-C", dir, "status", "--porcelain").CombinedOutput()
+	require.NoError(t, err, string(status))
+	assert.Empty(t, string(status), "git status is clean after adding %s back", newest.Version)
+}
+
+// gitCommitAll makes dir a git repository with everything committed, so
+// that a test can ask git what a command changed.
+func gitCommitAll(t *testing.T, dir string) {
+	t.Helper()
+	for _, args := range [][]string{
+		{"init", "-q"},
+		{"add", "-A"},
+		{"-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "copy"},
+	} {
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+}
+
+// TestAddVersionFromASpecFileEndToEnd adds a version from a spec file
+// alone (testdata/shapes.yaml, one operation of each shape beyond plain
+// JSON) into a copy of the repository, then runs that copy's tests for the
+// new version: typed methods for every operation, iterators for both
+// pagination shapes, the union body sent as set, and conformance against
+// the fake server and Prism.
+func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end: generates, builds and tests a version in a repository copy")
+	}
+	dir := copyRepo(t)
+	spec, err := filepath.Abs(filepath.Join("testdata", "shapes.yaml"))
+	require.NoError(t, err)
+	const version = "9.1"
+	out, err := runTool(t, dir, "add-version", "-spec", spec, version)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "missing-operation-id: 1 repairs")
+	assert.Contains(t, out, "required-beside-union: 1 repairs")
+
+	pkg := filepath.Join(dir, "versions", "v9_1")
+	client, err := os.ReadFile(filepath.Join(pkg, "client.gen.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(client), "func (c *Client) GetExportReportingDataByJobIdentifier(", "an operation without operationId is named from its method and path")
+	pages, err := os.ReadFile(filepath.Join(pkg, "pagination.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(pages), "`listAudiences` | `GET /audiences` | page number")
+	assert.Contains(t, string(pages), "`listContactMergeHistory` | `GET /contacts/{id}/merge_history` | cursor")
+	report, err := os.ReadFile(filepath.Join(dir, "intercomtest", "conformance", "defects.gen.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "// "+version+": 0 defects.")
+
+	prism, err := filepath.Abs(filepath.Join(repoRoot, "node_modules", ".bin", "prism"))
+	require.NoError(t, err)
+	cmd := exec.Command("go", "test", "-count=1", "./versions/v9_1/...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PRISM="+prism)
+	got, err := cmd.CombinedOutput()
+	require.NoError(t, err, "the new version's tests in the copy:\n%s", got)
 }
 
 func keys(m map[string]string) []string {

@@ -145,7 +145,7 @@ func (t *tool) transaction(paths []string, fn func() error) error {
 
 // touchedPaths are the files and trees a generation may rewrite.
 func touchedPaths(m *manifest.Manifest, extra ...string) []string {
-	paths := []string{"openapi/manifest.json", "README.md", "versions/versions.gen.go", "docs"}
+	paths := []string{"openapi/manifest.json", "README.md", "versions/versions.gen.go", "docs", defectReport}
 	for _, e := range m.Versions {
 		v := pipeline.Version{Name: e.Version}
 		paths = append(paths, filepath.Join("versions", v.Package()), filepath.Join("openapi", e.Version, manifest.SpecFile))
@@ -202,13 +202,25 @@ func (t *tool) addVersion(args []string) error {
 		return err
 	}
 	v := pipeline.Version{Name: version, SHA256: manifest.Checksum(data)}
-	// Generate in memory first: a spec that does not load or generate
-	// stops here, before anything is written.
-	res, err := pipeline.Generate(v, data, nil)
+	// An overlay may be put in place before the version is added.
+	overlay, err := manifest.ReadOverlay(t.root, version)
+	if err != nil {
+		return err
+	}
+	// Generate in memory first, then build and vet what was generated: a
+	// spec that does not load, generate or compile stops here, before
+	// anything is written.
+	res, err := pipeline.Generate(v, data, overlay)
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	entry := manifest.Entry{Version: version, URL: url, SHA256: v.SHA256, Operations: len(res.Operations)}
+	planned := *m
+	planned.Versions = append(append([]manifest.Entry(nil), m.Versions...), entry)
+	planned.Sort()
+	if err := t.verify(&planned, map[string]*pipeline.Result{version: res}); err != nil {
+		return fmt.Errorf("version %s from %s: %w\nnothing was changed", version, from, err)
+	}
 	return t.transaction(touchedPaths(m, filepath.Join("versions", v.Package()), filepath.Join("openapi", version)), func() error {
 		if err := manifest.WriteFileAtomic(manifest.SpecPath(t.root, version), data); err != nil {
 			return err
@@ -255,7 +267,63 @@ func (t *tool) writeAll(m *manifest.Manifest, results map[string]*pipeline.Resul
 	if _, err := t.readme(m, true); err != nil {
 		return err
 	}
+	if err := t.defectReport(defectReport); err != nil {
+		return err
+	}
 	return t.changelog(changelogDir)
+}
+
+// defectReport is the generated report of the descriptions' known defects.
+const defectReport = "intercomtest/conformance/defects.gen.go"
+
+// defectReport writes the report of the descriptions' defects to path
+// (relative to the root), run as a separate process so that it sees the
+// freshly generated registry. It fails when a defect belongs to no class.
+func (t *tool) defectReport(path string) error {
+	if _, err := os.Stat(filepath.Join(t.root, "intercomtest", "internal", "defectreport")); err != nil {
+		return nil // a checkout without the conformance suite has no report to write
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(t.root, path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "run", "./intercomtest/internal/defectreport", "-o", abs)
+	cmd.Dir = t.root
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("write the report of spec defects: %s", strings.TrimSpace(out.String()))
+	}
+	return nil
+}
+
+// checkDefectReport writes the report of spec defects into a scratch file
+// and says whether the committed one differs.
+func (t *tool) checkDefectReport() ([]string, error) {
+	if _, err := os.Stat(filepath.Join(t.root, "intercomtest", "internal", "defectreport")); err != nil {
+		return nil, nil
+	}
+	scratch, err := os.MkdirTemp("", "intercom-defects-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	fresh := filepath.Join(scratch, "defects.gen.go")
+	if err := t.defectReport(fresh); err != nil {
+		return nil, err
+	}
+	want, err := os.ReadFile(fresh)
+	if err != nil {
+		return nil, err
+	}
+	got, err := os.ReadFile(filepath.Join(t.root, defectReport))
+	if err != nil || !bytes.Equal(got, want) {
+		return []string{"stale: " + defectReport}, nil
+	}
+	return nil, nil
 }
 
 func (t *tool) updateSpecs(args []string) error {
@@ -307,6 +375,13 @@ func (t *tool) updateSpecs(args []string) error {
 	if len(changes) == 0 {
 		fmt.Fprintln(t.stdout, "every spec is current")
 		return nil
+	}
+	pending := map[string]*pipeline.Result{}
+	for _, c := range changes {
+		pending[c.entry.Version] = c.result
+	}
+	if err := t.verify(m, pending); err != nil {
+		return fmt.Errorf("%w\nnothing was changed", err)
 	}
 	return t.transaction(touchedPaths(m), func() error {
 		results := map[string]*pipeline.Result{}

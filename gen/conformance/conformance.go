@@ -8,6 +8,7 @@ package conformance
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -137,8 +138,39 @@ func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
 		c.Decodes = append(c.Decodes, "in.Body(&body)")
 		args = append(args, "body")
 	}
+	if accept := acceptFor(op); accept != "" {
+		// The transport asks for JSON unless told otherwise; an operation
+		// whose success body is text or a file must ask for that.
+		args = append(args, fmt.Sprintf("func(_ context.Context, r *http.Request) error { r.Header.Set(\"Accept\", %q); return nil }", accept))
+	}
 	if len(args) > 0 {
 		c.Args = ", " + strings.Join(args, ", ")
 	}
 	return c, nil
+}
+
+// acceptFor returns the Accept header for an operation whose success
+// answer is not JSON (text, a file): its media types, then JSON for the
+// error answers. It is "" for an operation that answers JSON or nothing.
+func acceptFor(op *codegen.OperationDefinition) string {
+	if op.Spec == nil || op.Spec.Responses == nil {
+		return ""
+	}
+	var types []string
+	for code, ref := range op.Spec.Responses.Map() {
+		if !strings.HasPrefix(code, "2") || ref.Value == nil {
+			continue
+		}
+		for mt := range ref.Value.Content {
+			if strings.Contains(mt, "json") {
+				return ""
+			}
+			types = append(types, mt)
+		}
+	}
+	if len(types) == 0 {
+		return ""
+	}
+	sort.Strings(types)
+	return strings.Join(types, ", ") + ", application/json;q=0.5"
 }

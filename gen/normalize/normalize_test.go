@@ -332,6 +332,9 @@ paths:
           content:
             application/json:
               example: {a: 1}
+  /u:
+    get:
+      responses: {'200': {description: ok}}
 components:
   schemas:
     t:
@@ -345,6 +348,11 @@ components:
         uid: {type: string, format: uuid, maxLength: 24}
     t_kind: {type: object}
     make_t_response: {type: object}
+    both:
+      type: object
+      properties: {name: {type: string}}
+      required: [name]
+      oneOf: [{properties: {a: {type: string}}}, {$ref: '#/components/schemas/t_kind'}]
 `)
 	first, err := Apply(doc, Default)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 // where one repair makes another possible: references must resolve before
 // anything looks through them.
 var Default = []Rule{
+	MissingOperationID,
 	DanglingRef,
 	PathParamInQuery,
 	UndeclaredPathParam,
@@ -18,6 +19,7 @@ var Default = []Rule{
 	UnionQueryObject,
 	FormatLengthConflict,
 	SchemalessJSON,
+	RequiredBesideUnion,
 	InlineUnionBody,
 	OperationTypeCollision,
 	InlineEnumCollision,

@@ -185,13 +185,20 @@ func render(ix *goIndex, op Op) (*GenOp, error) {
 	// Info.
 	var reads []read
 	for _, f := range []struct{ name, kind string }{
-		{"NextCursor", "string"}, {"NextURL", "string"}, {"Page", "int"}, {"PerPage", "int"}, {"TotalPages", "int"}, {"Any", "map"},
+		{"NextCursor", "string"}, {"HasMore", "bool"}, {"NextURL", "string"}, {"Page", "int"}, {"PerPage", "int"}, {"TotalPages", "int"}, {"Any", "map"},
 	} {
 		path, ok := op.Fields[f.name]
 		if !ok {
 			continue
 		}
 		reads = append(reads, read{path: path, leaf: func(expr string, t ast.Expr) (string, error) {
+			if f.kind == "bool" {
+				// has_more false ends the list, whatever cursor is given.
+				if ix.basic(t) != "bool" {
+					return "", fmt.Errorf("%s is not a boolean", ix.print(t))
+				}
+				return "if !" + expr + " {\nin.NextCursor = \"\"\n}", nil
+			}
 			if f.kind == "map" {
 				if !ix.isStringMap(t) {
 					return "", fmt.Errorf("%s is not a JSON object", ix.print(t))
@@ -243,6 +250,13 @@ func render(ix *goIndex, op Op) (*GenOp, error) {
 			}
 		}
 		g.Fetch = "b := body\nif at.StartingAfter != \"\" {\n" + set + "}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", reqEditors...)"
+	case intercom.PageCursor:
+		if op.CursorParam != "" && op.CursorParam != "starting_after" {
+			// The cursor goes back in a query parameter of its own name.
+			g.Fetch = "eds := reqEditors[:len(reqEditors):len(reqEditors)]\nif at.StartingAfter != \"\" {\neds = append(eds, intercom.SetQuery(" + fmt.Sprintf("%q", op.CursorParam) + ", at.StartingAfter))\n}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", eds...)"
+			break
+		}
+		fallthrough
 	default:
 		g.Fetch = "return c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", " + editorsHelper + "(reqEditors, at)...)"
 	}
@@ -355,6 +369,9 @@ func styleDoc(op Op) string {
 	}
 	switch op.Style {
 	case intercom.PageCursor:
+		if op.Layout == LayoutNextCursor {
+			return "It pages by cursor: next_cursor is sent back as the " + op.CursorParam + " query parameter" + undeclared + " while has_more is true."
+		}
 		s := "It pages by cursor: pages.next.starting_after is sent back as the starting_after query parameter" + undeclared + "."
 		if op.PageFallback {
 			s += " When a page has no cursor but pages.page is below pages.total_pages, the next page is asked for by number (the page query parameter)."
@@ -365,6 +382,9 @@ func styleDoc(op Op) string {
 	case intercom.PageScroll:
 		return "It scrolls: the scroll_param of each page is sent back" + undeclared + " until a page comes back empty. Intercom keeps one open scroll per workspace and expires it after a minute unused, so consume the items promptly. A failure cannot be resumed: the requests are not repeated after an unclear outcome, and the sequence ends with an error wrapping intercom.ErrScrollRestart; start again from the beginning."
 	case intercom.PageNumber:
+		if op.Layout == LayoutTopPages {
+			return "It pages by number: the page query parameter" + undeclared + " counts up from the page the first answer reports until its total_pages."
+		}
 		return "It pages by number: the page query parameter" + undeclared + " counts up from the page the first answer reports until pages.total_pages."
 	case intercom.PageNextURL:
 		return "It follows links: the query of pages.next is sent with the next request, to the client's own base URL."
@@ -492,7 +512,7 @@ func TestIterators(t *testing.T) {
 {{- range .Plan.Ops}}
 		{
 			name: "{{.Method.Name}}",
-			cfg:  pagecheck.Config{Style: {{printf "%q" .TestStyle}}, ItemsPath: {{.ItemPath}}, Item: func(int) string { return {{.ItemJSON}} }},
+			cfg:  pagecheck.Config{Style: {{printf "%q" .TestStyle}}, {{if .Layout}}Layout: {{printf "%q" .Layout}}, {{end}}ItemsPath: {{.ItemPath}}, Item: func(int) string { return {{.ItemJSON}} }},
 			all: func(ctx context.Context, c *{{$.Package}}.Client) (int, error) {
 				return pagecheck.Count(c.{{.Method.Name}}All(ctx{{if .TestArgs}}, {{qualify $.Package .TestArgs}}{{end}}))
 			},

@@ -54,7 +54,24 @@ type Op struct {
 	PageFallback bool
 	// BodyPagination is, for search, the request body's pagination field.
 	BodyPagination string
+	// CursorParam is the query parameter the cursor is sent back in, for
+	// cursor style: "starting_after" unless the operation names another
+	// (cursor, beside next_cursor and has_more).
+	CursorParam string
+	// Layout says where the pagination fields sit when not in a pages
+	// object: "" (pages), LayoutTopPages or LayoutNextCursor.
+	Layout string
 }
+
+// Layouts of the pagination fields other than a pages object.
+const (
+	// LayoutTopPages: page, per_page and total_pages at the top level of
+	// the response.
+	LayoutTopPages = "top-level pages"
+	// LayoutNextCursor: next_cursor and has_more at the top level, the
+	// cursor sent back as the cursor query parameter.
+	LayoutNextCursor = "next_cursor"
+)
 
 // Skip is an operation that looks paginated but gets no iterator.
 type Skip struct {
@@ -178,9 +195,32 @@ func classify(m pipeline.Method, def *codegen.OperationDefinition) (*Op, string)
 	case pages != nil:
 		return nil, "the response has pages, but neither a cursor, a link nor page numbers in it"
 
+	case props["next_cursor"] != nil && props["has_more"] != nil && query["cursor"]:
+		op.Style = intercom.PageCursor
+		op.Rule = "the response has next_cursor and has_more, and cursor is a query parameter"
+		op.Fields["NextCursor"] = []string{"next_cursor"}
+		op.Fields["HasMore"] = []string{"has_more"}
+		op.Sends = []string{"cursor"}
+		op.CursorParam = "cursor"
+		op.Layout = LayoutNextCursor
+
+	case props["page"] != nil && props["total_pages"] != nil:
+		op.Style = intercom.PageNumber
+		op.Rule = "the response has page and total_pages at its top level"
+		if query["page"] {
+			op.Rule += ", and page is a query parameter"
+		}
+		for json, field := range map[string]string{"page": "Page", "per_page": "PerPage", "total_pages": "TotalPages"} {
+			if props[json] != nil {
+				op.Fields[field] = []string{json}
+			}
+		}
+		op.Sends = []string{"page"}
+		op.Layout = LayoutTopPages
+
 	default:
-		if pagingParams(query) != "" {
-			return nil, "declares " + pagingParams(query) + " but its response has no pages object to tell where the list ends"
+		if pagingParams(query) != "" || props["next_cursor"] != nil || props["page"] != nil {
+			return nil, unpaginatedReason(props, query)
 		}
 		return nil, ""
 	}
@@ -193,9 +233,27 @@ func classify(m pipeline.Method, def *codegen.OperationDefinition) (*Op, string)
 	return op, ""
 }
 
+// unpaginatedReason names what a list that looks paginated lacks for each
+// shape the rules know.
+func unpaginatedReason(props map[string]*openapi3.SchemaRef, query map[string]bool) string {
+	lead := "its response"
+	if p := pagingParams(query); p != "" {
+		lead = "declares " + p + " but its response"
+	}
+	switch {
+	case props["next_cursor"] != nil && props["has_more"] == nil:
+		return lead + " has next_cursor without has_more to tell where the list ends"
+	case props["next_cursor"] != nil && !query["cursor"]:
+		return lead + " has next_cursor and has_more, but the operation declares no cursor query parameter to send it back in"
+	case props["page"] != nil && props["total_pages"] == nil:
+		return lead + " has page without total_pages to tell where the list ends"
+	}
+	return lead + " has none of: a pages object, page and total_pages at its top level, next_cursor with has_more, scroll_param"
+}
+
 func pagingParams(query map[string]bool) string {
 	var names []string
-	for _, n := range []string{"page", "per_page", "starting_after", "scroll_param"} {
+	for _, n := range []string{"page", "per_page", "starting_after", "cursor", "scroll_param"} {
 		if query[n] {
 			names = append(names, n)
 		}

@@ -170,6 +170,72 @@ paths:
                 type: object
                 properties:
                   data: {type: array, items: {$ref: "#/components/schemas/thing"}}
+  /l:
+    get:
+      operationId: walkL
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/thing"}}
+                  page: {type: integer}
+                  per_page: {type: integer}
+                  total_pages: {type: integer}
+  /m:
+    get:
+      operationId: walkM
+      parameters:
+        - {name: cursor, in: query, schema: {type: string}}
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/thing"}}
+                  next_cursor: {type: string, nullable: true}
+                  has_more: {type: boolean}
+  /n:
+    get:
+      operationId: walkN
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/thing"}}
+                  next_cursor: {type: string, nullable: true}
+                  has_more: {type: boolean}
+  /o:
+    get:
+      operationId: walkO
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/thing"}}
+                  page: {type: integer}
   /k:
     get:
       operationId: fetchK
@@ -234,6 +300,8 @@ func TestRules(t *testing.T) {
 		"walkF": {intercom.PageNextURL, "entries", "string", nil, false},
 		"walkG": {intercom.PageAny, "items", "Thing", []string{"starting_after"}, false},
 		"walkH": {intercom.PageCursor, "data.hits", "Thing", []string{"starting_after"}, true},
+		"walkL": {intercom.PageNumber, "data", "Thing", nil, false},
+		"walkM": {intercom.PageCursor, "data", "Thing", nil, false},
 	}
 	got := map[string]GenOp{}
 	for _, op := range plan.Ops {
@@ -257,9 +325,21 @@ func TestRules(t *testing.T) {
 		skips[s.Method.OperationID] = s.Reason
 	}
 	assert.Contains(t, skips["walkI"], "unclear which array holds the items (left, right)")
-	assert.Contains(t, skips["walkJ"], "declares page but its response has no pages object")
+	assert.Contains(t, skips["walkJ"], "declares page but its response has none of: a pages object, page and total_pages at its top level, next_cursor with has_more, scroll_param")
+	assert.Contains(t, skips["walkN"], "has next_cursor and has_more, but the operation declares no cursor query parameter")
+	assert.Contains(t, skips["walkO"], "has page without total_pages")
 	assert.NotContains(t, skips, "fetchK", "an operation without paging shapes is not mentioned")
-	assert.Len(t, skips, 2)
+	assert.Len(t, skips, 4)
+
+	// Page numbers at the top level are read there; a cursor named cursor
+	// goes back under that name, and has_more false ends the list.
+	assert.Equal(t, LayoutTopPages, got["walkL"].Layout)
+	assert.Contains(t, got["walkL"].Info, "in.TotalPages = ")
+	assert.NotContains(t, got["walkL"].Info, "Pages.")
+	m := got["walkM"]
+	assert.Equal(t, LayoutNextCursor, m.Layout)
+	assert.Contains(t, m.Fetch, `intercom.SetQuery("cursor", at.StartingAfter)`)
+	assert.Contains(t, m.Info, "in.NextCursor = \"\"")
 
 	// The search copies the caller's body, keeps its per_page and fills a
 	// required per_page from the previous page.
@@ -289,7 +369,7 @@ func TestEmittedFiles(t *testing.T) {
 
 	table := string(r.Files[TableFile])
 	assert.True(t, strings.HasPrefix(table, TableHeader+"\n"))
-	assert.Contains(t, table, "8 paginated operations: cursor 3, search 1, scroll 1, page number 1, next URL 1, any 1.")
+	assert.Contains(t, table, "10 paginated operations: cursor 4, search 1, scroll 1, page number 2, next URL 1, any 1.")
 	assert.Contains(t, table, "| `walkJ` | `GET /j` |")
 	assert.Contains(t, table, "`data.hits` (`Thing`)")
 }

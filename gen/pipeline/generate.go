@@ -3,12 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
-	"go/format"
 	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"golang.org/x/tools/imports"
 
 	"github.com/intercomgo/intercom/gen/normalize"
 )
@@ -152,14 +152,29 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 	return res, nil
 }
 
-// AddGo formats Go source and adds it to the result under name.
+// AddGo formats Go source and adds it to the result under name. Imports
+// are computed, not listed: the import block of a template is a starting
+// point, from which unused imports are dropped and missing ones (a "time"
+// that a date-time field brings in, say) are added, so that no template
+// has to foresee which packages the types of a version use.
 func (r *Result) AddGo(name string, src []byte) error {
-	out, err := format.Source(src)
+	out, err := FormatGo(name, src)
 	if err != nil {
-		return fmt.Errorf("format %s: %w\n%s", name, err, numbered(src))
+		return err
 	}
 	r.Files[name] = out
 	return nil
+}
+
+// FormatGo gofmts src and fixes its imports as goimports does: an unused
+// import is dropped, a missing one is looked up in the standard library
+// first (the only place the templates' types reach beyond what they list).
+func FormatGo(name string, src []byte) ([]byte, error) {
+	out, err := imports.Process(name, src, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: false})
+	if err != nil {
+		return nil, fmt.Errorf("format %s: %w\n%s", name, err, numbered(src))
+	}
+	return out, nil
 }
 
 func numbered(src []byte) string {

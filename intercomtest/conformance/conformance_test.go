@@ -14,29 +14,65 @@ import (
 
 	"github.com/intercomgo/intercom/intercomtest"
 	"github.com/intercomgo/intercom/intercomtest/internal/oas"
+	"github.com/intercomgo/intercom/versions"
 )
 
 func TestReconcile(t *testing.T) {
 	known := []Defect{
-		{"2.11", "a", "request body", "listed and found"},
-		{"2.11", "b", "response 200", "listed, no longer found"},
-		{"2.10", "c", "request body", "another version"},
+		{Version: "2.11", Operation: "a", Where: "request body", Class: "wrong-type", Why: "listed and found"},
+		{Version: "2.11", Operation: "b", Where: "response 200", Class: "format", Why: "listed, no longer found"},
+		{Version: "2.10", Operation: "c", Where: "request body", Class: "wrong-type", Why: "another version"},
 	}
 	found := []Defect{
-		{"2.11", "a", "request body", "found"},
-		{"2.11", "z", "path parameter id", "found, not listed"},
-		{"2.11", "z", "path parameter id", "found twice"},
+		{Version: "2.11", Operation: "a", Where: "request body", Class: "wrong-type", Why: "found"},
+		{Version: "2.11", Operation: "z", Where: "path parameter id", Class: "wrong-type", Why: "found, not listed"},
+		{Version: "2.11", Operation: "z", Where: "path parameter id", Class: "wrong-type", Why: "found twice"},
 	}
 	fresh, stale := reconcile("2.11", found, known)
 	require.Len(t, fresh, 1)
 	assert.Equal(t, "z", fresh[0].Operation)
 	require.Len(t, stale, 1)
 	assert.Equal(t, "b", stale[0].Operation)
-	assert.Equal(t, `{"2.11", "z", "path parameter id", "found, not listed"},`, fresh[0].String(), "printed as an entry to paste")
+	assert.Equal(t, `{Version: "2.11", Operation: "z", Where: "path parameter id", Class: "wrong-type", Why: "found, not listed"},`, fresh[0].String(), "printed as an entry of the report")
 }
 
-// TestKnownListsAreWellFormed keeps the hand-kept lists free of duplicates
-// and of versions this module does not have.
+// TestClassify: each known kind of problem has its class, and one that no
+// class explains is named by its shape, specifics blanked.
+func TestClassify(t *testing.T) {
+	for problem, class := range map[string]string{
+		"/admin_id: value must be a string": "wrong-type",
+		"/: value doesn't match any schema from \"oneOf\" (branch 1: /a: value must be a string)":      "union-no-branch",
+		"/: doesn't match all schemas from \"allOf\" (branch 1: /x: value must be a string)":           "allof-branch",
+		"/job_title: property \"job_title\" is missing":                                                "missing-required",
+		"/statistics: Value is not nullable":                                                           "not-nullable",
+		"/email: string doesn't match the format \"email\" (not an email address)":                     "format",
+		"/type: value is not one of the allowed values [\"a\"]":                                        "not-in-enum",
+		"no value built satisfies the request schema: /x: string doesn't match the regular expression": "no-valid-value",
+		"/n: number must be at most 5":                                                                 "",
+	} {
+		assert.Equal(t, class, classify(problem), problem)
+	}
+	d := newDefect("2.11", "op", "request body", []string{
+		`example "a": /id: value must be a string; /n: number must be at most 5`,
+		`example "b": /email: string doesn't match the format "email" (x)`,
+	})
+	assert.Equal(t, "format,wrong-type", d.Class)
+	assert.Equal(t, []string{"number must be at most N"}, d.unexplained, "the unexplained class is named by its shape")
+	assert.Contains(t, d.Why, "(and 1 more examples)")
+}
+
+// TestReportIsCurrent: the committed report is what the classes make of the
+// descriptions of every version of the registry.
+func TestReportIsCurrent(t *testing.T) {
+	got, err := Report(versions.Names())
+	require.NoError(t, err, "every defect belongs to a class")
+	want, err := os.ReadFile(ReportFile)
+	require.NoError(t, err)
+	assert.True(t, string(want) == string(got), "%s is stale: run `make generate`", ReportFile)
+}
+
+// TestKnownListsAreWellFormed keeps the lists free of duplicates and of
+// versions this module does not have.
 func TestKnownListsAreWellFormed(t *testing.T) {
 	seen := map[string]bool{}
 	for _, d := range KnownDefects {
@@ -45,6 +81,7 @@ func TestKnownListsAreWellFormed(t *testing.T) {
 		assert.False(t, seen[d.key()], "listed twice: %v", d)
 		seen[d.key()] = true
 		assert.NotEmpty(t, d.Why, "%v", d)
+		assert.NotEmpty(t, d.Class, "%v", d)
 	}
 	for _, f := range KnownFailures {
 		doc, err := oas.Load(f.Version)
@@ -239,4 +276,36 @@ func TestPrismPath(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "run `npm ci` in "+dir)
 	assert.Contains(t, err.Error(), EnvSkipPrism+"=1")
+}
+
+// TestDateTimeRoundTrip: a date-time decoded into time.Time comes back
+// without a zero fraction; that is the same instant, not a lost value. A
+// different instant, or a string that is no timestamp, still differs.
+func TestDateTimeRoundTrip(t *testing.T) {
+	assert.True(t, jsonEqual([]byte(`{"at":"2025-01-24T09:01:00.000Z","n":[1]}`), []byte(`{"n":[1],"at":"2025-01-24T09:01:00Z"}`)))
+	assert.True(t, jsonEqual([]byte(`{"at":"2025-01-24T10:01:00+01:00"}`), []byte(`{"at":"2025-01-24T09:01:00Z"}`)))
+	assert.False(t, jsonEqual([]byte(`{"at":"2025-01-24T09:01:00.001Z"}`), []byte(`{"at":"2025-01-24T09:01:00Z"}`)))
+	assert.False(t, jsonEqual([]byte(`{"at":"x"}`), []byte(`{"at":"y"}`)))
+	assert.False(t, jsonEqual([]byte(`{"a":1}`), []byte(`{"a":1,"b":2}`)), "an extra key is a different body")
+	assert.False(t, jsonEqual([]byte(`{"a":null}`), []byte(`{}`)), "a null sent is part of the body")
+
+	var out []string
+	diff("", map[string]any{"at": "2025-12-04T09:31:57.000Z"}, map[string]any{"at": "2025-12-04T09:31:57Z"}, &out)
+	assert.Empty(t, out, "a decoded result keeps the instant")
+	diff("", map[string]any{"at": "2025-12-04T09:31:57.000Z"}, map[string]any{"at": "2025-12-04T09:31:58Z"}, &out)
+	assert.Equal(t, []string{"/at"}, out)
+}
+
+// TestRecorderStandsInForOtherHosts: a redirect to another host (a signed
+// download URL) is answered locally and not recorded as the exchange.
+func TestRecorderStandsInForOtherHosts(t *testing.T) {
+	srv := intercomtest.NewServer(t, "2.11")
+	rec := &recorder{next: http.DefaultTransport, host: strings.TrimPrefix(srv.URL(), "http://")}
+	hc := &http.Client{Transport: rec}
+	resp, err := hc.Get("https://storage.example.invalid/recording.mp3")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Nil(t, rec.take(), "the stand-in is not the exchange under test")
+	assert.Empty(t, srv.Requests())
 }

@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -17,15 +18,29 @@ type Defect struct {
 	// Where names the value: "request body", "response 200", or
 	// "path parameter id".
 	Where string
+	// Class names the defect classes (DefectClasses) that explain the
+	// problems, comma-separated.
+	Class string
 	// Why summarizes the problems; it documents, and is not compared.
 	Why string
+
+	// unexplained are the shapes of the problems no class explains.
+	unexplained []string
 }
 
-func (d Defect) key() string { return d.Version + "\x00" + d.Operation + "\x00" + d.Where }
+func (d Defect) key() string {
+	return d.Version + "\x00" + d.Operation + "\x00" + d.Where + "\x00" + d.Class
+}
 
-// String renders the defect as an entry of the list of known defects.
+// String renders the defect as an entry of the generated report.
 func (d Defect) String() string {
-	return fmt.Sprintf("{%q, %q, %q, %q},", d.Version, d.Operation, d.Where, d.Why)
+	return fmt.Sprintf("{Version: %q, Operation: %q, Where: %q, Class: %q, Why: %q},", d.Version, d.Operation, d.Where, d.Class, d.Why)
+}
+
+// newDefect classifies the problems found at one place of an operation.
+func newDefect(version, op, where string, problems []string) Defect {
+	classes, unexplained := explain(problemsOf(problems))
+	return Defect{Version: version, Operation: op, Where: where, Class: strings.Join(classes, ","), Why: summarize(problems), unexplained: unexplained}
 }
 
 // planned is the valid request built for one operation.
@@ -69,7 +84,7 @@ func (p *planned) note(version, where string, s oas.Sample, each bool) {
 	if len(s.Rejected) == 0 || (!each && !s.FromSchema()) {
 		return
 	}
-	p.defects = append(p.defects, Defect{Version: version, Operation: p.op.ID, Where: where, Why: summarize(s.Rejected)})
+	p.defects = append(p.defects, newDefect(version, p.op.ID, where, s.Rejected))
 }
 
 // summarize shortens the problems of the rejected examples to one line.
@@ -99,7 +114,7 @@ func (p *planned) build(version string) (*Input, error) {
 		}
 		s, err := oas.FromParameter(prm)
 		if err != nil {
-			p.defects = append(p.defects, Defect{Version: version, Operation: p.op.ID, Where: fmt.Sprintf("%s parameter %s", prm.In, prm.Name), Why: err.Error()})
+			p.defects = append(p.defects, newDefect(version, p.op.ID, fmt.Sprintf("%s parameter %s", prm.In, prm.Name), []string{err.Error()}))
 			return nil, fmt.Errorf("%s parameter %q: %w", prm.In, prm.Name, err)
 		}
 		p.note(version, fmt.Sprintf("%s parameter %s", prm.In, prm.Name), s, true)
@@ -125,7 +140,7 @@ func (p *planned) build(version string) (*Input, error) {
 			if err != nil {
 				// Neither an example nor the schema yields a valid body:
 				// the schema contradicts itself.
-				p.defects = append(p.defects, Defect{Version: version, Operation: p.op.ID, Where: "request body", Why: err.Error()})
+				p.defects = append(p.defects, newDefect(version, p.op.ID, "request body", []string{err.Error()}))
 				return nil, fmt.Errorf("request body: %w", err)
 			}
 			p.note(version, "request body", s, false)

@@ -42,7 +42,11 @@ func Paginated(specJSON []byte) (map[string]string, error) {
 				}
 				if s := jsonSchema(doc, r); s != nil {
 					p := properties(doc, s, 0)
-					if p["pages"] != nil || p["scroll_param"] != nil {
+					// A pages object, a scroll, page numbers at the top
+					// level, or a cursor with has_more.
+					if p["pages"] != nil || p["scroll_param"] != nil ||
+						(p["page"] != nil && p["total_pages"] != nil) ||
+						(p["next_cursor"] != nil && p["has_more"] != nil) {
 						out[id] = where
 					}
 				}

@@ -101,6 +101,11 @@ type Config struct {
 	Seed      uint64
 	// Misbehave breaks the contract; see Misbehaviour.
 	Misbehave Misbehaviour
+	// Layout puts the pagination fields elsewhere than in a pages object:
+	// "top-level pages" (page, per_page and total_pages at the top, with
+	// PageNumber) or "next_cursor" (next_cursor and has_more at the top,
+	// the cursor read from the cursor query parameter, with Cursor).
+	Layout string
 	// RecordQueries keeps the query of every request for Queries. It is
 	// off by default so that long runs keep the server's memory constant.
 	RecordQueries bool
@@ -250,6 +255,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		perPage = n
 	}
 	total := TotalPages(s.cfg.Items, perPage)
+	switch {
+	case s.cfg.Style == Cursor && s.cfg.Layout == "next_cursor":
+		page := 1
+		if cursor := q.Get("cursor"); cursor != "" {
+			off, ok := parseCursor(cursor)
+			if !ok || off%perPage != 0 {
+				writeError(w, http.StatusBadRequest, "parameter_invalid", "unknown cursor")
+				return
+			}
+			page = off/perPage + 1
+		}
+		extra := map[string]any{"has_more": page < total, "next_cursor": nil}
+		if page < total {
+			extra["next_cursor"] = makeCursor(page * perPage)
+		}
+		s.page(w, page, perPage, nil, extra)
+		return
+	case s.cfg.Style == PageNumber && s.cfg.Layout == "top-level pages":
+		page := 1
+		if v := q.Get("page"); v != "" && s.cfg.Misbehave != IgnorePage {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				writeError(w, http.StatusBadRequest, "parameter_invalid", "page must be a positive integer")
+				return
+			}
+			page = n
+		}
+		s.page(w, page, perPage, nil, map[string]any{"page": page, "per_page": perPage, "total_pages": total})
+		return
+	}
 	switch s.cfg.Style {
 	case Cursor, Search, Any:
 		cursor := q.Get("starting_after")
