@@ -74,7 +74,7 @@ func TestListContactsWithoutDeclaredCursor(t *testing.T) {
 				return nil, err
 			}
 			var ids []string
-			for ct, err := range c.ListContactsAll(ctx, nil, v2_10.RequestEditorFn(editor)) {
+			for ct, err := range c.ListContactsAll(ctx, nil, intercom.WithRequestEditor(editor)) {
 				if err != nil {
 					return ids, err
 				}
@@ -88,7 +88,7 @@ func TestListContactsWithoutDeclaredCursor(t *testing.T) {
 				return nil, err
 			}
 			var ids []string
-			for ct, err := range c.ListContactsAll(ctx, nil, v2_12.RequestEditorFn(editor)) {
+			for ct, err := range c.ListContactsAll(ctx, nil, intercom.WithRequestEditor(editor)) {
 				if err != nil {
 					return ids, err
 				}
