@@ -82,7 +82,8 @@ func TestDocumentedAnswerDecodesIntoTheTypedResult(t *testing.T) {
 	assert.Equal(t, "Bearer tok", reqs[0].Header.Get("Authorization"))
 	assert.Equal(t, version, reqs[0].Header.Get("Intercom-Version"))
 	assert.Equal(t, http.StatusOK, reqs[0].Status)
-	assert.Equal(t, "fake-000001", reqs[0].ID)
+	assert.Equal(t, intercomtest.RequestID(1), reqs[0].ID)
+	assert.Regexp(t, `^[0-9a-z]{20}$`, reqs[0].ID, "shaped like an Intercom request id")
 }
 
 func TestScriptedAnswers(t *testing.T) {
@@ -97,7 +98,7 @@ func TestScriptedAnswers(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	require.Len(t, apiErr.Errors, 1)
 	assert.Equal(t, "not_found", apiErr.Errors[0].Code)
-	assert.Equal(t, "fake-000001", apiErr.RequestID)
+	assert.Equal(t, intercomtest.RequestID(1), apiErr.RequestID)
 
 	srv.On("ShowContact", intercomtest.Respond(http.StatusOK, map[string]any{"type": "contact", "id": "abc", "email": "a@example.com"}).
 		WithHeader("X-RateLimit-Remaining", "7"))
