@@ -28,6 +28,7 @@ type call struct {
 	OperationID string
 	Method      string
 	Result      bool
+	Stream      bool // the method returns an io.ReadCloser
 	// Decls declare the variables the arguments decode into; Decodes fill
 	// them; Args pass them to the method.
 	Decls   []string
@@ -69,7 +70,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 			return nil, err
 		}
 	{{- end}}
-		{{if .Result}}return conformance.Result(c.{{.Method}}(ctx{{.Args}})){{else}}return nil, c.{{.Method}}(ctx{{.Args}}){{end}}
+		{{if .Result}}return conformance.Result(c.{{.Method}}(ctx{{.Args}})){{else if .Stream}}return nil, conformance.Stream(c.{{.Method}}(ctx{{.Args}})){{else}}return nil, c.{{.Method}}(ctx{{.Args}}){{end}}
 	}},
 {{- end}}
 }
@@ -114,7 +115,7 @@ func Emit(v pipeline.Version, r *pipeline.Result) error {
 // order the typed method takes its arguments: path parameters, the params
 // struct, the body.
 func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
-	c := call{OperationID: m.OperationID, Method: m.Name, Result: m.Result != ""}
+	c := call{OperationID: m.OperationID, Method: m.Name, Result: m.Result != "", Stream: m.Stream != ""}
 	var args []string
 	for i, p := range op.PathParams {
 		name := fmt.Sprintf("p%d", i)

@@ -345,6 +345,10 @@ components:
         uid: {type: string, format: uuid, maxLength: 24}
     t_kind: {type: object}
     make_t_response: {type: object}
+    error:
+      type: object
+      properties:
+        request_id: {type: string, format: uuid}
 `)
 	first, err := Apply(doc, Default)
 	require.NoError(t, err)
@@ -411,4 +415,46 @@ components:
 	_, has := resolvePointer(doc, "#/components/schemas/s/properties/id/format")
 	assert.False(t, has)
 	assert.Equal(t, "uuid", at(t, doc, "#/components/schemas/s/properties/real/format"))
+}
+
+func TestKnownWireFacts(t *testing.T) {
+	cs, err := Corrections()
+	require.NoError(t, err)
+	require.NotEmpty(t, cs)
+	doc := parse(t, `
+openapi: 3.0.1
+info: {version: "2.12"}
+paths:
+  /contacts/{contact_id}/notes:
+    get:
+      parameters:
+      - {name: contact_id, in: path, required: true, schema: {type: integer}}
+  /companies/{id}:
+    put:
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    error:
+      properties:
+        request_id: {type: string, format: uuid}
+    contact:
+      properties:
+        avatar: {type: object, properties: {image_url: {type: string}}}
+    CreateTagRequest:
+      oneOf: [{type: object}, {type: object}]
+`)
+	rep := run(t, KnownWireFacts, doc)
+	assert.Equal(t, map[string]any{"type": "string", "example": "002d37gmte7nhkf9o4eg"}, at(t, doc, "#/components/schemas/error/properties/request_id"))
+	assert.Equal(t, "string", at(t, doc, "#/paths/~1contacts~1{contact_id}~1notes/get/parameters/0/schema/type"))
+	assert.NotNil(t, at(t, doc, "#/paths/~1companies~1{id}/put/requestBody/content/application~1json/schema/properties/custom_attributes"))
+	assert.NotNil(t, at(t, doc, "#/components/schemas/CreateTagRequest/anyOf"))
+	assert.Equal(t, "object", at(t, doc, "#/components/schemas/contact/properties/avatar/type"), "the avatar fact stops at 2.11")
+	assert.Equal(t, 4, rep.Count("known-wire-facts"))
+}
+
+func TestVersionAtMost(t *testing.T) {
+	assert.True(t, versionAtMost("2.10", "2.11"))
+	assert.True(t, versionAtMost("2.11", "2.11"))
+	assert.False(t, versionAtMost("2.12", "2.11"))
+	assert.False(t, versionAtMost("Unstable", "2.11"))
 }

@@ -23,6 +23,7 @@ var Default = []Rule{
 	InlineEnumCollision,
 	RefSiblingNullable,
 	InvalidSchemaExample,
+	KnownWireFacts,
 }
 
 // CodegenOnly is the ordered list of rules that shape the generated Go code

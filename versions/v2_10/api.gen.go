@@ -4014,17 +4014,9 @@ type Contact struct {
 	//
 	// Example: 28
 	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
 
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
+	// Avatar A URL of the contact's avatar image.
+	Avatar *string `json:"avatar,omitempty"`
 
 	// Browser The name of the browser which the contact is using.
 	//
@@ -5161,8 +5153,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -5200,6 +5192,9 @@ type ConversationStatistics struct {
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates *[]Reference `json:"teammates,omitempty"`
 
@@ -5603,8 +5598,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the admin which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type Always `admin`.
 		//
@@ -6279,8 +6274,8 @@ type Error struct {
 		Message *string `json:"message,omitempty"`
 	} `json:"errors"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
@@ -8855,6 +8850,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -9451,6 +9473,9 @@ type UpdateArticleJSONRequestBody = UpdateArticleRequest
 
 // CreateOrUpdateCompanyJSONRequestBody defines body for CreateOrUpdateCompany for application/json ContentType.
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
+
+// UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequestBody
@@ -12423,6 +12448,19 @@ type ClientInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCompanyWithBody Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCompany Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -12431,8 +12469,10 @@ type ClientInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
@@ -12939,7 +12979,7 @@ type ClientInterface interface {
 	// You can fetch a list of notes that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNoteWithBody Create a note
 	//
@@ -12948,7 +12988,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -12957,7 +12997,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveContact Unarchive contact
 	//
@@ -14904,6 +14944,31 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 	return c.Client.Do(req)
 }
 
+// UpdateCompanyWithBody Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *RawClient) UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCompany Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -14914,9 +14979,11 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 //
 // {% /admonition %}
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, id, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15720,7 +15787,7 @@ func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, para
 // You can fetch a list of notes that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListNotesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -15739,7 +15806,7 @@ func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -15758,7 +15825,7 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -19394,8 +19461,19 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 	return req, nil
 }
 
-// NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams) (*http.Request, error) {
+// NewUpdateCompanyRequest calls the generic UpdateCompany builder with application/json body
+func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCompanyRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCompanyRequestWithBody constructs an http.Request for the UpdateCompany method, with any body, and a specified content type
+func NewUpdateCompanyRequestWithBody(server string, id string, params *UpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19420,10 +19498,12 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -20508,12 +20588,12 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 }
 
 // NewListNotesRequest constructs an http.Request for the ListNotes method
-func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.Request, error) {
+func NewListNotesRequest(server string, id string, params *ListNotesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -20557,7 +20637,7 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -20568,12 +20648,12 @@ func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body 
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, id string, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24774,6 +24854,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
+	// UpdateCompanyWithBodyWithResponse Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+
 	// UpdateCompanyWithResponse Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -24782,10 +24875,10 @@ type ClientWithResponsesInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -25320,7 +25413,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -25329,7 +25422,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -25338,7 +25431,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -32992,6 +33085,27 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 	return ParseRetrieveACompanyByIdResponse(rsp)
 }
 
+// UpdateCompanyWithBodyWithResponse Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *ClientWithResponses) UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompanyWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCompanyResponse(rsp)
+}
+
 // UpdateCompanyWithResponse Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -33002,11 +33116,11 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 //
 // {% /admonition %}
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33726,7 +33840,7 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
 	rsp, err := c.ListNotes(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33741,7 +33855,7 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33756,7 +33870,7 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNote(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package v2_10
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/intercomgo/intercom"
@@ -587,7 +588,7 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // # Create a note
 //
 // You can add a note to a single contact.
-func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+func (c *Client) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
 	req, err := NewCreateNoteRequest(c.server, id, params, body)
 	if err != nil {
 		return nil, buildError("CreateNote", err)
@@ -986,13 +987,16 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 // > 📘 Octet header required
 // >
 // > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) error {
+//
+// The success body (application/octet-stream) is returned as a stream, which the caller
+// must close; it is not bounded by intercom.MaxResponseBytes.
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
 	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
-		return buildError("DownloadDataExport", err)
+		return nil, buildError("DownloadDataExport", err)
 	}
 	op := intercom.Operation{Name: "DownloadDataExport", ID: "downloadDataExport", Method: "GET", Path: "/download/content/data/{job_identifier}"}
-	return c.transport.Call(ctx, op, req, nil, opts)
+	return c.transport.CallStream(ctx, op, req, "application/octet-stream", opts)
 }
 
 // FindTag calls GET /tags/{id} (findTag).
@@ -1434,7 +1438,7 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // # List all notes
 //
 // You can fetch a list of notes that are associated to a contact.
-func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
+func (c *Client) ListNotes(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
 	req, err := NewListNotesRequest(c.server, id, params)
 	if err != nil {
 		return nil, buildError("ListNotes", err)
@@ -2467,8 +2471,8 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 //
 // {% /admonition %}
-func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, id, params)
+func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, id, params, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}

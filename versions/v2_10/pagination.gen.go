@@ -676,20 +676,20 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, id int, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+func (c *Client) ListNotesPages(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
 	return c.listNotesPager(id, params, opts).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET /contacts/{id}/notes),
 // fetching pages as ListNotesPages does: lazily, once each, in order, ending
 // at the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, id int, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+func (c *Client) ListNotesAll(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
 	return c.listNotesPager(id, params, opts).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(id int, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(id string, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,

@@ -260,10 +260,10 @@ func TestIterators(t *testing.T) {
 			name: "ListNotes",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesAll(ctx, 1, nil))
+				return pagecheck.Count(c.ListNotesAll(ctx, "x", nil))
 			},
 			pages: func(ctx context.Context, c *v2_10.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesPages(ctx, 1, nil))
+				return pagecheck.Count(c.ListNotesPages(ctx, "x", nil))
 			},
 		},
 		{

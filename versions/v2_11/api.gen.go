@@ -4502,17 +4502,9 @@ type Contact struct {
 	//
 	// Example: 28
 	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
 
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar"`
+	// Avatar A URL of the contact's avatar image.
+	Avatar *string `json:"avatar"`
 
 	// Browser The name of the browser which the contact is using.
 	//
@@ -5767,8 +5759,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -5809,6 +5801,9 @@ type ConversationStatisticsType string
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates []Reference `json:"teammates"`
 
@@ -6222,8 +6217,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the sender which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type One of `lead`, `user`, `contact`, or `admin`.
 		//
@@ -6903,8 +6898,8 @@ type Error struct {
 		Message *string `json:"message,omitempty"`
 	} `json:"errors"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
@@ -9607,6 +9602,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -10234,6 +10256,9 @@ type UpdateArticleJSONRequestBody = UpdateArticleRequestBody
 
 // CreateOrUpdateCompanyJSONRequestBody defines body for CreateOrUpdateCompany for application/json ContentType.
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
+
+// UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequest
@@ -13086,6 +13111,19 @@ type ClientInterface interface {
 	// Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCompanyWithBody Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBody(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCompany Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -13094,8 +13132,10 @@ type ClientInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
@@ -15565,6 +15605,31 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, companyId string, 
 	return c.Client.Do(req)
 }
 
+// UpdateCompanyWithBody Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+func (c *RawClient) UpdateCompanyWithBody(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequestWithBody(c.Server, companyId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCompany Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -15575,9 +15640,11 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, companyId string, 
 //
 // {% /admonition %}
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, companyId, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, companyId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -20092,8 +20159,19 @@ func NewRetrieveACompanyByIdRequest(server string, companyId string, params *Ret
 	return req, nil
 }
 
-// NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, companyId string, params *UpdateCompanyParams) (*http.Request, error) {
+// NewUpdateCompanyRequest calls the generic UpdateCompany builder with application/json body
+func NewUpdateCompanyRequest(server string, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCompanyRequestWithBody(server, companyId, params, "application/json", bodyReader)
+}
+
+// NewUpdateCompanyRequestWithBody constructs an http.Request for the UpdateCompany method, with any body, and a specified content type
+func NewUpdateCompanyRequestWithBody(server string, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20118,10 +20196,12 @@ func NewUpdateCompanyRequest(server string, companyId string, params *UpdateComp
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -25730,6 +25810,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
+	// UpdateCompanyWithBodyWithResponse Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBodyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+
 	// UpdateCompanyWithResponse Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -25738,10 +25831,10 @@ type ClientWithResponsesInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -33953,6 +34046,27 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 	return ParseRetrieveACompanyByIdResponse(rsp)
 }
 
+// UpdateCompanyWithBodyWithResponse Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+func (c *ClientWithResponses) UpdateCompanyWithBodyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompanyWithBody(ctx, companyId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCompanyResponse(rsp)
+}
+
 // UpdateCompanyWithResponse Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -33963,11 +34077,11 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 //
 // {% /admonition %}
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, companyId, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, companyId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package v2_11
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/intercomgo/intercom"
@@ -986,13 +987,16 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId
 // > 📘 Octet header required
 // >
 // > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) error {
+//
+// The success body (application/octet-stream) is returned as a stream, which the caller
+// must close; it is not bounded by intercom.MaxResponseBytes.
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
 	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
-		return buildError("DownloadDataExport", err)
+		return nil, buildError("DownloadDataExport", err)
 	}
 	op := intercom.Operation{Name: "DownloadDataExport", ID: "downloadDataExport", Method: "GET", Path: "/download/content/data/{job_identifier}"}
-	return c.transport.Call(ctx, op, req, nil, opts)
+	return c.transport.CallStream(ctx, op, req, "application/octet-stream", opts)
 }
 
 // FindTag calls GET /tags/{tag_id} (findTag).
@@ -2466,8 +2470,8 @@ func (c *Client) UpdateCollection(ctx context.Context, collectionId string, para
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 //
 // {% /admonition %}
-func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, companyId, params)
+func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}
