@@ -84,7 +84,7 @@ func BenchmarkTypedGetContact(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := c.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
-		if err != nil || got.Id == "" {
+		if err != nil || got.Id == nil {
 			b.Fatal(err)
 		}
 	}
@@ -96,7 +96,7 @@ func BenchmarkPlainTypedGetContact(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := plainGet[v2_11.Contact](ctx, http.DefaultClient, srv.URL+"/contacts/6657a6e36abd0123d6f0a8f2")
-		if err != nil || got.Id == "" {
+		if err != nil || got.Id == nil {
 			b.Fatal(err)
 		}
 	}
@@ -109,7 +109,7 @@ func BenchmarkTypedListContacts(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := c.ListContacts(ctx, nil)
-		if err != nil || len(got.Data) != 50 {
+		if err != nil || got.Data == nil || len(*got.Data) != 50 {
 			b.Fatal(err)
 		}
 	}
@@ -121,7 +121,7 @@ func BenchmarkPlainTypedListContacts(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := plainGet[v2_11.ContactList](ctx, http.DefaultClient, srv.URL+"/contacts")
-		if err != nil || len(got.Data) != 50 {
+		if err != nil || got.Data == nil || len(*got.Data) != 50 {
 			b.Fatal(err)
 		}
 	}

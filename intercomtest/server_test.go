@@ -104,7 +104,8 @@ func TestScriptedAnswers(t *testing.T) {
 		WithHeader("X-RateLimit-Remaining", "7"))
 	contact, err := c.ShowContact(ctx, "123", nil)
 	require.NoError(t, err)
-	assert.Equal(t, "abc", contact.Id)
+	require.NotNil(t, contact.Id)
+	assert.Equal(t, "abc", *contact.Id)
 	assert.Equal(t, 7, c.Transport().RateLimit().Remaining)
 
 	srv.On("ShowContact", nil)

@@ -458,3 +458,36 @@ func TestVersionAtMost(t *testing.T) {
 	assert.False(t, versionAtMost("2.12", "2.11"))
 	assert.False(t, versionAtMost("Unstable", "2.11"))
 }
+
+func TestOptionalResponseProperties(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /c:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/req'}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/company'}
+components:
+  schemas:
+    req: {type: object, required: [name], properties: {name: {type: string}}}
+    company:
+      type: object
+      required: [size, plan]
+      properties:
+        size: {type: integer}
+        plan: {$ref: '#/components/schemas/plan'}
+    plan: {type: object, required: [id], properties: {id: {type: string}}}
+`)
+	rep := run(t, OptionalResponseProperties, doc)
+	assert.Nil(t, at(t, doc, "#/components/schemas/company").(map[string]any)["required"])
+	assert.Nil(t, at(t, doc, "#/components/schemas/plan").(map[string]any)["required"], "reached through a reference")
+	assert.Equal(t, []any{"name"}, at(t, doc, "#/components/schemas/req").(map[string]any)["required"], "request-only schemas keep their flags")
+	assert.Equal(t, 2, rep.Count("optional-response-properties"))
+}

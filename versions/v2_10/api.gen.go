@@ -2560,30 +2560,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -6257,11 +6233,11 @@ type DetachContactFromConversationRequest struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -6272,7 +6248,7 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
 	// RequestId Example: 002d37gmte7nhkf9o4eg
 	RequestId *string `json:"request_id,omitempty"`
@@ -6280,7 +6256,7 @@ type Error struct {
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // FileAttribute The value describing a file upload set for a custom attribute
@@ -6616,7 +6592,7 @@ type Message struct {
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -6626,17 +6602,17 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -6646,7 +6622,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -9058,9 +9034,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -29153,42 +29126,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29198,42 +29136,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -37620,42 +37523,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -349,83 +349,13 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // {% /admonition %}
 //
 // This will return the Message model that has been created.
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject string `json:"subject"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-}, error) {
+func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
 	req, err := NewCreateConversationRequest(c.server, params, body)
 	if err != nil {
 		return nil, buildError("CreateConversation", err)
 	}
 	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
-	var out struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject string `json:"subject"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	var out Message
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}

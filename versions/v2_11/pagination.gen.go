@@ -71,7 +71,10 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, opts []in
 			return in
 		},
 		Items: func(p *ActivityLogList) []ActivityLog {
-			return p.ActivityLogs
+			if v := p.ActivityLogs; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"activity_logs"},
 	}
@@ -122,7 +125,10 @@ func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, opts 
 			return in
 		},
 		Items: func(p *CollectionList) []Collection {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -172,7 +178,10 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, opts []in
 			return in
 		},
 		Items: func(p *CompanyList) []Company {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -222,7 +231,10 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.R
 			return in
 		},
 		Items: func(p *ArticleList) []ArticleListItem {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -273,7 +285,10 @@ func (c *Client) listAttachedContactsPager(companyId string, params *ListAttache
 			return in
 		},
 		Items: func(p *CompanyAttachedContacts) []Contact {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -318,7 +333,10 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 			return in
 		},
 		Items: func(p *ContactAttachedCompanies) []Company {
-			return p.Companies
+			if v := p.Companies; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"companies"},
 	}
@@ -374,7 +392,10 @@ func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.R
 			return in
 		},
 		Items: func(p *ContactList) []Contact {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -432,7 +453,10 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, opts []
 			return in
 		},
 		Items: func(p *PaginatedConversationResponse) []ConversationListItem {
-			return p.Conversations
+			if v := p.Conversations; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"conversations"},
 	}
@@ -490,7 +514,10 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 			return in
 		},
 		Items: func(p *PaginatedNewsItemResponse) []NewsItem {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -548,7 +575,10 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 			return in
 		},
 		Items: func(p *PaginatedNewsItemResponse) []NewsItem {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -606,7 +636,10 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 			return in
 		},
 		Items: func(p *PaginatedNewsfeedResponse) []Newsfeed {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -656,7 +689,10 @@ func (c *Client) listNotesPager(contactId string, params *ListNotesParams, opts 
 			return in
 		},
 		Items: func(p *NoteList) []Note {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -700,7 +736,10 @@ func (c *Client) listSegmentsPager(params *ListSegmentsParams, opts []intercom.R
 			return in
 		},
 		Items: func(p *SegmentList) []Segment {
-			return p.Segments
+			if v := p.Segments; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"segments"},
 	}
@@ -750,7 +789,10 @@ func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, opts []inte
 			return in
 		},
 		Items: func(p *CompanyList) []Company {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -796,7 +838,10 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 			return in
 		},
 		Items: func(p *CompanyScroll) []Company {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -854,8 +899,10 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []interc
 			return in
 		},
 		Items: func(p *SearchArticlesResponseBody) []Article {
-			if v := p.Data.Articles; v != nil {
-				return *v
+			if v := p.Data; v != nil {
+				if v := v.Articles; v != nil {
+					return *v
+				}
 			}
 			return nil
 		},
@@ -899,8 +946,8 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 					pg = *b.Pagination
 				}
 				pg.StartingAfter = &at.StartingAfter
-				if pg.PerPage == 0 && at.PerPage > 0 {
-					pg.PerPage = at.PerPage
+				if pg.PerPage == nil && at.PerPage > 0 {
+					pg.PerPage = &at.PerPage
 				}
 				b.Pagination = &pg
 			}
@@ -921,7 +968,10 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 			return in
 		},
 		Items: func(p *ContactList) []Contact {
-			return p.Data
+			if v := p.Data; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"data"},
 	}
@@ -963,8 +1013,8 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 					pg = *b.Pagination
 				}
 				pg.StartingAfter = &at.StartingAfter
-				if pg.PerPage == 0 && at.PerPage > 0 {
-					pg.PerPage = at.PerPage
+				if pg.PerPage == nil && at.PerPage > 0 {
+					pg.PerPage = &at.PerPage
 				}
 				b.Pagination = &pg
 			}
@@ -985,7 +1035,10 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 			return in
 		},
 		Items: func(p *PaginatedConversationResponse) []ConversationListItem {
-			return p.Conversations
+			if v := p.Conversations; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"conversations"},
 	}
@@ -1027,8 +1080,8 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 					pg = *b.Pagination
 				}
 				pg.StartingAfter = &at.StartingAfter
-				if pg.PerPage == 0 && at.PerPage > 0 {
-					pg.PerPage = at.PerPage
+				if pg.PerPage == nil && at.PerPage > 0 {
+					pg.PerPage = &at.PerPage
 				}
 				b.Pagination = &pg
 			}
@@ -1049,7 +1102,10 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 			return in
 		},
 		Items: func(p *TicketList) []Ticket {
-			return p.Tickets
+			if v := p.Tickets; v != nil {
+				return *v
+			}
+			return nil
 		},
 		ItemsPath: []string{"tickets"},
 	}

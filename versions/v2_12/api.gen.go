@@ -2903,30 +2903,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -5086,42 +5062,42 @@ type ContentImportSource struct {
 	// CreatedAt The time when the content import source was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the content import source which is given by Intercom.
 	//
 	// Example: 1234
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// LastSyncedAt The time when the content import source was last synced.
 	//
 	// Example: 1672928610
-	LastSyncedAt int `json:"last_synced_at"`
+	LastSyncedAt *int `json:"last_synced_at,omitempty"`
 
 	// Status The status of the content import source.
 	//
 	// Example: active
-	Status ContentImportSourceStatus `json:"status"`
+	Status *ContentImportSourceStatus `json:"status,omitempty"`
 
 	// SyncBehavior If you intend to create or update External Pages via the API, this should be set to `api`.
 	//
 	// Example: api
-	SyncBehavior ContentImportSourceSyncBehavior `json:"sync_behavior"`
+	SyncBehavior *ContentImportSourceSyncBehavior `json:"sync_behavior,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: content_import_source
-	Type ContentImportSourceType `json:"type"`
+	Type *ContentImportSourceType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the content import source was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the root of the external source.
 	//
 	// Example: https://help.example.com/
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentImportSourceStatus The status of the content import source.
@@ -7035,11 +7011,11 @@ type DetachContactFromConversationRequest struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -7050,7 +7026,7 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
 	// RequestId Example: 002d37gmte7nhkf9o4eg
 	RequestId *string `json:"request_id,omitempty"`
@@ -7058,7 +7034,7 @@ type Error struct {
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ExternalPage External pages that you have added to your Fin Content Library.
@@ -7069,12 +7045,12 @@ type ExternalPage struct {
 	// AiAgentAvailability Whether the external page should be used to answer questions by AI Agent.
 	//
 	// Example: true
-	AiAgentAvailability bool `json:"ai_agent_availability"`
+	AiAgentAvailability *bool `json:"ai_agent_availability,omitempty"`
 
 	// AiCopilotAvailability Whether the external page should be used to answer questions by AI Copilot.
 	//
 	// Example: true
-	AiCopilotAvailability bool `json:"ai_copilot_availability"`
+	AiCopilotAvailability *bool `json:"ai_copilot_availability,omitempty"`
 
 	// AiSalesAgentAvailability Whether the external page should be used to answer questions by AI Sales Agent.
 	//
@@ -7084,12 +7060,12 @@ type ExternalPage struct {
 	// CreatedAt The time when the external page was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The identifier for the external page which was given by the source. Must be unique for the source.
 	//
 	// Example: 5678
-	ExternalId string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FinAvailability Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
 	//
@@ -7099,42 +7075,42 @@ type ExternalPage struct {
 	// Html The body of the external page in HTML.
 	//
 	// Example: <p>Hello world!</p>
-	Html string `json:"html"`
+	Html *string `json:"html,omitempty"`
 
 	// Id The unique identifier for the external page which is given by Intercom.
 	//
 	// Example: 1234
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LastIngestedAt The time when the external page was last ingested.
 	//
 	// Example: 1672928610
-	LastIngestedAt int `json:"last_ingested_at"`
+	LastIngestedAt *int `json:"last_ingested_at,omitempty"`
 
 	// Locale Always en
 	//
 	// Example: en
-	Locale ExternalPageLocale `json:"locale"`
+	Locale *ExternalPageLocale `json:"locale,omitempty"`
 
 	// SourceId The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
 	//
 	// Example: 1234
-	SourceId int `json:"source_id"`
+	SourceId *int `json:"source_id,omitempty"`
 
 	// Title The title of the external page.
 	//
 	// Example: Getting started with...
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: external_page
-	Type ExternalPageType `json:"type"`
+	Type *ExternalPageType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the external page was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
 	//
@@ -7514,7 +7490,7 @@ type Message struct {
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -7524,17 +7500,17 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -7544,7 +7520,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -10182,9 +10158,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -33721,42 +33694,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33766,42 +33704,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -43612,42 +43515,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
