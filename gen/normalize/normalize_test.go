@@ -349,6 +349,20 @@ components:
       type: object
       properties:
         request_id: {type: string, format: uuid}
+    job:
+      type: object
+      properties:
+        job_identfier: {type: string}
+        count: {type: string}
+`)
+	doc["paths"].(map[string]any)["/jobs"] = parse(t, `
+get:
+  responses:
+    '200':
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/job'}
+          example: {job_identifier: abc, count: 3}
 `)
 	first, err := Apply(doc, Default)
 	require.NoError(t, err)
@@ -490,4 +504,57 @@ components:
 	assert.Nil(t, at(t, doc, "#/components/schemas/plan").(map[string]any)["required"], "reached through a reference")
 	assert.Equal(t, []any{"name"}, at(t, doc, "#/components/schemas/req").(map[string]any)["required"], "request-only schemas keep their flags")
 	assert.Equal(t, 2, rep.Count("optional-response-properties"))
+}
+
+func TestSchemaExampleDrift(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /conversations:
+    get:
+      operationId: listConversations
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/paginated_response'}
+              examples:
+                ok:
+                  value: {type: conversation.list, conversations: [{type: conversation, id: "1"}], pages: {next: null}}
+  /jobs:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/job'}
+              example: {job_identifier: abc, status: 3}
+components:
+  schemas:
+    paginated_response:
+      type: object
+      properties:
+        type: {type: string}
+        data: {type: array, items: {$ref: '#/components/schemas/news_item'}}
+        pages: {type: object}
+    news_item: {type: object, properties: {type: {type: string, enum: [news-item]}, id: {type: string}}}
+    conversation: {type: object, properties: {type: {type: string}, id: {type: string}}}
+    job:
+      type: object
+      properties:
+        job_identfier: {type: string}
+        status: {type: string}
+`)
+	rep := run(t, SchemaExampleDrift, doc)
+	conv := at(t, doc, "#/components/schemas/paginated_response/properties/conversations").(map[string]any)
+	assert.Equal(t, "array", conv["type"])
+	assert.Equal(t, map[string]any{"$ref": "#/components/schemas/conversation"}, conv["items"], "items typed by their type field")
+	assert.NotNil(t, at(t, doc, "#/components/schemas/paginated_response/properties/data"), "the schema's own property stays")
+	assert.Equal(t, "string", at(t, doc, "#/components/schemas/job/properties/job_identifier/type"))
+	assert.Equal(t, "integer", at(t, doc, "#/components/schemas/job/properties/status/"+XExampleType))
+	assert.Equal(t, 3, rep.Count(ExampleDrift))
+	report := DriftReport("9.9", rep)
+	assert.Contains(t, report, `the schema spells it "job_identfier"`)
+	assert.Contains(t, report, "| `job/properties/status` | type string")
+	assert.Contains(t, report, "3 cases.")
 }

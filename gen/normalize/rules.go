@@ -24,6 +24,7 @@ var Default = []Rule{
 	RefSiblingNullable,
 	InvalidSchemaExample,
 	KnownWireFacts,
+	SchemaExampleDrift,
 }
 
 // CodegenOnly is the ordered list of rules that shape the generated Go code

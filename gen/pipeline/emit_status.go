@@ -3,9 +3,20 @@ package pipeline
 import (
 	"bytes"
 	"text/template"
+
+	"github.com/intercomgo/intercom/gen/normalize"
 )
 
-func init() { coreEmitters = append(coreEmitters, emitStatusTest) }
+func init() { coreEmitters = append(coreEmitters, emitStatusTest, emitDriftReport) }
+
+// DriftReportFile lists where the version's response schemas disagree
+// with the spec's own examples, and what the generator did about it.
+const DriftReportFile = "schema-examples.md"
+
+func emitDriftReport(v Version, r *Result) error {
+	r.Files[DriftReportFile] = []byte(normalize.DriftReport(v.Name, r.Report))
+	return nil
+}
 
 // StatusTestFile is the generated test that sends every operation each
 // error status with several bodies.

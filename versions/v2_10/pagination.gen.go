@@ -19,6 +19,53 @@ func pageEditors(opts []intercom.RequestOption, at intercom.PageRequest) []inter
 	return append(opts[:len(opts):len(opts)], intercom.WithRequestEditor(ed))
 }
 
+// LisDataEventsPages returns the pages of LisDataEvents (GET /events) one at a
+// time, requesting each only when the loop asks for it; breaking out of the
+// loop sends no further request. The spec leaves its pages object untyped, so
+// each answer decides how to go on: a pages.next link is followed, a
+// pages.next.starting_after cursor is sent back as the starting_after query
+// parameter, or the next page is asked for by number while pages.page is below
+// pages.total_pages; the list ends when none applies. Requests go through the
+// client's retry policy; each page is delivered once, in order, and an error
+// (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
+func (c *Client) LisDataEventsPages(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummary, error] {
+	return c.lisDataEventsPager(params, opts).Pages(ctx)
+}
+
+// LisDataEventsAll returns every *DataEventSummaryItem of LisDataEvents (GET
+// /events), fetching pages as LisDataEventsPages does: lazily, once each, in
+// order, ending at the first error. Breaking out of the loop sends no further
+// request.
+func (c *Client) LisDataEventsAll(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummaryItem, error] {
+	return c.lisDataEventsPager(params, opts).All(ctx)
+}
+
+// lisDataEventsPager describes how LisDataEvents pages (any: the response's
+// pages object is untyped, so each response decides).
+func (c *Client) lisDataEventsPager(params *LisDataEventsParams, opts []intercom.RequestOption) intercom.Pager[*DataEventSummary, *DataEventSummaryItem] {
+	return intercom.Pager[*DataEventSummary, *DataEventSummaryItem]{
+		Operation: "LisDataEvents",
+		Style:     intercom.PageAny,
+		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DataEventSummary, error) {
+			return c.LisDataEvents(ctx, params, pageEditors(opts, at)...)
+		},
+		Info: func(p *DataEventSummary) intercom.PageInfo {
+			var in intercom.PageInfo
+			if v := p.Pages; v != nil {
+				in = intercom.PageInfoFromMap(*v)
+			}
+			return in
+		},
+		Items: func(p *DataEventSummary) []*DataEventSummaryItem {
+			if v := p.Events; v != nil {
+				return *v
+			}
+			return nil
+		},
+		ItemsPath: []string{"events"},
+	}
+}
+
 // ListActivityLogsPages returns the pages of ListActivityLogs (GET
 // /admins/activity_logs) one at a time, requesting each only when the loop
 // asks for it; breaking out of the loop sends no further request. It pages by
@@ -353,12 +400,12 @@ func (c *Client) listCompaniesForAContactPager(id string, params *ListCompaniesF
 			return in
 		},
 		Items: func(p *ContactAttachedCompanies) []Company {
-			if v := p.Companies; v != nil {
+			if v := p.Data; v != nil {
 				return *v
 			}
 			return nil
 		},
-		ItemsPath: []string{"companies"},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -435,19 +482,19 @@ func (c *Client) ListConversationsPages(ctx context.Context, params *ListConvers
 	return c.listConversationsPager(params, opts).Pages(ctx)
 }
 
-// ListConversationsAll returns every PaginatedResponse_Data_Item of
-// ListConversations (GET /conversations), fetching pages as
-// ListConversationsPages does: lazily, once each, in order, ending at the
-// first error. Breaking out of the loop sends no further request.
-func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+// ListConversationsAll returns every Conversation of ListConversations (GET
+// /conversations), fetching pages as ListConversationsPages does: lazily, once
+// each, in order, ending at the first error. Breaking out of the loop sends no
+// further request.
+func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[Conversation, error] {
 	return c.listConversationsPager(params, opts).All(ctx)
 }
 
 // listConversationsPager describes how ListConversations pages (cursor: the
 // response has pages.next.starting_after and starting_after is a query
 // parameter).
-func (c *Client) listConversationsPager(params *ListConversationsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listConversationsPager(params *ListConversationsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, Conversation] {
+	return intercom.Pager[*PaginatedResponse, Conversation]{
 		Operation: "ListConversations",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
@@ -473,13 +520,13 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, opts []
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
-			if v := p.Data; v != nil {
+		Items: func(p *PaginatedResponse) []Conversation {
+			if v := p.Conversations; v != nil {
 				return *v
 			}
 			return nil
 		},
-		ItemsPath: []string{"data"},
+		ItemsPath: []string{"conversations"},
 	}
 }
 

@@ -3141,6 +3141,8 @@ type ActivityLogListType string
 
 // ActivityLogMetadata Additional data provided about Admin activity.
 type ActivityLogMetadata struct {
+	After *string `json:"after,omitempty"`
+
 	// AutoChanged Indicates if the status was changed automatically or manually.
 	AutoChanged *string `json:"auto_changed,omitempty"`
 
@@ -3153,11 +3155,13 @@ type ActivityLogMetadata struct {
 	//
 	// Example: 😌 On a break
 	AwayStatusReason *string `json:"away_status_reason,omitempty"`
+	Before           *string `json:"before,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
 	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
+	ExternalId *string                 `json:"external_id,omitempty"`
+	Message    *map[string]interface{} `json:"message,omitempty"`
 
 	// ReassignConversations Indicates if conversations should be reassigned while an Admin is away.
 	//
@@ -4612,7 +4616,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -4704,6 +4710,7 @@ type ContactAttachedCompanies struct {
 
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -4880,7 +4887,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -5125,6 +5133,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -5140,7 +5149,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -5252,8 +5262,9 @@ type Conversation struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt        *int                    `json:"created_at,omitempty"`
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+	CreatedAt        *int                      `json:"created_at,omitempty"`
+	CustomAttributes *map[string]interface{}   `json:"custom_attributes,omitempty"`
+	Customers        *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5312,7 +5323,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5472,7 +5484,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -6665,7 +6678,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -6685,6 +6699,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -7238,6 +7255,9 @@ type Message struct {
 	// Example: inapp
 	MessageType *MessageMessageType `json:"message_type,omitempty"`
 
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
+
 	// Subject The subject of the message. Only present if message_type: email.
 	//
 	// Example: Greetings
@@ -7697,6 +7717,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -8671,7 +8692,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -8797,6 +8819,8 @@ type TicketTypeAttributeType string
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]TicketTypeAttribute `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -8811,6 +8835,8 @@ type TicketTypeAttributeListType string
 type TicketTypeList struct {
 	// Raw gives access to the JSON this value was decoded from.
 	intercom.Raw `json:"-"`
+
+	Data *[]TicketType `json:"data,omitempty"`
 
 	// TicketTypes A list of ticket_types associated with a given workspace.
 	TicketTypes *[]TicketType `json:"ticket_types,omitempty"`

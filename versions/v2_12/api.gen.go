@@ -3022,6 +3022,8 @@ type ActivityLogList struct {
 
 // ActivityLogMetadata Additional data provided about Admin activity.
 type ActivityLogMetadata struct {
+	After *string `json:"after,omitempty"`
+
 	// AutoChanged Indicates if the status was changed automatically or manually.
 	AutoChanged *string `json:"auto_changed,omitempty"`
 
@@ -3034,11 +3036,13 @@ type ActivityLogMetadata struct {
 	//
 	// Example: 😌 On a break
 	AwayStatusReason *string `json:"away_status_reason,omitempty"`
+	Before           *string `json:"before,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
 	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
+	ExternalId *string                 `json:"external_id,omitempty"`
+	Message    *map[string]interface{} `json:"message,omitempty"`
 
 	// ReassignConversations Indicates if conversations should be reassigned while an Admin is away.
 	//
@@ -4525,7 +4529,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -4617,6 +4623,7 @@ type ContactAttachedCompanies struct {
 
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -4652,7 +4659,8 @@ type ContactCompanies struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -4755,7 +4763,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -5000,6 +5009,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -5015,7 +5025,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -5217,7 +5228,8 @@ type Conversation struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt *int `json:"created_at,omitempty"`
+	CreatedAt *int                      `json:"created_at,omitempty"`
+	Customers *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5279,7 +5291,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5464,7 +5477,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -6808,7 +6822,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -6828,6 +6843,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -6872,7 +6890,8 @@ type DataExport struct {
 	// JobIdentfier The identifier for your job.
 	//
 	// Example: orzzsbd7hk67xyu
-	JobIdentfier *string `json:"job_identfier,omitempty"`
+	JobIdentfier  *string `json:"job_identfier,omitempty"`
+	JobIdentifier *string `json:"job_identifier,omitempty"`
 
 	// Status The current state of your job.
 	//
@@ -7512,6 +7531,9 @@ type Message struct {
 	// Example: inapp
 	MessageType *MessageMessageType `json:"message_type,omitempty"`
 
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
+
 	// Subject The subject of the message. Only present if message_type: email.
 	//
 	// Example: Greetings
@@ -7829,6 +7851,8 @@ type PaginatedResponse struct {
 	// Raw gives access to the JSON this value was decoded from.
 	intercom.Raw `json:"-"`
 
+	Conversations *[]Conversation `json:"conversations,omitempty"`
+
 	// Data An array of Objects
 	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
 
@@ -7910,6 +7934,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -8925,7 +8950,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -9052,6 +9078,8 @@ type TicketTypeAttribute struct {
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]interface{} `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]*TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -30996,7 +31024,9 @@ type CreateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -31226,7 +31256,9 @@ func (r CreateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -31492,7 +31524,9 @@ type MergeContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -31722,7 +31756,9 @@ func (r MergeContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -32524,7 +32560,9 @@ type ShowContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -32754,7 +32792,9 @@ func (r ShowContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -33020,7 +33060,9 @@ type UpdateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -33250,7 +33292,9 @@ func (r UpdateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -42028,7 +42072,9 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -42285,7 +42331,9 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -42928,7 +42976,9 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -43185,7 +43235,9 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//

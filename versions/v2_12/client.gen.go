@@ -471,7 +471,9 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -701,7 +703,9 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -2323,7 +2327,9 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -2553,7 +2559,9 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -3523,7 +3531,9 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -3753,7 +3763,9 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -4067,7 +4079,9 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -4297,7 +4311,9 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
