@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,9 +138,15 @@ var (
 type walker struct {
 	op    string
 	found []Mismatch
+	// quiet is above 0 inside an object made from a URL's query, whose
+	// values are all strings by nature: their coercions are not news.
+	quiet int
 }
 
 func (w *walker) add(path, expected, received, action string) {
+	if w.quiet > 0 {
+		return
+	}
 	w.found = append(w.found, Mismatch{Operation: w.op, Path: path, Expected: expected, Received: received, Action: action})
 }
 
@@ -218,7 +226,8 @@ func (w *walker) fix(v any, t reflect.Type, path string) (any, bool) {
 		}
 	case reflect.Map:
 		if obj, ok := v.(map[string]any); ok && t.Key().Kind() == reflect.String {
-			for k, e := range obj {
+			for _, k := range slices.Sorted(maps.Keys(obj)) {
+				e := obj[k]
 				fixed, keep := w.fix(e, t.Elem(), path+"/"+escapeToken(k))
 				if !keep {
 					delete(obj, k)
@@ -288,8 +297,11 @@ func (w *walker) object(v any, t reflect.Type, fields map[string]reflect.Type, p
 			}
 		}
 		w.add(path, describeType(t), describeValue(v), ActionCoerced+" (object of the URL's query parameters)")
+		w.quiet++
+		defer func() { w.quiet-- }()
 	}
-	for k, e := range obj {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		e := obj[k]
 		ft, ok := fields[k]
 		if !ok {
 			ft, ok = foldField(fields, k)
