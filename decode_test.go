@@ -138,3 +138,35 @@ func TestRawOfValuesBuiltByHandIsEmpty(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, strings.Contains(string(out), "Raw"), "the raw field is never encoded")
 }
+
+// Each iterator item reports its own mismatches and reads its own raw JSON,
+// located in the page only when asked.
+func TestIteratorItemsCarryTheirMismatchesAndRawJSON(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"type":"list","data":[
+			{"type":"contact","id":"a1","sms_consent":true},
+			{"type":"contact","id":"a2","last_seen_at":"yesterday","unsubscribed_from_sms":false}
+		],"pages":{"type":"pages","page":1,"total_pages":1}}`))
+	}))
+	defer srv.Close()
+	c, err := v2_11.NewClient(intercom.WithToken("t"), intercom.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	var all []intercom.Mismatch
+	var items []v2_11.Contact
+	for ct, err := range c.ListContactsAll(t.Context(), nil, intercom.WithMismatches(&all)) {
+		require.NoError(t, err)
+		items = append(items, ct)
+	}
+	require.Len(t, items, 2, "the page is intact")
+	assert.Empty(t, items[0].Mismatches())
+	require.Len(t, items[1].Mismatches(), 1)
+	assert.Equal(t, "/data/1/last_seen_at", items[1].Mismatches()[0].Path)
+	assert.Len(t, all, 1)
+	raw, ok := items[0].RawField("sms_consent")
+	require.True(t, ok)
+	assert.Equal(t, "true", string(raw))
+	raw, ok = items[1].RawField("unsubscribed_from_sms")
+	require.True(t, ok)
+	assert.Equal(t, "false", string(raw))
+	assert.Equal(t, "a2", *items[1].Id)
+}
