@@ -52,7 +52,7 @@ func Corrections() ([]Correction, error) {
 	for i, c := range cs {
 		switch {
 		case c.Reason == "" || c.Evidence == "":
-			return nil, fmt.Errorf("corrections.yaml: entry %d (%s) needs a reason and evidence", i+1, c.target())
+			return nil, fmt.Errorf("corrections.yaml: entry %d (%s) needs a reason and evidence", i+1, c.Target())
 		case (c.Schema == "") == (c.Path == ""):
 			return nil, fmt.Errorf("corrections.yaml: entry %d needs either schema or path", i+1)
 		case c.Path != "" && c.Method == "":
@@ -62,7 +62,9 @@ func Corrections() ([]Correction, error) {
 	return cs, nil
 }
 
-func (c Correction) target() string {
+// Target names what the correction changes, as findings and reports
+// print it: "error.request_id", "PUT /companies/{}".
+func (c Correction) Target() string {
 	if c.Schema != "" {
 		if c.Property != "" {
 			return c.Schema + "." + c.Property
@@ -93,7 +95,7 @@ var KnownWireFacts = Rule{
 				before, _ := json.Marshal(t.node)
 				t.change.apply(t.node)
 				if after, _ := json.Marshal(t.node); string(after) != string(before) {
-					r.Add(t.where, "%s", c.Reason)
+					r.Add(t.where, "%s: %s", c.Target(), c.Reason)
 				}
 			}
 		}
