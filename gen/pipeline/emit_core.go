@@ -172,22 +172,41 @@ func streamType(op *codegen.OperationDefinition) string {
 	return ""
 }
 
-// commentLines turns a description into Go comment lines: trimmed of
-// trailing space, without runs of blank lines.
+// commentLines turns a Markdown description into Go doc comment lines:
+// Markdown headings become doc headings (with the blank lines go doc needs
+// around them), Markdoc tags such as {% admonition %} are dropped, trailing
+// space is trimmed and runs of blank lines collapse.
 func commentLines(s string) []string {
 	var out []string
 	blank := false
+	emit := func(line string) {
+		if blank && len(out) > 0 {
+			out = append(out, "")
+		}
+		blank = false
+		out = append(out, line)
+	}
 	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
 		line = strings.TrimRight(line, " \t\r")
-		if line == "" {
-			blank = len(out) > 0
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "{%") && strings.HasSuffix(t, "%}") {
+			blank = true
 			continue
 		}
-		if blank {
-			out = append(out, "")
-			blank = false
+		if line == "" {
+			blank = true
+			continue
 		}
-		out = append(out, line)
+		if h := strings.TrimLeft(line, "#"); h != line && len(line)-len(h) <= 6 && strings.HasPrefix(h, " ") {
+			blank = true
+			emit("# " + strings.TrimSpace(h))
+			blank = true
+			continue
+		}
+		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "- ") {
+			// go doc takes only indented bullets for a list.
+			line = "  - " + t[2:]
+		}
+		emit(line)
 	}
 	return out
 }
@@ -362,7 +381,17 @@ var docTemplate = template.Must(template.New("doc").Parse(Header + `
 //	admin, err := client.IdentifyAdmin(ctx, nil)
 //
 // Options (region, retries, rate limiting, logging) come from the root
-// package [github.com/intercomgo/intercom]. The package has {{.Count}} operations.
+// package [github.com/intercomgo/intercom], and per-call options
+// (intercom.RequestOption) follow each method's arguments.
+//
+// Every property of a response type is optional: a pointer, or a slice or
+// map that is nil when the answer did not carry it, whatever the
+// description's required flags say, so absent never reads as a made-up
+// zero, and a property has the same Go type in every version package whose
+// wire type is the same. Results and iterator items embed intercom.Raw, so
+// fields the types do not model can be read from the JSON they came from.
+// Bodies that disagree with their types are decoded tolerantly (see
+// intercom.Decode). The package has {{.Count}} operations.
 // The normalized description it was generated from is embedded in the
 // subpackage spec, which only the tools that want it import.
 package {{.Package}}

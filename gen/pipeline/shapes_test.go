@@ -71,3 +71,8 @@ func TestTypedMethodShapes(t *testing.T) {
 	assert.Contains(t, api, "Id *string `json:\"id,omitempty\"`", "response properties are optional")
 	assert.Contains(t, string(res.Files[StatusTestFile]), `"UploadFile",`)
 }
+
+func TestCommentLines(t *testing.T) {
+	got := commentLines("Intro.\n{% admonition type=\"warning\" %}\nCareful.\n{% /admonition %}\n### Limits\n* At most 15 filters.\n\n\n")
+	assert.Equal(t, []string{"Intro.", "", "Careful.", "", "# Limits", "", "  - At most 15 filters."}, got)
+}

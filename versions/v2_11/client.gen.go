@@ -106,9 +106,7 @@ func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, 
 //
 // You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
 //
-// {% admonition type="warning" name="Contacts without an email" %}
 // If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-// {% /admonition %}
 func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewAttachContactToConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
@@ -204,13 +202,11 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 //
 // # Run Assignment Rules on a conversation
 //
-// {% admonition type="danger" name="Deprecation of Run Assignment Rules" %}
 // Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
-// {% /admonition %}
+//
 // You can let a conversation be automatically assigned following assignment rules.
-// {% admonition type="warning" name="When using workflows" %}
+//
 // It is not possible to use this endpoint with Workflows.
-// {% /admonition %}
 func (c *Client) AutoAssignConversation(ctx context.Context, conversationId string, params *AutoAssignConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewAutoAssignConversationRequest(c.server, conversationId, params)
 	if err != nil {
@@ -343,10 +339,8 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // You can create a conversation that has been initiated by a contact (ie. user or lead).
 // The conversation can be an in-app message only.
 //
-// {% admonition type="info" name="Sending for visitors" %}
 // You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
 // This visitor will be automatically converted to a contact with a lead role once the conversation is created.
-// {% /admonition %}
 //
 // This will return the Message model that has been created.
 func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
@@ -407,9 +401,9 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //
 // **Metadata behaviour**
 //
-// - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
-// - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
-// - There might be up to 24 hrs delay when you send a new metadata for an existing event.
+//   - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
+//   - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
+//   - There might be up to 24 hrs delay when you send a new metadata for an existing event.
 //
 // **Event de-duplication**
 //
@@ -417,13 +411,13 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //
 // Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
 //
-// ### HTTP API Responses
+// # HTTP API Responses
 //
-// - Successful responses to submitted events return `202 Accepted` with an empty body.
-// - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
-// - Events sent about users that cannot be found will return a `404 Not Found`.
-// - Event lists containing duplicate events will have those duplicates ignored.
-// - Server errors will return a `500` response code and may contain an error message in the body.
+//   - Successful responses to submitted events return `202 Accepted` with an empty body.
+//   - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
+//   - Events sent about users that cannot be found will return a `404 Not Found`.
+//   - Event lists containing duplicate events will have those duplicates ignored.
+//   - Server errors will return a `500` response code and may contain an error message in the body.
 func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
 	req, err := NewCreateDataEventRequest(c.server, params, body)
 	if err != nil {
@@ -541,11 +535,7 @@ func (c *Client) CreateNote(ctx context.Context, contactId string, params *Creat
 //
 // Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
 //
-// {% admonition type="warning" name="Using `company_id`" %}
-//
 //	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-//
-// {% /admonition %}
 func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
 	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
 	if err != nil {
@@ -728,9 +718,7 @@ func (c *Client) DeleteCollection(ctx context.Context, collectionId string, para
 //
 // The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
 //
-// {% admonition type="warning" %}
 // Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-// {% /admonition %}
 func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
 	req, err := NewDeleteCompanyRequest(c.server, companyId, params)
 	if err != nil {
@@ -818,9 +806,7 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 //
 // You can remove participants who are contacts from a group conversation, on behalf of an admin.
 //
-// {% admonition type="warning" name="Removing the last participant" %}
 // You cannot remove the last remaining contact from a conversation.
-// {% /admonition %}
 func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
 	if err != nil {
@@ -1038,9 +1024,9 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 //
 // The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
 //
-// - `https://api.intercom.io/events?type=user&user_id={user_id}`
-// - `https://api.intercom.io/events?type=user&email={email}`
-// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+//   - `https://api.intercom.io/events?type=user&user_id={user_id}`
+//   - `https://api.intercom.io/events?type=user&email={email}`
+//   - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
 //
 // The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
 //
@@ -1123,12 +1109,9 @@ func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollecti
 // Note that the API does not include companies who have no associated users in list responses.
 //
 // When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
-// {% admonition type="warning" name="Pagination" %}
 //
 //	You can use pagination to limit the number of results returned. The default is `20` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-//
-// {% /admonition %}
 func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyList, error) {
 	req, err := NewListAllCompaniesRequest(c.server, params)
 	if err != nil {
@@ -1223,17 +1206,11 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string,
 // # List all contacts
 //
 // You can fetch a list of all contacts (ie. users or leads) in your workspace.
-// {% admonition type="info" name="Merged contacts" %}
 //
 //	Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
 //
-// {% /admonition %}
-// {% admonition type="warning" name="Pagination" %}
-//
 //	You can use pagination to limit the number of results returned. The default is `50` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-//
-// {% /admonition %}
 func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
 	req, err := NewListContactsRequest(c.server, params)
 	if err != nil {
@@ -1254,12 +1231,9 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, o
 // You can fetch a list of all conversations.
 //
 // You can optionally request the result page size and the cursor to start after to fetch the result.
-// {% admonition type="warning" name="Pagination" %}
 //
 //	You can use pagination to limit the number of results returned. The default is `20` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-//
-// {% /admonition %}
 func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) (*PaginatedConversationResponse, error) {
 	req, err := NewListConversationsRequest(c.server, params)
 	if err != nil {
@@ -1538,10 +1512,10 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 // # Manage a conversation
 //
 // For managing conversations you can:
-// - Close a conversation
-// - Snooze a conversation to reopen on a future date
-// - Open a conversation which is `snoozed` or `closed`
-// - Assign a conversation to an admin and/or team.
+//   - Close a conversation
+//   - Snooze a conversation to reopen on a future date
+//   - Open a conversation which is `snoozed` or `closed`
+//   - Assign a conversation to an admin and/or team.
 func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewManageConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
@@ -1561,16 +1535,12 @@ func (c *Client) ManageConversation(ctx context.Context, conversationId string, 
 //
 // You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
 //
-// {% admonition type="warning" name="Merged contacts are not retrievable via the API" %}
-//
 //	Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
 //	- **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
 //	- **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
 //	- **GET /contacts** — The source contact will not appear in list results.
 //
 //	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-//
-// {% /admonition %}
 func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
 	req, err := NewMergeContactRequest(c.server, params, body)
 	if err != nil {
@@ -1590,9 +1560,7 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 //
 // You can redact a conversation part or the source message of a conversation (as seen in the source object).
 //
-// {% admonition type="info" name="Redacting parts and messages" %}
 // If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-// {% /admonition %}
 func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewRedactConversationRequest(c.server, params, body)
 	if err != nil {
@@ -1612,11 +1580,9 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 //
 // You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
 //
-// {% admonition type="warning" name="Bot replies to inbound email" %}
 // By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
 //
 // To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-// {% /admonition %}
 func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewReplyConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
@@ -1756,9 +1722,7 @@ func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyPar
 //
 // This will return a single Conversation model with all its conversation parts.
 //
-// {% admonition type="warning" name="Hard limit of 500 parts" %}
 // The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
-// {% /admonition %}
 //
 // For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
 func (c *Client) RetrieveConversation(ctx context.Context, conversationId string, params *RetrieveConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
@@ -1906,23 +1870,18 @@ func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *Retrieve
 //
 // The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
 //
-// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
-// - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
-// - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
+//   - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
 //
-// {% admonition type="info" name="Scroll Parameter" %}
+//   - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
 //
-//	You can get the first page of companies by simply sending a GET request to the scroll endpoint.
-//	For subsequent requests you will need to use the scroll parameter from the response.
+//   - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
 //
-// {% /admonition %}
-// {% admonition type="danger" name="Scroll network timeouts" %}
+//     You can get the first page of companies by simply sending a GET request to the scroll endpoint.
+//     For subsequent requests you will need to use the scroll parameter from the response.
 //
-//	Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
-//	"Request failed due to an internal network error. Please restart the scroll operation."
-//	If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
-//
-// {% /admonition %}
+//     Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
+//     "Request failed due to an internal network error. Please restart the scroll operation."
+//     If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
 func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyScroll, error) {
 	req, err := NewScrollOverAllCompaniesRequest(c.server, params)
 	if err != nil {
@@ -1964,30 +1923,27 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 //
 // This will accept a query object in the body which will define your filters in order to search for contacts.
 //
-// {% admonition type="warning" name="Optimizing search queries" %}
-//
 //	Search queries can be complex, so optimizing them can help the performance of your search.
 //	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
 //	pagination to limit the number of results returned. The default is `50` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
 //
-// {% /admonition %}
-// ### Merged Contacts
+// # Merged Contacts
 //
 // Contacts that have been merged (via POST /contacts/merge) are excluded from search results. If a contact was recently merged into another, it will no longer appear in queries filtered by `updated_at` or any other field. Only the target contact from the merge remains searchable.
 //
-// ### Contact Creation Delay
+// # Contact Creation Delay
 //
 // If a contact has recently been created, there is a possibility that it will not yet be available when searching. This means that it may not appear in the response. This delay can take a few minutes. If you need to be instantly notified it is recommended to use webhooks and iterate to see if they match your search filters.
 //
-// ### Nesting & Limitations
+// # Nesting & Limitations
 //
 // You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
 // There are some limitations to the amount of multiple's there can be:
-// * There's a limit of max 2 nested filters
-// * There's a limit of max 15 filters for each AND or OR group
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
 //
-// ### Searching for Timestamp Fields
+// # Searching for Timestamp Fields
 //
 // Timestamp fields (`created_at`, `updated_at` etc.) and Date custom attributes are matched by calendar day. Sub-day precision (hour, minute, second) is not supported.
 //
@@ -1995,9 +1951,9 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 //
 // Because the value is truncated to a day:
 //
-// * `=` matches the whole day.
-// * `>` matches from the start of the *next* day, not from the instant you passed.
-// * `<` matches everything before the start of that day.
+//   - `=` matches the whole day.
+//   - `>` matches from the start of the *next* day, not from the instant you passed.
+//   - `<` matches everything before the start of that day.
 //
 // The `!=`, `>=`, `<=`, `IN` and `NIN` operators are not supported on Date fields and return an error.
 //
@@ -2007,7 +1963,7 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 //
 // Only search queries behave this way. Responses still carry the full UNIX timestamp, and sorting uses the full value.
 //
-// ### Accepted Fields
+// # Accepted Fields
 //
 // Most key listed as part of the Contacts Model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
 //
@@ -2056,13 +2012,9 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 // | tag_id                             | String                         |
 // | custom_attributes.{attribute_name} | String                         |
 //
-// ### Accepted Operators
-//
-// {% admonition type="warning" name="Operators not supported on Date fields" %}
+// # Accepted Operators
 //
 //	Date fields (`created_at`, `updated_at`, and any Date custom attribute) do not support the `!=`, `>=`, or `<=` operators. Using them returns an error.
-//
-// {% /admonition %}
 //
 // The table below shows the operators you can use to define how you want to search for the value. The operator should be put in as a string (`"="`). Which operators are valid depends on the field's type - see the "Valid Types" column below. Searching by `tag_id` supports only the `=` and `!=` operators.
 //
@@ -2102,23 +2054,20 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
 //
 // This will accept a query object in the body which will define your filters in order to search for conversations.
-// {% admonition type="warning" name="Optimizing search queries" %}
 //
 //	Search queries can be complex, so optimizing them can help the performance of your search.
 //	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
 //	pagination to limit the number of results returned. The default is `20` results per page and maximum is `150`.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
 //
-// {% /admonition %}
-//
-// ### Nesting & Limitations
+// # Nesting & Limitations
 //
 // You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
 // There are some limitations to the amount of multiple's there can be:
-// - There's a limit of max 2 nested filters
-// - There's a limit of max 15 filters for each AND or OR group
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
 //
-// ### Accepted Fields
+// # Accepted Fields
 //
 // Most keys listed as part of the The conversation model is searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
 // The `source.body` field is unique as the search will not be performed against the entire value, but instead against every element of the value separately. For example, when searching for a conversation with a `"I need support"` body - the query should contain a `=` operator with the value `"support"` for such conversation to be returned. A query with a `=` operator and a `"need support"` value will not yield a result.
@@ -2182,7 +2131,7 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // | ai_agent.source_type                      | String                                                                                                                                                 |
 // | ai_agent.source_title                     | String                                                                                                                                                 |
 //
-// ### Accepted Operators
+// # Accepted Operators
 //
 // The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
 //
@@ -2220,23 +2169,20 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 // To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
 //
 // This will accept a query object in the body which will define your filters.
-// {% admonition type="warning" name="Optimizing search queries" %}
 //
 //	Search queries can be complex, so optimizing them can help the performance of your search.
 //	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
 //	pagination to limit the number of results returned. The default is `20` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
 //
-// {% /admonition %}
-//
-// ### Nesting & Limitations
+// # Nesting & Limitations
 //
 // You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
 // There are some limitations to the amount of multiples there can be:
-// - There's a limit of max 2 nested filters
-// - There's a limit of max 15 filters for each AND or OR group
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
 //
-// ### Accepted Fields
+// # Accepted Fields
 //
 // Most keys listed as part of the Ticket model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foobar"`).
 //
@@ -2258,13 +2204,9 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 // | snoozed_until                             | Date (UNIX timestamp)                                                                    |
 // | ticket_attribute.{id}                     | String or Boolean or Date (UNIX timestamp) or Float or Integer                           |
 //
-// ### Accepted Operators
-//
-// {% admonition type="info" name="Searching based on `created_at`" %}
+// # Accepted Operators
 //
 //	You may use the `<=` or `>=` operators to search by `created_at`.
-//
-// {% /admonition %}
 //
 // The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
 //
@@ -2317,11 +2259,7 @@ func (c *Client) SetAwayAdmin(ctx context.Context, adminId string, params *SetAw
 //
 // You can fetch the details of a single contact.
 //
-// {% admonition type="warning" name="Merged contacts" %}
-//
 //	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-//
-// {% /admonition %}
 func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*Contact, error) {
 	req, err := NewShowContactRequest(c.server, contactId, params)
 	if err != nil {
@@ -2395,11 +2333,7 @@ func (c *Client) UpdateCollection(ctx context.Context, collectionId string, para
 //
 // You can update a single company using the Intercom provisioned `id`.
 //
-// {% admonition type="warning" name="Using `company_id`" %}
-//
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-//
-// {% /admonition %}
 func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
 	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
 	if err != nil {
@@ -2437,13 +2371,9 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 //
 // You can update an existing conversation.
 //
-// {% admonition type="info" name="Replying and other actions" %}
 // If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
-// {% /admonition %}
 //
-// {% admonition type="danger" name="Breaking change: duplicate custom attribute names" %}
 // The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
-// {% /admonition %}
 func (c *Client) UpdateConversation(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
 	req, err := NewUpdateConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
