@@ -126,10 +126,76 @@
 //
 // A non-2xx response becomes an *Error holding the status, the request id,
 // the decoded Intercom error list ({"type":"error.list","errors":[...]}),
-// the rate-limit figures, the header and the raw body. Use errors.As or
-// AsError to get it, or the helpers IsNotFound, IsUnauthorized,
-// IsForbidden, IsConflict and IsRateLimited. Network errors are wrapped
+// the rate-limit figures, the parsed Retry-After, the header and the raw
+// body; from a typed method it also names the operation, the HTTP method and
+// the path template. Status comes first: the typed methods check the status
+// before they look at the body, so an empty body, an HTML page from a proxy
+// or a request id of any shape still gives an *Error with the right status;
+// decoding the error list is best-effort. Use errors.As or AsError to get
+// it, or the helpers IsBadRequest, IsNotFound, IsUnauthorized, IsForbidden,
+// IsConflict, IsRateLimited and IsServerError. Network errors are wrapped
 // with the number of attempts made and keep their chain.
+//
+// # Per-call options
+//
+// Every typed method and iterator takes RequestOptions after its arguments.
+// WithCallTimeout and WithCallRetries replace the client's WithTimeout and
+// WithMaxRetries for that call; WithCallIdempotency sets the retry policy of
+// one call as WithIdempotency does for a context (a context's setting is
+// overridden by the option); WithHeader adds headers; WithRequestEditor
+// runs a function on the built request (the version packages'
+// RequestEditorFn has the same signature); WithResponse captures the raw
+// *http.Response and body; WithMismatches collects decoding mismatches.
+// Order: the request is built from the arguments, WithHeader's headers are
+// added, the editors run in order, and the Transport then sets
+// Authorization, Intercom-Version and User-Agent, which no option can
+// change. For an iterator the options apply to every page request.
+//
+// # Tolerant decoding
+//
+// Intercom's descriptions are not its wire: numbers arrive where a string
+// is documented, links where an object is, empty strings in email fields.
+// A success body is decoded by Decode: encoding/json first, which is all
+// the work when the body agrees with its type; only when that fails does a
+// second pass walk the body guided by the Go type. It coerces what converts
+// without loss (a number into a string field, a numeric string into a
+// number field, a URL's query parameters into a paging object), leaves
+// anything else empty (a value a string format such as email or uuid
+// rejects, an object where a string is expected) and reports every such
+// place as a Mismatch naming the operation, the JSON Pointer, what was
+// expected and received, and what was done. The page or result is never
+// lost to one odd field; only a body that is not JSON at all is an error
+// (ErrNotJSON). Mismatches are logged at warning level through WithLogger's
+// logger, collected per call with WithMismatches, and kept on each
+// returned value: Mismatches() on a result, or on an iterator item (only
+// that item's).
+//
+// # Raw access
+//
+// Nothing on the wire is lost. The result type of every typed method and
+// the item type of every iterator embed Raw, which keeps a reference to the
+// response body (no copy): RawJSON returns the value's own JSON, and
+// RawField("sms_consent") one member of it, including fields the types do
+// not model. For iterator items the item's JSON is located in the page only
+// when asked. WithResponse captures the whole response, headers included.
+//
+// # Absent is not zero
+//
+// Every property of a response type is optional in Go: a pointer, or a
+// slice or map that is nil when the answer did not carry it, whatever the
+// description's required flags say (they are unreliable, and they flip
+// between versions). So a company without a size reads as a nil Size, not
+// as 0. The rule is applied by the generator to every version alike, so a
+// schema property keeps the same Go name and type in every version unless
+// its wire type changed, and adding a version never renames anything in an
+// older one. Request types keep the description's required flags.
+//
+// # Streams
+//
+// An operation whose success body is not JSON (a data export archive)
+// returns an io.ReadCloser and sends the documented Accept header; the
+// stream is not bounded by WithMaxResponseBytes, and the caller must close it.
+// JSON and error bodies are read into memory up to the WithMaxResponseBytes limit (DefaultMaxResponseBytes unless set).
 //
 // # Pagination
 //

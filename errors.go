@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -45,6 +46,15 @@ type Error struct {
 
 	// redact hides the request's token in what Error and GoString print.
 	redact redactor
+	// Operation is the Go name of the typed method that got the answer
+	// ("ShowContact"); empty when the error comes from CheckResponse alone.
+	Operation string
+	// Method and Path are the request's HTTP method and the operation's
+	// path template ("/contacts/{id}"), set with Operation.
+	Method, Path string
+	// RetryAfter is the wait the Retry-After header asked for (delta
+	// seconds or an HTTP date, measured against the Date header), or 0.
+	RetryAfter time.Duration
 }
 
 // excerptLen bounds how much of a non-JSON body goes into an error message.
@@ -73,9 +83,16 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(ex)
 	}
+	var where []string
+	if e.Operation != "" {
+		where = append(where, sanitize(e.Operation+" "+e.Method+" "+e.Path, 200))
+	}
 	if e.RequestID != "" {
-		b.WriteString(" (request_id ")
-		b.WriteString(sanitize(e.RequestID, 100))
+		where = append(where, "request_id "+sanitize(e.RequestID, 100))
+	}
+	if len(where) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(where, ", "))
 		b.WriteByte(')')
 	}
 	return e.redact.apply(b.String())
@@ -171,7 +188,28 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	if e.RequestID == "" {
 		e.RequestID = resp.Header.Get("X-Request-Id")
 	}
+	e.RetryAfter = retryAfter(resp.Header, time.Now())
 	return e
+}
+
+// retryAfter parses the Retry-After header: delta seconds, or an HTTP date
+// measured against the Date header when there is one. It returns 0 when
+// the header is absent or unreadable.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	ra := strings.TrimSpace(h.Get("Retry-After"))
+	if ra == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(ra, 10, 64); err == nil && secs >= 0 {
+		return time.Duration(min(secs, 1<<31)) * time.Second
+	}
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		now = d
+	}
+	if at, err := http.ParseTime(ra); err == nil {
+		return max(at.Sub(now), 0)
+	}
+	return 0
 }
 
 // AsError returns the *Error in err's chain, if there is one.
@@ -182,6 +220,17 @@ func AsError(err error) (*Error, bool) {
 func hasStatus(err error, code int) bool {
 	e, ok := AsError(err)
 	return ok && e.StatusCode == code
+}
+
+// IsBadRequest reports whether err is an Intercom 400 Bad Request response,
+// a request the API rejected as malformed.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+// IsServerError reports whether err is an Intercom response with a 5xx
+// status.
+func IsServerError(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.StatusCode >= 500 && e.StatusCode <= 599
 }
 
 // IsNotFound reports whether err is an Intercom 404 Not Found response.

@@ -27,7 +27,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("token belongs to", admin.Email)
+	if admin.Email != nil { // response fields are pointers: nil when not sent
+		fmt.Println("token belongs to", *admin.Email)
+	}
 
 	contact, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
 	if intercom.IsNotFound(err) {
@@ -41,7 +43,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(contact.Id)
+	if contact.Id != nil {
+		fmt.Println(*contact.Id)
+	}
 }
 
 // The README's pagination example: every contact, fetched page by page as
@@ -56,6 +60,8 @@ func Example_pagination() {
 		if err != nil {
 			log.Fatal(err) // *intercom.PageError; errors.As finds the *intercom.Error beneath
 		}
-		fmt.Println(contact.Id)
+		if contact.Id != nil {
+			fmt.Println(*contact.Id)
+		}
 	}
 }

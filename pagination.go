@@ -254,6 +254,9 @@ type Pager[P, T any] struct {
 	Info func(page P) PageInfo
 	// Items returns the items of a page.
 	Items func(page P) []T
+	// ItemsPath is the path of JSON names from a page to its items array,
+	// used to give each item raw access to its own JSON (see Raw).
+	ItemsPath []string
 }
 
 // Pages returns the pages of the operation in order, lazily: a page is
@@ -328,7 +331,15 @@ func (p Pager[P, T]) All(ctx context.Context) iter.Seq2[T, error] {
 				return
 			}
 			n++
-			for _, item := range p.Items(page) {
+			src, ptr := rawOf(any(page)), ItemsPointer(p.ItemsPath)
+			for i, item := range p.Items(page) {
+				if src != nil {
+					if h, ok := any(item).(rawHolder); ok {
+						h.setRaw(src, ptr+"/"+strconv.Itoa(i))
+					} else {
+						attachItemRaw(&item, src, ptr, i)
+					}
+				}
 				if err := ctx.Err(); err != nil {
 					yield(zero, &PageError{Operation: p.Operation, Page: n, Err: fmt.Errorf("intercom: %w", err)})
 					return

@@ -48,17 +48,6 @@ func badSegment(seg string) string {
 	return ""
 }
 
-// Operation identifies the API operation a request is for. The typed
-// methods of the version packages attach it to the request's context with
-// WithOperation, so that the Transport can check the request against it and
-// name it in errors.
-type Operation struct {
-	// Name is the operation's Go name, "UpdateContact".
-	Name string
-	// Path is the operation's path template, "/contacts/{id}".
-	Path string
-}
-
 type operationKey struct{}
 
 // WithOperation returns a copy of ctx that says the requests sent with it

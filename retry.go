@@ -25,7 +25,11 @@ func safeMethod(method string) bool {
 // retryDecision says whether the outcome of attempt number attempt (from 0)
 // should be retried, after how long, and why (for logging).
 func (t *Transport) retryDecision(ctx context.Context, method string, attempt int, resp *http.Response, err error) (time.Duration, string, bool) {
-	if attempt >= t.maxRetries || ctx.Err() != nil {
+	maxRetries := t.maxRetries
+	if s := callOverrides(ctx); s != nil && s.maxRetries != nil {
+		maxRetries = *s.maxRetries
+	}
+	if attempt >= maxRetries || ctx.Err() != nil {
 		return 0, "", false
 	}
 	var (

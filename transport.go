@@ -220,13 +220,17 @@ func (t *Transport) Do(req *http.Request) (*http.Response, error) {
 // callContext applies the default timeout unless ctx already ends sooner.
 // The returned cancel is nil when ctx is used unchanged.
 func (t *Transport) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if t.timeout <= 0 {
+	timeout := t.timeout
+	if s := callOverrides(ctx); s != nil && s.timeout != nil {
+		timeout = *s.timeout
+	}
+	if timeout <= 0 {
 		return ctx, nil
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= t.timeout {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= timeout {
 		return ctx, nil
 	}
-	return context.WithTimeout(ctx, t.timeout)
+	return context.WithTimeout(ctx, timeout)
 }
 
 // replayable produces a fresh copy of the request body for each attempt.

@@ -8,7 +8,7 @@
 // the JSON body. A request that breaks the description is answered in
 // Intercom's own error shape,
 //
-//	{"type":"error.list","request_id":"fake-000001","errors":[{"code":"parameter_invalid","message":"...","field":"..."}]}
+//	{"type":"error.list","request_id":"002d37gmte7nhkf9o4eg","errors":[{"code":"parameter_invalid","message":"...","field":"..."}]}
 //
 // with a fitting status: 400 (parameter_invalid, parameter_not_found,
 // intercom_version_invalid), 401 (unauthorized), 404 (not_found), 405

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -286,6 +287,26 @@ func (s *Server) Reset() {
 // does not record the request, which is not one of the API.
 const RedirectPath = "/_intercomtest/redirect/"
 
+// RequestID returns the request id the server gives its n-th request (from
+// 1): 20 lowercase letters and digits, shaped like Intercom's own (for
+// example "002d37gmte7nhkf9o4eg"), which are not UUIDs. It is
+// deterministic, so tests can expect it.
+func RequestID(n int) string {
+	a := strconv.FormatUint(mix(uint64(n)), 36)
+	b := strconv.FormatUint(mix(uint64(n)^0x9e3779b97f4a7c15), 36)
+	id := strings.Repeat("0", 13-len(a)) + a + strings.Repeat("0", 13-len(b)) + b
+	return id[:20]
+}
+
+// mix is splitmix64's finalizer: a cheap bijection that spreads sequence
+// numbers over the id space.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
 // ServeHTTP validates and answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, RedirectPath) && r.Method == http.MethodGet {
@@ -295,7 +316,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.seq++
-	id := fmt.Sprintf("fake-%06d", s.seq)
+	id := RequestID(s.seq)
 	if s.cfg.state != nil {
 		id = s.cfg.state.RequestID()
 	}

@@ -82,7 +82,8 @@ func TestDocumentedAnswerDecodesIntoTheTypedResult(t *testing.T) {
 	assert.Equal(t, "Bearer tok", reqs[0].Header.Get("Authorization"))
 	assert.Equal(t, version, reqs[0].Header.Get("Intercom-Version"))
 	assert.Equal(t, http.StatusOK, reqs[0].Status)
-	assert.Equal(t, "fake-000001", reqs[0].ID)
+	assert.Equal(t, intercomtest.RequestID(1), reqs[0].ID)
+	assert.Regexp(t, `^[0-9a-z]{20}$`, reqs[0].ID, "shaped like an Intercom request id")
 }
 
 func TestScriptedAnswers(t *testing.T) {
@@ -97,13 +98,14 @@ func TestScriptedAnswers(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	require.Len(t, apiErr.Errors, 1)
 	assert.Equal(t, "not_found", apiErr.Errors[0].Code)
-	assert.Equal(t, "fake-000001", apiErr.RequestID)
+	assert.Equal(t, intercomtest.RequestID(1), apiErr.RequestID)
 
 	srv.On("ShowContact", intercomtest.Respond(http.StatusOK, map[string]any{"type": "contact", "id": "abc", "email": "a@example.com"}).
 		WithHeader("X-RateLimit-Remaining", "7"))
 	contact, err := c.ShowContact(ctx, "123", nil)
 	require.NoError(t, err)
-	assert.Equal(t, "abc", contact.Id)
+	require.NotNil(t, contact.Id)
+	assert.Equal(t, "abc", *contact.Id)
 	assert.Equal(t, 7, c.Transport().RateLimit().Remaining)
 
 	srv.On("ShowContact", nil)
@@ -205,7 +207,7 @@ func TestBadInput(t *testing.T) {
 		{name: "missing required body property", method: "POST", path: "/help_center/collections", body: `{"description": "x"}`,
 			status: 400, code: "parameter_not_found", in: intercomtest.InBody, field: "/name", message: `"name" is missing`},
 		{name: "wrong type in a union body", method: "POST", path: "/tags", body: `{"name": 5}`,
-			status: 400, code: "parameter_invalid", in: intercomtest.InBody, message: "/name: value must be a string"},
+			status: 400, code: "parameter_invalid", in: intercomtest.InBody, message: `doesn't match any schema from "anyOf"`},
 		{name: "body not JSON", method: "POST", path: "/help_center/collections", body: `{"name": `,
 			status: 400, code: "parameter_invalid", in: intercomtest.InBody, message: "not valid JSON"},
 		{name: "wrong content type", method: "POST", path: "/help_center/collections", body: `{"name": "x"}`, extra: map[string]string{"Content-Type": "text/plain"},

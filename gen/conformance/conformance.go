@@ -29,6 +29,7 @@ type call struct {
 	OperationID string
 	Method      string
 	Result      bool
+	Stream      bool // the method returns an io.ReadCloser
 	// Decls declare the variables the arguments decode into; Decodes fill
 	// them; Args pass them to the method.
 	Decls   []string
@@ -70,7 +71,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 			return nil, err
 		}
 	{{- end}}
-		{{if .Result}}return conformance.Result(c.{{.Method}}(ctx{{.Args}})){{else}}return nil, c.{{.Method}}(ctx{{.Args}}){{end}}
+		{{if .Result}}return conformance.Result(c.{{.Method}}(ctx{{.Args}})){{else if .Stream}}return nil, conformance.Stream(c.{{.Method}}(ctx{{.Args}})){{else}}return nil, c.{{.Method}}(ctx{{.Args}}){{end}}
 	}},
 {{- end}}
 }
@@ -115,7 +116,7 @@ func Emit(v pipeline.Version, r *pipeline.Result) error {
 // order the typed method takes its arguments: path parameters, the params
 // struct, the body.
 func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
-	c := call{OperationID: m.OperationID, Method: m.Name, Result: m.Result != ""}
+	c := call{OperationID: m.OperationID, Method: m.Name, Result: m.Result != "", Stream: m.Stream != ""}
 	var args []string
 	for i, p := range op.PathParams {
 		name := fmt.Sprintf("p%d", i)
@@ -141,7 +142,7 @@ func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
 	if accept := acceptFor(op); accept != "" {
 		// The transport asks for JSON unless told otherwise; an operation
 		// whose success body is text or a file must ask for that.
-		args = append(args, fmt.Sprintf("func(_ context.Context, r *http.Request) error { r.Header.Set(\"Accept\", %q); return nil }", accept))
+		args = append(args, fmt.Sprintf("intercom.WithHeader(\"Accept\", %q)", accept))
 	}
 	if len(args) > 0 {
 		c.Args = ", " + strings.Join(args, ", ")

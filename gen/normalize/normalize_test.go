@@ -353,6 +353,24 @@ components:
       properties: {name: {type: string}}
       required: [name]
       oneOf: [{properties: {a: {type: string}}}, {$ref: '#/components/schemas/t_kind'}]
+    error:
+      type: object
+      properties:
+        request_id: {type: string, format: uuid}
+    job:
+      type: object
+      properties:
+        job_identfier: {type: string}
+        count: {type: string}
+`)
+	doc["paths"].(map[string]any)["/jobs"] = parse(t, `
+get:
+  responses:
+    '200':
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/job'}
+          example: {job_identifier: abc, count: 3}
 `)
 	first, err := Apply(doc, Default)
 	require.NoError(t, err)
@@ -419,4 +437,132 @@ components:
 	_, has := resolvePointer(doc, "#/components/schemas/s/properties/id/format")
 	assert.False(t, has)
 	assert.Equal(t, "uuid", at(t, doc, "#/components/schemas/s/properties/real/format"))
+}
+
+func TestKnownWireFacts(t *testing.T) {
+	cs, err := Corrections()
+	require.NoError(t, err)
+	require.NotEmpty(t, cs)
+	doc := parse(t, `
+openapi: 3.0.1
+info: {version: "2.12"}
+paths:
+  /contacts/{contact_id}/notes:
+    get:
+      parameters:
+      - {name: contact_id, in: path, required: true, schema: {type: integer}}
+  /companies/{id}:
+    put:
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    error:
+      properties:
+        request_id: {type: string, format: uuid}
+    contact:
+      properties:
+        avatar: {type: object, properties: {image_url: {type: string}}}
+    CreateTagRequest:
+      oneOf: [{type: object}, {type: object}]
+`)
+	rep := run(t, KnownWireFacts, doc)
+	assert.Equal(t, map[string]any{"type": "string", "example": "002d37gmte7nhkf9o4eg"}, at(t, doc, "#/components/schemas/error/properties/request_id"))
+	assert.Equal(t, "string", at(t, doc, "#/paths/~1contacts~1{contact_id}~1notes/get/parameters/0/schema/type"))
+	assert.NotNil(t, at(t, doc, "#/paths/~1companies~1{id}/put/requestBody/content/application~1json/schema/properties/custom_attributes"))
+	assert.NotNil(t, at(t, doc, "#/components/schemas/CreateTagRequest/anyOf"))
+	assert.Equal(t, "object", at(t, doc, "#/components/schemas/contact/properties/avatar/type"), "the avatar fact stops at 2.11")
+	assert.Equal(t, 4, rep.Count("known-wire-facts"))
+}
+
+func TestVersionAtMost(t *testing.T) {
+	assert.True(t, versionAtMost("2.10", "2.11"))
+	assert.True(t, versionAtMost("2.11", "2.11"))
+	assert.False(t, versionAtMost("2.12", "2.11"))
+	assert.False(t, versionAtMost("Unstable", "2.11"))
+}
+
+func TestOptionalResponseProperties(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /c:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/req'}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/company'}
+components:
+  schemas:
+    req: {type: object, required: [name], properties: {name: {type: string}}}
+    company:
+      type: object
+      required: [size, plan]
+      properties:
+        size: {type: integer}
+        plan: {$ref: '#/components/schemas/plan'}
+    plan: {type: object, required: [id], properties: {id: {type: string}}}
+`)
+	rep := run(t, OptionalResponseProperties, doc)
+	assert.Nil(t, at(t, doc, "#/components/schemas/company").(map[string]any)["required"])
+	assert.Nil(t, at(t, doc, "#/components/schemas/plan").(map[string]any)["required"], "reached through a reference")
+	assert.Equal(t, []any{"name"}, at(t, doc, "#/components/schemas/req").(map[string]any)["required"], "request-only schemas keep their flags")
+	assert.Equal(t, 2, rep.Count("optional-response-properties"))
+}
+
+func TestSchemaExampleDrift(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /conversations:
+    get:
+      operationId: listConversations
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/paginated_response'}
+              examples:
+                ok:
+                  value: {type: conversation.list, conversations: [{type: conversation, id: "1"}], pages: {next: null}}
+  /jobs:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/job'}
+              example: {job_identifier: abc, status: 3}
+components:
+  schemas:
+    paginated_response:
+      type: object
+      properties:
+        type: {type: string}
+        data: {type: array, items: {$ref: '#/components/schemas/news_item'}}
+        pages: {type: object}
+    news_item: {type: object, properties: {type: {type: string, enum: [news-item]}, id: {type: string}}}
+    conversation: {type: object, properties: {type: {type: string}, id: {type: string}}}
+    job:
+      type: object
+      properties:
+        job_identfier: {type: string}
+        status: {type: string}
+`)
+	rep := run(t, SchemaExampleDrift, doc)
+	conv := at(t, doc, "#/components/schemas/paginated_response/properties/conversations").(map[string]any)
+	assert.Equal(t, "array", conv["type"])
+	assert.Equal(t, map[string]any{"$ref": "#/components/schemas/conversation"}, conv["items"], "items typed by their type field")
+	assert.NotNil(t, at(t, doc, "#/components/schemas/paginated_response/properties/data"), "the schema's own property stays")
+	assert.Equal(t, "string", at(t, doc, "#/components/schemas/job/properties/job_identifier/type"))
+	assert.Equal(t, "integer", at(t, doc, "#/components/schemas/job/properties/status/"+XExampleType))
+	assert.Equal(t, 3, rep.Count(ExampleDrift))
+	report := DriftReport("9.9", rep)
+	assert.Contains(t, report, `the schema spells it "job_identfier"`)
+	assert.Contains(t, report, "| `job/properties/status` | type string")
+	assert.Contains(t, report, "3 cases.")
 }

@@ -25,6 +25,8 @@ var Default = []Rule{
 	InlineEnumCollision,
 	RefSiblingNullable,
 	InvalidSchemaExample,
+	KnownWireFacts,
+	SchemaExampleDrift,
 }
 
 // CodegenOnly is the ordered list of rules that shape the generated Go code
@@ -33,7 +35,9 @@ var Default = []Rule{
 // embedded spec (which the fake and Prism validate against) keeps the
 // normalized form. A rule belongs here when applying it to the validation
 // spec would loosen or distort validation.
-var CodegenOnly = []Rule{}
+var CodegenOnly = []Rule{
+	OptionalResponseProperties,
+}
 
 // walkRefs calls fn for every map holding a "$ref" anywhere in the
 // document, skipping example payloads, whose keys are data rather than

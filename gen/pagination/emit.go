@@ -44,6 +44,9 @@ func Emit(v pipeline.Version, r *pipeline.Result) error {
 	if err != nil {
 		return fmt.Errorf("pagination: %w", err)
 	}
+	for _, op := range plan.Ops {
+		r.MarkRaw(op.ItemType)
+	}
 	var code, test bytes.Buffer
 	data := map[string]any{"Package": v.Package(), "Version": v.Name, "Plan": plan, "Helper": editorsHelper, "Styles": styleConst}
 	if err := codeTemplate.Execute(&code, data); err != nil {
@@ -249,16 +252,16 @@ func render(ix *goIndex, op Op) (*GenOp, error) {
 				call[i] = "b"
 			}
 		}
-		g.Fetch = "b := body\nif at.StartingAfter != \"\" {\n" + set + "}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", reqEditors...)"
+		g.Fetch = "b := body\nif at.StartingAfter != \"\" {\n" + set + "}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", opts...)"
 	case intercom.PageCursor:
 		if op.CursorParam != "" && op.CursorParam != "starting_after" {
 			// The cursor goes back in a query parameter of its own name.
-			g.Fetch = "eds := reqEditors[:len(reqEditors):len(reqEditors)]\nif at.StartingAfter != \"\" {\neds = append(eds, intercom.SetQuery(" + fmt.Sprintf("%q", op.CursorParam) + ", at.StartingAfter))\n}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", eds...)"
+			g.Fetch = "eds := opts[:len(opts):len(opts)]\nif at.StartingAfter != \"\" {\neds = append(eds, intercom.WithRequestEditor(intercom.SetQuery(" + fmt.Sprintf("%q", op.CursorParam) + ", at.StartingAfter)))\n}\nreturn c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", eds...)"
 			break
 		}
 		fallthrough
 	default:
-		g.Fetch = "return c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", " + editorsHelper + "(reqEditors, at)...)"
+		g.Fetch = "return c." + m.Name + "(" + strings.Join(append([]string{"ctx"}, call...), ", ") + ", " + editorsHelper + "(opts, at)...)"
 	}
 	g.Doc = styleDoc(op)
 	return g, nil
@@ -428,28 +431,28 @@ import (
 	"github.com/intercomgo/intercom"
 )
 
-// {{.Helper}} returns the caller's request editors followed by the one that
-// asks for the page at, without changing the caller's slice.
-func {{.Helper}}(editors []RequestEditorFn, at intercom.PageRequest) []RequestEditorFn {
+// {{.Helper}} returns the caller's per-call options followed by the one
+// that asks for the page at, without changing the caller's slice.
+func {{.Helper}}(opts []intercom.RequestOption, at intercom.PageRequest) []intercom.RequestOption {
 	ed := at.Editor()
 	if ed == nil {
-		return editors
+		return opts
 	}
-	return append(editors[:len(editors):len(editors)], ed)
+	return append(opts[:len(opts):len(opts)], intercom.WithRequestEditor(ed))
 }
 {{range .Plan.Ops}}
 {{comment (printf "%sPages returns the pages of %s (%s %s) one at a time, requesting each only when the loop asks for it; breaking out of the loop sends no further request. %s Requests go through the client's retry policy; each page is delivered once, in order, and an error (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages." .Method.Name .Method.Name .Method.HTTPMethod .Method.Path .Doc)}}
-func (c *Client) {{.Method.Name}}Pages(ctx context.Context{{if .Params}}, {{.Params}}{{end}}, reqEditors ...RequestEditorFn) iter.Seq2[{{.PageType}}, error] {
-	return c.{{.Lower}}({{if .ArgNames}}{{.ArgNames}}, {{end}}reqEditors).Pages(ctx)
+func (c *Client) {{.Method.Name}}Pages(ctx context.Context{{if .Params}}, {{.Params}}{{end}}, opts ...intercom.RequestOption) iter.Seq2[{{.PageType}}, error] {
+	return c.{{.Lower}}({{if .ArgNames}}{{.ArgNames}}, {{end}}opts).Pages(ctx)
 }
 
 {{comment (printf "%sAll returns every %s of %s (%s %s), fetching pages as %sPages does: lazily, once each, in order, ending at the first error. Breaking out of the loop sends no further request." .Method.Name .ItemType .Method.Name .Method.HTTPMethod .Method.Path .Method.Name)}}
-func (c *Client) {{.Method.Name}}All(ctx context.Context{{if .Params}}, {{.Params}}{{end}}, reqEditors ...RequestEditorFn) iter.Seq2[{{.ItemType}}, error] {
-	return c.{{.Lower}}({{if .ArgNames}}{{.ArgNames}}, {{end}}reqEditors).All(ctx)
+func (c *Client) {{.Method.Name}}All(ctx context.Context{{if .Params}}, {{.Params}}{{end}}, opts ...intercom.RequestOption) iter.Seq2[{{.ItemType}}, error] {
+	return c.{{.Lower}}({{if .ArgNames}}{{.ArgNames}}, {{end}}opts).All(ctx)
 }
 
 {{comment (printf "%s describes how %s pages (%s: %s)." .Lower .Method.Name .Style .Rule)}}
-func (c *Client) {{.Lower}}({{if .Params}}{{.Params}}, {{end}}reqEditors []RequestEditorFn) intercom.Pager[{{.PageType}}, {{.ItemType}}] {
+func (c *Client) {{.Lower}}({{if .Params}}{{.Params}}, {{end}}opts []intercom.RequestOption) intercom.Pager[{{.PageType}}, {{.ItemType}}] {
 	return intercom.Pager[{{.PageType}}, {{.ItemType}}]{
 		Operation: "{{.Method.Name}}",
 		Style:     {{index $.Styles .Style}},
@@ -462,6 +465,7 @@ func (c *Client) {{.Lower}}({{if .Params}}{{.Params}}, {{end}}reqEditors []Reque
 		Items: func(p {{.PageType}}) []{{.ItemType}} {
 			{{.ItemsBody}}
 		},
+		ItemsPath: {{.ItemPath}},
 	}
 }
 {{end}}`))

@@ -224,7 +224,7 @@ func classify(m pipeline.Method, def *codegen.OperationDefinition) (*Op, string)
 		}
 		return nil, ""
 	}
-	items, err := itemPath(props)
+	items, err := itemPath(props, exampleKeys(def.Spec))
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -259,6 +259,39 @@ func pagingParams(query map[string]bool) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// exampleKeys returns the top-level keys of the examples of op's 2xx JSON
+// responses.
+func exampleKeys(op *openapi3.Operation) map[string]bool {
+	keys := map[string]bool{}
+	if op == nil || op.Responses == nil {
+		return keys
+	}
+	add := func(v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k := range m {
+				keys[k] = true
+			}
+		}
+	}
+	for code, ref := range op.Responses.Map() {
+		if !strings.HasPrefix(code, "2") || ref == nil || ref.Value == nil {
+			continue
+		}
+		for mt, media := range ref.Value.Content {
+			if !strings.Contains(mt, "json") || media == nil {
+				continue
+			}
+			add(media.Example)
+			for _, ex := range media.Examples {
+				if ex != nil && ex.Value != nil {
+					add(ex.Value.Value)
+				}
+			}
+		}
+	}
+	return keys
 }
 
 // successSchema returns the schema of the first 2xx response with JSON
@@ -317,7 +350,7 @@ func jsonContent(c openapi3.Content) *openapi3.Schema {
 }
 
 // itemPath finds the item array of a page.
-func itemPath(props map[string]*openapi3.SchemaRef) ([]string, error) {
+func itemPath(props map[string]*openapi3.SchemaRef, sent map[string]bool) ([]string, error) {
 	top := arrays(props, nil)
 	if len(top) == 0 {
 		for _, name := range sortedKeys(props) {
@@ -327,6 +360,20 @@ func itemPath(props map[string]*openapi3.SchemaRef) ([]string, error) {
 			if s := schemaOf(props[name]); s != nil && isObject(s) {
 				top = append(top, arrays(properties(s), []string{name})...)
 			}
+		}
+	}
+	if len(top) > 1 && len(sent) > 0 {
+		// The operation's own examples say which array the API fills: a
+		// schema shared by several lists may have gained the array one of
+		// them really sends (see the example-drift rule).
+		var inExample []arrayProp
+		for _, c := range top {
+			if sent[c.path[0]] {
+				inExample = append(inExample, c)
+			}
+		}
+		if len(inExample) >= 1 && len(inExample) < len(top) {
+			top = inExample
 		}
 	}
 	if len(top) > 1 {

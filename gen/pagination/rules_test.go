@@ -347,7 +347,7 @@ func TestRules(t *testing.T) {
 	assert.Contains(t, d.Fetch, "b := body")
 	assert.Contains(t, d.Fetch, "pg.StartingAfter = &at.StartingAfter")
 	assert.Contains(t, d.Fetch, "if pg.PerPage == 0 && at.PerPage > 0")
-	assert.Contains(t, d.Fetch, "FindD(ctx, b, reqEditors...)")
+	assert.Contains(t, d.Fetch, "FindD(ctx, b, opts...)")
 	// The untyped pages object is read generically.
 	assert.Contains(t, got["walkG"].Info, "intercom.PageInfoFromMap(*v)")
 }

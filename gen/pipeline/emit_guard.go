@@ -176,17 +176,14 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
-		var editors []{{$.Package}}.RequestEditorFn
+		var editors []intercom.RequestOption
 		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
 			opts = append(opts, intercom.WithHTTPClient(&http.Client{Transport: tr}))
 		case "explicit":
-			editors = append(editors, func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Accept-Encoding", "gzip")
-				return nil
-			})
+			editors = append(editors, intercom.WithHeader("Accept-Encoding", "gzip"))
 		}
 		c, err := {{$.Package}}.NewClient(opts...)
 		require.NoError(t, err)
@@ -206,7 +203,7 @@ func emitGuardTest(v Version, r *Result) error {
 	}
 	hasResult := map[string]bool{}
 	for _, m := range methods {
-		hasResult[m.Name] = m.Result != ""
+		hasResult[m.Name] = m.Result != "" || m.Stream != ""
 	}
 	var calls []guardCall
 	for i := range r.Operations {

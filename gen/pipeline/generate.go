@@ -49,6 +49,9 @@ type Result struct {
 	// Operations are oapi-codegen's view of the operations, sorted by
 	// operationId.
 	Operations []codegen.OperationDefinition
+	// RawTypes are the types that embed intercom.Raw: the results of the
+	// typed methods and the items of the iterators (see MarkRaw).
+	RawTypes map[string]bool
 }
 
 // Emitter produces one or more extra files for a version from the
@@ -148,6 +151,13 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 		if err := emit(v, res); err != nil {
 			return nil, fmt.Errorf("version %s: %w", v.Name, err)
 		}
+	}
+	withRaw, err := injectRaw(string(res.Files["api.gen.go"]), res.RawTypes)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", v.Name, err)
+	}
+	if err := res.AddGo("api.gen.go", []byte(withRaw)); err != nil {
+		return nil, fmt.Errorf("version %s: %w", v.Name, err)
 	}
 	return res, nil
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/intercomgo/intercom/gen/manifest"
+	"github.com/intercomgo/intercom/gen/normalize"
 )
 
 const root = "../.."
@@ -50,6 +52,16 @@ func countOperations(t *testing.T, data []byte) int {
 }
 
 func TestEveryVersionGeneratesEveryOperation(t *testing.T) {
+	applied := map[string]bool{}
+	t.Cleanup(func() {
+		// Every known wire fact applies to at least one version, or it is
+		// stale (its target renamed or gone) and must be updated.
+		cs, err := normalize.Corrections()
+		require.NoError(t, err)
+		for _, c := range cs {
+			assert.True(t, applied[c.Target()], "corrections.yaml: %s applies to no version", c.Target())
+		}
+	})
 	for _, e := range loadManifest(t).Versions {
 		t.Run(e.Version, func(t *testing.T) {
 			data := upstream(t, &e)
@@ -61,6 +73,12 @@ func TestEveryVersionGeneratesEveryOperation(t *testing.T) {
 			assert.Equal(t, e.Operations, want, "the manifest's count matches the upstream file")
 			assert.Len(t, methods, want, "one typed method per operation")
 			t.Logf("%s: %d/%d operations, %d repairs", e.Version, len(methods), want, len(res.Report.Findings))
+			for _, f := range res.Report.Findings {
+				if f.Rule == normalize.KnownWireFacts.Name {
+					target, _, _ := strings.Cut(f.Detail, ": ")
+					applied[target] = true
+				}
+			}
 		})
 	}
 }

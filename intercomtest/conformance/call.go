@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // Call adapts one typed client method to the suite.
@@ -67,6 +68,17 @@ func (in *Input) Body(dst any) error {
 		return fmt.Errorf("%s: body %s does not decode into %T: %w", in.op, in.body, dst, err)
 	}
 	return nil
+}
+
+// Stream reads and closes the body a streaming method returned, so the
+// answer is received in full before it is judged.
+func Stream(body io.ReadCloser, err error) error {
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	_, err = io.Copy(io.Discard, body)
+	return err
 }
 
 // Result adapts a typed method's (body, error) to a Call's (any, error),

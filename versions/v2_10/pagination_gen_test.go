@@ -147,6 +147,16 @@ func TestIterators(t *testing.T) {
 		pages func(context.Context, *v2_10.Client) (int, error)
 	}{
 		{
+			name: "LisDataEvents",
+			cfg:  pagecheck.Config{Style: "any", ItemsPath: []string{"events"}, Item: func(int) string { return `{}` }},
+			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
+				return pagecheck.Count(c.LisDataEventsAll(ctx, nil))
+			},
+			pages: func(ctx context.Context, c *v2_10.Client) (int, error) {
+				return pagecheck.Count(c.LisDataEventsPages(ctx, nil))
+			},
+		},
+		{
 			name: "ListActivityLogs",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"activity_logs"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
@@ -198,7 +208,7 @@ func TestIterators(t *testing.T) {
 		},
 		{
 			name: "ListCompaniesForAContact",
-			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"companies"}, Item: func(int) string { return `{}` }},
+			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
 				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x", nil))
 			},
@@ -218,7 +228,7 @@ func TestIterators(t *testing.T) {
 		},
 		{
 			name: "ListConversations",
-			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
+			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"conversations"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
 				return pagecheck.Count(c.ListConversationsAll(ctx, nil))
 			},
@@ -260,10 +270,10 @@ func TestIterators(t *testing.T) {
 			name: "ListNotes",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_10.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesAll(ctx, 1, nil))
+				return pagecheck.Count(c.ListNotesAll(ctx, "x", nil))
 			},
 			pages: func(ctx context.Context, c *v2_10.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesPages(ctx, 1, nil))
+				return pagecheck.Count(c.ListNotesPages(ctx, "x", nil))
 			},
 		},
 		{
@@ -337,7 +347,7 @@ func TestIterators(t *testing.T) {
 			},
 		},
 	}
-	require.Len(t, tests, 19)
+	require.Len(t, tests, 20)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/intercomgo/intercom"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -3021,30 +3022,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListDataAttributesParamsModel.
 const (
 	ListDataAttributesParamsModelCompany      ListDataAttributesParamsModel = "company"
@@ -3083,13 +3060,16 @@ type ReplyTicketRequest struct {
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityDescription A sentence or two describing the activity.
 	//
 	// Example: Admin updated the app's name to "My App".
 	ActivityDescription *string `json:"activity_description,omitempty"`
 
 	// ActivityType Example: app_name_change
-	ActivityType ActivityLogActivityType `json:"activity_type"`
+	ActivityType *ActivityLogActivityType `json:"activity_type,omitempty"`
 
 	// CreatedAt The time the activity was created.
 	//
@@ -3099,13 +3079,13 @@ type ActivityLog struct {
 	// Id The id representing the activity.
 	//
 	// Example: 6
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Metadata Additional data provided about Admin activity.
 	Metadata *ActivityLogMetadata `json:"metadata,omitempty"`
 
 	// PerformedBy Details about the Admin involved in the activity.
-	PerformedBy struct {
+	PerformedBy *struct {
 		// Email The email of the admin.
 		//
 		// Example: john@example.com
@@ -3125,7 +3105,7 @@ type ActivityLog struct {
 		//
 		// Example: admin
 		Type *ActivityLogPerformedByType `json:"type,omitempty"`
-	} `json:"performed_by"`
+	} `json:"performed_by,omitempty"`
 }
 
 // ActivityLogActivityType Example: app_name_change
@@ -3138,8 +3118,11 @@ type ActivityLogPerformedByType string
 
 // ActivityLogList A paginated list of activity logs.
 type ActivityLogList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityLogs An array of activity logs
-	ActivityLogs []ActivityLog `json:"activity_logs"`
+	ActivityLogs *[]ActivityLog `json:"activity_logs,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -3148,7 +3131,7 @@ type ActivityLogList struct {
 	// Type String representing the object's type. Always has the value `activity_log.list`.
 	//
 	// Example: activity_log.list
-	Type ActivityLogListType `json:"type"`
+	Type *ActivityLogListType `json:"type,omitempty"`
 }
 
 // ActivityLogListType String representing the object's type. Always has the value `activity_log.list`.
@@ -3158,6 +3141,8 @@ type ActivityLogListType string
 
 // ActivityLogMetadata Additional data provided about Admin activity.
 type ActivityLogMetadata struct {
+	After *string `json:"after,omitempty"`
+
 	// AutoChanged Indicates if the status was changed automatically or manually.
 	AutoChanged *string `json:"auto_changed,omitempty"`
 
@@ -3170,11 +3155,13 @@ type ActivityLogMetadata struct {
 	//
 	// Example: 😌 On a break
 	AwayStatusReason *string `json:"away_status_reason,omitempty"`
+	Before           *string `json:"before,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
 	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
+	ExternalId *string                 `json:"external_id,omitempty"`
+	Message    *map[string]interface{} `json:"message,omitempty"`
 
 	// ReassignConversations Indicates if conversations should be reassigned while an Admin is away.
 	//
@@ -3207,68 +3194,71 @@ type AddressableList struct {
 	// Id The id of the addressable object
 	//
 	// Example: 123
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type The addressable object type
 	//
 	// Example: note
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
 	// Example: /contacts/5ba682d23d7cf92bef87bfd4/notes
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // Admin Admins are teammate accounts that have access to a workspace.
 type Admin struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Avatar The avatar object associated with the admin
 	Avatar *struct {
 		// ImageUrl URL of the admin's avatar image
 		//
 		// Example: https://example.org/128Wash.jpg
-		ImageUrl string `json:"image_url"`
+		ImageUrl *string `json:"image_url,omitempty"`
 	} `json:"avatar,omitempty"`
 
 	// AwayModeEnabled Identifies if this admin is currently set in away mode.
 	//
 	// Example: false
-	AwayModeEnabled bool `json:"away_mode_enabled"`
+	AwayModeEnabled *bool `json:"away_mode_enabled,omitempty"`
 
 	// AwayModeReassign Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
 	//
 	// Example: false
-	AwayModeReassign bool `json:"away_mode_reassign"`
+	AwayModeReassign *bool `json:"away_mode_reassign,omitempty"`
 
 	// Email The email of the admin.
 	//
 	// Example: wash@serenity.io
-	Email string `json:"email"`
+	Email *string `json:"email,omitempty"`
 
 	// HasInboxSeat Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
 	//
 	// Example: true
-	HasInboxSeat bool `json:"has_inbox_seat"`
+	HasInboxSeat *bool `json:"has_inbox_seat,omitempty"`
 
 	// Id The id representing the admin.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// JobTitle The job title of the admin.
 	//
 	// Example: Philosopher
-	JobTitle string `json:"job_title"`
+	JobTitle *string `json:"job_title,omitempty"`
 
 	// Name The name of the admin.
 	//
 	// Example: Hoban Washburne
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// TeamIds This object represents the avatar associated with the admin.
 	//
 	// Example: [814865]
-	TeamIds []int `json:"team_ids"`
+	TeamIds *[]int `json:"team_ids,omitempty"`
 
 	// TeamPriorityLevel Admin priority levels for teams
 	TeamPriorityLevel *TeamPriorityLevel `json:"team_priority_level,omitempty"`
@@ -3286,13 +3276,16 @@ type AdminType string
 
 // AdminList A list of admins associated with a given workspace.
 type AdminList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Admins A list of admins associated with a given workspace.
-	Admins []Admin `json:"admins"`
+	Admins *[]Admin `json:"admins,omitempty"`
 
 	// Type String representing the object's type. Always has the value `admin.list`.
 	//
 	// Example: admin.list
-	Type AdminListType `json:"type"`
+	Type *AdminListType `json:"type,omitempty"`
 }
 
 // AdminListType String representing the object's type. Always has the value `admin.list`.
@@ -3396,6 +3389,9 @@ type AdminReplyTicketRequestType string
 
 // AdminWithApp Admins are the teammate accounts that have access to a workspace
 type AdminWithApp struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// App App that the admin belongs to.
 	App *App `json:"app,omitempty"`
 
@@ -3415,17 +3411,17 @@ type AdminWithApp struct {
 	// AwayModeEnabled Identifies if this admin is currently set in away mode.
 	//
 	// Example: false
-	AwayModeEnabled bool `json:"away_mode_enabled"`
+	AwayModeEnabled *bool `json:"away_mode_enabled,omitempty"`
 
 	// AwayModeReassign Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
 	//
 	// Example: false
-	AwayModeReassign bool `json:"away_mode_reassign"`
+	AwayModeReassign *bool `json:"away_mode_reassign,omitempty"`
 
 	// Email The email of the admin.
 	//
 	// Example: wash@serenity.io
-	Email string `json:"email"`
+	Email *string `json:"email,omitempty"`
 
 	// EmailVerified Identifies if this admin's email is verified.
 	//
@@ -3435,32 +3431,32 @@ type AdminWithApp struct {
 	// HasInboxSeat Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
 	//
 	// Example: true
-	HasInboxSeat bool `json:"has_inbox_seat"`
+	HasInboxSeat *bool `json:"has_inbox_seat,omitempty"`
 
 	// Id The id representing the admin.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// JobTitle The job title of the admin.
 	//
 	// Example: Philosopher
-	JobTitle string `json:"job_title"`
+	JobTitle *string `json:"job_title,omitempty"`
 
 	// Name The name of the admin.
 	//
 	// Example: Hoban Washburne
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// TeamIds This is a list of ids of the teams that this admin is part of.
 	//
 	// Example: [814865]
-	TeamIds []int `json:"team_ids"`
+	TeamIds *[]int `json:"team_ids,omitempty"`
 
 	// Type String representing the object's type. Always has the value `admin`.
 	//
 	// Example: admin
-	Type AdminWithAppType `json:"type"`
+	Type *AdminWithAppType `json:"type,omitempty"`
 }
 
 // AdminWithAppAvatarType This is a string that identifies the type of the object. It will always have the value `avatar`.
@@ -3505,7 +3501,7 @@ type AiAgent struct {
 	// SourceType The type of the source that triggered AI Agent involvement in the conversation.
 	//
 	// Example: workflow
-	SourceType *AiAgentSourceType `json:"source_type"`
+	SourceType *AiAgentSourceType `json:"source_type,omitempty"`
 }
 
 // AiAgentLastAnswerType The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
@@ -3528,69 +3524,72 @@ type App struct {
 	// CreatedAt When the app was created.
 	//
 	// Example: 1671465577
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// IdCode The id of the app.
 	//
 	// Example: xyz789
-	IdCode string `json:"id_code"`
+	IdCode *string `json:"id_code,omitempty"`
 
 	// IdentityVerification Whether or not the app uses identity verification.
 	//
 	// Example: false
-	IdentityVerification bool `json:"identity_verification"`
+	IdentityVerification *bool `json:"identity_verification,omitempty"`
 
 	// Name The name of the app.
 	//
 	// Example: ACME
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Region The Intercom region the app is located in.
 	//
 	// Example: US
-	Region string `json:"region"`
+	Region *string `json:"region,omitempty"`
 
 	// Timezone The timezone of the region where the app is located.
 	//
 	// Example: America/Los_Angeles
-	Timezone string `json:"timezone"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// Type Example: app
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // Article The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 type Article struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-	AuthorId int `json:"author_id"`
+	AuthorId *int `json:"author_id,omitempty"`
 
 	// Body The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
 	//
 	// Example: Default language body in html
-	Body *string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// CreatedAt The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// DefaultLocale The default locale of the help center. This field is only returned for multilingual help centers.
 	//
 	// Example: en
-	DefaultLocale string `json:"default_locale"`
+	DefaultLocale *string `json:"default_locale,omitempty"`
 
 	// Description The description of the article. For multilingual articles, this will be the description of the default language's content.
 	//
 	// Example: Default language description
-	Description *string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Id The unique identifier for the article which is given by Intercom.
 	//
 	// Example: 6871119
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// ParentId The id of the article's parent collection or section. An article without this field stands alone.
-	ParentId *int `json:"parent_id"`
+	ParentId *int `json:"parent_id,omitempty"`
 
 	// ParentIds The ids of the article's parent collections or sections. An article without this field stands alone.
 	//
@@ -3600,19 +3599,19 @@ type Article struct {
 	// ParentType The type of parent, which can either be a `collection` or `section`.
 	//
 	// Example: collection
-	ParentType *string `json:"parent_type"`
+	ParentType *string `json:"parent_type,omitempty"`
 
 	// State Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 	//
 	// Example: published
-	State      ArticleState       `json:"state"`
-	Statistics *ArticleStatistics `json:"statistics"`
+	State      *ArticleState      `json:"state,omitempty"`
+	Statistics *ArticleStatistics `json:"statistics,omitempty"`
 
 	// Title The title of the article. For multilingual articles, this will be the title of the default language's content.
 	//
 	// Example: Default language title
-	Title             string                    `json:"title"`
-	TranslatedContent *ArticleTranslatedContent `json:"translated_content"`
+	Title             *string                   `json:"title,omitempty"`
+	TranslatedContent *ArticleTranslatedContent `json:"translated_content,omitempty"`
 
 	// Type The type of object - `article`.
 	//
@@ -3622,17 +3621,17 @@ type Article struct {
 	// UpdatedAt The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the article. For multilingual articles, this will be the URL of the default language's content.
 	//
 	// Example: http://intercom.test/help/en/articles/3-default-language
-	Url *string `json:"url"`
+	Url *string `json:"url,omitempty"`
 
 	// WorkspaceId The id of the workspace which the article belongs to.
 	//
 	// Example: hfi1bx4l
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // ArticleState Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -3648,12 +3647,12 @@ type ArticleType string
 // ArticleContent The Content of an Article.
 type ArticleContent struct {
 	// AuthorId The ID of the author of the article.
-	AuthorId int `json:"author_id"`
+	AuthorId *int `json:"author_id,omitempty"`
 
 	// Body The body of the article.
 	//
 	// Example: This is the body of the article.
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// CreatedAt The time when the article was created (seconds).
 	//
@@ -3663,22 +3662,22 @@ type ArticleContent struct {
 	// Description The description of the article.
 	//
 	// Example: This article will show you how to create a new article.
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// State Whether the article is `published` or is a `draft` .
 	//
 	// Example: draft
-	State ArticleContentState `json:"state"`
+	State *ArticleContentState `json:"state,omitempty"`
 
 	// Title The title of the article.
 	//
 	// Example: How to create a new article
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type The type of object - `article_content` .
 	//
 	// Example: article_content
-	Type ArticleContentType `json:"type"`
+	Type *ArticleContentType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the article was last updated (seconds).
 	//
@@ -3703,8 +3702,11 @@ type ArticleContentType string
 
 // ArticleList This will return a list of articles for the App.
 type ArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article objects
-	Data []ArticleListItem `json:"data"`
+	Data *[]ArticleListItem `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -3713,12 +3715,12 @@ type ArticleList struct {
 	// TotalCount A count of the total number of articles.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of the object - `list`.
 	//
 	// Example: list
-	Type ArticleListType `json:"type"`
+	Type *ArticleListType `json:"type,omitempty"`
 }
 
 // ArticleListType The type of the object - `list`.
@@ -3728,36 +3730,39 @@ type ArticleListType string
 
 // ArticleListItem The data returned about your articles when you list them.
 type ArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-	AuthorId int `json:"author_id"`
+	AuthorId *int `json:"author_id,omitempty"`
 
 	// Body The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
 	//
 	// Example: Default language body in html
-	Body *string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// CreatedAt The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// DefaultLocale The default locale of the help center. This field is only returned for multilingual help centers.
 	//
 	// Example: en
-	DefaultLocale string `json:"default_locale"`
+	DefaultLocale *string `json:"default_locale,omitempty"`
 
 	// Description The description of the article. For multilingual articles, this will be the description of the default language's content.
 	//
 	// Example: Default language description
-	Description *string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Id The unique identifier for the article which is given by Intercom.
 	//
 	// Example: 6871119
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// ParentId The id of the article's parent collection or section. An article without this field stands alone.
-	ParentId *int `json:"parent_id"`
+	ParentId *int `json:"parent_id,omitempty"`
 
 	// ParentIds The ids of the article's parent collections or sections. An article without this field stands alone.
 	//
@@ -3767,18 +3772,18 @@ type ArticleListItem struct {
 	// ParentType The type of parent, which can either be a `collection` or `section`.
 	//
 	// Example: collection
-	ParentType *string `json:"parent_type"`
+	ParentType *string `json:"parent_type,omitempty"`
 
 	// State Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 	//
 	// Example: published
-	State ArticleListItemState `json:"state"`
+	State *ArticleListItemState `json:"state,omitempty"`
 
 	// Title The title of the article. For multilingual articles, this will be the title of the default language's content.
 	//
 	// Example: Default language title
-	Title             string                    `json:"title"`
-	TranslatedContent *ArticleTranslatedContent `json:"translated_content"`
+	Title             *string                   `json:"title,omitempty"`
+	TranslatedContent *ArticleTranslatedContent `json:"translated_content,omitempty"`
 
 	// Type The type of object - `article`.
 	//
@@ -3788,17 +3793,17 @@ type ArticleListItem struct {
 	// UpdatedAt The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the article. For multilingual articles, this will be the URL of the default language's content.
 	//
 	// Example: http://intercom.test/help/en/articles/3-default-language
-	Url *string `json:"url"`
+	Url *string `json:"url,omitempty"`
 
 	// WorkspaceId The id of the workspace which the article belongs to.
 	//
 	// Example: hfi1bx4l
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // ArticleListItemState Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -3816,10 +3821,10 @@ type ArticleSearchHighlights struct {
 	// ArticleId The ID of the corresponding article.
 	//
 	// Example: 123
-	ArticleId string `json:"article_id"`
+	ArticleId *string `json:"article_id,omitempty"`
 
 	// HighlightedSummary An Article description and body text highlighted.
-	HighlightedSummary [][]struct {
+	HighlightedSummary *[][]struct {
 		// Text The text of the title.
 		//
 		// Example: my query
@@ -3827,10 +3832,10 @@ type ArticleSearchHighlights struct {
 
 		// Type The type of text - `highlight` or `plain`.
 		Type *ArticleSearchHighlightsHighlightedSummaryType `json:"type,omitempty"`
-	} `json:"highlighted_summary"`
+	} `json:"highlighted_summary,omitempty"`
 
 	// HighlightedTitle An Article title highlighted.
-	HighlightedTitle []struct {
+	HighlightedTitle *[]struct {
 		// Text The text of the title.
 		//
 		// Example: my query
@@ -3838,7 +3843,7 @@ type ArticleSearchHighlights struct {
 
 		// Type The type of text - `highlight` or `plain`.
 		Type *ArticleSearchHighlightsHighlightedTitleType `json:"type,omitempty"`
-	} `json:"highlighted_title"`
+	} `json:"highlighted_title,omitempty"`
 }
 
 // ArticleSearchHighlightsHighlightedSummaryType The type of text - `highlight` or `plain`.
@@ -3852,37 +3857,37 @@ type ArticleStatistics struct {
 	// Conversions The number of conversations started from the article.
 	//
 	// Example: 0
-	Conversions int `json:"conversions"`
+	Conversions *int `json:"conversions,omitempty"`
 
 	// HappyReactionPercentage The percentage of happy reactions the article has received against other types of reaction.
 	//
 	// Example: 40
-	HappyReactionPercentage float32 `json:"happy_reaction_percentage"`
+	HappyReactionPercentage *float32 `json:"happy_reaction_percentage,omitempty"`
 
 	// NeutralReactionPercentage The percentage of neutral reactions the article has received against other types of reaction.
 	//
 	// Example: 40
-	NeutralReactionPercentage float32 `json:"neutral_reaction_percentage"`
+	NeutralReactionPercentage *float32 `json:"neutral_reaction_percentage,omitempty"`
 
 	// Reactions The number of total reactions the article has received.
 	//
 	// Example: 10
-	Reactions int `json:"reactions"`
+	Reactions *int `json:"reactions,omitempty"`
 
 	// SadReactionPercentage The percentage of sad reactions the article has received against other types of reaction.
 	//
 	// Example: 20
-	SadReactionPercentage float32 `json:"sad_reaction_percentage"`
+	SadReactionPercentage *float32 `json:"sad_reaction_percentage,omitempty"`
 
 	// Type The type of object - `article_statistics`.
 	//
 	// Example: article_statistics
-	Type ArticleStatisticsType `json:"type"`
+	Type *ArticleStatisticsType `json:"type,omitempty"`
 
 	// Views The number of total views the article has received.
 	//
 	// Example: 10
-	Views int `json:"views"`
+	Views *int `json:"views,omitempty"`
 }
 
 // ArticleStatisticsType The type of object - `article_statistics`.
@@ -4115,15 +4120,18 @@ type CloseConversationRequestType string
 
 // Collection Collections are top level containers for Articles within the Help Center.
 type Collection struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// DefaultLocale The default locale of the help center. This field is only returned for multilingual help centers.
 	//
 	// Example: en
-	DefaultLocale string `json:"default_locale"`
+	DefaultLocale *string `json:"default_locale,omitempty"`
 
 	// Description The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
 	//
@@ -4141,15 +4149,15 @@ type Collection struct {
 	// Id The unique identifier for the collection which is given by Intercom.
 	//
 	// Example: 6871119
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the collection. For multilingual collections, this will be the name of the default language's content.
 	//
 	// Example: Default language name
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Order The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-	Order int `json:"order"`
+	Order *int `json:"order,omitempty"`
 
 	// ParentId The id of the parent collection. If `null` then it is the first level collection.
 	//
@@ -4170,13 +4178,16 @@ type Collection struct {
 	// WorkspaceId The id of the workspace which the collection belongs to.
 	//
 	// Example: hfi1bx4l
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // CollectionList This will return a list of Collections for the App.
 type CollectionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of collection objects
-	Data []Collection `json:"data"`
+	Data *[]Collection `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -4185,12 +4196,12 @@ type CollectionList struct {
 	// TotalCount A count of the total number of collections.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of the object - `list`.
 	//
 	// Example: list
-	Type CollectionListType `json:"type"`
+	Type *CollectionListType `json:"type,omitempty"`
 }
 
 // CollectionListType The type of the object - `list`.
@@ -4200,20 +4211,23 @@ type CollectionListType string
 
 // Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type Company struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The Intercom defined code of the workspace the company is associated to.
 	//
 	// Example: ecahpwf5
-	AppId string `json:"app_id"`
+	AppId *string `json:"app_id,omitempty"`
 
 	// CompanyId The company id you have defined for the company.
 	//
 	// Example: 6
-	CompanyId string `json:"company_id"`
+	CompanyId *string `json:"company_id,omitempty"`
 
 	// CreatedAt The time the company was added in Intercom.
 	//
 	// Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// CustomAttributes The custom attributes you have set on the company.
 	CustomAttributes *map[string]string `json:"custom_attributes,omitempty"`
@@ -4221,27 +4235,27 @@ type Company struct {
 	// Id The Intercom defined id representing the company.
 	//
 	// Example: 531ee472cce572a6ec000006
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Industry The industry that the company operates in.
 	//
 	// Example: Software
-	Industry string `json:"industry"`
+	Industry *string `json:"industry,omitempty"`
 
 	// LastRequestAt The time the company last recorded making a request.
 	//
 	// Example: 1663597223
-	LastRequestAt int `json:"last_request_at"`
+	LastRequestAt *int `json:"last_request_at,omitempty"`
 
 	// MonthlySpend How much revenue the company generates for your business.
 	//
 	// Example: 100
-	MonthlySpend int `json:"monthly_spend"`
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
 
 	// Name The name of the company.
 	//
 	// Example: Blue Sun
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 	Plan *struct {
 		// Id The id of the plan
 		//
@@ -4262,7 +4276,7 @@ type Company struct {
 	// RemoteCreatedAt The time the company was created by you.
 	//
 	// Example: 1663597223
-	RemoteCreatedAt int `json:"remote_created_at"`
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
 
 	// Segments The list of segments associated with the company
 	Segments *struct {
@@ -4275,12 +4289,12 @@ type Company struct {
 	// SessionCount How many sessions the company has recorded.
 	//
 	// Example: 100
-	SessionCount int `json:"session_count"`
+	SessionCount *int `json:"session_count,omitempty"`
 
 	// Size The number of employees in the company.
 	//
 	// Example: 100
-	Size int `json:"size"`
+	Size *int `json:"size,omitempty"`
 
 	// Tags The list of tags associated with the company
 	Tags *struct {
@@ -4298,17 +4312,17 @@ type Company struct {
 	// UpdatedAt The last time the company was updated.
 	//
 	// Example: 1663597223
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// UserCount The number of users in the company.
 	//
 	// Example: 100
-	UserCount int `json:"user_count"`
+	UserCount *int `json:"user_count,omitempty"`
 
 	// Website The URL for the company website.
 	//
 	// Example: https://www.intercom.com
-	Website string `json:"website"`
+	Website *string `json:"website,omitempty"`
 }
 
 // CompanyPlanType Value is always "plan"
@@ -4329,8 +4343,11 @@ type CompanyType string
 
 // CompanyAttachedContacts A list of Contact Objects
 type CompanyAttachedContacts struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Contact Objects
-	Data []Contact `json:"data"`
+	Data *[]Contact `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -4339,12 +4356,12 @@ type CompanyAttachedContacts struct {
 	// TotalCount The total number of contacts
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object - `list`
 	//
 	// Example: list
-	Type CompanyAttachedContactsType `json:"type"`
+	Type *CompanyAttachedContactsType `json:"type,omitempty"`
 }
 
 // CompanyAttachedContactsType The type of object - `list`
@@ -4354,13 +4371,16 @@ type CompanyAttachedContactsType string
 
 // CompanyAttachedSegments A list of Segment Objects
 type CompanyAttachedSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Segment Objects
-	Data []Segment `json:"data"`
+	Data *[]Segment `json:"data,omitempty"`
 
 	// Type The type of object - `list`
 	//
 	// Example: list
-	Type CompanyAttachedSegmentsType `json:"type"`
+	Type *CompanyAttachedSegmentsType `json:"type,omitempty"`
 }
 
 // CompanyAttachedSegmentsType The type of object - `list`
@@ -4370,8 +4390,11 @@ type CompanyAttachedSegmentsType string
 
 // CompanyList This will return a list of companies for the App.
 type CompanyList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Company Objects.
-	Data []Company `json:"data"`
+	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -4380,12 +4403,12 @@ type CompanyList struct {
 	// TotalCount The total number of companies.
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object - `list`.
 	//
 	// Example: list
-	Type CompanyListType `json:"type"`
+	Type *CompanyListType `json:"type,omitempty"`
 }
 
 // CompanyListType The type of object - `list`.
@@ -4395,7 +4418,10 @@ type CompanyListType string
 
 // CompanyScroll Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type CompanyScroll struct {
-	Data []Company `json:"data"`
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -4409,12 +4435,12 @@ type CompanyScroll struct {
 	// TotalCount The total number of companies
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object - `list`
 	//
 	// Example: list
-	Type CompanyScrollType `json:"type"`
+	Type *CompanyScrollType `json:"type,omitempty"`
 }
 
 // CompanyScrollType The type of object - `list`
@@ -4424,6 +4450,9 @@ type CompanyScrollType string
 
 // Contact Contact are the objects that represent your leads and users in Intercom.
 type Contact struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -4453,32 +4482,24 @@ type Contact struct {
 	//
 	// Example: 28
 	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
 
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar"`
+	// Avatar A URL of the contact's avatar image.
+	Avatar *string `json:"avatar,omitempty"`
 
 	// Browser The name of the browser which the contact is using.
 	//
 	// Example: Chrome
-	Browser *string `json:"browser"`
+	Browser *string `json:"browser,omitempty"`
 
 	// BrowserLanguage The language set by the browser which the contact is using.
 	//
 	// Example: en-US
-	BrowserLanguage *string `json:"browser_language"`
+	BrowserLanguage *string `json:"browser_language,omitempty"`
 
 	// BrowserVersion The version of the browser which the contact is using.
 	//
 	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version"`
+	BrowserVersion *string `json:"browser_version,omitempty"`
 
 	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
 	Companies *ContactCompanies `json:"companies,omitempty"`
@@ -4486,7 +4507,7 @@ type Contact struct {
 	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
 	//
 	// Example: 1571672154
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// CustomAttributes The custom attributes which are set for the contact.
 	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
@@ -4504,7 +4525,7 @@ type Contact struct {
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
 	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FormattedPhone The contacts phone number normalized to the E164 format
 	//
@@ -4514,12 +4535,12 @@ type Contact struct {
 	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
 	//
 	// Example: true
-	HasHardBounced bool `json:"has_hard_bounced"`
+	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
 
 	// Id The unique identifier for the contact which is given by Intercom.
 	//
 	// Example: 5ba682d23d7cf92bef87bfd4
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// IosAppName The name of the iOS app which the contact is using.
 	//
@@ -4554,76 +4575,78 @@ type Contact struct {
 	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
 	//
 	// Example: en
-	LanguageOverride *string `json:"language_override"`
+	LanguageOverride *string `json:"language_override,omitempty"`
 
 	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
 	//
 	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at"`
+	LastContactedAt *int `json:"last_contacted_at,omitempty"`
 
 	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
 	//
 	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at"`
+	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
 
 	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
 	//
 	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at"`
+	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
 
 	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
 	//
 	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at"`
+	LastRepliedAt *int `json:"last_replied_at,omitempty"`
 
 	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
 	//
 	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at"`
+	LastSeenAt *int `json:"last_seen_at,omitempty"`
 
 	// Location An object containing location meta data about a Intercom contact.
-	Location ContactLocation `json:"location"`
+	Location *ContactLocation `json:"location,omitempty"`
 
 	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
 	//
 	// Example: true
-	MarkedEmailAsSpam bool `json:"marked_email_as_spam"`
+	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
 
 	// Name The contacts name.
 	//
 	// Example: John Doe
-	Name *string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
 	// Example: Mac OS X
-	Os *string `json:"os"`
+	Os *string `json:"os,omitempty"`
 
 	// OwnerId The id of an admin that has been assigned account ownership of the contact.
 	//
 	// Example: 123
-	OwnerId *int `json:"owner_id"`
+	OwnerId *int `json:"owner_id,omitempty"`
 
 	// Phone The contacts phone.
 	//
 	// Example: +1123456789
-	Phone *string `json:"phone"`
+	Phone *string `json:"phone,omitempty"`
 
 	// Role The role of the contact.
 	//
 	// Example: user
-	Role string `json:"role"`
+	Role *string `json:"role,omitempty"`
 
 	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
 	//
 	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at"`
+	SignedUpAt *int `json:"signed_up_at,omitempty"`
 
 	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles ContactSocialProfiles `json:"social_profiles"`
+	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
 
 	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
 	Tags *ContactTags `json:"tags,omitempty"`
@@ -4636,25 +4659,28 @@ type Contact struct {
 	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
 	//
 	// Example: true
-	UnsubscribedFromEmails bool `json:"unsubscribed_from_emails"`
+	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
 
 	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
 	//
 	// Example: 1571672154
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// WorkspaceId The id of the workspace which the contact belongs to.
 	//
 	// Example: ecahpwf5
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // ContactArchived archived contact object
 type ContactArchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: true
-	Archived bool `json:"archived"`
+	Archived *bool `json:"archived,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
@@ -4664,12 +4690,12 @@ type ContactArchived struct {
 	// Id The unique identifier for the contact which is given by Intercom.
 	//
 	// Example: 5ba682d23d7cf92bef87bfd4
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type always contact
 	//
 	// Example: contact
-	Type ContactArchivedType `json:"type"`
+	Type *ContactArchivedType `json:"type,omitempty"`
 }
 
 // ContactArchivedType always contact
@@ -4679,8 +4705,12 @@ type ContactArchivedType string
 
 // ContactAttachedCompanies A list of Company Objects
 type ContactAttachedCompanies struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies An array containing Company Objects
-	Companies []Company `json:"companies"`
+	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -4690,12 +4720,12 @@ type ContactAttachedCompanies struct {
 	// TotalCount The total number of companies associated to this contact
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object
 	//
 	// Example: list
-	Type ContactAttachedCompaniesType `json:"type"`
+	Type *ContactAttachedCompaniesType `json:"type,omitempty"`
 }
 
 // ContactAttachedCompaniesType The type of object
@@ -4711,12 +4741,12 @@ type ContactCompanies struct {
 	// HasMore Whether there's more Addressable Objects to be viewed. If true, use the url to view all
 	//
 	// Example: true
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more,omitempty"`
 
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object
 	//
@@ -4726,7 +4756,7 @@ type ContactCompanies struct {
 	// Url Url to get more company resources for this contact
 	//
 	// Example: /contacts/5ba682d23d7cf92bef87bfd4/companies
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContactCompaniesType The type of object
@@ -4739,17 +4769,17 @@ type ContactCompany struct {
 	// Id The unique identifier for the company
 	//
 	// Example: 66e0800ad24ad5513b91014d
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: company
-	Type ContactCompanyType `json:"type"`
+	Type *ContactCompanyType `json:"type,omitempty"`
 
 	// Url URL to get the full company resource
 	//
 	// Example: /companies/66e0800ad24ad5513b91014d
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContactCompanyType The type of the object
@@ -4759,10 +4789,13 @@ type ContactCompanyType string
 
 // ContactDeleted deleted contact object
 type ContactDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the contact is deleted or not.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
@@ -4772,12 +4805,12 @@ type ContactDeleted struct {
 	// Id The unique identifier for the contact which is given by Intercom.
 	//
 	// Example: 5ba682d23d7cf92bef87bfd4
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type always contact
 	//
 	// Example: contact
-	Type ContactDeletedType `json:"type"`
+	Type *ContactDeletedType `json:"type,omitempty"`
 }
 
 // ContactDeletedType always contact
@@ -4787,8 +4820,11 @@ type ContactDeletedType string
 
 // ContactList Contacts are your users in Intercom.
 type ContactList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of contact objects
-	Data []Contact `json:"data"`
+	Data *[]Contact `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -4797,12 +4833,12 @@ type ContactList struct {
 	// TotalCount A count of the total number of objects.
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Always list
 	//
 	// Example: list
-	Type ContactListType `json:"type"`
+	Type *ContactListType `json:"type,omitempty"`
 }
 
 // ContactListType Always list
@@ -4830,7 +4866,7 @@ type ContactLocation struct {
 	// Type Always location
 	//
 	// Example: location
-	Type ContactLocationType `json:"type"`
+	Type *ContactLocationType `json:"type,omitempty"`
 }
 
 // ContactLocationType Always location
@@ -4841,22 +4877,23 @@ type ContactLocationType string
 // ContactNotes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
 type ContactNotes struct {
 	// Data This object represents the notes attached to a contact.
-	Data []AddressableList `json:"data"`
+	Data *[]AddressableList `json:"data,omitempty"`
 
 	// HasMore Whether there's more Addressable Objects to be viewed. If true, use the url to view all
 	//
 	// Example: true
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more,omitempty"`
 
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
 	// Example: /contacts/5ba682d23d7cf92bef87bfd4/notes
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContactReference reference to contact object
@@ -4869,12 +4906,12 @@ type ContactReference struct {
 	// Id The unique identifier for the contact which is given by Intercom.
 	//
 	// Example: 5ba682d23d7cf92bef87bfd4
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type always contact
 	//
 	// Example: contact
-	Type ContactReferenceType `json:"type"`
+	Type *ContactReferenceType `json:"type,omitempty"`
 }
 
 // ContactReferenceType always contact
@@ -5075,13 +5112,16 @@ type ContactReplyUserIdRequestType string
 
 // ContactSegments A list of segments objects attached to a specific contact.
 type ContactSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data Segment objects associated with the contact.
-	Data []Segment `json:"data"`
+	Data *[]Segment `json:"data,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: list
-	Type ContactSegmentsType `json:"type"`
+	Type *ContactSegmentsType `json:"type,omitempty"`
 }
 
 // ContactSegmentsType The type of the object
@@ -5092,36 +5132,41 @@ type ContactSegmentsType string
 // ContactSocialProfiles An object containing social profiles that a contact has.
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
-	Data []SocialProfile `json:"data"`
+	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
 type ContactTags struct {
 	// Data This object represents the tags attached to a contact.
-	Data []AddressableList `json:"data"`
+	Data *[]AddressableList `json:"data,omitempty"`
 
 	// HasMore Whether there's more Addressable Objects to be viewed. If true, use the url to view all
 	//
 	// Example: true
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more,omitempty"`
 
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
 	// Example: /contacts/5ba682d23d7cf92bef87bfd4/tags
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContactUnarchived unarchived contact object
 type ContactUnarchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: false
-	Archived bool `json:"archived"`
+	Archived *bool `json:"archived,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
@@ -5131,12 +5176,12 @@ type ContactUnarchived struct {
 	// Id The unique identifier for the contact which is given by Intercom.
 	//
 	// Example: 5ba682d23d7cf92bef87bfd4
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type always contact
 	//
 	// Example: contact
-	Type ContactUnarchivedType `json:"type"`
+	Type *ContactUnarchivedType `json:"type,omitempty"`
 }
 
 // ContactUnarchivedType always contact
@@ -5149,22 +5194,22 @@ type ContentSource struct {
 	// ContentType The type of the content source.
 	//
 	// Example: content_snippet
-	ContentType ContentSourceContentType `json:"content_type"`
+	ContentType *ContentSourceContentType `json:"content_type,omitempty"`
 
 	// Locale The ISO 639 language code of the content source.
 	//
 	// Example: en
-	Locale string `json:"locale"`
+	Locale *string `json:"locale,omitempty"`
 
 	// Title The title of the content source.
 	//
 	// Example: My internal content snippet
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Url The internal URL linking to the content source for teammates.
 	//
 	// Example: /fin-ai-agent/content?content=content_snippet&id=3234924
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentSourceContentType The type of the content source.
@@ -5175,15 +5220,15 @@ type ContentSourceContentType string
 // ContentSourcesList defines model for content_sources_list.
 type ContentSourcesList struct {
 	// ContentSources The content sources used by AI Agent in the conversation.
-	ContentSources []ContentSource `json:"content_sources"`
+	ContentSources *[]ContentSource `json:"content_sources,omitempty"`
 
 	// TotalCount The total number of content sources used by AI Agent in the conversation.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Example: content_source.list
-	Type ContentSourcesListType `json:"type"`
+	Type *ContentSourcesListType `json:"type,omitempty"`
 }
 
 // ContentSourcesListType Example: content_source.list
@@ -5191,10 +5236,13 @@ type ContentSourcesListType string
 
 // Conversation Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type Conversation struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
-	AdminAssigneeId *int     `json:"admin_assignee_id"`
+	AdminAssigneeId *int     `json:"admin_assignee_id,omitempty"`
 	AiAgent         *AiAgent `json:"ai_agent,omitempty"`
 
 	// AiAgentParticipated Indicates whether the AI Agent participated in the conversation.
@@ -5203,7 +5251,7 @@ type Conversation struct {
 	AiAgentParticipated *bool `json:"ai_agent_participated,omitempty"`
 
 	// Contacts The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-	Contacts ConversationContacts `json:"contacts"`
+	Contacts *ConversationContacts `json:"contacts,omitempty"`
 
 	// ConversationParts A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 	ConversationParts *ConversationParts `json:"conversation_parts,omitempty"`
@@ -5214,8 +5262,9 @@ type Conversation struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt        int                    `json:"created_at"`
-	CustomAttributes map[string]interface{} `json:"custom_attributes"`
+	CreatedAt        *int                      `json:"created_at,omitempty"`
+	CustomAttributes *map[string]interface{}   `json:"custom_attributes,omitempty"`
+	Customers        *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5223,7 +5272,7 @@ type Conversation struct {
 	// Id The id representing the conversation.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LinkedObjects An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 	LinkedObjects *LinkedObjectList `json:"linked_objects,omitempty"`
@@ -5231,7 +5280,7 @@ type Conversation struct {
 	// Open Indicates whether a conversation is open (true) or closed (false).
 	//
 	// Example: true
-	Open bool `json:"open"`
+	Open *bool `json:"open,omitempty"`
 
 	// Priority If marked as priority, it will return priority or else not_priority.
 	//
@@ -5241,21 +5290,21 @@ type Conversation struct {
 	// Read Indicates whether a conversation has been read.
 	//
 	// Example: true
-	Read       bool        `json:"read"`
+	Read       *bool       `json:"read,omitempty"`
 	SlaApplied *SlaApplied `json:"sla_applied,omitempty"`
 
 	// SnoozedUntil If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
 	//
 	// Example: 1663597260
-	SnoozedUntil *int `json:"snoozed_until"`
+	SnoozedUntil *int `json:"snoozed_until,omitempty"`
 
 	// Source The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
-	Source ConversationSource `json:"source"`
+	Source *ConversationSource `json:"source,omitempty"`
 
 	// State Can be set to "open", "closed" or "snoozed".
 	//
 	// Example: open
-	State ConversationState `json:"state"`
+	State *ConversationState `json:"state,omitempty"`
 
 	// Statistics A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 	Statistics *ConversationStatistics `json:"statistics,omitempty"`
@@ -5266,15 +5315,16 @@ type Conversation struct {
 	// TeamAssigneeId The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
 	//
 	// Example: 5017691
-	TeamAssigneeId *int `json:"team_assignee_id"`
+	TeamAssigneeId *int `json:"team_assignee_id,omitempty"`
 
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
-	Teammates ConversationTeammates `json:"teammates"`
+	Teammates *ConversationTeammates `json:"teammates,omitempty"`
 
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5284,12 +5334,12 @@ type Conversation struct {
 	// UpdatedAt The last time the conversation was updated.
 	//
 	// Example: 1663597260
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// WaitingSince The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
 	//
 	// Example: 1663597260
-	WaitingSince *int `json:"waiting_since"`
+	WaitingSince *int `json:"waiting_since,omitempty"`
 }
 
 // ConversationPriority If marked as priority, it will return priority or else not_priority.
@@ -5328,10 +5378,10 @@ type ConversationAttachmentFiles struct {
 // ConversationContacts The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 type ConversationContacts struct {
 	// Contacts The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-	Contacts []ContactReference `json:"contacts"`
+	Contacts *[]ContactReference `json:"contacts,omitempty"`
 
 	// Type Example: contact.list
-	Type ConversationContactsType `json:"type"`
+	Type *ConversationContactsType `json:"type,omitempty"`
 }
 
 // ConversationContactsType Example: contact.list
@@ -5340,10 +5390,10 @@ type ConversationContactsType string
 // ConversationFirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 type ConversationFirstContactReply struct {
 	// CreatedAt Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Type Example: conversation
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// Url Example: https://developers.intercom.com/
 	Url *string `json:"url,omitempty"`
@@ -5351,10 +5401,13 @@ type ConversationFirstContactReply struct {
 
 // ConversationListItem The data returned about your conversations when you list or search them.
 type ConversationListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
-	AdminAssigneeId *int     `json:"admin_assignee_id"`
+	AdminAssigneeId *int     `json:"admin_assignee_id,omitempty"`
 	AiAgent         *AiAgent `json:"ai_agent,omitempty"`
 
 	// AiAgentParticipated Indicates whether the AI Agent participated in the conversation.
@@ -5363,7 +5416,7 @@ type ConversationListItem struct {
 	AiAgentParticipated *bool `json:"ai_agent_participated,omitempty"`
 
 	// Contacts The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-	Contacts ConversationContacts `json:"contacts"`
+	Contacts *ConversationContacts `json:"contacts,omitempty"`
 
 	// ConversationRating The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 	ConversationRating *ConversationRating `json:"conversation_rating,omitempty"`
@@ -5371,8 +5424,8 @@ type ConversationListItem struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt        int                    `json:"created_at"`
-	CustomAttributes map[string]interface{} `json:"custom_attributes"`
+	CreatedAt        *int                    `json:"created_at,omitempty"`
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5380,7 +5433,7 @@ type ConversationListItem struct {
 	// Id The id representing the conversation.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LinkedObjects An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 	LinkedObjects *LinkedObjectList `json:"linked_objects,omitempty"`
@@ -5388,7 +5441,7 @@ type ConversationListItem struct {
 	// Open Indicates whether a conversation is open (true) or closed (false).
 	//
 	// Example: true
-	Open bool `json:"open"`
+	Open *bool `json:"open,omitempty"`
 
 	// Priority If marked as priority, it will return priority or else not_priority.
 	//
@@ -5398,21 +5451,21 @@ type ConversationListItem struct {
 	// Read Indicates whether a conversation has been read.
 	//
 	// Example: true
-	Read       bool        `json:"read"`
+	Read       *bool       `json:"read,omitempty"`
 	SlaApplied *SlaApplied `json:"sla_applied,omitempty"`
 
 	// SnoozedUntil If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
 	//
 	// Example: 1663597260
-	SnoozedUntil *int `json:"snoozed_until"`
+	SnoozedUntil *int `json:"snoozed_until,omitempty"`
 
 	// Source The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
-	Source ConversationSource `json:"source"`
+	Source *ConversationSource `json:"source,omitempty"`
 
 	// State Can be set to "open", "closed" or "snoozed".
 	//
 	// Example: open
-	State ConversationListItemState `json:"state"`
+	State *ConversationListItemState `json:"state,omitempty"`
 
 	// Statistics A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 	Statistics *ConversationStatistics `json:"statistics,omitempty"`
@@ -5423,15 +5476,16 @@ type ConversationListItem struct {
 	// TeamAssigneeId The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
 	//
 	// Example: 5017691
-	TeamAssigneeId *int `json:"team_assignee_id"`
+	TeamAssigneeId *int `json:"team_assignee_id,omitempty"`
 
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
-	Teammates ConversationTeammates `json:"teammates"`
+	Teammates *ConversationTeammates `json:"teammates,omitempty"`
 
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5441,12 +5495,12 @@ type ConversationListItem struct {
 	// UpdatedAt The last time the conversation was updated.
 	//
 	// Example: 1663597260
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// WaitingSince The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
 	//
 	// Example: 1663597260
-	WaitingSince *int `json:"waiting_since"`
+	WaitingSince *int `json:"waiting_since,omitempty"`
 }
 
 // ConversationListItemPriority If marked as priority, it will return priority or else not_priority.
@@ -5473,7 +5527,7 @@ type ConversationPart struct {
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
 	// Author The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-	Author ConversationPartAuthor `json:"author"`
+	Author *ConversationPartAuthor `json:"author,omitempty"`
 
 	// Body The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
 	//
@@ -5483,7 +5537,7 @@ type ConversationPart struct {
 	// CreatedAt The time the conversation part was created.
 	//
 	// Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The external id of the conversation part
 	//
@@ -5493,27 +5547,27 @@ type ConversationPart struct {
 	// Id The id representing the conversation part.
 	//
 	// Example: 3
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// NotifiedAt The time the user was notified with the conversation part.
 	//
 	// Example: 1663597260
-	NotifiedAt int `json:"notified_at"`
+	NotifiedAt *int `json:"notified_at,omitempty"`
 
 	// PartType The type of conversation part.
 	//
 	// Example: comment
-	PartType string `json:"part_type"`
+	PartType *string `json:"part_type,omitempty"`
 
 	// Redacted Whether or not the conversation part has been redacted.
 	//
 	// Example: false
-	Redacted bool `json:"redacted"`
+	Redacted *bool `json:"redacted,omitempty"`
 
 	// Type Always conversation_part
 	//
 	// Example: conversation_part
-	Type ConversationPartType `json:"type"`
+	Type *ConversationPartType `json:"type,omitempty"`
 
 	// UpdatedAt The last time the conversation part was updated.
 	//
@@ -5531,34 +5585,34 @@ type ConversationPartAuthor struct {
 	// Email The email of the author
 	//
 	// Example: operator+abcd1234@intercom.io
-	Email openapi_types.Email `json:"email"`
+	Email *openapi_types.Email `json:"email,omitempty"`
 
 	// Id The id of the author
 	//
 	// Example: 274
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the author
 	//
 	// Example: Operator
-	Name *string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of the author
 	//
 	// Example: admin
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ConversationParts A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 type ConversationParts struct {
 	// ConversationParts A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-	ConversationParts []ConversationPart `json:"conversation_parts"`
+	ConversationParts *[]ConversationPart `json:"conversation_parts,omitempty"`
 
 	// TotalCount Example: 2
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Example: conversation_part.list
-	Type ConversationPartsType `json:"type"`
+	Type *ConversationPartsType `json:"type,omitempty"`
 }
 
 // ConversationPartsType Example: conversation_part.list
@@ -5567,25 +5621,25 @@ type ConversationPartsType string
 // ConversationRating The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 type ConversationRating struct {
 	// Contact reference to contact object
-	Contact ContactReference `json:"contact"`
+	Contact *ContactReference `json:"contact,omitempty"`
 
 	// CreatedAt The time the rating was requested in the conversation being rated.
 	//
 	// Example: 1671028894
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Rating The rating, between 1 and 5, for the conversation.
 	//
 	// Example: 5
-	Rating int `json:"rating"`
+	Rating *int `json:"rating,omitempty"`
 
 	// Remark An optional field to add a remark to correspond to the number rating
 	//
 	// Example:
-	Remark string `json:"remark"`
+	Remark *string `json:"remark,omitempty"`
 
 	// Teammate reference to another object
-	Teammate Reference `json:"teammate"`
+	Teammate *Reference `json:"teammate,omitempty"`
 }
 
 // ConversationSource The Conversation Part that originated this conversation, which can be Contact, Admin, Campaign, Automated or Operator initiated.
@@ -5594,7 +5648,7 @@ type ConversationSource struct {
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
 	// Author The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-	Author ConversationPartAuthor `json:"author"`
+	Author *ConversationPartAuthor `json:"author,omitempty"`
 
 	// Body The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
 	//
@@ -5604,27 +5658,27 @@ type ConversationSource struct {
 	// DeliveredAs The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
 	//
 	// Example: operator_initiated
-	DeliveredAs string `json:"delivered_as"`
+	DeliveredAs *string `json:"delivered_as,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 3
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Redacted Whether or not the source message has been redacted. Only applicable for contact initiated messages.
 	//
 	// Example: false
-	Redacted bool `json:"redacted"`
+	Redacted *bool `json:"redacted,omitempty"`
 
 	// Subject Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
 	//
 	// Example:
-	Subject string `json:"subject"`
+	Subject *string `json:"subject,omitempty"`
 
 	// Type This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 	//
 	// Example: conversation
-	Type ConversationSourceType `json:"type"`
+	Type *ConversationSourceType `json:"type,omitempty"`
 
 	// Url The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
 	Url *string `json:"url,omitempty"`
@@ -5694,8 +5748,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -5728,7 +5782,7 @@ type ConversationStatistics struct {
 	TimeToLastClose *int `json:"time_to_last_close,omitempty"`
 
 	// Type Example: conversation_statistics
-	Type ConversationStatisticsType `json:"type"`
+	Type *ConversationStatisticsType `json:"type,omitempty"`
 }
 
 // ConversationStatisticsType Example: conversation_statistics
@@ -5736,13 +5790,16 @@ type ConversationStatisticsType string
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
-	Teammates []Reference `json:"teammates"`
+	Teammates *[]Reference `json:"teammates,omitempty"`
 
 	// Type The type of the object - `admin.list`.
 	//
 	// Example: admin.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ConvertConversationToTicketRequest You can convert a Conversation to a Ticket
@@ -6149,8 +6206,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the sender which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type One of `lead`, `user`, `contact`, or `admin`.
 		//
@@ -6443,7 +6500,7 @@ type CursorPages struct {
 	// Type the type of object `pages`.
 	//
 	// Example: pages
-	Type CursorPagesType `json:"type"`
+	Type *CursorPagesType `json:"type,omitempty"`
 }
 
 // CursorPagesType the type of object `pages`.
@@ -6482,6 +6539,9 @@ type CustomerRequest2 struct {
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 type DataAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId Teammate who created the attribute. Only applicable to CDAs
 	//
 	// Example: 5712945
@@ -6510,17 +6570,17 @@ type DataAttribute struct {
 	// DataType The data type of the attribute.
 	//
 	// Example: boolean
-	DataType DataAttributeDataType `json:"data_type"`
+	DataType *DataAttributeDataType `json:"data_type,omitempty"`
 
 	// Description Readable description of the attribute.
 	//
 	// Example: Whether the user is a paid subscriber.
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// FullName Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
 	//
 	// Example: custom_attributes.paid_subscriber
-	FullName string `json:"full_name"`
+	FullName *string `json:"full_name,omitempty"`
 
 	// Id The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
 	//
@@ -6530,7 +6590,7 @@ type DataAttribute struct {
 	// Label Readable name of the attribute (i.e. name you see in the UI)
 	//
 	// Example: Paid Subscriber
-	Label string `json:"label"`
+	Label *string `json:"label,omitempty"`
 
 	// MessengerWritable Can this attribute be updated by the Messenger
 	//
@@ -6545,7 +6605,7 @@ type DataAttribute struct {
 	// Name Name of the attribute.
 	//
 	// Example: paid_subscriber
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Options List of predefined options for attribute value.
 	//
@@ -6555,7 +6615,7 @@ type DataAttribute struct {
 	// Type Value is `data_attribute`.
 	//
 	// Example: data_attribute
-	Type DataAttributeType `json:"type"`
+	Type *DataAttributeType `json:"type,omitempty"`
 
 	// UiWritable Can this attribute be updated in the UI
 	//
@@ -6585,13 +6645,16 @@ type DataAttributeType string
 
 // DataAttributeList A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 type DataAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of data attributes
-	Data []DataAttribute `json:"data"`
+	Data *[]DataAttribute `json:"data,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: list
-	Type DataAttributeListType `json:"type"`
+	Type *DataAttributeListType `json:"type,omitempty"`
 }
 
 // DataAttributeListType The type of the object
@@ -6601,28 +6664,32 @@ type DataAttributeListType string
 
 // DataEventSummary This will return a summary of data events for the App.
 type DataEventSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Email The email address of the user
 	//
 	// Example: Sam.Sung@example.com
-	Email string `json:"email"`
+	Email *string `json:"email,omitempty"`
 
 	// Events A summary of data events
-	Events []DataEventSummaryItem `json:"events"`
+	Events *[]DataEventSummaryItem `json:"events,omitempty"`
 
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId string `json:"intercom_user_id"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: event.summary
-	Type DataEventSummaryType `json:"type"`
+	Type *DataEventSummaryType `json:"type,omitempty"`
 
 	// UserId The user ID of the user
 	//
 	// Example: 62b997f288e14803c5006932
-	UserId string `json:"user_id"`
+	UserId *string `json:"user_id,omitempty"`
 }
 
 // DataEventSummaryType The type of the object
@@ -6632,10 +6699,13 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
-	Count int `json:"count"`
+	Count *int `json:"count,omitempty"`
 
 	// Description The description of the event
 	//
@@ -6645,40 +6715,43 @@ type DataEventSummaryItem struct {
 	// First The first time the event was sent
 	//
 	// Example: 2014-01-16T23:12:21.000+00:00
-	First string `json:"first"`
+	First *string `json:"first,omitempty"`
 
 	// Last The last time the event was sent
 	//
 	// Example: 2014-01-16T23:12:21.000+00:00
-	Last string `json:"last"`
+	Last *string `json:"last,omitempty"`
 
 	// Name The name of the event
 	//
 	// Example: placed-order
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 }
 
 // DataExport The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 type DataExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DownloadExpiresAt The time after which you will not be able to access the data.
 	//
 	// Example: 1674917488
-	DownloadExpiresAt string `json:"download_expires_at"`
+	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
 
 	// DownloadUrl The location where you can download your data.
 	//
 	// Example: https://api.intercom.test/download/messages/data/example
-	DownloadUrl string `json:"download_url"`
+	DownloadUrl *string `json:"download_url,omitempty"`
 
 	// JobIdentifier The identifier for your job.
 	//
 	// Example: orzzsbd7hk67xyu
-	JobIdentifier string `json:"job_identifier"`
+	JobIdentifier *string `json:"job_identifier,omitempty"`
 
 	// Status The current state of your job.
 	//
 	// Example: pending
-	Status DataExportStatus `json:"status"`
+	Status *DataExportStatus `json:"status,omitempty"`
 }
 
 // DataExportStatus The current state of your job.
@@ -6688,20 +6761,23 @@ type DataExportStatus string
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the article was deleted successfully or not.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// Id The unique identifier for the article which you provided in the URL.
 	//
 	// Example: 6890762
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Object The type of object which was deleted. - article
 	//
 	// Example: article
-	Object DeletedArticleObjectObject `json:"object"`
+	Object *DeletedArticleObjectObject `json:"object,omitempty"`
 }
 
 // DeletedArticleObjectObject The type of object which was deleted. - article
@@ -6711,20 +6787,23 @@ type DeletedArticleObjectObject string
 
 // DeletedCollectionObject Response returned when an object is deleted
 type DeletedCollectionObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the collection was deleted successfully or not.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// Id The unique identifier for the collection which you provided in the URL.
 	//
 	// Example: 6890762
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Object The type of object which was deleted. - `collection`
 	//
 	// Example: collection
-	Object DeletedCollectionObjectObject `json:"object"`
+	Object *DeletedCollectionObjectObject `json:"object,omitempty"`
 }
 
 // DeletedCollectionObjectObject The type of object which was deleted. - `collection`
@@ -6734,20 +6813,23 @@ type DeletedCollectionObjectObject string
 
 // DeletedCompanyObject Response returned when an object is deleted
 type DeletedCompanyObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the company was deleted successfully or not.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// Id The unique identifier for the company which is given by Intercom.
 	//
 	// Example: 5b7e8b2f-7a1a-4e6c-8e1b-4f9d4f4c4d4f
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Object The type of object which was deleted. - `company`
 	//
 	// Example: company
-	Object DeletedCompanyObjectObject `json:"object"`
+	Object *DeletedCompanyObjectObject `json:"object,omitempty"`
 }
 
 // DeletedCompanyObjectObject The type of object which was deleted. - `company`
@@ -6757,20 +6839,23 @@ type DeletedCompanyObjectObject string
 
 // DeletedObject Response returned when an object is deleted
 type DeletedObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the news item was deleted successfully or not.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// Id The unique identifier for the news item which you provided in the URL.
 	//
 	// Example: 6890762
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Object The type of object which was deleted - news-item.
 	//
 	// Example: news-item
-	Object DeletedObjectObject `json:"object"`
+	Object *DeletedObjectObject `json:"object,omitempty"`
 }
 
 // DeletedObjectObject The type of object which was deleted - news-item.
@@ -6789,11 +6874,11 @@ type DetachContactFromConversationRequest struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -6804,15 +6889,15 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // FileAttribute The value describing a file upload set for a custom attribute
@@ -6820,35 +6905,35 @@ type FileAttribute struct {
 	// ContentType The type of file
 	//
 	// Example: image/png
-	ContentType string `json:"content_type"`
+	ContentType *string `json:"content_type,omitempty"`
 
 	// Filesize The size of the file in bytes
 	//
 	// Example: 11308309
-	Filesize int `json:"filesize"`
+	Filesize *int `json:"filesize,omitempty"`
 
 	// Height The height of the file in pixels, if applicable
 	//
 	// Example: 1964
-	Height int `json:"height"`
+	Height *int `json:"height,omitempty"`
 
 	// Name The name of the file
 	//
 	// Example: Screenshot.png
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type Example: upload
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// Url The url of the file. This is a temporary URL and will expire after 30 minutes.
 	//
 	// Example: https://intercom-attachments-1.com/.../Screenshot.png
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 
 	// Width The width of the file in pixels, if applicable
 	//
 	// Example: 3024
-	Width int `json:"width"`
+	Width *int `json:"width,omitempty"`
 }
 
 // GroupContent The Content of a Group.
@@ -6856,17 +6941,17 @@ type GroupContent struct {
 	// Description The description of the collection. Only available for collections.
 	//
 	// Example:  Collection description
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Name The name of the collection or section.
 	//
 	// Example: Collection name
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of object - `group_content` .
 	//
 	// Example: group_content
-	Type GroupContentType `json:"type"`
+	Type *GroupContentType `json:"type,omitempty"`
 }
 
 // GroupContentType The type of object - `group_content` .
@@ -6981,7 +7066,7 @@ type GroupTranslatedContent struct {
 	// Type The type of object - group_translated_content.
 	//
 	// Example: group_translated_content
-	Type GroupTranslatedContentType `json:"type"`
+	Type *GroupTranslatedContentType `json:"type,omitempty"`
 
 	// Vi The Content of a Group.
 	Vi *GroupContent `json:"vi,omitempty"`
@@ -7000,10 +7085,13 @@ type GroupTranslatedContentType string
 
 // HelpCenter Help Centers contain collections
 type HelpCenter struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the Help Center was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// CustomDomain Custom domain configured for the help center
 	//
@@ -7013,17 +7101,17 @@ type HelpCenter struct {
 	// DisplayName The display name of the Help Center only seen by teammates.
 	//
 	// Example: Intercom Help Center
-	DisplayName string `json:"display_name"`
+	DisplayName *string `json:"display_name,omitempty"`
 
 	// Id The unique identifier for the Help Center which is given by Intercom.
 	//
 	// Example: 123
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Identifier The identifier of the Help Center. This is used in the URL of the Help Center.
 	//
 	// Example: intercom
-	Identifier string `json:"identifier"`
+	Identifier *string `json:"identifier,omitempty"`
 
 	// UpdatedAt The time when the Help Center was last updated.
 	//
@@ -7038,23 +7126,26 @@ type HelpCenter struct {
 	// WebsiteTurnedOn Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
 	//
 	// Example: true
-	WebsiteTurnedOn bool `json:"website_turned_on"`
+	WebsiteTurnedOn *bool `json:"website_turned_on,omitempty"`
 
 	// WorkspaceId The id of the workspace which the Help Center belongs to.
 	//
 	// Example: hfi1bx4l
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // HelpCenterList A list of Help Centers belonging to the App
 type HelpCenterList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Help Center objects
-	Data []HelpCenter `json:"data"`
+	Data *[]HelpCenter `json:"data,omitempty"`
 
 	// Type The type of the object - `list`.
 	//
 	// Example: list
-	Type HelpCenterListType `json:"type"`
+	Type *HelpCenterListType `json:"type,omitempty"`
 }
 
 // HelpCenterListType The type of the object - `list`.
@@ -7072,17 +7163,17 @@ type LinkedObject struct {
 	// Category Category of the Linked Ticket Object.
 	//
 	// Example: Customer
-	Category *LinkedObjectCategory `json:"category"`
+	Category *LinkedObjectCategory `json:"category,omitempty"`
 
 	// Id The ID of the linked object
 	//
 	// Example: 7583
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type ticket or conversation
 	//
 	// Example: ticket
-	Type LinkedObjectType `json:"type"`
+	Type *LinkedObjectType `json:"type,omitempty"`
 }
 
 // LinkedObjectCategory Category of the Linked Ticket Object.
@@ -7098,22 +7189,22 @@ type LinkedObjectType string
 // LinkedObjectList An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 type LinkedObjectList struct {
 	// Data An array containing the linked conversations and linked tickets.
-	Data []LinkedObject `json:"data"`
+	Data *[]LinkedObject `json:"data,omitempty"`
 
 	// HasMore Whether or not there are more linked objects than returned.
 	//
 	// Example: false
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more,omitempty"`
 
 	// TotalCount The total number of linked objects.
 	//
 	// Example: 100
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Always list.
 	//
 	// Example: list
-	Type LinkedObjectListType `json:"type"`
+	Type *LinkedObjectListType `json:"type,omitempty"`
 }
 
 // LinkedObjectListType Always list.
@@ -7136,40 +7227,46 @@ type MergeContactsRequest struct {
 
 // Message Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 type Message struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
 	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
+	ConversationId *string `json:"conversation_id,omitempty"`
 
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
+
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
 	// Example: Greetings
-	Subject string `json:"subject"`
+	Subject *string `json:"subject,omitempty"`
 
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -7198,10 +7295,13 @@ type MultipleOrSingleFilterSearchRequest struct {
 
 // NewsItem A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 type NewsItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The news item body, which may contain HTML.
 	//
 	// Example: We are excited to announce the launch of News Items, a new content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// CoverImageUrl URL of the image used as cover. Must have .jpg or .png extension.
 	//
@@ -7211,7 +7311,7 @@ type NewsItem struct {
 	// CreatedAt Timestamp for when the news item was created.
 	//
 	// Example: 1610589632
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// DeliverSilently When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
 	//
@@ -7221,7 +7321,7 @@ type NewsItem struct {
 	// Id The unique identifier for the news item which is given by Intercom.
 	//
 	// Example: 141
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Labels Label names displayed to users to categorize the news item.
 	Labels *[]*string `json:"labels,omitempty"`
@@ -7235,22 +7335,22 @@ type NewsItem struct {
 	// SenderId The id of the sender of the news item. Must be a teammate on the workspace.
 	//
 	// Example: 123
-	SenderId int `json:"sender_id"`
+	SenderId *int `json:"sender_id,omitempty"`
 
 	// State News items will not be visible to your users in the assigned newsfeeds until they are set live.
 	//
 	// Example: live
-	State NewsItemState `json:"state"`
+	State *NewsItemState `json:"state,omitempty"`
 
 	// Title The title of the news item.
 	//
 	// Example: New feature: News Items
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type The type of object.
 	//
 	// Example: news-item
-	Type NewsItemType `json:"type"`
+	Type *NewsItemType `json:"type,omitempty"`
 
 	// UpdatedAt Timestamp for when the news item was last updated.
 	//
@@ -7260,7 +7360,7 @@ type NewsItem struct {
 	// WorkspaceId The id of the workspace which the news item belongs to.
 	//
 	// Example: t74hdn32
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // NewsItemState News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -7323,25 +7423,28 @@ type NewsItemRequestState string
 //
 // Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 type Newsfeed struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Timestamp for when the newsfeed was created.
 	//
 	// Example: 1674917488
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the newsfeed which is given by Intercom.
 	//
 	// Example: 12312
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the newsfeed. This name will never be visible to your users.
 	//
 	// Example: My Newsfeed
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of object.
 	//
 	// Example: newsfeed
-	Type NewsfeedType `json:"type"`
+	Type *NewsfeedType `json:"type,omitempty"`
 
 	// UpdatedAt Timestamp for when the newsfeed was last updated.
 	//
@@ -7359,23 +7462,26 @@ type NewsfeedAssignment struct {
 	// NewsfeedId The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
 	//
 	// Example: 198313
-	NewsfeedId int `json:"newsfeed_id"`
+	NewsfeedId *int `json:"newsfeed_id,omitempty"`
 
 	// PublishedAt Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
 	//
 	// Example: 1674917488
-	PublishedAt int `json:"published_at"`
+	PublishedAt *int `json:"published_at,omitempty"`
 }
 
 // Note Notes allow you to annotate and comment on your contacts.
 type Note struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Author Admins are teammate accounts that have access to a workspace.
-	Author Admin `json:"author"`
+	Author *Admin `json:"author,omitempty"`
 
 	// Body The body text of the note.
 	//
 	// Example: <p>Text for the note.</p>
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// Contact Represents the contact that the note was created about.
 	Contact *struct {
@@ -7386,22 +7492,22 @@ type Note struct {
 
 		// Type String representing the object's type. Always has the value `contact`.
 		Type *NoteContactType `json:"type,omitempty"`
-	} `json:"contact"`
+	} `json:"contact,omitempty"`
 
 	// CreatedAt The time the note was created.
 	//
 	// Example: 1674589321
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id of the note.
 	//
 	// Example: 17495962
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Type String representing the object's type. Always has the value `note`.
 	//
 	// Example: note
-	Type NoteType `json:"type"`
+	Type *NoteType `json:"type,omitempty"`
 }
 
 // NoteContactType String representing the object's type. Always has the value `contact`.
@@ -7414,8 +7520,11 @@ type NoteType string
 
 // NoteList A paginated list of notes associated with a contact.
 type NoteList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of notes.
-	Data []Note `json:"data"`
+	Data *[]Note `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7424,12 +7533,12 @@ type NoteList struct {
 	// TotalCount A count of the total number of notes.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type String representing the object's type. Always has the value `list`.
 	//
 	// Example: list
-	Type NoteListType `json:"type"`
+	Type *NoteListType `json:"type,omitempty"`
 }
 
 // NoteListType String representing the object's type. Always has the value `list`.
@@ -7459,16 +7568,16 @@ type PagesLink struct {
 	Next *string `json:"next,omitempty"`
 
 	// Page Example: 1
-	Page int `json:"page"`
+	Page *int `json:"page,omitempty"`
 
 	// PerPage Example: 50
-	PerPage int `json:"per_page"`
+	PerPage *int `json:"per_page,omitempty"`
 
 	// TotalPages Example: 1
-	TotalPages int `json:"total_pages"`
+	TotalPages *int `json:"total_pages,omitempty"`
 
 	// Type Example: pages
-	Type PagesLinkType `json:"type"`
+	Type *PagesLinkType `json:"type,omitempty"`
 }
 
 // PagesLinkType Example: pages
@@ -7476,8 +7585,11 @@ type PagesLinkType string
 
 // PaginatedConversationResponse Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type PaginatedConversationResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of conversation objects
-	Conversations []ConversationListItem `json:"conversations"`
+	Conversations *[]ConversationListItem `json:"conversations,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7486,12 +7598,12 @@ type PaginatedConversationResponse struct {
 	// TotalCount A count of the total number of objects.
 	//
 	// Example: 12345
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Always conversation.list
 	//
 	// Example: conversation.list
-	Type PaginatedConversationResponseType `json:"type"`
+	Type *PaginatedConversationResponseType `json:"type,omitempty"`
 }
 
 // PaginatedConversationResponseType Always conversation.list
@@ -7501,8 +7613,11 @@ type PaginatedConversationResponseType string
 
 // PaginatedNewsItemResponse Paginated News Item Response
 type PaginatedNewsItemResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of News Items
-	Data []NewsItem `json:"data"`
+	Data *[]NewsItem `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7511,12 +7626,12 @@ type PaginatedNewsItemResponse struct {
 	// TotalCount A count of the total number of News Items.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object
 	//
 	// Example: list
-	Type PaginatedNewsItemResponseType `json:"type"`
+	Type *PaginatedNewsItemResponseType `json:"type,omitempty"`
 }
 
 // PaginatedNewsItemResponseType The type of object
@@ -7526,8 +7641,11 @@ type PaginatedNewsItemResponseType string
 
 // PaginatedNewsfeedResponse Paginated Newsfeed Response
 type PaginatedNewsfeedResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Newsfeeds
-	Data []Newsfeed `json:"data"`
+	Data *[]Newsfeed `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7536,12 +7654,12 @@ type PaginatedNewsfeedResponse struct {
 	// TotalCount A count of the total number of Newsfeeds.
 	//
 	// Example: 1
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of object
 	//
 	// Example: list
-	Type PaginatedNewsfeedResponseType `json:"type"`
+	Type *PaginatedNewsfeedResponseType `json:"type,omitempty"`
 }
 
 // PaginatedNewsfeedResponseType The type of object
@@ -7554,48 +7672,52 @@ type PartAttachment struct {
 	// ContentType The content type of the attachment
 	//
 	// Example: image/png
-	ContentType string `json:"content_type"`
+	ContentType *string `json:"content_type,omitempty"`
 
 	// Filesize The size of the attachment
 	//
 	// Example: 100
-	Filesize int `json:"filesize"`
+	Filesize *int `json:"filesize,omitempty"`
 
 	// Height The height of the attachment
 	//
 	// Example: 100
-	Height int `json:"height"`
+	Height *int `json:"height,omitempty"`
 
 	// Name The name of the attachment
 	//
 	// Example: example.png
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of attachment
 	//
 	// Example: upload
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// Url The URL of the attachment
 	//
 	// Example: https://picsum.photos/200/300
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 
 	// Width The width of the attachment
 	//
 	// Example: 100
-	Width int `json:"width"`
+	Width *int `json:"width,omitempty"`
 }
 
 // PhoneSwitch Phone Switch Response
 type PhoneSwitch struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Phone Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
 	//
 	// Example: +1 1234567890
-	Phone string `json:"phone"`
+	Phone *string `json:"phone,omitempty"`
 
 	// Type Example: phone_call_redirect
-	Type PhoneSwitchType `json:"type"`
+	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -7658,7 +7780,7 @@ type Reference struct {
 	Id *string `json:"id,omitempty"`
 
 	// Type Example: contact
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ReplyConversationRequest defines model for reply_conversation_request.
@@ -7668,14 +7790,17 @@ type ReplyConversationRequest struct {
 
 // SearchArticlesResponseBody The results of an Article search
 type SearchArticlesResponseBody struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
-	Data struct {
+	Data *struct {
 		// Articles An array of Article objects
 		Articles *[]Article `json:"articles,omitempty"`
 
 		// Highlights A corresponding array of highlighted Article content
 		Highlights *[]ArticleSearchHighlights `json:"highlights,omitempty"`
-	} `json:"data"`
+	} `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7684,12 +7809,12 @@ type SearchArticlesResponseBody struct {
 	// TotalCount The total number of Articles matching the search query
 	//
 	// Example: 5
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type The type of the object - `list`.
 	//
 	// Example: list
-	Type SearchArticlesResponseType `json:"type"`
+	Type *SearchArticlesResponseType `json:"type,omitempty"`
 }
 
 // SearchArticlesResponseType The type of the object - `list`.
@@ -7710,6 +7835,9 @@ type SearchRequest_Query struct {
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
 type Segment struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of items in the user segment. It's returned when `include_count=true` is included in the request.
 	//
 	// Example: 3
@@ -7718,27 +7846,27 @@ type Segment struct {
 	// CreatedAt The time the segment was created.
 	//
 	// Example: 1394621988
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier representing the segment.
 	//
 	// Example: 56203d253cba154d39010062
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the segment.
 	//
 	// Example: Active
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// PersonType Type of the contact: contact (lead) or user.
 	//
 	// Example: contact
-	PersonType SegmentPersonType `json:"person_type"`
+	PersonType *SegmentPersonType `json:"person_type,omitempty"`
 
 	// Type The type of object.
 	//
 	// Example: segment
-	Type SegmentType `json:"type"`
+	Type *SegmentType `json:"type,omitempty"`
 
 	// UpdatedAt The time the segment was updated.
 	//
@@ -7758,16 +7886,19 @@ type SegmentType string
 
 // SegmentList This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 type SegmentList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages A pagination object, which may be empty, indicating no further pages to fetch.
 	Pages *map[string]interface{} `json:"pages,omitempty"`
 
 	// Segments A list of Segment objects
-	Segments []Segment `json:"segments"`
+	Segments *[]Segment `json:"segments,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: segment.list
-	Type SegmentListType `json:"type"`
+	Type *SegmentListType `json:"type,omitempty"`
 }
 
 // SegmentListType The type of the object
@@ -7836,7 +7967,7 @@ type SlaApplied struct {
 	// SlaName The name of the SLA as given by the teammate when it was created.
 	//
 	// Example:
-	SlaName string `json:"sla_name"`
+	SlaName *string `json:"sla_name,omitempty"`
 
 	// SlaStatus SLA statuses:
 	//             - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -7844,12 +7975,12 @@ type SlaApplied struct {
 	//             - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
 	//
 	// Example: hit
-	SlaStatus SlaAppliedSlaStatus `json:"sla_status"`
+	SlaStatus *SlaAppliedSlaStatus `json:"sla_status,omitempty"`
 
 	// Type object type
 	//
 	// Example: conversation_sla_summary
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // SlaAppliedSlaStatus SLA statuses:
@@ -7884,17 +8015,17 @@ type SocialProfile struct {
 	// Name The name of the Social media profile
 	//
 	// Example: Facebook
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type value is "social_profile"
 	//
 	// Example: social_profile
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// Url The name of the Social media profile
 	//
 	// Example: http://twitter.com/th1sland
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // StartingAfterPaging defines model for starting_after_paging.
@@ -7902,7 +8033,7 @@ type StartingAfterPaging struct {
 	// PerPage The number of results to fetch per page.
 	//
 	// Example: 2
-	PerPage int `json:"per_page"`
+	PerPage *int `json:"per_page,omitempty"`
 
 	// StartingAfter The cursor to use in the next request to get the next page of results.
 	//
@@ -7912,34 +8043,37 @@ type StartingAfterPaging struct {
 
 // SubscriptionType A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 type SubscriptionType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConsentType Describes the type of consent.
 	//
 	// Example: opt_in
-	ConsentType SubscriptionTypeConsentType `json:"consent_type"`
+	ConsentType *SubscriptionTypeConsentType `json:"consent_type,omitempty"`
 
 	// ContentTypes The message types that this subscription supports - can contain `email` or `sms_message`.
-	ContentTypes []SubscriptionTypeContentTypes `json:"content_types"`
+	ContentTypes *[]SubscriptionTypeContentTypes `json:"content_types,omitempty"`
 
 	// DefaultTranslation A translation object contains the localised details of a subscription type.
-	DefaultTranslation Translation `json:"default_translation"`
+	DefaultTranslation *Translation `json:"default_translation,omitempty"`
 
 	// Id The unique identifier representing the subscription type.
 	//
 	// Example: 123456
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// State The state of the subscription type.
 	//
 	// Example: live
-	State SubscriptionTypeState `json:"state"`
+	State *SubscriptionTypeState `json:"state,omitempty"`
 
 	// Translations An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
-	Translations []Translation `json:"translations"`
+	Translations *[]Translation `json:"translations,omitempty"`
 
 	// Type The type of the object - subscription
 	//
 	// Example: subscription
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // SubscriptionTypeConsentType Describes the type of consent.
@@ -7957,13 +8091,16 @@ type SubscriptionTypeState string
 
 // SubscriptionTypeList A list of subscription type objects.
 type SubscriptionTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of subscription type objects associated with the workspace .
-	Data []SubscriptionType `json:"data"`
+	Data *[]SubscriptionType `json:"data,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: list
-	Type SubscriptionTypeListType `json:"type"`
+	Type *SubscriptionTypeListType `json:"type,omitempty"`
 }
 
 // SubscriptionTypeListType The type of the object
@@ -7973,32 +8110,38 @@ type SubscriptionTypeListType string
 
 // Tag A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type Tag struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppliedAt The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
 	//
 	// Example: 1663597223
-	AppliedAt *int `json:"applied_at"`
+	AppliedAt *int `json:"applied_at,omitempty"`
 
 	// AppliedBy The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-	AppliedBy *Reference `json:"applied_by"`
+	AppliedBy *Reference `json:"applied_by,omitempty"`
 
 	// Id The id of the tag
 	//
 	// Example: 123456
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the tag
 	//
 	// Example: Test tag
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type value is "tag"
 	//
 	// Example: tag
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // TagBasic A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type TagBasic struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the tag
 	//
 	// Example: 123456
@@ -8038,13 +8181,16 @@ type TagCompanyRequest struct {
 
 // TagList A list of tags objects in the workspace.
 type TagList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of tags objects associated with the workspace .
-	Data []Tag `json:"data"`
+	Data *[]Tag `json:"data,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: list
-	Type TagListType `json:"type"`
+	Type *TagListType `json:"type,omitempty"`
 }
 
 // TagListType The type of the object
@@ -8069,12 +8215,12 @@ type TagMultipleUsersRequest struct {
 // Tags A list of tags objects associated with a conversation
 type Tags struct {
 	// Tags A list of tags objects associated with the conversation.
-	Tags []Tag `json:"tags"`
+	Tags *[]Tag `json:"tags,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: tag.list
-	Type TagsType `json:"type"`
+	Type *TagsType `json:"type,omitempty"`
 }
 
 // TagsType The type of the object
@@ -8084,10 +8230,13 @@ type TagsType string
 
 // Team Teams are groups of admins in Intercom.
 type Team struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminIds The list of admin IDs that are a part of the team.
 	//
 	// Example: [493881]
-	AdminIds []int `json:"admin_ids"`
+	AdminIds *[]int `json:"admin_ids,omitempty"`
 
 	// AdminPriorityLevel Admin priority levels for the team
 	AdminPriorityLevel *AdminPriorityLevel `json:"admin_priority_level,omitempty"`
@@ -8095,17 +8244,17 @@ type Team struct {
 	// Id The id of the team
 	//
 	// Example: 814865
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the team
 	//
 	// Example: Example Team
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type Value is always "team"
 	//
 	// Example: team
-	Type TeamType `json:"type"`
+	Type *TeamType `json:"type,omitempty"`
 }
 
 // TeamType Value is always "team"
@@ -8115,13 +8264,16 @@ type TeamType string
 
 // TeamList This will return a list of team objects for the App.
 type TeamList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Teams A list of team objects
-	Teams []Team `json:"teams"`
+	Teams *[]Team `json:"teams,omitempty"`
 
 	// Type The type of the object
 	//
 	// Example: team.list
-	Type TeamListType `json:"type"`
+	Type *TeamListType `json:"type,omitempty"`
 }
 
 // TeamListType The type of the object
@@ -8144,6 +8296,9 @@ type TeamPriorityLevel struct {
 
 // Ticket Tickets are how you track requests from your users.
 type Ticket struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id representing the admin assigned to the ticket.
 	//
 	// Example: 1295
@@ -8152,10 +8307,10 @@ type Ticket struct {
 	// Category Category of the Ticket.
 	//
 	// Example: Customer
-	Category TicketCategory `json:"category"`
+	Category *TicketCategory `json:"category,omitempty"`
 
 	// Contacts The list of contacts affected by a ticket.
-	Contacts TicketContacts `json:"contacts"`
+	Contacts *TicketContacts `json:"contacts,omitempty"`
 
 	// CreatedAt The time the ticket was created as a UTC Unix timestamp.
 	//
@@ -8165,7 +8320,7 @@ type Ticket struct {
 	// Id The unique identifier for the ticket which is given by Intercom.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// IsShared Whether or not the ticket is shared with the customer.
 	//
@@ -8193,12 +8348,12 @@ type Ticket struct {
 	// TicketAttributes An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 	//
 	// Example: {"_default_description_":"The button's not working","_default_title_":"Found a bug"}
-	TicketAttributes TicketCustomAttributes `json:"ticket_attributes"`
+	TicketAttributes *TicketCustomAttributes `json:"ticket_attributes,omitempty"`
 
 	// TicketId The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
 	//
 	// Example: 1390
-	TicketId string `json:"ticket_id"`
+	TicketId *string `json:"ticket_id,omitempty"`
 
 	// TicketParts A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 	TicketParts *TicketParts `json:"ticket_parts,omitempty"`
@@ -8206,19 +8361,19 @@ type Ticket struct {
 	// TicketState The state the ticket is currently in
 	//
 	// Example: submitted
-	TicketState TicketTicketState `json:"ticket_state"`
+	TicketState *TicketTicketState `json:"ticket_state,omitempty"`
 
 	// TicketStateExternalLabel The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
 	TicketStateExternalLabel *string `json:"ticket_state_external_label,omitempty"`
 
 	// TicketStateInternalLabel The state the ticket is currently in, in a human readable form - visible in Intercom
 	TicketStateInternalLabel *string     `json:"ticket_state_internal_label,omitempty"`
-	TicketType               *TicketType `json:"ticket_type"`
+	TicketType               *TicketType `json:"ticket_type,omitempty"`
 
 	// Type Always ticket
 	//
 	// Example: ticket
-	Type TicketTypeEnum `json:"type"`
+	Type *TicketTypeEnum `json:"type,omitempty"`
 
 	// UpdatedAt The last time the ticket was updated as a UTC Unix timestamp.
 	//
@@ -8244,12 +8399,12 @@ type TicketTypeEnum string
 // TicketContacts The list of contacts affected by a ticket.
 type TicketContacts struct {
 	// Contacts The list of contacts affected by this ticket.
-	Contacts []ContactReference `json:"contacts"`
+	Contacts *[]ContactReference `json:"contacts,omitempty"`
 
 	// Type always contact.list
 	//
 	// Example: contact.list
-	Type TicketContactsType `json:"type"`
+	Type *TicketContactsType `json:"type,omitempty"`
 }
 
 // TicketContactsType always contact.list
@@ -8281,22 +8436,25 @@ type TicketCustomAttributes_AdditionalProperties struct {
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 	Pages *CursorPages `json:"pages,omitempty"`
 
 	// Tickets The list of ticket objects
-	Tickets []Ticket `json:"tickets"`
+	Tickets *[]Ticket `json:"tickets,omitempty"`
 
 	// TotalCount A count of the total number of objects.
 	//
 	// Example: 12345
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Always ticket.list
 	//
 	// Example: ticket.list
-	Type TicketListType `json:"type"`
+	Type *TicketListType `json:"type,omitempty"`
 }
 
 // TicketListType Always ticket.list
@@ -8318,12 +8476,12 @@ type TicketPart struct {
 	// Body The message body, which may contain HTML.
 	//
 	// Example: <p>Okay!</p>
-	Body *string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// CreatedAt The time the ticket part was created.
 	//
 	// Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The external id of the ticket part
 	//
@@ -8333,12 +8491,12 @@ type TicketPart struct {
 	// Id The id representing the ticket part.
 	//
 	// Example: 3
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// PartType The type of ticket part.
 	//
 	// Example: comment
-	PartType string `json:"part_type"`
+	PartType *string `json:"part_type,omitempty"`
 
 	// PreviousTicketState The previous state of the ticket.
 	//
@@ -8353,12 +8511,12 @@ type TicketPart struct {
 	// TicketState The state of the ticket.
 	//
 	// Example: submitted
-	TicketState TicketPartTicketState `json:"ticket_state"`
+	TicketState *TicketPartTicketState `json:"ticket_state,omitempty"`
 
 	// Type Always ticket_part
 	//
 	// Example: ticket_part
-	Type TicketPartType `json:"type"`
+	Type *TicketPartType `json:"type,omitempty"`
 
 	// UpdatedAt The last time the ticket part was updated.
 	//
@@ -8386,12 +8544,12 @@ type TicketPartAuthor struct {
 	// Email The email of the author
 	//
 	// Example: operator+abcd1234@intercom.io
-	Email openapi_types.Email `json:"email"`
+	Email *openapi_types.Email `json:"email,omitempty"`
 
 	// Id The id of the author
 	//
 	// Example: 274
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// Name The name of the author
 	//
@@ -8401,7 +8559,7 @@ type TicketPartAuthor struct {
 	// Type The type of the author
 	//
 	// Example: admin
-	Type TicketPartAuthorType `json:"type"`
+	Type *TicketPartAuthorType `json:"type,omitempty"`
 }
 
 // TicketPartAuthorType The type of the author
@@ -8412,13 +8570,13 @@ type TicketPartAuthorType string
 // TicketParts A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 type TicketParts struct {
 	// TicketParts A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-	TicketParts []TicketPart `json:"ticket_parts"`
+	TicketParts *[]TicketPart `json:"ticket_parts,omitempty"`
 
 	// TotalCount Example: 2
-	TotalCount int `json:"total_count"`
+	TotalCount *int `json:"total_count,omitempty"`
 
 	// Type Example: ticket_part.list
-	Type TicketPartsType `json:"type"`
+	Type *TicketPartsType `json:"type,omitempty"`
 }
 
 // TicketPartsType Example: ticket_part.list
@@ -8426,6 +8584,9 @@ type TicketPartsType string
 
 // TicketReply A Ticket Part representing a note, comment, or quick_reply on a ticket
 type TicketReply struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Attachments A list of attachments for the part.
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
@@ -8440,17 +8601,17 @@ type TicketReply struct {
 	// CreatedAt The time the note was created.
 	//
 	// Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the part.
 	//
 	// Example: 3
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// PartType Type of the part
 	//
 	// Example: note
-	PartType TicketReplyPartType `json:"part_type"`
+	PartType *TicketReplyPartType `json:"part_type,omitempty"`
 
 	// Redacted Whether or not the ticket part has been redacted.
 	//
@@ -8460,7 +8621,7 @@ type TicketReply struct {
 	// Type Always ticket_part
 	//
 	// Example: ticket_part
-	Type TicketReplyType `json:"type"`
+	Type *TicketReplyType `json:"type,omitempty"`
 
 	// UpdatedAt The last time the note was updated.
 	//
@@ -8502,46 +8663,50 @@ type TicketRequestCustomAttributes_AdditionalProperties struct {
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type is archived or not.
 	//
 	// Example: false
-	Archived bool `json:"archived"`
+	Archived *bool `json:"archived,omitempty"`
 
 	// Category Category of the Ticket Type.
 	//
 	// Example: Customer
-	Category TicketTypeCategory `json:"category"`
+	Category *TicketTypeCategory `json:"category,omitempty"`
 
 	// CreatedAt The date and time the ticket type was created.
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Description The description of the ticket type
 	//
 	// Example: A bug that has been reported.
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Icon The icon of the ticket type
 	//
 	// Example: 🐞
-	Icon string `json:"icon"`
+	Icon *string `json:"icon,omitempty"`
 
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id string `json:"id"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
 	// Example: Bug
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// TicketTypeAttributes A list of attributes associated with a given ticket type.
-	TicketTypeAttributes TicketTypeAttributeList `json:"ticket_type_attributes"`
+	TicketTypeAttributes *TicketTypeAttributeList `json:"ticket_type_attributes,omitempty"`
 
 	// Type String representing the object's type. Always has the value `ticket_type`.
 	//
 	// Example: ticket_type
-	Type TicketTypeType `json:"type"`
+	Type *TicketTypeType `json:"type,omitempty"`
 
 	// UpdatedAt The date and time the ticket type was last updated.
 	UpdatedAt *int `json:"updated_at,omitempty"`
@@ -8549,7 +8714,7 @@ type TicketType struct {
 	// WorkspaceId The id of the workspace that the ticket type belongs to.
 	//
 	// Example: ecahpwf5
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // TicketTypeCategory Category of the Ticket Type.
@@ -8564,66 +8729,69 @@ type TicketTypeType string
 
 // TicketTypeAttribute Ticket type attribute, used to define each data field to be captured in a ticket.
 type TicketTypeAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type attribute is archived or not.
 	//
 	// Example: false
-	Archived bool `json:"archived"`
+	Archived *bool `json:"archived,omitempty"`
 
 	// CreatedAt The date and time the ticket type attribute was created.
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// DataType The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
 	//
 	// Example: string
-	DataType string `json:"data_type"`
+	DataType *string `json:"data_type,omitempty"`
 
 	// Default Whether the attribute is built in or not.
 	//
 	// Example: true
-	Default bool `json:"default"`
+	Default *bool `json:"default,omitempty"`
 
 	// Description The description of the ticket type attribute
 	//
 	// Example: Bug title.
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Id The id representing the ticket type attribute.
 	//
 	// Example: 1
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// InputOptions Input options for the attribute
-	InputOptions map[string]interface{} `json:"input_options"`
+	InputOptions *map[string]interface{} `json:"input_options,omitempty"`
 
 	// Name The name of the ticket type attribute
 	//
 	// Example: Title
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Order The order of the attribute against other attributes
 	//
 	// Example: 1
-	Order int `json:"order"`
+	Order *int `json:"order,omitempty"`
 
 	// RequiredToCreate Whether the attribute is required or not for teammates.
 	//
 	// Example: false
-	RequiredToCreate bool `json:"required_to_create"`
+	RequiredToCreate *bool `json:"required_to_create,omitempty"`
 
 	// RequiredToCreateForContacts Whether the attribute is required or not for contacts.
 	//
 	// Example: false
-	RequiredToCreateForContacts bool `json:"required_to_create_for_contacts"`
+	RequiredToCreateForContacts *bool `json:"required_to_create_for_contacts,omitempty"`
 
 	// TicketTypeId The id of the ticket type that the attribute belongs to.
 	//
 	// Example: 42
-	TicketTypeId int `json:"ticket_type_id"`
+	TicketTypeId *int `json:"ticket_type_id,omitempty"`
 
 	// Type String representing the object's type. Always has the value `ticket_type_attribute`.
 	//
 	// Example: ticket_type_attribute
-	Type TicketTypeAttributeType `json:"type"`
+	Type *TicketTypeAttributeType `json:"type,omitempty"`
 
 	// UpdatedAt The date and time the ticket type attribute was last updated.
 	UpdatedAt *int `json:"updated_at,omitempty"`
@@ -8631,17 +8799,17 @@ type TicketTypeAttribute struct {
 	// VisibleOnCreate Whether the attribute is visible or not to teammates.
 	//
 	// Example: false
-	VisibleOnCreate bool `json:"visible_on_create"`
+	VisibleOnCreate *bool `json:"visible_on_create,omitempty"`
 
 	// VisibleToContacts Whether the attribute is visible or not to contacts.
 	//
 	// Example: false
-	VisibleToContacts bool `json:"visible_to_contacts"`
+	VisibleToContacts *bool `json:"visible_to_contacts,omitempty"`
 
 	// WorkspaceId The id of the workspace that the ticket type attribute belongs to.
 	//
 	// Example: ecahpwf5
-	WorkspaceId string `json:"workspace_id"`
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // TicketTypeAttributeType String representing the object's type. Always has the value `ticket_type_attribute`.
@@ -8651,11 +8819,13 @@ type TicketTypeAttributeType string
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]TicketTypeAttribute `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
-	TicketTypeAttributes []TicketTypeAttribute `json:"ticket_type_attributes"`
+	TicketTypeAttributes *[]TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
 	// Type String representing the object's type. Always has the value `ticket_type_attributes.list`.
-	Type TicketTypeAttributeListType `json:"type"`
+	Type *TicketTypeAttributeListType `json:"type,omitempty"`
 }
 
 // TicketTypeAttributeListType String representing the object's type. Always has the value `ticket_type_attributes.list`.
@@ -8663,11 +8833,16 @@ type TicketTypeAttributeListType string
 
 // TicketTypeList A list of ticket types associated with a given workspace.
 type TicketTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	Data *[]TicketType `json:"data,omitempty"`
+
 	// TicketTypes A list of ticket_types associated with a given workspace.
-	TicketTypes []TicketType `json:"ticket_types"`
+	TicketTypes *[]TicketType `json:"ticket_types,omitempty"`
 
 	// Type String representing the object's type. Always has the value `ticket_type.list`.
-	Type TicketTypeListType `json:"type"`
+	Type *TicketTypeListType `json:"type,omitempty"`
 }
 
 // TicketTypeListType String representing the object's type. Always has the value `ticket_type.list`.
@@ -8678,17 +8853,17 @@ type Translation struct {
 	// Description The localised description of the subscription type.
 	//
 	// Example: Offers, product and feature announcements
-	Description string `json:"description"`
+	Description *string `json:"description,omitempty"`
 
 	// Locale The two character identifier for the language of the translation object.
 	//
 	// Example: en
-	Locale string `json:"locale"`
+	Locale *string `json:"locale,omitempty"`
 
 	// Name The localised name of the subscription type.
 	//
 	// Example: Announcements
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 }
 
 // UntagCompanyRequest You can tag a single company or a list of companies.
@@ -9030,15 +9205,18 @@ type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Anonymous Identifies if this visitor is anonymous.
 	//
 	// Example: false
-	Anonymous bool `json:"anonymous"`
+	Anonymous *bool `json:"anonymous,omitempty"`
 
 	// AppId The id of the app the visitor is associated with.
 	//
 	// Example: hfi1bx4l
-	AppId  string `json:"app_id"`
+	AppId  *string `json:"app_id,omitempty"`
 	Avatar *struct {
 		// ImageUrl This object represents the avatar associated with the visitor.
 		//
@@ -9060,7 +9238,7 @@ type Visitor struct {
 	// CreatedAt The time the Visitor was added to Intercom.
 	//
 	// Example: 1663597223
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// CustomAttributes The custom attributes you have set on the Visitor.
 	CustomAttributes *map[string]string `json:"custom_attributes,omitempty"`
@@ -9073,7 +9251,7 @@ type Visitor struct {
 	// Email The email of the visitor.
 	//
 	// Example: jane.doe@example.com
-	Email openapi_types.Email `json:"email"`
+	Email *openapi_types.Email `json:"email,omitempty"`
 
 	// HasHardBounced Identifies if this visitor has had a hard bounce.
 	//
@@ -9083,7 +9261,7 @@ type Visitor struct {
 	// Id The Intercom defined id representing the Visitor.
 	//
 	// Example: 530370b477ad7120001d
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LasRequestAt The time the Lead last recorded making a request.
 	//
@@ -9137,7 +9315,7 @@ type Visitor struct {
 	// Name The name of the visitor.
 	//
 	// Example: Jane Doe
-	Name *string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// OwnerId The id of the admin that owns the Visitor.
 	//
@@ -9147,7 +9325,7 @@ type Visitor struct {
 	// Phone The phone number of the visitor.
 	//
 	// Example: 555-555-5555
-	Phone *string `json:"phone"`
+	Phone *string `json:"phone,omitempty"`
 
 	// Pseudonym The pseudonym of the visitor.
 	//
@@ -9180,7 +9358,7 @@ type Visitor struct {
 	// SignedUpAt The time the Visitor signed up for your product.
 	//
 	// Example: 1663597223
-	SignedUpAt     int `json:"signed_up_at"`
+	SignedUpAt     *int `json:"signed_up_at,omitempty"`
 	SocialProfiles *struct {
 		SocialProfiles *[]string `json:"social_profiles,omitempty"`
 
@@ -9216,7 +9394,7 @@ type Visitor struct {
 	// Type Value is 'visitor'
 	//
 	// Example: visitor
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 
 	// UnsubscribedFromEmails Whether the Visitor is unsubscribed from emails.
 	//
@@ -9231,7 +9409,7 @@ type Visitor struct {
 	// UserId Automatically generated identifier for the Visitor.
 	//
 	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId string `json:"user_id"`
+	UserId *string `json:"user_id,omitempty"`
 
 	// UtmCampaign The utm_campaign of the visitor.
 	//
@@ -9424,6 +9602,33 @@ type DeleteCompanyParams struct {
 // RetrieveACompanyByIdParams defines parameters for RetrieveACompanyById.
 type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+}
+
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
 }
 
 // UpdateCompanyParams defines parameters for UpdateCompany.
@@ -9625,9 +9830,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -10053,6 +10255,9 @@ type UpdateArticleJSONRequestBody = UpdateArticleRequestBody
 
 // CreateOrUpdateCompanyJSONRequestBody defines body for CreateOrUpdateCompany for application/json ContentType.
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
+
+// UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequest
@@ -12905,6 +13110,19 @@ type ClientInterface interface {
 	// Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCompanyWithBody Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBody(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCompany Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -12913,8 +13131,10 @@ type ClientInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
@@ -15384,6 +15604,31 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, companyId string, 
 	return c.Client.Do(req)
 }
 
+// UpdateCompanyWithBody Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+func (c *RawClient) UpdateCompanyWithBody(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequestWithBody(c.Server, companyId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCompany Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -15394,9 +15639,11 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, companyId string, 
 //
 // {% /admonition %}
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, companyId, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, companyId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19911,8 +20158,19 @@ func NewRetrieveACompanyByIdRequest(server string, companyId string, params *Ret
 	return req, nil
 }
 
-// NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, companyId string, params *UpdateCompanyParams) (*http.Request, error) {
+// NewUpdateCompanyRequest calls the generic UpdateCompany builder with application/json body
+func NewUpdateCompanyRequest(server string, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCompanyRequestWithBody(server, companyId, params, "application/json", bodyReader)
+}
+
+// NewUpdateCompanyRequestWithBody constructs an http.Request for the UpdateCompany method, with any body, and a specified content type
+func NewUpdateCompanyRequestWithBody(server string, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19937,10 +20195,12 @@ func NewUpdateCompanyRequest(server string, companyId string, params *UpdateComp
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -25549,6 +25809,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
+	// UpdateCompanyWithBodyWithResponse Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBodyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+
 	// UpdateCompanyWithResponse Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -25557,10 +25830,10 @@ type ClientWithResponsesInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -29833,42 +30106,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject string `json:"subject"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -29878,42 +30116,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject string `json:"subject"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -33772,6 +33975,27 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 	return ParseRetrieveACompanyByIdResponse(rsp)
 }
 
+// UpdateCompanyWithBodyWithResponse Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
+func (c *ClientWithResponses) UpdateCompanyWithBodyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompanyWithBody(ctx, companyId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCompanyResponse(rsp)
+}
+
 // UpdateCompanyWithResponse Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -33782,11 +34006,11 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 //
 // {% /admonition %}
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, companyId, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, companyId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38284,42 +38508,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject string `json:"subject"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

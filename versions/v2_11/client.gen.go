@@ -5,6 +5,8 @@ package v2_11
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/intercomgo/intercom"
 )
@@ -19,11 +21,18 @@ const SpecSHA256 = "3d40dd2e4009882b7b4a4cf57ac03e3c47d781120ef9a966f6803982df8a
 
 // Client calls Intercom API version 2.11. Each method sends one
 // request and returns the decoded success body, or an error: an
-// *intercom.Error for an answer outside 2xx, a transport error otherwise.
+// *intercom.Error for any answer outside 2xx (whatever its body), a
+// transport error otherwise. Success bodies are decoded tolerantly (see
+// intercom.Decode): a value that disagrees with its type never fails the
+// call; it is coerced or left empty and reported. Every method takes
+// per-call options (intercom.RequestOption) after its arguments.
 // A Client is safe for concurrent use.
 type Client struct {
 	raw       *ClientWithResponses
 	transport *intercom.Transport
+	// server is the base URL with a trailing slash, which the request
+	// builders resolve operation paths against.
+	server string
 }
 
 // NewClient builds a Client for API version 2.11. Options come from the
@@ -38,7 +47,7 @@ func NewClient(opts ...intercom.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intercom: %w", err)
 	}
-	return &Client{raw: raw, transport: t}, nil
+	return &Client{raw: raw, transport: t, server: strings.TrimSuffix(t.BaseURL(), "/") + "/"}, nil
 }
 
 // Raw returns the oapi-codegen client beneath c. Its methods return the full
@@ -50,1975 +59,2448 @@ func (c *Client) Raw() *ClientWithResponses { return c.raw }
 // latest rate-limit figures.
 func (c *Client) Transport() *intercom.Transport { return c.transport }
 
-// noBody reports a success answer whose JSON body did not decode into the
-// documented type.
-func noBody(op string, status int, body []byte) error {
-	return fmt.Errorf("intercom: %s answered %d without the documented JSON body (%d bytes)", op, status, len(body))
+// buildError reports a request that could not be built from the arguments.
+func buildError(op string, err error) error {
+	return fmt.Errorf("intercom: %s: building the request: %w", op, err)
 }
 
 // ArchiveContact calls POST /contacts/{contact_id}/archive (ArchiveContact).
 //
-// Archive contact
-func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ArchiveContact", Path: "/contacts/{contact_id}/archive"})
-	r, err := c.raw.ArchiveContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Archive contact
+//
+// You can archive a single contact.
+func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ArchiveContact", err)
+	}
+	op := intercom.Operation{Name: "ArchiveContact", ID: "ArchiveContact", Method: "POST", Path: "/contacts/{contact_id}/archive"}
+	var out ContactArchived
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ArchiveContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachContactToACompany calls POST /contacts/{contact_id}/companies (attachContactToACompany).
 //
-// Attach a Contact to a Company
-func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToACompany", Path: "/contacts/{contact_id}/companies"})
-	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Attach a Contact to a Company
+//
+// You can attach a company to a single contact.
+func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachContactToACompany", err)
+	}
+	op := intercom.Operation{Name: "AttachContactToACompany", ID: "attachContactToACompany", Method: "POST", Path: "/contacts/{contact_id}/companies"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachContactToACompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachContactToConversation calls POST /conversations/{conversation_id}/customers (attachContactToConversation).
 //
-// Attach a contact to a conversation
-func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToConversation", Path: "/conversations/{conversation_id}/customers"})
-	r, err := c.raw.AttachContactToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Attach a contact to a conversation
+//
+// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
+//
+// If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
+func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("AttachContactToConversation", err)
+	}
+	op := intercom.Operation{Name: "AttachContactToConversation", ID: "attachContactToConversation", Method: "POST", Path: "/conversations/{conversation_id}/customers"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachContactToConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachSubscriptionTypeToContact calls POST /contacts/{contact_id}/subscriptions (attachSubscriptionTypeToContact).
 //
-// Add subscription to a contact
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions"})
-	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Add subscription to a contact
+//
+// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
+//
+//	1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
+//
+//	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
+//
+// This will return a subscription type model for the subscription type that was added to the contact.
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachSubscriptionTypeToContact", err)
+	}
+	op := intercom.Operation{Name: "AttachSubscriptionTypeToContact", ID: "attachSubscriptionTypeToContact", Method: "POST", Path: "/contacts/{contact_id}/subscriptions"}
+	var out SubscriptionType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToContact calls POST /contacts/{contact_id}/tags (attachTagToContact).
 //
-// Add tag to a contact
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToContact", Path: "/contacts/{contact_id}/tags"})
-	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Add tag to a contact
+//
+// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToContact", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToContact", ID: "attachTagToContact", Method: "POST", Path: "/contacts/{contact_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToConversation calls POST /conversations/{conversation_id}/tags (attachTagToConversation).
 //
-// Add tag to a conversation
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToConversation", Path: "/conversations/{conversation_id}/tags"})
-	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Add tag to a conversation
+//
+// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToConversation", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToConversation", ID: "attachTagToConversation", Method: "POST", Path: "/conversations/{conversation_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToTicket calls POST /tickets/{ticket_id}/tags (attachTagToTicket).
 //
-// Add tag to a ticket
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToTicket", Path: "/tickets/{ticket_id}/tags"})
-	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Add tag to a ticket
+//
+// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToTicket", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToTicket", ID: "attachTagToTicket", Method: "POST", Path: "/tickets/{ticket_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AutoAssignConversation calls POST /conversations/{conversation_id}/run_assignment_rules (autoAssignConversation).
 //
-// Run Assignment Rules on a conversation
-func (c *Client) AutoAssignConversation(ctx context.Context, conversationId string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AutoAssignConversation", Path: "/conversations/{conversation_id}/run_assignment_rules"})
-	r, err := c.raw.AutoAssignConversationWithResponse(ctx, conversationId, params, reqEditors...)
+// # Run Assignment Rules on a conversation
+//
+// Run assignment rules is now deprecated in version 2.12 and future versions and will be permanently removed on December 31, 2026. After this date, any requests made to this endpoint will fail.
+//
+// You can let a conversation be automatically assigned following assignment rules.
+//
+// It is not possible to use this endpoint with Workflows.
+func (c *Client) AutoAssignConversation(ctx context.Context, conversationId string, params *AutoAssignConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAutoAssignConversationRequest(c.server, conversationId, params)
 	if err != nil {
+		return nil, buildError("AutoAssignConversation", err)
+	}
+	op := intercom.Operation{Name: "AutoAssignConversation", ID: "autoAssignConversation", Method: "POST", Path: "/conversations/{conversation_id}/run_assignment_rules"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("autoAssignConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CancelDataExport calls POST /export/cancel/{job_identifier} (cancelDataExport).
 //
-// Cancel content data export
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CancelDataExport", Path: "/export/cancel/{job_identifier}"})
-	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Cancel content data export
+//
+// You can cancel your job
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
+		return nil, buildError("CancelDataExport", err)
+	}
+	op := intercom.Operation{Name: "CancelDataExport", ID: "cancelDataExport", Method: "POST", Path: "/export/cancel/{job_identifier}"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("cancelDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ConvertConversationToTicket calls POST /conversations/{conversation_id}/convert (convertConversationToTicket).
 //
-// Convert a conversation to a ticket
-func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId string, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertConversationToTicket", Path: "/conversations/{conversation_id}/convert"})
-	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Convert a conversation to a ticket
+//
+// You can convert a conversation to a ticket.
+func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId string, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ConvertConversationToTicket", err)
+	}
+	op := intercom.Operation{Name: "ConvertConversationToTicket", ID: "convertConversationToTicket", Method: "POST", Path: "/conversations/{conversation_id}/convert"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("convertConversationToTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ConvertVisitor calls POST /visitors/convert (convertVisitor).
 //
-// Convert a visitor
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertVisitor", Path: "/visitors/convert"})
-	r, err := c.raw.ConvertVisitorWithResponse(ctx, params, body, reqEditors...)
+// # Convert a visitor
+//
+// You can merge a Visitor to a Contact of role type `lead` or `user`.
+//
+// > 📘 What happens upon a visitor being converted?
+// >
+// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
+func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("ConvertVisitor", err)
+	}
+	op := intercom.Operation{Name: "ConvertVisitor", ID: "convertVisitor", Method: "POST", Path: "/visitors/convert"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("convertVisitor", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateArticle calls POST /articles (createArticle).
 //
-// Create an article
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateArticle", Path: "/articles"})
-	r, err := c.raw.CreateArticleWithResponse(ctx, params, body, reqEditors...)
+// # Create an article
+//
+// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
+func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateArticle", err)
+	}
+	op := intercom.Operation{Name: "CreateArticle", ID: "createArticle", Method: "POST", Path: "/articles"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateCollection calls POST /help_center/collections (createCollection).
 //
-// Create a collection
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateCollection", Path: "/help_center/collections"})
-	r, err := c.raw.CreateCollectionWithResponse(ctx, params, body, reqEditors...)
+// # Create a collection
+//
+// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
+func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateCollection", err)
+	}
+	op := intercom.Operation{Name: "CreateCollection", ID: "createCollection", Method: "POST", Path: "/help_center/collections"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateContact calls POST /contacts (CreateContact).
 //
-// Create contact
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContact", Path: "/contacts"})
-	r, err := c.raw.CreateContactWithResponse(ctx, params, body, reqEditors...)
+// # Create contact
+//
+// You can create a new contact (ie. user or lead).
+func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewCreateContactRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateContact", err)
+	}
+	op := intercom.Operation{Name: "CreateContact", ID: "CreateContact", Method: "POST", Path: "/contacts"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("CreateContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateConversation calls POST /conversations (createConversation).
 //
-// Creates a conversation
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject string `json:"subject"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-}, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateConversation", Path: "/conversations"})
-	r, err := c.raw.CreateConversationWithResponse(ctx, params, body, reqEditors...)
+// # Creates a conversation
+//
+// You can create a conversation that has been initiated by a contact (ie. user or lead).
+// The conversation can be an in-app message only.
+//
+// You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
+// This visitor will be automatically converted to a contact with a lead role once the conversation is created.
+//
+// This will return the Message model that has been created.
+func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateConversationRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateConversation", err)
+	}
+	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
+	var out Message
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateDataAttribute calls POST /data_attributes (createDataAttribute).
 //
-// Create a data attribute
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataAttribute", Path: "/data_attributes"})
-	r, err := c.raw.CreateDataAttributeWithResponse(ctx, params, body, reqEditors...)
+// # Create a data attribute
+//
+// You can create a data attributes for a `contact` or a `company`.
+func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateDataAttribute", err)
+	}
+	op := intercom.Operation{Name: "CreateDataAttribute", ID: "createDataAttribute", Method: "POST", Path: "/data_attributes"}
+	var out DataAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createDataAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateDataEvent calls POST /events (createDataEvent).
 //
-// Submit a data event
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataEvent", Path: "/events"})
-	r, err := c.raw.CreateDataEventWithResponse(ctx, params, body, reqEditors...)
+// # Submit a data event
+//
+// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at https://api.intercom.io/events, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
+//
+// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
+//
+// With the Ruby client you pass a hash describing the event to `Intercom::Event.create`, or call the `track_user` method directly on the current user object (e.g. `user.track_event`).
+//
+// **NB: For the JSON object types, please note that we do not currently support nested JSON structure.**
+//
+// | Type            | Description                                                                                                                                                                                                     | Example                                                                           |
+// | :-------------- | :-------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------- | :-------------------------------------------------------------------------------- |
+// | String          | The value is a JSON String                                                                                                                                                                                      | `"source":"desktop"`                                                              |
+// | Number          | The value is a JSON Number                                                                                                                                                                                      | `"load": 3.67`                                                                    |
+// | Date            | The key ends with the String `_date` and the value is a [Unix timestamp](http://en.wikipedia.org/wiki/Unix_time), assumed to be in the [UTC](http://en.wikipedia.org/wiki/Coordinated_Universal_Time) timezone. | `"contact_date": 1392036272`                                                      |
+// | Link            | The value is a HTTP or HTTPS URI.                                                                                                                                                                               | `"article": "https://example.org/ab1de.html"`                                     |
+// | Rich Link       | The value is a JSON object that contains `url` and `value` keys.                                                                                                                                                | `"article": {"url": "https://example.org/ab1de.html", "value":"the dude abides"}` |
+// | Monetary Amount | The value is a JSON object that contains `amount` and `currency` keys. The `amount` key is a positive integer representing the amount in cents. The price in the example to the right denotes €349.99.          | `"price": {"amount": 34999, "currency": "eur"}`                                   |
+//
+// **Lead Events**
+//
+// When submitting events for Leads, you will need to specify the Lead's `id`.
+//
+// **Metadata behaviour**
+//
+//   - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
+//   - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
+//   - There might be up to 24 hrs delay when you send a new metadata for an existing event.
+//
+// **Event de-duplication**
+//
+// The API may detect and ignore duplicate events. Each event is uniquely identified as a combination of the following data - the Workspace identifier, the Contact external identifier, the Data Event name and the Data Event created time. As a result, it is **strongly recommended** to send a second granularity Unix timestamp in the `created_at` field.
+//
+// Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
+//
+// # HTTP API Responses
+//
+//   - Successful responses to submitted events return `202 Accepted` with an empty body.
+//   - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
+//   - Events sent about users that cannot be found will return a `404 Not Found`.
+//   - Event lists containing duplicate events will have those duplicates ignored.
+//   - Server errors will return a `500` response code and may contain an error message in the body.
+func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, params, body)
 	if err != nil {
-		return err
+		return buildError("CreateDataEvent", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "CreateDataEvent", ID: "createDataEvent", Method: "POST", Path: "/events"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // CreateDataExport calls POST /export/content/data (createDataExport).
 //
-// Create content data export
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataExport", Path: "/export/content/data"})
-	r, err := c.raw.CreateDataExportWithResponse(ctx, params, body, reqEditors...)
+// # Create content data export
+//
+// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
+//
+// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
+//
+// The only parameters you need to provide are the range of dates that you want exported.
+//
+// >🚧 Limit of one active job
+// >
+// > You can only have one active job per workspace. You will receive a HTTP status code of 429 with the message Exceeded rate limit of 1 pending message data export jobs if you attempt to create a second concurrent job.
+//
+// >❗️ Updated_at not included
+// >
+// > It should be noted that the timeframe only includes messages sent during the time period and not messages that were only updated during this period. For example, if a message was updated yesterday but sent two days ago, you would need to set the created_at_after date before the message was sent to include that in your retrieval job.
+//
+// >📘 Date ranges are inclusive
+// >
+// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
+func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateDataExport", err)
+	}
+	op := intercom.Operation{Name: "CreateDataExport", ID: "createDataExport", Method: "POST", Path: "/export/content/data"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateMessage calls POST /messages (createMessage).
 //
-// Create a message
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateMessage", Path: "/messages"})
-	r, err := c.raw.CreateMessageWithResponse(ctx, params, body, reqEditors...)
+// # Create a message
+//
+// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
+//
+// > 🚧 Sending for visitors
+// >
+// > There can be a short delay between when a contact is created and when a contact becomes available to be messaged through the API. A 404 Not Found error will be returned in this case.
+//
+// This will return the Message model that has been created.
+//
+// > 🚧 Retrieving Associated Conversations
+// >
+// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
+func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateMessage", err)
+	}
+	op := intercom.Operation{Name: "CreateMessage", ID: "createMessage", Method: "POST", Path: "/messages"}
+	var out Message
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createMessage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateNewsItem calls POST /news/news_items (createNewsItem).
 //
-// Create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNewsItem", Path: "/news/news_items"})
-	r, err := c.raw.CreateNewsItemWithResponse(ctx, params, body, reqEditors...)
+// # Create a news item
+//
+// You can create a news item
+func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateNewsItem", err)
+	}
+	op := intercom.Operation{Name: "CreateNewsItem", ID: "createNewsItem", Method: "POST", Path: "/news/news_items"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateNote calls POST /contacts/{contact_id}/notes (createNote).
 //
-// Create a note
-func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNote", Path: "/contacts/{contact_id}/notes"})
-	r, err := c.raw.CreateNoteWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Create a note
+//
+// You can add a note to a single contact.
+func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("CreateNote", err)
+	}
+	op := intercom.Operation{Name: "CreateNote", ID: "createNote", Method: "POST", Path: "/contacts/{contact_id}/notes"}
+	var out Note
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createNote", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateOrUpdateCompany calls POST /companies (createOrUpdateCompany).
 //
-// Create or Update a company
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateOrUpdateCompany", Path: "/companies"})
-	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, params, body, reqEditors...)
+// # Create or Update a company
+//
+// You can create or update a company.
+//
+// Companies will be only visible in Intercom when there is at least one associated user.
+//
+// Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
+//
+//	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateOrUpdateCompany", err)
+	}
+	op := intercom.Operation{Name: "CreateOrUpdateCompany", ID: "createOrUpdateCompany", Method: "POST", Path: "/companies"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createOrUpdateCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreatePhoneSwitch calls POST /phone_call_redirects (createPhoneSwitch).
 //
-// Create a phone Switch
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreatePhoneSwitch", Path: "/phone_call_redirects"})
-	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, params, body, reqEditors...)
+// # Create a phone Switch
+//
+// You can use the API to deflect phone calls to the Intercom Messenger.
+// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
+//
+// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
+func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreatePhoneSwitch", err)
+	}
+	op := intercom.Operation{Name: "CreatePhoneSwitch", ID: "createPhoneSwitch", Method: "POST", Path: "/phone_call_redirects"}
+	var out PhoneSwitch
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createPhoneSwitch", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTag calls POST /tags (createTag).
 //
-// Create or update a tag, Tag or untag companies, Tag contacts
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTag", Path: "/tags"})
-	r, err := c.raw.CreateTagWithResponse(ctx, params, body, reqEditors...)
+// # Create or update a tag, Tag or untag companies, Tag contacts
+//
+// You can use this endpoint to perform the following operations:
+//
+//	**1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
+//
+//	**2. Update an existing tag:** You can update an existing tag by passing the id of the tag as specified in "Create or Update Tag Request Payload" described below.
+//
+//	**3. Tag Companies:** You can tag single company or a list of companies. You can tag a company by passing in the tag name and the company details as specified in "Tag Company Request Payload" described below. Also, if the tag doesn't exist then a new one will be created automatically.
+//
+//	**4. Untag Companies:** You can untag a single company or a list of companies. You can untag a company by passing in the tag id and the company details as specified in "Untag Company Request Payload" described below.
+//
+//	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
+//
+// Each operation will return a tag object.
+func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewCreateTagRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTag", err)
+	}
+	op := intercom.Operation{Name: "CreateTag", ID: "createTag", Method: "POST", Path: "/tags"}
+	var out TagBasic
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTag", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicket calls POST /tickets (createTicket).
 //
-// Create a ticket
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicket", Path: "/tickets"})
-	r, err := c.raw.CreateTicketWithResponse(ctx, params, body, reqEditors...)
+// # Create a ticket
+//
+// You can create a new ticket.
+func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicket", err)
+	}
+	op := intercom.Operation{Name: "CreateTicket", ID: "createTicket", Method: "POST", Path: "/tickets"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicketType calls POST /ticket_types (createTicketType).
 //
-// Create a ticket type
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketType", Path: "/ticket_types"})
-	r, err := c.raw.CreateTicketTypeWithResponse(ctx, params, body, reqEditors...)
+// # Create a ticket type
+//
+// You can create a new ticket type.
+// > 📘 Creating ticket types.
+// >
+// > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
+// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicketType", err)
+	}
+	op := intercom.Operation{Name: "CreateTicketType", ID: "createTicketType", Method: "POST", Path: "/ticket_types"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicketTypeAttribute calls POST /ticket_types/{ticket_type_id}/attributes (createTicketTypeAttribute).
 //
-// Create a new attribute for a ticket type
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes"})
-	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
+// # Create a new attribute for a ticket type
+//
+// You can create a new attribute for a ticket type.
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicketTypeAttribute", err)
+	}
+	op := intercom.Operation{Name: "CreateTicketTypeAttribute", ID: "createTicketTypeAttribute", Method: "POST", Path: "/ticket_types/{ticket_type_id}/attributes"}
+	var out TicketTypeAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicketTypeAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DataEventSummaries calls POST /events/summaries (dataEventSummaries).
 //
-// Create event summaries
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DataEventSummaries", Path: "/events/summaries"})
-	r, err := c.raw.DataEventSummariesWithResponse(ctx, params, body, reqEditors...)
+// # Create event summaries
+//
+// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
+func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, params, body)
 	if err != nil {
-		return err
+		return buildError("DataEventSummaries", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DataEventSummaries", ID: "dataEventSummaries", Method: "POST", Path: "/events/summaries"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // DeleteArticle calls DELETE /articles/{article_id} (deleteArticle).
 //
-// Delete an article
-func (c *Client) DeleteArticle(ctx context.Context, articleId string, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.DeleteArticleWithResponse(ctx, articleId, params, reqEditors...)
+// # Delete an article
+//
+// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
+func (c *Client) DeleteArticle(ctx context.Context, articleId string, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, articleId, params)
 	if err != nil {
+		return nil, buildError("DeleteArticle", err)
+	}
+	op := intercom.Operation{Name: "DeleteArticle", ID: "deleteArticle", Method: "DELETE", Path: "/articles/{article_id}"}
+	var out DeletedArticleObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCollection calls DELETE /help_center/collections/{collection_id} (deleteCollection).
 //
-// Delete a collection
-func (c *Client) DeleteCollection(ctx context.Context, collectionId string, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.DeleteCollectionWithResponse(ctx, collectionId, params, reqEditors...)
+// # Delete a collection
+//
+// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
+func (c *Client) DeleteCollection(ctx context.Context, collectionId string, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, collectionId, params)
 	if err != nil {
+		return nil, buildError("DeleteCollection", err)
+	}
+	op := intercom.Operation{Name: "DeleteCollection", ID: "deleteCollection", Method: "DELETE", Path: "/help_center/collections/{collection_id}"}
+	var out DeletedCollectionObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCompany calls DELETE /companies/{company_id} (deleteCompany).
 //
-// Delete a company
-func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCompany", Path: "/companies/{company_id}"})
-	r, err := c.raw.DeleteCompanyWithResponse(ctx, companyId, params, reqEditors...)
+// # Delete a company
+//
+// Delete a single company.
+//
+// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
+//
+// The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
+//
+// Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
+func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("DeleteCompany", err)
+	}
+	op := intercom.Operation{Name: "DeleteCompany", ID: "deleteCompany", Method: "DELETE", Path: "/companies/{company_id}"}
+	var out DeletedCompanyObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteContact calls DELETE /contacts/{contact_id} (DeleteContact).
 //
-// Delete a contact
-func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.DeleteContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Delete a contact
+//
+// You can delete a single contact.
+func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("DeleteContact", err)
+	}
+	op := intercom.Operation{Name: "DeleteContact", ID: "DeleteContact", Method: "DELETE", Path: "/contacts/{contact_id}"}
+	var out ContactDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("DeleteContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteNewsItem calls DELETE /news/news_items/{news_item_id} (deleteNewsItem).
 //
-// Delete a news item
-func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId string, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.DeleteNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
+// # Delete a news item
+//
+// You can delete a single news item.
+func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId string, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, newsItemId, params)
 	if err != nil {
+		return nil, buildError("DeleteNewsItem", err)
+	}
+	op := intercom.Operation{Name: "DeleteNewsItem", ID: "deleteNewsItem", Method: "DELETE", Path: "/news/news_items/{news_item_id}"}
+	var out DeletedObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteTag calls DELETE /tags/{tag_id} (deleteTag).
 //
-// Delete tag
-func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteTag", Path: "/tags/{tag_id}"})
-	r, err := c.raw.DeleteTagWithResponse(ctx, tagId, params, reqEditors...)
+// # Delete tag
+//
+// You can delete the details of tags that are on the workspace by passing in the id.
+func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, tagId, params)
 	if err != nil {
-		return err
+		return buildError("DeleteTag", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DeleteTag", ID: "deleteTag", Method: "DELETE", Path: "/tags/{tag_id}"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // DetachContactFromACompany calls DELETE /contacts/{contact_id}/companies/{company_id} (detachContactFromACompany).
 //
-// Detach a contact from a company
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromACompany", Path: "/contacts/{contact_id}/companies/{company_id}"})
-	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, companyId, params, reqEditors...)
+// # Detach a contact from a company
+//
+// You can detach a company from a single contact.
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId, params)
 	if err != nil {
+		return nil, buildError("DetachContactFromACompany", err)
+	}
+	op := intercom.Operation{Name: "DetachContactFromACompany", ID: "detachContactFromACompany", Method: "DELETE", Path: "/contacts/{contact_id}/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachContactFromACompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachContactFromConversation calls DELETE /conversations/{conversation_id}/customers/{contact_id} (detachContactFromConversation).
 //
-// Detach a contact from a group conversation
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromConversation", Path: "/conversations/{conversation_id}/customers/{contact_id}"})
-	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, params, body, reqEditors...)
+// # Detach a contact from a group conversation
+//
+// You can remove participants who are contacts from a group conversation, on behalf of an admin.
+//
+// You cannot remove the last remaining contact from a conversation.
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
 	if err != nil {
+		return nil, buildError("DetachContactFromConversation", err)
+	}
+	op := intercom.Operation{Name: "DetachContactFromConversation", ID: "detachContactFromConversation", Method: "DELETE", Path: "/conversations/{conversation_id}/customers/{contact_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachContactFromConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachSubscriptionTypeToContact calls DELETE /contacts/{contact_id}/subscriptions/{subscription_id} (detachSubscriptionTypeToContact).
 //
-// Remove subscription from a contact
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions/{subscription_id}"})
-	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, subscriptionId, params, reqEditors...)
+// # Remove subscription from a contact
+//
+// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId, params)
 	if err != nil {
+		return nil, buildError("DetachSubscriptionTypeToContact", err)
+	}
+	op := intercom.Operation{Name: "DetachSubscriptionTypeToContact", ID: "detachSubscriptionTypeToContact", Method: "DELETE", Path: "/contacts/{contact_id}/subscriptions/{subscription_id}"}
+	var out SubscriptionType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromContact calls DELETE /contacts/{contact_id}/tags/{tag_id} (detachTagFromContact).
 //
-// Remove tag from a contact
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromContact", Path: "/contacts/{contact_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, tagId, params, reqEditors...)
+// # Remove tag from a contact
+//
+// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId, params)
 	if err != nil {
+		return nil, buildError("DetachTagFromContact", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromContact", ID: "detachTagFromContact", Method: "DELETE", Path: "/contacts/{contact_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromConversation calls DELETE /conversations/{conversation_id}/tags/{tag_id} (detachTagFromConversation).
 //
-// Remove tag from a conversation
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromConversation", Path: "/conversations/{conversation_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, tagId, params, body, reqEditors...)
+// # Remove tag from a conversation
+//
+// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, params, body)
 	if err != nil {
+		return nil, buildError("DetachTagFromConversation", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromConversation", ID: "detachTagFromConversation", Method: "DELETE", Path: "/conversations/{conversation_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromTicket calls DELETE /tickets/{ticket_id}/tags/{tag_id} (detachTagFromTicket).
 //
-// Remove tag from a ticket
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromTicket", Path: "/tickets/{ticket_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, tagId, params, body, reqEditors...)
+// # Remove tag from a ticket
+//
+// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, params, body)
 	if err != nil {
+		return nil, buildError("DetachTagFromTicket", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromTicket", ID: "detachTagFromTicket", Method: "DELETE", Path: "/tickets/{ticket_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DownloadDataExport calls GET /download/content/data/{job_identifier} (downloadDataExport).
 //
-// Download content data export
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DownloadDataExport", Path: "/download/content/data/{job_identifier}"})
-	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Download content data export
+//
+// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: https://api.intercom.io/download/content/data/xyz1234.
+//
+// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
+//
+// > 📘 Octet header required
+// >
+// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+//
+// The success body (application/octet-stream) is returned as a stream, which the caller
+// must close; it is not bounded by intercom.WithMaxResponseBytes.
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
-		return err
+		return nil, buildError("DownloadDataExport", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DownloadDataExport", ID: "downloadDataExport", Method: "GET", Path: "/download/content/data/{job_identifier}"}
+	return c.transport.CallStream(ctx, op, req, "application/octet-stream", opts)
 }
 
 // FindTag calls GET /tags/{tag_id} (findTag).
 //
-// Find a specific tag
-func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "FindTag", Path: "/tags/{tag_id}"})
-	r, err := c.raw.FindTagWithResponse(ctx, tagId, params, reqEditors...)
+// # Find a specific tag
+//
+// You can fetch the details of tags that are on the workspace by their id.
+// This will return a tag object.
+func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, tagId, params)
 	if err != nil {
+		return nil, buildError("FindTag", err)
+	}
+	op := intercom.Operation{Name: "FindTag", ID: "findTag", Method: "GET", Path: "/tags/{tag_id}"}
+	var out TagBasic
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("findTag", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetDataExport calls GET /export/content/data/{job_identifier} (getDataExport).
 //
-// Show content data export
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetDataExport", Path: "/export/content/data/{job_identifier}"})
-	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Show content data export
+//
+// You can view the status of your job by sending a `GET` request to the URL
+// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
+//
+// > 🚧 Jobs expire after two days
+// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
+		return nil, buildError("GetDataExport", err)
+	}
+	op := intercom.Operation{Name: "GetDataExport", ID: "getDataExport", Method: "GET", Path: "/export/content/data/{job_identifier}"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetTicket calls GET /tickets/{ticket_id} (getTicket).
 //
-// Retrieve a ticket
-func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicket", Path: "/tickets/{ticket_id}"})
-	r, err := c.raw.GetTicketWithResponse(ctx, ticketId, params, reqEditors...)
+// # Retrieve a ticket
+//
+// You can fetch the details of a single ticket.
+func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, ticketId, params)
 	if err != nil {
+		return nil, buildError("GetTicket", err)
+	}
+	op := intercom.Operation{Name: "GetTicket", ID: "getTicket", Method: "GET", Path: "/tickets/{ticket_id}"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetTicketType calls GET /ticket_types/{ticket_type_id} (getTicketType).
 //
-// Retrieve a ticket type
-func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicketType", Path: "/ticket_types/{ticket_type_id}"})
-	r, err := c.raw.GetTicketTypeWithResponse(ctx, ticketTypeId, params, reqEditors...)
+// # Retrieve a ticket type
+//
+// You can fetch the details of a single ticket type.
+func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId, params)
 	if err != nil {
+		return nil, buildError("GetTicketType", err)
+	}
+	op := intercom.Operation{Name: "GetTicketType", ID: "getTicketType", Method: "GET", Path: "/ticket_types/{ticket_type_id}"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // IdentifyAdmin calls GET /me (identifyAdmin).
 //
-// Identify an admin
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "IdentifyAdmin", Path: "/me"})
-	r, err := c.raw.IdentifyAdminWithResponse(ctx, params, reqEditors...)
+// # Identify an admin
+//
+// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
+//
+// > 🚧 Single Sign On
+// >
+// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
+func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("IdentifyAdmin", err)
+	}
+	op := intercom.Operation{Name: "IdentifyAdmin", ID: "identifyAdmin", Method: "GET", Path: "/me"}
+	var out AdminWithApp
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("identifyAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // LisDataEvents calls GET /events (lisDataEvents).
 //
-// List all data events
-func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*DataEventSummary, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataEvents", Path: "/events"})
-	r, err := c.raw.LisDataEventsWithResponse(ctx, params, reqEditors...)
+// # List all data events
+//
+// > 🚧
+// >
+// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+//
+// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+//
+//   - `https://api.intercom.io/events?type=user&user_id={user_id}`
+//   - `https://api.intercom.io/events?type=user&email={email}`
+//   - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+//
+// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+//
+// You can optionally define the result page size as well with the `per_page` parameter.
+func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) (*DataEventSummary, error) {
+	req, err := NewLisDataEventsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("LisDataEvents", err)
+	}
+	op := intercom.Operation{Name: "LisDataEvents", ID: "lisDataEvents", Method: "GET", Path: "/events"}
+	var out DataEventSummary
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("lisDataEvents", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListActivityLogs calls GET /admins/activity_logs (listActivityLogs).
 //
-// List all activity logs
-func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ActivityLogList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListActivityLogs", Path: "/admins/activity_logs"})
-	r, err := c.raw.ListActivityLogsWithResponse(ctx, params, reqEditors...)
+// # List all activity logs
+//
+// You can get a log of activities by all admins in an app.
+func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) (*ActivityLogList, error) {
+	req, err := NewListActivityLogsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListActivityLogs", err)
+	}
+	op := intercom.Operation{Name: "ListActivityLogs", ID: "listActivityLogs", Method: "GET", Path: "/admins/activity_logs"}
+	var out ActivityLogList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listActivityLogs", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAdmins calls GET /admins (listAdmins).
 //
-// List all admins
-func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*AdminList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAdmins", Path: "/admins"})
-	r, err := c.raw.ListAdminsWithResponse(ctx, params, reqEditors...)
+// # List all admins
+//
+// You can fetch a list of admins for a given workspace.
+func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts ...intercom.RequestOption) (*AdminList, error) {
+	req, err := NewListAdminsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAdmins", err)
+	}
+	op := intercom.Operation{Name: "ListAdmins", ID: "listAdmins", Method: "GET", Path: "/admins"}
+	var out AdminList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAdmins", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAllCollections calls GET /help_center/collections (listAllCollections).
 //
-// List all collections
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCollections", Path: "/help_center/collections"})
-	r, err := c.raw.ListAllCollectionsWithResponse(ctx, params, reqEditors...)
+// # List all collections
+//
+// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
+//
+// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
+func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAllCollections", err)
+	}
+	op := intercom.Operation{Name: "ListAllCollections", ID: "listAllCollections", Method: "GET", Path: "/help_center/collections"}
+	var out CollectionList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAllCollections", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAllCompanies calls POST /companies/list (listAllCompanies).
 //
-// List all companies
-func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCompanies", Path: "/companies/list"})
-	r, err := c.raw.ListAllCompaniesWithResponse(ctx, params, reqEditors...)
+// # List all companies
+//
+// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
+//
+// Note that the API does not include companies who have no associated users in list responses.
+//
+// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
+//
+//	You can use pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyList, error) {
+	req, err := NewListAllCompaniesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAllCompanies", err)
+	}
+	op := intercom.Operation{Name: "ListAllCompanies", ID: "listAllCompanies", Method: "POST", Path: "/companies/list"}
+	var out CompanyList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAllCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListArticles calls GET /articles (listArticles).
 //
-// List all articles
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListArticles", Path: "/articles"})
-	r, err := c.raw.ListArticlesWithResponse(ctx, params, reqEditors...)
+// # List all articles
+//
+// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
+//
+// > 📘 How are the articles sorted and ordered?
+// >
+// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
+func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListArticles", err)
+	}
+	op := intercom.Operation{Name: "ListArticles", ID: "listArticles", Method: "GET", Path: "/articles"}
+	var out ArticleList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAttachedContacts calls GET /companies/{company_id}/contacts (ListAttachedContacts).
 //
-// List attached contacts
-func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedContacts", Path: "/companies/{company_id}/contacts"})
-	r, err := c.raw.ListAttachedContactsWithResponse(ctx, companyId, params, reqEditors...)
+// # List attached contacts
+//
+// You can fetch a list of all contacts that belong to a company.
+func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("ListAttachedContacts", err)
+	}
+	op := intercom.Operation{Name: "ListAttachedContacts", ID: "ListAttachedContacts", Method: "GET", Path: "/companies/{company_id}/contacts"}
+	var out CompanyAttachedContacts
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListAttachedContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAttachedSegmentsForCompanies calls GET /companies/{company_id}/segments (ListAttachedSegmentsForCompanies).
 //
-// List attached segments for companies
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedSegmentsForCompanies", Path: "/companies/{company_id}/segments"})
-	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, companyId, params, reqEditors...)
+// # List attached segments for companies
+//
+// You can fetch a list of all segments that belong to a company.
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("ListAttachedSegmentsForCompanies", err)
+	}
+	op := intercom.Operation{Name: "ListAttachedSegmentsForCompanies", ID: "ListAttachedSegmentsForCompanies", Method: "GET", Path: "/companies/{company_id}/segments"}
+	var out CompanyAttachedSegments
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListAttachedSegmentsForCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListCompaniesForAContact calls GET /contacts/{contact_id}/companies (listCompaniesForAContact).
 //
-// List attached companies for contact
-func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCompaniesForAContact", Path: "/contacts/{contact_id}/companies"})
-	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List attached companies for contact
+//
+// You can fetch a list of companies that are associated to a contact.
+func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListCompaniesForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListCompaniesForAContact", ID: "listCompaniesForAContact", Method: "GET", Path: "/contacts/{contact_id}/companies"}
+	var out ContactAttachedCompanies
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listCompaniesForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListContacts calls GET /contacts (ListContacts).
 //
-// List all contacts
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContacts", Path: "/contacts"})
-	r, err := c.raw.ListContactsWithResponse(ctx, params, reqEditors...)
+// # List all contacts
+//
+// You can fetch a list of all contacts (ie. users or leads) in your workspace.
+//
+//	Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
+//
+//	You can use pagination to limit the number of results returned. The default is `50` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewListContactsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListContacts", err)
+	}
+	op := intercom.Operation{Name: "ListContacts", ID: "ListContacts", Method: "GET", Path: "/contacts"}
+	var out ContactList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListConversations calls GET /conversations (listConversations).
 //
-// List all conversations
-func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*PaginatedConversationResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListConversations", Path: "/conversations"})
-	r, err := c.raw.ListConversationsWithResponse(ctx, params, reqEditors...)
+// # List all conversations
+//
+// You can fetch a list of all conversations.
+//
+// You can optionally request the result page size and the cursor to start after to fetch the result.
+//
+//	You can use pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) (*PaginatedConversationResponse, error) {
+	req, err := NewListConversationsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListConversations", err)
+	}
+	op := intercom.Operation{Name: "ListConversations", ID: "listConversations", Method: "GET", Path: "/conversations"}
+	var out PaginatedConversationResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listConversations", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListDataAttributes calls GET /data_attributes (listDataAttributes).
 //
-// List all data attributes
-func (c *Client) ListDataAttributes(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*DataAttributeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListDataAttributes", Path: "/data_attributes"})
-	r, err := c.raw.ListDataAttributesWithResponse(ctx, params, reqEditors...)
+// # List all data attributes
+//
+// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+func (c *Client) ListDataAttributes(ctx context.Context, params *ListDataAttributesParams, opts ...intercom.RequestOption) (*DataAttributeList, error) {
+	req, err := NewListDataAttributesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListDataAttributes", err)
+	}
+	op := intercom.Operation{Name: "ListDataAttributes", ID: "listDataAttributes", Method: "GET", Path: "/data_attributes"}
+	var out DataAttributeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listDataAttributes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListHelpCenters calls GET /help_center/help_centers (listHelpCenters).
 //
-// List all Help Centers
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListHelpCenters", Path: "/help_center/help_centers"})
-	r, err := c.raw.ListHelpCentersWithResponse(ctx, params, reqEditors...)
+// # List all Help Centers
+//
+// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
+func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListHelpCenters", err)
+	}
+	op := intercom.Operation{Name: "ListHelpCenters", ID: "listHelpCenters", Method: "GET", Path: "/help_center/help_centers"}
+	var out HelpCenterList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listHelpCenters", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListLiveNewsfeedItems calls GET /news/newsfeeds/{newsfeed_id}/items (listLiveNewsfeedItems).
 //
-// List all live newsfeed items
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsItemResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListLiveNewsfeedItems", Path: "/news/newsfeeds/{newsfeed_id}/items"})
-	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, newsfeedId, params, reqEditors...)
+// # List all live newsfeed items
+//
+// You can fetch a list of all news items that are live on a given newsfeed
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedNewsItemResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId, params)
 	if err != nil {
+		return nil, buildError("ListLiveNewsfeedItems", err)
+	}
+	op := intercom.Operation{Name: "ListLiveNewsfeedItems", ID: "listLiveNewsfeedItems", Method: "GET", Path: "/news/newsfeeds/{newsfeed_id}/items"}
+	var out PaginatedNewsItemResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listLiveNewsfeedItems", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNewsItems calls GET /news/news_items (listNewsItems).
 //
-// List all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsItemResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsItems", Path: "/news/news_items"})
-	r, err := c.raw.ListNewsItemsWithResponse(ctx, params, reqEditors...)
+// # List all news items
+//
+// You can fetch a list of all news items
+func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedNewsItemResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListNewsItems", err)
+	}
+	op := intercom.Operation{Name: "ListNewsItems", ID: "listNewsItems", Method: "GET", Path: "/news/news_items"}
+	var out PaginatedNewsItemResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNewsItems", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNewsfeeds calls GET /news/newsfeeds (listNewsfeeds).
 //
-// List all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedNewsfeedResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsfeeds", Path: "/news/newsfeeds"})
-	r, err := c.raw.ListNewsfeedsWithResponse(ctx, params, reqEditors...)
+// # List all newsfeeds
+//
+// You can fetch a list of all newsfeeds
+func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedNewsfeedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListNewsfeeds", err)
+	}
+	op := intercom.Operation{Name: "ListNewsfeeds", ID: "listNewsfeeds", Method: "GET", Path: "/news/newsfeeds"}
+	var out PaginatedNewsfeedResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNewsfeeds", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNotes calls GET /contacts/{contact_id}/notes (listNotes).
 //
-// List all notes
-func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNotes", Path: "/contacts/{contact_id}/notes"})
-	r, err := c.raw.ListNotesWithResponse(ctx, contactId, params, reqEditors...)
+// # List all notes
+//
+// You can fetch a list of notes that are associated to a contact.
+func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListNotes", err)
+	}
+	op := intercom.Operation{Name: "ListNotes", ID: "listNotes", Method: "GET", Path: "/contacts/{contact_id}/notes"}
+	var out NoteList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNotes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSegments calls GET /segments (listSegments).
 //
-// List all segments
-func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*SegmentList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegments", Path: "/segments"})
-	r, err := c.raw.ListSegmentsWithResponse(ctx, params, reqEditors...)
+// # List all segments
+//
+// You can fetch a list of all segments.
+func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) (*SegmentList, error) {
+	req, err := NewListSegmentsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListSegments", err)
+	}
+	op := intercom.Operation{Name: "ListSegments", ID: "listSegments", Method: "GET", Path: "/segments"}
+	var out SegmentList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSegments", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSegmentsForAContact calls GET /contacts/{contact_id}/segments (listSegmentsForAContact).
 //
-// List attached segments for contact
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegmentsForAContact", Path: "/contacts/{contact_id}/segments"})
-	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List attached segments for contact
+//
+// You can fetch a list of segments that are associated to a contact.
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListSegmentsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListSegmentsForAContact", ID: "listSegmentsForAContact", Method: "GET", Path: "/contacts/{contact_id}/segments"}
+	var out ContactSegments
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSegmentsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSubscriptionTypes calls GET /subscription_types (listSubscriptionTypes).
 //
-// List subscription types
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionTypes", Path: "/subscription_types"})
-	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, params, reqEditors...)
+// # List subscription types
+//
+// You can list all subscription types. A list of subscription type objects will be returned.
+func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListSubscriptionTypes", err)
+	}
+	op := intercom.Operation{Name: "ListSubscriptionTypes", ID: "listSubscriptionTypes", Method: "GET", Path: "/subscription_types"}
+	var out SubscriptionTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSubscriptionTypes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSubscriptionsForAContact calls GET /contacts/{contact_id}/subscriptions (listSubscriptionsForAContact).
 //
-// List subscriptions for a contact
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionsForAContact", Path: "/contacts/{contact_id}/subscriptions"})
-	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List subscriptions for a contact
+//
+// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
+// This will return a list of Subscription Type objects that the contact is associated with.
+//
+// The data property will show a combined list of:
+//
+//	1.Opt-out subscription types that the user has opted-out from.
+//	2.Opt-in subscription types that the user has opted-in to receiving.
+//
+// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListSubscriptionsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListSubscriptionsForAContact", ID: "listSubscriptionsForAContact", Method: "GET", Path: "/contacts/{contact_id}/subscriptions"}
+	var out SubscriptionTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSubscriptionsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTags calls GET /tags (listTags).
 //
-// List all tags
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTags", Path: "/tags"})
-	r, err := c.raw.ListTagsWithResponse(ctx, params, reqEditors...)
+// # List all tags
+//
+// You can fetch a list of all tags for a given workspace.
+func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTags", err)
+	}
+	op := intercom.Operation{Name: "ListTags", ID: "listTags", Method: "GET", Path: "/tags"}
+	var out TagList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTags", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTagsForAContact calls GET /contacts/{contact_id}/tags (listTagsForAContact).
 //
-// List tags attached to a contact
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTagsForAContact", Path: "/contacts/{contact_id}/tags"})
-	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List tags attached to a contact
+//
+// You can fetch a list of all tags that are attached to a specific contact.
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListTagsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListTagsForAContact", ID: "listTagsForAContact", Method: "GET", Path: "/contacts/{contact_id}/tags"}
+	var out TagList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTagsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTeams calls GET /teams (listTeams).
 //
-// List all teams
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTeams", Path: "/teams"})
-	r, err := c.raw.ListTeamsWithResponse(ctx, params, reqEditors...)
+// # List all teams
+//
+// This will return a list of team objects for the App.
+func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTeams", err)
+	}
+	op := intercom.Operation{Name: "ListTeams", ID: "listTeams", Method: "GET", Path: "/teams"}
+	var out TeamList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTeams", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTicketTypes calls GET /ticket_types (listTicketTypes).
 //
-// List all ticket types
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketTypes", Path: "/ticket_types"})
-	r, err := c.raw.ListTicketTypesWithResponse(ctx, params, reqEditors...)
+// # List all ticket types
+//
+// You can get a list of all ticket types for a workspace.
+func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTicketTypes", err)
+	}
+	op := intercom.Operation{Name: "ListTicketTypes", ID: "listTicketTypes", Method: "GET", Path: "/ticket_types"}
+	var out TicketTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTicketTypes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ManageConversation calls POST /conversations/{conversation_id}/parts (manageConversation).
 //
-// Manage a conversation
-func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ManageConversation", Path: "/conversations/{conversation_id}/parts"})
-	r, err := c.raw.ManageConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Manage a conversation
+//
+// For managing conversations you can:
+//   - Close a conversation
+//   - Snooze a conversation to reopen on a future date
+//   - Open a conversation which is `snoozed` or `closed`
+//   - Assign a conversation to an admin and/or team.
+func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ManageConversation", err)
+	}
+	op := intercom.Operation{Name: "ManageConversation", ID: "manageConversation", Method: "POST", Path: "/conversations/{conversation_id}/parts"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("manageConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // MergeContact calls POST /contacts/merge (MergeContact).
 //
-// Merge a lead and a user
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "MergeContact", Path: "/contacts/merge"})
-	r, err := c.raw.MergeContactWithResponse(ctx, params, body, reqEditors...)
+// # Merge a lead and a user
+//
+// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
+//
+//	Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
+//	- **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
+//	- **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
+//	- **GET /contacts** — The source contact will not appear in list results.
+//
+//	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
+func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewMergeContactRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("MergeContact", err)
+	}
+	op := intercom.Operation{Name: "MergeContact", ID: "MergeContact", Method: "POST", Path: "/contacts/merge"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("MergeContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RedactConversation calls POST /conversations/redact (redactConversation).
 //
-// Redact a conversation part
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RedactConversation", Path: "/conversations/redact"})
-	r, err := c.raw.RedactConversationWithResponse(ctx, params, body, reqEditors...)
+// # Redact a conversation part
+//
+// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+//
+// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("RedactConversation", err)
+	}
+	op := intercom.Operation{Name: "RedactConversation", ID: "redactConversation", Method: "POST", Path: "/conversations/redact"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("redactConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ReplyConversation calls POST /conversations/{conversation_id}/reply (replyConversation).
 //
-// Reply to a conversation
-func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyConversation", Path: "/conversations/{conversation_id}/reply"})
-	r, err := c.raw.ReplyConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Reply to a conversation
+//
+// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
+//
+// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
+//
+// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
+func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ReplyConversation", err)
+	}
+	op := intercom.Operation{Name: "ReplyConversation", ID: "replyConversation", Method: "POST", Path: "/conversations/{conversation_id}/reply"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("replyConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ReplyTicket calls POST /tickets/{ticket_id}/reply (replyTicket).
 //
-// Reply to a ticket
-func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyTicket", Path: "/tickets/{ticket_id}/reply"})
-	r, err := c.raw.ReplyTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Reply to a ticket
+//
+// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
+func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("ReplyTicket", err)
+	}
+	op := intercom.Operation{Name: "ReplyTicket", ID: "replyTicket", Method: "POST", Path: "/tickets/{ticket_id}/reply"}
+	var out TicketReply
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("replyTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveACompanyById calls GET /companies/{company_id} (RetrieveACompanyById).
 //
-// Retrieve a company by ID
-func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveACompanyById", Path: "/companies/{company_id}"})
-	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, companyId, params, reqEditors...)
+// # Retrieve a company by ID
+//
+// You can fetch a single company.
+func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("RetrieveACompanyById", err)
+	}
+	op := intercom.Operation{Name: "RetrieveACompanyById", ID: "RetrieveACompanyById", Method: "GET", Path: "/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("RetrieveACompanyById", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveAdmin calls GET /admins/{admin_id} (retrieveAdmin).
 //
-// Retrieve an admin
-func (c *Client) RetrieveAdmin(ctx context.Context, adminId string, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveAdmin", Path: "/admins/{admin_id}"})
-	r, err := c.raw.RetrieveAdminWithResponse(ctx, adminId, params, reqEditors...)
+// # Retrieve an admin
+//
+// You can retrieve the details of a single admin.
+func (c *Client) RetrieveAdmin(ctx context.Context, adminId string, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, adminId, params)
 	if err != nil {
+		return nil, buildError("RetrieveAdmin", err)
+	}
+	op := intercom.Operation{Name: "RetrieveAdmin", ID: "retrieveAdmin", Method: "GET", Path: "/admins/{admin_id}"}
+	var out Admin
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveArticle calls GET /articles/{article_id} (retrieveArticle).
 //
-// Retrieve an article
-func (c *Client) RetrieveArticle(ctx context.Context, articleId string, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.RetrieveArticleWithResponse(ctx, articleId, params, reqEditors...)
+// # Retrieve an article
+//
+// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
+func (c *Client) RetrieveArticle(ctx context.Context, articleId string, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, articleId, params)
 	if err != nil {
+		return nil, buildError("RetrieveArticle", err)
+	}
+	op := intercom.Operation{Name: "RetrieveArticle", ID: "retrieveArticle", Method: "GET", Path: "/articles/{article_id}"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveCollection calls GET /help_center/collections/{collection_id} (retrieveCollection).
 //
-// Retrieve a collection
-func (c *Client) RetrieveCollection(ctx context.Context, collectionId string, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.RetrieveCollectionWithResponse(ctx, collectionId, params, reqEditors...)
+// # Retrieve a collection
+//
+// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
+func (c *Client) RetrieveCollection(ctx context.Context, collectionId string, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, collectionId, params)
 	if err != nil {
+		return nil, buildError("RetrieveCollection", err)
+	}
+	op := intercom.Operation{Name: "RetrieveCollection", ID: "retrieveCollection", Method: "GET", Path: "/help_center/collections/{collection_id}"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveCompany calls GET /companies (retrieveCompany).
 //
-// Retrieve companies
-func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCompany", Path: "/companies"})
-	r, err := c.raw.RetrieveCompanyWithResponse(ctx, params, reqEditors...)
+// # Retrieve companies
+//
+// You can fetch a single company by passing in `company_id` or `name`.
+//
+//	`https://api.intercom.io/companies?name={name}`
+//
+//	`https://api.intercom.io/companies?company_id={company_id}`
+//
+// You can fetch all companies and filter by `segment_id` or `tag_id` as a query parameter.
+//
+//	`https://api.intercom.io/companies?tag_id={tag_id}`
+//
+//	`https://api.intercom.io/companies?segment_id={segment_id}`
+func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) (*CompanyList, error) {
+	req, err := NewRetrieveCompanyRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("RetrieveCompany", err)
+	}
+	op := intercom.Operation{Name: "RetrieveCompany", ID: "retrieveCompany", Method: "GET", Path: "/companies"}
+	var out CompanyList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveConversation calls GET /conversations/{conversation_id} (retrieveConversation).
 //
-// Retrieve a conversation
-func (c *Client) RetrieveConversation(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveConversation", Path: "/conversations/{conversation_id}"})
-	r, err := c.raw.RetrieveConversationWithResponse(ctx, conversationId, params, reqEditors...)
+// # Retrieve a conversation
+//
+// You can fetch the details of a single conversation.
+//
+// This will return a single Conversation model with all its conversation parts.
+//
+// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
+//
+// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
+func (c *Client) RetrieveConversation(ctx context.Context, conversationId string, params *RetrieveConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRetrieveConversationRequest(c.server, conversationId, params)
 	if err != nil {
+		return nil, buildError("RetrieveConversation", err)
+	}
+	op := intercom.Operation{Name: "RetrieveConversation", ID: "retrieveConversation", Method: "GET", Path: "/conversations/{conversation_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveHelpCenter calls GET /help_center/help_centers/{help_center_id} (retrieveHelpCenter).
 //
-// Retrieve a Help Center
-func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId string, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveHelpCenter", Path: "/help_center/help_centers/{help_center_id}"})
-	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, helpCenterId, params, reqEditors...)
+// # Retrieve a Help Center
+//
+// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
+func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId string, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId, params)
 	if err != nil {
+		return nil, buildError("RetrieveHelpCenter", err)
+	}
+	op := intercom.Operation{Name: "RetrieveHelpCenter", ID: "retrieveHelpCenter", Method: "GET", Path: "/help_center/help_centers/{help_center_id}"}
+	var out HelpCenter
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveHelpCenter", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNewsItem calls GET /news/news_items/{news_item_id} (retrieveNewsItem).
 //
-// Retrieve a news item
-func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId string, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
+// # Retrieve a news item
+//
+// You can fetch the details of a single news item.
+func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId string, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNewsItem", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNewsItem", ID: "retrieveNewsItem", Method: "GET", Path: "/news/news_items/{news_item_id}"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNewsfeed calls GET /news/newsfeeds/{newsfeed_id} (retrieveNewsfeed).
 //
-// Retrieve a newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsfeed", Path: "/news/newsfeeds/{newsfeed_id}"})
-	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, newsfeedId, params, reqEditors...)
+// # Retrieve a newsfeed
+//
+// You can fetch the details of a single newsfeed
+func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNewsfeed", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNewsfeed", ID: "retrieveNewsfeed", Method: "GET", Path: "/news/newsfeeds/{newsfeed_id}"}
+	var out Newsfeed
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNewsfeed", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNote calls GET /notes/{note_id} (retrieveNote).
 //
-// Retrieve a note
-func (c *Client) RetrieveNote(ctx context.Context, noteId string, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNote", Path: "/notes/{note_id}"})
-	r, err := c.raw.RetrieveNoteWithResponse(ctx, noteId, params, reqEditors...)
+// # Retrieve a note
+//
+// You can fetch the details of a single note.
+func (c *Client) RetrieveNote(ctx context.Context, noteId string, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, noteId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNote", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNote", ID: "retrieveNote", Method: "GET", Path: "/notes/{note_id}"}
+	var out Note
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNote", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveSegment calls GET /segments/{segment_id} (retrieveSegment).
 //
-// Retrieve a segment
-func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveSegment", Path: "/segments/{segment_id}"})
-	r, err := c.raw.RetrieveSegmentWithResponse(ctx, segmentId, params, reqEditors...)
+// # Retrieve a segment
+//
+// You can fetch the details of a single segment.
+func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, segmentId, params)
 	if err != nil {
+		return nil, buildError("RetrieveSegment", err)
+	}
+	op := intercom.Operation{Name: "RetrieveSegment", ID: "retrieveSegment", Method: "GET", Path: "/segments/{segment_id}"}
+	var out Segment
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveSegment", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveTeam calls GET /teams/{team_id} (retrieveTeam).
 //
-// Retrieve a team
-func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveTeam", Path: "/teams/{team_id}"})
-	r, err := c.raw.RetrieveTeamWithResponse(ctx, teamId, params, reqEditors...)
+// # Retrieve a team
+//
+// You can fetch the details of a single team, containing an array of admins that belong to this team.
+func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, teamId, params)
 	if err != nil {
+		return nil, buildError("RetrieveTeam", err)
+	}
+	op := intercom.Operation{Name: "RetrieveTeam", ID: "retrieveTeam", Method: "GET", Path: "/teams/{team_id}"}
+	var out Team
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveTeam", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveVisitorWithUserId calls GET /visitors (retrieveVisitorWithUserId).
 //
-// Retrieve a visitor with User ID
-func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*Visitor, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveVisitorWithUserId", Path: "/visitors"})
-	r, err := c.raw.RetrieveVisitorWithUserIdWithResponse(ctx, params, reqEditors...)
+// # Retrieve a visitor with User ID
+//
+// You can fetch the details of a single visitor.
+func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewRetrieveVisitorWithUserIdRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("RetrieveVisitorWithUserId", err)
+	}
+	op := intercom.Operation{Name: "RetrieveVisitorWithUserId", ID: "retrieveVisitorWithUserId", Method: "GET", Path: "/visitors"}
+	var out Visitor
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveVisitorWithUserId", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ScrollOverAllCompanies calls GET /companies/scroll (scrollOverAllCompanies).
 //
-// Scroll over all companies
-func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyScroll, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ScrollOverAllCompanies", Path: "/companies/scroll"})
-	r, err := c.raw.ScrollOverAllCompaniesWithResponse(ctx, params, reqEditors...)
+// # Scroll over all companies
+//
+// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
+//
+//   - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
+//
+//   - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
+//
+//   - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
+//
+//     You can get the first page of companies by simply sending a GET request to the scroll endpoint.
+//     For subsequent requests you will need to use the scroll parameter from the response.
+//
+//     Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
+//     "Request failed due to an internal network error. Please restart the scroll operation."
+//     If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
+func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyScroll, error) {
+	req, err := NewScrollOverAllCompaniesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ScrollOverAllCompanies", err)
+	}
+	op := intercom.Operation{Name: "ScrollOverAllCompanies", ID: "scrollOverAllCompanies", Method: "GET", Path: "/companies/scroll"}
+	var out CompanyScroll
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("scrollOverAllCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchArticles calls GET /articles/search (searchArticles).
 //
-// Search for articles
-func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponseBody, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchArticles", Path: "/articles/search"})
-	r, err := c.raw.SearchArticlesWithResponse(ctx, params, reqEditors...)
+// # Search for articles
+//
+// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
+func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) (*SearchArticlesResponseBody, error) {
+	req, err := NewSearchArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("SearchArticles", err)
+	}
+	op := intercom.Operation{Name: "SearchArticles", ID: "searchArticles", Method: "GET", Path: "/articles/search"}
+	var out SearchArticlesResponseBody
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchContacts calls POST /contacts/search (SearchContacts).
 //
-// Search contacts
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchContacts", Path: "/contacts/search"})
-	r, err := c.raw.SearchContactsWithResponse(ctx, params, body, reqEditors...)
+// # Search contacts
+//
+// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
+//
+// To search for contacts, you need to send a `POST` request to `https://api.intercom.io/contacts/search`.
+//
+// This will accept a query object in the body which will define your filters in order to search for contacts.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `50` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Merged Contacts
+//
+// Contacts that have been merged (via POST /contacts/merge) are excluded from search results. If a contact was recently merged into another, it will no longer appear in queries filtered by `updated_at` or any other field. Only the target contact from the merge remains searchable.
+//
+// # Contact Creation Delay
+//
+// If a contact has recently been created, there is a possibility that it will not yet be available when searching. This means that it may not appear in the response. This delay can take a few minutes. If you need to be instantly notified it is recommended to use webhooks and iterate to see if they match your search filters.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiple's there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Searching for Timestamp Fields
+//
+// Timestamp fields (`created_at`, `updated_at` etc.) and Date custom attributes are matched by calendar day. Sub-day precision (hour, minute, second) is not supported.
+//
+// The day boundary uses **your workspace's timezone**, so the same query can return different results on two workspaces in different timezones.
+//
+// Because the value is truncated to a day:
+//
+//   - `=` matches the whole day.
+//   - `>` matches from the start of the *next* day, not from the instant you passed.
+//   - `<` matches everything before the start of that day.
+//
+// The `!=`, `>=`, `<=`, `IN` and `NIN` operators are not supported on Date fields and return an error.
+//
+// **Example**, on a workspace set to UTC. Searching for `created_at` greater than `1577869200` (January 1st, 2020 9:00 AM UTC) truncates that value to `1577836800` (January 1st, 2020 12:00 AM UTC). Because `>` starts at the next day, the results begin from January 2nd, 2020 12:00 AM UTC - not from 9:00 AM on January 1st. On a workspace in another timezone, the boundaries fall on that timezone's midnight instead.
+//
+// To get contacts created on January 1st, 2020, search for `created_at` equal to `1577836800`.
+//
+// Only search queries behave this way. Responses still carry the full UNIX timestamp, and sorting uses the full value.
+//
+// # Accepted Fields
+//
+// Most key listed as part of the Contacts Model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
+//
+// | Field                              | Type                           |
+// | ---------------------------------- | ------------------------------ |
+// | id                                 | String                         |
+// | role                               | String<br>Accepts user or lead |
+// | name                               | String                         |
+// | avatar                             | String                         |
+// | owner_id                           | Integer                        |
+// | email                              | String                         |
+// | email_domain                       | String                         |
+// | phone                              | String                         |
+// | external_id                        | String                         |
+// | created_at                         | Date (UNIX Timestamp)          |
+// | signed_up_at                       | Date (UNIX Timestamp)          |
+// | updated_at                         | Date (UNIX Timestamp)          |
+// | last_seen_at                       | Date (UNIX Timestamp)          |
+// | last_contacted_at                  | Date (UNIX Timestamp)          |
+// | last_replied_at                    | Date (UNIX Timestamp)          |
+// | last_email_opened_at               | Date (UNIX Timestamp)          |
+// | last_email_clicked_at              | Date (UNIX Timestamp)          |
+// | language_override                  | String                         |
+// | browser                            | String                         |
+// | browser_language                   | String                         |
+// | os                                 | String                         |
+// | location.country                   | String                         |
+// | location.region                    | String                         |
+// | location.city                      | String                         |
+// | unsubscribed_from_emails           | Boolean                        |
+// | marked_email_as_spam               | Boolean                        |
+// | has_hard_bounced                   | Boolean                        |
+// | ios_last_seen_at                   | Date (UNIX Timestamp)          |
+// | ios_app_version                    | String                         |
+// | ios_device                         | String                         |
+// | ios_app_device                     | String                         |
+// | ios_os_version                     | String                         |
+// | ios_app_name                       | String                         |
+// | ios_sdk_version                    | String                         |
+// | android_last_seen_at               | Date (UNIX Timestamp)          |
+// | android_app_version                | String                         |
+// | android_device                     | String                         |
+// | android_app_name                   | String                         |
+// | andoid_sdk_version                 | String                         |
+// | segment_id                         | String                         |
+// | tag_id                             | String                         |
+// | custom_attributes.{attribute_name} | String                         |
+//
+// # Accepted Operators
+//
+//	Date fields (`created_at`, `updated_at`, and any Date custom attribute) do not support the `!=`, `>=`, or `<=` operators. Using them returns an error.
+//
+// The table below shows the operators you can use to define how you want to search for the value. The operator should be put in as a string (`"="`). Which operators are valid depends on the field's type - see the "Valid Types" column below. Searching by `tag_id` supports only the `=` and `!=` operators.
+//
+// | Operator | Valid Types                        | Description                                                            |
+// | :------- | :---------------------------------- | :----------------------------------------------------------------------|
+// | =        | All                                  | Equals                                                                  |
+// | !=       | All except Date                      | Doesn't Equal                                                           |
+// | IN       | All except Date and tag_id           | In<br>Shortcut for `OR` queries<br>Values must be in Array              |
+// | NIN      | All except Date and tag_id           | Not In<br>Shortcut for `OR !` queries<br>Values must be in Array        |
+// | >        | Integer<br>Date             | Greater than<br>On Date fields, matches from the start of the next day |
+// | <        | Integer<br>Date             | Lower than<br>On Date fields, matches before the start of the day      |
+// | >=       | Integer                     | Greater than or equal to<br>Not supported on Date fields               |
+// | <=       | Integer                     | Lower than or equal to<br>Not supported on Date fields                 |
+// | ~        | String                               | Contains                                                                |
+// | !~       | String                               | Doesn't Contain                                                         |
+// | ^        | String                               | Starts With                                                             |
+// | $        | String                               | Ends With                                                               |
+func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewSearchContactsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchContacts", err)
+	}
+	op := intercom.Operation{Name: "SearchContacts", ID: "SearchContacts", Method: "POST", Path: "/contacts/search"}
+	var out ContactList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("SearchContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchConversations calls POST /conversations/search (searchConversations).
 //
-// Search conversations
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*PaginatedConversationResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchConversations", Path: "/conversations/search"})
-	r, err := c.raw.SearchConversationsWithResponse(ctx, params, body, reqEditors...)
+// # Search conversations
+//
+// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
+//
+// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
+//
+// This will accept a query object in the body which will define your filters in order to search for conversations.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `20` results per page and maximum is `150`.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiple's there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Accepted Fields
+//
+// Most keys listed as part of the The conversation model is searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
+// The `source.body` field is unique as the search will not be performed against the entire value, but instead against every element of the value separately. For example, when searching for a conversation with a `"I need support"` body - the query should contain a `=` operator with the value `"support"` for such conversation to be returned. A query with a `=` operator and a `"need support"` value will not yield a result.
+//
+// | Field                                     | Type                                                                                                                                                   |
+// | :---------------------------------------- | :----------------------------------------------------------------------------------------------------------------------------------------------------- |
+// | id                                        | String                                                                                                                                                 |
+// | created_at                                | Date (UNIX timestamp)                                                                                                                                  |
+// | updated_at                                | Date (UNIX timestamp)                                                                                                                                  |
+// | source.type                               | String<br>Accepted fields are `conversation`, `email`, `facebook`, `instagram`, `phone_call`, `phone_switch`, `push`, `sms`, `twitter` and `whatsapp`. |
+// | source.id                                 | String                                                                                                                                                 |
+// | source.delivered_as                       | String                                                                                                                                                 |
+// | source.subject                            | String                                                                                                                                                 |
+// | source.body                               | String                                                                                                                                                 |
+// | source.author.id                          | String                                                                                                                                                 |
+// | source.author.type                        | String                                                                                                                                                 |
+// | source.author.name                        | String                                                                                                                                                 |
+// | source.author.email                       | String                                                                                                                                                 |
+// | source.url                                | String                                                                                                                                                 |
+// | contact_ids                               | String                                                                                                                                                 |
+// | teammate_ids                              | String                                                                                                                                                 |
+// | admin_assignee_id                         | Integer                                                                                                                                                |
+// | team_assignee_id                          | Integer                                                                                                                                                |
+// | channel_initiated                         | String                                                                                                                                                 |
+// | open                                      | Boolean                                                                                                                                                |
+// | read                                      | Boolean                                                                                                                                                |
+// | state                                     | String                                                                                                                                                 |
+// | waiting_since                             | Date (UNIX timestamp)                                                                                                                                  |
+// | snoozed_until                             | Date (UNIX timestamp)                                                                                                                                  |
+// | tag_ids                                   | String                                                                                                                                                 |
+// | priority                                  | String                                                                                                                                                 |
+// | statistics.time_to_assignment             | Integer                                                                                                                                                |
+// | statistics.time_to_admin_reply            | Integer                                                                                                                                                |
+// | statistics.time_to_first_close            | Integer                                                                                                                                                |
+// | statistics.time_to_last_close             | Integer                                                                                                                                                |
+// | statistics.median_time_to_reply           | Integer                                                                                                                                                |
+// | statistics.first_contact_reply_at         | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_assignment_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_admin_reply_at           | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_close_at                 | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_assignment_at             | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_assignment_admin_reply_at | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_contact_reply_at          | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_admin_reply_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_close_at                  | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_closed_by_id              | String                                                                                                                                                 |
+// | statistics.count_reopens                  | Integer                                                                                                                                                |
+// | statistics.count_assignments              | Integer                                                                                                                                                |
+// | statistics.count_conversation_parts       | Integer                                                                                                                                                |
+// | conversation_rating.requested_at          | Date (UNIX timestamp)                                                                                                                                  |
+// | conversation_rating.replied_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | conversation_rating.score                 | Integer                                                                                                                                                |
+// | conversation_rating.remark                | String                                                                                                                                                 |
+// | conversation_rating.contact_id            | String                                                                                                                                                 |
+// | conversation_rating.admin_d               | String                                                                                                                                                 |
+// | ai_agent_participated                     | Boolean                                                                                                                                                |
+// | ai_agent.resolution_state                 | String                                                                                                                                                 |
+// | ai_agent.last_answer_type                 | String                                                                                                                                                 |
+// | ai_agent.rating                           | Integer                                                                                                                                                |
+// | ai_agent.rating_remark                    | String                                                                                                                                                 |
+// | ai_agent.source_type                      | String                                                                                                                                                 |
+// | ai_agent.source_title                     | String                                                                                                                                                 |
+//
+// # Accepted Operators
+//
+// The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
+//
+// | Operator | Valid Types                    | Description                                                  |
+// | :------- | :----------------------------- | :----------------------------------------------------------- |
+// | =        | All                            | Equals                                                       |
+// | !=       | All                            | Doesn't Equal                                                |
+// | IN       | All                            | In  Shortcut for `OR` queries  Values most be in Array       |
+// | NIN      | All                            | Not In  Shortcut for `OR !` queries  Values must be in Array |
+// | >        | Integer  Date (UNIX Timestamp) | Greater (or equal) than                                      |
+// | <       | Integer  Date (UNIX Timestamp) | Lower (or equal) than                                        |
+// | ~        | String                         | Contains                                                     |
+// | !~       | String                         | Doesn't Contain                                              |
+// | ^        | String                         | Starts With                                                  |
+// | $        | String                         | Ends With                                                    |
+func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*PaginatedConversationResponse, error) {
+	req, err := NewSearchConversationsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchConversations", err)
+	}
+	op := intercom.Operation{Name: "SearchConversations", ID: "searchConversations", Method: "POST", Path: "/conversations/search"}
+	var out PaginatedConversationResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchConversations", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchTickets calls POST /tickets/search (searchTickets).
 //
-// Search tickets
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchTickets", Path: "/tickets/search"})
-	r, err := c.raw.SearchTicketsWithResponse(ctx, params, body, reqEditors...)
+// # Search tickets
+//
+// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
+//
+// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
+//
+// This will accept a query object in the body which will define your filters.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiples there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Accepted Fields
+//
+// Most keys listed as part of the Ticket model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foobar"`).
+//
+// | Field                                     | Type                                                                                     |
+// | :---------------------------------------- | :--------------------------------------------------------------------------------------- |
+// | id                                        | String                                                                                   |
+// | created_at                                | Date (UNIX timestamp)                                                                    |
+// | updated_at                                | Date (UNIX timestamp)                                                                    |
+// | title                           | String                                                                                   |
+// | description                     | String                                                                                   |
+// | category                                  | String                                                                                   |
+// | ticket_type_id                            | String                                                                                   |
+// | contact_ids                               | String                                                                                   |
+// | teammate_ids                              | String                                                                                   |
+// | admin_assignee_id                         | String                                                                                   |
+// | team_assignee_id                          | String                                                                                   |
+// | open                                      | Boolean                                                                                  |
+// | state                                     | String                                                                                   |
+// | snoozed_until                             | Date (UNIX timestamp)                                                                    |
+// | ticket_attribute.{id}                     | String or Boolean or Date (UNIX timestamp) or Float or Integer                           |
+//
+// # Accepted Operators
+//
+//	You may use the `<=` or `>=` operators to search by `created_at`.
+//
+// The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
+//
+// | Operator | Valid Types                    | Description                                                  |
+// | :------- | :----------------------------- | :----------------------------------------------------------- |
+// | =        | All                            | Equals                                                       |
+// | !=       | All                            | Doesn't Equal                                                |
+// | IN       | All                            | In  Shortcut for `OR` queries  Values most be in Array       |
+// | NIN      | All                            | Not In  Shortcut for `OR !` queries  Values must be in Array |
+// | >        | Integer  Date (UNIX Timestamp) | Greater (or equal) than                                      |
+// | <       | Integer  Date (UNIX Timestamp) | Lower (or equal) than                                        |
+// | ~        | String                         | Contains                                                     |
+// | !~       | String                         | Doesn't Contain                                              |
+// | ^        | String                         | Starts With                                                  |
+// | $        | String                         | Ends With                                                    |
+func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchTickets", err)
+	}
+	op := intercom.Operation{Name: "SearchTickets", ID: "searchTickets", Method: "POST", Path: "/tickets/search"}
+	var out TicketList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchTickets", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SetAwayAdmin calls PUT /admins/{admin_id}/away (setAwayAdmin).
 //
-// Set an admin to away
-func (c *Client) SetAwayAdmin(ctx context.Context, adminId string, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SetAwayAdmin", Path: "/admins/{admin_id}/away"})
-	r, err := c.raw.SetAwayAdminWithResponse(ctx, adminId, params, body, reqEditors...)
+// # Set an admin to away
+//
+// You can set an Admin as away for the Inbox.
+func (c *Client) SetAwayAdmin(ctx context.Context, adminId string, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, adminId, params, body)
 	if err != nil {
+		return nil, buildError("SetAwayAdmin", err)
+	}
+	op := intercom.Operation{Name: "SetAwayAdmin", ID: "setAwayAdmin", Method: "PUT", Path: "/admins/{admin_id}/away"}
+	var out Admin
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("setAwayAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ShowContact calls GET /contacts/{contact_id} (ShowContact).
 //
-// Get a contact
-func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.ShowContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Get a contact
+//
+// You can fetch the details of a single contact.
+//
+//	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
+func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewShowContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ShowContact", err)
+	}
+	op := intercom.Operation{Name: "ShowContact", ID: "ShowContact", Method: "GET", Path: "/contacts/{contact_id}"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ShowContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UnarchiveContact calls POST /contacts/{contact_id}/unarchive (UnarchiveContact).
 //
-// Unarchive contact
-func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UnarchiveContact", Path: "/contacts/{contact_id}/unarchive"})
-	r, err := c.raw.UnarchiveContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Unarchive contact
+//
+// You can unarchive a single contact.
+func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("UnarchiveContact", err)
+	}
+	op := intercom.Operation{Name: "UnarchiveContact", ID: "UnarchiveContact", Method: "POST", Path: "/contacts/{contact_id}/unarchive"}
+	var out ContactUnarchived
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UnarchiveContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateArticle calls PUT /articles/{article_id} (updateArticle).
 //
-// Update an article
-func (c *Client) UpdateArticle(ctx context.Context, articleId string, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.UpdateArticleWithResponse(ctx, articleId, params, body, reqEditors...)
+// # Update an article
+//
+// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
+func (c *Client) UpdateArticle(ctx context.Context, articleId string, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, articleId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateArticle", err)
+	}
+	op := intercom.Operation{Name: "UpdateArticle", ID: "updateArticle", Method: "PUT", Path: "/articles/{article_id}"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateCollection calls PUT /help_center/collections/{collection_id} (updateCollection).
 //
-// Update a collection
-func (c *Client) UpdateCollection(ctx context.Context, collectionId string, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.UpdateCollectionWithResponse(ctx, collectionId, params, body, reqEditors...)
+// # Update a collection
+//
+// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
+func (c *Client) UpdateCollection(ctx context.Context, collectionId string, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, collectionId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateCollection", err)
+	}
+	op := intercom.Operation{Name: "UpdateCollection", ID: "updateCollection", Method: "PUT", Path: "/help_center/collections/{collection_id}"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateCompany calls PUT /companies/{company_id} (UpdateCompany).
 //
-// Update a company
-func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCompany", Path: "/companies/{company_id}"})
-	r, err := c.raw.UpdateCompanyWithResponse(ctx, companyId, params, reqEditors...)
+// # Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateCompany", err)
+	}
+	op := intercom.Operation{Name: "UpdateCompany", ID: "UpdateCompany", Method: "PUT", Path: "/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UpdateCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateContact calls PUT /contacts/{contact_id} (UpdateContact).
 //
-// Update a contact
-func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.UpdateContactWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Update a contact
+//
+// You can update an existing contact (ie. user or lead).
+func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewUpdateContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateContact", err)
+	}
+	op := intercom.Operation{Name: "UpdateContact", ID: "UpdateContact", Method: "PUT", Path: "/contacts/{contact_id}"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UpdateContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateConversation calls PUT /conversations/{conversation_id} (updateConversation).
 //
-// Update a conversation
-func (c *Client) UpdateConversation(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateConversation", Path: "/conversations/{conversation_id}"})
-	r, err := c.raw.UpdateConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Update a conversation
+//
+// You can update an existing conversation.
+//
+// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
+//
+// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
+func (c *Client) UpdateConversation(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewUpdateConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateConversation", err)
+	}
+	op := intercom.Operation{Name: "UpdateConversation", ID: "updateConversation", Method: "PUT", Path: "/conversations/{conversation_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateDataAttribute calls PUT /data_attributes/{data_attribute_id} (updateDataAttribute).
 //
-// Update a data attribute
-func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId string, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateDataAttribute", Path: "/data_attributes/{data_attribute_id}"})
-	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, dataAttributeId, params, body, reqEditors...)
+// # Update a data attribute
+//
+// You can update a data attribute.
+//
+// > 🚧 Updating the data type is not possible
+// >
+// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
+func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId string, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateDataAttribute", err)
+	}
+	op := intercom.Operation{Name: "UpdateDataAttribute", ID: "updateDataAttribute", Method: "PUT", Path: "/data_attributes/{data_attribute_id}"}
+	var out DataAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateDataAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateNewsItem calls PUT /news/news_items/{news_item_id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId string, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.UpdateNewsItemWithResponse(ctx, newsItemId, params, body, reqEditors...)
+func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId string, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateNewsItem", err)
+	}
+	op := intercom.Operation{Name: "UpdateNewsItem", ID: "updateNewsItem", Method: "PUT", Path: "/news/news_items/{news_item_id}"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicket calls PUT /tickets/{ticket_id} (updateTicket).
 //
-// Update a ticket
-func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicket", Path: "/tickets/{ticket_id}"})
-	r, err := c.raw.UpdateTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Update a ticket
+//
+// You can update a ticket.
+func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicket", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicket", ID: "updateTicket", Method: "PUT", Path: "/tickets/{ticket_id}"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicketType calls PUT /ticket_types/{ticket_type_id} (updateTicketType).
 //
-// Update a ticket type
-func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketType", Path: "/ticket_types/{ticket_type_id}"})
-	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
+// # Update a ticket type
+//
+// You can update a ticket type.
+//
+// > 📘 Updating a ticket type.
+// >
+// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicketType", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicketType", ID: "updateTicketType", Method: "PUT", Path: "/ticket_types/{ticket_type_id}"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicketTypeAttribute calls PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (updateTicketTypeAttribute).
 //
-// Update an existing attribute for a ticket type
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"})
-	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, attributeId, params, body, reqEditors...)
+// # Update an existing attribute for a ticket type
+//
+// You can update an existing attribute for a ticket type.
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicketTypeAttribute", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicketTypeAttribute", ID: "updateTicketTypeAttribute", Method: "PUT", Path: "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"}
+	var out TicketTypeAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicketTypeAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateVisitor calls PUT /visitors (updateVisitor).
 //
-// Update a visitor
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateVisitor", Path: "/visitors"})
-	r, err := c.raw.UpdateVisitorWithResponse(ctx, params, body, reqEditors...)
+// # Update a visitor
+//
+// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
+//
+// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
+//
+// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
+func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("UpdateVisitor", err)
+	}
+	op := intercom.Operation{Name: "UpdateVisitor", ID: "updateVisitor", Method: "PUT", Path: "/visitors"}
+	var out Visitor
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateVisitor", r.StatusCode(), r.Body)
+	return &out, nil
 }

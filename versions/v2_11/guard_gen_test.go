@@ -161,7 +161,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad, nil)
 			return err
 		}},
 		{"FindTag", "tag_id", func(bad string) error {
@@ -289,7 +289,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"UpdateCompany", "company_id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil)
+			_, err := c.UpdateCompany(ctx, bad, nil, v2_11.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "contact_id", func(bad string) error {
@@ -362,17 +362,14 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
-		var editors []v2_11.RequestEditorFn
+		var editors []intercom.RequestOption
 		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
 			opts = append(opts, intercom.WithHTTPClient(&http.Client{Transport: tr}))
 		case "explicit":
-			editors = append(editors, func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Accept-Encoding", "gzip")
-				return nil
-			})
+			editors = append(editors, intercom.WithHeader("Accept-Encoding", "gzip"))
 		}
 		c, err := v2_11.NewClient(opts...)
 		require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intercomgo/intercom"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -2902,30 +2903,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -2974,6 +2951,9 @@ type UpdateContactRequestBody struct {
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityDescription A sentence or two describing the activity.
 	//
 	// Example: Admin updated the app's name to "My App".
@@ -3024,6 +3004,9 @@ type ActivityLogActivityType string
 
 // ActivityLogList A paginated list of activity logs.
 type ActivityLogList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityLogs An array of activity logs
 	ActivityLogs *[]*ActivityLog `json:"activity_logs,omitempty"`
 
@@ -3039,6 +3022,8 @@ type ActivityLogList struct {
 
 // ActivityLogMetadata Additional data provided about Admin activity.
 type ActivityLogMetadata struct {
+	After *string `json:"after,omitempty"`
+
 	// AutoChanged Indicates if the status was changed automatically or manually.
 	AutoChanged *string `json:"auto_changed,omitempty"`
 
@@ -3051,11 +3036,13 @@ type ActivityLogMetadata struct {
 	//
 	// Example: 😌 On a break
 	AwayStatusReason *string `json:"away_status_reason,omitempty"`
+	Before           *string `json:"before,omitempty"`
 
 	// ExternalId The unique identifier for the contact which is provided by the Client.
 	//
 	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
+	ExternalId *string                 `json:"external_id,omitempty"`
+	Message    *map[string]interface{} `json:"message,omitempty"`
 
 	// ReassignConversations Indicates if conversations should be reassigned while an Admin is away.
 	//
@@ -3103,6 +3090,9 @@ type AddressableList struct {
 
 // Admin Admins are teammate accounts that have access to a workspace.
 type Admin struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Avatar Image for the associated team or teammate
 	//
 	// Example: https://picsum.photos/200/300
@@ -3159,6 +3149,9 @@ type Admin struct {
 
 // AdminList A list of admins associated with a given workspace.
 type AdminList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Admins A list of admins associated with a given workspace.
 	Admins *[]*Admin `json:"admins,omitempty"`
 
@@ -3264,6 +3257,9 @@ type AdminReplyTicketRequestType string
 
 // AdminWithApp Admins are the teammate accounts that have access to a workspace
 type AdminWithApp struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// App App that the admin belongs to.
 	App *App `json:"app,omitempty"`
 
@@ -3419,6 +3415,9 @@ type App struct {
 
 // Article The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 type Article struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -3561,6 +3560,9 @@ type ArticleContentType string
 
 // ArticleList This will return a list of articles for the App.
 type ArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article objects
 	Data *[]ArticleListItem `json:"data,omitempty"`
 
@@ -3586,6 +3588,9 @@ type ArticleListType string
 
 // ArticleListItem The data returned about your articles when you list them.
 type ArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -3707,6 +3712,9 @@ type ArticleSearchHighlightsHighlightedTitleType string
 
 // ArticleSearchResponse The results of an Article search
 type ArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// Articles An array of Article objects
@@ -4004,6 +4012,9 @@ type CloseConversationRequestType string
 
 // Collection Collections are top level containers for Articles within the Help Center.
 type Collection struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
 	//
 	// Example: 1672928359
@@ -4064,6 +4075,9 @@ type Collection struct {
 
 // CollectionList This will return a list of Collections for the App.
 type CollectionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of collection objects
 	Data *[]Collection `json:"data,omitempty"`
 
@@ -4089,6 +4103,9 @@ type CollectionListType string
 
 // Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type Company struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The Intercom defined code of the workspace the company is associated to.
 	//
 	// Example: ecahpwf5
@@ -4213,6 +4230,9 @@ type CompanyType string
 
 // CompanyAttachedContacts A list of Contact Objects
 type CompanyAttachedContacts struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Contact Objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -4238,6 +4258,9 @@ type CompanyAttachedContactsType string
 
 // CompanyAttachedSegments A list of Segment Objects
 type CompanyAttachedSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Segment Objects
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -4277,6 +4300,9 @@ type CompanyDataType string
 
 // CompanyList This will return a list of companies for the App.
 type CompanyList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Company Objects.
 	Data *[]Company `json:"data,omitempty"`
 
@@ -4302,6 +4328,9 @@ type CompanyListType string
 
 // CompanyScroll Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type CompanyScroll struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -4331,6 +4360,9 @@ type CompanyScrollType string
 
 // Contact Contacts represent your leads and users in Intercom.
 type Contact struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -4497,7 +4529,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -4553,6 +4587,9 @@ type Contact struct {
 
 // ContactArchived archived contact object
 type ContactArchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: true
@@ -4581,8 +4618,12 @@ type ContactArchivedType string
 
 // ContactAttachedCompanies A list of Company Objects
 type ContactAttachedCompanies struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -4618,7 +4659,8 @@ type ContactCompanies struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -4628,6 +4670,9 @@ type ContactCompanies struct {
 
 // ContactDeleted deleted contact object
 type ContactDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the contact is deleted or not.
 	//
 	// Example: true
@@ -4656,6 +4701,9 @@ type ContactDeletedType string
 
 // ContactList Contacts are your users in Intercom.
 type ContactList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of contact objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -4715,7 +4763,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -4939,6 +4988,9 @@ type ContactReplyUserIdRequestType string
 
 // ContactSegments A list of segments objects attached to a specific contact.
 type ContactSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data Segment objects associated with the contact.
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -4957,6 +5009,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -4972,7 +5025,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -4982,6 +5036,9 @@ type ContactTags struct {
 
 // ContactUnarchived unarchived contact object
 type ContactUnarchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: false
@@ -5010,45 +5067,48 @@ type ContactUnarchivedType string
 
 // ContentImportSource An external source for External Pages that you add to your Fin Content Library.
 type ContentImportSource struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the content import source was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the content import source which is given by Intercom.
 	//
 	// Example: 1234
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// LastSyncedAt The time when the content import source was last synced.
 	//
 	// Example: 1672928610
-	LastSyncedAt int `json:"last_synced_at"`
+	LastSyncedAt *int `json:"last_synced_at,omitempty"`
 
 	// Status The status of the content import source.
 	//
 	// Example: active
-	Status ContentImportSourceStatus `json:"status"`
+	Status *ContentImportSourceStatus `json:"status,omitempty"`
 
 	// SyncBehavior If you intend to create or update External Pages via the API, this should be set to `api`.
 	//
 	// Example: api
-	SyncBehavior ContentImportSourceSyncBehavior `json:"sync_behavior"`
+	SyncBehavior *ContentImportSourceSyncBehavior `json:"sync_behavior,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: content_import_source
-	Type ContentImportSourceType `json:"type"`
+	Type *ContentImportSourceType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the content import source was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the root of the external source.
 	//
 	// Example: https://help.example.com/
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentImportSourceStatus The status of the content import source.
@@ -5068,6 +5128,9 @@ type ContentImportSourceType string
 
 // ContentImportSourcesList This will return a list of the content import sources for the App.
 type ContentImportSourcesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Content Import Source objects
 	Data *[]ContentImportSource `json:"data,omitempty"`
 
@@ -5139,6 +5202,9 @@ type ContentSourcesListType string
 
 // Conversation Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type Conversation struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -5162,7 +5228,8 @@ type Conversation struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt *int `json:"created_at,omitempty"`
+	CreatedAt *int                      `json:"created_at,omitempty"`
+	Customers *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5224,7 +5291,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5296,6 +5364,9 @@ type ConversationFirstContactReply struct {
 
 // ConversationList Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type ConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of conversation objects
 	Conversations *[]ConversationListItem `json:"conversations,omitempty"`
 
@@ -5321,6 +5392,9 @@ type ConversationListType string
 
 // ConversationListItem The data returned about your conversations when you list or search them.
 type ConversationListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -5403,7 +5477,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5677,8 +5752,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -5716,6 +5791,9 @@ type ConversationStatistics struct {
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates *[]Reference `json:"teammates,omitempty"`
 
@@ -6205,8 +6283,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the admin which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type Always `admin`.
 		//
@@ -6605,6 +6683,9 @@ type CustomerRequest2 struct {
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 type DataAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId Teammate who created the attribute. Only applicable to CDAs
 	//
 	// Example: 5712945
@@ -6708,6 +6789,9 @@ type DataAttributeType string
 
 // DataAttributeList A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 type DataAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of data attributes
 	Data *[]DataAttribute `json:"data,omitempty"`
 
@@ -6724,6 +6808,9 @@ type DataAttributeListType string
 
 // DataEventSummary This will return a summary of data events for the App.
 type DataEventSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Email The email address of the user
 	//
 	// Example: Sam.Sung@example.com
@@ -6735,7 +6822,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -6755,6 +6843,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -6783,6 +6874,9 @@ type DataEventSummaryItem struct {
 
 // DataExport The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 type DataExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DownloadExpiresAt The time after which you will not be able to access the data.
 	//
 	// Example: 1674917488
@@ -6796,7 +6890,8 @@ type DataExport struct {
 	// JobIdentfier The identifier for your job.
 	//
 	// Example: orzzsbd7hk67xyu
-	JobIdentfier *string `json:"job_identfier,omitempty"`
+	JobIdentfier  *string `json:"job_identfier,omitempty"`
+	JobIdentifier *string `json:"job_identifier,omitempty"`
 
 	// Status The current state of your job.
 	//
@@ -6822,6 +6917,9 @@ type Datetime1 = int
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the article was deleted successfully or not.
 	//
 	// Example: true
@@ -6845,6 +6943,9 @@ type DeletedArticleObjectObject string
 
 // DeletedCollectionObject Response returned when an object is deleted
 type DeletedCollectionObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the collection was deleted successfully or not.
 	//
 	// Example: true
@@ -6868,6 +6969,9 @@ type DeletedCollectionObjectObject string
 
 // DeletedCompanyObject Response returned when an object is deleted
 type DeletedCompanyObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the company was deleted successfully or not.
 	//
 	// Example: true
@@ -6891,6 +6995,9 @@ type DeletedCompanyObjectObject string
 
 // DeletedObject Response returned when an object is deleted
 type DeletedObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the news item was deleted successfully or not.
 	//
 	// Example: true
@@ -6923,11 +7030,11 @@ type DetachContactFromConversationRequest struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -6938,28 +7045,31 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ExternalPage External pages that you have added to your Fin Content Library.
 type ExternalPage struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiAgentAvailability Whether the external page should be used to answer questions by AI Agent.
 	//
 	// Example: true
-	AiAgentAvailability bool `json:"ai_agent_availability"`
+	AiAgentAvailability *bool `json:"ai_agent_availability,omitempty"`
 
 	// AiCopilotAvailability Whether the external page should be used to answer questions by AI Copilot.
 	//
 	// Example: true
-	AiCopilotAvailability bool `json:"ai_copilot_availability"`
+	AiCopilotAvailability *bool `json:"ai_copilot_availability,omitempty"`
 
 	// AiSalesAgentAvailability Whether the external page should be used to answer questions by AI Sales Agent.
 	//
@@ -6969,12 +7079,12 @@ type ExternalPage struct {
 	// CreatedAt The time when the external page was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The identifier for the external page which was given by the source. Must be unique for the source.
 	//
 	// Example: 5678
-	ExternalId string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FinAvailability Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
 	//
@@ -6984,42 +7094,42 @@ type ExternalPage struct {
 	// Html The body of the external page in HTML.
 	//
 	// Example: <p>Hello world!</p>
-	Html string `json:"html"`
+	Html *string `json:"html,omitempty"`
 
 	// Id The unique identifier for the external page which is given by Intercom.
 	//
 	// Example: 1234
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LastIngestedAt The time when the external page was last ingested.
 	//
 	// Example: 1672928610
-	LastIngestedAt int `json:"last_ingested_at"`
+	LastIngestedAt *int `json:"last_ingested_at,omitempty"`
 
 	// Locale Always en
 	//
 	// Example: en
-	Locale ExternalPageLocale `json:"locale"`
+	Locale *ExternalPageLocale `json:"locale,omitempty"`
 
 	// SourceId The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
 	//
 	// Example: 1234
-	SourceId int `json:"source_id"`
+	SourceId *int `json:"source_id,omitempty"`
 
 	// Title The title of the external page.
 	//
 	// Example: Getting started with...
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: external_page
-	Type ExternalPageType `json:"type"`
+	Type *ExternalPageType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the external page was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
 	//
@@ -7039,6 +7149,9 @@ type ExternalPageType string
 
 // ExternalPagesList This will return a list of external pages for the App.
 type ExternalPagesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of External Page objects
 	Data *[]ExternalPage `json:"data,omitempty"`
 
@@ -7248,6 +7361,9 @@ type GroupTranslatedContentType string
 
 // HelpCenter Help Centers contain collections
 type HelpCenter struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the Help Center was created.
 	//
 	// Example: 1672928359
@@ -7296,6 +7412,9 @@ type HelpCenter struct {
 
 // HelpCenterList A list of Help Centers belonging to the App
 type HelpCenterList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Help Center objects
 	Data *[]HelpCenter `json:"data,omitempty"`
 
@@ -7384,10 +7503,13 @@ type MergeContactsRequest struct {
 
 // Message Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 type Message struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -7397,17 +7519,20 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
+
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -7417,7 +7542,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -7446,6 +7571,9 @@ type MultipleOrSingleFilterSearchRequest struct {
 
 // NewsItem A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 type NewsItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The news item body, which may contain HTML.
 	//
 	// Example: We are excited to announce the launch of News Items, a new content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -7571,6 +7699,9 @@ type NewsItemRequestState string
 //
 // Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 type Newsfeed struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Timestamp for when the newsfeed was created.
 	//
 	// Example: 1674917488
@@ -7617,6 +7748,9 @@ type NewsfeedAssignment struct {
 
 // Note Notes allow you to annotate and comment on your contacts.
 type Note struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Author Admins are teammate accounts that have access to a workspace.
 	Author *Admin `json:"author,omitempty"`
 
@@ -7654,6 +7788,9 @@ type Note struct {
 
 // NoteList A paginated list of notes associated with a contact.
 type NoteList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of notes.
 	Data *[]Note `json:"data,omitempty"`
 
@@ -7711,6 +7848,11 @@ type PagesLinkType string
 
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	Conversations *[]Conversation `json:"conversations,omitempty"`
+
 	// Data An array of Objects
 	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
 
@@ -7731,6 +7873,9 @@ type PaginatedResponse struct {
 
 // PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
 type PaginatedResponse_Data_Item struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
@@ -7779,6 +7924,9 @@ type PartAttachment struct {
 
 // PhoneSwitch Phone Switch Response
 type PhoneSwitch struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Phone Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
 	//
 	// Example: +1 1234567890
@@ -7786,6 +7934,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -7869,6 +8018,9 @@ type SearchRequest_Query struct {
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
 type Segment struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of items in the user segment. It's returned when `include_count=true` is included in the request.
 	//
 	// Example: 3
@@ -7917,6 +8069,9 @@ type SegmentType string
 
 // SegmentList This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 type SegmentList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages A pagination object, which may be empty, indicating no further pages to fetch.
 	Pages *map[string]interface{} `json:"pages,omitempty"`
 
@@ -8071,6 +8226,9 @@ type StartingAfterPaging struct {
 
 // SubscriptionType A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 type SubscriptionType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConsentType Describes the type of consent.
 	//
 	// Example: opt_in
@@ -8116,6 +8274,9 @@ type SubscriptionTypeState string
 
 // SubscriptionTypeList A list of subscription type objects.
 type SubscriptionTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of subscription type objects associated with the workspace .
 	Data *[]SubscriptionType `json:"data,omitempty"`
 
@@ -8132,6 +8293,9 @@ type SubscriptionTypeListType string
 
 // Tag A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type Tag struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppliedAt The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
 	//
 	// Example: 1663597223
@@ -8158,6 +8322,9 @@ type Tag struct {
 
 // TagBasic A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type TagBasic struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the tag
 	//
 	// Example: 123456
@@ -8197,6 +8364,9 @@ type TagCompanyRequest struct {
 
 // TagList A list of tags objects in the workspace.
 type TagList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of tags objects associated with the workspace .
 	Data *[]Tag `json:"data,omitempty"`
 
@@ -8243,6 +8413,9 @@ type TagsType string
 
 // Team Teams are groups of admins in Intercom.
 type Team struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminIds The list of admin IDs that are a part of the team.
 	//
 	// Example: [493881]
@@ -8269,6 +8442,9 @@ type Team struct {
 
 // TeamList This will return a list of team objects for the App.
 type TeamList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Teams A list of team objects
 	Teams *[]Team `json:"teams,omitempty"`
 
@@ -8298,6 +8474,9 @@ type TeamPriorityLevel struct {
 
 // Ticket Tickets are how you track requests from your users.
 type Ticket struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id representing the admin assigned to the ticket.
 	//
 	// Example: 1295
@@ -8424,6 +8603,9 @@ type TicketCustomAttributes_AdditionalProperties struct {
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 	Pages *CursorPages `json:"pages,omitempty"`
@@ -8564,6 +8746,9 @@ type TicketPartsType string
 
 // TicketReply A Ticket Part representing a note, comment, or quick_reply on a ticket
 type TicketReply struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Attachments A list of attachments for the part.
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
@@ -8722,6 +8907,9 @@ type TicketStateDetailedCategory string
 
 // TicketStateList A list of ticket states associated with a given ticket type.
 type TicketStateList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket states associated with a given ticket type.
 	Data *[]*TicketStateDetailed `json:"data,omitempty"`
 
@@ -8733,6 +8921,9 @@ type TicketStateList struct {
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type is archived or not.
 	//
 	// Example: false
@@ -8759,7 +8950,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -8801,6 +8993,9 @@ type TicketTypeCategory string
 
 // TicketTypeAttribute Ticket type attribute, used to define each data field to be captured in a ticket.
 type TicketTypeAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type attribute is archived or not.
 	//
 	// Example: false
@@ -8883,6 +9078,8 @@ type TicketTypeAttribute struct {
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]interface{} `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]*TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -8892,6 +9089,9 @@ type TicketTypeAttributeList struct {
 
 // TicketTypeList A list of ticket types associated with a given workspace.
 type TicketTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket_types associated with a given workspace.
 	Data *[]*TicketType `json:"data,omitempty"`
 
@@ -9334,6 +9534,9 @@ type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Anonymous Identifies if this visitor is anonymous.
 	//
 	// Example: false
@@ -9775,6 +9978,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -9956,9 +10186,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -10383,6 +10610,9 @@ type UpdateArticleJSONRequestBody = UpdateArticleRequest
 
 // CreateOrUpdateCompanyJSONRequestBody defines body for CreateOrUpdateCompany for application/json ContentType.
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
+
+// UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequestBody
@@ -13657,6 +13887,19 @@ type ClientInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCompanyWithBody Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCompany Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -13665,8 +13908,10 @@ type ClientInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
@@ -14173,7 +14418,7 @@ type ClientInterface interface {
 	// You can fetch a list of notes that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNoteWithBody Create a note
 	//
@@ -14182,7 +14427,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -14191,7 +14436,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveContact Unarchive contact
 	//
@@ -16384,6 +16629,31 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 	return c.Client.Do(req)
 }
 
+// UpdateCompanyWithBody Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *RawClient) UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCompany Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -16394,9 +16664,11 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 //
 // {% /admonition %}
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, id, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17200,7 +17472,7 @@ func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, para
 // You can fetch a list of notes that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListNotesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -17219,7 +17491,7 @@ func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -17238,7 +17510,7 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -21382,8 +21654,19 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 	return req, nil
 }
 
-// NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams) (*http.Request, error) {
+// NewUpdateCompanyRequest calls the generic UpdateCompany builder with application/json body
+func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCompanyRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCompanyRequestWithBody constructs an http.Request for the UpdateCompany method, with any body, and a specified content type
+func NewUpdateCompanyRequestWithBody(server string, id string, params *UpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21408,10 +21691,12 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -22496,12 +22781,12 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 }
 
 // NewListNotesRequest constructs an http.Request for the ListNotes method
-func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.Request, error) {
+func NewListNotesRequest(server string, id string, params *ListNotesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -22545,7 +22830,7 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -22556,12 +22841,12 @@ func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body 
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, id string, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -26879,6 +27164,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
+	// UpdateCompanyWithBodyWithResponse Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+
 	// UpdateCompanyWithResponse Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -26887,10 +27185,10 @@ type ClientWithResponsesInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -27425,7 +27723,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -27434,7 +27732,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -27443,7 +27741,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -30726,7 +31024,9 @@ type CreateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -30956,7 +31256,9 @@ func (r CreateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -31222,7 +31524,9 @@ type MergeContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -31452,7 +31756,9 @@ func (r MergeContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -32254,7 +32560,9 @@ type ShowContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -32484,7 +32792,9 @@ func (r ShowContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -32750,7 +33060,9 @@ type UpdateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -32980,7 +33292,9 @@ func (r UpdateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -33424,42 +33738,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -33469,42 +33748,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -37564,6 +37808,27 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 	return ParseRetrieveACompanyByIdResponse(rsp)
 }
 
+// UpdateCompanyWithBodyWithResponse Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *ClientWithResponses) UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompanyWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCompanyResponse(rsp)
+}
+
 // UpdateCompanyWithResponse Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -37574,11 +37839,11 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 //
 // {% /admonition %}
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38298,7 +38563,7 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
 	rsp, err := c.ListNotes(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -38313,7 +38578,7 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -38328,7 +38593,7 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNote(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -41807,7 +42072,9 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -42064,7 +42331,9 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -42707,7 +42976,9 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -42964,7 +43235,9 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -43294,42 +43567,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -14,7 +14,17 @@
 //	admin, err := client.IdentifyAdmin(ctx, nil)
 //
 // Options (region, retries, rate limiting, logging) come from the root
-// package [github.com/intercomgo/intercom]. The package has 118 operations.
+// package [github.com/intercomgo/intercom], and per-call options
+// (intercom.RequestOption) follow each method's arguments.
+//
+// Every property of a response type is optional: a pointer, or a slice or
+// map that is nil when the answer did not carry it, whatever the
+// description's required flags say, so absent never reads as a made-up
+// zero, and a property has the same Go type in every version package whose
+// wire type is the same. Results and iterator items embed intercom.Raw, so
+// fields the types do not model can be read from the JSON they came from.
+// Bodies that disagree with their types are decoded tolerantly (see
+// intercom.Decode). The package has 118 operations.
 // The normalized description it was generated from is embedded in the
 // subpackage spec, which only the tools that want it import.
 package v2_12

@@ -72,6 +72,10 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			_, err := c.CancelDataExport(ctx, bad, nil)
 			return err
 		}},
+		{"CreateNote", "id", func(bad string) error {
+			_, err := c.CreateNote(ctx, bad, nil, v2_12.CreateNoteJSONRequestBody{})
+			return err
+		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
 			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_12.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
@@ -145,7 +149,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad, nil)
 			return err
 		}},
 		{"FindTag", "id", func(bad string) error {
@@ -186,6 +190,10 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 		}},
 		{"ListLiveNewsfeedItems", "id", func(bad string) error {
 			_, err := c.ListLiveNewsfeedItems(ctx, bad, nil)
+			return err
+		}},
+		{"ListNotes", "id", func(bad string) error {
+			_, err := c.ListNotes(ctx, bad, nil)
 			return err
 		}},
 		{"ListSegmentsForAContact", "contact_id", func(bad string) error {
@@ -237,7 +245,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"UpdateCompany", "id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil)
+			_, err := c.UpdateCompany(ctx, bad, nil, v2_12.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "id", func(bad string) error {
@@ -269,7 +277,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 	}
-	assert.Len(t, calls, 57, "one call per string path parameter")
+	assert.Len(t, calls, 59, "one call per string path parameter")
 	for _, tc := range calls {
 		for _, bad := range []string{"", ".", ".."} {
 			err := tc.do(bad)
@@ -306,17 +314,14 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
-		var editors []v2_12.RequestEditorFn
+		var editors []intercom.RequestOption
 		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
 			opts = append(opts, intercom.WithHTTPClient(&http.Client{Transport: tr}))
 		case "explicit":
-			editors = append(editors, func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Accept-Encoding", "gzip")
-				return nil
-			})
+			editors = append(editors, intercom.WithHeader("Accept-Encoding", "gzip"))
 		}
 		c, err := v2_12.NewClient(opts...)
 		require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/intercomgo/intercom"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -3054,30 +3055,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -3130,6 +3107,9 @@ type UpdateContactRequestBody struct {
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityDescription A sentence or two describing the activity.
 	//
 	// Example: Admin updated the app's name to "My App".
@@ -3180,6 +3160,9 @@ type ActivityLogActivityType string
 
 // ActivityLogList A paginated list of activity logs.
 type ActivityLogList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityLogs An array of activity logs
 	ActivityLogs *[]*ActivityLog `json:"activity_logs,omitempty"`
 
@@ -3195,6 +3178,8 @@ type ActivityLogList struct {
 
 // ActivityLogMetadata Additional data provided about Admin activity.
 type ActivityLogMetadata struct {
+	After *string `json:"after,omitempty"`
+
 	// Auto Indicates the state was derived automatically rather than set by an Admin.
 	//
 	// Example: true
@@ -3212,6 +3197,7 @@ type ActivityLogMetadata struct {
 	//
 	// Example: 😌 On a break
 	AwayStatusReason *string `json:"away_status_reason,omitempty"`
+	Before           *string `json:"before,omitempty"`
 
 	// Changes The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values.
 	//
@@ -3232,7 +3218,8 @@ type ActivityLogMetadata struct {
 	// LastActivityAt The time of the Admin's last recorded activity.
 	//
 	// Example: 1671028894
-	LastActivityAt *int `json:"last_activity_at,omitempty"`
+	LastActivityAt *int                    `json:"last_activity_at,omitempty"`
+	Message        *map[string]interface{} `json:"message,omitempty"`
 
 	// NewState The state after the change. `idle` or `occupied`.
 	//
@@ -3300,6 +3287,9 @@ type AddressableList struct {
 
 // Admin Admins are teammate accounts that have access to a workspace.
 type Admin struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Avatar Image for the associated team or teammate
 	//
 	// Example: https://picsum.photos/200/300
@@ -3356,6 +3346,9 @@ type Admin struct {
 
 // AdminList A list of admins associated with a given workspace.
 type AdminList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Admins A list of admins associated with a given workspace.
 	Admins *[]*Admin `json:"admins,omitempty"`
 
@@ -3461,6 +3454,9 @@ type AdminReplyTicketRequestType string
 
 // AdminWithApp Admins are the teammate accounts that have access to a workspace
 type AdminWithApp struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// App App that the admin belongs to.
 	App *App `json:"app,omitempty"`
 
@@ -3616,6 +3612,9 @@ type App struct {
 
 // Article The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 type Article struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -3761,6 +3760,9 @@ type ArticleContentType string
 
 // ArticleList This will return a list of articles for the App.
 type ArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article objects
 	Data *[]ArticleListItem `json:"data,omitempty"`
 
@@ -3786,6 +3788,9 @@ type ArticleListType string
 
 // ArticleListItem The data returned about your articles when you list them.
 type ArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -3910,6 +3915,9 @@ type ArticleSearchHighlightsHighlightedTitleType string
 
 // ArticleSearchResponse The results of an Article search
 type ArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// Articles An array of Article objects
@@ -4207,6 +4215,9 @@ type CloseConversationRequestType string
 
 // Collection Collections are top level containers for Articles within the Help Center.
 type Collection struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
 	//
 	// Example: 1672928359
@@ -4267,6 +4278,9 @@ type Collection struct {
 
 // CollectionList This will return a list of Collections for the App.
 type CollectionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of collection objects
 	Data *[]Collection `json:"data,omitempty"`
 
@@ -4292,6 +4306,9 @@ type CollectionListType string
 
 // Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type Company struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The Intercom defined code of the workspace the company is associated to.
 	//
 	// Example: ecahpwf5
@@ -4416,6 +4433,9 @@ type CompanyType string
 
 // CompanyAttachedContacts A list of Contact Objects
 type CompanyAttachedContacts struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Contact Objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -4441,6 +4461,9 @@ type CompanyAttachedContactsType string
 
 // CompanyAttachedSegments A list of Segment Objects
 type CompanyAttachedSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Segment Objects
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -4480,6 +4503,9 @@ type CompanyDataType string
 
 // CompanyList This will return a list of companies for the App.
 type CompanyList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Company Objects.
 	Data *[]Company `json:"data,omitempty"`
 
@@ -4505,6 +4531,9 @@ type CompanyListType string
 
 // CompanyScroll Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type CompanyScroll struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -4534,6 +4563,9 @@ type CompanyScrollType string
 
 // Contact Contacts represent your leads and users in Intercom.
 type Contact struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -4700,7 +4732,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -4756,6 +4790,9 @@ type Contact struct {
 
 // ContactArchived archived contact object
 type ContactArchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: true
@@ -4784,8 +4821,12 @@ type ContactArchivedType string
 
 // ContactAttachedCompanies A list of Company Objects
 type ContactAttachedCompanies struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -4810,6 +4851,9 @@ type ContactAttachedCompaniesType string
 
 // ContactBlocked blocked contact object
 type ContactBlocked struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Blocked Always true.
 	//
 	// Example: true
@@ -4849,7 +4893,8 @@ type ContactCompanies struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -4859,6 +4904,9 @@ type ContactCompanies struct {
 
 // ContactDeleted deleted contact object
 type ContactDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the contact is deleted or not.
 	//
 	// Example: true
@@ -4887,6 +4935,9 @@ type ContactDeletedType string
 
 // ContactList Contacts are your users in Intercom.
 type ContactList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of contact objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -4946,7 +4997,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -5170,6 +5222,9 @@ type ContactReplyUserIdRequestType string
 
 // ContactSegments A list of segments objects attached to a specific contact.
 type ContactSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data Segment objects associated with the contact.
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -5188,6 +5243,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -5203,7 +5259,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -5213,6 +5270,9 @@ type ContactTags struct {
 
 // ContactUnarchived unarchived contact object
 type ContactUnarchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: false
@@ -5241,45 +5301,48 @@ type ContactUnarchivedType string
 
 // ContentImportSource An external source for External Pages that you add to your Fin Content Library.
 type ContentImportSource struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the content import source was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the content import source which is given by Intercom.
 	//
 	// Example: 1234
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// LastSyncedAt The time when the content import source was last synced.
 	//
 	// Example: 1672928610
-	LastSyncedAt int `json:"last_synced_at"`
+	LastSyncedAt *int `json:"last_synced_at,omitempty"`
 
 	// Status The status of the content import source.
 	//
 	// Example: active
-	Status ContentImportSourceStatus `json:"status"`
+	Status *ContentImportSourceStatus `json:"status,omitempty"`
 
 	// SyncBehavior If you intend to create or update External Pages via the API, this should be set to `api`.
 	//
 	// Example: api
-	SyncBehavior ContentImportSourceSyncBehavior `json:"sync_behavior"`
+	SyncBehavior *ContentImportSourceSyncBehavior `json:"sync_behavior,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: content_import_source
-	Type ContentImportSourceType `json:"type"`
+	Type *ContentImportSourceType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the content import source was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the root of the external source.
 	//
 	// Example: https://help.example.com/
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentImportSourceStatus The status of the content import source.
@@ -5299,6 +5362,9 @@ type ContentImportSourceType string
 
 // ContentImportSourcesList This will return a list of the content import sources for the App.
 type ContentImportSourcesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Content Import Source objects
 	Data *[]ContentImportSource `json:"data,omitempty"`
 
@@ -5370,6 +5436,9 @@ type ContentSourcesListType string
 
 // Conversation Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type Conversation struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -5393,7 +5462,9 @@ type Conversation struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1663597223
-	CreatedAt *int `json:"created_at,omitempty"`
+	CreatedAt        *int                      `json:"created_at,omitempty"`
+	CustomAttributes *map[string]interface{}   `json:"custom_attributes,omitempty"`
+	Customers        *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -5455,7 +5526,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5553,6 +5625,9 @@ type ConversationContactsType string
 
 // ConversationDeleted deleted conversation object
 type ConversationDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the conversation is deleted or not.
 	//
 	// Example: true
@@ -5588,6 +5663,9 @@ type ConversationFirstContactReply struct {
 
 // ConversationList Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type ConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of conversation objects
 	Conversations *[]ConversationListItem `json:"conversations,omitempty"`
 
@@ -5613,6 +5691,9 @@ type ConversationListType string
 
 // ConversationListItem The data returned about your conversations when you list or search them.
 type ConversationListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -5695,7 +5776,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -5759,7 +5841,8 @@ type ConversationPart struct {
 	// Id The id representing the conversation part.
 	//
 	// Example: 3
-	Id *string `json:"id,omitempty"`
+	Id       *string                 `json:"id,omitempty"`
+	Metadata *map[string]interface{} `json:"metadata,omitempty"`
 
 	// NotifiedAt The time the user was notified with the conversation part.
 	//
@@ -6002,8 +6085,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -6041,6 +6124,9 @@ type ConversationStatistics struct {
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates *[]Reference `json:"teammates,omitempty"`
 
@@ -6553,8 +6639,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the admin which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type Always `admin`.
 		//
@@ -6918,6 +7004,9 @@ type CustomAttributes_AdditionalProperties struct {
 
 // CustomObjectInstance A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 type CustomObjectInstance struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the attribute was created as a UTC Unix timestamp
 	//
 	// Example: 1671028894
@@ -6957,6 +7046,9 @@ type CustomObjectInstance struct {
 
 // CustomObjectInstanceDeleted deleted custom object instance object
 type CustomObjectInstanceDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the Custom Object instance is deleted or not.
 	//
 	// Example: true
@@ -7013,6 +7105,9 @@ type CustomerRequest2 struct {
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 type DataAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId Teammate who created the attribute. Only applicable to CDAs
 	//
 	// Example: 5712945
@@ -7116,6 +7211,9 @@ type DataAttributeType string
 
 // DataAttributeList A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 type DataAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of data attributes
 	Data *[]DataAttribute `json:"data,omitempty"`
 
@@ -7132,6 +7230,9 @@ type DataAttributeListType string
 
 // DataEventSummary This will return a summary of data events for the App.
 type DataEventSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Email The email address of the user
 	//
 	// Example: Sam.Sung@example.com
@@ -7143,7 +7244,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -7163,6 +7265,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -7191,6 +7296,9 @@ type DataEventSummaryItem struct {
 
 // DataExport The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 type DataExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DownloadExpiresAt The time after which you will not be able to access the data.
 	//
 	// Example: 1674917488
@@ -7204,7 +7312,8 @@ type DataExport struct {
 	// JobIdentfier The identifier for your job.
 	//
 	// Example: orzzsbd7hk67xyu
-	JobIdentfier *string `json:"job_identfier,omitempty"`
+	JobIdentfier  *string `json:"job_identfier,omitempty"`
+	JobIdentifier *string `json:"job_identifier,omitempty"`
 
 	// Status The current state of your job.
 	//
@@ -7219,6 +7328,9 @@ type DataExportStatus string
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the article was deleted successfully or not.
 	//
 	// Example: true
@@ -7242,6 +7354,9 @@ type DeletedArticleObjectObject string
 
 // DeletedCollectionObject Response returned when an object is deleted
 type DeletedCollectionObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the collection was deleted successfully or not.
 	//
 	// Example: true
@@ -7265,6 +7380,9 @@ type DeletedCollectionObjectObject string
 
 // DeletedCompanyObject Response returned when an object is deleted
 type DeletedCompanyObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the company was deleted successfully or not.
 	//
 	// Example: true
@@ -7288,6 +7406,9 @@ type DeletedCompanyObjectObject string
 
 // DeletedInternalArticleObject Response returned when an object is deleted
 type DeletedInternalArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the internal article was deleted successfully or not.
 	//
 	// Example: true
@@ -7311,6 +7432,9 @@ type DeletedInternalArticleObjectObject string
 
 // DeletedObject Response returned when an object is deleted
 type DeletedObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the news item was deleted successfully or not.
 	//
 	// Example: true
@@ -7372,11 +7496,11 @@ type EmailMessageMetadata struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -7387,15 +7511,15 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // EventDetails defines model for event_details.
@@ -7405,15 +7529,18 @@ type EventDetails struct {
 
 // ExternalPage External pages that you have added to your Fin Content Library.
 type ExternalPage struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiAgentAvailability Whether the external page should be used to answer questions by AI Agent.
 	//
 	// Example: true
-	AiAgentAvailability bool `json:"ai_agent_availability"`
+	AiAgentAvailability *bool `json:"ai_agent_availability,omitempty"`
 
 	// AiCopilotAvailability Whether the external page should be used to answer questions by AI Copilot.
 	//
 	// Example: true
-	AiCopilotAvailability bool `json:"ai_copilot_availability"`
+	AiCopilotAvailability *bool `json:"ai_copilot_availability,omitempty"`
 
 	// AiSalesAgentAvailability Whether the external page should be used to answer questions by AI Sales Agent.
 	//
@@ -7423,12 +7550,12 @@ type ExternalPage struct {
 	// CreatedAt The time when the external page was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The identifier for the external page which was given by the source. Must be unique for the source.
 	//
 	// Example: 5678
-	ExternalId string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FinAvailability Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
 	//
@@ -7438,42 +7565,42 @@ type ExternalPage struct {
 	// Html The body of the external page in HTML.
 	//
 	// Example: <p>Hello world!</p>
-	Html string `json:"html"`
+	Html *string `json:"html,omitempty"`
 
 	// Id The unique identifier for the external page which is given by Intercom.
 	//
 	// Example: 1234
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LastIngestedAt The time when the external page was last ingested.
 	//
 	// Example: 1672928610
-	LastIngestedAt int `json:"last_ingested_at"`
+	LastIngestedAt *int `json:"last_ingested_at,omitempty"`
 
 	// Locale Always en
 	//
 	// Example: en
-	Locale ExternalPageLocale `json:"locale"`
+	Locale *ExternalPageLocale `json:"locale,omitempty"`
 
 	// SourceId The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
 	//
 	// Example: 1234
-	SourceId int `json:"source_id"`
+	SourceId *int `json:"source_id,omitempty"`
 
 	// Title The title of the external page.
 	//
 	// Example: Getting started with...
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: external_page
-	Type ExternalPageType `json:"type"`
+	Type *ExternalPageType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the external page was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
 	//
@@ -7493,6 +7620,9 @@ type ExternalPageType string
 
 // ExternalPagesList This will return a list of external pages for the App.
 type ExternalPagesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of External Page objects
 	Data *[]ExternalPage `json:"data,omitempty"`
 
@@ -7702,6 +7832,9 @@ type GroupTranslatedContentType string
 
 // HelpCenter Help Centers contain collections
 type HelpCenter struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the Help Center was created.
 	//
 	// Example: 1672928359
@@ -7750,6 +7883,9 @@ type HelpCenter struct {
 
 // HelpCenterList A list of Help Centers belonging to the App
 type HelpCenterList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Help Center objects
 	Data *[]HelpCenter `json:"data,omitempty"`
 
@@ -7774,6 +7910,9 @@ type InternalArticle = InternalArticleListItem
 
 // InternalArticleList This will return a list of internal articles for the App.
 type InternalArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Internal Article objects
 	Data *[]InternalArticleListItem `json:"data,omitempty"`
 
@@ -7799,6 +7938,9 @@ type InternalArticleListType string
 
 // InternalArticleListItem The data returned about your internal articles when you list them.
 type InternalArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -7846,6 +7988,9 @@ type InternalArticleListItemType string
 
 // InternalArticleSearchResponse The results of an Internal Article search
 type InternalArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// InternalArticles An array of Internal Article objects
@@ -7941,10 +8086,13 @@ type MergeContactsRequest struct {
 
 // Message Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 type Message struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -7954,17 +8102,20 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
+
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -7974,7 +8125,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -8009,6 +8160,9 @@ type MultipleFilterSearchRequest_Value struct {
 
 // NewsItem A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 type NewsItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The news item body, which may contain HTML.
 	//
 	// Example: We are excited to announce the launch of News Items, a new content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -8134,6 +8288,9 @@ type NewsItemRequestState string
 //
 // Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 type Newsfeed struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Timestamp for when the newsfeed was created.
 	//
 	// Example: 1674917488
@@ -8180,6 +8337,9 @@ type NewsfeedAssignment struct {
 
 // Note Notes allow you to annotate and comment on your contacts.
 type Note struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Author Admins are teammate accounts that have access to a workspace.
 	Author *Admin `json:"author,omitempty"`
 
@@ -8217,6 +8377,9 @@ type Note struct {
 
 // NoteList A paginated list of notes associated with a contact.
 type NoteList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of notes.
 	Data *[]Note `json:"data,omitempty"`
 
@@ -8295,6 +8458,9 @@ type PagesLinkType string
 
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Objects
 	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
 
@@ -8315,6 +8481,9 @@ type PaginatedResponse struct {
 
 // PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
 type PaginatedResponse_Data_Item struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
@@ -8363,6 +8532,9 @@ type PartAttachment struct {
 
 // PhoneSwitch Phone Switch Response
 type PhoneSwitch struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Phone Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
 	//
 	// Example: +1 1234567890
@@ -8370,6 +8542,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -8453,6 +8626,9 @@ type SearchRequest_Query struct {
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
 type Segment struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of items in the user segment. It's returned when `include_count=true` is included in the request.
 	//
 	// Example: 3
@@ -8501,6 +8677,9 @@ type SegmentType string
 
 // SegmentList This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 type SegmentList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages A pagination object, which may be empty, indicating no further pages to fetch.
 	Pages *map[string]interface{} `json:"pages,omitempty"`
 
@@ -8663,6 +8842,9 @@ type StartingAfterPaging struct {
 
 // SubscriptionType A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 type SubscriptionType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConsentType Describes the type of consent.
 	//
 	// Example: opt_in
@@ -8708,6 +8890,9 @@ type SubscriptionTypeState string
 
 // SubscriptionTypeList A list of subscription type objects.
 type SubscriptionTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of subscription type objects associated with the workspace .
 	Data *[]SubscriptionType `json:"data,omitempty"`
 
@@ -8724,6 +8909,9 @@ type SubscriptionTypeListType string
 
 // Tag A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type Tag struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppliedAt The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
 	//
 	// Example: 1663597223
@@ -8750,6 +8938,9 @@ type Tag struct {
 
 // TagBasic A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type TagBasic struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the tag
 	//
 	// Example: 123456
@@ -8789,6 +8980,9 @@ type TagCompanyRequest struct {
 
 // TagList A list of tags objects in the workspace.
 type TagList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of tags objects associated with the workspace .
 	Data *[]Tag `json:"data,omitempty"`
 
@@ -8835,6 +9029,9 @@ type TagsType string
 
 // Team Teams are groups of admins in Intercom.
 type Team struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminIds The list of admin IDs that are a part of the team.
 	//
 	// Example: [493881]
@@ -8861,6 +9058,9 @@ type Team struct {
 
 // TeamList This will return a list of team objects for the App.
 type TeamList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Teams A list of team objects
 	Teams *[]Team `json:"teams,omitempty"`
 
@@ -8890,6 +9090,9 @@ type TeamPriorityLevel struct {
 
 // Ticket Tickets are how you track requests from your users.
 type Ticket struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id representing the admin assigned to the ticket.
 	//
 	// Example: 1295
@@ -9016,6 +9219,9 @@ type TicketCustomAttributes_AdditionalProperties struct {
 
 // TicketDeleted deleted ticket object
 type TicketDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the ticket is deleted or not.
 	//
 	// Example: true
@@ -9039,6 +9245,9 @@ type TicketDeletedObject string
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 	Pages *CursorPages `json:"pages,omitempty"`
@@ -9184,6 +9393,11 @@ type TicketPartsType string
 
 // TicketReply A Ticket Part representing a note, comment, or quick_reply on a ticket
 type TicketReply struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	AppPackageCode *string `json:"app_package_code,omitempty"`
+
 	// Attachments A list of attachments for the part.
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
@@ -9342,6 +9556,9 @@ type TicketStateDetailedCategory string
 
 // TicketStateList A list of ticket states associated with a given ticket type.
 type TicketStateList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket states associated with a given ticket type.
 	Data *[]*TicketStateDetailed `json:"data,omitempty"`
 
@@ -9353,6 +9570,9 @@ type TicketStateList struct {
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type is archived or not.
 	//
 	// Example: false
@@ -9379,7 +9599,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -9421,6 +9642,9 @@ type TicketTypeCategory string
 
 // TicketTypeAttribute Ticket type attribute, used to define each data field to be captured in a ticket.
 type TicketTypeAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type attribute is archived or not.
 	//
 	// Example: false
@@ -9503,6 +9727,8 @@ type TicketTypeAttribute struct {
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]interface{} `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]*TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -9512,6 +9738,9 @@ type TicketTypeAttributeList struct {
 
 // TicketTypeList A list of ticket types associated with a given workspace.
 type TicketTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket_types associated with a given workspace.
 	Data *[]*TicketType `json:"data,omitempty"`
 
@@ -9978,6 +10207,9 @@ type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Anonymous Identifies if this visitor is anonymous.
 	//
 	// Example: false
@@ -10428,6 +10660,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -10619,9 +10878,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -11221,6 +11477,9 @@ type UpdateArticleJSONRequestBody = UpdateArticleRequest
 
 // CreateOrUpdateCompanyJSONRequestBody defines body for CreateOrUpdateCompany for application/json ContentType.
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
+
+// UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequestBody
@@ -14688,6 +14947,19 @@ type ClientInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCompanyWithBody Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCompany Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -14696,8 +14968,10 @@ type ClientInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
@@ -15230,7 +15504,7 @@ type ClientInterface interface {
 	// You can fetch a list of notes that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNoteWithBody Create a note
 	//
@@ -15239,7 +15513,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -15248,7 +15522,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveContact Unarchive contact
 	//
@@ -17585,6 +17859,31 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 	return c.Client.Do(req)
 }
 
+// UpdateCompanyWithBody Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *RawClient) UpdateCompanyWithBody(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCompany Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -17595,9 +17894,11 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 //
 // {% /admonition %}
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, id, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18451,7 +18752,7 @@ func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, para
 // You can fetch a list of notes that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ListNotes(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListNotesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -18470,7 +18771,7 @@ func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -18489,7 +18790,7 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -22941,8 +23242,19 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 	return req, nil
 }
 
-// NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams) (*http.Request, error) {
+// NewUpdateCompanyRequest calls the generic UpdateCompany builder with application/json body
+func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCompanyRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCompanyRequestWithBody constructs an http.Request for the UpdateCompany method, with any body, and a specified content type
+func NewUpdateCompanyRequestWithBody(server string, id string, params *UpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22967,10 +23279,12 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24153,12 +24467,12 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 }
 
 // NewListNotesRequest constructs an http.Request for the ListNotes method
-func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.Request, error) {
+func NewListNotesRequest(server string, id string, params *ListNotesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -24202,7 +24516,7 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -24213,12 +24527,12 @@ func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body 
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, id string, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -29278,6 +29592,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
 	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
+	// UpdateCompanyWithBodyWithResponse Update a company
+	//
+	// You can update a single company using the Intercom provisioned `id`.
+	//
+	// {% admonition type="warning" name="Using `company_id`" %}
+	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+	// {% /admonition %}
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+	UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+
 	// UpdateCompanyWithResponse Update a company
 	//
 	// You can update a single company using the Intercom provisioned `id`.
@@ -29286,10 +29613,10 @@ type ClientWithResponsesInterface interface {
 	//   When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
 	// {% /admonition %}
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -29854,7 +30181,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -29863,7 +30190,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -29872,7 +30199,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -33319,7 +33646,9 @@ type CreateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -33549,7 +33878,9 @@ func (r CreateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -33815,7 +34146,9 @@ type ShowContactByExternalIdResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -34045,7 +34378,9 @@ func (r ShowContactByExternalIdResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -34311,7 +34646,9 @@ type MergeContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -34541,7 +34878,9 @@ func (r MergeContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -35343,7 +35682,9 @@ type ShowContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -35573,7 +35914,9 @@ func (r ShowContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -35839,7 +36182,9 @@ type UpdateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -36069,7 +36414,9 @@ func (r UpdateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -36554,42 +36901,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -36599,42 +36911,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -41402,6 +41679,27 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 	return ParseRetrieveACompanyByIdResponse(rsp)
 }
 
+// UpdateCompanyWithBodyWithResponse Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+// {% admonition type="warning" name="Using `company_id`" %}
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+//
+// {% /admonition %}
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
+func (c *ClientWithResponses) UpdateCompanyWithBodyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompanyWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCompanyResponse(rsp)
+}
+
 // UpdateCompanyWithResponse Update a company
 //
 // You can update a single company using the Intercom provisioned `id`.
@@ -41412,11 +41710,11 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 //
 // {% /admonition %}
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -42182,7 +42480,7 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
 	rsp, err := c.ListNotes(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -42197,7 +42495,7 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -42212,7 +42510,7 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNote(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -45955,7 +46253,9 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -46212,7 +46512,9 @@ func ParseShowContactByExternalIdResponse(rsp *http.Response) (*ShowContactByExt
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -46469,7 +46771,9 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -47112,7 +47416,9 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -47369,7 +47675,9 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -47725,42 +48033,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/intercomgo/intercom"
 	"github.com/intercomgo/intercom/intercomtest/conformance"
 )
 
@@ -221,7 +222,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.CreateNewsItem(ctx, &params, body))
 	}},
 	"createNote": {Method: "CreateNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var p0 int
+		var p0 string
 		var params CreateNoteParams
 		var body CreateNoteJSONRequestBody
 		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
@@ -454,7 +455,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
 			return nil, err
 		}
-		return nil, c.DownloadDataExport(ctx, p0, &params)
+		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, &params, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
 	}},
 	"findTag": {Method: "FindTag", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -666,7 +667,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListNewsfeeds(ctx, &params))
 	}},
 	"listNotes": {Method: "ListNotes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var p0 int
+		var p0 string
 		var params ListNotesParams
 		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
 			return nil, err
@@ -991,10 +992,11 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	"UpdateCompany": {Method: "UpdateCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var params UpdateCompanyParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		var body UpdateCompanyJSONRequestBody
+		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateCompany(ctx, p0, &params))
+		return conformance.Result(c.UpdateCompany(ctx, p0, &params, body))
 	}},
 	"UpdateContact": {Method: "UpdateContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string

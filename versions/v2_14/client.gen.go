@@ -5,6 +5,8 @@ package v2_14
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/intercomgo/intercom"
@@ -20,11 +22,18 @@ const SpecSHA256 = "9392cc209ac7d2a592cce97b8697543e0c62479f09efff3b9aae8b359e93
 
 // Client calls Intercom API version 2.14. Each method sends one
 // request and returns the decoded success body, or an error: an
-// *intercom.Error for an answer outside 2xx, a transport error otherwise.
+// *intercom.Error for any answer outside 2xx (whatever its body), a
+// transport error otherwise. Success bodies are decoded tolerantly (see
+// intercom.Decode): a value that disagrees with its type never fails the
+// call; it is coerced or left empty and reported. Every method takes
+// per-call options (intercom.RequestOption) after its arguments.
 // A Client is safe for concurrent use.
 type Client struct {
 	raw       *ClientWithResponses
 	transport *intercom.Transport
+	// server is the base URL with a trailing slash, which the request
+	// builders resolve operation paths against.
+	server string
 }
 
 // NewClient builds a Client for API version 2.14. Options come from the
@@ -39,7 +48,7 @@ func NewClient(opts ...intercom.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intercom: %w", err)
 	}
-	return &Client{raw: raw, transport: t}, nil
+	return &Client{raw: raw, transport: t, server: strings.TrimSuffix(t.BaseURL(), "/") + "/"}, nil
 }
 
 // Raw returns the oapi-codegen client beneath c. Its methods return the full
@@ -51,250 +60,267 @@ func (c *Client) Raw() *ClientWithResponses { return c.raw }
 // latest rate-limit figures.
 func (c *Client) Transport() *intercom.Transport { return c.transport }
 
-// noBody reports a success answer whose JSON body did not decode into the
-// documented type.
-func noBody(op string, status int, body []byte) error {
-	return fmt.Errorf("intercom: %s answered %d without the documented JSON body (%d bytes)", op, status, len(body))
+// buildError reports a request that could not be built from the arguments.
+func buildError(op string, err error) error {
+	return fmt.Errorf("intercom: %s: building the request: %w", op, err)
 }
 
 // ArchiveContact calls POST /contacts/{contact_id}/archive (ArchiveContact).
 //
-// Archive contact
-func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ArchiveContact", Path: "/contacts/{contact_id}/archive"})
-	r, err := c.raw.ArchiveContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Archive contact
+//
+// You can archive a single contact.
+func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ArchiveContact", err)
+	}
+	op := intercom.Operation{Name: "ArchiveContact", ID: "ArchiveContact", Method: "POST", Path: "/contacts/{contact_id}/archive"}
+	var out ContactArchived
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ArchiveContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachContactToACompany calls POST /contacts/{contact_id}/companies (attachContactToACompany).
 //
-// Attach a Contact to a Company
-func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToACompany", Path: "/contacts/{contact_id}/companies"})
-	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Attach a Contact to a Company
+//
+// You can attach a company to a single contact.
+func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachContactToACompany", err)
+	}
+	op := intercom.Operation{Name: "AttachContactToACompany", ID: "attachContactToACompany", Method: "POST", Path: "/contacts/{contact_id}/companies"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachContactToACompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachContactToConversation calls POST /conversations/{conversation_id}/customers (attachContactToConversation).
 //
-// Attach a contact to a conversation
-func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachContactToConversation", Path: "/conversations/{conversation_id}/customers"})
-	r, err := c.raw.AttachContactToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Attach a contact to a conversation
+//
+// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
+//
+// If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
+func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("AttachContactToConversation", err)
+	}
+	op := intercom.Operation{Name: "AttachContactToConversation", ID: "attachContactToConversation", Method: "POST", Path: "/conversations/{conversation_id}/customers"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachContactToConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachSubscriptionTypeToContact calls POST /contacts/{contact_id}/subscriptions (attachSubscriptionTypeToContact).
 //
-// Add subscription to a contact
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions"})
-	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Add subscription to a contact
+//
+// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
+//
+//	1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
+//
+//	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
+//
+// This will return a subscription type model for the subscription type that was added to the contact.
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachSubscriptionTypeToContact", err)
+	}
+	op := intercom.Operation{Name: "AttachSubscriptionTypeToContact", ID: "attachSubscriptionTypeToContact", Method: "POST", Path: "/contacts/{contact_id}/subscriptions"}
+	var out SubscriptionType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToContact calls POST /contacts/{contact_id}/tags (attachTagToContact).
 //
-// Add tag to a contact
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToContact", Path: "/contacts/{contact_id}/tags"})
-	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Add tag to a contact
+//
+// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToContact", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToContact", ID: "attachTagToContact", Method: "POST", Path: "/contacts/{contact_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToConversation calls POST /conversations/{conversation_id}/tags (attachTagToConversation).
 //
-// Add tag to a conversation
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToConversation", Path: "/conversations/{conversation_id}/tags"})
-	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Add tag to a conversation
+//
+// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToConversation", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToConversation", ID: "attachTagToConversation", Method: "POST", Path: "/conversations/{conversation_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // AttachTagToTicket calls POST /tickets/{ticket_id}/tags (attachTagToTicket).
 //
-// Add tag to a ticket
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "AttachTagToTicket", Path: "/tickets/{ticket_id}/tags"})
-	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Add tag to a ticket
+//
+// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("AttachTagToTicket", err)
+	}
+	op := intercom.Operation{Name: "AttachTagToTicket", ID: "attachTagToTicket", Method: "POST", Path: "/tickets/{ticket_id}/tags"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("attachTagToTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // BlockContact calls POST /contacts/{contact_id}/block (BlockContact).
 //
-// Block contact
-func (c *Client) BlockContact(ctx context.Context, contactId string, params *BlockContactParams, reqEditors ...RequestEditorFn) (*ContactBlocked, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "BlockContact", Path: "/contacts/{contact_id}/block"})
-	r, err := c.raw.BlockContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Block contact
+//
+// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
+func (c *Client) BlockContact(ctx context.Context, contactId string, params *BlockContactParams, opts ...intercom.RequestOption) (*ContactBlocked, error) {
+	req, err := NewBlockContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("BlockContact", err)
+	}
+	op := intercom.Operation{Name: "BlockContact", ID: "BlockContact", Method: "POST", Path: "/contacts/{contact_id}/block"}
+	var out ContactBlocked
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("BlockContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CancelDataExport calls POST /export/cancel/{job_identifier} (cancelDataExport).
 //
-// Cancel content data export
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CancelDataExport", Path: "/export/cancel/{job_identifier}"})
-	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Cancel content data export
+//
+// You can cancel your job
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
+		return nil, buildError("CancelDataExport", err)
+	}
+	op := intercom.Operation{Name: "CancelDataExport", ID: "cancelDataExport", Method: "POST", Path: "/export/cancel/{job_identifier}"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("cancelDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ConvertConversationToTicket calls POST /conversations/{conversation_id}/convert (convertConversationToTicket).
 //
-// Convert a conversation to a ticket
-func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertConversationToTicket", Path: "/conversations/{conversation_id}/convert"})
-	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Convert a conversation to a ticket
+//
+// You can convert a conversation to a ticket.
+func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ConvertConversationToTicket", err)
+	}
+	op := intercom.Operation{Name: "ConvertConversationToTicket", ID: "convertConversationToTicket", Method: "POST", Path: "/conversations/{conversation_id}/convert"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("convertConversationToTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ConvertVisitor calls POST /visitors/convert (convertVisitor).
 //
-// Convert a visitor
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ConvertVisitor", Path: "/visitors/convert"})
-	r, err := c.raw.ConvertVisitorWithResponse(ctx, params, body, reqEditors...)
+// # Convert a visitor
+//
+// You can merge a Visitor to a Contact of role type `lead` or `user`.
+//
+// > 📘 What happens upon a visitor being converted?
+// >
+// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
+func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("ConvertVisitor", err)
+	}
+	op := intercom.Operation{Name: "ConvertVisitor", ID: "convertVisitor", Method: "POST", Path: "/visitors/convert"}
+	var out Contact
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("convertVisitor", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateArticle calls POST /articles (createArticle).
 //
-// Create an article
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateArticle", Path: "/articles"})
-	r, err := c.raw.CreateArticleWithResponse(ctx, params, body, reqEditors...)
+// # Create an article
+//
+// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
+//
+// > 📘 Tags cannot be managed via the Articles API
+// >
+// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
+func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateArticle", err)
+	}
+	op := intercom.Operation{Name: "CreateArticle", ID: "createArticle", Method: "POST", Path: "/articles"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateCollection calls POST /help_center/collections (createCollection).
 //
-// Create a collection
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateCollection", Path: "/help_center/collections"})
-	r, err := c.raw.CreateCollectionWithResponse(ctx, params, body, reqEditors...)
+// # Create a collection
+//
+// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
+func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateCollection", err)
+	}
+	op := intercom.Operation{Name: "CreateCollection", ID: "createCollection", Method: "POST", Path: "/help_center/collections"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateContact calls POST /contacts (CreateContact).
 //
-// Create contact
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Create contact
+//
+// You can create a new contact (ie. user or lead).
+func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -466,7 +492,9 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -519,874 +547,1184 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContact", Path: "/contacts"})
-	r, err := c.raw.CreateContactWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewCreateContactRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateContact", err)
+	}
+	op := intercom.Operation{Name: "CreateContact", ID: "CreateContact", Method: "POST", Path: "/contacts"}
+	var out struct {
+		// AndroidAppName The name of the Android app which the contact is using.
+		//
+		// Example: Intercom
+		AndroidAppName *string `json:"android_app_name,omitempty"`
+
+		// AndroidAppVersion The version of the Android app which the contact is using.
+		//
+		// Example: 5.0.0
+		AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+		// AndroidDevice The Android device which the contact is using.
+		//
+		// Example: Pixel 3
+		AndroidDevice *string `json:"android_device,omitempty"`
+
+		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+		//
+		// Example: 1571672154
+		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+		// AndroidOsVersion The version of the Android OS which the contact is using.
+		//
+		// Example: 10
+		AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+		// AndroidSdkVersion The version of the Android SDK which the contact is using.
+		//
+		// Example: 28
+		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+		Avatar            *struct {
+			// ImageUrl An image URL containing the avatar of a contact.
+			//
+			// Example: https://example.org/128Wash.jpg
+			ImageUrl *string `json:"image_url,omitempty"`
+
+			// Type The type of object
+			//
+			// Example: avatar
+			Type *string `json:"type,omitempty"`
+		} `json:"avatar,omitempty"`
+
+		// Browser The name of the browser which the contact is using.
+		//
+		// Example: Chrome
+		Browser *string `json:"browser,omitempty"`
+
+		// BrowserLanguage The language set by the browser which the contact is using.
+		//
+		// Example: en-US
+		BrowserLanguage *string `json:"browser_language,omitempty"`
+
+		// BrowserVersion The version of the browser which the contact is using.
+		//
+		// Example: 80.0.3987.132
+		BrowserVersion *string `json:"browser_version,omitempty"`
+
+		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+		Companies *ContactCompanies `json:"companies,omitempty"`
+
+		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+		//
+		// Example: 1571672154
+		CreatedAt *int `json:"created_at,omitempty"`
+
+		// CustomAttributes The custom attributes which are set for the contact.
+		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+		// Email The contact's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// EmailDomain The contact's email domain.
+		//
+		// Example: example.com
+		EmailDomain *string `json:"email_domain,omitempty"`
+
+		// EnabledPushMessaging If the user has enabled push messaging.
+		//
+		// Example: true
+		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+		// ExternalId The unique identifier for the contact which is provided by the Client.
+		//
+		// Example: f3b87a2e09d514c6c2e79b9a
+		ExternalId *string `json:"external_id,omitempty"`
+
+		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+		//
+		// Example: true
+		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 5ba682d23d7cf92bef87bfd4
+		Id *string `json:"id,omitempty"`
+
+		// IosAppName The name of the iOS app which the contact is using.
+		//
+		// Example: Intercom
+		IosAppName *string `json:"ios_app_name,omitempty"`
+
+		// IosAppVersion The version of the iOS app which the contact is using.
+		//
+		// Example: 5.0.0
+		IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+		// IosDevice The iOS device which the contact is using.
+		//
+		// Example: iPhone 11
+		IosDevice *string `json:"ios_device,omitempty"`
+
+		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+		//
+		// Example: 1571672154
+		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+		// IosOsVersion The version of iOS which the contact is using.
+		//
+		// Example: 13.3.1
+		IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+		// IosSdkVersion The version of the iOS SDK which the contact is using.
+		//
+		// Example: 13.3.1
+		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+		//
+		// Example: en
+		LanguageOverride *string `json:"language_override,omitempty"`
+
+		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+		//
+		// Example: 1571672154
+		LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+		//
+		// Example: 1571672154
+		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+		//
+		// Example: 1571672154
+		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+		//
+		// Example: 1571672154
+		LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+		//
+		// Example: 1571672154
+		LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+		// Location An object containing location meta data about a Intercom contact.
+		Location *ContactLocation `json:"location,omitempty"`
+
+		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+		//
+		// Example: true
+		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+		// Name The contacts name.
+		//
+		// Example: John Doe
+		Name *string `json:"name,omitempty"`
+
+		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
+
+		// Os The operating system which the contact is using.
+		//
+		// Example: Mac OS X
+		Os *string `json:"os,omitempty"`
+
+		// OwnerId The id of an admin that has been assigned account ownership of the contact.
+		//
+		// Example: 123
+		OwnerId *int `json:"owner_id,omitempty"`
+
+		// Phone The contacts phone.
+		//
+		// Example: +1123456789
+		Phone *string `json:"phone,omitempty"`
+
+		// Role The role of the contact.
+		//
+		// Example: user
+		Role *string `json:"role,omitempty"`
+
+		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+		//
+		// Example: 1571672154
+		SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+		// SocialProfiles An object containing social profiles that a contact has.
+		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Tags *ContactTags `json:"tags,omitempty"`
+
+		// Type The type of object.
+		//
+		// Example: contact
+		Type *string `json:"type,omitempty"`
+
+		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+		//
+		// Example: true
+		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+		//
+		// Example: 1571672154
+		UpdatedAt *int `json:"updated_at,omitempty"`
+
+		// WorkspaceId The id of the workspace which the contact belongs to.
+		//
+		// Example: ecahpwf5
+		WorkspaceId *string `json:"workspace_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("CreateContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateContentImportSource calls POST /ai/content_import_sources (createContentImportSource).
 //
-// Create a content import source
-func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateContentImportSource", Path: "/ai/content_import_sources"})
-	r, err := c.raw.CreateContentImportSourceWithResponse(ctx, params, body, reqEditors...)
+// # Create a content import source
+//
+// You can create a new content import source by sending a POST request to this endpoint.
+func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewCreateContentImportSourceRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateContentImportSource", err)
+	}
+	op := intercom.Operation{Name: "CreateContentImportSource", ID: "createContentImportSource", Method: "POST", Path: "/ai/content_import_sources"}
+	var out ContentImportSource
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createContentImportSource", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateConversation calls POST /conversations (createConversation).
 //
-// Creates a conversation
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-}, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateConversation", Path: "/conversations"})
-	r, err := c.raw.CreateConversationWithResponse(ctx, params, body, reqEditors...)
+// # Creates a conversation
+//
+// You can create a conversation that has been initiated by a contact (ie. user or lead).
+// The conversation can be an in-app message only.
+//
+// You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
+// This visitor will be automatically converted to a contact with a lead role once the conversation is created.
+//
+// This will return the Message model that has been created.
+func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateConversationRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateConversation", err)
+	}
+	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
+	var out Message
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateCustomObjectInstances calls POST /custom_object_instances/{custom_object_type_identifier} (createCustomObjectInstances).
 //
-// Create or Update a Custom Object Instance
-func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, params *CreateCustomObjectInstancesParams, body CreateCustomObjectInstancesJSONRequestBody, reqEditors ...RequestEditorFn) (*CustomObjectInstance, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateCustomObjectInstances", Path: "/custom_object_instances/{custom_object_type_identifier}"})
-	r, err := c.raw.CreateCustomObjectInstancesWithResponse(ctx, customObjectTypeIdentifier, params, body, reqEditors...)
+// # Create or Update a Custom Object Instance
+//
+// Create or update a custom object instance
+func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, params *CreateCustomObjectInstancesParams, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, params, body)
 	if err != nil {
+		return nil, buildError("CreateCustomObjectInstances", err)
+	}
+	op := intercom.Operation{Name: "CreateCustomObjectInstances", ID: "createCustomObjectInstances", Method: "POST", Path: "/custom_object_instances/{custom_object_type_identifier}"}
+	var out CustomObjectInstance
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createCustomObjectInstances", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateDataAttribute calls POST /data_attributes (createDataAttribute).
 //
-// Create a data attribute
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataAttribute", Path: "/data_attributes"})
-	r, err := c.raw.CreateDataAttributeWithResponse(ctx, params, body, reqEditors...)
+// # Create a data attribute
+//
+// You can create a data attributes for a `contact` or a `company`.
+func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateDataAttribute", err)
+	}
+	op := intercom.Operation{Name: "CreateDataAttribute", ID: "createDataAttribute", Method: "POST", Path: "/data_attributes"}
+	var out DataAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createDataAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateDataEvent calls POST /events (createDataEvent).
 //
-// Submit a data event
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataEvent", Path: "/events"})
-	r, err := c.raw.CreateDataEventWithResponse(ctx, params, body, reqEditors...)
+// # Submit a data event
+//
+// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at https://api.intercom.io/events, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
+//
+// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
+//
+// With the Ruby client you pass a hash describing the event to `Intercom::Event.create`, or call the `track_user` method directly on the current user object (e.g. `user.track_event`).
+//
+// **NB: For the JSON object types, please note that we do not currently support nested JSON structure.**
+//
+// | Type            | Description                                                                                                                                                                                                     | Example                                                                           |
+// | :-------------- | :-------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------- | :-------------------------------------------------------------------------------- |
+// | String          | The value is a JSON String                                                                                                                                                                                      | `"source":"desktop"`                                                              |
+// | Number          | The value is a JSON Number                                                                                                                                                                                      | `"load": 3.67`                                                                    |
+// | Date            | The key ends with the String `_date` and the value is a [Unix timestamp](http://en.wikipedia.org/wiki/Unix_time), assumed to be in the [UTC](http://en.wikipedia.org/wiki/Coordinated_Universal_Time) timezone. | `"contact_date": 1392036272`                                                      |
+// | Link            | The value is a HTTP or HTTPS URI.                                                                                                                                                                               | `"article": "https://example.org/ab1de.html"`                                     |
+// | Rich Link       | The value is a JSON object that contains `url` and `value` keys.                                                                                                                                                | `"article": {"url": "https://example.org/ab1de.html", "value":"the dude abides"}` |
+// | Monetary Amount | The value is a JSON object that contains `amount` and `currency` keys. The `amount` key is a positive integer representing the amount in cents. The price in the example to the right denotes €349.99.          | `"price": {"amount": 34999, "currency": "eur"}`                                   |
+//
+// **Lead Events**
+//
+// When submitting events for Leads, you will need to specify the Lead's `id`.
+//
+// **Metadata behaviour**
+//
+//   - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
+//   - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
+//   - There might be up to 24 hrs delay when you send a new metadata for an existing event.
+//
+// **Event de-duplication**
+//
+// The API may detect and ignore duplicate events. Each event is uniquely identified as a combination of the following data - the Workspace identifier, the Contact external identifier, the Data Event name and the Data Event created time. As a result, it is **strongly recommended** to send a second granularity Unix timestamp in the `created_at` field.
+//
+// Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
+//
+// # HTTP API Responses
+//
+//   - Successful responses to submitted events return `202 Accepted` with an empty body.
+//   - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
+//   - Events sent about users that cannot be found will return a `404 Not Found`.
+//   - Event lists containing duplicate events will have those duplicates ignored.
+//   - Server errors will return a `500` response code and may contain an error message in the body.
+func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, params, body)
 	if err != nil {
-		return err
+		return buildError("CreateDataEvent", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "CreateDataEvent", ID: "createDataEvent", Method: "POST", Path: "/events"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // CreateDataExport calls POST /export/content/data (createDataExport).
 //
-// Create content data export
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateDataExport", Path: "/export/content/data"})
-	r, err := c.raw.CreateDataExportWithResponse(ctx, params, body, reqEditors...)
+// # Create content data export
+//
+// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
+//
+// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
+//
+// The only parameters you need to provide are the range of dates that you want exported.
+//
+// >🚧 Limit of one active job
+// >
+// > You can only have one active job per workspace. You will receive a HTTP status code of 429 with the message Exceeded rate limit of 1 pending message data export jobs if you attempt to create a second concurrent job.
+//
+// >❗️ Updated_at not included
+// >
+// > It should be noted that the timeframe only includes messages sent during the time period and not messages that were only updated during this period. For example, if a message was updated yesterday but sent two days ago, you would need to set the created_at_after date before the message was sent to include that in your retrieval job.
+//
+// >📘 Date ranges are inclusive
+// >
+// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
+func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateDataExport", err)
+	}
+	op := intercom.Operation{Name: "CreateDataExport", ID: "createDataExport", Method: "POST", Path: "/export/content/data"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateExternalPage calls POST /ai/external_pages (createExternalPage).
 //
 // Create an external page (or update an external page by external ID)
-func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateExternalPage", Path: "/ai/external_pages"})
-	r, err := c.raw.CreateExternalPageWithResponse(ctx, params, body, reqEditors...)
+//
+// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
+func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewCreateExternalPageRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateExternalPage", err)
+	}
+	op := intercom.Operation{Name: "CreateExternalPage", ID: "createExternalPage", Method: "POST", Path: "/ai/external_pages"}
+	var out ExternalPage
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createExternalPage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateInternalArticle calls POST /internal_articles (createInternalArticle).
 //
-// Create an internal article
-func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateInternalArticleParams, body CreateInternalArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*InternalArticle, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateInternalArticle", Path: "/internal_articles"})
-	r, err := c.raw.CreateInternalArticleWithResponse(ctx, params, body, reqEditors...)
+// # Create an internal article
+//
+// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
+func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateInternalArticleParams, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewCreateInternalArticleRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateInternalArticle", err)
+	}
+	op := intercom.Operation{Name: "CreateInternalArticle", ID: "createInternalArticle", Method: "POST", Path: "/internal_articles"}
+	var out InternalArticle
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createInternalArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateMessage calls POST /messages (createMessage).
 //
-// Create a message
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateMessage", Path: "/messages"})
-	r, err := c.raw.CreateMessageWithResponse(ctx, params, body, reqEditors...)
+// # Create a message
+//
+// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
+//
+// > 🚧 Sending for visitors
+// >
+// > There can be a short delay between when a contact is created and when a contact becomes available to be messaged through the API. A 404 Not Found error will be returned in this case.
+//
+// This will return the Message model that has been created.
+//
+// > 🚧 Retrieving Associated Conversations
+// >
+// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
+func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateMessage", err)
+	}
+	op := intercom.Operation{Name: "CreateMessage", ID: "createMessage", Method: "POST", Path: "/messages"}
+	var out Message
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createMessage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateNewsItem calls POST /news/news_items (createNewsItem).
 //
-// Create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNewsItem", Path: "/news/news_items"})
-	r, err := c.raw.CreateNewsItemWithResponse(ctx, params, body, reqEditors...)
+// # Create a news item
+//
+// You can create a news item
+func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateNewsItem", err)
+	}
+	op := intercom.Operation{Name: "CreateNewsItem", ID: "createNewsItem", Method: "POST", Path: "/news/news_items"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateNote calls POST /contacts/{contact_id}/notes (createNote).
 //
-// Create a note
-func (c *Client) CreateNote(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateNote", Path: "/contacts/{contact_id}/notes"})
-	r, err := c.raw.CreateNoteWithResponse(ctx, contactId, params, body, reqEditors...)
+// # Create a note
+//
+// You can add a note to a single contact.
+func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("CreateNote", err)
+	}
+	op := intercom.Operation{Name: "CreateNote", ID: "createNote", Method: "POST", Path: "/contacts/{contact_id}/notes"}
+	var out Note
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createNote", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateOrUpdateCompany calls POST /companies (createOrUpdateCompany).
 //
-// Create or Update a company
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateOrUpdateCompany", Path: "/companies"})
-	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, params, body, reqEditors...)
+// # Create or Update a company
+//
+// You can create or update a company.
+//
+// Companies will be only visible in Intercom when there is at least one associated user.
+//
+// Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
+//
+//	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateOrUpdateCompany", err)
+	}
+	op := intercom.Operation{Name: "CreateOrUpdateCompany", ID: "createOrUpdateCompany", Method: "POST", Path: "/companies"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createOrUpdateCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreatePhoneSwitch calls POST /phone_call_redirects (createPhoneSwitch).
 //
-// Create a phone Switch
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreatePhoneSwitch", Path: "/phone_call_redirects"})
-	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, params, body, reqEditors...)
+// # Create a phone Switch
+//
+// You can use the API to deflect phone calls to the Intercom Messenger.
+// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
+//
+// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
+func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreatePhoneSwitch", err)
+	}
+	op := intercom.Operation{Name: "CreatePhoneSwitch", ID: "createPhoneSwitch", Method: "POST", Path: "/phone_call_redirects"}
+	var out PhoneSwitch
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createPhoneSwitch", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTag calls POST /tags (createTag).
 //
-// Create or update a tag, Tag or untag companies, Tag contacts
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTag", Path: "/tags"})
-	r, err := c.raw.CreateTagWithResponse(ctx, params, body, reqEditors...)
+// # Create or update a tag, Tag or untag companies, Tag contacts
+//
+// You can use this endpoint to perform the following operations:
+//
+//	**1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
+//
+//	**2. Update an existing tag:** You can update an existing tag by passing the id of the tag as specified in "Create or Update Tag Request Payload" described below.
+//
+//	**3. Tag Companies:** You can tag single company or a list of companies. You can tag a company by passing in the tag name and the company details as specified in "Tag Company Request Payload" described below. Also, if the tag doesn't exist then a new one will be created automatically.
+//
+//	**4. Untag Companies:** You can untag a single company or a list of companies. You can untag a company by passing in the tag id and the company details as specified in "Untag Company Request Payload" described below.
+//
+//	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
+//
+// Each operation will return a tag object.
+func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewCreateTagRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTag", err)
+	}
+	op := intercom.Operation{Name: "CreateTag", ID: "createTag", Method: "POST", Path: "/tags"}
+	var out TagBasic
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTag", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicket calls POST /tickets (createTicket).
 //
-// Create a ticket
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicket", Path: "/tickets"})
-	r, err := c.raw.CreateTicketWithResponse(ctx, params, body, reqEditors...)
+// # Create a ticket
+//
+// You can create a new ticket.
+func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicket", err)
+	}
+	op := intercom.Operation{Name: "CreateTicket", ID: "createTicket", Method: "POST", Path: "/tickets"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicketType calls POST /ticket_types (createTicketType).
 //
-// Create a ticket type
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketType", Path: "/ticket_types"})
-	r, err := c.raw.CreateTicketTypeWithResponse(ctx, params, body, reqEditors...)
+// # Create a ticket type
+//
+// You can create a new ticket type.
+// > 📘 Creating ticket types.
+// >
+// > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
+// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicketType", err)
+	}
+	op := intercom.Operation{Name: "CreateTicketType", ID: "createTicketType", Method: "POST", Path: "/ticket_types"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // CreateTicketTypeAttribute calls POST /ticket_types/{ticket_type_id}/attributes (createTicketTypeAttribute).
 //
-// Create a new attribute for a ticket type
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "CreateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes"})
-	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
+// # Create a new attribute for a ticket type
+//
+// You can create a new attribute for a ticket type.
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
 	if err != nil {
+		return nil, buildError("CreateTicketTypeAttribute", err)
+	}
+	op := intercom.Operation{Name: "CreateTicketTypeAttribute", ID: "createTicketTypeAttribute", Method: "POST", Path: "/ticket_types/{ticket_type_id}/attributes"}
+	var out TicketTypeAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("createTicketTypeAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DataEventSummaries calls POST /events/summaries (dataEventSummaries).
 //
-// Create event summaries
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DataEventSummaries", Path: "/events/summaries"})
-	r, err := c.raw.DataEventSummariesWithResponse(ctx, params, body, reqEditors...)
+// # Create event summaries
+//
+// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
+func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, params, body)
 	if err != nil {
-		return err
+		return buildError("DataEventSummaries", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DataEventSummaries", ID: "dataEventSummaries", Method: "POST", Path: "/events/summaries"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // DeleteArticle calls DELETE /articles/{article_id} (deleteArticle).
 //
-// Delete an article
-func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.DeleteArticleWithResponse(ctx, articleId, params, reqEditors...)
+// # Delete an article
+//
+// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
+func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, articleId, params)
 	if err != nil {
+		return nil, buildError("DeleteArticle", err)
+	}
+	op := intercom.Operation{Name: "DeleteArticle", ID: "deleteArticle", Method: "DELETE", Path: "/articles/{article_id}"}
+	var out DeletedArticleObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCollection calls DELETE /help_center/collections/{collection_id} (deleteCollection).
 //
-// Delete a collection
-func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.DeleteCollectionWithResponse(ctx, collectionId, params, reqEditors...)
+// # Delete a collection
+//
+// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
+func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, collectionId, params)
 	if err != nil {
+		return nil, buildError("DeleteCollection", err)
+	}
+	op := intercom.Operation{Name: "DeleteCollection", ID: "deleteCollection", Method: "DELETE", Path: "/help_center/collections/{collection_id}"}
+	var out DeletedCollectionObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCompany calls DELETE /companies/{company_id} (deleteCompany).
 //
-// Delete a company
-func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCompany", Path: "/companies/{company_id}"})
-	r, err := c.raw.DeleteCompanyWithResponse(ctx, companyId, params, reqEditors...)
+// # Delete a company
+//
+// Delete a single company.
+//
+// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
+//
+// The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
+//
+// Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
+func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("DeleteCompany", err)
+	}
+	op := intercom.Operation{Name: "DeleteCompany", ID: "deleteCompany", Method: "DELETE", Path: "/companies/{company_id}"}
+	var out DeletedCompanyObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteContact calls DELETE /contacts/{contact_id} (DeleteContact).
 //
-// Delete a contact
-func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.DeleteContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Delete a contact
+//
+// You can delete a single contact.
+func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("DeleteContact", err)
+	}
+	op := intercom.Operation{Name: "DeleteContact", ID: "DeleteContact", Method: "DELETE", Path: "/contacts/{contact_id}"}
+	var out ContactDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("DeleteContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteContentImportSource calls DELETE /ai/content_import_sources/{source_id} (deleteContentImportSource).
 //
-// Delete a content import source
-func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteContentImportSource", Path: "/ai/content_import_sources/{source_id}"})
-	r, err := c.raw.DeleteContentImportSourceWithResponse(ctx, sourceId, params, reqEditors...)
+// # Delete a content import source
+//
+// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
+func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, params *DeleteContentImportSourceParams, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteContentImportSourceRequest(c.server, sourceId, params)
 	if err != nil {
-		return err
+		return buildError("DeleteContentImportSource", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DeleteContentImportSource", ID: "deleteContentImportSource", Method: "DELETE", Path: "/ai/content_import_sources/{source_id}"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // DeleteConversation calls DELETE /conversations/{conversation_id} (deleteConversation).
 //
-// Delete a conversation
-func (c *Client) DeleteConversation(ctx context.Context, conversationId int, params *DeleteConversationParams, reqEditors ...RequestEditorFn) (*ConversationDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteConversation", Path: "/conversations/{conversation_id}"})
-	r, err := c.raw.DeleteConversationWithResponse(ctx, conversationId, params, reqEditors...)
+// # Delete a conversation
+//
+// Deleting a conversation is permanent and cannot be reversed.
+//
+// Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
+func (c *Client) DeleteConversation(ctx context.Context, conversationId int, params *DeleteConversationParams, opts ...intercom.RequestOption) (*ConversationDeleted, error) {
+	req, err := NewDeleteConversationRequest(c.server, conversationId, params)
 	if err != nil {
+		return nil, buildError("DeleteConversation", err)
+	}
+	op := intercom.Operation{Name: "DeleteConversation", ID: "deleteConversation", Method: "DELETE", Path: "/conversations/{conversation_id}"}
+	var out ConversationDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCustomObjectInstancesByExternalId calls DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id} (deleteCustomObjectInstancesByExternalId).
 //
-// Delete a Custom Object Instance by ID
-func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *DeleteCustomObjectInstancesByExternalIdParams, reqEditors ...RequestEditorFn) (*CustomObjectInstanceDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCustomObjectInstancesByExternalId", Path: "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"})
-	r, err := c.raw.DeleteCustomObjectInstancesByExternalIdWithResponse(ctx, customObjectTypeIdentifier, customObjectInstanceId, params, reqEditors...)
+// # Delete a Custom Object Instance by ID
+//
+// Delete a single Custom Object instance using the Intercom defined id.
+func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *DeleteCustomObjectInstancesByExternalIdParams, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
+	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
 	if err != nil {
+		return nil, buildError("DeleteCustomObjectInstancesByExternalId", err)
+	}
+	op := intercom.Operation{Name: "DeleteCustomObjectInstancesByExternalId", ID: "deleteCustomObjectInstancesByExternalId", Method: "DELETE", Path: "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"}
+	var out CustomObjectInstanceDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCustomObjectInstancesByExternalId", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteCustomObjectInstancesById calls DELETE /custom_object_instances/{custom_object_type_identifier} (deleteCustomObjectInstancesById).
 //
-// Delete a Custom Object Instance by External ID
-func (c *Client) DeleteCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, params *DeleteCustomObjectInstancesByIdParams, reqEditors ...RequestEditorFn) (*CustomObjectInstanceDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteCustomObjectInstancesById", Path: "/custom_object_instances/{custom_object_type_identifier}"})
-	r, err := c.raw.DeleteCustomObjectInstancesByIdWithResponse(ctx, customObjectTypeIdentifier, params, reqEditors...)
+// # Delete a Custom Object Instance by External ID
+//
+// Delete a single Custom Object instance by external_id.
+func (c *Client) DeleteCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, params *DeleteCustomObjectInstancesByIdParams, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
+	req, err := NewDeleteCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, params)
 	if err != nil {
+		return nil, buildError("DeleteCustomObjectInstancesById", err)
+	}
+	op := intercom.Operation{Name: "DeleteCustomObjectInstancesById", ID: "deleteCustomObjectInstancesById", Method: "DELETE", Path: "/custom_object_instances/{custom_object_type_identifier}"}
+	var out CustomObjectInstanceDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteCustomObjectInstancesById", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteExternalPage calls DELETE /ai/external_pages/{page_id} (deleteExternalPage).
 //
-// Delete an external page
-func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteExternalPage", Path: "/ai/external_pages/{page_id}"})
-	r, err := c.raw.DeleteExternalPageWithResponse(ctx, pageId, params, reqEditors...)
+// # Delete an external page
+//
+// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
+func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *DeleteExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewDeleteExternalPageRequest(c.server, pageId, params)
 	if err != nil {
+		return nil, buildError("DeleteExternalPage", err)
+	}
+	op := intercom.Operation{Name: "DeleteExternalPage", ID: "deleteExternalPage", Method: "DELETE", Path: "/ai/external_pages/{page_id}"}
+	var out ExternalPage
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteExternalPage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteInternalArticle calls DELETE /internal_articles/{internal_article_id} (deleteInternalArticle).
 //
-// Delete an internal article
-func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, params *DeleteInternalArticleParams, reqEditors ...RequestEditorFn) (*DeletedInternalArticleObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteInternalArticle", Path: "/internal_articles/{internal_article_id}"})
-	r, err := c.raw.DeleteInternalArticleWithResponse(ctx, internalArticleId, params, reqEditors...)
+// # Delete an internal article
+//
+// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
+func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, params *DeleteInternalArticleParams, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
+	req, err := NewDeleteInternalArticleRequest(c.server, internalArticleId, params)
 	if err != nil {
+		return nil, buildError("DeleteInternalArticle", err)
+	}
+	op := intercom.Operation{Name: "DeleteInternalArticle", ID: "deleteInternalArticle", Method: "DELETE", Path: "/internal_articles/{internal_article_id}"}
+	var out DeletedInternalArticleObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteInternalArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteNewsItem calls DELETE /news/news_items/{news_item_id} (deleteNewsItem).
 //
-// Delete a news item
-func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.DeleteNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
+// # Delete a news item
+//
+// You can delete a single news item.
+func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, newsItemId, params)
 	if err != nil {
+		return nil, buildError("DeleteNewsItem", err)
+	}
+	op := intercom.Operation{Name: "DeleteNewsItem", ID: "deleteNewsItem", Method: "DELETE", Path: "/news/news_items/{news_item_id}"}
+	var out DeletedObject
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DeleteTag calls DELETE /tags/{tag_id} (deleteTag).
 //
-// Delete tag
-func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteTag", Path: "/tags/{tag_id}"})
-	r, err := c.raw.DeleteTagWithResponse(ctx, tagId, params, reqEditors...)
+// # Delete tag
+//
+// You can delete the details of tags that are on the workspace by passing in the id.
+func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, tagId, params)
 	if err != nil {
-		return err
+		return buildError("DeleteTag", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DeleteTag", ID: "deleteTag", Method: "DELETE", Path: "/tags/{tag_id}"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // DeleteTicket calls DELETE /tickets/{ticket_id} (deleteTicket).
 //
-// Delete a ticket
-func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *DeleteTicketParams, reqEditors ...RequestEditorFn) (*TicketDeleted, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DeleteTicket", Path: "/tickets/{ticket_id}"})
-	r, err := c.raw.DeleteTicketWithResponse(ctx, ticketId, params, reqEditors...)
+// # Delete a ticket
+//
+// Deleting a ticket is permanent and cannot be reversed.
+//
+// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
+func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *DeleteTicketParams, opts ...intercom.RequestOption) (*TicketDeleted, error) {
+	req, err := NewDeleteTicketRequest(c.server, ticketId, params)
 	if err != nil {
+		return nil, buildError("DeleteTicket", err)
+	}
+	op := intercom.Operation{Name: "DeleteTicket", ID: "deleteTicket", Method: "DELETE", Path: "/tickets/{ticket_id}"}
+	var out TicketDeleted
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("deleteTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachContactFromACompany calls DELETE /contacts/{contact_id}/companies/{company_id} (detachContactFromACompany).
 //
-// Detach a contact from a company
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromACompany", Path: "/contacts/{contact_id}/companies/{company_id}"})
-	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, companyId, params, reqEditors...)
+// # Detach a contact from a company
+//
+// You can detach a company from a single contact.
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId, params)
 	if err != nil {
+		return nil, buildError("DetachContactFromACompany", err)
+	}
+	op := intercom.Operation{Name: "DetachContactFromACompany", ID: "detachContactFromACompany", Method: "DELETE", Path: "/contacts/{contact_id}/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachContactFromACompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachContactFromConversation calls DELETE /conversations/{conversation_id}/customers/{contact_id} (detachContactFromConversation).
 //
-// Detach a contact from a group conversation
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachContactFromConversation", Path: "/conversations/{conversation_id}/customers/{contact_id}"})
-	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, params, body, reqEditors...)
+// # Detach a contact from a group conversation
+//
+// You can remove participants who are contacts from a group conversation, on behalf of an admin.
+//
+// You cannot remove the last remaining contact from a conversation.
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
 	if err != nil {
+		return nil, buildError("DetachContactFromConversation", err)
+	}
+	op := intercom.Operation{Name: "DetachContactFromConversation", ID: "detachContactFromConversation", Method: "DELETE", Path: "/conversations/{conversation_id}/customers/{contact_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachContactFromConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachSubscriptionTypeToContact calls DELETE /contacts/{contact_id}/subscriptions/{subscription_id} (detachSubscriptionTypeToContact).
 //
-// Remove subscription from a contact
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachSubscriptionTypeToContact", Path: "/contacts/{contact_id}/subscriptions/{subscription_id}"})
-	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, subscriptionId, params, reqEditors...)
+// # Remove subscription from a contact
+//
+// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId, params)
 	if err != nil {
+		return nil, buildError("DetachSubscriptionTypeToContact", err)
+	}
+	op := intercom.Operation{Name: "DetachSubscriptionTypeToContact", ID: "detachSubscriptionTypeToContact", Method: "DELETE", Path: "/contacts/{contact_id}/subscriptions/{subscription_id}"}
+	var out SubscriptionType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachSubscriptionTypeToContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromContact calls DELETE /contacts/{contact_id}/tags/{tag_id} (detachTagFromContact).
 //
-// Remove tag from a contact
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromContact", Path: "/contacts/{contact_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, tagId, params, reqEditors...)
+// # Remove tag from a contact
+//
+// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId, params)
 	if err != nil {
+		return nil, buildError("DetachTagFromContact", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromContact", ID: "detachTagFromContact", Method: "DELETE", Path: "/contacts/{contact_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromConversation calls DELETE /conversations/{conversation_id}/tags/{tag_id} (detachTagFromConversation).
 //
-// Remove tag from a conversation
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromConversation", Path: "/conversations/{conversation_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, tagId, params, body, reqEditors...)
+// # Remove tag from a conversation
+//
+// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, params, body)
 	if err != nil {
+		return nil, buildError("DetachTagFromConversation", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromConversation", ID: "detachTagFromConversation", Method: "DELETE", Path: "/conversations/{conversation_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DetachTagFromTicket calls DELETE /tickets/{ticket_id}/tags/{tag_id} (detachTagFromTicket).
 //
-// Remove tag from a ticket
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DetachTagFromTicket", Path: "/tickets/{ticket_id}/tags/{tag_id}"})
-	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, tagId, params, body, reqEditors...)
+// # Remove tag from a ticket
+//
+// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, params, body)
 	if err != nil {
+		return nil, buildError("DetachTagFromTicket", err)
+	}
+	op := intercom.Operation{Name: "DetachTagFromTicket", ID: "detachTagFromTicket", Method: "DELETE", Path: "/tickets/{ticket_id}/tags/{tag_id}"}
+	var out Tag
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("detachTagFromTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // DownloadDataExport calls GET /download/content/data/{job_identifier} (downloadDataExport).
 //
-// Download content data export
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "DownloadDataExport", Path: "/download/content/data/{job_identifier}"})
-	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Download content data export
+//
+// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: https://api.intercom.io/download/content/data/xyz1234.
+//
+// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
+//
+// > 📘 Octet header required
+// >
+// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+//
+// The success body (application/octet-stream) is returned as a stream, which the caller
+// must close; it is not bounded by intercom.WithMaxResponseBytes.
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
-		return err
+		return nil, buildError("DownloadDataExport", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "DownloadDataExport", ID: "downloadDataExport", Method: "GET", Path: "/download/content/data/{job_identifier}"}
+	return c.transport.CallStream(ctx, op, req, "application/octet-stream", opts)
 }
 
 // EnqueueCreateTicket calls POST /tickets/enqueue (enqueueCreateTicket).
 //
-// Enqueue create ticket
-func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateTicketParams, body EnqueueCreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Jobs, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "EnqueueCreateTicket", Path: "/tickets/enqueue"})
-	r, err := c.raw.EnqueueCreateTicketWithResponse(ctx, params, body, reqEditors...)
+// # Enqueue create ticket
+//
+// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
+func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateTicketParams, body EnqueueCreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewEnqueueCreateTicketRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("EnqueueCreateTicket", err)
+	}
+	op := intercom.Operation{Name: "EnqueueCreateTicket", ID: "enqueueCreateTicket", Method: "POST", Path: "/tickets/enqueue"}
+	var out Jobs
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("enqueueCreateTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // FindTag calls GET /tags/{tag_id} (findTag).
 //
-// Find a specific tag
-func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "FindTag", Path: "/tags/{tag_id}"})
-	r, err := c.raw.FindTagWithResponse(ctx, tagId, params, reqEditors...)
+// # Find a specific tag
+//
+// You can fetch the details of tags that are on the workspace by their id.
+// This will return a tag object.
+func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, tagId, params)
 	if err != nil {
+		return nil, buildError("FindTag", err)
+	}
+	op := intercom.Operation{Name: "FindTag", ID: "findTag", Method: "GET", Path: "/tags/{tag_id}"}
+	var out TagBasic
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("findTag", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetContentImportSource calls GET /ai/content_import_sources/{source_id} (getContentImportSource).
 //
 // Retrieve a content import source
-func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetContentImportSource", Path: "/ai/content_import_sources/{source_id}"})
-	r, err := c.raw.GetContentImportSourceWithResponse(ctx, sourceId, params, reqEditors...)
+func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, params *GetContentImportSourceParams, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewGetContentImportSourceRequest(c.server, sourceId, params)
 	if err != nil {
+		return nil, buildError("GetContentImportSource", err)
+	}
+	op := intercom.Operation{Name: "GetContentImportSource", ID: "getContentImportSource", Method: "GET", Path: "/ai/content_import_sources/{source_id}"}
+	var out ContentImportSource
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getContentImportSource", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetCustomObjectInstancesByExternalId calls GET /custom_object_instances/{custom_object_type_identifier} (getCustomObjectInstancesByExternalId).
 //
-// Get Custom Object Instance by External ID
-func (c *Client) GetCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, params *GetCustomObjectInstancesByExternalIdParams, reqEditors ...RequestEditorFn) (*CustomObjectInstance, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetCustomObjectInstancesByExternalId", Path: "/custom_object_instances/{custom_object_type_identifier}"})
-	r, err := c.raw.GetCustomObjectInstancesByExternalIdWithResponse(ctx, customObjectTypeIdentifier, params, reqEditors...)
+// # Get Custom Object Instance by External ID
+//
+// Fetch a Custom Object Instance by external_id.
+func (c *Client) GetCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, params *GetCustomObjectInstancesByExternalIdParams, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewGetCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, params)
 	if err != nil {
+		return nil, buildError("GetCustomObjectInstancesByExternalId", err)
+	}
+	op := intercom.Operation{Name: "GetCustomObjectInstancesByExternalId", ID: "getCustomObjectInstancesByExternalId", Method: "GET", Path: "/custom_object_instances/{custom_object_type_identifier}"}
+	var out CustomObjectInstance
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getCustomObjectInstancesByExternalId", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetCustomObjectInstancesById calls GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id} (getCustomObjectInstancesById).
 //
-// Get Custom Object Instance by ID
-func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *GetCustomObjectInstancesByIdParams, reqEditors ...RequestEditorFn) (*CustomObjectInstance, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetCustomObjectInstancesById", Path: "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"})
-	r, err := c.raw.GetCustomObjectInstancesByIdWithResponse(ctx, customObjectTypeIdentifier, customObjectInstanceId, params, reqEditors...)
+// # Get Custom Object Instance by ID
+//
+// Fetch a Custom Object Instance by id.
+func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *GetCustomObjectInstancesByIdParams, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
 	if err != nil {
+		return nil, buildError("GetCustomObjectInstancesById", err)
+	}
+	op := intercom.Operation{Name: "GetCustomObjectInstancesById", ID: "getCustomObjectInstancesById", Method: "GET", Path: "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"}
+	var out CustomObjectInstance
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getCustomObjectInstancesById", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetDataExport calls GET /export/content/data/{job_identifier} (getDataExport).
 //
-// Show content data export
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetDataExport", Path: "/export/content/data/{job_identifier}"})
-	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Show content data export
+//
+// You can view the status of your job by sending a `GET` request to the URL
+// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
+//
+// > 🚧 Jobs expire after two days
+// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
 	if err != nil {
+		return nil, buildError("GetDataExport", err)
+	}
+	op := intercom.Operation{Name: "GetDataExport", ID: "getDataExport", Method: "GET", Path: "/export/content/data/{job_identifier}"}
+	var out DataExport
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getDataExport", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetDownloadReportingDataByJobIdentifier calls GET /download/reporting_data/{job_identifier} (getDownloadReportingDataByJobIdentifier).
 //
-// Download completed export job data
-func (c *Client) GetDownloadReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetDownloadReportingDataByJobIdentifierParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetDownloadReportingDataByJobIdentifier", Path: "/download/reporting_data/{job_identifier}"})
-	r, err := c.raw.GetDownloadReportingDataByJobIdentifierWithResponse(ctx, jobIdentifier, params, reqEditors...)
+// # Download completed export job data
+//
+// Download the data from a completed reporting data export job.
+//
+// > Octet header required
+// >
+// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+func (c *Client) GetDownloadReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetDownloadReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) error {
+	req, err := NewGetDownloadReportingDataByJobIdentifierRequest(c.server, jobIdentifier, params)
 	if err != nil {
-		return err
+		return buildError("GetDownloadReportingDataByJobIdentifier", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "GetDownloadReportingDataByJobIdentifier", ID: "getDownloadReportingDataByJobIdentifier", Method: "GET", Path: "/download/reporting_data/{job_identifier}"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // GetExportReportingDataByJobIdentifier calls GET /export/reporting_data/{job_identifier} (getExportReportingDataByJobIdentifier).
 //
 // Get export job status
-func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, reqEditors ...RequestEditorFn) (*struct {
+func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) (*struct {
 	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
 	DownloadUrl       *string `json:"download_url,omitempty"`
 	JobIdentifier     *string `json:"job_identifier,omitempty"`
 	Status            *string `json:"status,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetExportReportingDataByJobIdentifier", Path: "/export/reporting_data/{job_identifier}"})
-	r, err := c.raw.GetExportReportingDataByJobIdentifierWithResponse(ctx, jobIdentifier, params, reqEditors...)
+	req, err := NewGetExportReportingDataByJobIdentifierRequest(c.server, jobIdentifier, params)
 	if err != nil {
+		return nil, buildError("GetExportReportingDataByJobIdentifier", err)
+	}
+	op := intercom.Operation{Name: "GetExportReportingDataByJobIdentifier", ID: "getExportReportingDataByJobIdentifier", Method: "GET", Path: "/export/reporting_data/{job_identifier}"}
+	var out struct {
+		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
+		DownloadUrl       *string `json:"download_url,omitempty"`
+		JobIdentifier     *string `json:"job_identifier,omitempty"`
+		Status            *string `json:"status,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getExportReportingDataByJobIdentifier", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetExportReportingDataGetDatasets calls GET /export/reporting_data/get_datasets (getExportReportingDataGetDatasets).
 //
 // List available datasets and attributes
-func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *GetExportReportingDataGetDatasetsParams, reqEditors ...RequestEditorFn) (*struct {
+func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *GetExportReportingDataGetDatasetsParams, opts ...intercom.RequestOption) (*struct {
 	Data *[]struct {
 		Attributes *[]struct {
 			// Id Example: conversation_id
@@ -1412,330 +1750,385 @@ func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *
 	// Type Example: list
 	Type *string `json:"type,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetExportReportingDataGetDatasets", Path: "/export/reporting_data/get_datasets"})
-	r, err := c.raw.GetExportReportingDataGetDatasetsWithResponse(ctx, params, reqEditors...)
+	req, err := NewGetExportReportingDataGetDatasetsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("GetExportReportingDataGetDatasets", err)
+	}
+	op := intercom.Operation{Name: "GetExportReportingDataGetDatasets", ID: "getExportReportingDataGetDatasets", Method: "GET", Path: "/export/reporting_data/get_datasets"}
+	var out struct {
+		Data *[]struct {
+			Attributes *[]struct {
+				// Id Example: conversation_id
+				Id *string `json:"id,omitempty"`
+
+				// Name Example: Conversation ID
+				Name *string `json:"name,omitempty"`
+			} `json:"attributes,omitempty"`
+
+			// DefaultTimeAttributeId Example: conversation_started_at
+			DefaultTimeAttributeId *string `json:"default_time_attribute_id,omitempty"`
+
+			// Description Example: Conversation-level details: status, channel, assignee.
+			Description *string `json:"description,omitempty"`
+
+			// Id Example: conversation
+			Id *string `json:"id,omitempty"`
+
+			// Name Example: Conversation
+			Name *string `json:"name,omitempty"`
+		} `json:"data,omitempty"`
+
+		// Type Example: list
+		Type *string `json:"type,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getExportReportingDataGetDatasets", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetExternalPage calls GET /ai/external_pages/{page_id} (getExternalPage).
 //
-// Retrieve an external page
-func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetExternalPage", Path: "/ai/external_pages/{page_id}"})
-	r, err := c.raw.GetExternalPageWithResponse(ctx, pageId, params, reqEditors...)
+// # Retrieve an external page
+//
+// You can retrieve an external page.
+func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *GetExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewGetExternalPageRequest(c.server, pageId, params)
 	if err != nil {
+		return nil, buildError("GetExternalPage", err)
+	}
+	op := intercom.Operation{Name: "GetExternalPage", ID: "getExternalPage", Method: "GET", Path: "/ai/external_pages/{page_id}"}
+	var out ExternalPage
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getExternalPage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetIpAllowlist calls GET /ip_allowlist (getIpAllowlist).
 //
-// Get IP allowlist settings
-func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParams, reqEditors ...RequestEditorFn) (*IpAllowlist, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetIpAllowlist", Path: "/ip_allowlist"})
-	r, err := c.raw.GetIpAllowlistWithResponse(ctx, params, reqEditors...)
+// # Get IP allowlist settings
+//
+// Retrieve the current IP allowlist configuration for the workspace.
+func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParams, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewGetIpAllowlistRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("GetIpAllowlist", err)
+	}
+	op := intercom.Operation{Name: "GetIpAllowlist", ID: "getIpAllowlist", Method: "GET", Path: "/ip_allowlist"}
+	var out IpAllowlist
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getIpAllowlist", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetTicket calls GET /tickets/{ticket_id} (getTicket).
 //
-// Retrieve a ticket
-func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicket", Path: "/tickets/{ticket_id}"})
-	r, err := c.raw.GetTicketWithResponse(ctx, ticketId, params, reqEditors...)
+// # Retrieve a ticket
+//
+// You can fetch the details of a single ticket.
+func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, ticketId, params)
 	if err != nil {
+		return nil, buildError("GetTicket", err)
+	}
+	op := intercom.Operation{Name: "GetTicket", ID: "getTicket", Method: "GET", Path: "/tickets/{ticket_id}"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // GetTicketType calls GET /ticket_types/{ticket_type_id} (getTicketType).
 //
-// Retrieve a ticket type
-func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "GetTicketType", Path: "/ticket_types/{ticket_type_id}"})
-	r, err := c.raw.GetTicketTypeWithResponse(ctx, ticketTypeId, params, reqEditors...)
+// # Retrieve a ticket type
+//
+// You can fetch the details of a single ticket type.
+func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId, params)
 	if err != nil {
+		return nil, buildError("GetTicketType", err)
+	}
+	op := intercom.Operation{Name: "GetTicketType", ID: "getTicketType", Method: "GET", Path: "/ticket_types/{ticket_type_id}"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("getTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // IdentifyAdmin calls GET /me (identifyAdmin).
 //
-// Identify an admin
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "IdentifyAdmin", Path: "/me"})
-	r, err := c.raw.IdentifyAdminWithResponse(ctx, params, reqEditors...)
+// # Identify an admin
+//
+// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
+//
+// > 🚧 Single Sign On
+// >
+// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
+func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("IdentifyAdmin", err)
+	}
+	op := intercom.Operation{Name: "IdentifyAdmin", ID: "identifyAdmin", Method: "GET", Path: "/me"}
+	var out AdminWithApp
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("identifyAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // JobsStatus calls GET /jobs/status/{job_id} (jobsStatus).
 //
-// Retrieve job status
-func (c *Client) JobsStatus(ctx context.Context, jobId string, params *JobsStatusParams, reqEditors ...RequestEditorFn) (*Jobs, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "JobsStatus", Path: "/jobs/status/{job_id}"})
-	r, err := c.raw.JobsStatusWithResponse(ctx, jobId, params, reqEditors...)
+// # Retrieve job status
+//
+// Retrieve the status of job execution.
+func (c *Client) JobsStatus(ctx context.Context, jobId string, params *JobsStatusParams, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewJobsStatusRequest(c.server, jobId, params)
 	if err != nil {
+		return nil, buildError("JobsStatus", err)
+	}
+	op := intercom.Operation{Name: "JobsStatus", ID: "jobsStatus", Method: "GET", Path: "/jobs/status/{job_id}"}
+	var out Jobs
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("jobsStatus", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // LisDataAttributes calls GET /data_attributes (lisDataAttributes).
 //
-// List all data attributes
-func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*DataAttributeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataAttributes", Path: "/data_attributes"})
-	r, err := c.raw.LisDataAttributesWithResponse(ctx, params, reqEditors...)
+// # List all data attributes
+//
+// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+func (c *Client) LisDataAttributes(ctx context.Context, params *LisDataAttributesParams, opts ...intercom.RequestOption) (*DataAttributeList, error) {
+	req, err := NewLisDataAttributesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("LisDataAttributes", err)
+	}
+	op := intercom.Operation{Name: "LisDataAttributes", ID: "lisDataAttributes", Method: "GET", Path: "/data_attributes"}
+	var out DataAttributeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("lisDataAttributes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // LisDataEvents calls GET /events (lisDataEvents).
 //
-// List all data events
-func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*DataEventSummary, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "LisDataEvents", Path: "/events"})
-	r, err := c.raw.LisDataEventsWithResponse(ctx, params, reqEditors...)
+// # List all data events
+//
+// > 🚧
+// >
+// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+//
+// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+//
+//   - `https://api.intercom.io/events?type=user&user_id={user_id}`
+//   - `https://api.intercom.io/events?type=user&email={email}`
+//   - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+//
+// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+//
+// You can optionally define the result page size as well with the `per_page` parameter.
+func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) (*DataEventSummary, error) {
+	req, err := NewLisDataEventsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("LisDataEvents", err)
+	}
+	op := intercom.Operation{Name: "LisDataEvents", ID: "lisDataEvents", Method: "GET", Path: "/events"}
+	var out DataEventSummary
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("lisDataEvents", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListActivityLogs calls GET /admins/activity_logs (listActivityLogs).
 //
-// List all activity logs
-func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ActivityLogList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListActivityLogs", Path: "/admins/activity_logs"})
-	r, err := c.raw.ListActivityLogsWithResponse(ctx, params, reqEditors...)
+// # List all activity logs
+//
+// You can get a log of activities by all admins in an app.
+func (c *Client) ListActivityLogs(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) (*ActivityLogList, error) {
+	req, err := NewListActivityLogsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListActivityLogs", err)
+	}
+	op := intercom.Operation{Name: "ListActivityLogs", ID: "listActivityLogs", Method: "GET", Path: "/admins/activity_logs"}
+	var out ActivityLogList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listActivityLogs", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAdmins calls GET /admins (listAdmins).
 //
-// List all admins
-func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*AdminList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAdmins", Path: "/admins"})
-	r, err := c.raw.ListAdminsWithResponse(ctx, params, reqEditors...)
+// # List all admins
+//
+// You can fetch a list of admins for a given workspace.
+func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts ...intercom.RequestOption) (*AdminList, error) {
+	req, err := NewListAdminsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAdmins", err)
+	}
+	op := intercom.Operation{Name: "ListAdmins", ID: "listAdmins", Method: "GET", Path: "/admins"}
+	var out AdminList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAdmins", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAllCollections calls GET /help_center/collections (listAllCollections).
 //
-// List all collections
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCollections", Path: "/help_center/collections"})
-	r, err := c.raw.ListAllCollectionsWithResponse(ctx, params, reqEditors...)
+// # List all collections
+//
+// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
+//
+// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
+func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAllCollections", err)
+	}
+	op := intercom.Operation{Name: "ListAllCollections", ID: "listAllCollections", Method: "GET", Path: "/help_center/collections"}
+	var out CollectionList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAllCollections", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAllCompanies calls POST /companies/list (listAllCompanies).
 //
-// List all companies
-func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAllCompanies", Path: "/companies/list"})
-	r, err := c.raw.ListAllCompaniesWithResponse(ctx, params, reqEditors...)
+// # List all companies
+//
+// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
+//
+// Note that the API does not include companies who have no associated users in list responses.
+//
+// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
+//
+//	You can use pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyList, error) {
+	req, err := NewListAllCompaniesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAllCompanies", err)
+	}
+	op := intercom.Operation{Name: "ListAllCompanies", ID: "listAllCompanies", Method: "POST", Path: "/companies/list"}
+	var out CompanyList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAllCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListArticles calls GET /articles (listArticles).
 //
-// List all articles
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListArticles", Path: "/articles"})
-	r, err := c.raw.ListArticlesWithResponse(ctx, params, reqEditors...)
+// # List all articles
+//
+// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
+//
+// > 📘 How are the articles sorted and ordered?
+// >
+// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
+func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListArticles", err)
+	}
+	op := intercom.Operation{Name: "ListArticles", ID: "listArticles", Method: "GET", Path: "/articles"}
+	var out ArticleList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAttachedContacts calls GET /companies/{company_id}/contacts (ListAttachedContacts).
 //
-// List attached contacts
-func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedContacts", Path: "/companies/{company_id}/contacts"})
-	r, err := c.raw.ListAttachedContactsWithResponse(ctx, companyId, params, reqEditors...)
+// # List attached contacts
+//
+// You can fetch a list of all contacts that belong to a company.
+func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("ListAttachedContacts", err)
+	}
+	op := intercom.Operation{Name: "ListAttachedContacts", ID: "ListAttachedContacts", Method: "GET", Path: "/companies/{company_id}/contacts"}
+	var out CompanyAttachedContacts
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListAttachedContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAttachedSegmentsForCompanies calls GET /companies/{company_id}/segments (ListAttachedSegmentsForCompanies).
 //
-// List attached segments for companies
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAttachedSegmentsForCompanies", Path: "/companies/{company_id}/segments"})
-	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, companyId, params, reqEditors...)
+// # List attached segments for companies
+//
+// You can fetch a list of all segments that belong to a company.
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("ListAttachedSegmentsForCompanies", err)
+	}
+	op := intercom.Operation{Name: "ListAttachedSegmentsForCompanies", ID: "ListAttachedSegmentsForCompanies", Method: "GET", Path: "/companies/{company_id}/segments"}
+	var out CompanyAttachedSegments
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListAttachedSegmentsForCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListAwayStatusReasons calls GET /away_status_reasons (listAwayStatusReasons).
 //
-// List all away status reasons
-func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStatusReasonsParams, reqEditors ...RequestEditorFn) (*AwayStatusReasonList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListAwayStatusReasons", Path: "/away_status_reasons"})
-	r, err := c.raw.ListAwayStatusReasonsWithResponse(ctx, params, reqEditors...)
+// # List all away status reasons
+//
+// Returns a list of all away status reasons configured for the workspace, including deleted ones.
+func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStatusReasonsParams, opts ...intercom.RequestOption) (*AwayStatusReasonList, error) {
+	req, err := NewListAwayStatusReasonsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListAwayStatusReasons", err)
+	}
+	op := intercom.Operation{Name: "ListAwayStatusReasons", ID: "listAwayStatusReasons", Method: "GET", Path: "/away_status_reasons"}
+	var out AwayStatusReasonList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listAwayStatusReasons", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListCalls calls GET /calls (listCalls).
 //
-// List all calls
-func (c *Client) ListCalls(ctx context.Context, params *ListCallsParams, reqEditors ...RequestEditorFn) (*CallList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCalls", Path: "/calls"})
-	r, err := c.raw.ListCallsWithResponse(ctx, params, reqEditors...)
+// # List all calls
+//
+// Retrieve a paginated list of calls.
+func (c *Client) ListCalls(ctx context.Context, params *ListCallsParams, opts ...intercom.RequestOption) (*CallList, error) {
+	req, err := NewListCallsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListCalls", err)
+	}
+	op := intercom.Operation{Name: "ListCalls", ID: "listCalls", Method: "GET", Path: "/calls"}
+	var out CallList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listCalls", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListCallsWithTranscripts calls POST /calls/search (listCallsWithTranscripts).
 //
-// List calls with transcripts
-func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCallsWithTranscriptsParams, body ListCallsWithTranscriptsJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # List calls with transcripts
+//
+// Retrieve calls by a list of conversation ids and include transcripts when available.
+// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
+func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCallsWithTranscriptsParams, body ListCallsWithTranscriptsJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	Data *[]struct {
 		// AdminId The id of the admin associated with the call, if any.
 		//
@@ -1818,402 +2211,513 @@ func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCalls
 	// Type Example: list
 	Type *string `json:"type,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCallsWithTranscripts", Path: "/calls/search"})
-	r, err := c.raw.ListCallsWithTranscriptsWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewListCallsWithTranscriptsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("ListCallsWithTranscripts", err)
+	}
+	op := intercom.Operation{Name: "ListCallsWithTranscripts", ID: "listCallsWithTranscripts", Method: "POST", Path: "/calls/search"}
+	var out struct {
+		Data *[]struct {
+			// AdminId The id of the admin associated with the call, if any.
+			//
+			// Example: 789
+			AdminId    *string   `json:"admin_id,omitempty"`
+			AnsweredAt *Datetime `json:"answered_at,omitempty"`
+
+			// CallType The type of call.
+			//
+			// Example: phone
+			CallType *string `json:"call_type,omitempty"`
+
+			// ContactId The id of the contact associated with the call, if any.
+			//
+			// Example: 6762f0dd1bb69f9f2193bb83
+			ContactId *string `json:"contact_id,omitempty"`
+
+			// ConversationId The id of the conversation associated with the call, if any.
+			//
+			// Example: 456
+			ConversationId *string   `json:"conversation_id,omitempty"`
+			CreatedAt      *Datetime `json:"created_at,omitempty"`
+
+			// Direction The direction of the call.
+			//
+			// Example: outbound
+			Direction *string   `json:"direction,omitempty"`
+			EndedAt   *Datetime `json:"ended_at,omitempty"`
+
+			// EndedReason The reason for the call end, if applicable.
+			//
+			// Example: completed
+			EndedReason *string `json:"ended_reason,omitempty"`
+
+			// FinRecordingUrl API URL to the AI Agent (Fin) call recording if available.
+			FinRecordingUrl *string `json:"fin_recording_url,omitempty"`
+
+			// FinTranscriptionUrl API URL to the AI Agent (Fin) call transcript if available.
+			FinTranscriptionUrl *string `json:"fin_transcription_url,omitempty"`
+
+			// Id The id of the call.
+			//
+			// Example: 123
+			Id          *string   `json:"id,omitempty"`
+			InitiatedAt *Datetime `json:"initiated_at,omitempty"`
+
+			// Phone The phone number involved in the call, in E.164 format.
+			//
+			// Example: +15551234567
+			Phone *string `json:"phone,omitempty"`
+
+			// RecordingUrl API URL to download or redirect to the call recording if available.
+			//
+			// Example: https://api.intercom.io/calls/123/recording
+			RecordingUrl *string `json:"recording_url,omitempty"`
+
+			// State The current state of the call.
+			//
+			// Example: completed
+			State *string `json:"state,omitempty"`
+
+			// Transcript The call transcript if available, otherwise an empty array.
+			Transcript *[]map[string]interface{} `json:"transcript,omitempty"`
+
+			// TranscriptStatus The status of the transcript if available.
+			TranscriptStatus *string `json:"transcript_status,omitempty"`
+
+			// TranscriptionUrl API URL to download or redirect to the call transcript if available.
+			//
+			// Example: https://api.intercom.io/calls/123/transcript
+			TranscriptionUrl *string `json:"transcription_url,omitempty"`
+
+			// Type String representing the object's type. Always has the value `call`.
+			//
+			// Example: call
+			Type      *string   `json:"type,omitempty"`
+			UpdatedAt *Datetime `json:"updated_at,omitempty"`
+		} `json:"data,omitempty"`
+
+		// Type Example: list
+		Type *string `json:"type,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listCallsWithTranscripts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListCompaniesForAContact calls GET /contacts/{contact_id}/companies (listCompaniesForAContact).
 //
-// List attached companies for contact
-func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListCompaniesForAContact", Path: "/contacts/{contact_id}/companies"})
-	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List attached companies for contact
+//
+// You can fetch a list of companies that are associated to a contact.
+func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListCompaniesForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListCompaniesForAContact", ID: "listCompaniesForAContact", Method: "GET", Path: "/contacts/{contact_id}/companies"}
+	var out ContactAttachedCompanies
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listCompaniesForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListContacts calls GET /contacts (ListContacts).
 //
-// List all contacts
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContacts", Path: "/contacts"})
-	r, err := c.raw.ListContactsWithResponse(ctx, params, reqEditors...)
+// # List all contacts
+//
+// You can fetch a list of all contacts (ie. users or leads) in your workspace.
+//
+//	Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
+//
+//	You can use pagination to limit the number of results returned. The default is `50` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewListContactsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListContacts", err)
+	}
+	op := intercom.Operation{Name: "ListContacts", ID: "ListContacts", Method: "GET", Path: "/contacts"}
+	var out ContactList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ListContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListContentImportSources calls GET /ai/content_import_sources (listContentImportSources).
 //
-// List content import sources
-func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*ContentImportSourcesList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListContentImportSources", Path: "/ai/content_import_sources"})
-	r, err := c.raw.ListContentImportSourcesWithResponse(ctx, params, reqEditors...)
+// # List content import sources
+//
+// You can retrieve a list of all content import sources for a workspace.
+func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
+	req, err := NewListContentImportSourcesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListContentImportSources", err)
+	}
+	op := intercom.Operation{Name: "ListContentImportSources", ID: "listContentImportSources", Method: "GET", Path: "/ai/content_import_sources"}
+	var out ContentImportSourcesList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listContentImportSources", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListConversations calls GET /conversations (listConversations).
 //
-// List all conversations
-func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ConversationList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListConversations", Path: "/conversations"})
-	r, err := c.raw.ListConversationsWithResponse(ctx, params, reqEditors...)
+// # List all conversations
+//
+// You can fetch a list of all conversations.
+//
+// You can optionally request the result page size and the cursor to start after to fetch the result.
+//
+//	You can use pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) (*ConversationList, error) {
+	req, err := NewListConversationsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListConversations", err)
+	}
+	op := intercom.Operation{Name: "ListConversations", ID: "listConversations", Method: "GET", Path: "/conversations"}
+	var out ConversationList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listConversations", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListExternalPages calls GET /ai/external_pages (listExternalPages).
 //
-// List external pages
-func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*ExternalPagesList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListExternalPages", Path: "/ai/external_pages"})
-	r, err := c.raw.ListExternalPagesWithResponse(ctx, params, reqEditors...)
+// # List external pages
+//
+// You can retrieve a list of all external pages for a workspace.
+func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
+	req, err := NewListExternalPagesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListExternalPages", err)
+	}
+	op := intercom.Operation{Name: "ListExternalPages", ID: "listExternalPages", Method: "GET", Path: "/ai/external_pages"}
+	var out ExternalPagesList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listExternalPages", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListHelpCenters calls GET /help_center/help_centers (listHelpCenters).
 //
-// List all Help Centers
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListHelpCenters", Path: "/help_center/help_centers"})
-	r, err := c.raw.ListHelpCentersWithResponse(ctx, params, reqEditors...)
+// # List all Help Centers
+//
+// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
+func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListHelpCenters", err)
+	}
+	op := intercom.Operation{Name: "ListHelpCenters", ID: "listHelpCenters", Method: "GET", Path: "/help_center/help_centers"}
+	var out HelpCenterList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listHelpCenters", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListInternalArticles calls GET /internal_articles (listInternalArticles).
 //
-// List all articles
-func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalArticlesParams, reqEditors ...RequestEditorFn) (*InternalArticleList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListInternalArticles", Path: "/internal_articles"})
-	r, err := c.raw.ListInternalArticlesWithResponse(ctx, params, reqEditors...)
+// # List all articles
+//
+// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
+func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) (*InternalArticleList, error) {
+	req, err := NewListInternalArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListInternalArticles", err)
+	}
+	op := intercom.Operation{Name: "ListInternalArticles", ID: "listInternalArticles", Method: "GET", Path: "/internal_articles"}
+	var out InternalArticleList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listInternalArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListLiveNewsfeedItems calls GET /news/newsfeeds/{newsfeed_id}/items (listLiveNewsfeedItems).
 //
-// List all live newsfeed items
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListLiveNewsfeedItems", Path: "/news/newsfeeds/{newsfeed_id}/items"})
-	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, newsfeedId, params, reqEditors...)
+// # List all live newsfeed items
+//
+// You can fetch a list of all news items that are live on a given newsfeed
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId, params)
 	if err != nil {
+		return nil, buildError("ListLiveNewsfeedItems", err)
+	}
+	op := intercom.Operation{Name: "ListLiveNewsfeedItems", ID: "listLiveNewsfeedItems", Method: "GET", Path: "/news/newsfeeds/{newsfeed_id}/items"}
+	var out PaginatedResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listLiveNewsfeedItems", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNewsItems calls GET /news/news_items (listNewsItems).
 //
-// List all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsItems", Path: "/news/news_items"})
-	r, err := c.raw.ListNewsItemsWithResponse(ctx, params, reqEditors...)
+// # List all news items
+//
+// You can fetch a list of all news items
+func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListNewsItems", err)
+	}
+	op := intercom.Operation{Name: "ListNewsItems", ID: "listNewsItems", Method: "GET", Path: "/news/news_items"}
+	var out PaginatedResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNewsItems", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNewsfeeds calls GET /news/newsfeeds (listNewsfeeds).
 //
-// List all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNewsfeeds", Path: "/news/newsfeeds"})
-	r, err := c.raw.ListNewsfeedsWithResponse(ctx, params, reqEditors...)
+// # List all newsfeeds
+//
+// You can fetch a list of all newsfeeds
+func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListNewsfeeds", err)
+	}
+	op := intercom.Operation{Name: "ListNewsfeeds", ID: "listNewsfeeds", Method: "GET", Path: "/news/newsfeeds"}
+	var out PaginatedResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNewsfeeds", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListNotes calls GET /contacts/{contact_id}/notes (listNotes).
 //
-// List all notes
-func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListNotes", Path: "/contacts/{contact_id}/notes"})
-	r, err := c.raw.ListNotesWithResponse(ctx, contactId, params, reqEditors...)
+// # List all notes
+//
+// You can fetch a list of notes that are associated to a contact.
+func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListNotes", err)
+	}
+	op := intercom.Operation{Name: "ListNotes", ID: "listNotes", Method: "GET", Path: "/contacts/{contact_id}/notes"}
+	var out NoteList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listNotes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSegments calls GET /segments (listSegments).
 //
-// List all segments
-func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*SegmentList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegments", Path: "/segments"})
-	r, err := c.raw.ListSegmentsWithResponse(ctx, params, reqEditors...)
+// # List all segments
+//
+// You can fetch a list of all segments.
+func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) (*SegmentList, error) {
+	req, err := NewListSegmentsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListSegments", err)
+	}
+	op := intercom.Operation{Name: "ListSegments", ID: "listSegments", Method: "GET", Path: "/segments"}
+	var out SegmentList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSegments", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSegmentsForAContact calls GET /contacts/{contact_id}/segments (listSegmentsForAContact).
 //
-// List attached segments for contact
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSegmentsForAContact", Path: "/contacts/{contact_id}/segments"})
-	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List attached segments for contact
+//
+// You can fetch a list of segments that are associated to a contact.
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListSegmentsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListSegmentsForAContact", ID: "listSegmentsForAContact", Method: "GET", Path: "/contacts/{contact_id}/segments"}
+	var out ContactSegments
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSegmentsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSubscriptionTypes calls GET /subscription_types (listSubscriptionTypes).
 //
-// List subscription types
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionTypes", Path: "/subscription_types"})
-	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, params, reqEditors...)
+// # List subscription types
+//
+// You can list all subscription types. A list of subscription type objects will be returned.
+func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListSubscriptionTypes", err)
+	}
+	op := intercom.Operation{Name: "ListSubscriptionTypes", ID: "listSubscriptionTypes", Method: "GET", Path: "/subscription_types"}
+	var out SubscriptionTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSubscriptionTypes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListSubscriptionsForAContact calls GET /contacts/{contact_id}/subscriptions (listSubscriptionsForAContact).
 //
-// List subscriptions for a contact
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListSubscriptionsForAContact", Path: "/contacts/{contact_id}/subscriptions"})
-	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List subscriptions for a contact
+//
+// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
+// This will return a list of Subscription Type objects that the contact is associated with.
+//
+// The data property will show a combined list of:
+//
+//	1.Opt-out subscription types that the user has opted-out from.
+//	2.Opt-in subscription types that the user has opted-in to receiving.
+//
+// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListSubscriptionsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListSubscriptionsForAContact", ID: "listSubscriptionsForAContact", Method: "GET", Path: "/contacts/{contact_id}/subscriptions"}
+	var out SubscriptionTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listSubscriptionsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTags calls GET /tags (listTags).
 //
-// List all tags
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTags", Path: "/tags"})
-	r, err := c.raw.ListTagsWithResponse(ctx, params, reqEditors...)
+// # List all tags
+//
+// You can fetch a list of all tags for a given workspace.
+func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTags", err)
+	}
+	op := intercom.Operation{Name: "ListTags", ID: "listTags", Method: "GET", Path: "/tags"}
+	var out TagList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTags", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTagsForAContact calls GET /contacts/{contact_id}/tags (listTagsForAContact).
 //
-// List tags attached to a contact
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTagsForAContact", Path: "/contacts/{contact_id}/tags"})
-	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+// # List tags attached to a contact
+//
+// You can fetch a list of all tags that are attached to a specific contact.
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ListTagsForAContact", err)
+	}
+	op := intercom.Operation{Name: "ListTagsForAContact", ID: "listTagsForAContact", Method: "GET", Path: "/contacts/{contact_id}/tags"}
+	var out TagList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTagsForAContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTeams calls GET /teams (listTeams).
 //
-// List all teams
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTeams", Path: "/teams"})
-	r, err := c.raw.ListTeamsWithResponse(ctx, params, reqEditors...)
+// # List all teams
+//
+// This will return a list of team objects for the App.
+func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTeams", err)
+	}
+	op := intercom.Operation{Name: "ListTeams", ID: "listTeams", Method: "GET", Path: "/teams"}
+	var out TeamList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTeams", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTicketStates calls GET /ticket_states (listTicketStates).
 //
-// List all ticket states
-func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*TicketStateList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketStates", Path: "/ticket_states"})
-	r, err := c.raw.ListTicketStatesWithResponse(ctx, params, reqEditors...)
+// # List all ticket states
+//
+// You can get a list of all ticket states for a workspace.
+func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, opts ...intercom.RequestOption) (*TicketStateList, error) {
+	req, err := NewListTicketStatesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTicketStates", err)
+	}
+	op := intercom.Operation{Name: "ListTicketStates", ID: "listTicketStates", Method: "GET", Path: "/ticket_states"}
+	var out TicketStateList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTicketStates", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ListTicketTypes calls GET /ticket_types (listTicketTypes).
 //
-// List all ticket types
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ListTicketTypes", Path: "/ticket_types"})
-	r, err := c.raw.ListTicketTypesWithResponse(ctx, params, reqEditors...)
+// # List all ticket types
+//
+// You can get a list of all ticket types for a workspace.
+func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ListTicketTypes", err)
+	}
+	op := intercom.Operation{Name: "ListTicketTypes", ID: "listTicketTypes", Method: "GET", Path: "/ticket_types"}
+	var out TicketTypeList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("listTicketTypes", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ManageConversation calls POST /conversations/{conversation_id}/parts (manageConversation).
 //
-// Manage a conversation
-func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ManageConversation", Path: "/conversations/{conversation_id}/parts"})
-	r, err := c.raw.ManageConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Manage a conversation
+//
+// For managing conversations you can:
+//   - Close a conversation
+//   - Snooze a conversation to reopen on a future date
+//   - Open a conversation which is `snoozed` or `closed`
+//   - Assign a conversation to an admin and/or team.
+func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ManageConversation", err)
+	}
+	op := intercom.Operation{Name: "ManageConversation", ID: "manageConversation", Method: "POST", Path: "/conversations/{conversation_id}/parts"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("manageConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // MergeContact calls POST /contacts/merge (MergeContact).
 //
-// Merge a lead and a user
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Merge a lead and a user
+//
+// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
+//
+//	Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
+//	- **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
+//	- **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
+//	- **GET /contacts** — The source contact will not appear in list results.
+//
+//	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
+func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -2385,7 +2889,9 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -2438,24 +2944,248 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "MergeContact", Path: "/contacts/merge"})
-	r, err := c.raw.MergeContactWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewMergeContactRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("MergeContact", err)
+	}
+	op := intercom.Operation{Name: "MergeContact", ID: "MergeContact", Method: "POST", Path: "/contacts/merge"}
+	var out struct {
+		// AndroidAppName The name of the Android app which the contact is using.
+		//
+		// Example: Intercom
+		AndroidAppName *string `json:"android_app_name,omitempty"`
+
+		// AndroidAppVersion The version of the Android app which the contact is using.
+		//
+		// Example: 5.0.0
+		AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+		// AndroidDevice The Android device which the contact is using.
+		//
+		// Example: Pixel 3
+		AndroidDevice *string `json:"android_device,omitempty"`
+
+		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+		//
+		// Example: 1571672154
+		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+		// AndroidOsVersion The version of the Android OS which the contact is using.
+		//
+		// Example: 10
+		AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+		// AndroidSdkVersion The version of the Android SDK which the contact is using.
+		//
+		// Example: 28
+		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+		Avatar            *struct {
+			// ImageUrl An image URL containing the avatar of a contact.
+			//
+			// Example: https://example.org/128Wash.jpg
+			ImageUrl *string `json:"image_url,omitempty"`
+
+			// Type The type of object
+			//
+			// Example: avatar
+			Type *string `json:"type,omitempty"`
+		} `json:"avatar,omitempty"`
+
+		// Browser The name of the browser which the contact is using.
+		//
+		// Example: Chrome
+		Browser *string `json:"browser,omitempty"`
+
+		// BrowserLanguage The language set by the browser which the contact is using.
+		//
+		// Example: en-US
+		BrowserLanguage *string `json:"browser_language,omitempty"`
+
+		// BrowserVersion The version of the browser which the contact is using.
+		//
+		// Example: 80.0.3987.132
+		BrowserVersion *string `json:"browser_version,omitempty"`
+
+		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+		Companies *ContactCompanies `json:"companies,omitempty"`
+
+		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+		//
+		// Example: 1571672154
+		CreatedAt *int `json:"created_at,omitempty"`
+
+		// CustomAttributes The custom attributes which are set for the contact.
+		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+		// Email The contact's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// EmailDomain The contact's email domain.
+		//
+		// Example: example.com
+		EmailDomain *string `json:"email_domain,omitempty"`
+
+		// EnabledPushMessaging If the user has enabled push messaging.
+		//
+		// Example: true
+		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+		// ExternalId The unique identifier for the contact which is provided by the Client.
+		//
+		// Example: f3b87a2e09d514c6c2e79b9a
+		ExternalId *string `json:"external_id,omitempty"`
+
+		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+		//
+		// Example: true
+		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 5ba682d23d7cf92bef87bfd4
+		Id *string `json:"id,omitempty"`
+
+		// IosAppName The name of the iOS app which the contact is using.
+		//
+		// Example: Intercom
+		IosAppName *string `json:"ios_app_name,omitempty"`
+
+		// IosAppVersion The version of the iOS app which the contact is using.
+		//
+		// Example: 5.0.0
+		IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+		// IosDevice The iOS device which the contact is using.
+		//
+		// Example: iPhone 11
+		IosDevice *string `json:"ios_device,omitempty"`
+
+		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+		//
+		// Example: 1571672154
+		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+		// IosOsVersion The version of iOS which the contact is using.
+		//
+		// Example: 13.3.1
+		IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+		// IosSdkVersion The version of the iOS SDK which the contact is using.
+		//
+		// Example: 13.3.1
+		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+		//
+		// Example: en
+		LanguageOverride *string `json:"language_override,omitempty"`
+
+		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+		//
+		// Example: 1571672154
+		LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+		//
+		// Example: 1571672154
+		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+		//
+		// Example: 1571672154
+		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+		//
+		// Example: 1571672154
+		LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+		//
+		// Example: 1571672154
+		LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+		// Location An object containing location meta data about a Intercom contact.
+		Location *ContactLocation `json:"location,omitempty"`
+
+		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+		//
+		// Example: true
+		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+		// Name The contacts name.
+		//
+		// Example: John Doe
+		Name *string `json:"name,omitempty"`
+
+		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
+
+		// Os The operating system which the contact is using.
+		//
+		// Example: Mac OS X
+		Os *string `json:"os,omitempty"`
+
+		// OwnerId The id of an admin that has been assigned account ownership of the contact.
+		//
+		// Example: 123
+		OwnerId *int `json:"owner_id,omitempty"`
+
+		// Phone The contacts phone.
+		//
+		// Example: +1123456789
+		Phone *string `json:"phone,omitempty"`
+
+		// Role The role of the contact.
+		//
+		// Example: user
+		Role *string `json:"role,omitempty"`
+
+		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+		//
+		// Example: 1571672154
+		SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+		// SocialProfiles An object containing social profiles that a contact has.
+		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Tags *ContactTags `json:"tags,omitempty"`
+
+		// Type The type of object.
+		//
+		// Example: contact
+		Type *string `json:"type,omitempty"`
+
+		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+		//
+		// Example: true
+		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+		//
+		// Example: 1571672154
+		UpdatedAt *int `json:"updated_at,omitempty"`
+
+		// WorkspaceId The id of the workspace which the contact belongs to.
+		//
+		// Example: ecahpwf5
+		WorkspaceId *string `json:"workspace_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("MergeContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // PostExportReportingDataEnqueue calls POST /export/reporting_data/enqueue (postExportReportingDataEnqueue).
 //
 // Enqueue a new reporting data export job
-func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *PostExportReportingDataEnqueueParams, body PostExportReportingDataEnqueueJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *PostExportReportingDataEnqueueParams, body PostExportReportingDataEnqueueJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
 	DownloadUrl       *string `json:"download_url,omitempty"`
 
@@ -2465,78 +3195,97 @@ func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *Pos
 	// Status Example: pending
 	Status *string `json:"status,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "PostExportReportingDataEnqueue", Path: "/export/reporting_data/enqueue"})
-	r, err := c.raw.PostExportReportingDataEnqueueWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewPostExportReportingDataEnqueueRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("PostExportReportingDataEnqueue", err)
+	}
+	op := intercom.Operation{Name: "PostExportReportingDataEnqueue", ID: "postExportReportingDataEnqueue", Method: "POST", Path: "/export/reporting_data/enqueue"}
+	var out struct {
+		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
+		DownloadUrl       *string `json:"download_url,omitempty"`
+
+		// JobIdentifier Example: job1
+		JobIdentifier *string `json:"job_identifier,omitempty"`
+
+		// Status Example: pending
+		Status *string `json:"status,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("postExportReportingDataEnqueue", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RedactConversation calls POST /conversations/redact (redactConversation).
 //
-// Redact a conversation part
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RedactConversation", Path: "/conversations/redact"})
-	r, err := c.raw.RedactConversationWithResponse(ctx, params, body, reqEditors...)
+// # Redact a conversation part
+//
+// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+//
+// If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("RedactConversation", err)
+	}
+	op := intercom.Operation{Name: "RedactConversation", ID: "redactConversation", Method: "POST", Path: "/conversations/redact"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("redactConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ReplyConversation calls POST /conversations/{conversation_id}/reply (replyConversation).
 //
-// Reply to a conversation
-func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyConversation", Path: "/conversations/{conversation_id}/reply"})
-	r, err := c.raw.ReplyConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Reply to a conversation
+//
+// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
+//
+// By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
+//
+// To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
+func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("ReplyConversation", err)
+	}
+	op := intercom.Operation{Name: "ReplyConversation", ID: "replyConversation", Method: "POST", Path: "/conversations/{conversation_id}/reply"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("replyConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ReplyTicket calls POST /tickets/{ticket_id}/reply (replyTicket).
 //
-// Reply to a ticket
-func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyTicket", Path: "/tickets/{ticket_id}/reply"})
-	r, err := c.raw.ReplyTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Reply to a ticket
+//
+// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
+func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("ReplyTicket", err)
+	}
+	op := intercom.Operation{Name: "ReplyTicket", ID: "replyTicket", Method: "POST", Path: "/tickets/{ticket_id}/reply"}
+	var out TicketReply
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("replyTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ReplyToFin calls POST /fin/reply (replyToFin).
 //
-// Reply to Fin
-func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body ReplyToFinJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Reply to Fin
+//
+// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
+//
+// If a user replies, use this endpoint to send this response to Fin.
+//
+// Please reach out to your accounts team to discuss access.
+func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body ReplyToFinJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// ConversationId The ID of the conversation.
 	//
 	// Example: ext-123
@@ -2567,450 +3316,786 @@ func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body 
 	// Example: user-456
 	UserId *string `json:"user_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ReplyToFin", Path: "/fin/reply"})
-	r, err := c.raw.ReplyToFinWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewReplyToFinRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("ReplyToFin", err)
+	}
+	op := intercom.Operation{Name: "ReplyToFin", ID: "replyToFin", Method: "POST", Path: "/fin/reply"}
+	var out struct {
+		// ConversationId The ID of the conversation.
+		//
+		// Example: ext-123
+		ConversationId *string `json:"conversation_id,omitempty"`
+
+		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
+		//
+		// Example: 2025-01-24T10:00:00.123Z
+		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
+
+		// Errors Contains error details if any user or conversation attribute updates failed.
+		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
+
+		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+		//
+		//
+		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...
+		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
+
+		// Status Fin's current status in the conversation workflow.
+		//
+		//
+		// Example: thinking
+		Status *ReplyToFin200JSONResponseBodyStatus `json:"status,omitempty"`
+
+		// UserId The ID of the user.
+		//
+		// Example: user-456
+		UserId *string `json:"user_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("replyToFin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveACompanyById calls GET /companies/{company_id} (RetrieveACompanyById).
 //
-// Retrieve a company by ID
-func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveACompanyById", Path: "/companies/{company_id}"})
-	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, companyId, params, reqEditors...)
+// # Retrieve a company by ID
+//
+// You can fetch a single company.
+func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId, params)
 	if err != nil {
+		return nil, buildError("RetrieveACompanyById", err)
+	}
+	op := intercom.Operation{Name: "RetrieveACompanyById", ID: "RetrieveACompanyById", Method: "GET", Path: "/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("RetrieveACompanyById", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveAdmin calls GET /admins/{admin_id} (retrieveAdmin).
 //
-// Retrieve an admin
-func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveAdmin", Path: "/admins/{admin_id}"})
-	r, err := c.raw.RetrieveAdminWithResponse(ctx, adminId, params, reqEditors...)
+// # Retrieve an admin
+//
+// You can retrieve the details of a single admin.
+func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, adminId, params)
 	if err != nil {
+		return nil, buildError("RetrieveAdmin", err)
+	}
+	op := intercom.Operation{Name: "RetrieveAdmin", ID: "retrieveAdmin", Method: "GET", Path: "/admins/{admin_id}"}
+	var out Admin
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveArticle calls GET /articles/{article_id} (retrieveArticle).
 //
-// Retrieve an article
-func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.RetrieveArticleWithResponse(ctx, articleId, params, reqEditors...)
+// # Retrieve an article
+//
+// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
+func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, articleId, params)
 	if err != nil {
+		return nil, buildError("RetrieveArticle", err)
+	}
+	op := intercom.Operation{Name: "RetrieveArticle", ID: "retrieveArticle", Method: "GET", Path: "/articles/{article_id}"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveCollection calls GET /help_center/collections/{collection_id} (retrieveCollection).
 //
-// Retrieve a collection
-func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.RetrieveCollectionWithResponse(ctx, collectionId, params, reqEditors...)
+// # Retrieve a collection
+//
+// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
+func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, collectionId, params)
 	if err != nil {
+		return nil, buildError("RetrieveCollection", err)
+	}
+	op := intercom.Operation{Name: "RetrieveCollection", ID: "retrieveCollection", Method: "GET", Path: "/help_center/collections/{collection_id}"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveCompany calls GET /companies (retrieveCompany).
 //
-// Retrieve companies
-func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*CompanyList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveCompany", Path: "/companies"})
-	r, err := c.raw.RetrieveCompanyWithResponse(ctx, params, reqEditors...)
+// # Retrieve companies
+//
+// You can fetch a single company by passing in `company_id` or `name`.
+//
+//	`https://api.intercom.io/companies?name={name}`
+//
+//	`https://api.intercom.io/companies?company_id={company_id}`
+//
+// You can fetch all companies and filter by `segment_id` or `tag_id` as a query parameter.
+//
+//	`https://api.intercom.io/companies?tag_id={tag_id}`
+//
+//	`https://api.intercom.io/companies?segment_id={segment_id}`
+func (c *Client) RetrieveCompany(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) (*CompanyList, error) {
+	req, err := NewRetrieveCompanyRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("RetrieveCompany", err)
+	}
+	op := intercom.Operation{Name: "RetrieveCompany", ID: "retrieveCompany", Method: "GET", Path: "/companies"}
+	var out CompanyList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveConversation calls GET /conversations/{conversation_id} (retrieveConversation).
 //
-// Retrieve a conversation
-func (c *Client) RetrieveConversation(ctx context.Context, conversationId int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveConversation", Path: "/conversations/{conversation_id}"})
-	r, err := c.raw.RetrieveConversationWithResponse(ctx, conversationId, params, reqEditors...)
+// # Retrieve a conversation
+//
+// You can fetch the details of a single conversation.
+//
+// This will return a single Conversation model with all its conversation parts.
+//
+// The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
+//
+// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
+func (c *Client) RetrieveConversation(ctx context.Context, conversationId int, params *RetrieveConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRetrieveConversationRequest(c.server, conversationId, params)
 	if err != nil {
+		return nil, buildError("RetrieveConversation", err)
+	}
+	op := intercom.Operation{Name: "RetrieveConversation", ID: "retrieveConversation", Method: "GET", Path: "/conversations/{conversation_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveHelpCenter calls GET /help_center/help_centers/{help_center_id} (retrieveHelpCenter).
 //
-// Retrieve a Help Center
-func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveHelpCenter", Path: "/help_center/help_centers/{help_center_id}"})
-	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, helpCenterId, params, reqEditors...)
+// # Retrieve a Help Center
+//
+// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
+func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId, params)
 	if err != nil {
+		return nil, buildError("RetrieveHelpCenter", err)
+	}
+	op := intercom.Operation{Name: "RetrieveHelpCenter", ID: "retrieveHelpCenter", Method: "GET", Path: "/help_center/help_centers/{help_center_id}"}
+	var out HelpCenter
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveHelpCenter", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveInternalArticle calls GET /internal_articles/{internal_article_id} (retrieveInternalArticle).
 //
-// Retrieve an internal article
-func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, params *RetrieveInternalArticleParams, reqEditors ...RequestEditorFn) (*InternalArticle, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveInternalArticle", Path: "/internal_articles/{internal_article_id}"})
-	r, err := c.raw.RetrieveInternalArticleWithResponse(ctx, internalArticleId, params, reqEditors...)
+// # Retrieve an internal article
+//
+// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
+func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, params *RetrieveInternalArticleParams, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewRetrieveInternalArticleRequest(c.server, internalArticleId, params)
 	if err != nil {
+		return nil, buildError("RetrieveInternalArticle", err)
+	}
+	op := intercom.Operation{Name: "RetrieveInternalArticle", ID: "retrieveInternalArticle", Method: "GET", Path: "/internal_articles/{internal_article_id}"}
+	var out InternalArticle
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveInternalArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNewsItem calls GET /news/news_items/{news_item_id} (retrieveNewsItem).
 //
-// Retrieve a news item
-func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, newsItemId, params, reqEditors...)
+// # Retrieve a news item
+//
+// You can fetch the details of a single news item.
+func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNewsItem", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNewsItem", ID: "retrieveNewsItem", Method: "GET", Path: "/news/news_items/{news_item_id}"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNewsfeed calls GET /news/newsfeeds/{newsfeed_id} (retrieveNewsfeed).
 //
-// Retrieve a newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNewsfeed", Path: "/news/newsfeeds/{newsfeed_id}"})
-	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, newsfeedId, params, reqEditors...)
+// # Retrieve a newsfeed
+//
+// You can fetch the details of a single newsfeed
+func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNewsfeed", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNewsfeed", ID: "retrieveNewsfeed", Method: "GET", Path: "/news/newsfeeds/{newsfeed_id}"}
+	var out Newsfeed
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNewsfeed", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveNote calls GET /notes/{note_id} (retrieveNote).
 //
-// Retrieve a note
-func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveNote", Path: "/notes/{note_id}"})
-	r, err := c.raw.RetrieveNoteWithResponse(ctx, noteId, params, reqEditors...)
+// # Retrieve a note
+//
+// You can fetch the details of a single note.
+func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, noteId, params)
 	if err != nil {
+		return nil, buildError("RetrieveNote", err)
+	}
+	op := intercom.Operation{Name: "RetrieveNote", ID: "retrieveNote", Method: "GET", Path: "/notes/{note_id}"}
+	var out Note
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveNote", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveSegment calls GET /segments/{segment_id} (retrieveSegment).
 //
-// Retrieve a segment
-func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveSegment", Path: "/segments/{segment_id}"})
-	r, err := c.raw.RetrieveSegmentWithResponse(ctx, segmentId, params, reqEditors...)
+// # Retrieve a segment
+//
+// You can fetch the details of a single segment.
+func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, segmentId, params)
 	if err != nil {
+		return nil, buildError("RetrieveSegment", err)
+	}
+	op := intercom.Operation{Name: "RetrieveSegment", ID: "retrieveSegment", Method: "GET", Path: "/segments/{segment_id}"}
+	var out Segment
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveSegment", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveTeam calls GET /teams/{team_id} (retrieveTeam).
 //
-// Retrieve a team
-func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveTeam", Path: "/teams/{team_id}"})
-	r, err := c.raw.RetrieveTeamWithResponse(ctx, teamId, params, reqEditors...)
+// # Retrieve a team
+//
+// You can fetch the details of a single team, containing an array of admins that belong to this team.
+func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, teamId, params)
 	if err != nil {
+		return nil, buildError("RetrieveTeam", err)
+	}
+	op := intercom.Operation{Name: "RetrieveTeam", ID: "retrieveTeam", Method: "GET", Path: "/teams/{team_id}"}
+	var out Team
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveTeam", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // RetrieveVisitorWithUserId calls GET /visitors (retrieveVisitorWithUserId).
 //
-// Retrieve a visitor with User ID
-func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*Visitor, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "RetrieveVisitorWithUserId", Path: "/visitors"})
-	r, err := c.raw.RetrieveVisitorWithUserIdWithResponse(ctx, params, reqEditors...)
+// # Retrieve a visitor with User ID
+//
+// You can fetch the details of a single visitor.
+func (c *Client) RetrieveVisitorWithUserId(ctx context.Context, params *RetrieveVisitorWithUserIdParams, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewRetrieveVisitorWithUserIdRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("RetrieveVisitorWithUserId", err)
+	}
+	op := intercom.Operation{Name: "RetrieveVisitorWithUserId", ID: "retrieveVisitorWithUserId", Method: "GET", Path: "/visitors"}
+	var out Visitor
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("retrieveVisitorWithUserId", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ScrollOverAllCompanies calls GET /companies/scroll (scrollOverAllCompanies).
 //
-// Scroll over all companies
-func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyScroll, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ScrollOverAllCompanies", Path: "/companies/scroll"})
-	r, err := c.raw.ScrollOverAllCompaniesWithResponse(ctx, params, reqEditors...)
+// # Scroll over all companies
+//
+// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
+//
+//   - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
+//
+//   - If the scroll isn't used for 1 minute, it expires and calls with that scroll param will fail
+//
+//   - If the end of the scroll is reached, "companies" will be empty and the scroll parameter will expire
+//
+//     You can get the first page of companies by simply sending a GET request to the scroll endpoint.
+//     For subsequent requests you will need to use the scroll parameter from the response.
+//
+//     Since scroll is often used on large datasets network errors such as timeouts can be encountered. When this occurs you will see a HTTP 500 error with the following message:
+//     "Request failed due to an internal network error. Please restart the scroll operation."
+//     If this happens, you will need to restart your scroll query: It is not possible to continue from a specific point when using scroll.
+func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) (*CompanyScroll, error) {
+	req, err := NewScrollOverAllCompaniesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("ScrollOverAllCompanies", err)
+	}
+	op := intercom.Operation{Name: "ScrollOverAllCompanies", ID: "scrollOverAllCompanies", Method: "GET", Path: "/companies/scroll"}
+	var out CompanyScroll
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("scrollOverAllCompanies", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchArticles calls GET /articles/search (searchArticles).
 //
-// Search for articles
-func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*ArticleSearchResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchArticles", Path: "/articles/search"})
-	r, err := c.raw.SearchArticlesWithResponse(ctx, params, reqEditors...)
+// # Search for articles
+//
+// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
+func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) (*ArticleSearchResponse, error) {
+	req, err := NewSearchArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("SearchArticles", err)
+	}
+	op := intercom.Operation{Name: "SearchArticles", ID: "searchArticles", Method: "GET", Path: "/articles/search"}
+	var out ArticleSearchResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchContacts calls POST /contacts/search (SearchContacts).
 //
-// Search contacts
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchContacts", Path: "/contacts/search"})
-	r, err := c.raw.SearchContactsWithResponse(ctx, params, body, reqEditors...)
+// # Search contacts
+//
+// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
+//
+// To search for contacts, you need to send a `POST` request to `https://api.intercom.io/contacts/search`.
+//
+// This will accept a query object in the body which will define your filters in order to search for contacts.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `50` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Merged Contacts
+//
+// Contacts that have been merged (via POST /contacts/merge) are excluded from search results. If a contact was recently merged into another, it will no longer appear in queries filtered by `updated_at` or any other field. Only the target contact from the merge remains searchable.
+//
+// # Contact Creation Delay
+//
+// If a contact has recently been created, there is a possibility that it will not yet be available when searching. This means that it may not appear in the response. This delay can take a few minutes. If you need to be instantly notified it is recommended to use webhooks and iterate to see if they match your search filters.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiple's there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Searching for Timestamp Fields
+//
+// Timestamp fields (`created_at`, `updated_at` etc.) and Date custom attributes are matched by calendar day. Sub-day precision (hour, minute, second) is not supported.
+//
+// The day boundary uses **your workspace's timezone**, so the same query can return different results on two workspaces in different timezones.
+//
+// Because the value is truncated to a day:
+//
+//   - `=` matches the whole day.
+//   - `>` matches from the start of the *next* day, not from the instant you passed.
+//   - `<` matches everything before the start of that day.
+//
+// The `!=`, `>=`, `<=`, `IN` and `NIN` operators are not supported on Date fields and return an error.
+//
+// **Example**, on a workspace set to UTC. Searching for `created_at` greater than `1577869200` (January 1st, 2020 9:00 AM UTC) truncates that value to `1577836800` (January 1st, 2020 12:00 AM UTC). Because `>` starts at the next day, the results begin from January 2nd, 2020 12:00 AM UTC - not from 9:00 AM on January 1st. On a workspace in another timezone, the boundaries fall on that timezone's midnight instead.
+//
+// To get contacts created on January 1st, 2020, search for `created_at` equal to `1577836800`.
+//
+// Only search queries behave this way. Responses still carry the full UNIX timestamp, and sorting uses the full value.
+//
+// # Accepted Fields
+//
+// Most key listed as part of the Contacts Model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
+//
+// | Field                              | Type                           |
+// | ---------------------------------- | ------------------------------ |
+// | id                                 | String                         |
+// | role                               | String<br>Accepts user or lead |
+// | name                               | String                         |
+// | avatar                             | String                         |
+// | owner_id                           | Integer                        |
+// | email                              | String                         |
+// | email_domain                       | String                         |
+// | phone                              | String                         |
+// | external_id                        | String                         |
+// | created_at                         | Date (UNIX Timestamp)          |
+// | signed_up_at                       | Date (UNIX Timestamp)          |
+// | updated_at                         | Date (UNIX Timestamp)          |
+// | last_seen_at                       | Date (UNIX Timestamp)          |
+// | last_contacted_at                  | Date (UNIX Timestamp)          |
+// | last_replied_at                    | Date (UNIX Timestamp)          |
+// | last_email_opened_at               | Date (UNIX Timestamp)          |
+// | last_email_clicked_at              | Date (UNIX Timestamp)          |
+// | language_override                  | String                         |
+// | browser                            | String                         |
+// | browser_language                   | String                         |
+// | os                                 | String                         |
+// | location.country                   | String                         |
+// | location.region                    | String                         |
+// | location.city                      | String                         |
+// | unsubscribed_from_emails           | Boolean                        |
+// | marked_email_as_spam               | Boolean                        |
+// | has_hard_bounced                   | Boolean                        |
+// | ios_last_seen_at                   | Date (UNIX Timestamp)          |
+// | ios_app_version                    | String                         |
+// | ios_device                         | String                         |
+// | ios_app_device                     | String                         |
+// | ios_os_version                     | String                         |
+// | ios_app_name                       | String                         |
+// | ios_sdk_version                    | String                         |
+// | android_last_seen_at               | Date (UNIX Timestamp)          |
+// | android_app_version                | String                         |
+// | android_device                     | String                         |
+// | android_app_name                   | String                         |
+// | andoid_sdk_version                 | String                         |
+// | segment_id                         | String                         |
+// | tag_id                             | String                         |
+// | custom_attributes.{attribute_name} | String                         |
+//
+// # Accepted Operators
+//
+//	Date fields (`created_at`, `updated_at`, and any Date custom attribute) do not support the `!=`, `>=`, or `<=` operators. Using them returns an error.
+//
+// The table below shows the operators you can use to define how you want to search for the value. The operator should be put in as a string (`"="`). Which operators are valid depends on the field's type - see the "Valid Types" column below. Searching by `tag_id` supports only the `=` and `!=` operators.
+//
+// | Operator | Valid Types                        | Description                                                            |
+// | :------- | :---------------------------------- | :----------------------------------------------------------------------|
+// | =        | All                                  | Equals                                                                  |
+// | !=       | All except Date                      | Doesn't Equal                                                           |
+// | IN       | All except Date and tag_id           | In<br>Shortcut for `OR` queries<br>Values must be in Array              |
+// | NIN      | All except Date and tag_id           | Not In<br>Shortcut for `OR !` queries<br>Values must be in Array        |
+// | >        | Integer<br>Date             | Greater than<br>On Date fields, matches from the start of the next day |
+// | <        | Integer<br>Date             | Lower than<br>On Date fields, matches before the start of the day      |
+// | >=       | Integer                     | Greater than or equal to<br>Not supported on Date fields               |
+// | <=       | Integer                     | Lower than or equal to<br>Not supported on Date fields                 |
+// | ~        | String                               | Contains                                                                |
+// | !~       | String                               | Doesn't Contain                                                         |
+// | ^        | String                               | Starts With                                                             |
+// | $        | String                               | Ends With                                                               |
+func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewSearchContactsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchContacts", err)
+	}
+	op := intercom.Operation{Name: "SearchContacts", ID: "SearchContacts", Method: "POST", Path: "/contacts/search"}
+	var out ContactList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("SearchContacts", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchConversations calls POST /conversations/search (searchConversations).
 //
-// Search conversations
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*ConversationList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchConversations", Path: "/conversations/search"})
-	r, err := c.raw.SearchConversationsWithResponse(ctx, params, body, reqEditors...)
+// # Search conversations
+//
+// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
+//
+// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
+//
+// This will accept a query object in the body which will define your filters in order to search for conversations.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `20` results per page and maximum is `150`.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiple's there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Accepted Fields
+//
+// Most keys listed in the conversation model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foorbar"`).
+// The `source.body` field is unique as the search will not be performed against the entire value, but instead against every element of the value separately. For example, when searching for a conversation with a `"I need support"` body - the query should contain a `=` operator with the value `"support"` for such conversation to be returned. A query with a `=` operator and a `"need support"` value will not yield a result.
+//
+// | Field                                     | Type                                                                                                                                                   |
+// | :---------------------------------------- | :----------------------------------------------------------------------------------------------------------------------------------------------------- |
+// | id                                        | String                                                                                                                                                 |
+// | created_at                                | Date (UNIX timestamp)                                                                                                                                  |
+// | updated_at                                | Date (UNIX timestamp)                                                                                                                                  |
+// | source.type                               | String<br>Accepted fields are `conversation`, `email`, `facebook`, `instagram`, `phone_call`, `phone_switch`, `push`, `sms`, `twitter` and `whatsapp`. |
+// | source.id                                 | String                                                                                                                                                 |
+// | source.delivered_as                       | String                                                                                                                                                 |
+// | source.subject                            | String                                                                                                                                                 |
+// | source.body                               | String                                                                                                                                                 |
+// | source.author.id                          | String                                                                                                                                                 |
+// | source.author.type                        | String                                                                                                                                                 |
+// | source.author.name                        | String                                                                                                                                                 |
+// | source.author.email                       | String                                                                                                                                                 |
+// | source.url                                | String                                                                                                                                                 |
+// | contact_ids                               | String                                                                                                                                                 |
+// | teammate_ids                              | String                                                                                                                                                 |
+// | admin_assignee_id                         | Integer                                                                                                                                                |
+// | team_assignee_id                          | Integer                                                                                                                                                |
+// | channel_initiated                         | String                                                                                                                                                 |
+// | open                                      | Boolean                                                                                                                                                |
+// | read                                      | Boolean                                                                                                                                                |
+// | state                                     | String                                                                                                                                                 |
+// | waiting_since                             | Date (UNIX timestamp)                                                                                                                                  |
+// | snoozed_until                             | Date (UNIX timestamp)                                                                                                                                  |
+// | tag_ids                                   | String                                                                                                                                                 |
+// | priority                                  | String                                                                                                                                                 |
+// | statistics.time_to_assignment             | Integer                                                                                                                                                |
+// | statistics.time_to_admin_reply            | Integer                                                                                                                                                |
+// | statistics.time_to_first_close            | Integer                                                                                                                                                |
+// | statistics.time_to_last_close             | Integer                                                                                                                                                |
+// | statistics.median_time_to_reply           | Integer                                                                                                                                                |
+// | statistics.first_contact_reply_at         | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_assignment_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_admin_reply_at           | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.first_close_at                 | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_assignment_at             | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_assignment_admin_reply_at | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_contact_reply_at          | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_admin_reply_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_close_at                  | Date (UNIX timestamp)                                                                                                                                  |
+// | statistics.last_closed_by_id              | String                                                                                                                                                 |
+// | statistics.count_reopens                  | Integer                                                                                                                                                |
+// | statistics.count_assignments              | Integer                                                                                                                                                |
+// | statistics.count_conversation_parts       | Integer                                                                                                                                                |
+// | conversation_rating.requested_at          | Date (UNIX timestamp)                                                                                                                                  |
+// | conversation_rating.replied_at            | Date (UNIX timestamp)                                                                                                                                  |
+// | conversation_rating.score                 | Integer                                                                                                                                                |
+// | conversation_rating.remark                | String                                                                                                                                                 |
+// | conversation_rating.contact_id            | String                                                                                                                                                 |
+// | conversation_rating.admin_d               | String                                                                                                                                                 |
+// | ai_agent_participated                     | Boolean                                                                                                                                                |
+// | ai_agent.resolution_state                 | String                                                                                                                                                 |
+// | ai_agent.last_answer_type                 | String                                                                                                                                                 |
+// | ai_agent.rating                           | Integer                                                                                                                                                |
+// | ai_agent.rating_remark                    | String                                                                                                                                                 |
+// | ai_agent.source_type                      | String                                                                                                                                                 |
+// | ai_agent.source_title                     | String                                                                                                                                                 |
+//
+// # Accepted Operators
+//
+// The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
+//
+// | Operator | Valid Types                    | Description                                                  |
+// | :------- | :----------------------------- | :----------------------------------------------------------- |
+// | =        | All                            | Equals                                                       |
+// | !=       | All                            | Doesn't Equal                                                |
+// | IN       | All                            | In  Shortcut for `OR` queries  Values most be in Array       |
+// | NIN      | All                            | Not In  Shortcut for `OR !` queries  Values must be in Array |
+// | >        | Integer  Date (UNIX Timestamp) | Greater (or equal) than                                      |
+// | <       | Integer  Date (UNIX Timestamp) | Lower (or equal) than                                        |
+// | ~        | String                         | Contains                                                     |
+// | !~       | String                         | Doesn't Contain                                              |
+// | ^        | String                         | Starts With                                                  |
+// | $        | String                         | Ends With                                                    |
+func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
+	req, err := NewSearchConversationsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchConversations", err)
+	}
+	op := intercom.Operation{Name: "SearchConversations", ID: "searchConversations", Method: "POST", Path: "/conversations/search"}
+	var out ConversationList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchConversations", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchInternalArticles calls GET /internal_articles/search (searchInternalArticles).
 //
-// Search for internal articles
-func (c *Client) SearchInternalArticles(ctx context.Context, params *SearchInternalArticlesParams, reqEditors ...RequestEditorFn) (*InternalArticleSearchResponse, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchInternalArticles", Path: "/internal_articles/search"})
-	r, err := c.raw.SearchInternalArticlesWithResponse(ctx, params, reqEditors...)
+// # Search for internal articles
+//
+// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
+func (c *Client) SearchInternalArticles(ctx context.Context, params *SearchInternalArticlesParams, opts ...intercom.RequestOption) (*InternalArticleSearchResponse, error) {
+	req, err := NewSearchInternalArticlesRequest(c.server, params)
 	if err != nil {
+		return nil, buildError("SearchInternalArticles", err)
+	}
+	op := intercom.Operation{Name: "SearchInternalArticles", ID: "searchInternalArticles", Method: "GET", Path: "/internal_articles/search"}
+	var out InternalArticleSearchResponse
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchInternalArticles", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SearchTickets calls POST /tickets/search (searchTickets).
 //
-// Search tickets
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SearchTickets", Path: "/tickets/search"})
-	r, err := c.raw.SearchTicketsWithResponse(ctx, params, body, reqEditors...)
+// # Search tickets
+//
+// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
+//
+// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
+//
+// This will accept a query object in the body which will define your filters.
+//
+//	Search queries can be complex, so optimizing them can help the performance of your search.
+//	Use the `AND` and `OR` operators to combine multiple filters to get the exact results you need and utilize
+//	pagination to limit the number of results returned. The default is `20` results per page.
+//	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#example-search-conversations-request) for more details on how to use the `starting_after` param.
+//
+// # Nesting & Limitations
+//
+// You can nest these filters in order to get even more granular insights that pinpoint exactly what you need. Example: (1 OR 2) AND (3 OR 4).
+// There are some limitations to the amount of multiples there can be:
+//   - There's a limit of max 2 nested filters
+//   - There's a limit of max 15 filters for each AND or OR group
+//
+// # Accepted Fields
+//
+// Most keys listed as part of the Ticket model are searchable, whether writeable or not. The value you search for has to match the accepted type, otherwise the query will fail (ie. as `created_at` accepts a date, the `value` cannot be a string such as `"foobar"`).
+// The `source.body` field is unique as the search will not be performed against the entire value, but instead against every element of the value separately. For example, when searching for a conversation with a `"I need support"` body - the query should contain a `=` operator with the value `"support"` for such conversation to be returned. A query with a `=` operator and a `"need support"` value will not yield a result.
+//
+// | Field                                     | Type                                                                                     |
+// | :---------------------------------------- | :--------------------------------------------------------------------------------------- |
+// | id                                        | String                                                                                   |
+// | created_at                                | Date (UNIX timestamp)                                                                    |
+// | updated_at                                | Date (UNIX timestamp)                                                                    |
+// | title                           | String                                                                                   |
+// | description                     | String                                                                                   |
+// | category                                  | String                                                                                   |
+// | ticket_type_id                            | String                                                                                   |
+// | contact_ids                               | String                                                                                   |
+// | teammate_ids                              | String                                                                                   |
+// | admin_assignee_id                         | String                                                                                   |
+// | team_assignee_id                          | String                                                                                   |
+// | open                                      | Boolean                                                                                  |
+// | state                                     | String                                                                                   |
+// | snoozed_until                             | Date (UNIX timestamp)                                                                    |
+// | ticket_attribute.{id}                     | String or Boolean or Date (UNIX timestamp) or Float or Integer                           |
+//
+// When searching for tickets by the **`category`** field, specific terms must be used instead of the category names:
+//   - For **Customer** category tickets, use the term `request`.
+//   - For **Back-office** category tickets, use the term `task`.
+//   - For **Tracker** category tickets, use the term `tracker`.
+//
+// # Accepted Operators
+//
+//	You may use the `<=` or `>=` operators to search by `created_at`.
+//
+// The table below shows the operators you can use to define how you want to search for the value.  The operator should be put in as a string (`"="`). The operator has to be compatible with the field's type  (eg. you cannot search with `>` for a given string value as it's only compatible for integer's and dates).
+//
+// | Operator | Valid Types                    | Description                                                  |
+// | :------- | :----------------------------- | :----------------------------------------------------------- |
+// | =        | All                            | Equals                                                       |
+// | !=       | All                            | Doesn't Equal                                                |
+// | IN       | All                            | In  Shortcut for `OR` queries  Values most be in Array       |
+// | NIN      | All                            | Not In  Shortcut for `OR !` queries  Values must be in Array |
+// | >        | Integer  Date (UNIX Timestamp) | Greater (or equal) than                                      |
+// | <       | Integer  Date (UNIX Timestamp) | Lower (or equal) than                                        |
+// | ~        | String                         | Contains                                                     |
+// | !~       | String                         | Doesn't Contain                                              |
+// | ^        | String                         | Starts With                                                  |
+// | $        | String                         | Ends With                                                    |
+func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SearchTickets", err)
+	}
+	op := intercom.Operation{Name: "SearchTickets", ID: "searchTickets", Method: "POST", Path: "/tickets/search"}
+	var out TicketList
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("searchTickets", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SetAwayAdmin calls PUT /admins/{admin_id}/away (setAwayAdmin).
 //
-// Set an admin to away
-func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SetAwayAdmin", Path: "/admins/{admin_id}/away"})
-	r, err := c.raw.SetAwayAdminWithResponse(ctx, adminId, params, body, reqEditors...)
+// # Set an admin to away
+//
+// You can set an Admin as away for the Inbox.
+func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, adminId, params, body)
 	if err != nil {
+		return nil, buildError("SetAwayAdmin", err)
+	}
+	op := intercom.Operation{Name: "SetAwayAdmin", ID: "setAwayAdmin", Method: "PUT", Path: "/admins/{admin_id}/away"}
+	var out Admin
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("setAwayAdmin", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ShowCall calls GET /calls/{call_id} (showCall).
 //
-// Get a call
-func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallParams, reqEditors ...RequestEditorFn) (*Call, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowCall", Path: "/calls/{call_id}"})
-	r, err := c.raw.ShowCallWithResponse(ctx, callId, params, reqEditors...)
+// # Get a call
+//
+// Retrieve a single call by id.
+func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallParams, opts ...intercom.RequestOption) (*Call, error) {
+	req, err := NewShowCallRequest(c.server, callId, params)
 	if err != nil {
+		return nil, buildError("ShowCall", err)
+	}
+	op := intercom.Operation{Name: "ShowCall", ID: "showCall", Method: "GET", Path: "/calls/{call_id}"}
+	var out Call
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("showCall", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ShowCallRecording calls GET /calls/{call_id}/recording (showCallRecording).
 //
-// Get call recording by call id
-func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *ShowCallRecordingParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowCallRecording", Path: "/calls/{call_id}/recording"})
-	r, err := c.raw.ShowCallRecordingWithResponse(ctx, callId, params, reqEditors...)
+// # Get call recording by call id
+//
+// Redirects to a signed URL for the call's recording if it exists.
+func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *ShowCallRecordingParams, opts ...intercom.RequestOption) error {
+	req, err := NewShowCallRecordingRequest(c.server, callId, params)
 	if err != nil {
-		return err
+		return buildError("ShowCallRecording", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "ShowCallRecording", ID: "showCallRecording", Method: "GET", Path: "/calls/{call_id}/recording"}
+	return c.transport.Call(ctx, op, req, nil, opts)
 }
 
 // ShowCallTranscript calls GET /calls/{call_id}/transcript (showCallTranscript).
 //
-// Get call transcript by call id
-func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *ShowCallTranscriptParams, reqEditors ...RequestEditorFn) error {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowCallTranscript", Path: "/calls/{call_id}/transcript"})
-	r, err := c.raw.ShowCallTranscriptWithResponse(ctx, callId, params, reqEditors...)
+// # Get call transcript by call id
+//
+// Returns the transcript for the specified call as a downloadable text file.
+//
+// The success body (text/plain) is returned as a stream, which the caller
+// must close; it is not bounded by intercom.WithMaxResponseBytes.
+func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *ShowCallTranscriptParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewShowCallTranscriptRequest(c.server, callId, params)
 	if err != nil {
-		return err
+		return nil, buildError("ShowCallTranscript", err)
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return err
-	}
-	return nil
+	op := intercom.Operation{Name: "ShowCallTranscript", ID: "showCallTranscript", Method: "GET", Path: "/calls/{call_id}/transcript"}
+	return c.transport.CallStream(ctx, op, req, "text/plain", opts)
 }
 
 // ShowContact calls GET /contacts/{contact_id} (ShowContact).
 //
-// Get a contact
-func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*struct {
+// # Get a contact
+//
+// You can fetch the details of a single contact.
+//
+//	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
+func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*struct {
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -3182,7 +4267,9 @@ func (c *Client) ShowContact(ctx context.Context, contactId string, params *Show
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -3235,24 +4322,250 @@ func (c *Client) ShowContact(ctx context.Context, contactId string, params *Show
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.ShowContactWithResponse(ctx, contactId, params, reqEditors...)
+	req, err := NewShowContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("ShowContact", err)
+	}
+	op := intercom.Operation{Name: "ShowContact", ID: "ShowContact", Method: "GET", Path: "/contacts/{contact_id}"}
+	var out struct {
+		// AndroidAppName The name of the Android app which the contact is using.
+		//
+		// Example: Intercom
+		AndroidAppName *string `json:"android_app_name,omitempty"`
+
+		// AndroidAppVersion The version of the Android app which the contact is using.
+		//
+		// Example: 5.0.0
+		AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+		// AndroidDevice The Android device which the contact is using.
+		//
+		// Example: Pixel 3
+		AndroidDevice *string `json:"android_device,omitempty"`
+
+		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+		//
+		// Example: 1571672154
+		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+		// AndroidOsVersion The version of the Android OS which the contact is using.
+		//
+		// Example: 10
+		AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+		// AndroidSdkVersion The version of the Android SDK which the contact is using.
+		//
+		// Example: 28
+		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+		Avatar            *struct {
+			// ImageUrl An image URL containing the avatar of a contact.
+			//
+			// Example: https://example.org/128Wash.jpg
+			ImageUrl *string `json:"image_url,omitempty"`
+
+			// Type The type of object
+			//
+			// Example: avatar
+			Type *string `json:"type,omitempty"`
+		} `json:"avatar,omitempty"`
+
+		// Browser The name of the browser which the contact is using.
+		//
+		// Example: Chrome
+		Browser *string `json:"browser,omitempty"`
+
+		// BrowserLanguage The language set by the browser which the contact is using.
+		//
+		// Example: en-US
+		BrowserLanguage *string `json:"browser_language,omitempty"`
+
+		// BrowserVersion The version of the browser which the contact is using.
+		//
+		// Example: 80.0.3987.132
+		BrowserVersion *string `json:"browser_version,omitempty"`
+
+		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+		Companies *ContactCompanies `json:"companies,omitempty"`
+
+		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+		//
+		// Example: 1571672154
+		CreatedAt *int `json:"created_at,omitempty"`
+
+		// CustomAttributes The custom attributes which are set for the contact.
+		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+		// Email The contact's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// EmailDomain The contact's email domain.
+		//
+		// Example: example.com
+		EmailDomain *string `json:"email_domain,omitempty"`
+
+		// EnabledPushMessaging If the user has enabled push messaging.
+		//
+		// Example: true
+		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+		// ExternalId The unique identifier for the contact which is provided by the Client.
+		//
+		// Example: f3b87a2e09d514c6c2e79b9a
+		ExternalId *string `json:"external_id,omitempty"`
+
+		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+		//
+		// Example: true
+		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 5ba682d23d7cf92bef87bfd4
+		Id *string `json:"id,omitempty"`
+
+		// IosAppName The name of the iOS app which the contact is using.
+		//
+		// Example: Intercom
+		IosAppName *string `json:"ios_app_name,omitempty"`
+
+		// IosAppVersion The version of the iOS app which the contact is using.
+		//
+		// Example: 5.0.0
+		IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+		// IosDevice The iOS device which the contact is using.
+		//
+		// Example: iPhone 11
+		IosDevice *string `json:"ios_device,omitempty"`
+
+		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+		//
+		// Example: 1571672154
+		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+		// IosOsVersion The version of iOS which the contact is using.
+		//
+		// Example: 13.3.1
+		IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+		// IosSdkVersion The version of the iOS SDK which the contact is using.
+		//
+		// Example: 13.3.1
+		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+		//
+		// Example: en
+		LanguageOverride *string `json:"language_override,omitempty"`
+
+		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+		//
+		// Example: 1571672154
+		LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+		//
+		// Example: 1571672154
+		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+		//
+		// Example: 1571672154
+		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+		//
+		// Example: 1571672154
+		LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+		//
+		// Example: 1571672154
+		LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+		// Location An object containing location meta data about a Intercom contact.
+		Location *ContactLocation `json:"location,omitempty"`
+
+		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+		//
+		// Example: true
+		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+		// Name The contacts name.
+		//
+		// Example: John Doe
+		Name *string `json:"name,omitempty"`
+
+		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
+
+		// Os The operating system which the contact is using.
+		//
+		// Example: Mac OS X
+		Os *string `json:"os,omitempty"`
+
+		// OwnerId The id of an admin that has been assigned account ownership of the contact.
+		//
+		// Example: 123
+		OwnerId *int `json:"owner_id,omitempty"`
+
+		// Phone The contacts phone.
+		//
+		// Example: +1123456789
+		Phone *string `json:"phone,omitempty"`
+
+		// Role The role of the contact.
+		//
+		// Example: user
+		Role *string `json:"role,omitempty"`
+
+		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+		//
+		// Example: 1571672154
+		SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+		// SocialProfiles An object containing social profiles that a contact has.
+		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Tags *ContactTags `json:"tags,omitempty"`
+
+		// Type The type of object.
+		//
+		// Example: contact
+		Type *string `json:"type,omitempty"`
+
+		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+		//
+		// Example: true
+		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+		//
+		// Example: 1571672154
+		UpdatedAt *int `json:"updated_at,omitempty"`
+
+		// WorkspaceId The id of the workspace which the contact belongs to.
+		//
+		// Example: ecahpwf5
+		WorkspaceId *string `json:"workspace_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ShowContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // ShowContactByExternalId calls GET /contacts/find_by_external_id/{external_id} (ShowContactByExternalId).
 //
-// Get a contact by External ID
-func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, reqEditors ...RequestEditorFn) (*struct {
+// # Get a contact by External ID
+//
+// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
+func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, opts ...intercom.RequestOption) (*struct {
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -3424,7 +4737,9 @@ func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string,
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -3477,24 +4792,258 @@ func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string,
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "ShowContactByExternalId", Path: "/contacts/find_by_external_id/{external_id}"})
-	r, err := c.raw.ShowContactByExternalIdWithResponse(ctx, externalId, params, reqEditors...)
+	req, err := NewShowContactByExternalIdRequest(c.server, externalId, params)
 	if err != nil {
+		return nil, buildError("ShowContactByExternalId", err)
+	}
+	op := intercom.Operation{Name: "ShowContactByExternalId", ID: "ShowContactByExternalId", Method: "GET", Path: "/contacts/find_by_external_id/{external_id}"}
+	var out struct {
+		// AndroidAppName The name of the Android app which the contact is using.
+		//
+		// Example: Intercom
+		AndroidAppName *string `json:"android_app_name,omitempty"`
+
+		// AndroidAppVersion The version of the Android app which the contact is using.
+		//
+		// Example: 5.0.0
+		AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+		// AndroidDevice The Android device which the contact is using.
+		//
+		// Example: Pixel 3
+		AndroidDevice *string `json:"android_device,omitempty"`
+
+		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+		//
+		// Example: 1571672154
+		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+		// AndroidOsVersion The version of the Android OS which the contact is using.
+		//
+		// Example: 10
+		AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+		// AndroidSdkVersion The version of the Android SDK which the contact is using.
+		//
+		// Example: 28
+		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+		Avatar            *struct {
+			// ImageUrl An image URL containing the avatar of a contact.
+			//
+			// Example: https://example.org/128Wash.jpg
+			ImageUrl *string `json:"image_url,omitempty"`
+
+			// Type The type of object
+			//
+			// Example: avatar
+			Type *string `json:"type,omitempty"`
+		} `json:"avatar,omitempty"`
+
+		// Browser The name of the browser which the contact is using.
+		//
+		// Example: Chrome
+		Browser *string `json:"browser,omitempty"`
+
+		// BrowserLanguage The language set by the browser which the contact is using.
+		//
+		// Example: en-US
+		BrowserLanguage *string `json:"browser_language,omitempty"`
+
+		// BrowserVersion The version of the browser which the contact is using.
+		//
+		// Example: 80.0.3987.132
+		BrowserVersion *string `json:"browser_version,omitempty"`
+
+		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+		Companies *ContactCompanies `json:"companies,omitempty"`
+
+		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+		//
+		// Example: 1571672154
+		CreatedAt *int `json:"created_at,omitempty"`
+
+		// CustomAttributes The custom attributes which are set for the contact.
+		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+		// Email The contact's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// EmailDomain The contact's email domain.
+		//
+		// Example: example.com
+		EmailDomain *string `json:"email_domain,omitempty"`
+
+		// EnabledPushMessaging If the user has enabled push messaging.
+		//
+		// Example: true
+		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+		// ExternalId The unique identifier for the contact which is provided by the Client.
+		//
+		// Example: f3b87a2e09d514c6c2e79b9a
+		ExternalId *string `json:"external_id,omitempty"`
+
+		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+		//
+		// Example: true
+		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 5ba682d23d7cf92bef87bfd4
+		Id *string `json:"id,omitempty"`
+
+		// IosAppName The name of the iOS app which the contact is using.
+		//
+		// Example: Intercom
+		IosAppName *string `json:"ios_app_name,omitempty"`
+
+		// IosAppVersion The version of the iOS app which the contact is using.
+		//
+		// Example: 5.0.0
+		IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+		// IosDevice The iOS device which the contact is using.
+		//
+		// Example: iPhone 11
+		IosDevice *string `json:"ios_device,omitempty"`
+
+		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+		//
+		// Example: 1571672154
+		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+		// IosOsVersion The version of iOS which the contact is using.
+		//
+		// Example: 13.3.1
+		IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+		// IosSdkVersion The version of the iOS SDK which the contact is using.
+		//
+		// Example: 13.3.1
+		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+		//
+		// Example: en
+		LanguageOverride *string `json:"language_override,omitempty"`
+
+		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+		//
+		// Example: 1571672154
+		LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+		//
+		// Example: 1571672154
+		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+		//
+		// Example: 1571672154
+		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+		//
+		// Example: 1571672154
+		LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+		//
+		// Example: 1571672154
+		LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+		// Location An object containing location meta data about a Intercom contact.
+		Location *ContactLocation `json:"location,omitempty"`
+
+		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+		//
+		// Example: true
+		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+		// Name The contacts name.
+		//
+		// Example: John Doe
+		Name *string `json:"name,omitempty"`
+
+		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
+
+		// Os The operating system which the contact is using.
+		//
+		// Example: Mac OS X
+		Os *string `json:"os,omitempty"`
+
+		// OwnerId The id of an admin that has been assigned account ownership of the contact.
+		//
+		// Example: 123
+		OwnerId *int `json:"owner_id,omitempty"`
+
+		// Phone The contacts phone.
+		//
+		// Example: +1123456789
+		Phone *string `json:"phone,omitempty"`
+
+		// Role The role of the contact.
+		//
+		// Example: user
+		Role *string `json:"role,omitempty"`
+
+		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+		//
+		// Example: 1571672154
+		SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+		// SocialProfiles An object containing social profiles that a contact has.
+		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Tags *ContactTags `json:"tags,omitempty"`
+
+		// Type The type of object.
+		//
+		// Example: contact
+		Type *string `json:"type,omitempty"`
+
+		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+		//
+		// Example: true
+		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+		//
+		// Example: 1571672154
+		UpdatedAt *int `json:"updated_at,omitempty"`
+
+		// WorkspaceId The id of the workspace which the contact belongs to.
+		//
+		// Example: ecahpwf5
+		WorkspaceId *string `json:"workspace_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("ShowContactByExternalId", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // StartFinConversation calls POST /fin/start (startFinConversation).
 //
-// Start a conversation with Fin
-func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConversationParams, body StartFinConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Start a conversation with Fin
+//
+// Initialize Fin by passing it the user's message along with conversation history and user details.
+//
+// These additional pieces of context will be used by Fin to provide a better and more contextual answer to the user.
+//
+// Please reach out to your accounts team to discuss access.
+//
+// Once Fin is initialized, it progresses through a series of statuses such as *thinking*, *awaiting_user_reply*, or *resolved* before ending with a status of *complete*.
+//
+// During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
+func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConversationParams, body StartFinConversationJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// ConversationId The ID of the conversation.
 	//
 	// Example: ext-123
@@ -3525,24 +5074,68 @@ func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConve
 	// Example: user-456
 	UserId *string `json:"user_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "StartFinConversation", Path: "/fin/start"})
-	r, err := c.raw.StartFinConversationWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewStartFinConversationRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("StartFinConversation", err)
+	}
+	op := intercom.Operation{Name: "StartFinConversation", ID: "startFinConversation", Method: "POST", Path: "/fin/start"}
+	var out struct {
+		// ConversationId The ID of the conversation.
+		//
+		// Example: ext-123
+		ConversationId *string `json:"conversation_id,omitempty"`
+
+		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
+		//
+		// Example: 2025-01-24T10:00:00.123Z
+		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
+
+		// Errors Contains error details if any user or conversation attribute updates failed.
+		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
+
+		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+		//
+		//
+		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m
+		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
+
+		// Status Fin's current status in the conversation workflow.
+		//
+		//
+		// Example: thinking
+		Status *StartFinConversation200JSONResponseBodyStatus `json:"status,omitempty"`
+
+		// UserId The ID of the user.
+		//
+		// Example: user-456
+		UserId *string `json:"user_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("startFinConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // SubmitFinCsat calls POST /fin/csat (submitFinCsat).
 //
-// Submit a CSAT rating
-func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams, body SubmitFinCsatJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Submit a CSAT rating
+//
+// Record a customer's satisfaction rating for a conversation, with an optional free-text
+// remark.
+//
+// Fin decides *when* to ask for a rating — this reuses the CSAT settings on your Fin
+// workflow, not this API. When Fin asks, it fires a `csat_requested` event over webhooks or
+// SSE carrying the rating options to show the user. Present those options, then submit the
+// user's choice here.
+//
+// Submitting the same rating again, with no new remark, is a no-op and stays successful,
+// so an at-least-once client can safely retry. Submitting a *different* rating updates the
+// stored rating while the update window is still open, and a first remark can be added to
+// an already-rated survey. Once a remark has been recorded the rating is locked and can no
+// longer be changed.
+//
+// Please reach out to your accounts team to discuss access.
+func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams, body SubmitFinCsatJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// ConversationId The external ID of the rated conversation.
 	//
 	// Example: ext-123
@@ -3558,96 +5151,121 @@ func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams,
 	// Example: rated
 	Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "SubmitFinCsat", Path: "/fin/csat"})
-	r, err := c.raw.SubmitFinCsatWithResponse(ctx, params, body, reqEditors...)
+	req, err := NewSubmitFinCsatRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("SubmitFinCsat", err)
+	}
+	op := intercom.Operation{Name: "SubmitFinCsat", ID: "submitFinCsat", Method: "POST", Path: "/fin/csat"}
+	var out struct {
+		// ConversationId The external ID of the rated conversation.
+		//
+		// Example: ext-123
+		ConversationId *string `json:"conversation_id,omitempty"`
+
+		// Rating The rating now recorded on the conversation.
+		//
+		// Example: amazing
+		Rating *SubmitFinCsat200JSONResponseBodyRating `json:"rating,omitempty"`
+
+		// Status The result of the submission.
+		//
+		// Example: rated
+		Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("submitFinCsat", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UnarchiveContact calls POST /contacts/{contact_id}/unarchive (UnarchiveContact).
 //
-// Unarchive contact
-func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UnarchiveContact", Path: "/contacts/{contact_id}/unarchive"})
-	r, err := c.raw.UnarchiveContactWithResponse(ctx, contactId, params, reqEditors...)
+// # Unarchive contact
+//
+// You can unarchive a single contact.
+func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, contactId, params)
 	if err != nil {
+		return nil, buildError("UnarchiveContact", err)
+	}
+	op := intercom.Operation{Name: "UnarchiveContact", ID: "UnarchiveContact", Method: "POST", Path: "/contacts/{contact_id}/unarchive"}
+	var out ContactUnarchived
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UnarchiveContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateArticle calls PUT /articles/{article_id} (updateArticle).
 //
-// Update an article
-func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateArticle", Path: "/articles/{article_id}"})
-	r, err := c.raw.UpdateArticleWithResponse(ctx, articleId, params, body, reqEditors...)
+// # Update an article
+//
+// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
+//
+// > 📘 Tags cannot be managed via the Articles API
+// >
+// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
+func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, articleId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateArticle", err)
+	}
+	op := intercom.Operation{Name: "UpdateArticle", ID: "updateArticle", Method: "PUT", Path: "/articles/{article_id}"}
+	var out Article
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateCollection calls PUT /help_center/collections/{collection_id} (updateCollection).
 //
-// Update a collection
-func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCollection", Path: "/help_center/collections/{collection_id}"})
-	r, err := c.raw.UpdateCollectionWithResponse(ctx, collectionId, params, body, reqEditors...)
+// # Update a collection
+//
+// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
+func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, collectionId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateCollection", err)
+	}
+	op := intercom.Operation{Name: "UpdateCollection", ID: "updateCollection", Method: "PUT", Path: "/help_center/collections/{collection_id}"}
+	var out Collection
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateCollection", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateCompany calls PUT /companies/{company_id} (UpdateCompany).
 //
-// Update a company
-func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateCompany", Path: "/companies/{company_id}"})
-	r, err := c.raw.UpdateCompanyWithResponse(ctx, companyId, params, body, reqEditors...)
+// # Update a company
+//
+// You can update a single company using the Intercom provisioned `id`.
+//
+//	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateCompany", err)
+	}
+	op := intercom.Operation{Name: "UpdateCompany", ID: "UpdateCompany", Method: "PUT", Path: "/companies/{company_id}"}
+	var out Company
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UpdateCompany", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateContact calls PUT /contacts/{contact_id} (UpdateContact).
 //
-// Update a contact
-func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+// # Update a contact
+//
+// You can update an existing contact (ie. user or lead).
+//
+//	This endpoint handles both **contact updates** and **custom object associations**.
+//
+//	See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
+func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -3819,7 +5437,9 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -3872,214 +5492,458 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 	// Example: ecahpwf5
 	WorkspaceId *string `json:"workspace_id,omitempty"`
 }, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContact", Path: "/contacts/{contact_id}"})
-	r, err := c.raw.UpdateContactWithResponse(ctx, contactId, params, body, reqEditors...)
+	req, err := NewUpdateContactRequest(c.server, contactId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateContact", err)
+	}
+	op := intercom.Operation{Name: "UpdateContact", ID: "UpdateContact", Method: "PUT", Path: "/contacts/{contact_id}"}
+	var out struct {
+		// AndroidAppName The name of the Android app which the contact is using.
+		//
+		// Example: Intercom
+		AndroidAppName *string `json:"android_app_name,omitempty"`
+
+		// AndroidAppVersion The version of the Android app which the contact is using.
+		//
+		// Example: 5.0.0
+		AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+		// AndroidDevice The Android device which the contact is using.
+		//
+		// Example: Pixel 3
+		AndroidDevice *string `json:"android_device,omitempty"`
+
+		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+		//
+		// Example: 1571672154
+		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+		// AndroidOsVersion The version of the Android OS which the contact is using.
+		//
+		// Example: 10
+		AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+		// AndroidSdkVersion The version of the Android SDK which the contact is using.
+		//
+		// Example: 28
+		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+		Avatar            *struct {
+			// ImageUrl An image URL containing the avatar of a contact.
+			//
+			// Example: https://example.org/128Wash.jpg
+			ImageUrl *string `json:"image_url,omitempty"`
+
+			// Type The type of object
+			//
+			// Example: avatar
+			Type *string `json:"type,omitempty"`
+		} `json:"avatar,omitempty"`
+
+		// Browser The name of the browser which the contact is using.
+		//
+		// Example: Chrome
+		Browser *string `json:"browser,omitempty"`
+
+		// BrowserLanguage The language set by the browser which the contact is using.
+		//
+		// Example: en-US
+		BrowserLanguage *string `json:"browser_language,omitempty"`
+
+		// BrowserVersion The version of the browser which the contact is using.
+		//
+		// Example: 80.0.3987.132
+		BrowserVersion *string `json:"browser_version,omitempty"`
+
+		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+		Companies *ContactCompanies `json:"companies,omitempty"`
+
+		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+		//
+		// Example: 1571672154
+		CreatedAt *int `json:"created_at,omitempty"`
+
+		// CustomAttributes The custom attributes which are set for the contact.
+		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+		// Email The contact's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// EmailDomain The contact's email domain.
+		//
+		// Example: example.com
+		EmailDomain *string `json:"email_domain,omitempty"`
+
+		// EnabledPushMessaging If the user has enabled push messaging.
+		//
+		// Example: true
+		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+		// ExternalId The unique identifier for the contact which is provided by the Client.
+		//
+		// Example: f3b87a2e09d514c6c2e79b9a
+		ExternalId *string `json:"external_id,omitempty"`
+
+		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+		//
+		// Example: true
+		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 5ba682d23d7cf92bef87bfd4
+		Id *string `json:"id,omitempty"`
+
+		// IosAppName The name of the iOS app which the contact is using.
+		//
+		// Example: Intercom
+		IosAppName *string `json:"ios_app_name,omitempty"`
+
+		// IosAppVersion The version of the iOS app which the contact is using.
+		//
+		// Example: 5.0.0
+		IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+		// IosDevice The iOS device which the contact is using.
+		//
+		// Example: iPhone 11
+		IosDevice *string `json:"ios_device,omitempty"`
+
+		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+		//
+		// Example: 1571672154
+		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+		// IosOsVersion The version of iOS which the contact is using.
+		//
+		// Example: 13.3.1
+		IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+		// IosSdkVersion The version of the iOS SDK which the contact is using.
+		//
+		// Example: 13.3.1
+		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+		//
+		// Example: en
+		LanguageOverride *string `json:"language_override,omitempty"`
+
+		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+		//
+		// Example: 1571672154
+		LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+		//
+		// Example: 1571672154
+		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+		//
+		// Example: 1571672154
+		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+		//
+		// Example: 1571672154
+		LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+		//
+		// Example: 1571672154
+		LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+		// Location An object containing location meta data about a Intercom contact.
+		Location *ContactLocation `json:"location,omitempty"`
+
+		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+		//
+		// Example: true
+		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+		// Name The contacts name.
+		//
+		// Example: John Doe
+		Name *string `json:"name,omitempty"`
+
+		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
+
+		// Os The operating system which the contact is using.
+		//
+		// Example: Mac OS X
+		Os *string `json:"os,omitempty"`
+
+		// OwnerId The id of an admin that has been assigned account ownership of the contact.
+		//
+		// Example: 123
+		OwnerId *int `json:"owner_id,omitempty"`
+
+		// Phone The contacts phone.
+		//
+		// Example: +1123456789
+		Phone *string `json:"phone,omitempty"`
+
+		// Role The role of the contact.
+		//
+		// Example: user
+		Role *string `json:"role,omitempty"`
+
+		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+		//
+		// Example: 1571672154
+		SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+		// SocialProfiles An object containing social profiles that a contact has.
+		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+		Tags *ContactTags `json:"tags,omitempty"`
+
+		// Type The type of object.
+		//
+		// Example: contact
+		Type *string `json:"type,omitempty"`
+
+		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+		//
+		// Example: true
+		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+		//
+		// Example: 1571672154
+		UpdatedAt *int `json:"updated_at,omitempty"`
+
+		// WorkspaceId The id of the workspace which the contact belongs to.
+		//
+		// Example: ecahpwf5
+		WorkspaceId *string `json:"workspace_id,omitempty"`
+	}
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("UpdateContact", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateContentImportSource calls PUT /ai/content_import_sources/{source_id} (updateContentImportSource).
 //
-// Update a content import source
-func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ContentImportSource, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateContentImportSource", Path: "/ai/content_import_sources/{source_id}"})
-	r, err := c.raw.UpdateContentImportSourceWithResponse(ctx, sourceId, params, body, reqEditors...)
+// # Update a content import source
+//
+// You can update an existing content import source.
+func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewUpdateContentImportSourceRequest(c.server, sourceId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateContentImportSource", err)
+	}
+	op := intercom.Operation{Name: "UpdateContentImportSource", ID: "updateContentImportSource", Method: "PUT", Path: "/ai/content_import_sources/{source_id}"}
+	var out ContentImportSource
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateContentImportSource", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateConversation calls PUT /conversations/{conversation_id} (updateConversation).
 //
-// Update a conversation
-func (c *Client) UpdateConversation(ctx context.Context, conversationId int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateConversation", Path: "/conversations/{conversation_id}"})
-	r, err := c.raw.UpdateConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+// # Update a conversation
+//
+// You can update an existing conversation.
+//
+// If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
+//
+//	This endpoint handles both **conversation updates** and **custom object associations**.
+//
+//	See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
+//
+// The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
+func (c *Client) UpdateConversation(ctx context.Context, conversationId int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewUpdateConversationRequest(c.server, conversationId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateConversation", err)
+	}
+	op := intercom.Operation{Name: "UpdateConversation", ID: "updateConversation", Method: "PUT", Path: "/conversations/{conversation_id}"}
+	var out Conversation
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateConversation", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateDataAttribute calls PUT /data_attributes/{data_attribute_id} (updateDataAttribute).
 //
-// Update a data attribute
-func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateDataAttribute", Path: "/data_attributes/{data_attribute_id}"})
-	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, dataAttributeId, params, body, reqEditors...)
+// # Update a data attribute
+//
+// You can update a data attribute.
+//
+// > 🚧 Updating the data type is not possible
+// >
+// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
+func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateDataAttribute", err)
+	}
+	op := intercom.Operation{Name: "UpdateDataAttribute", ID: "updateDataAttribute", Method: "PUT", Path: "/data_attributes/{data_attribute_id}"}
+	var out DataAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateDataAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateExternalPage calls PUT /ai/external_pages/{page_id} (updateExternalPage).
 //
-// Update an external page
-func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*ExternalPage, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateExternalPage", Path: "/ai/external_pages/{page_id}"})
-	r, err := c.raw.UpdateExternalPageWithResponse(ctx, pageId, params, body, reqEditors...)
+// # Update an external page
+//
+// You can update an existing external page (if it was created via the API).
+func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewUpdateExternalPageRequest(c.server, pageId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateExternalPage", err)
+	}
+	op := intercom.Operation{Name: "UpdateExternalPage", ID: "updateExternalPage", Method: "PUT", Path: "/ai/external_pages/{page_id}"}
+	var out ExternalPage
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateExternalPage", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateInternalArticle calls PUT /internal_articles/{internal_article_id} (updateInternalArticle).
 //
-// Update an internal article
-func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, params *UpdateInternalArticleParams, body UpdateInternalArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*InternalArticle, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateInternalArticle", Path: "/internal_articles/{internal_article_id}"})
-	r, err := c.raw.UpdateInternalArticleWithResponse(ctx, internalArticleId, params, body, reqEditors...)
+// # Update an internal article
+//
+// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
+func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, params *UpdateInternalArticleParams, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewUpdateInternalArticleRequest(c.server, internalArticleId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateInternalArticle", err)
+	}
+	op := intercom.Operation{Name: "UpdateInternalArticle", ID: "updateInternalArticle", Method: "PUT", Path: "/internal_articles/{internal_article_id}"}
+	var out InternalArticle
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateInternalArticle", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateIpAllowlist calls PUT /ip_allowlist (updateIpAllowlist).
 //
-// Update IP allowlist settings
-func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlistParams, body UpdateIpAllowlistJSONRequestBody, reqEditors ...RequestEditorFn) (*IpAllowlist, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateIpAllowlist", Path: "/ip_allowlist"})
-	r, err := c.raw.UpdateIpAllowlistWithResponse(ctx, params, body, reqEditors...)
+// # Update IP allowlist settings
+//
+// Update the IP allowlist configuration for the workspace.
+//
+//	The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
+func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlistParams, body UpdateIpAllowlistJSONRequestBody, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewUpdateIpAllowlistRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("UpdateIpAllowlist", err)
+	}
+	op := intercom.Operation{Name: "UpdateIpAllowlist", ID: "updateIpAllowlist", Method: "PUT", Path: "/ip_allowlist"}
+	var out IpAllowlist
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateIpAllowlist", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateNewsItem calls PUT /news/news_items/{news_item_id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateNewsItem", Path: "/news/news_items/{news_item_id}"})
-	r, err := c.raw.UpdateNewsItemWithResponse(ctx, newsItemId, params, body, reqEditors...)
+func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateNewsItem", err)
+	}
+	op := intercom.Operation{Name: "UpdateNewsItem", ID: "updateNewsItem", Method: "PUT", Path: "/news/news_items/{news_item_id}"}
+	var out NewsItem
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateNewsItem", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicket calls PUT /tickets/{ticket_id} (updateTicket).
 //
-// Update a ticket
-func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicket", Path: "/tickets/{ticket_id}"})
-	r, err := c.raw.UpdateTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+// # Update a ticket
+//
+// You can update a ticket.
+func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, ticketId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicket", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicket", ID: "updateTicket", Method: "PUT", Path: "/tickets/{ticket_id}"}
+	var out Ticket
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicket", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicketType calls PUT /ticket_types/{ticket_type_id} (updateTicketType).
 //
-// Update a ticket type
-func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketType", Path: "/ticket_types/{ticket_type_id}"})
-	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
+// # Update a ticket type
+//
+// You can update a ticket type.
+//
+// > 📘 Updating a ticket type.
+// >
+// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicketType", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicketType", ID: "updateTicketType", Method: "PUT", Path: "/ticket_types/{ticket_type_id}"}
+	var out TicketType
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicketType", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateTicketTypeAttribute calls PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (updateTicketTypeAttribute).
 //
-// Update an existing attribute for a ticket type
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateTicketTypeAttribute", Path: "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"})
-	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, attributeId, params, body, reqEditors...)
+// # Update an existing attribute for a ticket type
+//
+// You can update an existing attribute for a ticket type.
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, params, body)
 	if err != nil {
+		return nil, buildError("UpdateTicketTypeAttribute", err)
+	}
+	op := intercom.Operation{Name: "UpdateTicketTypeAttribute", ID: "updateTicketTypeAttribute", Method: "PUT", Path: "/ticket_types/{ticket_type_id}/attributes/{attribute_id}"}
+	var out TicketTypeAttribute
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateTicketTypeAttribute", r.StatusCode(), r.Body)
+	return &out, nil
 }
 
 // UpdateVisitor calls PUT /visitors (updateVisitor).
 //
-// Update a visitor
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
-	ctx = intercom.WithOperation(ctx, intercom.Operation{Name: "UpdateVisitor", Path: "/visitors"})
-	r, err := c.raw.UpdateVisitorWithResponse(ctx, params, body, reqEditors...)
+// # Update a visitor
+//
+// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
+//
+// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
+//
+// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
+func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, params, body)
 	if err != nil {
+		return nil, buildError("UpdateVisitor", err)
+	}
+	op := intercom.Operation{Name: "UpdateVisitor", ID: "updateVisitor", Method: "PUT", Path: "/visitors"}
+	var out Visitor
+	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
-	if err := intercom.CheckResponse(r.HTTPResponse, r.Body); err != nil {
-		return nil, err
-	}
-	if r.JSON200 != nil {
-		return r.JSON200, nil
-	}
-	return nil, noBody("updateVisitor", r.StatusCode(), r.Body)
+	return &out, nil
 }

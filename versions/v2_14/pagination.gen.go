@@ -9,14 +9,61 @@ import (
 	"github.com/intercomgo/intercom"
 )
 
-// pageEditors returns the caller's request editors followed by the one that
-// asks for the page at, without changing the caller's slice.
-func pageEditors(editors []RequestEditorFn, at intercom.PageRequest) []RequestEditorFn {
+// pageEditors returns the caller's per-call options followed by the one
+// that asks for the page at, without changing the caller's slice.
+func pageEditors(opts []intercom.RequestOption, at intercom.PageRequest) []intercom.RequestOption {
 	ed := at.Editor()
 	if ed == nil {
-		return editors
+		return opts
 	}
-	return append(editors[:len(editors):len(editors)], ed)
+	return append(opts[:len(opts):len(opts)], intercom.WithRequestEditor(ed))
+}
+
+// LisDataEventsPages returns the pages of LisDataEvents (GET /events) one at a
+// time, requesting each only when the loop asks for it; breaking out of the
+// loop sends no further request. The spec leaves its pages object untyped, so
+// each answer decides how to go on: a pages.next link is followed, a
+// pages.next.starting_after cursor is sent back as the starting_after query
+// parameter, or the next page is asked for by number while pages.page is below
+// pages.total_pages; the list ends when none applies. Requests go through the
+// client's retry policy; each page is delivered once, in order, and an error
+// (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
+func (c *Client) LisDataEventsPages(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummary, error] {
+	return c.lisDataEventsPager(params, opts).Pages(ctx)
+}
+
+// LisDataEventsAll returns every *DataEventSummaryItem of LisDataEvents (GET
+// /events), fetching pages as LisDataEventsPages does: lazily, once each, in
+// order, ending at the first error. Breaking out of the loop sends no further
+// request.
+func (c *Client) LisDataEventsAll(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummaryItem, error] {
+	return c.lisDataEventsPager(params, opts).All(ctx)
+}
+
+// lisDataEventsPager describes how LisDataEvents pages (any: the response's
+// pages object is untyped, so each response decides).
+func (c *Client) lisDataEventsPager(params *LisDataEventsParams, opts []intercom.RequestOption) intercom.Pager[*DataEventSummary, *DataEventSummaryItem] {
+	return intercom.Pager[*DataEventSummary, *DataEventSummaryItem]{
+		Operation: "LisDataEvents",
+		Style:     intercom.PageAny,
+		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DataEventSummary, error) {
+			return c.LisDataEvents(ctx, params, pageEditors(opts, at)...)
+		},
+		Info: func(p *DataEventSummary) intercom.PageInfo {
+			var in intercom.PageInfo
+			if v := p.Pages; v != nil {
+				in = intercom.PageInfoFromMap(*v)
+			}
+			return in
+		},
+		Items: func(p *DataEventSummary) []*DataEventSummaryItem {
+			if v := p.Events; v != nil {
+				return *v
+			}
+			return nil
+		},
+		ItemsPath: []string{"events"},
+	}
 }
 
 // ListActivityLogsPages returns the pages of ListActivityLogs (GET
@@ -29,26 +76,26 @@ func pageEditors(editors []RequestEditorFn, at intercom.PageRequest) []RequestEd
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListActivityLogsPages(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLogList, error] {
-	return c.listActivityLogsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListActivityLogsPages(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) iter.Seq2[*ActivityLogList, error] {
+	return c.listActivityLogsPager(params, opts).Pages(ctx)
 }
 
 // ListActivityLogsAll returns every *ActivityLog of ListActivityLogs (GET
 // /admins/activity_logs), fetching pages as ListActivityLogsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListActivityLogsAll(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLog, error] {
-	return c.listActivityLogsPager(params, reqEditors).All(ctx)
+func (c *Client) ListActivityLogsAll(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) iter.Seq2[*ActivityLog, error] {
+	return c.listActivityLogsPager(params, opts).All(ctx)
 }
 
 // listActivityLogsPager describes how ListActivityLogs pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditors []RequestEditorFn) intercom.Pager[*ActivityLogList, *ActivityLog] {
+func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, opts []intercom.RequestOption) intercom.Pager[*ActivityLogList, *ActivityLog] {
 	return intercom.Pager[*ActivityLogList, *ActivityLog]{
 		Operation: "ListActivityLogs",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ActivityLogList, error) {
-			return c.ListActivityLogs(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListActivityLogs(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ActivityLogList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -76,6 +123,7 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditor
 			}
 			return nil
 		},
+		ItemsPath: []string{"activity_logs"},
 	}
 }
 
@@ -89,26 +137,26 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditor
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CollectionList, error] {
-	return c.listAllCollectionsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
+	return c.listAllCollectionsPager(params, opts).Pages(ctx)
 }
 
 // ListAllCollectionsAll returns every Collection of ListAllCollections (GET
 // /help_center/collections), fetching pages as ListAllCollectionsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[Collection, error] {
-	return c.listAllCollectionsPager(params, reqEditors).All(ctx)
+func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
+	return c.listAllCollectionsPager(params, opts).All(ctx)
 }
 
 // listAllCollectionsPager describes how ListAllCollections pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEditors []RequestEditorFn) intercom.Pager[*CollectionList, Collection] {
+func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
 	return intercom.Pager[*CollectionList, Collection]{
 		Operation: "ListAllCollections",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CollectionList, error) {
-			return c.ListAllCollections(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAllCollections(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CollectionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -136,6 +184,7 @@ func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEd
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -146,26 +195,26 @@ func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEd
 // until pages.total_pages. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCompaniesPages(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyList, error] {
-	return c.listAllCompaniesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAllCompaniesPages(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyList, error] {
+	return c.listAllCompaniesPager(params, opts).Pages(ctx)
 }
 
 // ListAllCompaniesAll returns every Company of ListAllCompanies (POST
 // /companies/list), fetching pages as ListAllCompaniesPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListAllCompaniesAll(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.listAllCompaniesPager(params, reqEditors).All(ctx)
+func (c *Client) ListAllCompaniesAll(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listAllCompaniesPager(params, opts).All(ctx)
 }
 
 // listAllCompaniesPager describes how ListAllCompanies pages (page number: the
 // response's pages has page and total_pages, and page is a query parameter).
-func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyList, Company] {
+func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, opts []intercom.RequestOption) intercom.Pager[*CompanyList, Company] {
 	return intercom.Pager[*CompanyList, Company]{
 		Operation: "ListAllCompanies",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyList, error) {
-			return c.ListAllCompanies(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAllCompanies(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -188,6 +237,7 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditor
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -200,26 +250,26 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditor
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleList, error] {
-	return c.listArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
+	return c.listArticlesPager(params, opts).Pages(ctx)
 }
 
 // ListArticlesAll returns every ArticleListItem of ListArticles (GET
 // /articles), fetching pages as ListArticlesPages does: lazily, once each, in
 // order, ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[ArticleListItem, error] {
-	return c.listArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
+	return c.listArticlesPager(params, opts).All(ctx)
 }
 
 // listArticlesPager describes how ListArticles pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleList, ArticleListItem] {
+func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
 	return intercom.Pager[*ArticleList, ArticleListItem]{
 		Operation: "ListArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleList, error) {
-			return c.ListArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -247,6 +297,7 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -260,26 +311,26 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []Requ
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyAttachedContacts, error] {
-	return c.listAttachedContactsPager(companyId, params, reqEditors).Pages(ctx)
+func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
+	return c.listAttachedContactsPager(companyId, params, opts).Pages(ctx)
 }
 
 // ListAttachedContactsAll returns every Contact of ListAttachedContacts (GET
 // /companies/{company_id}/contacts), fetching pages as
 // ListAttachedContactsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listAttachedContactsPager(companyId, params, reqEditors).All(ctx)
+func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listAttachedContactsPager(companyId, params, opts).All(ctx)
 }
 
 // listAttachedContactsPager describes how ListAttachedContacts pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listAttachedContactsPager(companyId string, params *ListAttachedContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyAttachedContacts, Contact] {
+func (c *Client) listAttachedContactsPager(companyId string, params *ListAttachedContactsParams, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
 	return intercom.Pager[*CompanyAttachedContacts, Contact]{
 		Operation: "ListAttachedContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyAttachedContacts, error) {
-			return c.ListAttachedContacts(ctx, companyId, params, pageEditors(reqEditors, at)...)
+			return c.ListAttachedContacts(ctx, companyId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyAttachedContacts) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -307,6 +358,7 @@ func (c *Client) listAttachedContactsPager(companyId string, params *ListAttache
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -317,25 +369,25 @@ func (c *Client) listAttachedContactsPager(companyId string, params *ListAttache
 // Requests go through the client's retry policy; each page is delivered once,
 // in order, and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListCallsPages(ctx context.Context, params *ListCallsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CallList, error] {
-	return c.listCallsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListCallsPages(ctx context.Context, params *ListCallsParams, opts ...intercom.RequestOption) iter.Seq2[*CallList, error] {
+	return c.listCallsPager(params, opts).Pages(ctx)
 }
 
 // ListCallsAll returns every Call of ListCalls (GET /calls), fetching pages as
 // ListCallsPages does: lazily, once each, in order, ending at the first error.
 // Breaking out of the loop sends no further request.
-func (c *Client) ListCallsAll(ctx context.Context, params *ListCallsParams, reqEditors ...RequestEditorFn) iter.Seq2[Call, error] {
-	return c.listCallsPager(params, reqEditors).All(ctx)
+func (c *Client) ListCallsAll(ctx context.Context, params *ListCallsParams, opts ...intercom.RequestOption) iter.Seq2[Call, error] {
+	return c.listCallsPager(params, opts).All(ctx)
 }
 
 // listCallsPager describes how ListCalls pages (page number: the response's
 // pages has page and total_pages, and page is a query parameter).
-func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEditorFn) intercom.Pager[*CallList, Call] {
+func (c *Client) listCallsPager(params *ListCallsParams, opts []intercom.RequestOption) intercom.Pager[*CallList, Call] {
 	return intercom.Pager[*CallList, Call]{
 		Operation: "ListCalls",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CallList, error) {
-			return c.ListCalls(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListCalls(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CallList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -358,6 +410,7 @@ func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEdi
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -368,8 +421,8 @@ func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEdi
 // request, to the client's own base URL. Requests go through the client's
 // retry policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactAttachedCompanies, error] {
-	return c.listCompaniesForAContactPager(contactId, params, reqEditors).Pages(ctx)
+func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
+	return c.listCompaniesForAContactPager(contactId, params, opts).Pages(ctx)
 }
 
 // ListCompaniesForAContactAll returns every Company of
@@ -377,18 +430,18 @@ func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId st
 // pages as ListCompaniesForAContactPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.listCompaniesForAContactPager(contactId, params, reqEditors).All(ctx)
+func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listCompaniesForAContactPager(contactId, params, opts).All(ctx)
 }
 
 // listCompaniesForAContactPager describes how ListCompaniesForAContact pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCompaniesForAContactParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactAttachedCompanies, Company] {
+func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCompaniesForAContactParams, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
 	return intercom.Pager[*ContactAttachedCompanies, Company]{
 		Operation: "ListCompaniesForAContact",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactAttachedCompanies, error) {
-			return c.ListCompaniesForAContact(ctx, contactId, params, pageEditors(reqEditors, at)...)
+			return c.ListCompaniesForAContact(ctx, contactId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactAttachedCompanies) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -400,11 +453,12 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 			return in
 		},
 		Items: func(p *ContactAttachedCompanies) []Company {
-			if v := p.Companies; v != nil {
+			if v := p.Data; v != nil {
 				return *v
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -417,26 +471,26 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.listContactsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.listContactsPager(params, opts).Pages(ctx)
 }
 
 // ListContactsAll returns every Contact of ListContacts (GET /contacts),
 // fetching pages as ListContactsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listContactsPager(params, reqEditors).All(ctx)
+func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listContactsPager(params, opts).All(ctx)
 }
 
 // listContactsPager describes how ListContacts pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "ListContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactList, error) {
-			return c.ListContacts(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContacts(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -464,6 +518,7 @@ func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -474,26 +529,26 @@ func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []Requ
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContentImportSourcesList, error] {
-	return c.listContentImportSourcesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
+	return c.listContentImportSourcesPager(params, opts).Pages(ctx)
 }
 
 // ListContentImportSourcesAll returns every ContentImportSource of
 // ListContentImportSources (GET /ai/content_import_sources), fetching pages as
 // ListContentImportSourcesPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) iter.Seq2[ContentImportSource, error] {
-	return c.listContentImportSourcesPager(params, reqEditors).All(ctx)
+func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
+	return c.listContentImportSourcesPager(params, opts).All(ctx)
 }
 
 // listContentImportSourcesPager describes how ListContentImportSources pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, reqEditors []RequestEditorFn) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
+func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
 	return intercom.Pager[*ContentImportSourcesList, ContentImportSource]{
 		Operation: "ListContentImportSources",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentImportSourcesList, error) {
-			return c.ListContentImportSources(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContentImportSources(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentImportSourcesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -510,6 +565,7 @@ func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesP
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -522,27 +578,27 @@ func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesP
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListConversationsPages(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
-	return c.listConversationsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListConversationsPages(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
+	return c.listConversationsPager(params, opts).Pages(ctx)
 }
 
 // ListConversationsAll returns every ConversationListItem of ListConversations
 // (GET /conversations), fetching pages as ListConversationsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.listConversationsPager(params, reqEditors).All(ctx)
+func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.listConversationsPager(params, opts).All(ctx)
 }
 
 // listConversationsPager describes how ListConversations pages (cursor: the
 // response has pages.next.starting_after and starting_after is a query
 // parameter).
-func (c *Client) listConversationsPager(params *ListConversationsParams, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) listConversationsPager(params *ListConversationsParams, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "ListConversations",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ConversationList, error) {
-			return c.ListConversations(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListConversations(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -570,6 +626,7 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 			}
 			return nil
 		},
+		ItemsPath: []string{"conversations"},
 	}
 }
 
@@ -580,26 +637,26 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 // base URL. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ExternalPagesList, error] {
-	return c.listExternalPagesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
+	return c.listExternalPagesPager(params, opts).Pages(ctx)
 }
 
 // ListExternalPagesAll returns every ExternalPage of ListExternalPages (GET
 // /ai/external_pages), fetching pages as ListExternalPagesPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) iter.Seq2[ExternalPage, error] {
-	return c.listExternalPagesPager(params, reqEditors).All(ctx)
+func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
+	return c.listExternalPagesPager(params, opts).All(ctx)
 }
 
 // listExternalPagesPager describes how ListExternalPages pages (next URL: the
 // response's pages.next is a link).
-func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEditors []RequestEditorFn) intercom.Pager[*ExternalPagesList, ExternalPage] {
+func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
 	return intercom.Pager[*ExternalPagesList, ExternalPage]{
 		Operation: "ListExternalPages",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ExternalPagesList, error) {
-			return c.ListExternalPages(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListExternalPages(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ExternalPagesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -616,6 +673,7 @@ func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEdit
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -629,26 +687,26 @@ func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEdit
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListInternalArticlesPages(ctx context.Context, params *ListInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*InternalArticleList, error] {
-	return c.listInternalArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListInternalArticlesPages(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleList, error] {
+	return c.listInternalArticlesPager(params, opts).Pages(ctx)
 }
 
 // ListInternalArticlesAll returns every InternalArticleListItem of
 // ListInternalArticles (GET /internal_articles), fetching pages as
 // ListInternalArticlesPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListInternalArticlesAll(ctx context.Context, params *ListInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[InternalArticleListItem, error] {
-	return c.listInternalArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) ListInternalArticlesAll(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[InternalArticleListItem, error] {
+	return c.listInternalArticlesPager(params, opts).All(ctx)
 }
 
 // listInternalArticlesPager describes how ListInternalArticles pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
+func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, opts []intercom.RequestOption) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
 	return intercom.Pager[*InternalArticleList, InternalArticleListItem]{
 		Operation: "ListInternalArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*InternalArticleList, error) {
-			return c.ListInternalArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListInternalArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *InternalArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -676,6 +734,7 @@ func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, r
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -689,8 +748,8 @@ func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, r
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).Pages(ctx)
 }
 
 // ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
@@ -698,18 +757,18 @@ func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId stri
 // pages as ListLiveNewsfeedItemsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(reqEditors, at)...)
+			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -737,6 +796,7 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -750,26 +810,26 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsItemsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsItemsPager(params, opts).Pages(ctx)
 }
 
 // ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsItemsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsItemsPager(params, opts).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsItems(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -797,6 +857,7 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -810,26 +871,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsfeedsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsfeedsPager(params, opts).Pages(ctx)
 }
 
 // ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsfeedsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsfeedsPager(params, opts).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsfeeds(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -857,6 +918,7 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -870,26 +932,26 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []Re
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[*NoteList, error] {
-	return c.listNotesPager(contactId, params, reqEditors).Pages(ctx)
+func (c *Client) ListNotesPages(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listNotesPager(contactId, params, opts).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET
 // /contacts/{contact_id}/notes), fetching pages as ListNotesPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[Note, error] {
-	return c.listNotesPager(contactId, params, reqEditors).All(ctx)
+func (c *Client) ListNotesAll(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listNotesPager(contactId, params, opts).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEditors []RequestEditorFn) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(contactId string, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListNotes(ctx, contactId, params, pageEditors(reqEditors, at)...)
+			return c.ListNotes(ctx, contactId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -917,6 +979,7 @@ func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEd
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -929,26 +992,26 @@ func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEd
 // pages.total_pages; the list ends when none applies. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListSegmentsPages(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*SegmentList, error] {
-	return c.listSegmentsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListSegmentsPages(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) iter.Seq2[*SegmentList, error] {
+	return c.listSegmentsPager(params, opts).Pages(ctx)
 }
 
 // ListSegmentsAll returns every Segment of ListSegments (GET /segments),
 // fetching pages as ListSegmentsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListSegmentsAll(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) iter.Seq2[Segment, error] {
-	return c.listSegmentsPager(params, reqEditors).All(ctx)
+func (c *Client) ListSegmentsAll(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) iter.Seq2[Segment, error] {
+	return c.listSegmentsPager(params, opts).All(ctx)
 }
 
 // listSegmentsPager describes how ListSegments pages (any: the response's
 // pages object is untyped, so each response decides).
-func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []RequestEditorFn) intercom.Pager[*SegmentList, Segment] {
+func (c *Client) listSegmentsPager(params *ListSegmentsParams, opts []intercom.RequestOption) intercom.Pager[*SegmentList, Segment] {
 	return intercom.Pager[*SegmentList, Segment]{
 		Operation: "ListSegments",
 		Style:     intercom.PageAny,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SegmentList, error) {
-			return c.ListSegments(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListSegments(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *SegmentList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -963,6 +1026,7 @@ func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"segments"},
 	}
 }
 
@@ -973,26 +1037,26 @@ func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []Requ
 // pages.total_pages. Requests go through the client's retry policy; each page
 // is delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) RetrieveCompanyPages(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyList, error] {
-	return c.retrieveCompanyPager(params, reqEditors).Pages(ctx)
+func (c *Client) RetrieveCompanyPages(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyList, error] {
+	return c.retrieveCompanyPager(params, opts).Pages(ctx)
 }
 
 // RetrieveCompanyAll returns every Company of RetrieveCompany (GET
 // /companies), fetching pages as RetrieveCompanyPages does: lazily, once each,
 // in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) RetrieveCompanyAll(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.retrieveCompanyPager(params, reqEditors).All(ctx)
+func (c *Client) RetrieveCompanyAll(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.retrieveCompanyPager(params, opts).All(ctx)
 }
 
 // retrieveCompanyPager describes how RetrieveCompany pages (page number: the
 // response's pages has page and total_pages, and page is a query parameter).
-func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyList, Company] {
+func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, opts []intercom.RequestOption) intercom.Pager[*CompanyList, Company] {
 	return intercom.Pager[*CompanyList, Company]{
 		Operation: "RetrieveCompany",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyList, error) {
-			return c.RetrieveCompany(ctx, params, pageEditors(reqEditors, at)...)
+			return c.RetrieveCompany(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1015,6 +1079,7 @@ func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors 
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1029,26 +1094,26 @@ func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors 
 // beginning. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ScrollOverAllCompaniesPages(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyScroll, error] {
-	return c.scrollOverAllCompaniesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ScrollOverAllCompaniesPages(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyScroll, error] {
+	return c.scrollOverAllCompaniesPager(params, opts).Pages(ctx)
 }
 
 // ScrollOverAllCompaniesAll returns every Company of ScrollOverAllCompanies
 // (GET /companies/scroll), fetching pages as ScrollOverAllCompaniesPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ScrollOverAllCompaniesAll(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.scrollOverAllCompaniesPager(params, reqEditors).All(ctx)
+func (c *Client) ScrollOverAllCompaniesAll(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.scrollOverAllCompaniesPager(params, opts).All(ctx)
 }
 
 // scrollOverAllCompaniesPager describes how ScrollOverAllCompanies pages
 // (scroll: the response has scroll_param).
-func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyScroll, Company] {
+func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParams, opts []intercom.RequestOption) intercom.Pager[*CompanyScroll, Company] {
 	return intercom.Pager[*CompanyScroll, Company]{
 		Operation: "ScrollOverAllCompanies",
 		Style:     intercom.PageScroll,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyScroll, error) {
-			return c.ScrollOverAllCompanies(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ScrollOverAllCompanies(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyScroll) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1063,6 +1128,7 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1076,26 +1142,26 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleSearchResponse, error] {
-	return c.searchArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleSearchResponse, error] {
+	return c.searchArticlesPager(params, opts).Pages(ctx)
 }
 
 // SearchArticlesAll returns every Article of SearchArticles (GET
 // /articles/search), fetching pages as SearchArticlesPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[Article, error] {
-	return c.searchArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[Article, error] {
+	return c.searchArticlesPager(params, opts).All(ctx)
 }
 
 // searchArticlesPager describes how SearchArticles pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleSearchResponse, Article] {
+func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleSearchResponse, Article] {
 	return intercom.Pager[*ArticleSearchResponse, Article]{
 		Operation: "SearchArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleSearchResponse, error) {
-			return c.SearchArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.SearchArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleSearchResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1125,6 +1191,7 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 			}
 			return nil
 		},
+		ItemsPath: []string{"data", "articles"},
 	}
 }
 
@@ -1137,22 +1204,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(params, body, opts).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -1169,7 +1236,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, reqEditors...)
+			return c.SearchContacts(ctx, params, b, opts...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1191,6 +1258,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1203,22 +1271,22 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
-	return c.searchConversationsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
+	return c.searchConversationsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(params, body, opts).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -1235,7 +1303,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, reqEditors...)
+			return c.SearchConversations(ctx, params, b, opts...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1257,6 +1325,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 			}
 			return nil
 		},
+		ItemsPath: []string{"conversations"},
 	}
 }
 
@@ -1270,26 +1339,26 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) SearchInternalArticlesPages(ctx context.Context, params *SearchInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*InternalArticleSearchResponse, error] {
-	return c.searchInternalArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) SearchInternalArticlesPages(ctx context.Context, params *SearchInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleSearchResponse, error] {
+	return c.searchInternalArticlesPager(params, opts).Pages(ctx)
 }
 
 // SearchInternalArticlesAll returns every InternalArticle of
 // SearchInternalArticles (GET /internal_articles/search), fetching pages as
 // SearchInternalArticlesPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchInternalArticlesAll(ctx context.Context, params *SearchInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[InternalArticle, error] {
-	return c.searchInternalArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) SearchInternalArticlesAll(ctx context.Context, params *SearchInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[InternalArticle, error] {
+	return c.searchInternalArticlesPager(params, opts).All(ctx)
 }
 
 // searchInternalArticlesPager describes how SearchInternalArticles pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*InternalArticleSearchResponse, InternalArticle] {
+func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParams, opts []intercom.RequestOption) intercom.Pager[*InternalArticleSearchResponse, InternalArticle] {
 	return intercom.Pager[*InternalArticleSearchResponse, InternalArticle]{
 		Operation: "SearchInternalArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*InternalArticleSearchResponse, error) {
-			return c.SearchInternalArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.SearchInternalArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *InternalArticleSearchResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1319,6 +1388,7 @@ func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParam
 			}
 			return nil
 		},
+		ItemsPath: []string{"data", "internal_articles"},
 	}
 }
 
@@ -1331,22 +1401,22 @@ func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParam
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchTicketsAll returns every *Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*Ticket, error] {
-	return c.searchTicketsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
+	return c.searchTicketsPager(params, body, opts).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, *Ticket] {
+func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
 	return intercom.Pager[*TicketList, *Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -1363,7 +1433,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, reqEditors...)
+			return c.SearchTickets(ctx, params, b, opts...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1385,5 +1455,6 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 			}
 			return nil
 		},
+		ItemsPath: []string{"tickets"},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intercomgo/intercom"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -3370,30 +3371,6 @@ func (e WorkflowExportWorkflowState) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -3584,6 +3561,9 @@ type UpdateContactRequestBody struct {
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityDescription A sentence or two describing the activity.
 	//
 	// Example: Admin updated the app's name to "My App".
@@ -3634,6 +3614,9 @@ type ActivityLogActivityType string
 
 // ActivityLogList A paginated list of activity logs.
 type ActivityLogList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityLogs An array of activity logs
 	ActivityLogs *[]*ActivityLog `json:"activity_logs,omitempty"`
 
@@ -3712,7 +3695,8 @@ type ActivityLogMetadata struct {
 	// LastActivityAt The time of the Admin's last recorded activity.
 	//
 	// Example: 1671028894
-	LastActivityAt *int `json:"last_activity_at,omitempty"`
+	LastActivityAt *int                    `json:"last_activity_at,omitempty"`
+	Message        *map[string]interface{} `json:"message,omitempty"`
 
 	// Mode The mode of the setting (e.g., when_away_only, when_away_and_reassign).
 	//
@@ -3808,6 +3792,9 @@ type AddressableList struct {
 
 // Admin Admins are teammate accounts that have access to a workspace.
 type Admin struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Avatar Image for the associated team or teammate
 	//
 	// Example: https://picsum.photos/200/300
@@ -3869,6 +3856,9 @@ type Admin struct {
 
 // AdminList A list of admins associated with a given workspace.
 type AdminList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Admins A list of admins associated with a given workspace.
 	Admins *[]*Admin `json:"admins,omitempty"`
 
@@ -3984,6 +3974,9 @@ type AdminReplyTicketRequestType string
 
 // AdminWithApp Admins are the teammate accounts that have access to a workspace
 type AdminWithApp struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// App App that the admin belongs to.
 	App *App `json:"app,omitempty"`
 
@@ -4113,6 +4106,9 @@ type AiAgentSourceType string
 
 // AiCallResponse Response containing information about a Fin Voice call
 type AiCallResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The workspace identifier
 	//
 	// Example: 12345
@@ -4202,6 +4198,9 @@ type App struct {
 
 // Article The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 type Article struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -4347,6 +4346,9 @@ type ArticleContentType string
 
 // ArticleList This will return a list of articles for the App.
 type ArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article objects
 	Data *[]ArticleListItem `json:"data,omitempty"`
 
@@ -4372,6 +4374,9 @@ type ArticleListType string
 
 // ArticleListItem The data returned about your articles when you list them.
 type ArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -4496,6 +4501,9 @@ type ArticleSearchHighlightsHighlightedTitleType string
 
 // ArticleSearchResponse The results of an Article search
 type ArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// Articles An array of Article objects
@@ -4807,6 +4815,9 @@ type AwayStatusReason struct {
 
 // AwayStatusReasonList A list of away status reasons.
 type AwayStatusReasonList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of away status reason objects.
 	Data *[]AwayStatusReason `json:"data,omitempty"`
 
@@ -4823,6 +4834,9 @@ type AwayStatusReasonListType string
 
 // Brand Represents a branding configuration for the workspace
 type Brand struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Unix timestamp of brand creation
 	//
 	// Example: 1673778600
@@ -4866,6 +4880,9 @@ type Brand struct {
 
 // BrandList A list of brands
 type BrandList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Brand `json:"data,omitempty"`
 
 	// Type The type of object
@@ -4876,6 +4893,9 @@ type BrandList struct {
 
 // Call Represents a phone call in Intercom
 type Call struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId The id of the admin associated with the call, if any.
 	//
 	// Example: 789
@@ -4950,6 +4970,9 @@ type Call struct {
 
 // CallList A paginated list of calls.
 type CallList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of calls.
 	Data *[]Call `json:"data,omitempty"`
 
@@ -4995,6 +5018,9 @@ type CloseConversationRequestType string
 
 // Collection Collections are top level containers for Articles within the Help Center.
 type Collection struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
 	//
 	// Example: 1672928359
@@ -5055,6 +5081,9 @@ type Collection struct {
 
 // CollectionList This will return a list of Collections for the App.
 type CollectionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of collection objects
 	Data *[]Collection `json:"data,omitempty"`
 
@@ -5080,6 +5109,9 @@ type CollectionListType string
 
 // Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type Company struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The Intercom defined code of the workspace the company is associated to.
 	//
 	// Example: ecahpwf5
@@ -5204,6 +5236,9 @@ type CompanyType string
 
 // CompanyAttachedContacts A list of Contact Objects
 type CompanyAttachedContacts struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Contact Objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -5229,6 +5264,9 @@ type CompanyAttachedContactsType string
 
 // CompanyAttachedSegments A list of Segment Objects
 type CompanyAttachedSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Segment Objects
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -5268,6 +5306,9 @@ type CompanyDataType string
 
 // CompanyList This will return a list of companies for the App.
 type CompanyList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Company Objects.
 	Data *[]Company `json:"data,omitempty"`
 
@@ -5293,6 +5334,9 @@ type CompanyListType string
 
 // CompanyScroll Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type CompanyScroll struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -5322,6 +5366,9 @@ type CompanyScrollType string
 
 // Contact Contacts represent your leads and users in Intercom.
 type Contact struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -5488,7 +5535,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -5544,6 +5593,9 @@ type Contact struct {
 
 // ContactArchived archived contact object
 type ContactArchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: true
@@ -5572,8 +5624,12 @@ type ContactArchivedType string
 
 // ContactAttachedCompanies A list of Company Objects
 type ContactAttachedCompanies struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -5598,6 +5654,9 @@ type ContactAttachedCompaniesType string
 
 // ContactBlocked blocked contact object
 type ContactBlocked struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Blocked Always true.
 	//
 	// Example: true
@@ -5637,7 +5696,8 @@ type ContactCompanies struct {
 	// TotalCount Integer representing the total number of companies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -5647,6 +5707,9 @@ type ContactCompanies struct {
 
 // ContactDeleted deleted contact object
 type ContactDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the contact is deleted or not.
 	//
 	// Example: true
@@ -5675,6 +5738,9 @@ type ContactDeletedType string
 
 // ContactList Contacts are your users in Intercom.
 type ContactList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of contact objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -5734,7 +5800,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -6021,6 +6088,9 @@ type ContactReplyUserIdRequestType string
 
 // ContactSegments A list of segments objects attached to a specific contact.
 type ContactSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data Segment objects associated with the contact.
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -6039,6 +6109,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -6054,7 +6125,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -6064,6 +6136,9 @@ type ContactTags struct {
 
 // ContactUnarchived unarchived contact object
 type ContactUnarchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: false
@@ -6092,6 +6167,9 @@ type ContactUnarchivedType string
 
 // ContentImportSource An external source for External Pages that you add to your Fin Content Library.
 type ContentImportSource struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AudienceIds The unique identifiers for the audiences associated with this content import source.
 	//
 	// Example: [5678]
@@ -6100,42 +6178,42 @@ type ContentImportSource struct {
 	// CreatedAt The time when the content import source was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the content import source which is given by Intercom.
 	//
 	// Example: 1234
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// LastSyncedAt The time when the content import source was last synced.
 	//
 	// Example: 1672928610
-	LastSyncedAt int `json:"last_synced_at"`
+	LastSyncedAt *int `json:"last_synced_at,omitempty"`
 
 	// Status The status of the content import source.
 	//
 	// Example: active
-	Status ContentImportSourceStatus `json:"status"`
+	Status *ContentImportSourceStatus `json:"status,omitempty"`
 
 	// SyncBehavior If you intend to create or update External Pages via the API, this should be set to `api`.
 	//
 	// Example: api
-	SyncBehavior ContentImportSourceSyncBehavior `json:"sync_behavior"`
+	SyncBehavior *ContentImportSourceSyncBehavior `json:"sync_behavior,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: content_import_source
-	Type ContentImportSourceType `json:"type"`
+	Type *ContentImportSourceType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the content import source was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the root of the external source.
 	//
 	// Example: https://help.example.com/
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentImportSourceStatus The status of the content import source.
@@ -6155,6 +6233,9 @@ type ContentImportSourceType string
 
 // ContentImportSourcesList This will return a list of the content import sources for the App.
 type ContentImportSourcesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Content Import Source objects
 	Data *[]ContentImportSource `json:"data,omitempty"`
 
@@ -6226,6 +6307,9 @@ type ContentSourcesListType string
 
 // Conversation Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type Conversation struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -6257,7 +6341,8 @@ type Conversation struct {
 	// CustomAttributes An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
 	//
 	// Example: {"CX Score explanation":"The conversation was resolved quickly and the customer expressed satisfaction with the outcome.","CX Score rating":4,"end_date_timestamp":1677923174,"monthly_spend":155.5,"paid_subscriber":true,"start_date_iso8601":"2023-03-04T09:46:14Z","team_mates":9}
-	CustomAttributes *CustomAttributes `json:"custom_attributes,omitempty"`
+	CustomAttributes *CustomAttributes         `json:"custom_attributes,omitempty"`
+	Customers        *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// FirstContactReply An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 	FirstContactReply *ConversationFirstContactReply `json:"first_contact_reply,omitempty"`
@@ -6319,7 +6404,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -6443,6 +6529,9 @@ type ConversationContactsType string
 
 // ConversationDeleted deleted conversation object
 type ConversationDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the conversation is deleted or not.
 	//
 	// Example: true
@@ -6478,6 +6567,9 @@ type ConversationFirstContactReply struct {
 
 // ConversationList Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type ConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of conversation objects
 	Conversations *[]ConversationListItem `json:"conversations,omitempty"`
 
@@ -6503,6 +6595,9 @@ type ConversationListType string
 
 // ConversationListItem The data returned about your conversations when you list or search them.
 type ConversationListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
 	//
 	// Example: 0
@@ -6593,7 +6688,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -6737,7 +6833,7 @@ type ConversationPartMetadata struct {
 	// QuickReplyOptions The quick reply options sent by the Admin or bot, presented in this conversation part.
 	QuickReplyOptions *[]struct {
 		// Text The text to display in this quick reply option.
-		Text string `json:"text"`
+		Text *string `json:"text,omitempty"`
 
 		// Translations The translations for the quick reply option.
 		//
@@ -6745,7 +6841,7 @@ type ConversationPartMetadata struct {
 		Translations *map[string]interface{} `json:"translations,omitempty"`
 
 		// Uuid A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-		Uuid openapi_types.UUID `json:"uuid"`
+		Uuid *openapi_types.UUID `json:"uuid,omitempty"`
 	} `json:"quick_reply_options,omitempty"`
 
 	// QuickReplyUuid The unique identifier for the quick reply option that was clicked by the end user.
@@ -6938,8 +7034,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -6977,6 +7073,9 @@ type ConversationStatistics struct {
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates *[]Reference `json:"teammates,omitempty"`
 
@@ -7513,8 +7612,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the admin which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type Always `admin`.
 		//
@@ -7919,6 +8018,9 @@ type CustomAttributes_AdditionalProperties struct {
 
 // CustomObjectInstance A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 type CustomObjectInstance struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the attribute was created as a UTC Unix timestamp
 	//
 	// Example: 1671028894
@@ -7958,6 +8060,9 @@ type CustomObjectInstance struct {
 
 // CustomObjectInstanceDeleted deleted custom object instance object
 type CustomObjectInstanceDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the Custom Object instance is deleted or not.
 	//
 	// Example: true
@@ -8014,6 +8119,9 @@ type CustomerRequest2 struct {
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 type DataAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId Teammate who created the attribute. Only applicable to CDAs
 	//
 	// Example: 5712945
@@ -8117,6 +8225,9 @@ type DataAttributeType string
 
 // DataAttributeList A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 type DataAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of data attributes
 	Data *[]DataAttribute `json:"data,omitempty"`
 
@@ -8133,6 +8244,9 @@ type DataAttributeListType string
 
 // DataEventSummary This will return a summary of data events for the App.
 type DataEventSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Email The email address of the user
 	//
 	// Example: Sam.Sung@example.com
@@ -8144,7 +8258,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -8164,6 +8279,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -8192,6 +8310,9 @@ type DataEventSummaryItem struct {
 
 // DataExport The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 type DataExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DownloadExpiresAt The time after which you will not be able to access the data.
 	//
 	// Example: 1674917488
@@ -8231,6 +8352,9 @@ type Datetime1 = int
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the article was deleted successfully or not.
 	//
 	// Example: true
@@ -8254,6 +8378,9 @@ type DeletedArticleObjectObject string
 
 // DeletedCollectionObject Response returned when an object is deleted
 type DeletedCollectionObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the collection was deleted successfully or not.
 	//
 	// Example: true
@@ -8277,6 +8404,9 @@ type DeletedCollectionObjectObject string
 
 // DeletedCompanyObject Response returned when an object is deleted
 type DeletedCompanyObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the company was deleted successfully or not.
 	//
 	// Example: true
@@ -8300,6 +8430,9 @@ type DeletedCompanyObjectObject string
 
 // DeletedInternalArticleObject Response returned when an object is deleted
 type DeletedInternalArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the internal article was deleted successfully or not.
 	//
 	// Example: true
@@ -8323,6 +8456,9 @@ type DeletedInternalArticleObjectObject string
 
 // DeletedObject Response returned when an object is deleted
 type DeletedObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the news item was deleted successfully or not.
 	//
 	// Example: true
@@ -8372,6 +8508,9 @@ type EmailAddressHeader struct {
 
 // EmailList A list of email settings
 type EmailList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]EmailSetting `json:"data,omitempty"`
 
 	// Type The type of object
@@ -8398,6 +8537,9 @@ type EmailMessageMetadata struct {
 
 // EmailSetting Represents a sender email address configuration
 type EmailSetting struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// BrandId Associated brand identifier
 	//
 	// Example: 10
@@ -8452,11 +8594,11 @@ type EmailSetting struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -8467,15 +8609,15 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // EventDetails defines model for event_details.
@@ -8485,15 +8627,18 @@ type EventDetails struct {
 
 // ExternalPage External pages that you have added to your Fin Content Library.
 type ExternalPage struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiAgentAvailability Whether the external page should be used to answer questions by AI Agent.
 	//
 	// Example: true
-	AiAgentAvailability bool `json:"ai_agent_availability"`
+	AiAgentAvailability *bool `json:"ai_agent_availability,omitempty"`
 
 	// AiCopilotAvailability Whether the external page should be used to answer questions by AI Copilot.
 	//
 	// Example: true
-	AiCopilotAvailability bool `json:"ai_copilot_availability"`
+	AiCopilotAvailability *bool `json:"ai_copilot_availability,omitempty"`
 
 	// AiSalesAgentAvailability Whether the external page should be used to answer questions by AI Sales Agent.
 	//
@@ -8503,12 +8648,12 @@ type ExternalPage struct {
 	// CreatedAt The time when the external page was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The identifier for the external page which was given by the source. Must be unique for the source.
 	//
 	// Example: 5678
-	ExternalId string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FinAvailability Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
 	//
@@ -8518,42 +8663,42 @@ type ExternalPage struct {
 	// Html The body of the external page in HTML.
 	//
 	// Example: <p>Hello world!</p>
-	Html string `json:"html"`
+	Html *string `json:"html,omitempty"`
 
 	// Id The unique identifier for the external page which is given by Intercom.
 	//
 	// Example: 1234
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LastIngestedAt The time when the external page was last ingested.
 	//
 	// Example: 1672928610
-	LastIngestedAt int `json:"last_ingested_at"`
+	LastIngestedAt *int `json:"last_ingested_at,omitempty"`
 
 	// Locale Always en
 	//
 	// Example: en
-	Locale ExternalPageLocale `json:"locale"`
+	Locale *ExternalPageLocale `json:"locale,omitempty"`
 
 	// SourceId The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
 	//
 	// Example: 1234
-	SourceId int `json:"source_id"`
+	SourceId *int `json:"source_id,omitempty"`
 
 	// Title The title of the external page.
 	//
 	// Example: Getting started with...
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: external_page
-	Type ExternalPageType `json:"type"`
+	Type *ExternalPageType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the external page was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
 	//
@@ -8573,6 +8718,9 @@ type ExternalPageType string
 
 // ExternalPagesList This will return a list of external pages for the App.
 type ExternalPagesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of External Page objects
 	Data *[]ExternalPage `json:"data,omitempty"`
 
@@ -8920,17 +9068,17 @@ type HandlingEvent struct {
 	Reason *string `json:"reason,omitempty"`
 
 	// Teammate A reference to a teammate
-	Teammate TeammateReference `json:"teammate"`
+	Teammate *TeammateReference `json:"teammate,omitempty"`
 
 	// Timestamp ISO8601 timestamp when the event occurred
 	//
 	// Example: 2026-01-09T09:00:00Z
-	Timestamp time.Time `json:"timestamp"`
+	Timestamp *time.Time `json:"timestamp,omitempty"`
 
 	// Type The type of handling event
 	//
 	// Example: paused
-	Type HandlingEventType `json:"type"`
+	Type *HandlingEventType `json:"type,omitempty"`
 }
 
 // HandlingEventType The type of handling event
@@ -8940,12 +9088,18 @@ type HandlingEventType string
 
 // HandlingEventList A list of handling events for a conversation
 type HandlingEventList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// HandlingEvents Array of handling events
 	HandlingEvents *[]HandlingEvent `json:"handling_events,omitempty"`
 }
 
 // HelpCenter Help Centers contain collections
 type HelpCenter struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the Help Center was created.
 	//
 	// Example: 1672928359
@@ -8994,6 +9148,9 @@ type HelpCenter struct {
 
 // HelpCenterList A list of Help Centers belonging to the App
 type HelpCenterList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Help Center objects
 	Data *[]HelpCenter `json:"data,omitempty"`
 
@@ -9018,6 +9175,9 @@ type InternalArticle = InternalArticleListItem
 
 // InternalArticleList This will return a list of internal articles for the App.
 type InternalArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Internal Article objects
 	Data *[]InternalArticleListItem `json:"data,omitempty"`
 
@@ -9043,6 +9203,9 @@ type InternalArticleListType string
 
 // InternalArticleListItem The data returned about your internal articles when you list them.
 type InternalArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AuthorId The id of the author of the article.
 	AuthorId *int `json:"author_id,omitempty"`
 
@@ -9090,6 +9253,9 @@ type InternalArticleListItemType string
 
 // InternalArticleSearchResponse The results of an Internal Article search
 type InternalArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// InternalArticles An array of Internal Article objects
@@ -9118,6 +9284,9 @@ type InternalArticleSearchResponseType string
 
 // IpAllowlist IP allowlist settings for the workspace.
 type IpAllowlist struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Enabled Whether the IP allowlist is enabled for the workspace.
 	//
 	// Example: true
@@ -9140,8 +9309,11 @@ type IpAllowlist struct {
 
 // Jobs Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 type Jobs struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the job that's currently being processed or has completed.
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// ResourceId The id of the resource created during job execution (e.g. ticket id)
 	ResourceId *string `json:"resource_id,omitempty"`
@@ -9243,10 +9415,13 @@ type MergeContactsRequest struct {
 
 // Message Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 type Message struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -9256,17 +9431,20 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
+
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -9276,7 +9454,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -9311,6 +9489,9 @@ type MultipleFilterSearchRequest_Value struct {
 
 // NewsItem A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 type NewsItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The news item body, which may contain HTML.
 	//
 	// Example: We are excited to announce the launch of News Items, a new content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -9436,6 +9617,9 @@ type NewsItemRequestState string
 //
 // Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 type Newsfeed struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Timestamp for when the newsfeed was created.
 	//
 	// Example: 1674917488
@@ -9482,6 +9666,9 @@ type NewsfeedAssignment struct {
 
 // Note Notes allow you to annotate and comment on your contacts.
 type Note struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Author Admins are teammate accounts that have access to a workspace.
 	Author *Admin `json:"author,omitempty"`
 
@@ -9489,6 +9676,9 @@ type Note struct {
 	//
 	// Example: <p>Text for the note.</p>
 	Body *string `json:"body,omitempty"`
+
+	// Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
+	Company *Company `json:"company,omitempty"`
 
 	// Contact Represents the contact that the note was created about.
 	Contact *struct {
@@ -9519,6 +9709,9 @@ type Note struct {
 
 // NoteList A paginated list of notes associated with a contact.
 type NoteList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of notes.
 	Data *[]Note `json:"data,omitempty"`
 
@@ -9597,6 +9790,9 @@ type PagesLinkType string
 
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Objects
 	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
 
@@ -9617,6 +9813,9 @@ type PaginatedResponse struct {
 
 // PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
 type PaginatedResponse_Data_Item struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
@@ -9665,6 +9864,9 @@ type PartAttachment struct {
 
 // PhoneSwitch Phone Switch Response
 type PhoneSwitch struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Phone Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
 	//
 	// Example: +1 1234567890
@@ -9672,6 +9874,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -9680,10 +9883,10 @@ type PhoneSwitchType string
 // QuickReplyOption defines model for quick_reply_option.
 type QuickReplyOption struct {
 	// Text The text to display in this quick reply option.
-	Text string `json:"text"`
+	Text *string `json:"text,omitempty"`
 
 	// Uuid A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-	Uuid openapi_types.UUID `json:"uuid"`
+	Uuid *openapi_types.UUID `json:"uuid,omitempty"`
 }
 
 // Recipient A recipient of a message
@@ -9810,6 +10013,9 @@ type SearchRequest_Query struct {
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
 type Segment struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of items in the user segment. It's returned when `include_count=true` is included in the request.
 	//
 	// Example: 3
@@ -9858,6 +10064,9 @@ type SegmentType string
 
 // SegmentList This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 type SegmentList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages A pagination object, which may be empty, indicating no further pages to fetch.
 	Pages *map[string]interface{} `json:"pages,omitempty"`
 
@@ -10020,6 +10229,9 @@ type StartingAfterPaging struct {
 
 // SubscriptionType A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 type SubscriptionType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConsentType Describes the type of consent.
 	//
 	// Example: opt_in
@@ -10065,6 +10277,9 @@ type SubscriptionTypeState string
 
 // SubscriptionTypeList A list of subscription type objects.
 type SubscriptionTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of subscription type objects associated with the workspace .
 	Data *[]SubscriptionType `json:"data,omitempty"`
 
@@ -10081,6 +10296,9 @@ type SubscriptionTypeListType string
 
 // Tag A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type Tag struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppliedAt The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
 	//
 	// Example: 1663597223
@@ -10107,6 +10325,9 @@ type Tag struct {
 
 // TagBasic A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type TagBasic struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the tag
 	//
 	// Example: 123456
@@ -10146,6 +10367,9 @@ type TagCompanyRequest struct {
 
 // TagList A list of tags objects in the workspace.
 type TagList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of tags objects associated with the workspace .
 	Data *[]Tag `json:"data,omitempty"`
 
@@ -10192,6 +10416,9 @@ type TagsType string
 
 // Team Teams are groups of admins in Intercom.
 type Team struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminIds The list of admin IDs that are a part of the team.
 	//
 	// Example: [493881]
@@ -10228,6 +10455,9 @@ type Team struct {
 
 // TeamList This will return a list of team objects for the App.
 type TeamList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Teams A list of team objects
 	Teams *[]Team `json:"teams,omitempty"`
 
@@ -10265,17 +10495,17 @@ type TeammateReference struct {
 	// Id The unique identifier of the teammate
 	//
 	// Example: 123
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// Name The display name of the teammate
 	//
 	// Example: Jane Example
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of teammate
 	//
 	// Example: admin
-	Type TeammateReferenceType `json:"type"`
+	Type *TeammateReferenceType `json:"type,omitempty"`
 }
 
 // TeammateReferenceType The type of teammate
@@ -10285,6 +10515,9 @@ type TeammateReferenceType string
 
 // Ticket Tickets are how you track requests from your users.
 type Ticket struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id representing the admin assigned to the ticket.
 	//
 	// Example: 1295
@@ -10411,6 +10644,9 @@ type TicketCustomAttributes_AdditionalProperties struct {
 
 // TicketDeleted deleted ticket object
 type TicketDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the ticket is deleted or not.
 	//
 	// Example: true
@@ -10434,6 +10670,9 @@ type TicketDeletedObject string
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 	Pages *CursorPages `json:"pages,omitempty"`
@@ -10526,33 +10765,33 @@ type TicketPart struct {
 	// UpdatedAttributeData The updated attribute data of the ticket part. Only present for attribute update parts.
 	UpdatedAttributeData *struct {
 		// Attribute Information about the attribute that was updated.
-		Attribute struct {
+		Attribute *struct {
 			// Id The unique identifier of the attribute.
 			//
 			// Example: 7
-			Id string `json:"id"`
+			Id *string `json:"id,omitempty"`
 
 			// Label The human-readable name of the attribute.
 			//
 			// Example: Progress
-			Label string `json:"label"`
+			Label *string `json:"label,omitempty"`
 
 			// Type The type of the object. Always 'attribute'.
 			//
 			// Example: attribute
-			Type TicketPartUpdatedAttributeDataAttributeType `json:"type"`
-		} `json:"attribute"`
+			Type *TicketPartUpdatedAttributeDataAttributeType `json:"type,omitempty"`
+		} `json:"attribute,omitempty"`
 
 		// Value The new value of the attribute.
-		Value struct {
-			Id    TicketPart_UpdatedAttributeData_Value_Id    `json:"id"`
-			Label TicketPart_UpdatedAttributeData_Value_Label `json:"label"`
+		Value *struct {
+			Id    *TicketPart_UpdatedAttributeData_Value_Id    `json:"id,omitempty"`
+			Label *TicketPart_UpdatedAttributeData_Value_Label `json:"label,omitempty"`
 
 			// Type The type of the object. Always 'value'.
 			//
 			// Example: value
-			Type TicketPartUpdatedAttributeDataValueType `json:"type"`
-		} `json:"value"`
+			Type *TicketPartUpdatedAttributeDataValueType `json:"type,omitempty"`
+		} `json:"value,omitempty"`
 	} `json:"updated_attribute_data,omitempty"`
 }
 
@@ -10651,6 +10890,11 @@ type TicketPartsType string
 
 // TicketReply A Ticket Part representing a note, comment, or quick_reply on a ticket
 type TicketReply struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	AppPackageCode *string `json:"app_package_code,omitempty"`
+
 	// Attachments A list of attachments for the part.
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
@@ -10809,6 +11053,9 @@ type TicketStateDetailedCategory string
 
 // TicketStateList A list of ticket states associated with a given ticket type.
 type TicketStateList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket states associated with a given ticket type.
 	Data *[]*TicketStateDetailed `json:"data,omitempty"`
 
@@ -10820,6 +11067,9 @@ type TicketStateList struct {
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type is archived or not.
 	//
 	// Example: false
@@ -10846,7 +11096,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -10888,6 +11139,9 @@ type TicketTypeCategory string
 
 // TicketTypeAttribute Ticket type attribute, used to define each data field to be captured in a ticket.
 type TicketTypeAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type attribute is archived or not.
 	//
 	// Example: false
@@ -10970,6 +11224,8 @@ type TicketTypeAttribute struct {
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]interface{} `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]*TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -10979,6 +11235,9 @@ type TicketTypeAttributeList struct {
 
 // TicketTypeList A list of ticket types associated with a given workspace.
 type TicketTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket_types associated with a given workspace.
 	Data *[]*TicketType `json:"data,omitempty"`
 
@@ -11093,40 +11352,6 @@ type UpdateCollectionRequest struct {
 	// Example: 6871118
 	ParentId          *string                 `json:"parent_id,omitempty"`
 	TranslatedContent *GroupTranslatedContent `json:"translated_content,omitempty"`
-}
-
-// UpdateCompanyRequest You can update a Company
-type UpdateCompanyRequest struct {
-	// CustomAttributes A hash of key/value pairs containing any other data about the company you want Intercom to store.
-	CustomAttributes *map[string]string `json:"custom_attributes,omitempty"`
-
-	// Industry The industry that this company operates in.
-	//
-	// Example: Manufacturing
-	Industry *string `json:"industry,omitempty"`
-
-	// MonthlySpend How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-	//
-	// Example: 1000
-	MonthlySpend *int `json:"monthly_spend,omitempty"`
-
-	// Name The name of the Company
-	//
-	// Example: Intercom
-	Name *string `json:"name,omitempty"`
-
-	// Plan The name of the plan you have associated with the company.
-	//
-	// Example: Enterprise
-	Plan *string `json:"plan,omitempty"`
-
-	// Size The number of employees in this company.
-	Size *int `json:"size,omitempty"`
-
-	// Website The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-	//
-	// Example: https://www.example.com
-	Website *string `json:"website,omitempty"`
 }
 
 // UpdateContactRequest You can update a contact
@@ -11516,6 +11741,9 @@ type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Anonymous Identifies if this visitor is anonymous.
 	//
 	// Example: false
@@ -11772,6 +12000,9 @@ type VisitorTagsType string
 
 // WorkflowExport A workflow export containing the complete workflow configuration.
 type WorkflowExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The workspace identifier.
 	//
 	// Example: 12345
@@ -12105,6 +12336,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -12296,9 +12554,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // RedactConversationParams defines parameters for RedactConversation.
 type RedactConversationParams struct {
@@ -13172,7 +13427,7 @@ type ListCallsWithTranscriptsJSONRequestBody ListCallsWithTranscriptsJSONBody
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
 
 // UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
-type UpdateCompanyJSONRequestBody = UpdateCompanyRequest
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequestBody
@@ -18181,7 +18436,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -18190,7 +18445,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegmentsForAContact List attached segments for contact
 	//
@@ -21861,7 +22116,7 @@ func (c *RawClient) ListNotes(ctx context.Context, contactId string, params *Lis
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequestWithBody(c.Server, contactId, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -21880,7 +22135,7 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId int, param
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequest(c.Server, contactId, params, body)
 	if err != nil {
 		return nil, err
@@ -28462,7 +28717,7 @@ func NewListNotesRequest(server string, contactId string, params *ListNotesParam
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -28473,12 +28728,12 @@ func NewCreateNoteRequest(server string, contactId int, params *CreateNoteParams
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, contactId int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, contactId string, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -35528,7 +35783,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -35537,7 +35792,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -40061,7 +40316,9 @@ type CreateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -40291,7 +40548,9 @@ func (r CreateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -40557,7 +40816,9 @@ type ShowContactByExternalIdResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -40787,7 +41048,9 @@ func (r ShowContactByExternalIdResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -41053,7 +41316,9 @@ type MergeContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -41283,7 +41548,9 @@ func (r MergeContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -41645,7 +41912,9 @@ type ShowContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -41875,7 +42144,9 @@ func (r ShowContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -42141,7 +42412,9 @@ type UpdateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -42371,7 +42644,9 @@ func (r UpdateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -43296,42 +43571,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -43341,42 +43581,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -50277,7 +50482,7 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, contact
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, contactId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -50292,7 +50497,7 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNote(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -55130,7 +55335,9 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -55387,7 +55594,9 @@ func ParseShowContactByExternalIdResponse(rsp *http.Response) (*ShowContactByExt
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -55644,7 +55853,9 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -55967,7 +56178,9 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -56224,7 +56437,9 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -56900,42 +57115,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -5,9 +5,9 @@ package v2_15
 import (
 	"context"
 	"errors"
-	"net/http"
 	"testing"
 
+	"github.com/intercomgo/intercom"
 	"github.com/intercomgo/intercom/intercomtest/conformance"
 )
 
@@ -250,7 +250,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.CreateNewsItem(ctx, &params, body))
 	}},
 	"createNote": {Method: "CreateNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var p0 int
+		var p0 string
 		var params CreateNoteParams
 		var body CreateNoteJSONRequestBody
 		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
@@ -483,7 +483,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
 			return nil, err
 		}
-		return nil, c.DownloadDataExport(ctx, p0, &params)
+		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, &params, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
 	}},
 	"enqueueCreateTicket": {Method: "EnqueueCreateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params EnqueueCreateTicketParams
@@ -1142,10 +1142,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
 			return nil, err
 		}
-		return nil, c.ShowCallTranscript(ctx, p0, &params, func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Accept", "text/plain, application/json;q=0.5")
-			return nil
-		})
+		return nil, conformance.Stream(c.ShowCallTranscript(ctx, p0, &params, intercom.WithHeader("Accept", "text/plain, application/json;q=0.5")))
 	}},
 	"ShowContact": {Method: "ShowContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string

@@ -92,6 +92,10 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			_, err := c.CreateCustomObjectInstances(ctx, bad, nil, v2_15.CreateCustomObjectInstancesJSONRequestBody{})
 			return err
 		}},
+		{"CreateNote", "contact_id", func(bad string) error {
+			_, err := c.CreateNote(ctx, bad, nil, v2_15.CreateNoteJSONRequestBody{})
+			return err
+		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
 			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_15.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
@@ -181,7 +185,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad, nil)
 			return err
 		}},
 		{"ExportWorkflow", "id", func(bad string) error {
@@ -321,7 +325,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ShowCallTranscript", "call_id", func(bad string) error {
-			err := c.ShowCallTranscript(ctx, bad, nil)
+			_, err := c.ShowCallTranscript(ctx, bad, nil)
 			return err
 		}},
 		{"ShowContact", "contact_id", func(bad string) error {
@@ -369,7 +373,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 	}
-	assert.Len(t, calls, 82, "one call per string path parameter")
+	assert.Len(t, calls, 83, "one call per string path parameter")
 	for _, tc := range calls {
 		for _, bad := range []string{"", ".", ".."} {
 			err := tc.do(bad)
@@ -406,17 +410,14 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
-		var editors []v2_15.RequestEditorFn
+		var editors []intercom.RequestOption
 		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
 			opts = append(opts, intercom.WithHTTPClient(&http.Client{Transport: tr}))
 		case "explicit":
-			editors = append(editors, func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Accept-Encoding", "gzip")
-				return nil
-			})
+			editors = append(editors, intercom.WithHeader("Accept-Encoding", "gzip"))
 		}
 		c, err := v2_15.NewClient(opts...)
 		require.NoError(t, err)

@@ -201,6 +201,16 @@ func TestIterators(t *testing.T) {
 		pages func(context.Context, *v2_15.Client) (int, error)
 	}{
 		{
+			name: "LisDataEvents",
+			cfg:  pagecheck.Config{Style: "any", ItemsPath: []string{"events"}, Item: func(int) string { return `{}` }},
+			all: func(ctx context.Context, c *v2_15.Client) (int, error) {
+				return pagecheck.Count(c.LisDataEventsAll(ctx, nil))
+			},
+			pages: func(ctx context.Context, c *v2_15.Client) (int, error) {
+				return pagecheck.Count(c.LisDataEventsPages(ctx, nil))
+			},
+		},
+		{
 			name: "ListActivityLogs",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"activity_logs"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_15.Client) (int, error) {
@@ -262,7 +272,7 @@ func TestIterators(t *testing.T) {
 		},
 		{
 			name: "ListCompaniesForAContact",
-			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"companies"}, Item: func(int) string { return `{}` }},
+			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_15.Client) (int, error) {
 				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x", nil))
 			},
@@ -451,7 +461,7 @@ func TestIterators(t *testing.T) {
 			},
 		},
 	}
-	require.Len(t, tests, 25)
+	require.Len(t, tests, 26)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

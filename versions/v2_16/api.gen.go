@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intercomgo/intercom"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -5480,30 +5481,6 @@ func (e SearchContentParamsFinSalesState) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany LisDataAttributesParamsModel = "company"
@@ -5796,6 +5773,9 @@ type UpdateContactRequestBody struct {
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityDescription A sentence or two describing the activity.
 	//
 	// Example: Admin updated the app's name to "My App".
@@ -5846,6 +5826,9 @@ type ActivityLogActivityType string
 
 // ActivityLogEventTypeList A list of all activity log event types.
 type ActivityLogEventTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// EventTypes An array of activity log event type strings.
 	//
 	// Example: ["admin_login_success","admin_logout","app_name_change"]
@@ -5859,6 +5842,9 @@ type ActivityLogEventTypeList struct {
 
 // ActivityLogList A paginated list of activity logs.
 type ActivityLogList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ActivityLogs An array of activity logs
 	ActivityLogs *[]*ActivityLog `json:"activity_logs,omitempty"`
 
@@ -5937,7 +5923,8 @@ type ActivityLogMetadata struct {
 	// LastActivityAt The time of the Admin's last recorded activity.
 	//
 	// Example: 1671028894
-	LastActivityAt *int `json:"last_activity_at,omitempty"`
+	LastActivityAt *int                    `json:"last_activity_at,omitempty"`
+	Message        *map[string]interface{} `json:"message,omitempty"`
 
 	// Mode The mode of the setting (e.g., when_away_only, when_away_and_reassign).
 	//
@@ -6033,6 +6020,9 @@ type AddressableList struct {
 
 // Admin Admins are teammate accounts that have access to a workspace.
 type Admin struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Avatar Image for the associated team or teammate
 	//
 	// Example: https://picsum.photos/200/300
@@ -6112,6 +6102,9 @@ type Admin struct {
 
 // AdminList A list of admins associated with a given workspace.
 type AdminList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Admins A list of admins associated with a given workspace.
 	Admins *[]*Admin `json:"admins,omitempty"`
 
@@ -6230,6 +6223,9 @@ type AdminReplyTicketRequestType string
 
 // AdminWithApp Admins are the teammate accounts that have access to a workspace
 type AdminWithApp struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// App App that the admin belongs to.
 	App *App `json:"app,omitempty"`
 
@@ -6359,6 +6355,9 @@ type AiAgentSourceType string
 
 // AiCallResponse Response containing information about a Fin Voice call
 type AiCallResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The workspace identifier
 	//
 	// Example: 12345
@@ -6448,6 +6447,9 @@ type App struct {
 
 // Article The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 type Article struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiChatbotAvailability Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content.
 	//
 	// Example: true
@@ -6697,6 +6699,9 @@ type ArticleContentType string
 
 // ArticleList This will return a list of articles for the App.
 type ArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article objects
 	Data *[]ArticleListItem `json:"data,omitempty"`
 
@@ -6722,6 +6727,9 @@ type ArticleListType string
 
 // ArticleListItem The data returned about your articles when you list them.
 type ArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiChatbotAvailability Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content.
 	//
 	// Example: true
@@ -6905,6 +6913,9 @@ type ArticleSearchHighlightsHighlightedTitleType string
 
 // ArticleSearchResponse The results of an Article search
 type ArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// Articles An array of Article objects
@@ -7116,6 +7127,9 @@ type ArticleTranslatedContentType string
 
 // ArticleVersion A historical version of an article, including its content.
 type ArticleVersion struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ArticleId The unique identifier of the article this version belongs to.
 	//
 	// Example: 123
@@ -7199,6 +7213,9 @@ type ArticleVersionType string
 
 // ArticleVersionList A paginated list of versions of an article.
 type ArticleVersionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Article version summary objects.
 	Data *[]ArticleVersionSummary `json:"data,omitempty"`
 
@@ -7224,6 +7241,9 @@ type ArticleVersionListType string
 
 // ArticleVersionSummary A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
 type ArticleVersionSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ArticleId The unique identifier of the article this version belongs to.
 	//
 	// Example: 123
@@ -7366,6 +7386,9 @@ type AttachContactToConversationRequest_Customer struct {
 
 // Audience An audience represents a group of contacts that can be targeted by Fin.
 type Audience struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the audience was created as a Unix timestamp.
 	//
 	// Example: 1717200000
@@ -7409,6 +7432,9 @@ type AudienceType string
 
 // AudienceList A paginated list of audience objects.
 type AudienceList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of audience objects.
 	Data *[]Audience `json:"data,omitempty"`
 
@@ -7484,6 +7510,9 @@ type AwayStatusReason struct {
 
 // AwayStatusReasonList A list of away status reasons.
 type AwayStatusReasonList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of away status reason objects.
 	Data *[]AwayStatusReason `json:"data,omitempty"`
 
@@ -7597,6 +7626,9 @@ type Banner struct {
 
 // BannerDismiss The result of dismissing a banner for a contact.
 type BannerDismiss struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Dismissed Whether the banner view is dismissed.
 	//
 	// Example: true
@@ -7615,6 +7647,9 @@ type BannerDismiss struct {
 
 // BannerList A list of banners a contact currently matches.
 type BannerList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of banners.
 	Data *[]Banner `json:"data,omitempty"`
 
@@ -7626,6 +7661,9 @@ type BannerList struct {
 
 // Brand Represents a branding configuration for the workspace
 type Brand struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Unix timestamp of brand creation
 	//
 	// Example: 1673778600
@@ -7669,6 +7707,9 @@ type Brand struct {
 
 // BrandList A list of brands
 type BrandList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Brand `json:"data,omitempty"`
 
 	// Type The type of object
@@ -7679,6 +7720,9 @@ type BrandList struct {
 
 // Call Represents a phone call in Intercom
 type Call struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId The id of the admin associated with the call, if any.
 	//
 	// Example: 789
@@ -7753,6 +7797,9 @@ type Call struct {
 
 // CallList A paginated list of calls.
 type CallList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of calls.
 	Data *[]Call `json:"data,omitempty"`
 
@@ -7816,6 +7863,9 @@ type CloseConversationRequestType string
 
 // Collection Collections are top level containers for Articles within the Help Center.
 type Collection struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
 	//
 	// Example: 1672928359
@@ -7876,6 +7926,9 @@ type Collection struct {
 
 // CollectionList This will return a list of Collections for the App.
 type CollectionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of collection objects
 	Data *[]Collection `json:"data,omitempty"`
 
@@ -7901,6 +7954,9 @@ type CollectionListType string
 
 // Company Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type Company struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The Intercom defined code of the workspace the company is associated to.
 	//
 	// Example: ecahpwf5
@@ -8036,6 +8092,9 @@ type CompanyType string
 
 // CompanyAttachedContacts A list of Contact Objects
 type CompanyAttachedContacts struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Contact Objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -8061,6 +8120,9 @@ type CompanyAttachedContactsType string
 
 // CompanyAttachedSegments A list of Segment Objects
 type CompanyAttachedSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Segment Objects
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -8100,6 +8162,9 @@ type CompanyDataType string
 
 // CompanyList This will return a list of companies for the App.
 type CompanyList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array containing Company Objects.
 	Data *[]Company `json:"data,omitempty"`
 
@@ -8164,6 +8229,9 @@ type CompanyNote struct {
 
 // CompanyScroll Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 type CompanyScroll struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]Company `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -8193,6 +8261,9 @@ type CompanyScrollType string
 
 // Contact Contacts represent your leads and users in Intercom.
 type Contact struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AndroidAppName The name of the Android app which the contact is using.
 	//
 	// Example: Intercom
@@ -8362,7 +8433,9 @@ type Contact struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -8418,6 +8491,9 @@ type Contact struct {
 
 // ContactArchived archived contact object
 type ContactArchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: true
@@ -8446,8 +8522,12 @@ type ContactArchivedType string
 
 // ContactAttachedCompanies A list of Company Objects
 type ContactAttachedCompanies struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies An array containing Company Objects
 	Companies *[]Company `json:"companies,omitempty"`
+	Data      *[]Company `json:"data,omitempty"`
 
 	// Pages The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 	//
@@ -8472,6 +8552,9 @@ type ContactAttachedCompaniesType string
 
 // ContactBlocked blocked contact object
 type ContactBlocked struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Blocked Always true.
 	//
 	// Example: true
@@ -8511,7 +8594,8 @@ type ContactCompanies struct {
 	// TotalCount Integer representing the total number of companies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -8521,6 +8605,9 @@ type ContactCompanies struct {
 
 // ContactDeleted deleted contact object
 type ContactDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the contact is deleted or not.
 	//
 	// Example: true
@@ -8549,6 +8636,9 @@ type ContactDeletedType string
 
 // ContactList Contacts are your users in Intercom.
 type ContactList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of contact objects
 	Data *[]Contact `json:"data,omitempty"`
 
@@ -8608,7 +8698,8 @@ type ContactNotes struct {
 	// TotalCount Int representing the total number of companyies attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url Url to get more company resources for this contact
 	//
@@ -8924,6 +9015,9 @@ type ContactSearchRequestSortOrder string
 
 // ContactSegments A list of segments objects attached to a specific contact.
 type ContactSegments struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data Segment objects associated with the contact.
 	Data *[]Segment `json:"data,omitempty"`
 
@@ -8942,6 +9036,7 @@ type ContactSegmentsType string
 type ContactSocialProfiles struct {
 	// Data A list of social profiles objects associated with the contact.
 	Data *[]SocialProfile `json:"data,omitempty"`
+	Type *string          `json:"type,omitempty"`
 }
 
 // ContactTags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -8957,7 +9052,8 @@ type ContactTags struct {
 	// TotalCount Int representing the total number of tags attached to this contact
 	//
 	// Example: 100
-	TotalCount *int `json:"total_count,omitempty"`
+	TotalCount *int    `json:"total_count,omitempty"`
+	Type       *string `json:"type,omitempty"`
 
 	// Url url to get more tag resources for this contact
 	//
@@ -8967,6 +9063,9 @@ type ContactTags struct {
 
 // ContactUnarchived unarchived contact object
 type ContactUnarchived struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the contact is archived or not.
 	//
 	// Example: false
@@ -9079,6 +9178,9 @@ type ContentBulkActionRequestContentIdsType string
 // Preview release will replace this with a polling-friendly job resource that
 // surfaces progress and per-item results (updated, unchanged, skipped, failed).
 type ContentBulkActionResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Status Example: queued
 	Status *string `json:"status,omitempty"`
 
@@ -9088,6 +9190,9 @@ type ContentBulkActionResponse struct {
 
 // ContentImportSource An external source for External Pages that you add to your Fin Content Library.
 type ContentImportSource struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AudienceIds The unique identifiers for the audiences associated with this content import source.
 	//
 	// Example: [5678]
@@ -9096,42 +9201,42 @@ type ContentImportSource struct {
 	// CreatedAt The time when the content import source was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The unique identifier for the content import source which is given by Intercom.
 	//
 	// Example: 1234
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// LastSyncedAt The time when the content import source was last synced.
 	//
 	// Example: 1672928610
-	LastSyncedAt int `json:"last_synced_at"`
+	LastSyncedAt *int `json:"last_synced_at,omitempty"`
 
 	// Status The status of the content import source.
 	//
 	// Example: active
-	Status ContentImportSourceStatus `json:"status"`
+	Status *ContentImportSourceStatus `json:"status,omitempty"`
 
 	// SyncBehavior If you intend to create or update External Pages via the API, this should be set to `api`.
 	//
 	// Example: api
-	SyncBehavior ContentImportSourceSyncBehavior `json:"sync_behavior"`
+	SyncBehavior *ContentImportSourceSyncBehavior `json:"sync_behavior,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: content_import_source
-	Type ContentImportSourceType `json:"type"`
+	Type *ContentImportSourceType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the content import source was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the root of the external source.
 	//
 	// Example: https://help.example.com/
-	Url string `json:"url"`
+	Url *string `json:"url,omitempty"`
 }
 
 // ContentImportSourceStatus The status of the content import source.
@@ -9151,6 +9256,9 @@ type ContentImportSourceType string
 
 // ContentImportSourcesList This will return a list of the content import sources for the App.
 type ContentImportSourcesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Content Import Source objects
 	Data *[]ContentImportSource `json:"data,omitempty"`
 
@@ -9221,7 +9329,7 @@ type ContentSearchArticleItem struct {
 	// Type Always `article`.
 	//
 	// Example: article
-	Type ContentSearchArticleItemType `json:"type"`
+	Type *ContentSearchArticleItemType `json:"type,omitempty"`
 }
 
 // ContentSearchArticleItemType Always `article`.
@@ -9244,7 +9352,7 @@ type ContentSearchDefaultItem struct {
 	// Type The kind of content item.
 	//
 	// Example: content_snippet
-	Type ContentSearchDefaultItemType `json:"type"`
+	Type *ContentSearchDefaultItemType `json:"type,omitempty"`
 }
 
 // ContentSearchDefaultItemType The kind of content item.
@@ -9254,6 +9362,9 @@ type ContentSearchDefaultItemType string
 
 // ContentSearchResponse A paginated list of Knowledge Hub content results matching a search query.
 type ContentSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of matched content items. Each item's `type` field determines its shape.
 	Data *[]ContentSearchResult `json:"data,omitempty"`
 
@@ -9307,11 +9418,17 @@ type ContentSearchResponseType string
 
 // ContentSearchResult A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
 type ContentSearchResult struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
 // ContentSnippet A content snippet is a reusable piece of content for your AI agent and Copilot.
 type ContentSnippet struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiChatbotAvailability Whether the content snippet is available for AI Chatbot (Fin).
 	//
 	// Example: true
@@ -9434,6 +9551,9 @@ type ContentSnippetCreateRequest struct {
 
 // ContentSnippetList A paginated list of content snippets.
 type ContentSnippetList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of content snippet objects.
 	Data *[]ContentSnippet `json:"data,omitempty"`
 
@@ -9556,6 +9676,9 @@ type ContentSourcesListType string
 
 // Conversation Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type Conversation struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
 	//
 	// Example: 0
@@ -9590,7 +9713,8 @@ type Conversation struct {
 	// CustomAttributes An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
 	//
 	// Example: {"CX Score explanation":"The conversation was resolved quickly and the customer expressed satisfaction with the outcome.","CX Score rating":4,"end_date_timestamp":1677923174,"monthly_spend":155.5,"paid_subscriber":true,"start_date_iso8601":"2023-03-04T09:46:14Z","team_mates":9}
-	CustomAttributes *CustomAttributes `json:"custom_attributes,omitempty"`
+	CustomAttributes *CustomAttributes         `json:"custom_attributes,omitempty"`
+	Customers        *[]map[string]interface{} `json:"customers,omitempty"`
 
 	// ExternalReferences References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
 	//
@@ -9669,7 +9793,8 @@ type Conversation struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -9717,6 +9842,9 @@ type ConversationAttachmentFiles struct {
 
 // ConversationAttribute Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference).
 type ConversationAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
@@ -10100,6 +10228,9 @@ type ConversationAttributeIntegerTypeType string
 
 // ConversationAttributeList A list of all conversation attributes belonging to a workspace.
 type ConversationAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of conversation attributes.
 	Data *[]ConversationAttribute `json:"data,omitempty"`
 
@@ -10435,6 +10566,9 @@ type ConversationContactsType string
 
 // ConversationDeleted deleted conversation object
 type ConversationDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the conversation is deleted or not.
 	//
 	// Example: true
@@ -10483,6 +10617,9 @@ type ConversationFirstContactReply struct {
 
 // ConversationList Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type ConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of conversation objects
 	Conversations *[]ConversationListItem `json:"conversations,omitempty"`
 
@@ -10508,6 +10645,9 @@ type ConversationListType string
 
 // ConversationListItem The data returned about your conversations when you list or search them.
 type ConversationListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
 	//
 	// Example: 0
@@ -10618,7 +10758,8 @@ type ConversationListItem struct {
 	// Title The title given to the conversation.
 	//
 	// Example: Conversation Title
-	Title *string `json:"title,omitempty"`
+	Title  *string                 `json:"title,omitempty"`
+	Topics *map[string]interface{} `json:"topics,omitempty"`
 
 	// Type Always conversation.
 	//
@@ -10795,7 +10936,7 @@ type ConversationPartMetadata struct {
 	// QuickReplyOptions The quick reply options sent by the Admin or bot, presented in this conversation part.
 	QuickReplyOptions *[]struct {
 		// Text The text to display in this quick reply option.
-		Text string `json:"text"`
+		Text *string `json:"text,omitempty"`
 
 		// Translations The translations for the quick reply option.
 		//
@@ -10803,7 +10944,7 @@ type ConversationPartMetadata struct {
 		Translations *map[string]interface{} `json:"translations,omitempty"`
 
 		// Uuid A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-		Uuid openapi_types.UUID `json:"uuid"`
+		Uuid *openapi_types.UUID `json:"uuid,omitempty"`
 	} `json:"quick_reply_options,omitempty"`
 
 	// QuickReplyUuid The unique identifier for the quick reply option that was clicked by the end user.
@@ -11152,8 +11293,8 @@ type ConversationStatistics struct {
 
 	// LastClosedById The last admin who closed the conversation. Returns a reference to an Admin object.
 	//
-	// Example: c3po
-	LastClosedById *string `json:"last_closed_by_id,omitempty"`
+	// Example: 5017691
+	LastClosedById *int `json:"last_closed_by_id,omitempty"`
 
 	// LastContactReplyAt Time of the last conversation part from a contact.
 	//
@@ -11191,6 +11332,9 @@ type ConversationStatistics struct {
 
 // ConversationTeammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 type ConversationTeammates struct {
+	// Admins The teammates who participated in the conversation, as Intercom sends them.
+	Admins *[]Reference `json:"admins,omitempty"`
+
 	// Teammates The list of teammates who participated in the conversation (wrote at least one conversation part).
 	Teammates *[]Reference `json:"teammates,omitempty"`
 
@@ -12253,8 +12397,8 @@ type CreateMessageRequest struct {
 	From *struct {
 		// Id The identifier for the admin which is given by Intercom.
 		//
-		// Example: 394051
-		Id int `json:"id"`
+		// Example: 991267
+		Id string `json:"id"`
 
 		// Type Always `admin`.
 		//
@@ -12714,6 +12858,9 @@ type CustomAttributes_AdditionalProperties struct {
 
 // CustomObjectInstance A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 type CustomObjectInstance struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the attribute was created as a UTC Unix timestamp
 	//
 	// Example: 1671028894
@@ -12753,6 +12900,9 @@ type CustomObjectInstance struct {
 
 // CustomObjectInstanceDeleted deleted custom object instance object
 type CustomObjectInstanceDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the Custom Object instance is deleted or not.
 	//
 	// Example: true
@@ -12780,6 +12930,9 @@ type CustomObjectInstanceList struct {
 
 // CustomObjectInstancesPaginatedList A paginated list of custom object instances.
 type CustomObjectInstancesPaginatedList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Custom Object Instance objects.
 	Data *[]*CustomObjectInstance `json:"data,omitempty"`
 
@@ -12835,6 +12988,9 @@ type CustomerRequest2 struct {
 
 // DataAttribute Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 type DataAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminId Teammate who created the attribute. Only applicable to CDAs
 	//
 	// Example: 5712945
@@ -12938,6 +13094,9 @@ type DataAttributeType string
 
 // DataAttributeList A list of all data attributes belonging to a workspace for contacts or companies.
 type DataAttributeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of data attributes
 	Data *[]DataAttribute `json:"data,omitempty"`
 
@@ -12954,6 +13113,9 @@ type DataAttributeListType string
 
 // DataConnector A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 type DataConnector struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the data connector was created.
 	//
 	// Example: 2025-11-15T09:30:00Z
@@ -13033,6 +13195,9 @@ type DataConnectorType string
 // DataConnectorDetail Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 // Includes configuration, data inputs, response fields, and object mappings.
 type DataConnectorDetail struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Audiences The audience types this connector targets.
 	//
 	// Example: ["users","leads"]
@@ -13275,6 +13440,9 @@ type DataConnectorDetailType string
 
 // DataConnectorExecutionResult An execution result from a data connector HTTP request.
 type DataConnectorExecutionResult struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConversationId The conversation associated with this execution, if any.
 	//
 	// Example: 8001
@@ -13383,6 +13551,9 @@ type DataConnectorExecutionResultType string
 
 // DataConnectorExecutionResultList A paginated list of data connector execution results.
 type DataConnectorExecutionResultList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of execution result objects.
 	Data *[]DataConnectorExecutionResult `json:"data,omitempty"`
 
@@ -13421,6 +13592,9 @@ type DataConnectorExecutionResultListType string
 
 // DataConnectorList A paginated list of data connectors.
 type DataConnectorList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of data connector objects.
 	Data *[]DataConnector `json:"data,omitempty"`
 
@@ -13459,6 +13633,9 @@ type DataConnectorListType string
 
 // DataEventSummary This will return a summary of data events for the App.
 type DataEventSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Email The email address of the user
 	//
 	// Example: Sam.Sung@example.com
@@ -13470,7 +13647,8 @@ type DataEventSummary struct {
 	// IntercomUserId The Intercom user ID of the user
 	//
 	// Example: 63a0979a5eeebeaf28dd56ba
-	IntercomUserId *string `json:"intercom_user_id,omitempty"`
+	IntercomUserId *string                 `json:"intercom_user_id,omitempty"`
+	Pages          *map[string]interface{} `json:"pages,omitempty"`
 
 	// Type The type of the object
 	//
@@ -13490,6 +13668,9 @@ type DataEventSummaryType string
 
 // DataEventSummaryItem This will return a summary of a data event for the App.
 type DataEventSummaryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of times the event was sent
 	//
 	// Example: 1
@@ -13518,6 +13699,9 @@ type DataEventSummaryItem struct {
 
 // DataExport The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 type DataExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DownloadExpiresAt The time after which you will not be able to access the data.
 	//
 	// Example: 1674917488
@@ -13557,6 +13741,9 @@ type Datetime1 = int
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the article was deleted successfully or not.
 	//
 	// Example: true
@@ -13580,6 +13767,9 @@ type DeletedArticleObjectObject string
 
 // DeletedCollectionObject Response returned when an object is deleted
 type DeletedCollectionObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the collection was deleted successfully or not.
 	//
 	// Example: true
@@ -13603,6 +13793,9 @@ type DeletedCollectionObjectObject string
 
 // DeletedCompanyObject Response returned when an object is deleted
 type DeletedCompanyObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the company was deleted successfully or not.
 	//
 	// Example: true
@@ -13626,6 +13819,9 @@ type DeletedCompanyObjectObject string
 
 // DeletedConversationItem A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 type DeletedConversationItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// DeletedAt The time when the conversation was deleted.
 	//
 	// Example: 1734537745
@@ -13649,6 +13845,9 @@ type DeletedConversationItem struct {
 
 // DeletedConversationList A paginated list of deleted conversation IDs.
 type DeletedConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Conversations The list of deleted conversation IDs.
 	Conversations *[]DeletedConversationItem `json:"conversations,omitempty"`
 
@@ -13670,6 +13869,9 @@ type DeletedConversationList struct {
 
 // DeletedDataConnectorObject Response returned when a data connector is deleted.
 type DeletedDataConnectorObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the data connector was deleted successfully.
 	//
 	// Example: true
@@ -13693,6 +13895,9 @@ type DeletedDataConnectorObjectObject string
 
 // DeletedHelpCenterRedirectObject Response returned when a redirect is deleted.
 type DeletedHelpCenterRedirectObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the redirect was deleted successfully or not.
 	//
 	// Example: true
@@ -13716,6 +13921,9 @@ type DeletedHelpCenterRedirectObjectObject string
 
 // DeletedInternalArticleObject Response returned when an object is deleted
 type DeletedInternalArticleObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the internal article was deleted successfully or not.
 	//
 	// Example: true
@@ -13739,6 +13947,9 @@ type DeletedInternalArticleObjectObject string
 
 // DeletedObject Response returned when an object is deleted
 type DeletedObject struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the news item was deleted successfully or not.
 	//
 	// Example: true
@@ -13788,6 +13999,9 @@ type EmailAddressHeader struct {
 
 // EmailList A list of email settings
 type EmailList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]EmailSetting `json:"data,omitempty"`
 
 	// Type The type of object
@@ -13814,6 +14028,9 @@ type EmailMessageMetadata struct {
 
 // EmailSetting Represents a sender email address configuration
 type EmailSetting struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// BrandId Associated brand identifier
 	//
 	// Example: 10
@@ -13868,11 +14085,11 @@ type EmailSetting struct {
 // Error The API will return an Error List for a failed request, which will contain one or more Error objects.
 type Error struct {
 	// Errors An array of one or more error objects
-	Errors []struct {
+	Errors *[]struct {
 		// Code A string indicating the kind of error, used to further qualify the HTTP response code
 		//
 		// Example: unauthorized
-		Code string `json:"code"`
+		Code *string `json:"code,omitempty"`
 
 		// Field Optional. Used to identify a particular field or query parameter that was in error.
 		//
@@ -13883,15 +14100,15 @@ type Error struct {
 		//
 		// Example: Access Token Invalid
 		Message *string `json:"message,omitempty"`
-	} `json:"errors"`
+	} `json:"errors,omitempty"`
 
-	// RequestId Example: f93ecfa8-d08a-4325-8694-89aeb89c8f85
-	RequestId *openapi_types.UUID `json:"request_id,omitempty"`
+	// RequestId Example: 002d37gmte7nhkf9o4eg
+	RequestId *string `json:"request_id,omitempty"`
 
 	// Type The type is error.list
 	//
 	// Example: error.list
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // EventDetails defines model for event_details.
@@ -13901,15 +14118,18 @@ type EventDetails struct {
 
 // ExternalPage External pages that you have added to your Fin Content Library.
 type ExternalPage struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiAgentAvailability Whether the external page should be used to answer questions by AI Agent.
 	//
 	// Example: true
-	AiAgentAvailability bool `json:"ai_agent_availability"`
+	AiAgentAvailability *bool `json:"ai_agent_availability,omitempty"`
 
 	// AiCopilotAvailability Whether the external page should be used to answer questions by AI Copilot.
 	//
 	// Example: true
-	AiCopilotAvailability bool `json:"ai_copilot_availability"`
+	AiCopilotAvailability *bool `json:"ai_copilot_availability,omitempty"`
 
 	// AiSalesAgentAvailability Whether the external page should be used to answer questions by AI Sales Agent.
 	//
@@ -13919,12 +14139,12 @@ type ExternalPage struct {
 	// CreatedAt The time when the external page was created.
 	//
 	// Example: 1672928359
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// ExternalId The identifier for the external page which was given by the source. Must be unique for the source.
 	//
 	// Example: 5678
-	ExternalId string `json:"external_id"`
+	ExternalId *string `json:"external_id,omitempty"`
 
 	// FinAvailability Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
 	//
@@ -13934,42 +14154,42 @@ type ExternalPage struct {
 	// Html The body of the external page in HTML.
 	//
 	// Example: <p>Hello world!</p>
-	Html string `json:"html"`
+	Html *string `json:"html,omitempty"`
 
 	// Id The unique identifier for the external page which is given by Intercom.
 	//
 	// Example: 1234
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// LastIngestedAt The time when the external page was last ingested.
 	//
 	// Example: 1672928610
-	LastIngestedAt int `json:"last_ingested_at"`
+	LastIngestedAt *int `json:"last_ingested_at,omitempty"`
 
 	// Locale Always en
 	//
 	// Example: en
-	Locale ExternalPageLocale `json:"locale"`
+	Locale *ExternalPageLocale `json:"locale,omitempty"`
 
 	// SourceId The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
 	//
 	// Example: 1234
-	SourceId int `json:"source_id"`
+	SourceId *int `json:"source_id,omitempty"`
 
 	// Title The title of the external page.
 	//
 	// Example: Getting started with...
-	Title string `json:"title"`
+	Title *string `json:"title,omitempty"`
 
 	// Type Always external_page
 	//
 	// Example: external_page
-	Type ExternalPageType `json:"type"`
+	Type *ExternalPageType `json:"type,omitempty"`
 
 	// UpdatedAt The time when the external page was last updated.
 	//
 	// Example: 1672928610
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int `json:"updated_at,omitempty"`
 
 	// Url The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
 	//
@@ -13989,6 +14209,9 @@ type ExternalPageType string
 
 // ExternalPagesList This will return a list of external pages for the App.
 type ExternalPagesList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of External Page objects
 	Data *[]ExternalPage `json:"data,omitempty"`
 
@@ -14336,17 +14559,17 @@ type HandlingEvent struct {
 	Reason *string `json:"reason,omitempty"`
 
 	// Teammate A reference to a teammate
-	Teammate TeammateReference `json:"teammate"`
+	Teammate *TeammateReference `json:"teammate,omitempty"`
 
 	// Timestamp ISO8601 timestamp when the event occurred
 	//
 	// Example: 2026-01-09T09:00:00Z
-	Timestamp time.Time `json:"timestamp"`
+	Timestamp *time.Time `json:"timestamp,omitempty"`
 
 	// Type The type of handling event
 	//
 	// Example: paused
-	Type HandlingEventType `json:"type"`
+	Type *HandlingEventType `json:"type,omitempty"`
 }
 
 // HandlingEventType The type of handling event
@@ -14356,12 +14579,18 @@ type HandlingEventType string
 
 // HandlingEventList A list of handling events for a conversation
 type HandlingEventList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// HandlingEvents Array of handling events
 	HandlingEvents *[]HandlingEvent `json:"handling_events,omitempty"`
 }
 
 // HelpCenter Help Centers contain collections
 type HelpCenter struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time when the Help Center was created.
 	//
 	// Example: 1672928359
@@ -14420,6 +14649,9 @@ type HelpCenter struct {
 
 // HelpCenterList A list of Help Centers belonging to the App
 type HelpCenterList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Help Center objects
 	Data *[]HelpCenter `json:"data,omitempty"`
 
@@ -14437,6 +14669,9 @@ type HelpCenterListType string
 // HelpCenterRedirect A redirect maps a source URL (`from_url`) to an article or collection within a
 // help center, so that links to old or external URLs resolve to live content.
 type HelpCenterRedirect struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the redirect was created as a UTC Unix timestamp.
 	//
 	// Example: 1781619405
@@ -14495,6 +14730,9 @@ type HelpCenterRedirectType string
 
 // HelpCenterRedirectList This will return a list of redirects for the help center.
 type HelpCenterRedirectList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of help center redirect objects.
 	Data *[]HelpCenterRedirect `json:"data,omitempty"`
 
@@ -14528,6 +14766,9 @@ type InternalArticle = InternalArticleListItem
 
 // InternalArticleList This will return a list of internal articles for the App.
 type InternalArticleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Internal Article objects
 	Data *[]InternalArticleListItem `json:"data,omitempty"`
 
@@ -14553,6 +14794,9 @@ type InternalArticleListType string
 
 // InternalArticleListItem The data returned about your internal articles when you list them.
 type InternalArticleListItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AiChatbotAvailability Whether the internal article is available for AI Chatbot (Fin).
 	//
 	// Example: true
@@ -14625,6 +14869,9 @@ type InternalArticleListItemType string
 
 // InternalArticleSearchResponse The results of an Internal Article search
 type InternalArticleSearchResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An object containing the results of the search.
 	Data *struct {
 		// InternalArticles An array of Internal Article objects
@@ -14653,6 +14900,9 @@ type InternalArticleSearchResponseType string
 
 // IpAllowlist IP allowlist settings for the workspace.
 type IpAllowlist struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Enabled Whether the IP allowlist is enabled for the workspace.
 	//
 	// Example: true
@@ -14675,8 +14925,11 @@ type IpAllowlist struct {
 
 // Jobs Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 type Jobs struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the job that's currently being processed or has completed.
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// ResourceId The id of the resource created during job execution (e.g. ticket id)
 	ResourceId *string `json:"resource_id,omitempty"`
@@ -14765,6 +15018,9 @@ type LinkedObjectListType string
 
 // Macro A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 type Macro struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AvailableOn Where the macro is available for use.
 	//
 	// Example: ["inbox","messenger"]
@@ -14831,6 +15087,9 @@ type MacroVisibleTo string
 
 // MacroList A paginated list of macros (saved replies) in the workspace.
 type MacroList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data The list of macro objects
 	Data *[]*Macro `json:"data,omitempty"`
 
@@ -14899,6 +15158,9 @@ type MergeConversationsRequest struct {
 
 // MergeHistoryItem A record of a contact that was merged into another contact.
 type MergeHistoryItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// MergedAt (Unix timestamp in seconds) The time when the merge occurred.
 	//
 	// Example: 1571672154
@@ -14927,6 +15189,9 @@ type MergeHistoryItemSourceContactRole string
 
 // MergeHistoryList A paginated list of merge history entries for a contact.
 type MergeHistoryList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of merge history entries.
 	Data *[]MergeHistoryItem `json:"data,omitempty"`
 
@@ -14953,10 +15218,13 @@ type MergeHistoryListType string
 
 // Message Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 type Message struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
 	// ConversationId The associated conversation_id
 	//
@@ -14966,17 +15234,20 @@ type Message struct {
 	// CreatedAt The time the conversation was created.
 	//
 	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
 	// Id The id representing the message.
 	//
 	// Example: 1488971108
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
 	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
 	//
 	// Example: inapp
-	MessageType MessageMessageType `json:"message_type"`
+	MessageType *MessageMessageType `json:"message_type,omitempty"`
+
+	// Owner Admins are teammate accounts that have access to a workspace.
+	Owner *Admin `json:"owner,omitempty"`
 
 	// Subject The subject of the message. Only present if message_type: email.
 	//
@@ -14986,7 +15257,7 @@ type Message struct {
 	// Type The type of the message
 	//
 	// Example: user_message
-	Type string `json:"type"`
+	Type *string `json:"type,omitempty"`
 }
 
 // MessageMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
@@ -15021,6 +15292,9 @@ type MultipleFilterSearchRequest_Value struct {
 
 // NewsItem A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 type NewsItem struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Body The news item body, which may contain HTML.
 	//
 	// Example: We are excited to announce the launch of News Items, a new content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -15146,6 +15420,9 @@ type NewsItemRequestState string
 //
 // Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 type Newsfeed struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt Timestamp for when the newsfeed was created.
 	//
 	// Example: 1674917488
@@ -15192,6 +15469,9 @@ type NewsfeedAssignment struct {
 
 // Note Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
 type Note struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Author Admins are teammate accounts that have access to a workspace.
 	Author *Admin `json:"author,omitempty"`
 
@@ -15240,6 +15520,9 @@ type Note struct {
 
 // NoteList A paginated list of notes associated with a contact or a company.
 type NoteList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of notes.
 	Data *[]Note `json:"data,omitempty"`
 
@@ -15260,6 +15543,9 @@ type NoteList struct {
 
 // OfficeHoursException An exception overrides a schedule's regular hours on a specific date, such as a public holiday.
 type OfficeHoursException struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the exception was created as a Unix timestamp.
 	//
 	// Example: 1717200000
@@ -15316,6 +15602,9 @@ type OfficeHoursExceptionExceptionType string
 
 // OfficeHoursExceptionList A list of office hours exceptions.
 type OfficeHoursExceptionList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of office hours exceptions.
 	Data *[]OfficeHoursException `json:"data,omitempty"`
 
@@ -15327,6 +15616,9 @@ type OfficeHoursExceptionList struct {
 
 // OfficeHoursSchedule An office hours schedule defines the recurring weekly hours during which the workspace is open.
 type OfficeHoursSchedule struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// CreatedAt The time the schedule was created as a Unix timestamp.
 	//
 	// Example: 1717200000
@@ -15368,6 +15660,9 @@ type OfficeHoursSchedule struct {
 
 // OfficeHoursScheduleList A list of office hours schedules.
 type OfficeHoursScheduleList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of office hours schedules.
 	Data *[]OfficeHoursSchedule `json:"data,omitempty"`
 
@@ -15455,6 +15750,9 @@ type PagesLinkType string
 
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data An array of Objects
 	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
 
@@ -15475,6 +15773,9 @@ type PaginatedResponse struct {
 
 // PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
 type PaginatedResponse_Data_Item struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	union json.RawMessage
 }
 
@@ -15523,6 +15824,9 @@ type PartAttachment struct {
 
 // PhoneSwitch Phone Switch Response
 type PhoneSwitch struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Phone Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
 	//
 	// Example: +1 1234567890
@@ -15530,6 +15834,7 @@ type PhoneSwitch struct {
 
 	// Type Example: phone_call_redirect
 	Type *PhoneSwitchType `json:"type,omitempty"`
+	Url  *string          `json:"url,omitempty"`
 }
 
 // PhoneSwitchType Example: phone_call_redirect
@@ -15573,10 +15878,10 @@ type PublishArticleDraftRequest struct {
 // QuickReplyOption defines model for quick_reply_option.
 type QuickReplyOption struct {
 	// Text The text to display in this quick reply option.
-	Text string `json:"text"`
+	Text *string `json:"text,omitempty"`
 
 	// Uuid A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-	Uuid openapi_types.UUID `json:"uuid"`
+	Uuid *openapi_types.UUID `json:"uuid,omitempty"`
 }
 
 // Recipient A recipient of a message
@@ -15726,6 +16031,9 @@ type SearchRequest_Query struct {
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
 type Segment struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Count The number of items in the user segment. It's returned when `include_count=true` is included in the request.
 	//
 	// Example: 3
@@ -15774,6 +16082,9 @@ type SegmentType string
 
 // SegmentList This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 type SegmentList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages A pagination object, which may be empty, indicating no further pages to fetch.
 	Pages *map[string]interface{} `json:"pages,omitempty"`
 
@@ -15793,6 +16104,9 @@ type SegmentListType string
 
 // SideConversationList A paginated list of side conversations for a conversation.
 type SideConversationList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Pagination metadata.
 	Pages *struct {
 		// Page The current page number.
@@ -15838,6 +16152,9 @@ type SideConversationListType string
 
 // SideConversationSummary A side conversation with its conversation parts.
 type SideConversationSummary struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConversationParts The conversation parts (messages) in this side conversation.
 	ConversationParts *[]ConversationPart `json:"conversation_parts,omitempty"`
 
@@ -16018,6 +16335,9 @@ type StartingAfterPaging struct {
 
 // SubscriptionType A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 type SubscriptionType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConsentType Describes the type of consent.
 	//
 	// Example: opt_in
@@ -16063,6 +16383,9 @@ type SubscriptionTypeState string
 
 // SubscriptionTypeList A list of subscription type objects.
 type SubscriptionTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of subscription type objects associated with the workspace .
 	Data *[]SubscriptionType `json:"data,omitempty"`
 
@@ -16079,6 +16402,9 @@ type SubscriptionTypeListType string
 
 // Tag A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type Tag struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppliedAt The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
 	//
 	// Example: 1663597223
@@ -16105,6 +16431,9 @@ type Tag struct {
 
 // TagBasic A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 type TagBasic struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Id The id of the tag
 	//
 	// Example: 123456
@@ -16144,6 +16473,9 @@ type TagCompanyRequest struct {
 
 // TagCreateResponse The response for creating or updating a tag, including the entities that were tagged or untagged.
 type TagCreateResponse struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Companies The companies that were tagged or untagged.
 	//
 	// Example: []
@@ -16192,6 +16524,9 @@ type TagCreateResponse struct {
 
 // TagList A list of tags objects in the workspace.
 type TagList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of tags objects associated with the workspace .
 	Data *[]Tag `json:"data,omitempty"`
 
@@ -16238,6 +16573,9 @@ type TagsType string
 
 // Team Teams are groups of admins in Intercom.
 type Team struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminIds The list of admin IDs that are a part of the team.
 	//
 	// Example: [493881]
@@ -16274,6 +16612,9 @@ type Team struct {
 
 // TeamList This will return a list of team objects for the App.
 type TeamList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Teams A list of team objects
 	Teams *[]Team `json:"teams,omitempty"`
 
@@ -16316,6 +16657,9 @@ type TeamMetric struct {
 
 // TeamMetricList A list of team metrics.
 type TeamMetricList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	Data *[]TeamMetric `json:"data,omitempty"`
 
 	// Type Example: team_metric.list
@@ -16345,17 +16689,17 @@ type TeammateReference struct {
 	// Id The unique identifier of the teammate
 	//
 	// Example: 123
-	Id int `json:"id"`
+	Id *int `json:"id,omitempty"`
 
 	// Name The display name of the teammate
 	//
 	// Example: Jane Example
-	Name string `json:"name"`
+	Name *string `json:"name,omitempty"`
 
 	// Type The type of teammate
 	//
 	// Example: admin
-	Type TeammateReferenceType `json:"type"`
+	Type *TeammateReferenceType `json:"type,omitempty"`
 }
 
 // TeammateReferenceType The type of teammate
@@ -16365,6 +16709,9 @@ type TeammateReferenceType string
 
 // Ticket Tickets are how you track requests from your users.
 type Ticket struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AdminAssigneeId The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0.
 	//
 	// Example: 1295
@@ -16430,7 +16777,9 @@ type Ticket struct {
 	TicketParts *TicketParts `json:"ticket_parts,omitempty"`
 
 	// TicketState A ticket state, used to define the state of a ticket.
-	TicketState *TicketState `json:"ticket_state,omitempty"`
+	TicketState              *TicketState `json:"ticket_state,omitempty"`
+	TicketStateExternalLabel *string      `json:"ticket_state_external_label,omitempty"`
+	TicketStateInternalLabel *string      `json:"ticket_state_internal_label,omitempty"`
 
 	// TicketType A ticket type, used to define the data fields to be captured in a ticket.
 	TicketType *TicketType `json:"ticket_type,omitempty"`
@@ -16496,6 +16845,9 @@ type TicketCustomAttributes_AdditionalProperties struct {
 
 // TicketDeleted deleted ticket object
 type TicketDeleted struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Deleted Whether the ticket is deleted or not.
 	//
 	// Example: true
@@ -16519,6 +16871,9 @@ type TicketDeletedObject string
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 	Pages *CursorPages `json:"pages,omitempty"`
@@ -16611,33 +16966,33 @@ type TicketPart struct {
 	// UpdatedAttributeData The updated attribute data of the ticket part. Only present for attribute update parts.
 	UpdatedAttributeData *struct {
 		// Attribute Information about the attribute that was updated.
-		Attribute struct {
+		Attribute *struct {
 			// Id The unique identifier of the attribute.
 			//
 			// Example: 7
-			Id string `json:"id"`
+			Id *string `json:"id,omitempty"`
 
 			// Label The human-readable name of the attribute.
 			//
 			// Example: Progress
-			Label string `json:"label"`
+			Label *string `json:"label,omitempty"`
 
 			// Type The type of the object. Always 'attribute'.
 			//
 			// Example: attribute
-			Type TicketPartUpdatedAttributeDataAttributeType `json:"type"`
-		} `json:"attribute"`
+			Type *TicketPartUpdatedAttributeDataAttributeType `json:"type,omitempty"`
+		} `json:"attribute,omitempty"`
 
 		// Value The new value of the attribute.
-		Value struct {
-			Id    TicketPart_UpdatedAttributeData_Value_Id    `json:"id"`
-			Label TicketPart_UpdatedAttributeData_Value_Label `json:"label"`
+		Value *struct {
+			Id    *TicketPart_UpdatedAttributeData_Value_Id    `json:"id,omitempty"`
+			Label *TicketPart_UpdatedAttributeData_Value_Label `json:"label,omitempty"`
 
 			// Type The type of the object. Always 'value'.
 			//
 			// Example: value
-			Type TicketPartUpdatedAttributeDataValueType `json:"type"`
-		} `json:"value"`
+			Type *TicketPartUpdatedAttributeDataValueType `json:"type,omitempty"`
+		} `json:"value,omitempty"`
 	} `json:"updated_attribute_data,omitempty"`
 }
 
@@ -16736,6 +17091,11 @@ type TicketPartsType string
 
 // TicketReply A Ticket Part representing a note, comment, or quick_reply on a ticket
 type TicketReply struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	AppPackageCode *string `json:"app_package_code,omitempty"`
+
 	// Attachments A list of attachments for the part.
 	Attachments *[]PartAttachment `json:"attachments,omitempty"`
 
@@ -16894,6 +17254,9 @@ type TicketStateDetailedCategory string
 
 // TicketStateList A list of ticket states associated with a given ticket type.
 type TicketStateList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket states associated with a given ticket type.
 	Data *[]*TicketStateDetailed `json:"data,omitempty"`
 
@@ -16905,6 +17268,9 @@ type TicketStateList struct {
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type is archived or not.
 	//
 	// Example: false
@@ -16931,7 +17297,8 @@ type TicketType struct {
 	// Id The id representing the ticket type.
 	//
 	// Example: 1295
-	Id *string `json:"id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	IsInternal *bool   `json:"is_internal,omitempty"`
 
 	// Name The name of the ticket type
 	//
@@ -16973,6 +17340,9 @@ type TicketTypeCategory string
 
 // TicketTypeAttribute Ticket type attribute, used to define each data field to be captured in a ticket.
 type TicketTypeAttribute struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Archived Whether the ticket type attribute is archived or not.
 	//
 	// Example: false
@@ -17055,6 +17425,8 @@ type TicketTypeAttribute struct {
 
 // TicketTypeAttributeList A list of attributes associated with a given ticket type.
 type TicketTypeAttributeList struct {
+	Data *[]interface{} `json:"data,omitempty"`
+
 	// TicketTypeAttributes A list of ticket type attributes associated with a given ticket type.
 	TicketTypeAttributes *[]*TicketTypeAttribute `json:"ticket_type_attributes,omitempty"`
 
@@ -17064,6 +17436,9 @@ type TicketTypeAttributeList struct {
 
 // TicketTypeList A list of ticket types associated with a given workspace.
 type TicketTypeList struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Data A list of ticket_types associated with a given workspace.
 	Data *[]*TicketType `json:"data,omitempty"`
 
@@ -17233,40 +17608,6 @@ type UpdateCollectionRequest struct {
 	// Example: 6871118
 	ParentId          *string                 `json:"parent_id,omitempty"`
 	TranslatedContent *GroupTranslatedContent `json:"translated_content,omitempty"`
-}
-
-// UpdateCompanyRequest You can update a Company
-type UpdateCompanyRequest struct {
-	// CustomAttributes A hash of key/value pairs containing any other data about the company you want Intercom to store.
-	CustomAttributes *map[string]string `json:"custom_attributes,omitempty"`
-
-	// Industry The industry that this company operates in.
-	//
-	// Example: Manufacturing
-	Industry *string `json:"industry,omitempty"`
-
-	// MonthlySpend How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-	//
-	// Example: 1000
-	MonthlySpend *int `json:"monthly_spend,omitempty"`
-
-	// Name The name of the Company
-	//
-	// Example: Intercom
-	Name *string `json:"name,omitempty"`
-
-	// Plan The name of the plan you have associated with the company.
-	//
-	// Example: Enterprise
-	Plan *string `json:"plan,omitempty"`
-
-	// Size The number of employees in this company.
-	Size *int `json:"size,omitempty"`
-
-	// Website The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-	//
-	// Example: https://www.example.com
-	Website *string `json:"website,omitempty"`
 }
 
 // UpdateContactRequest You can update a contact
@@ -17902,6 +18243,9 @@ type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// Anonymous Identifies if this visitor is anonymous.
 	//
 	// Example: false
@@ -18158,6 +18502,9 @@ type VisitorTagsType string
 
 // WhatsappMessageStatus The delivery status of a specific WhatsApp message.
 type WhatsappMessageStatus struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// ConversationId ID of the conversation
 	//
 	// Example: 123456789
@@ -18210,32 +18557,36 @@ type WhatsappMessageStatusStatus string
 
 // WhatsappMessageStatusList defines model for whatsapp_message_status_list.
 type WhatsappMessageStatusList struct {
-	Events []struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
+	Events *[]struct {
 		// ConversationId ID of the conversation
-		ConversationId string `json:"conversation_id"`
+		ConversationId *string `json:"conversation_id,omitempty"`
 
 		// CreatedAt Creation timestamp
-		CreatedAt int `json:"created_at"`
+		CreatedAt *int `json:"created_at,omitempty"`
 
 		// Id Event ID
-		Id string `json:"id"`
+		Id *string `json:"id,omitempty"`
 
 		// Status Current status of the message
-		Status WhatsappMessageStatusListEventsStatus `json:"status"`
+		Status *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 
 		// TemplateName Name of the WhatsApp template used
 		TemplateName *string `json:"template_name,omitempty"`
 
 		// Type Event type
-		Type WhatsappMessageStatusListEventsType `json:"type"`
+		Type *WhatsappMessageStatusListEventsType `json:"type,omitempty"`
 
 		// UpdatedAt Last update timestamp
-		UpdatedAt int `json:"updated_at"`
+		UpdatedAt *int    `json:"updated_at,omitempty"`
+		UserId    *string `json:"user_id,omitempty"`
 
 		// WhatsappMessageId WhatsApp's message identifier
-		WhatsappMessageId string `json:"whatsapp_message_id"`
-	} `json:"events"`
-	Pages struct {
+		WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"`
+	} `json:"events,omitempty"`
+	Pages *struct {
 		// Next Information for fetching next page (null if no more pages)
 		Next *struct {
 			// StartingAfter Cursor for the next page
@@ -18243,19 +18594,19 @@ type WhatsappMessageStatusList struct {
 		} `json:"next,omitempty"`
 
 		// PerPage Number of results per page
-		PerPage int `json:"per_page"`
+		PerPage *int `json:"per_page,omitempty"`
 
 		// TotalPages Total number of pages
-		TotalPages int                                `json:"total_pages"`
-		Type       WhatsappMessageStatusListPagesType `json:"type"`
-	} `json:"pages"`
+		TotalPages *int                                `json:"total_pages,omitempty"`
+		Type       *WhatsappMessageStatusListPagesType `json:"type,omitempty"`
+	} `json:"pages,omitempty"`
 
 	// RulesetId The provided ruleset ID
-	RulesetId string `json:"ruleset_id"`
+	RulesetId *string `json:"ruleset_id,omitempty"`
 
 	// TotalCount Total number of events
-	TotalCount int                           `json:"total_count"`
-	Type       WhatsappMessageStatusListType `json:"type"`
+	TotalCount *int                           `json:"total_count,omitempty"`
+	Type       *WhatsappMessageStatusListType `json:"type,omitempty"`
 }
 
 // WhatsappMessageStatusListEventsStatus Current status of the message
@@ -18272,6 +18623,9 @@ type WhatsappMessageStatusListType string
 
 // WorkflowExport A workflow export containing the complete workflow configuration.
 type WorkflowExport struct {
+	// Raw gives access to the JSON this value was decoded from.
+	intercom.Raw `json:"-"`
+
 	// AppId The workspace identifier.
 	//
 	// Example: 12345
@@ -18734,6 +19088,33 @@ type RetrieveACompanyByIdParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
+// UpdateCompanyJSONBody defines parameters for UpdateCompany.
+type UpdateCompanyJSONBody struct {
+	// CustomAttributes Custom attributes of the company.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Industry The industry the company operates in.
+	Industry *string `json:"industry,omitempty"`
+
+	// MonthlySpend How much revenue the company generates for your business.
+	MonthlySpend *int `json:"monthly_spend,omitempty"`
+
+	// Name The name of the company.
+	Name *string `json:"name,omitempty"`
+
+	// Plan The name of the plan the company is on.
+	Plan *string `json:"plan,omitempty"`
+
+	// RemoteCreatedAt The time the company was created by you (Unix seconds).
+	RemoteCreatedAt *int `json:"remote_created_at,omitempty"`
+
+	// Size The number of employees in the company.
+	Size *int `json:"size,omitempty"`
+
+	// Website The URL of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
 // UpdateCompanyParams defines parameters for UpdateCompany.
 type UpdateCompanyParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
@@ -19124,9 +19505,6 @@ type ListConversationsParams struct {
 type CreateConversationParams struct {
 	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
-
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
 
 // ListConversationAttributesParams defines parameters for ListConversationAttributes.
 type ListConversationAttributesParams struct {
@@ -20348,7 +20726,7 @@ type ListCallsWithTranscriptsJSONRequestBody ListCallsWithTranscriptsJSONBody
 type CreateOrUpdateCompanyJSONRequestBody = CreateOrUpdateCompanyRequest
 
 // UpdateCompanyJSONRequestBody defines body for UpdateCompany for application/json ContentType.
-type UpdateCompanyJSONRequestBody = UpdateCompanyRequest
+type UpdateCompanyJSONRequestBody UpdateCompanyJSONBody
 
 // CreateCompanyNoteJSONRequestBody defines body for CreateCompanyNote for application/json ContentType.
 type CreateCompanyNoteJSONRequestBody CreateCompanyNoteJSONBody
@@ -26523,7 +26901,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -26532,7 +26910,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegmentsForAContact List attached segments for contact
 	//
@@ -31502,7 +31880,7 @@ func (c *RawClient) ListNotes(ctx context.Context, contactId string, params *Lis
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequestWithBody(c.Server, contactId, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -31521,7 +31899,7 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, contactId int, param
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateNoteRequest(c.Server, contactId, params, body)
 	if err != nil {
 		return nil, err
@@ -40722,7 +41100,7 @@ func NewListNotesRequest(server string, contactId string, params *ListNotesParam
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -40733,12 +41111,12 @@ func NewCreateNoteRequest(server string, contactId int, params *CreateNoteParams
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, contactId int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, contactId string, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = stylePathParam("simple", false, "contact_id", contactId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -51894,7 +52272,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -51903,7 +52281,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -58144,7 +58522,9 @@ type CreateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -58377,7 +58757,9 @@ func (r CreateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -58651,7 +59033,9 @@ type ShowContactByExternalIdResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -58888,7 +59272,9 @@ func (r ShowContactByExternalIdResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -59162,7 +59548,9 @@ type MergeContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -59397,7 +59785,9 @@ func (r MergeContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -59779,7 +60169,9 @@ type ShowContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -60016,7 +60408,9 @@ func (r ShowContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -60290,7 +60684,9 @@ type UpdateContactResponse struct {
 		Name *string `json:"name,omitempty"`
 
 		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
+		Notes                     *ContactNotes           `json:"notes,omitempty"`
+		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 		// Os The operating system which the contact is using.
 		//
@@ -60523,7 +60919,9 @@ func (r UpdateContactResponse) GetJSON200() *struct {
 	Name *string `json:"name,omitempty"`
 
 	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
+	Notes                     *ContactNotes           `json:"notes,omitempty"`
+	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 	// Os The operating system which the contact is using.
 	//
@@ -62087,42 +62485,7 @@ type CreateConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *Message
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -62132,42 +62495,7 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
@@ -72032,7 +72360,7 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, contact
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, contactId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -72047,7 +72375,7 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
 	rsp, err := c.CreateNote(ctx, contactId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -78818,7 +79146,9 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -79078,7 +79408,9 @@ func ParseShowContactByExternalIdResponse(rsp *http.Response) (*ShowContactByExt
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -79358,7 +79690,9 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -79698,7 +80032,9 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -79978,7 +80314,9 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			Name *string `json:"name,omitempty"`
 
 			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
+			Notes                     *ContactNotes           `json:"notes,omitempty"`
+			OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
+			OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
 
 			// Os The operating system which the contact is using.
 			//
@@ -81116,42 +81454,7 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest Message
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -108,6 +108,10 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			_, err := c.CreateHelpCenterRedirect(ctx, bad, nil, v2_16.CreateHelpCenterRedirectJSONRequestBody{})
 			return err
 		}},
+		{"CreateNote", "contact_id", func(bad string) error {
+			_, err := c.CreateNote(ctx, bad, nil, v2_16.CreateNoteJSONRequestBody{})
+			return err
+		}},
 		{"CreateOfficeHoursException", "office_hours_schedule_id", func(bad string) error {
 			_, err := c.CreateOfficeHoursException(ctx, bad, nil, v2_16.CreateOfficeHoursExceptionJSONRequestBody{})
 			return err
@@ -261,7 +265,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad, nil)
 			return err
 		}},
 		{"ExportWorkflow", "id", func(bad string) error {
@@ -477,7 +481,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ShowCallTranscript", "call_id", func(bad string) error {
-			err := c.ShowCallTranscript(ctx, bad, nil)
+			_, err := c.ShowCallTranscript(ctx, bad, nil)
 			return err
 		}},
 		{"ShowContact", "contact_id", func(bad string) error {
@@ -569,7 +573,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 	}
-	assert.Len(t, calls, 132, "one call per string path parameter")
+	assert.Len(t, calls, 133, "one call per string path parameter")
 	for _, tc := range calls {
 		for _, bad := range []string{"", ".", ".."} {
 			err := tc.do(bad)
@@ -606,17 +610,14 @@ func TestResponseSizeIsCapped(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"", "transparent", "explicit"} {
 		opts := []intercom.Option{intercom.WithToken("test-token"), intercom.WithBaseURL(srv.URL), intercom.WithMaxRetries(0), intercom.WithMaxResponseBytes(limit)}
-		var editors []v2_16.RequestEditorFn
+		var editors []intercom.RequestOption
 		switch mode {
 		case "":
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.DisableCompression = true
 			opts = append(opts, intercom.WithHTTPClient(&http.Client{Transport: tr}))
 		case "explicit":
-			editors = append(editors, func(_ context.Context, r *http.Request) error {
-				r.Header.Set("Accept-Encoding", "gzip")
-				return nil
-			})
+			editors = append(editors, intercom.WithHeader("Accept-Encoding", "gzip"))
 		}
 		c, err := v2_16.NewClient(opts...)
 		require.NoError(t, err)

@@ -9,14 +9,14 @@ import (
 	"github.com/intercomgo/intercom"
 )
 
-// pageEditors returns the caller's request editors followed by the one that
-// asks for the page at, without changing the caller's slice.
-func pageEditors(editors []RequestEditorFn, at intercom.PageRequest) []RequestEditorFn {
+// pageEditors returns the caller's per-call options followed by the one
+// that asks for the page at, without changing the caller's slice.
+func pageEditors(opts []intercom.RequestOption, at intercom.PageRequest) []intercom.RequestOption {
 	ed := at.Editor()
 	if ed == nil {
-		return editors
+		return opts
 	}
-	return append(editors[:len(editors):len(editors)], ed)
+	return append(opts[:len(opts):len(opts)], intercom.WithRequestEditor(ed))
 }
 
 // GetWhatsAppMessageStatusPages returns the pages of GetWhatsAppMessageStatus
@@ -26,111 +26,174 @@ func pageEditors(editors []RequestEditorFn, at intercom.PageRequest) []RequestEd
 // parameter. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) GetWhatsAppMessageStatusPages(ctx context.Context, params *GetWhatsAppMessageStatusParams, reqEditors ...RequestEditorFn) iter.Seq2[*WhatsappMessageStatusList, error] {
-	return c.getWhatsAppMessageStatusPager(params, reqEditors).Pages(ctx)
+func (c *Client) GetWhatsAppMessageStatusPages(ctx context.Context, params *GetWhatsAppMessageStatusParams, opts ...intercom.RequestOption) iter.Seq2[*WhatsappMessageStatusList, error] {
+	return c.getWhatsAppMessageStatusPager(params, opts).Pages(ctx)
 }
 
-// GetWhatsAppMessageStatusAll returns every struct { ConversationId string
-// `json:"conversation_id"` CreatedAt int `json:"created_at"` Id string
-// `json:"id"` Status WhatsappMessageStatusListEventsStatus `json:"status"`
+// GetWhatsAppMessageStatusAll returns every struct { ConversationId *string
+// `json:"conversation_id,omitempty"` CreatedAt *int
+// `json:"created_at,omitempty"` Id *string `json:"id,omitempty"` Status
+// *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 // TemplateName *string `json:"template_name,omitempty"` Type
-// WhatsappMessageStatusListEventsType `json:"type"` UpdatedAt int
-// `json:"updated_at"` WhatsappMessageId string `json:"whatsapp_message_id"` }
-// of GetWhatsAppMessageStatus (GET /messages/status), fetching pages as
+// *WhatsappMessageStatusListEventsType `json:"type,omitempty"` UpdatedAt *int
+// `json:"updated_at,omitempty"` UserId *string `json:"user_id,omitempty"`
+// WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"` } of
+// GetWhatsAppMessageStatus (GET /messages/status), fetching pages as
 // GetWhatsAppMessageStatusPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) GetWhatsAppMessageStatusAll(ctx context.Context, params *GetWhatsAppMessageStatusParams, reqEditors ...RequestEditorFn) iter.Seq2[struct {
-	ConversationId string `json:"conversation_id"`
+func (c *Client) GetWhatsAppMessageStatusAll(ctx context.Context, params *GetWhatsAppMessageStatusParams, opts ...intercom.RequestOption) iter.Seq2[struct {
+	ConversationId *string `json:"conversation_id,omitempty"`
 
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
-	Status WhatsappMessageStatusListEventsStatus `json:"status"`
+	Status *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 
 	TemplateName *string `json:"template_name,omitempty"`
 
-	Type WhatsappMessageStatusListEventsType `json:"type"`
+	Type *WhatsappMessageStatusListEventsType `json:"type,omitempty"`
 
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int    `json:"updated_at,omitempty"`
+	UserId    *string `json:"user_id,omitempty"`
 
-	WhatsappMessageId string `json:"whatsapp_message_id"`
+	WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"`
 }, error] {
-	return c.getWhatsAppMessageStatusPager(params, reqEditors).All(ctx)
+	return c.getWhatsAppMessageStatusPager(params, opts).All(ctx)
 }
 
 // getWhatsAppMessageStatusPager describes how GetWhatsAppMessageStatus pages
 // (cursor: the response has pages.next.starting_after and starting_after is a
 // query parameter).
-func (c *Client) getWhatsAppMessageStatusPager(params *GetWhatsAppMessageStatusParams, reqEditors []RequestEditorFn) intercom.Pager[*WhatsappMessageStatusList, struct {
-	ConversationId string `json:"conversation_id"`
+func (c *Client) getWhatsAppMessageStatusPager(params *GetWhatsAppMessageStatusParams, opts []intercom.RequestOption) intercom.Pager[*WhatsappMessageStatusList, struct {
+	ConversationId *string `json:"conversation_id,omitempty"`
 
-	CreatedAt int `json:"created_at"`
+	CreatedAt *int `json:"created_at,omitempty"`
 
-	Id string `json:"id"`
+	Id *string `json:"id,omitempty"`
 
-	Status WhatsappMessageStatusListEventsStatus `json:"status"`
+	Status *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 
 	TemplateName *string `json:"template_name,omitempty"`
 
-	Type WhatsappMessageStatusListEventsType `json:"type"`
+	Type *WhatsappMessageStatusListEventsType `json:"type,omitempty"`
 
-	UpdatedAt int `json:"updated_at"`
+	UpdatedAt *int    `json:"updated_at,omitempty"`
+	UserId    *string `json:"user_id,omitempty"`
 
-	WhatsappMessageId string `json:"whatsapp_message_id"`
+	WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"`
 }] {
 	return intercom.Pager[*WhatsappMessageStatusList, struct {
-		ConversationId string `json:"conversation_id"`
+		ConversationId *string `json:"conversation_id,omitempty"`
 
-		CreatedAt int `json:"created_at"`
+		CreatedAt *int `json:"created_at,omitempty"`
 
-		Id string `json:"id"`
+		Id *string `json:"id,omitempty"`
 
-		Status WhatsappMessageStatusListEventsStatus `json:"status"`
+		Status *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 
 		TemplateName *string `json:"template_name,omitempty"`
 
-		Type WhatsappMessageStatusListEventsType `json:"type"`
+		Type *WhatsappMessageStatusListEventsType `json:"type,omitempty"`
 
-		UpdatedAt int `json:"updated_at"`
+		UpdatedAt *int    `json:"updated_at,omitempty"`
+		UserId    *string `json:"user_id,omitempty"`
 
-		WhatsappMessageId string `json:"whatsapp_message_id"`
+		WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"`
 	}]{
 		Operation: "GetWhatsAppMessageStatus",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*WhatsappMessageStatusList, error) {
-			return c.GetWhatsAppMessageStatus(ctx, params, pageEditors(reqEditors, at)...)
+			return c.GetWhatsAppMessageStatus(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *WhatsappMessageStatusList) intercom.PageInfo {
 			var in intercom.PageInfo
-			if v := p.Pages.Next; v != nil {
-				if v := v.StartingAfter; v != nil {
-					in.NextCursor = *v
+			if v := p.Pages; v != nil {
+				if v := v.Next; v != nil {
+					if v := v.StartingAfter; v != nil {
+						in.NextCursor = *v
+					}
+				}
+				if v := v.PerPage; v != nil {
+					in.PerPage = *v
+				}
+				if v := v.TotalPages; v != nil {
+					in.TotalPages = *v
 				}
 			}
-			in.PerPage = p.Pages.PerPage
-			in.TotalPages = p.Pages.TotalPages
 			return in
 		},
 		Items: func(p *WhatsappMessageStatusList) []struct {
-			ConversationId string `json:"conversation_id"`
+			ConversationId *string `json:"conversation_id,omitempty"`
 
-			CreatedAt int `json:"created_at"`
+			CreatedAt *int `json:"created_at,omitempty"`
 
-			Id string `json:"id"`
+			Id *string `json:"id,omitempty"`
 
-			Status WhatsappMessageStatusListEventsStatus `json:"status"`
+			Status *WhatsappMessageStatusListEventsStatus `json:"status,omitempty"`
 
 			TemplateName *string `json:"template_name,omitempty"`
 
-			Type WhatsappMessageStatusListEventsType `json:"type"`
+			Type *WhatsappMessageStatusListEventsType `json:"type,omitempty"`
 
-			UpdatedAt int `json:"updated_at"`
+			UpdatedAt *int    `json:"updated_at,omitempty"`
+			UserId    *string `json:"user_id,omitempty"`
 
-			WhatsappMessageId string `json:"whatsapp_message_id"`
+			WhatsappMessageId *string `json:"whatsapp_message_id,omitempty"`
 		} {
-			return p.Events
+			if v := p.Events; v != nil {
+				return *v
+			}
+			return nil
 		},
+		ItemsPath: []string{"events"},
+	}
+}
+
+// LisDataEventsPages returns the pages of LisDataEvents (GET /events) one at a
+// time, requesting each only when the loop asks for it; breaking out of the
+// loop sends no further request. The spec leaves its pages object untyped, so
+// each answer decides how to go on: a pages.next link is followed, a
+// pages.next.starting_after cursor is sent back as the starting_after query
+// parameter, or the next page is asked for by number while pages.page is below
+// pages.total_pages; the list ends when none applies. Requests go through the
+// client's retry policy; each page is delivered once, in order, and an error
+// (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
+func (c *Client) LisDataEventsPages(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummary, error] {
+	return c.lisDataEventsPager(params, opts).Pages(ctx)
+}
+
+// LisDataEventsAll returns every *DataEventSummaryItem of LisDataEvents (GET
+// /events), fetching pages as LisDataEventsPages does: lazily, once each, in
+// order, ending at the first error. Breaking out of the loop sends no further
+// request.
+func (c *Client) LisDataEventsAll(ctx context.Context, params *LisDataEventsParams, opts ...intercom.RequestOption) iter.Seq2[*DataEventSummaryItem, error] {
+	return c.lisDataEventsPager(params, opts).All(ctx)
+}
+
+// lisDataEventsPager describes how LisDataEvents pages (any: the response's
+// pages object is untyped, so each response decides).
+func (c *Client) lisDataEventsPager(params *LisDataEventsParams, opts []intercom.RequestOption) intercom.Pager[*DataEventSummary, *DataEventSummaryItem] {
+	return intercom.Pager[*DataEventSummary, *DataEventSummaryItem]{
+		Operation: "LisDataEvents",
+		Style:     intercom.PageAny,
+		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DataEventSummary, error) {
+			return c.LisDataEvents(ctx, params, pageEditors(opts, at)...)
+		},
+		Info: func(p *DataEventSummary) intercom.PageInfo {
+			var in intercom.PageInfo
+			if v := p.Pages; v != nil {
+				in = intercom.PageInfoFromMap(*v)
+			}
+			return in
+		},
+		Items: func(p *DataEventSummary) []*DataEventSummaryItem {
+			if v := p.Events; v != nil {
+				return *v
+			}
+			return nil
+		},
+		ItemsPath: []string{"events"},
 	}
 }
 
@@ -144,26 +207,26 @@ func (c *Client) getWhatsAppMessageStatusPager(params *GetWhatsAppMessageStatusP
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListActivityLogsPages(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLogList, error] {
-	return c.listActivityLogsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListActivityLogsPages(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) iter.Seq2[*ActivityLogList, error] {
+	return c.listActivityLogsPager(params, opts).Pages(ctx)
 }
 
 // ListActivityLogsAll returns every *ActivityLog of ListActivityLogs (GET
 // /admins/activity_logs), fetching pages as ListActivityLogsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListActivityLogsAll(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLog, error] {
-	return c.listActivityLogsPager(params, reqEditors).All(ctx)
+func (c *Client) ListActivityLogsAll(ctx context.Context, params *ListActivityLogsParams, opts ...intercom.RequestOption) iter.Seq2[*ActivityLog, error] {
+	return c.listActivityLogsPager(params, opts).All(ctx)
 }
 
 // listActivityLogsPager describes how ListActivityLogs pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditors []RequestEditorFn) intercom.Pager[*ActivityLogList, *ActivityLog] {
+func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, opts []intercom.RequestOption) intercom.Pager[*ActivityLogList, *ActivityLog] {
 	return intercom.Pager[*ActivityLogList, *ActivityLog]{
 		Operation: "ListActivityLogs",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ActivityLogList, error) {
-			return c.ListActivityLogs(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListActivityLogs(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ActivityLogList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -191,6 +254,7 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditor
 			}
 			return nil
 		},
+		ItemsPath: []string{"activity_logs"},
 	}
 }
 
@@ -204,26 +268,26 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditor
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CollectionList, error] {
-	return c.listAllCollectionsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
+	return c.listAllCollectionsPager(params, opts).Pages(ctx)
 }
 
 // ListAllCollectionsAll returns every Collection of ListAllCollections (GET
 // /help_center/collections), fetching pages as ListAllCollectionsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[Collection, error] {
-	return c.listAllCollectionsPager(params, reqEditors).All(ctx)
+func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
+	return c.listAllCollectionsPager(params, opts).All(ctx)
 }
 
 // listAllCollectionsPager describes how ListAllCollections pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEditors []RequestEditorFn) intercom.Pager[*CollectionList, Collection] {
+func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
 	return intercom.Pager[*CollectionList, Collection]{
 		Operation: "ListAllCollections",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CollectionList, error) {
-			return c.ListAllCollections(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAllCollections(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CollectionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -251,6 +315,7 @@ func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEd
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -261,26 +326,26 @@ func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEd
 // until pages.total_pages. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCompaniesPages(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyList, error] {
-	return c.listAllCompaniesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAllCompaniesPages(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyList, error] {
+	return c.listAllCompaniesPager(params, opts).Pages(ctx)
 }
 
 // ListAllCompaniesAll returns every Company of ListAllCompanies (POST
 // /companies/list), fetching pages as ListAllCompaniesPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListAllCompaniesAll(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.listAllCompaniesPager(params, reqEditors).All(ctx)
+func (c *Client) ListAllCompaniesAll(ctx context.Context, params *ListAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listAllCompaniesPager(params, opts).All(ctx)
 }
 
 // listAllCompaniesPager describes how ListAllCompanies pages (page number: the
 // response's pages has page and total_pages, and page is a query parameter).
-func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyList, Company] {
+func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, opts []intercom.RequestOption) intercom.Pager[*CompanyList, Company] {
 	return intercom.Pager[*CompanyList, Company]{
 		Operation: "ListAllCompanies",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyList, error) {
-			return c.ListAllCompanies(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAllCompanies(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -303,6 +368,7 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditor
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -313,27 +379,27 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditor
 // answer reports until pages.total_pages. Requests go through the client's
 // retry policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticleVersionsPages(ctx context.Context, articleId int, params *ListArticleVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleVersionList, error] {
-	return c.listArticleVersionsPager(articleId, params, reqEditors).Pages(ctx)
+func (c *Client) ListArticleVersionsPages(ctx context.Context, articleId int, params *ListArticleVersionsParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleVersionList, error] {
+	return c.listArticleVersionsPager(articleId, params, opts).Pages(ctx)
 }
 
 // ListArticleVersionsAll returns every ArticleVersionSummary of
 // ListArticleVersions (GET /articles/{article_id}/versions), fetching pages as
 // ListArticleVersionsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListArticleVersionsAll(ctx context.Context, articleId int, params *ListArticleVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[ArticleVersionSummary, error] {
-	return c.listArticleVersionsPager(articleId, params, reqEditors).All(ctx)
+func (c *Client) ListArticleVersionsAll(ctx context.Context, articleId int, params *ListArticleVersionsParams, opts ...intercom.RequestOption) iter.Seq2[ArticleVersionSummary, error] {
+	return c.listArticleVersionsPager(articleId, params, opts).All(ctx)
 }
 
 // listArticleVersionsPager describes how ListArticleVersions pages (page
 // number: the response's pages has page and total_pages, and page is a query
 // parameter).
-func (c *Client) listArticleVersionsPager(articleId int, params *ListArticleVersionsParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleVersionList, ArticleVersionSummary] {
+func (c *Client) listArticleVersionsPager(articleId int, params *ListArticleVersionsParams, opts []intercom.RequestOption) intercom.Pager[*ArticleVersionList, ArticleVersionSummary] {
 	return intercom.Pager[*ArticleVersionList, ArticleVersionSummary]{
 		Operation: "ListArticleVersions",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleVersionList, error) {
-			return c.ListArticleVersions(ctx, articleId, params, pageEditors(reqEditors, at)...)
+			return c.ListArticleVersions(ctx, articleId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleVersionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -356,6 +422,7 @@ func (c *Client) listArticleVersionsPager(articleId int, params *ListArticleVers
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -368,26 +435,26 @@ func (c *Client) listArticleVersionsPager(articleId int, params *ListArticleVers
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleList, error] {
-	return c.listArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
+	return c.listArticlesPager(params, opts).Pages(ctx)
 }
 
 // ListArticlesAll returns every ArticleListItem of ListArticles (GET
 // /articles), fetching pages as ListArticlesPages does: lazily, once each, in
 // order, ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[ArticleListItem, error] {
-	return c.listArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
+	return c.listArticlesPager(params, opts).All(ctx)
 }
 
 // listArticlesPager describes how ListArticles pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleList, ArticleListItem] {
+func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
 	return intercom.Pager[*ArticleList, ArticleListItem]{
 		Operation: "ListArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleList, error) {
-			return c.ListArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -415,6 +482,7 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -428,26 +496,26 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []Requ
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyAttachedContacts, error] {
-	return c.listAttachedContactsPager(companyId, params, reqEditors).Pages(ctx)
+func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
+	return c.listAttachedContactsPager(companyId, params, opts).Pages(ctx)
 }
 
 // ListAttachedContactsAll returns every Contact of ListAttachedContacts (GET
 // /companies/{company_id}/contacts), fetching pages as
 // ListAttachedContactsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listAttachedContactsPager(companyId, params, reqEditors).All(ctx)
+func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listAttachedContactsPager(companyId, params, opts).All(ctx)
 }
 
 // listAttachedContactsPager describes how ListAttachedContacts pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listAttachedContactsPager(companyId string, params *ListAttachedContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyAttachedContacts, Contact] {
+func (c *Client) listAttachedContactsPager(companyId string, params *ListAttachedContactsParams, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
 	return intercom.Pager[*CompanyAttachedContacts, Contact]{
 		Operation: "ListAttachedContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyAttachedContacts, error) {
-			return c.ListAttachedContacts(ctx, companyId, params, pageEditors(reqEditors, at)...)
+			return c.ListAttachedContacts(ctx, companyId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyAttachedContacts) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -475,6 +543,7 @@ func (c *Client) listAttachedContactsPager(companyId string, params *ListAttache
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -485,27 +554,27 @@ func (c *Client) listAttachedContactsPager(companyId string, params *ListAttache
 // total_pages. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAudiencesPages(ctx context.Context, params *ListAudiencesParams, reqEditors ...RequestEditorFn) iter.Seq2[*AudienceList, error] {
-	return c.listAudiencesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAudiencesPages(ctx context.Context, params *ListAudiencesParams, opts ...intercom.RequestOption) iter.Seq2[*AudienceList, error] {
+	return c.listAudiencesPager(params, opts).Pages(ctx)
 }
 
 // ListAudiencesAll returns every Audience of ListAudiences (GET /audiences),
 // fetching pages as ListAudiencesPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListAudiencesAll(ctx context.Context, params *ListAudiencesParams, reqEditors ...RequestEditorFn) iter.Seq2[Audience, error] {
-	return c.listAudiencesPager(params, reqEditors).All(ctx)
+func (c *Client) ListAudiencesAll(ctx context.Context, params *ListAudiencesParams, opts ...intercom.RequestOption) iter.Seq2[Audience, error] {
+	return c.listAudiencesPager(params, opts).All(ctx)
 }
 
 // listAudiencesPager describes how ListAudiences pages (page number: the
 // response has page and total_pages at its top level, and page is a query
 // parameter).
-func (c *Client) listAudiencesPager(params *ListAudiencesParams, reqEditors []RequestEditorFn) intercom.Pager[*AudienceList, Audience] {
+func (c *Client) listAudiencesPager(params *ListAudiencesParams, opts []intercom.RequestOption) intercom.Pager[*AudienceList, Audience] {
 	return intercom.Pager[*AudienceList, Audience]{
 		Operation: "ListAudiences",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*AudienceList, error) {
-			return c.ListAudiences(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAudiences(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *AudienceList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -526,6 +595,7 @@ func (c *Client) listAudiencesPager(params *ListAudiencesParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -536,25 +606,25 @@ func (c *Client) listAudiencesPager(params *ListAudiencesParams, reqEditors []Re
 // Requests go through the client's retry policy; each page is delivered once,
 // in order, and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListCallsPages(ctx context.Context, params *ListCallsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CallList, error] {
-	return c.listCallsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListCallsPages(ctx context.Context, params *ListCallsParams, opts ...intercom.RequestOption) iter.Seq2[*CallList, error] {
+	return c.listCallsPager(params, opts).Pages(ctx)
 }
 
 // ListCallsAll returns every Call of ListCalls (GET /calls), fetching pages as
 // ListCallsPages does: lazily, once each, in order, ending at the first error.
 // Breaking out of the loop sends no further request.
-func (c *Client) ListCallsAll(ctx context.Context, params *ListCallsParams, reqEditors ...RequestEditorFn) iter.Seq2[Call, error] {
-	return c.listCallsPager(params, reqEditors).All(ctx)
+func (c *Client) ListCallsAll(ctx context.Context, params *ListCallsParams, opts ...intercom.RequestOption) iter.Seq2[Call, error] {
+	return c.listCallsPager(params, opts).All(ctx)
 }
 
 // listCallsPager describes how ListCalls pages (page number: the response's
 // pages has page and total_pages, and page is a query parameter).
-func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEditorFn) intercom.Pager[*CallList, Call] {
+func (c *Client) listCallsPager(params *ListCallsParams, opts []intercom.RequestOption) intercom.Pager[*CallList, Call] {
 	return intercom.Pager[*CallList, Call]{
 		Operation: "ListCalls",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CallList, error) {
-			return c.ListCalls(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListCalls(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CallList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -577,6 +647,7 @@ func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEdi
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -587,8 +658,8 @@ func (c *Client) listCallsPager(params *ListCallsParams, reqEditors []RequestEdi
 // request, to the client's own base URL. Requests go through the client's
 // retry policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactAttachedCompanies, error] {
-	return c.listCompaniesForAContactPager(contactId, params, reqEditors).Pages(ctx)
+func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
+	return c.listCompaniesForAContactPager(contactId, params, opts).Pages(ctx)
 }
 
 // ListCompaniesForAContactAll returns every Company of
@@ -596,18 +667,18 @@ func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId st
 // pages as ListCompaniesForAContactPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.listCompaniesForAContactPager(contactId, params, reqEditors).All(ctx)
+func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listCompaniesForAContactPager(contactId, params, opts).All(ctx)
 }
 
 // listCompaniesForAContactPager describes how ListCompaniesForAContact pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCompaniesForAContactParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactAttachedCompanies, Company] {
+func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCompaniesForAContactParams, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
 	return intercom.Pager[*ContactAttachedCompanies, Company]{
 		Operation: "ListCompaniesForAContact",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactAttachedCompanies, error) {
-			return c.ListCompaniesForAContact(ctx, contactId, params, pageEditors(reqEditors, at)...)
+			return c.ListCompaniesForAContact(ctx, contactId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactAttachedCompanies) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -619,11 +690,12 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 			return in
 		},
 		Items: func(p *ContactAttachedCompanies) []Company {
-			if v := p.Companies; v != nil {
+			if v := p.Data; v != nil {
 				return *v
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -637,26 +709,26 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompanyNotesPages(ctx context.Context, companyId string, params *ListCompanyNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[*NoteList, error] {
-	return c.listCompanyNotesPager(companyId, params, reqEditors).Pages(ctx)
+func (c *Client) ListCompanyNotesPages(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listCompanyNotesPager(companyId, params, opts).Pages(ctx)
 }
 
 // ListCompanyNotesAll returns every Note of ListCompanyNotes (GET
 // /companies/{company_id}/notes), fetching pages as ListCompanyNotesPages
 // does: lazily, once each, in order, ending at the first error. Breaking out
 // of the loop sends no further request.
-func (c *Client) ListCompanyNotesAll(ctx context.Context, companyId string, params *ListCompanyNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[Note, error] {
-	return c.listCompanyNotesPager(companyId, params, reqEditors).All(ctx)
+func (c *Client) ListCompanyNotesAll(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listCompanyNotesPager(companyId, params, opts).All(ctx)
 }
 
 // listCompanyNotesPager describes how ListCompanyNotes pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listCompanyNotesPager(companyId string, params *ListCompanyNotesParams, reqEditors []RequestEditorFn) intercom.Pager[*NoteList, Note] {
+func (c *Client) listCompanyNotesPager(companyId string, params *ListCompanyNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListCompanyNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListCompanyNotes(ctx, companyId, params, pageEditors(reqEditors, at)...)
+			return c.ListCompanyNotes(ctx, companyId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -684,6 +756,7 @@ func (c *Client) listCompanyNotesPager(companyId string, params *ListCompanyNote
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -694,29 +767,29 @@ func (c *Client) listCompanyNotesPager(companyId string, params *ListCompanyNote
 // while has_more is true. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContactMergeHistoryPages(ctx context.Context, id string, params *ListContactMergeHistoryParams, reqEditors ...RequestEditorFn) iter.Seq2[*MergeHistoryList, error] {
-	return c.listContactMergeHistoryPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListContactMergeHistoryPages(ctx context.Context, id string, params *ListContactMergeHistoryParams, opts ...intercom.RequestOption) iter.Seq2[*MergeHistoryList, error] {
+	return c.listContactMergeHistoryPager(id, params, opts).Pages(ctx)
 }
 
 // ListContactMergeHistoryAll returns every MergeHistoryItem of
 // ListContactMergeHistory (GET /contacts/{id}/merge_history), fetching pages
 // as ListContactMergeHistoryPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListContactMergeHistoryAll(ctx context.Context, id string, params *ListContactMergeHistoryParams, reqEditors ...RequestEditorFn) iter.Seq2[MergeHistoryItem, error] {
-	return c.listContactMergeHistoryPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListContactMergeHistoryAll(ctx context.Context, id string, params *ListContactMergeHistoryParams, opts ...intercom.RequestOption) iter.Seq2[MergeHistoryItem, error] {
+	return c.listContactMergeHistoryPager(id, params, opts).All(ctx)
 }
 
 // listContactMergeHistoryPager describes how ListContactMergeHistory pages
 // (cursor: the response has next_cursor and has_more, and cursor is a query
 // parameter).
-func (c *Client) listContactMergeHistoryPager(id string, params *ListContactMergeHistoryParams, reqEditors []RequestEditorFn) intercom.Pager[*MergeHistoryList, MergeHistoryItem] {
+func (c *Client) listContactMergeHistoryPager(id string, params *ListContactMergeHistoryParams, opts []intercom.RequestOption) intercom.Pager[*MergeHistoryList, MergeHistoryItem] {
 	return intercom.Pager[*MergeHistoryList, MergeHistoryItem]{
 		Operation: "ListContactMergeHistory",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*MergeHistoryList, error) {
-			eds := reqEditors[:len(reqEditors):len(reqEditors)]
+			eds := opts[:len(opts):len(opts)]
 			if at.StartingAfter != "" {
-				eds = append(eds, intercom.SetQuery("cursor", at.StartingAfter))
+				eds = append(eds, intercom.WithRequestEditor(intercom.SetQuery("cursor", at.StartingAfter)))
 			}
 			return c.ListContactMergeHistory(ctx, id, params, eds...)
 		},
@@ -738,6 +811,7 @@ func (c *Client) listContactMergeHistoryPager(id string, params *ListContactMerg
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -750,26 +824,26 @@ func (c *Client) listContactMergeHistoryPager(id string, params *ListContactMerg
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.listContactsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.listContactsPager(params, opts).Pages(ctx)
 }
 
 // ListContactsAll returns every Contact of ListContacts (GET /contacts),
 // fetching pages as ListContactsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listContactsPager(params, reqEditors).All(ctx)
+func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listContactsPager(params, opts).All(ctx)
 }
 
 // listContactsPager describes how ListContacts pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "ListContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactList, error) {
-			return c.ListContacts(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContacts(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -797,6 +871,7 @@ func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -807,26 +882,26 @@ func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []Requ
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContentImportSourcesList, error] {
-	return c.listContentImportSourcesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
+	return c.listContentImportSourcesPager(params, opts).Pages(ctx)
 }
 
 // ListContentImportSourcesAll returns every ContentImportSource of
 // ListContentImportSources (GET /ai/content_import_sources), fetching pages as
 // ListContentImportSourcesPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) iter.Seq2[ContentImportSource, error] {
-	return c.listContentImportSourcesPager(params, reqEditors).All(ctx)
+func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
+	return c.listContentImportSourcesPager(params, opts).All(ctx)
 }
 
 // listContentImportSourcesPager describes how ListContentImportSources pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, reqEditors []RequestEditorFn) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
+func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
 	return intercom.Pager[*ContentImportSourcesList, ContentImportSource]{
 		Operation: "ListContentImportSources",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentImportSourcesList, error) {
-			return c.ListContentImportSources(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContentImportSources(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentImportSourcesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -843,6 +918,7 @@ func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesP
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -853,27 +929,27 @@ func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesP
 // reports until its total_pages. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContentSnippetsPages(ctx context.Context, params *ListContentSnippetsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContentSnippetList, error] {
-	return c.listContentSnippetsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContentSnippetsPages(ctx context.Context, params *ListContentSnippetsParams, opts ...intercom.RequestOption) iter.Seq2[*ContentSnippetList, error] {
+	return c.listContentSnippetsPager(params, opts).Pages(ctx)
 }
 
 // ListContentSnippetsAll returns every ContentSnippet of ListContentSnippets
 // (GET /content_snippets), fetching pages as ListContentSnippetsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListContentSnippetsAll(ctx context.Context, params *ListContentSnippetsParams, reqEditors ...RequestEditorFn) iter.Seq2[ContentSnippet, error] {
-	return c.listContentSnippetsPager(params, reqEditors).All(ctx)
+func (c *Client) ListContentSnippetsAll(ctx context.Context, params *ListContentSnippetsParams, opts ...intercom.RequestOption) iter.Seq2[ContentSnippet, error] {
+	return c.listContentSnippetsPager(params, opts).All(ctx)
 }
 
 // listContentSnippetsPager describes how ListContentSnippets pages (page
 // number: the response has page and total_pages at its top level, and page is
 // a query parameter).
-func (c *Client) listContentSnippetsPager(params *ListContentSnippetsParams, reqEditors []RequestEditorFn) intercom.Pager[*ContentSnippetList, ContentSnippet] {
+func (c *Client) listContentSnippetsPager(params *ListContentSnippetsParams, opts []intercom.RequestOption) intercom.Pager[*ContentSnippetList, ContentSnippet] {
 	return intercom.Pager[*ContentSnippetList, ContentSnippet]{
 		Operation: "ListContentSnippets",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentSnippetList, error) {
-			return c.ListContentSnippets(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContentSnippets(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentSnippetList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -894,6 +970,7 @@ func (c *Client) listContentSnippetsPager(params *ListContentSnippetsParams, req
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -906,27 +983,27 @@ func (c *Client) listContentSnippetsPager(params *ListContentSnippetsParams, req
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListConversationsPages(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
-	return c.listConversationsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListConversationsPages(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
+	return c.listConversationsPager(params, opts).Pages(ctx)
 }
 
 // ListConversationsAll returns every ConversationListItem of ListConversations
 // (GET /conversations), fetching pages as ListConversationsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.listConversationsPager(params, reqEditors).All(ctx)
+func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.listConversationsPager(params, opts).All(ctx)
 }
 
 // listConversationsPager describes how ListConversations pages (cursor: the
 // response has pages.next.starting_after and starting_after is a query
 // parameter).
-func (c *Client) listConversationsPager(params *ListConversationsParams, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) listConversationsPager(params *ListConversationsParams, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "ListConversations",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ConversationList, error) {
-			return c.ListConversations(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListConversations(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -954,6 +1031,7 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 			}
 			return nil
 		},
+		ItemsPath: []string{"conversations"},
 	}
 }
 
@@ -965,8 +1043,8 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 // with the next request, to the client's own base URL. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCustomObjectInstancesPages(ctx context.Context, customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CustomObjectInstancesPaginatedList, error] {
-	return c.listCustomObjectInstancesPager(customObjectTypeIdentifier, params, reqEditors).Pages(ctx)
+func (c *Client) ListCustomObjectInstancesPages(ctx context.Context, customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, opts ...intercom.RequestOption) iter.Seq2[*CustomObjectInstancesPaginatedList, error] {
+	return c.listCustomObjectInstancesPager(customObjectTypeIdentifier, params, opts).Pages(ctx)
 }
 
 // ListCustomObjectInstancesAll returns every *CustomObjectInstance of
@@ -974,18 +1052,18 @@ func (c *Client) ListCustomObjectInstancesPages(ctx context.Context, customObjec
 // /custom_object_instances/{custom_object_type_identifier}), fetching pages as
 // ListCustomObjectInstancesPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListCustomObjectInstancesAll(ctx context.Context, customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CustomObjectInstance, error] {
-	return c.listCustomObjectInstancesPager(customObjectTypeIdentifier, params, reqEditors).All(ctx)
+func (c *Client) ListCustomObjectInstancesAll(ctx context.Context, customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, opts ...intercom.RequestOption) iter.Seq2[*CustomObjectInstance, error] {
+	return c.listCustomObjectInstancesPager(customObjectTypeIdentifier, params, opts).All(ctx)
 }
 
 // listCustomObjectInstancesPager describes how ListCustomObjectInstances pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCustomObjectInstancesPager(customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, reqEditors []RequestEditorFn) intercom.Pager[*CustomObjectInstancesPaginatedList, *CustomObjectInstance] {
+func (c *Client) listCustomObjectInstancesPager(customObjectTypeIdentifier string, params *ListCustomObjectInstancesParams, opts []intercom.RequestOption) intercom.Pager[*CustomObjectInstancesPaginatedList, *CustomObjectInstance] {
 	return intercom.Pager[*CustomObjectInstancesPaginatedList, *CustomObjectInstance]{
 		Operation: "ListCustomObjectInstances",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CustomObjectInstancesPaginatedList, error) {
-			return c.ListCustomObjectInstances(ctx, customObjectTypeIdentifier, params, pageEditors(reqEditors, at)...)
+			return c.ListCustomObjectInstances(ctx, customObjectTypeIdentifier, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CustomObjectInstancesPaginatedList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1002,6 +1080,7 @@ func (c *Client) listCustomObjectInstancesPager(customObjectTypeIdentifier strin
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1013,8 +1092,8 @@ func (c *Client) listCustomObjectInstancesPager(customObjectTypeIdentifier strin
 // sent back as the starting_after query parameter. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListDataConnectorExecutionResultsPages(ctx context.Context, dataConnectorId string, params *ListDataConnectorExecutionResultsParams, reqEditors ...RequestEditorFn) iter.Seq2[*DataConnectorExecutionResultList, error] {
-	return c.listDataConnectorExecutionResultsPager(dataConnectorId, params, reqEditors).Pages(ctx)
+func (c *Client) ListDataConnectorExecutionResultsPages(ctx context.Context, dataConnectorId string, params *ListDataConnectorExecutionResultsParams, opts ...intercom.RequestOption) iter.Seq2[*DataConnectorExecutionResultList, error] {
+	return c.listDataConnectorExecutionResultsPager(dataConnectorId, params, opts).Pages(ctx)
 }
 
 // ListDataConnectorExecutionResultsAll returns every
@@ -1023,19 +1102,19 @@ func (c *Client) ListDataConnectorExecutionResultsPages(ctx context.Context, dat
 // ListDataConnectorExecutionResultsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListDataConnectorExecutionResultsAll(ctx context.Context, dataConnectorId string, params *ListDataConnectorExecutionResultsParams, reqEditors ...RequestEditorFn) iter.Seq2[DataConnectorExecutionResult, error] {
-	return c.listDataConnectorExecutionResultsPager(dataConnectorId, params, reqEditors).All(ctx)
+func (c *Client) ListDataConnectorExecutionResultsAll(ctx context.Context, dataConnectorId string, params *ListDataConnectorExecutionResultsParams, opts ...intercom.RequestOption) iter.Seq2[DataConnectorExecutionResult, error] {
+	return c.listDataConnectorExecutionResultsPager(dataConnectorId, params, opts).All(ctx)
 }
 
 // listDataConnectorExecutionResultsPager describes how
 // ListDataConnectorExecutionResults pages (cursor: the response has
 // pages.next.starting_after and starting_after is a query parameter).
-func (c *Client) listDataConnectorExecutionResultsPager(dataConnectorId string, params *ListDataConnectorExecutionResultsParams, reqEditors []RequestEditorFn) intercom.Pager[*DataConnectorExecutionResultList, DataConnectorExecutionResult] {
+func (c *Client) listDataConnectorExecutionResultsPager(dataConnectorId string, params *ListDataConnectorExecutionResultsParams, opts []intercom.RequestOption) intercom.Pager[*DataConnectorExecutionResultList, DataConnectorExecutionResult] {
 	return intercom.Pager[*DataConnectorExecutionResultList, DataConnectorExecutionResult]{
 		Operation: "ListDataConnectorExecutionResults",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DataConnectorExecutionResultList, error) {
-			return c.ListDataConnectorExecutionResults(ctx, dataConnectorId, params, pageEditors(reqEditors, at)...)
+			return c.ListDataConnectorExecutionResults(ctx, dataConnectorId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *DataConnectorExecutionResultList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1057,6 +1136,7 @@ func (c *Client) listDataConnectorExecutionResultsPager(dataConnectorId string, 
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1067,27 +1147,27 @@ func (c *Client) listDataConnectorExecutionResultsPager(dataConnectorId string, 
 // parameter. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListDataConnectorsPages(ctx context.Context, params *ListDataConnectorsParams, reqEditors ...RequestEditorFn) iter.Seq2[*DataConnectorList, error] {
-	return c.listDataConnectorsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListDataConnectorsPages(ctx context.Context, params *ListDataConnectorsParams, opts ...intercom.RequestOption) iter.Seq2[*DataConnectorList, error] {
+	return c.listDataConnectorsPager(params, opts).Pages(ctx)
 }
 
 // ListDataConnectorsAll returns every DataConnector of ListDataConnectors (GET
 // /data_connectors), fetching pages as ListDataConnectorsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListDataConnectorsAll(ctx context.Context, params *ListDataConnectorsParams, reqEditors ...RequestEditorFn) iter.Seq2[DataConnector, error] {
-	return c.listDataConnectorsPager(params, reqEditors).All(ctx)
+func (c *Client) ListDataConnectorsAll(ctx context.Context, params *ListDataConnectorsParams, opts ...intercom.RequestOption) iter.Seq2[DataConnector, error] {
+	return c.listDataConnectorsPager(params, opts).All(ctx)
 }
 
 // listDataConnectorsPager describes how ListDataConnectors pages (cursor: the
 // response has pages.next.starting_after and starting_after is a query
 // parameter).
-func (c *Client) listDataConnectorsPager(params *ListDataConnectorsParams, reqEditors []RequestEditorFn) intercom.Pager[*DataConnectorList, DataConnector] {
+func (c *Client) listDataConnectorsPager(params *ListDataConnectorsParams, opts []intercom.RequestOption) intercom.Pager[*DataConnectorList, DataConnector] {
 	return intercom.Pager[*DataConnectorList, DataConnector]{
 		Operation: "ListDataConnectors",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DataConnectorList, error) {
-			return c.ListDataConnectors(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListDataConnectors(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *DataConnectorList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1109,6 +1189,7 @@ func (c *Client) listDataConnectorsPager(params *ListDataConnectorsParams, reqEd
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1119,26 +1200,26 @@ func (c *Client) listDataConnectorsPager(params *ListDataConnectorsParams, reqEd
 // with the next request, to the client's own base URL. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListDeletedConversationIdsPages(ctx context.Context, params *ListDeletedConversationIdsParams, reqEditors ...RequestEditorFn) iter.Seq2[*DeletedConversationList, error] {
-	return c.listDeletedConversationIdsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListDeletedConversationIdsPages(ctx context.Context, params *ListDeletedConversationIdsParams, opts ...intercom.RequestOption) iter.Seq2[*DeletedConversationList, error] {
+	return c.listDeletedConversationIdsPager(params, opts).Pages(ctx)
 }
 
 // ListDeletedConversationIdsAll returns every DeletedConversationItem of
 // ListDeletedConversationIds (GET /conversations/deleted), fetching pages as
 // ListDeletedConversationIdsPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListDeletedConversationIdsAll(ctx context.Context, params *ListDeletedConversationIdsParams, reqEditors ...RequestEditorFn) iter.Seq2[DeletedConversationItem, error] {
-	return c.listDeletedConversationIdsPager(params, reqEditors).All(ctx)
+func (c *Client) ListDeletedConversationIdsAll(ctx context.Context, params *ListDeletedConversationIdsParams, opts ...intercom.RequestOption) iter.Seq2[DeletedConversationItem, error] {
+	return c.listDeletedConversationIdsPager(params, opts).All(ctx)
 }
 
 // listDeletedConversationIdsPager describes how ListDeletedConversationIds
 // pages (next URL: the response's pages.next is a link).
-func (c *Client) listDeletedConversationIdsPager(params *ListDeletedConversationIdsParams, reqEditors []RequestEditorFn) intercom.Pager[*DeletedConversationList, DeletedConversationItem] {
+func (c *Client) listDeletedConversationIdsPager(params *ListDeletedConversationIdsParams, opts []intercom.RequestOption) intercom.Pager[*DeletedConversationList, DeletedConversationItem] {
 	return intercom.Pager[*DeletedConversationList, DeletedConversationItem]{
 		Operation: "ListDeletedConversationIds",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*DeletedConversationList, error) {
-			return c.ListDeletedConversationIds(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListDeletedConversationIds(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *DeletedConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1155,6 +1236,7 @@ func (c *Client) listDeletedConversationIdsPager(params *ListDeletedConversation
 			}
 			return nil
 		},
+		ItemsPath: []string{"conversations"},
 	}
 }
 
@@ -1165,26 +1247,26 @@ func (c *Client) listDeletedConversationIdsPager(params *ListDeletedConversation
 // base URL. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ExternalPagesList, error] {
-	return c.listExternalPagesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
+	return c.listExternalPagesPager(params, opts).Pages(ctx)
 }
 
 // ListExternalPagesAll returns every ExternalPage of ListExternalPages (GET
 // /ai/external_pages), fetching pages as ListExternalPagesPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) iter.Seq2[ExternalPage, error] {
-	return c.listExternalPagesPager(params, reqEditors).All(ctx)
+func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
+	return c.listExternalPagesPager(params, opts).All(ctx)
 }
 
 // listExternalPagesPager describes how ListExternalPages pages (next URL: the
 // response's pages.next is a link).
-func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEditors []RequestEditorFn) intercom.Pager[*ExternalPagesList, ExternalPage] {
+func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
 	return intercom.Pager[*ExternalPagesList, ExternalPage]{
 		Operation: "ListExternalPages",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ExternalPagesList, error) {
-			return c.ListExternalPages(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListExternalPages(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ExternalPagesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1201,6 +1283,7 @@ func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEdit
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1212,8 +1295,8 @@ func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, reqEdit
 // Requests go through the client's retry policy; each page is delivered once,
 // in order, and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListHelpCenterRedirectsPages(ctx context.Context, helpCenterId string, params *ListHelpCenterRedirectsParams, reqEditors ...RequestEditorFn) iter.Seq2[*HelpCenterRedirectList, error] {
-	return c.listHelpCenterRedirectsPager(helpCenterId, params, reqEditors).Pages(ctx)
+func (c *Client) ListHelpCenterRedirectsPages(ctx context.Context, helpCenterId string, params *ListHelpCenterRedirectsParams, opts ...intercom.RequestOption) iter.Seq2[*HelpCenterRedirectList, error] {
+	return c.listHelpCenterRedirectsPager(helpCenterId, params, opts).Pages(ctx)
 }
 
 // ListHelpCenterRedirectsAll returns every HelpCenterRedirect of
@@ -1221,19 +1304,19 @@ func (c *Client) ListHelpCenterRedirectsPages(ctx context.Context, helpCenterId 
 // /help_center/help_centers/{help_center_id}/redirects), fetching pages as
 // ListHelpCenterRedirectsPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListHelpCenterRedirectsAll(ctx context.Context, helpCenterId string, params *ListHelpCenterRedirectsParams, reqEditors ...RequestEditorFn) iter.Seq2[HelpCenterRedirect, error] {
-	return c.listHelpCenterRedirectsPager(helpCenterId, params, reqEditors).All(ctx)
+func (c *Client) ListHelpCenterRedirectsAll(ctx context.Context, helpCenterId string, params *ListHelpCenterRedirectsParams, opts ...intercom.RequestOption) iter.Seq2[HelpCenterRedirect, error] {
+	return c.listHelpCenterRedirectsPager(helpCenterId, params, opts).All(ctx)
 }
 
 // listHelpCenterRedirectsPager describes how ListHelpCenterRedirects pages
 // (page number: the response's pages has page and total_pages, and page is a
 // query parameter).
-func (c *Client) listHelpCenterRedirectsPager(helpCenterId string, params *ListHelpCenterRedirectsParams, reqEditors []RequestEditorFn) intercom.Pager[*HelpCenterRedirectList, HelpCenterRedirect] {
+func (c *Client) listHelpCenterRedirectsPager(helpCenterId string, params *ListHelpCenterRedirectsParams, opts []intercom.RequestOption) intercom.Pager[*HelpCenterRedirectList, HelpCenterRedirect] {
 	return intercom.Pager[*HelpCenterRedirectList, HelpCenterRedirect]{
 		Operation: "ListHelpCenterRedirects",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*HelpCenterRedirectList, error) {
-			return c.ListHelpCenterRedirects(ctx, helpCenterId, params, pageEditors(reqEditors, at)...)
+			return c.ListHelpCenterRedirects(ctx, helpCenterId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *HelpCenterRedirectList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1256,6 +1339,7 @@ func (c *Client) listHelpCenterRedirectsPager(helpCenterId string, params *ListH
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1269,26 +1353,26 @@ func (c *Client) listHelpCenterRedirectsPager(helpCenterId string, params *ListH
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListInternalArticlesPages(ctx context.Context, params *ListInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*InternalArticleList, error] {
-	return c.listInternalArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListInternalArticlesPages(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleList, error] {
+	return c.listInternalArticlesPager(params, opts).Pages(ctx)
 }
 
 // ListInternalArticlesAll returns every InternalArticleListItem of
 // ListInternalArticles (GET /internal_articles), fetching pages as
 // ListInternalArticlesPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListInternalArticlesAll(ctx context.Context, params *ListInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[InternalArticleListItem, error] {
-	return c.listInternalArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) ListInternalArticlesAll(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[InternalArticleListItem, error] {
+	return c.listInternalArticlesPager(params, opts).All(ctx)
 }
 
 // listInternalArticlesPager describes how ListInternalArticles pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
+func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, opts []intercom.RequestOption) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
 	return intercom.Pager[*InternalArticleList, InternalArticleListItem]{
 		Operation: "ListInternalArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*InternalArticleList, error) {
-			return c.ListInternalArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListInternalArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *InternalArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1316,6 +1400,7 @@ func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, r
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1329,8 +1414,8 @@ func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, r
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).Pages(ctx)
 }
 
 // ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
@@ -1338,18 +1423,18 @@ func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId stri
 // pages as ListLiveNewsfeedItemsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(reqEditors, at)...)
+			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1377,6 +1462,7 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1386,25 +1472,25 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 // sent back as the starting_after query parameter. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListMacrosPages(ctx context.Context, params *ListMacrosParams, reqEditors ...RequestEditorFn) iter.Seq2[*MacroList, error] {
-	return c.listMacrosPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListMacrosPages(ctx context.Context, params *ListMacrosParams, opts ...intercom.RequestOption) iter.Seq2[*MacroList, error] {
+	return c.listMacrosPager(params, opts).Pages(ctx)
 }
 
 // ListMacrosAll returns every *Macro of ListMacros (GET /macros), fetching
 // pages as ListMacrosPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListMacrosAll(ctx context.Context, params *ListMacrosParams, reqEditors ...RequestEditorFn) iter.Seq2[*Macro, error] {
-	return c.listMacrosPager(params, reqEditors).All(ctx)
+func (c *Client) ListMacrosAll(ctx context.Context, params *ListMacrosParams, opts ...intercom.RequestOption) iter.Seq2[*Macro, error] {
+	return c.listMacrosPager(params, opts).All(ctx)
 }
 
 // listMacrosPager describes how ListMacros pages (cursor: the response has
 // pages.next.starting_after and starting_after is a query parameter).
-func (c *Client) listMacrosPager(params *ListMacrosParams, reqEditors []RequestEditorFn) intercom.Pager[*MacroList, *Macro] {
+func (c *Client) listMacrosPager(params *ListMacrosParams, opts []intercom.RequestOption) intercom.Pager[*MacroList, *Macro] {
 	return intercom.Pager[*MacroList, *Macro]{
 		Operation: "ListMacros",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*MacroList, error) {
-			return c.ListMacros(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListMacros(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *MacroList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1426,6 +1512,7 @@ func (c *Client) listMacrosPager(params *ListMacrosParams, reqEditors []RequestE
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1439,26 +1526,26 @@ func (c *Client) listMacrosPager(params *ListMacrosParams, reqEditors []RequestE
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsItemsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsItemsPager(params, opts).Pages(ctx)
 }
 
 // ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsItemsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsItemsPager(params, opts).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsItems(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1486,6 +1573,7 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1499,26 +1587,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsfeedsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsfeedsPager(params, opts).Pages(ctx)
 }
 
 // ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsfeedsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsfeedsPager(params, opts).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsfeeds(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1546,6 +1634,7 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1559,26 +1648,26 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []Re
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[*NoteList, error] {
-	return c.listNotesPager(contactId, params, reqEditors).Pages(ctx)
+func (c *Client) ListNotesPages(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listNotesPager(contactId, params, opts).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET
 // /contacts/{contact_id}/notes), fetching pages as ListNotesPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[Note, error] {
-	return c.listNotesPager(contactId, params, reqEditors).All(ctx)
+func (c *Client) ListNotesAll(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listNotesPager(contactId, params, opts).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEditors []RequestEditorFn) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(contactId string, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListNotes(ctx, contactId, params, pageEditors(reqEditors, at)...)
+			return c.ListNotes(ctx, contactId, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1606,6 +1695,7 @@ func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEd
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1618,26 +1708,26 @@ func (c *Client) listNotesPager(contactId string, params *ListNotesParams, reqEd
 // pages.total_pages; the list ends when none applies. Requests go through the
 // client's retry policy; each page is delivered once, in order, and an error
 // (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListSegmentsPages(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*SegmentList, error] {
-	return c.listSegmentsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListSegmentsPages(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) iter.Seq2[*SegmentList, error] {
+	return c.listSegmentsPager(params, opts).Pages(ctx)
 }
 
 // ListSegmentsAll returns every Segment of ListSegments (GET /segments),
 // fetching pages as ListSegmentsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListSegmentsAll(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) iter.Seq2[Segment, error] {
-	return c.listSegmentsPager(params, reqEditors).All(ctx)
+func (c *Client) ListSegmentsAll(ctx context.Context, params *ListSegmentsParams, opts ...intercom.RequestOption) iter.Seq2[Segment, error] {
+	return c.listSegmentsPager(params, opts).All(ctx)
 }
 
 // listSegmentsPager describes how ListSegments pages (any: the response's
 // pages object is untyped, so each response decides).
-func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []RequestEditorFn) intercom.Pager[*SegmentList, Segment] {
+func (c *Client) listSegmentsPager(params *ListSegmentsParams, opts []intercom.RequestOption) intercom.Pager[*SegmentList, Segment] {
 	return intercom.Pager[*SegmentList, Segment]{
 		Operation: "ListSegments",
 		Style:     intercom.PageAny,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SegmentList, error) {
-			return c.ListSegments(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListSegments(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *SegmentList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1652,6 +1742,7 @@ func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []Requ
 			}
 			return nil
 		},
+		ItemsPath: []string{"segments"},
 	}
 }
 
@@ -1662,8 +1753,8 @@ func (c *Client) listSegmentsPager(params *ListSegmentsParams, reqEditors []Requ
 // page the first answer reports until pages.total_pages. Requests go through
 // the client's retry policy; each page is delivered once, in order, and an
 // error (a *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListSideConversationsPages(ctx context.Context, id string, params *ListSideConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[*SideConversationList, error] {
-	return c.listSideConversationsPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListSideConversationsPages(ctx context.Context, id string, params *ListSideConversationsParams, opts ...intercom.RequestOption) iter.Seq2[*SideConversationList, error] {
+	return c.listSideConversationsPager(id, params, opts).Pages(ctx)
 }
 
 // ListSideConversationsAll returns every SideConversationSummary of
@@ -1671,19 +1762,19 @@ func (c *Client) ListSideConversationsPages(ctx context.Context, id string, para
 // pages as ListSideConversationsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListSideConversationsAll(ctx context.Context, id string, params *ListSideConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[SideConversationSummary, error] {
-	return c.listSideConversationsPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListSideConversationsAll(ctx context.Context, id string, params *ListSideConversationsParams, opts ...intercom.RequestOption) iter.Seq2[SideConversationSummary, error] {
+	return c.listSideConversationsPager(id, params, opts).All(ctx)
 }
 
 // listSideConversationsPager describes how ListSideConversations pages (page
 // number: the response's pages has page and total_pages, and page is a query
 // parameter).
-func (c *Client) listSideConversationsPager(id string, params *ListSideConversationsParams, reqEditors []RequestEditorFn) intercom.Pager[*SideConversationList, SideConversationSummary] {
+func (c *Client) listSideConversationsPager(id string, params *ListSideConversationsParams, opts []intercom.RequestOption) intercom.Pager[*SideConversationList, SideConversationSummary] {
 	return intercom.Pager[*SideConversationList, SideConversationSummary]{
 		Operation: "ListSideConversations",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SideConversationList, error) {
-			return c.ListSideConversations(ctx, id, params, pageEditors(reqEditors, at)...)
+			return c.ListSideConversations(ctx, id, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *SideConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1706,6 +1797,7 @@ func (c *Client) listSideConversationsPager(id string, params *ListSideConversat
 			}
 			return nil
 		},
+		ItemsPath: []string{"side_conversations"},
 	}
 }
 
@@ -1716,26 +1808,26 @@ func (c *Client) listSideConversationsPager(id string, params *ListSideConversat
 // pages.total_pages. Requests go through the client's retry policy; each page
 // is delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) RetrieveCompanyPages(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyList, error] {
-	return c.retrieveCompanyPager(params, reqEditors).Pages(ctx)
+func (c *Client) RetrieveCompanyPages(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyList, error] {
+	return c.retrieveCompanyPager(params, opts).Pages(ctx)
 }
 
 // RetrieveCompanyAll returns every Company of RetrieveCompany (GET
 // /companies), fetching pages as RetrieveCompanyPages does: lazily, once each,
 // in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) RetrieveCompanyAll(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.retrieveCompanyPager(params, reqEditors).All(ctx)
+func (c *Client) RetrieveCompanyAll(ctx context.Context, params *RetrieveCompanyParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.retrieveCompanyPager(params, opts).All(ctx)
 }
 
 // retrieveCompanyPager describes how RetrieveCompany pages (page number: the
 // response's pages has page and total_pages, and page is a query parameter).
-func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyList, Company] {
+func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, opts []intercom.RequestOption) intercom.Pager[*CompanyList, Company] {
 	return intercom.Pager[*CompanyList, Company]{
 		Operation: "RetrieveCompany",
 		Style:     intercom.PageNumber,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyList, error) {
-			return c.RetrieveCompany(ctx, params, pageEditors(reqEditors, at)...)
+			return c.RetrieveCompany(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1758,6 +1850,7 @@ func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors 
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1772,26 +1865,26 @@ func (c *Client) retrieveCompanyPager(params *RetrieveCompanyParams, reqEditors 
 // beginning. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ScrollOverAllCompaniesPages(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyScroll, error] {
-	return c.scrollOverAllCompaniesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ScrollOverAllCompaniesPages(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyScroll, error] {
+	return c.scrollOverAllCompaniesPager(params, opts).Pages(ctx)
 }
 
 // ScrollOverAllCompaniesAll returns every Company of ScrollOverAllCompanies
 // (GET /companies/scroll), fetching pages as ScrollOverAllCompaniesPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ScrollOverAllCompaniesAll(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.scrollOverAllCompaniesPager(params, reqEditors).All(ctx)
+func (c *Client) ScrollOverAllCompaniesAll(ctx context.Context, params *ScrollOverAllCompaniesParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.scrollOverAllCompaniesPager(params, opts).All(ctx)
 }
 
 // scrollOverAllCompaniesPager describes how ScrollOverAllCompanies pages
 // (scroll: the response has scroll_param).
-func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyScroll, Company] {
+func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParams, opts []intercom.RequestOption) intercom.Pager[*CompanyScroll, Company] {
 	return intercom.Pager[*CompanyScroll, Company]{
 		Operation: "ScrollOverAllCompanies",
 		Style:     intercom.PageScroll,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyScroll, error) {
-			return c.ScrollOverAllCompanies(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ScrollOverAllCompanies(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyScroll) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1806,6 +1899,7 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -1819,26 +1913,26 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchActivityLogsPages(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLogList, error] {
-	return c.searchActivityLogsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchActivityLogsPages(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLogList, error] {
+	return c.searchActivityLogsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchActivityLogsAll returns every *ActivityLog of SearchActivityLogs (POST
 // /admins/activity_logs/search), fetching pages as SearchActivityLogsPages
 // does: lazily, once each, in order, ending at the first error. Breaking out
 // of the loop sends no further request.
-func (c *Client) SearchActivityLogsAll(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ActivityLog, error] {
-	return c.searchActivityLogsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchActivityLogsAll(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLog, error] {
+	return c.searchActivityLogsPager(params, body, opts).All(ctx)
 }
 
 // searchActivityLogsPager describes how SearchActivityLogs pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) searchActivityLogsPager(params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ActivityLogList, *ActivityLog] {
+func (c *Client) searchActivityLogsPager(params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ActivityLogList, *ActivityLog] {
 	return intercom.Pager[*ActivityLogList, *ActivityLog]{
 		Operation: "SearchActivityLogs",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ActivityLogList, error) {
-			return c.SearchActivityLogs(ctx, params, body, pageEditors(reqEditors, at)...)
+			return c.SearchActivityLogs(ctx, params, body, pageEditors(opts, at)...)
 		},
 		Info: func(p *ActivityLogList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1866,6 +1960,7 @@ func (c *Client) searchActivityLogsPager(params *SearchActivityLogsParams, body 
 			}
 			return nil
 		},
+		ItemsPath: []string{"activity_logs"},
 	}
 }
 
@@ -1879,26 +1974,26 @@ func (c *Client) searchActivityLogsPager(params *SearchActivityLogsParams, body 
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleSearchResponse, error] {
-	return c.searchArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleSearchResponse, error] {
+	return c.searchArticlesPager(params, opts).Pages(ctx)
 }
 
 // SearchArticlesAll returns every Article of SearchArticles (GET
 // /articles/search), fetching pages as SearchArticlesPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[Article, error] {
-	return c.searchArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[Article, error] {
+	return c.searchArticlesPager(params, opts).All(ctx)
 }
 
 // searchArticlesPager describes how SearchArticles pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleSearchResponse, Article] {
+func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleSearchResponse, Article] {
 	return intercom.Pager[*ArticleSearchResponse, Article]{
 		Operation: "SearchArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleSearchResponse, error) {
-			return c.SearchArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.SearchArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleSearchResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1928,6 +2023,7 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 			}
 			return nil
 		},
+		ItemsPath: []string{"data", "articles"},
 	}
 }
 
@@ -1940,22 +2036,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(params, body, opts).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -1972,7 +2068,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, reqEditors...)
+			return c.SearchContacts(ctx, params, b, opts...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1994,6 +2090,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -2004,26 +2101,26 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // Requests go through the client's retry policy; each page is delivered once,
 // in order, and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) SearchContentPages(ctx context.Context, params *SearchContentParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContentSearchResponse, error] {
-	return c.searchContentPager(params, reqEditors).Pages(ctx)
+func (c *Client) SearchContentPages(ctx context.Context, params *SearchContentParams, opts ...intercom.RequestOption) iter.Seq2[*ContentSearchResponse, error] {
+	return c.searchContentPager(params, opts).Pages(ctx)
 }
 
 // SearchContentAll returns every ContentSearchResult of SearchContent (GET
 // /content/search), fetching pages as SearchContentPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContentAll(ctx context.Context, params *SearchContentParams, reqEditors ...RequestEditorFn) iter.Seq2[ContentSearchResult, error] {
-	return c.searchContentPager(params, reqEditors).All(ctx)
+func (c *Client) SearchContentAll(ctx context.Context, params *SearchContentParams, opts ...intercom.RequestOption) iter.Seq2[ContentSearchResult, error] {
+	return c.searchContentPager(params, opts).All(ctx)
 }
 
 // searchContentPager describes how SearchContent pages (next URL: the
 // response's pages.next is a link).
-func (c *Client) searchContentPager(params *SearchContentParams, reqEditors []RequestEditorFn) intercom.Pager[*ContentSearchResponse, ContentSearchResult] {
+func (c *Client) searchContentPager(params *SearchContentParams, opts []intercom.RequestOption) intercom.Pager[*ContentSearchResponse, ContentSearchResult] {
 	return intercom.Pager[*ContentSearchResponse, ContentSearchResult]{
 		Operation: "SearchContent",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentSearchResponse, error) {
-			return c.SearchContent(ctx, params, pageEditors(reqEditors, at)...)
+			return c.SearchContent(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentSearchResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -2040,6 +2137,7 @@ func (c *Client) searchContentPager(params *SearchContentParams, reqEditors []Re
 			}
 			return nil
 		},
+		ItemsPath: []string{"data"},
 	}
 }
 
@@ -2052,22 +2150,22 @@ func (c *Client) searchContentPager(params *SearchContentParams, reqEditors []Re
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
-	return c.searchConversationsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
+	return c.searchConversationsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(params, body, opts).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -2084,7 +2182,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, reqEditors...)
+			return c.SearchConversations(ctx, params, b, opts...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -2106,6 +2204,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 			}
 			return nil
 		},
+		ItemsPath: []string{"conversations"},
 	}
 }
 
@@ -2119,26 +2218,26 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) SearchInternalArticlesPages(ctx context.Context, params *SearchInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*InternalArticleSearchResponse, error] {
-	return c.searchInternalArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) SearchInternalArticlesPages(ctx context.Context, params *SearchInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleSearchResponse, error] {
+	return c.searchInternalArticlesPager(params, opts).Pages(ctx)
 }
 
 // SearchInternalArticlesAll returns every InternalArticle of
 // SearchInternalArticles (GET /internal_articles/search), fetching pages as
 // SearchInternalArticlesPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchInternalArticlesAll(ctx context.Context, params *SearchInternalArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[InternalArticle, error] {
-	return c.searchInternalArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) SearchInternalArticlesAll(ctx context.Context, params *SearchInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[InternalArticle, error] {
+	return c.searchInternalArticlesPager(params, opts).All(ctx)
 }
 
 // searchInternalArticlesPager describes how SearchInternalArticles pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*InternalArticleSearchResponse, InternalArticle] {
+func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParams, opts []intercom.RequestOption) intercom.Pager[*InternalArticleSearchResponse, InternalArticle] {
 	return intercom.Pager[*InternalArticleSearchResponse, InternalArticle]{
 		Operation: "SearchInternalArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*InternalArticleSearchResponse, error) {
-			return c.SearchInternalArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.SearchInternalArticles(ctx, params, pageEditors(opts, at)...)
 		},
 		Info: func(p *InternalArticleSearchResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -2168,6 +2267,7 @@ func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParam
 			}
 			return nil
 		},
+		ItemsPath: []string{"data", "internal_articles"},
 	}
 }
 
@@ -2180,22 +2280,22 @@ func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParam
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(params, body, opts).Pages(ctx)
 }
 
 // SearchTicketsAll returns every *Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*Ticket, error] {
-	return c.searchTicketsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
+	return c.searchTicketsPager(params, body, opts).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, *Ticket] {
+func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
 	return intercom.Pager[*TicketList, *Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -2212,7 +2312,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, reqEditors...)
+			return c.SearchTickets(ctx, params, b, opts...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -2234,5 +2334,6 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 			}
 			return nil
 		},
+		ItemsPath: []string{"tickets"},
 	}
 }

@@ -74,7 +74,7 @@ func TestListContactsWithoutDeclaredCursor(t *testing.T) {
 				return nil, err
 			}
 			var ids []string
-			for ct, err := range c.ListContactsAll(ctx, nil, v2_10.RequestEditorFn(editor)) {
+			for ct, err := range c.ListContactsAll(ctx, nil, intercom.WithRequestEditor(editor)) {
 				if err != nil {
 					return ids, err
 				}
@@ -88,7 +88,7 @@ func TestListContactsWithoutDeclaredCursor(t *testing.T) {
 				return nil, err
 			}
 			var ids []string
-			for ct, err := range c.ListContactsAll(ctx, nil, v2_12.RequestEditorFn(editor)) {
+			for ct, err := range c.ListContactsAll(ctx, nil, intercom.WithRequestEditor(editor)) {
 				if err != nil {
 					return ids, err
 				}
@@ -126,11 +126,11 @@ func TestSearchRetriesServerErrors(t *testing.T) {
 		FaultRate: 0.2, Seed: 11, Faults: []pagecheck.Fault{pagecheck.ServerError, pagecheck.Dropped}, RecordQueries: true})
 	c, err := v2_11.NewClient(options(srv.URL)...)
 	require.NoError(t, err)
-	body := v2_11.SearchContactsJSONRequestBody{Pagination: &v2_11.StartingAfterPaging{PerPage: 50}}
+	body := v2_11.SearchContactsJSONRequestBody{Pagination: &v2_11.StartingAfterPaging{PerPage: ptrTo(50)}}
 	var ids []string
 	for ct, err := range c.SearchContactsAll(context.Background(), nil, body) {
 		require.NoError(t, err)
-		ids = append(ids, ct.Id)
+		ids = append(ids, deref(ct.Id))
 	}
 	assert.Equal(t, contactIDs(1000), ids)
 	assert.Len(t, srv.Served(), 20, "the caller's per_page is kept")
@@ -225,7 +225,7 @@ func walkIterator(b *testing.B, c *v2_11.Client, sample func()) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if ct.Id != "" {
+		if deref(ct.Id) != "" {
 			n++
 		}
 		sample()
@@ -245,8 +245,8 @@ func walkByHand(b *testing.B, c *v2_11.Client, sample func()) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, ct := range page.Data {
-			if ct.Id != "" {
+		for _, ct := range deref(page.Data) {
+			if deref(ct.Id) != "" {
 				n++
 			}
 			sample()
@@ -284,3 +284,5 @@ func BenchmarkIterate(b *testing.B) { benchmarkWalk(b, walkIterator) }
 // BenchmarkHandLoop walks the same pages with a hand-written loop over
 // ListContacts, as a baseline for BenchmarkIterate.
 func BenchmarkHandLoop(b *testing.B) { benchmarkWalk(b, walkByHand) }
+
+func ptrTo[T any](v T) *T { return &v }
