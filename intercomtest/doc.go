@@ -30,7 +30,7 @@
 //		if err != nil {
 //			t.Fatal(err)
 //		}
-//		_, err = client.ShowContact(t.Context(), "123", nil)
+//		_, err = client.ShowContact(t.Context(), "123")
 //		var apiErr *intercom.Error
 //		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
 //			t.Fatalf("got %v, want a 404", err)

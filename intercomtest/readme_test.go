@@ -19,7 +19,7 @@ func TestReadmeExample(t *testing.T) {
 
 	client, err := v2_11.NewClient(intercom.WithToken("test"), intercom.WithBaseURL(srv.URL()))
 	require.NoError(t, err)
-	_, err = client.ShowContact(context.Background(), "123", nil)
+	_, err = client.ShowContact(context.Background(), "123")
 	require.True(t, intercom.IsNotFound(err))
 
 	srv.AssertNoViolations(t)

@@ -69,7 +69,7 @@ func newClient(t *testing.T, srv *intercomtest.Server) *v2_11.Client {
 
 func TestDocumentedAnswerDecodesIntoTheTypedResult(t *testing.T) {
 	srv := intercomtest.NewServer(t, version)
-	admin, err := newClient(t, srv).IdentifyAdmin(context.Background(), nil)
+	admin, err := newClient(t, srv).IdentifyAdmin(context.Background())
 	require.NoError(t, err)
 	assert.NotEmpty(t, admin.Email, "the documented example names the admin")
 	srv.AssertNoViolations(t)
@@ -91,7 +91,7 @@ func TestScriptedAnswers(t *testing.T) {
 	ctx := context.Background()
 
 	srv.On("ShowContact", intercomtest.RespondError(http.StatusNotFound, "not_found", "User Not Found"))
-	_, err := c.ShowContact(ctx, "123", nil)
+	_, err := c.ShowContact(ctx, "123")
 	var apiErr *intercom.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
@@ -101,13 +101,13 @@ func TestScriptedAnswers(t *testing.T) {
 
 	srv.On("ShowContact", intercomtest.Respond(http.StatusOK, map[string]any{"type": "contact", "id": "abc", "email": "a@example.com"}).
 		WithHeader("X-RateLimit-Remaining", "7"))
-	contact, err := c.ShowContact(ctx, "123", nil)
+	contact, err := c.ShowContact(ctx, "123")
 	require.NoError(t, err)
 	assert.Equal(t, "abc", contact.Id)
 	assert.Equal(t, 7, c.Transport().RateLimit().Remaining)
 
 	srv.On("ShowContact", nil)
-	contact, err = c.ShowContact(ctx, "123", nil)
+	contact, err = c.ShowContact(ctx, "123")
 	require.NoError(t, err)
 	assert.NotEqual(t, "abc", contact.Id, "a nil Responder restores the documented answer")
 
@@ -141,7 +141,7 @@ func TestRetriesAreRecorded(t *testing.T) {
 	))
 	c, err := v2_11.NewClient(intercom.WithToken("tok"), intercom.WithBaseURL(srv.URL()), intercom.WithMaxRetries(1))
 	require.NoError(t, err)
-	_, err = c.IdentifyAdmin(context.Background(), nil)
+	_, err = c.IdentifyAdmin(context.Background())
 	require.NoError(t, err)
 	reqs := srv.RequestsFor("identifyAdmin")
 	require.Len(t, reqs, 2)
@@ -359,7 +359,7 @@ func TestConcurrentRequests(t *testing.T) {
 	errs := make(chan error, 8)
 	for range 8 {
 		wg.Go(func() {
-			_, err := c.IdentifyAdmin(context.Background(), nil)
+			_, err := c.IdentifyAdmin(context.Background())
 			errs <- err
 		})
 	}
@@ -407,7 +407,7 @@ func TestErrorsAreUsableWithErrorsAs(t *testing.T) {
 	srv := intercomtest.NewServer(t, version)
 	c, err := v2_11.NewClient(intercom.WithToken("tok"), intercom.WithBaseURL(srv.URL()+"/prefix"), intercom.WithMaxRetries(0))
 	require.NoError(t, err)
-	_, err = c.IdentifyAdmin(context.Background(), nil)
+	_, err = c.IdentifyAdmin(context.Background())
 	var apiErr *intercom.Error
 	require.True(t, errors.As(err, &apiErr), "got %v", err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)

@@ -31,7 +31,9 @@ var Default = []Rule{
 // embedded spec (which the fake and Prism validate against) keeps the
 // normalized form. A rule belongs here when applying it to the validation
 // spec would loosen or distort validation.
-var CodegenOnly = []Rule{}
+var CodegenOnly = []Rule{
+	StripVersionHeader,
+}
 
 // walkRefs calls fn for every map holding a "$ref" anywhere in the
 // document, skipping example payloads, whose keys are data rather than

@@ -233,7 +233,7 @@ var docTemplate = template.Must(template.New("doc").Parse(Header + `
 //	if err != nil {
 //		return err
 //	}
-//	admin, err := client.IdentifyAdmin(ctx, nil)
+//	admin, err := client.IdentifyAdmin(ctx)
 //
 // Options (region, retries, rate limiting, logging) come from the root
 // package [github.com/intercomgo/intercom]. The package has {{.Count}} operations.

@@ -1620,66 +1620,6 @@ func (e HelpCenterListType) Valid() bool {
 	}
 }
 
-// Defines values for IntercomVersion.
-const (
-	N10  IntercomVersion = "1.0"
-	N11  IntercomVersion = "1.1"
-	N12  IntercomVersion = "1.2"
-	N13  IntercomVersion = "1.3"
-	N14  IntercomVersion = "1.4"
-	N20  IntercomVersion = "2.0"
-	N21  IntercomVersion = "2.1"
-	N210 IntercomVersion = "2.10"
-	N22  IntercomVersion = "2.2"
-	N23  IntercomVersion = "2.3"
-	N24  IntercomVersion = "2.4"
-	N25  IntercomVersion = "2.5"
-	N26  IntercomVersion = "2.6"
-	N27  IntercomVersion = "2.7"
-	N28  IntercomVersion = "2.8"
-	N29  IntercomVersion = "2.9"
-)
-
-// Valid indicates whether the value is a known member of the IntercomVersion enum.
-func (e IntercomVersion) Valid() bool {
-	switch e {
-	case N10:
-		return true
-	case N11:
-		return true
-	case N12:
-		return true
-	case N13:
-		return true
-	case N14:
-		return true
-	case N20:
-		return true
-	case N21:
-		return true
-	case N210:
-		return true
-	case N22:
-		return true
-	case N23:
-		return true
-	case N24:
-		return true
-	case N25:
-		return true
-	case N26:
-		return true
-	case N27:
-		return true
-	case N28:
-		return true
-	case N29:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LinkedObjectCategory.
 const (
 	LinkedObjectCategoryBackOffice  LinkedObjectCategory = "Back-office"
@@ -6432,11 +6372,6 @@ type HelpCenterList struct {
 // Example: list
 type HelpCenterListType string
 
-// IntercomVersion Intercom API version.</br>By default, it's equal to the version set in the app package.
-//
-// Example: 2.10
-type IntercomVersion string
-
 // LinkedObject A linked conversation or ticket.
 type LinkedObject struct {
 	// Category Category of the Linked Ticket Object.
@@ -8540,8 +8475,7 @@ type VisitorTagsType string
 // ListAdminsParams defines parameters for ListAdmins.
 type ListAdminsParams struct {
 	// DisplayAvatar If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-	DisplayAvatar   *bool            `form:"display_avatar,omitempty" json:"display_avatar,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAvatar *bool `form:"display_avatar,omitempty" json:"display_avatar,omitempty"`
 }
 
 // ListActivityLogsParams defines parameters for ListActivityLogs.
@@ -8550,13 +8484,7 @@ type ListActivityLogsParams struct {
 	CreatedAtAfter string `form:"created_at_after" json:"created_at_after"`
 
 	// CreatedAtBefore The end date that you request data for. It must be formatted as a UNIX timestamp.
-	CreatedAtBefore *string          `form:"created_at_before,omitempty" json:"created_at_before,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveAdminParams defines parameters for RetrieveAdmin.
-type RetrieveAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	CreatedAtBefore *string `form:"created_at_before,omitempty" json:"created_at_before,omitempty"`
 }
 
 // SetAwayAdminJSONBody defines parameters for SetAwayAdmin.
@@ -8572,21 +8500,6 @@ type SetAwayAdminJSONBody struct {
 	AwayModeReassign bool `json:"away_mode_reassign"`
 }
 
-// SetAwayAdminParams defines parameters for SetAwayAdmin.
-type SetAwayAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListArticlesParams defines parameters for ListArticles.
-type ListArticlesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateArticleParams defines parameters for CreateArticle.
-type CreateArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // SearchArticlesParams defines parameters for SearchArticles.
 type SearchArticlesParams struct {
 	// Phrase The phrase within your articles to search for.
@@ -8599,23 +8512,7 @@ type SearchArticlesParams struct {
 	HelpCenterId *int `form:"help_center_id,omitempty" json:"help_center_id,omitempty"`
 
 	// Highlight Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-	Highlight       *bool            `form:"highlight,omitempty" json:"highlight,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteArticleParams defines parameters for DeleteArticle.
-type DeleteArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveArticleParams defines parameters for RetrieveArticle.
-type RetrieveArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateArticleParams defines parameters for UpdateArticle.
-type UpdateArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Highlight *bool `form:"highlight,omitempty" json:"highlight,omitempty"`
 }
 
 // RetrieveCompanyParams defines parameters for RetrieveCompany.
@@ -8636,13 +8533,7 @@ type RetrieveCompanyParams struct {
 	Page *int `form:"page,omitempty" json:"page,omitempty"`
 
 	// PerPage How many results to display per page. Defaults to 15
-	PerPage         *int             `form:"per_page,omitempty" json:"per_page,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateOrUpdateCompanyParams defines parameters for CreateOrUpdateCompany.
-type CreateOrUpdateCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // ListAllCompaniesParams defines parameters for ListAllCompanies.
@@ -8654,74 +8545,12 @@ type ListAllCompaniesParams struct {
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// Order `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-	Order           *string          `form:"order,omitempty" json:"order,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Order *string `form:"order,omitempty" json:"order,omitempty"`
 }
 
 // ScrollOverAllCompaniesParams defines parameters for ScrollOverAllCompanies.
 type ScrollOverAllCompaniesParams struct {
-	ScrollParam     *string          `form:"scroll_param,omitempty" json:"scroll_param,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteCompanyParams defines parameters for DeleteCompany.
-type DeleteCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveACompanyByIdParams defines parameters for RetrieveACompanyById.
-type RetrieveACompanyByIdParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateCompanyParams defines parameters for UpdateCompany.
-type UpdateCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAttachedContactsParams defines parameters for ListAttachedContacts.
-type ListAttachedContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAttachedSegmentsForCompaniesParams defines parameters for ListAttachedSegmentsForCompanies.
-type ListAttachedSegmentsForCompaniesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListContactsParams defines parameters for ListContacts.
-type ListContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateContactParams defines parameters for CreateContact.
-type CreateContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// MergeContactParams defines parameters for MergeContact.
-type MergeContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchContactsParams defines parameters for SearchContacts.
-type SearchContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachContactFromACompanyParams defines parameters for DetachContactFromACompany.
-type DetachContactFromACompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSegmentsForAContactParams defines parameters for ListSegmentsForAContact.
-type ListSegmentsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSubscriptionsForAContactParams defines parameters for ListSubscriptionsForAContact.
-type ListSubscriptionsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	ScrollParam *string `form:"scroll_param,omitempty" json:"scroll_param,omitempty"`
 }
 
 // AttachSubscriptionTypeToContactJSONBody defines parameters for AttachSubscriptionTypeToContact.
@@ -8737,21 +8566,6 @@ type AttachSubscriptionTypeToContactJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachSubscriptionTypeToContactParams defines parameters for AttachSubscriptionTypeToContact.
-type AttachSubscriptionTypeToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachSubscriptionTypeToContactParams defines parameters for DetachSubscriptionTypeToContact.
-type DetachSubscriptionTypeToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTagsForAContactParams defines parameters for ListTagsForAContact.
-type ListTagsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // AttachTagToContactJSONBody defines parameters for AttachTagToContact.
 type AttachTagToContactJSONBody struct {
 	// Id The unique identifier for the tag which is given by Intercom
@@ -8760,57 +8574,12 @@ type AttachTagToContactJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToContactParams defines parameters for AttachTagToContact.
-type AttachTagToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachTagFromContactParams defines parameters for DetachTagFromContact.
-type DetachTagFromContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteContactParams defines parameters for DeleteContact.
-type DeleteContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ShowContactParams defines parameters for ShowContact.
-type ShowContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateContactParams defines parameters for UpdateContact.
-type UpdateContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ArchiveContactParams defines parameters for ArchiveContact.
-type ArchiveContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListCompaniesForAContactParams defines parameters for ListCompaniesForAContact.
-type ListCompaniesForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // AttachContactToACompanyJSONBody defines parameters for AttachContactToACompany.
 type AttachContactToACompanyJSONBody struct {
 	// Id The unique identifier for the company which is given by Intercom
 	//
 	// Example: 58a430d35458202d41b1e65b
 	Id string `json:"id"`
-}
-
-// AttachContactToACompanyParams defines parameters for AttachContactToACompany.
-type AttachContactToACompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNotesParams defines parameters for ListNotes.
-type ListNotesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
 // CreateNoteJSONBody defines parameters for CreateNote.
@@ -8831,48 +8600,17 @@ type CreateNoteJSONBody struct {
 	ContactId *string `json:"contact_id,omitempty"`
 }
 
-// CreateNoteParams defines parameters for CreateNote.
-type CreateNoteParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UnarchiveContactParams defines parameters for UnarchiveContact.
-type UnarchiveContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // ListConversationsParams defines parameters for ListConversations.
 type ListConversationsParams struct {
 	// PerPage How many results per page
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// StartingAfter String used to get the next page of conversations.
-	StartingAfter   *string          `form:"starting_after,omitempty" json:"starting_after,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateConversationParams defines parameters for CreateConversation.
-type CreateConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	StartingAfter *string `form:"starting_after,omitempty" json:"starting_after,omitempty"`
 }
 
 // CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
 type CreateConversation200JSONResponseBodyMessageType string
-
-// RedactConversationParams defines parameters for RedactConversation.
-type RedactConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchConversationsParams defines parameters for SearchConversations.
-type SearchConversationsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachContactFromConversationParams defines parameters for DetachContactFromConversation.
-type DetachContactFromConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
 
 // AttachTagToConversationJSONBody defines parameters for AttachTagToConversation.
 type AttachTagToConversationJSONBody struct {
@@ -8887,11 +8625,6 @@ type AttachTagToConversationJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToConversationParams defines parameters for AttachTagToConversation.
-type AttachTagToConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // DetachTagFromConversationJSONBody defines parameters for DetachTagFromConversation.
 type DetachTagFromConversationJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -8900,48 +8633,16 @@ type DetachTagFromConversationJSONBody struct {
 	AdminId string `json:"admin_id"`
 }
 
-// DetachTagFromConversationParams defines parameters for DetachTagFromConversation.
-type DetachTagFromConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // RetrieveConversationParams defines parameters for RetrieveConversation.
 type RetrieveConversationParams struct {
 	// DisplayAs Set to plaintext to retrieve conversation messages in plain text.
-	DisplayAs       *string          `form:"display_as,omitempty" json:"display_as,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAs *string `form:"display_as,omitempty" json:"display_as,omitempty"`
 }
 
 // UpdateConversationParams defines parameters for UpdateConversation.
 type UpdateConversationParams struct {
 	// DisplayAs Set to plaintext to retrieve conversation messages in plain text.
-	DisplayAs       *string          `form:"display_as,omitempty" json:"display_as,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ConvertConversationToTicketParams defines parameters for ConvertConversationToTicket.
-type ConvertConversationToTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// AttachContactToConversationParams defines parameters for AttachContactToConversation.
-type AttachContactToConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ManageConversationParams defines parameters for ManageConversation.
-type ManageConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ReplyConversationParams defines parameters for ReplyConversation.
-type ReplyConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// AutoAssignConversationParams defines parameters for AutoAssignConversation.
-type AutoAssignConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAs *string `form:"display_as,omitempty" json:"display_as,omitempty"`
 }
 
 // LisDataAttributesParams defines parameters for LisDataAttributes.
@@ -8950,27 +8651,11 @@ type LisDataAttributesParams struct {
 	Model *LisDataAttributesParamsModel `form:"model,omitempty" json:"model,omitempty"`
 
 	// IncludeArchived Include archived attributes in the list. By default we return only non archived data attributes.
-	IncludeArchived *bool            `form:"include_archived,omitempty" json:"include_archived,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
 }
 
 // LisDataAttributesParamsModel defines parameters for LisDataAttributes.
 type LisDataAttributesParamsModel string
-
-// CreateDataAttributeParams defines parameters for CreateDataAttribute.
-type CreateDataAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateDataAttributeParams defines parameters for UpdateDataAttribute.
-type UpdateDataAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DownloadDataExportParams defines parameters for DownloadDataExport.
-type DownloadDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
 
 // LisDataEventsParams defines parameters for LisDataEvents.
 type LisDataEventsParams struct {
@@ -8985,230 +8670,13 @@ type LisDataEventsParams struct {
 	Type string `form:"type" json:"type"`
 
 	// Summary summary flag
-	Summary         *bool            `form:"summary,omitempty" json:"summary,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateDataEventParams defines parameters for CreateDataEvent.
-type CreateDataEventParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DataEventSummariesParams defines parameters for DataEventSummaries.
-type DataEventSummariesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CancelDataExportParams defines parameters for CancelDataExport.
-type CancelDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateDataExportParams defines parameters for CreateDataExport.
-type CreateDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetDataExportParams defines parameters for GetDataExport.
-type GetDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAllCollectionsParams defines parameters for ListAllCollections.
-type ListAllCollectionsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateCollectionParams defines parameters for CreateCollection.
-type CreateCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteCollectionParams defines parameters for DeleteCollection.
-type DeleteCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveCollectionParams defines parameters for RetrieveCollection.
-type RetrieveCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateCollectionParams defines parameters for UpdateCollection.
-type UpdateCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListHelpCentersParams defines parameters for ListHelpCenters.
-type ListHelpCentersParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveHelpCenterParams defines parameters for RetrieveHelpCenter.
-type RetrieveHelpCenterParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// IdentifyAdminParams defines parameters for IdentifyAdmin.
-type IdentifyAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateMessageParams defines parameters for CreateMessage.
-type CreateMessageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNewsItemsParams defines parameters for ListNewsItems.
-type ListNewsItemsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateNewsItemParams defines parameters for CreateNewsItem.
-type CreateNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteNewsItemParams defines parameters for DeleteNewsItem.
-type DeleteNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNewsItemParams defines parameters for RetrieveNewsItem.
-type RetrieveNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateNewsItemParams defines parameters for UpdateNewsItem.
-type UpdateNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNewsfeedsParams defines parameters for ListNewsfeeds.
-type ListNewsfeedsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNewsfeedParams defines parameters for RetrieveNewsfeed.
-type RetrieveNewsfeedParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListLiveNewsfeedItemsParams defines parameters for ListLiveNewsfeedItems.
-type ListLiveNewsfeedItemsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNoteParams defines parameters for RetrieveNote.
-type RetrieveNoteParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreatePhoneSwitchParams defines parameters for CreatePhoneSwitch.
-type CreatePhoneSwitchParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Summary *bool `form:"summary,omitempty" json:"summary,omitempty"`
 }
 
 // ListSegmentsParams defines parameters for ListSegments.
 type ListSegmentsParams struct {
 	// IncludeCount It includes the count of contacts that belong to each segment.
-	IncludeCount    *bool            `form:"include_count,omitempty" json:"include_count,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveSegmentParams defines parameters for RetrieveSegment.
-type RetrieveSegmentParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSubscriptionTypesParams defines parameters for ListSubscriptionTypes.
-type ListSubscriptionTypesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTagsParams defines parameters for ListTags.
-type ListTagsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTagParams defines parameters for CreateTag.
-type CreateTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteTagParams defines parameters for DeleteTag.
-type DeleteTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// FindTagParams defines parameters for FindTag.
-type FindTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTeamsParams defines parameters for ListTeams.
-type ListTeamsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveTeamParams defines parameters for RetrieveTeam.
-type RetrieveTeamParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTicketTypesParams defines parameters for ListTicketTypes.
-type ListTicketTypesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketTypeParams defines parameters for CreateTicketType.
-type CreateTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetTicketTypeParams defines parameters for GetTicketType.
-type GetTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketTypeParams defines parameters for UpdateTicketType.
-type UpdateTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketTypeAttributeParams defines parameters for CreateTicketTypeAttribute.
-type CreateTicketTypeAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketTypeAttributeParams defines parameters for UpdateTicketTypeAttribute.
-type UpdateTicketTypeAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketParams defines parameters for CreateTicket.
-type CreateTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchTicketsParams defines parameters for SearchTickets.
-type SearchTicketsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetTicketParams defines parameters for GetTicket.
-type GetTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketParams defines parameters for UpdateTicket.
-type UpdateTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ReplyTicketParams defines parameters for ReplyTicket.
-type ReplyTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IncludeCount *bool `form:"include_count,omitempty" json:"include_count,omitempty"`
 }
 
 // AttachTagToTicketJSONBody defines parameters for AttachTagToTicket.
@@ -9224,11 +8692,6 @@ type AttachTagToTicketJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToTicketParams defines parameters for AttachTagToTicket.
-type AttachTagToTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // DetachTagFromTicketJSONBody defines parameters for DetachTagFromTicket.
 type DetachTagFromTicketJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -9237,26 +8700,10 @@ type DetachTagFromTicketJSONBody struct {
 	AdminId string `json:"admin_id"`
 }
 
-// DetachTagFromTicketParams defines parameters for DetachTagFromTicket.
-type DetachTagFromTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // RetrieveVisitorWithUserIdParams defines parameters for RetrieveVisitorWithUserId.
 type RetrieveVisitorWithUserIdParams struct {
 	// UserId The user_id of the Visitor you want to retrieve.
-	UserId          string           `form:"user_id" json:"user_id"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateVisitorParams defines parameters for UpdateVisitor.
-type UpdateVisitorParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ConvertVisitorParams defines parameters for ConvertVisitor.
-type ConvertVisitorParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	UserId string `form:"user_id" json:"user_id"`
 }
 
 // SetAwayAdminJSONRequestBody defines body for SetAwayAdmin for application/json ContentType.
@@ -12045,7 +11492,7 @@ type ClientInterface interface {
 	// You can retrieve the details of a single admin.
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveAdmin(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetAwayAdminWithBody Set an admin to away
 	//
@@ -12054,7 +11501,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBody(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetAwayAdminWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetAwayAdmin Set an admin to away
 	//
@@ -12063,7 +11510,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListArticles List all articles
 	//
@@ -12074,7 +11521,7 @@ type ClientInterface interface {
 	// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListArticles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateArticleWithBody Create an article
 	//
@@ -12083,7 +11530,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBody(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateArticleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateArticle Create an article
 	//
@@ -12092,7 +11539,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchArticles Search for articles
 	//
@@ -12106,14 +11553,14 @@ type ClientInterface interface {
 	// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveArticle Retrieve an article
 	//
 	// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateArticleWithBody Update an article
 	//
@@ -12122,7 +11569,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBody(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateArticleWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateArticle Update an article
 	//
@@ -12131,7 +11578,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveCompany Retrieve companies
 	//
@@ -12165,7 +11612,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBody(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateOrUpdateCompany Create or Update a company
 	//
@@ -12182,7 +11629,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAllCompanies List all companies
 	//
@@ -12233,14 +11680,14 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveACompanyById Retrieve a company by ID
 	//
 	// You can fetch a single company.
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveACompanyById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCompany Update a company
 	//
@@ -12251,21 +11698,21 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
 	// You can fetch a list of all contacts that belong to a company.
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAttachedContacts(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedSegmentsForCompanies List attached segments for companies
 	//
 	// You can fetch a list of all segments that belong to a company.
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAttachedSegmentsForCompanies(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListContacts List all contacts
 	//
@@ -12279,7 +11726,7 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListContacts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContactWithBody Create contact
 	//
@@ -12288,7 +11735,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBody(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContact Create contact
 	//
@@ -12297,7 +11744,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MergeContactWithBody Merge a lead and a user
 	//
@@ -12315,7 +11762,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBody(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MergeContact Merge a lead and a user
 	//
@@ -12333,7 +11780,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeContact(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchContactsWithBody Search contacts
 	//
@@ -12459,7 +11906,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBody(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchContacts Search contacts
 	//
@@ -12585,21 +12032,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromACompany Detach a contact from a company
 	//
 	// You can detach a company from a single contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromACompany(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegmentsForAContact List attached segments for contact
 	//
 	// You can fetch a list of segments that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSegmentsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptionsForAContact List subscriptions for a contact
 	//
@@ -12614,7 +12061,7 @@ type ClientInterface interface {
 	// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSubscriptionsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachSubscriptionTypeToContactWithBody Add subscription to a contact
 	//
@@ -12629,7 +12076,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachSubscriptionTypeToContact Add subscription to a contact
 	//
@@ -12644,21 +12091,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachSubscriptionTypeToContact Remove subscription from a contact
 	//
 	// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTagsForAContact List tags attached to a contact
 	//
 	// You can fetch a list of all tags that are attached to a specific contact.
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTagsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToContactWithBody Add tag to a contact
 	//
@@ -12667,7 +12114,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBody(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToContact Add tag to a contact
 	//
@@ -12676,21 +12123,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromContact Remove tag from a contact
 	//
 	// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteContact Delete a contact
 	//
 	// You can delete a single contact.
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShowContact Get a contact
 	//
@@ -12701,7 +12148,7 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContact(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ShowContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContactWithBody Update a contact
 	//
@@ -12710,7 +12157,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContactWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContact Update a contact
 	//
@@ -12719,21 +12166,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ArchiveContact Archive contact
 	//
 	// You can archive a single contact.
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ArchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCompaniesForAContact List attached companies for contact
 	//
 	// You can fetch a list of companies that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListCompaniesForAContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToACompanyWithBody Attach a Contact to a Company
 	//
@@ -12742,7 +12189,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBody(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToACompanyWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToACompany Attach a Contact to a Company
 	//
@@ -12751,14 +12198,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNotes List all notes
 	//
 	// You can fetch a list of notes that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNotes(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNoteWithBody Create a note
 	//
@@ -12767,7 +12214,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -12776,14 +12223,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveContact Unarchive contact
 	//
 	// You can unarchive a single contact.
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UnarchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListConversations List all conversations
 	//
@@ -12813,7 +12260,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateConversation Creates a conversation
 	//
@@ -12830,7 +12277,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RedactConversationWithBody Redact a conversation part
 	//
@@ -12843,7 +12290,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBody(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RedactConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RedactConversation Redact a conversation part
 	//
@@ -12856,7 +12303,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchConversationsWithBody Search conversations
 	//
@@ -12963,7 +12410,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBody(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchConversationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchConversations Search conversations
 	//
@@ -13070,7 +12517,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromConversationWithBody Detach a contact from a group conversation
 	//
@@ -13083,7 +12530,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromConversation Detach a contact from a group conversation
 	//
@@ -13096,7 +12543,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToConversationWithBody Add tag to a conversation
 	//
@@ -13105,7 +12552,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBody(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToConversationWithBody(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToConversation Add tag to a conversation
 	//
@@ -13114,7 +12561,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromConversationWithBody Remove tag from a conversation
 	//
@@ -13123,7 +12570,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromConversation Remove tag from a conversation
 	//
@@ -13132,7 +12579,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveConversation Retrieve a conversation
 	//
@@ -13193,7 +12640,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBody(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertConversationToTicketWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertConversationToTicket Convert a conversation to a ticket
 	//
@@ -13202,7 +12649,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToConversationWithBody Attach a contact to a conversation
 	//
@@ -13215,7 +12662,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBody(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToConversation Attach a contact to a conversation
 	//
@@ -13228,7 +12675,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManageConversationWithBody Manage a conversation
 	//
@@ -13241,7 +12688,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBody(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManageConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManageConversation Manage a conversation
 	//
@@ -13254,7 +12701,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyConversationWithBody Reply to a conversation
 	//
@@ -13269,7 +12716,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBody(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyConversation Reply to a conversation
 	//
@@ -13284,7 +12731,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AutoAssignConversation Run Assignment Rules on a conversation
 	//
@@ -13297,7 +12744,7 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-	AutoAssignConversation(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AutoAssignConversation(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LisDataAttributes List all data attributes
 	//
@@ -13313,7 +12760,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBody(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataAttributeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataAttribute Create a data attribute
 	//
@@ -13322,7 +12769,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDataAttributeWithBody Update a data attribute
 	//
@@ -13336,7 +12783,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBody(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDataAttributeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDataAttribute Update a data attribute
 	//
@@ -13350,7 +12797,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadDataExport Download content data export
 	//
@@ -13363,7 +12810,7 @@ type ClientInterface interface {
 	// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LisDataEvents List all data events
 	//
@@ -13432,7 +12879,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBody(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataEvent Submit a data event
 	//
@@ -13481,7 +12928,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DataEventSummariesWithBody Create event summaries
 	//
@@ -13490,7 +12937,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBody(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DataEventSummariesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DataEventSummaries Create event summaries
 	//
@@ -13499,14 +12946,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelDataExport Cancel content data export
 	//
 	// You can cancel your job.
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CancelDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataExportWithBody Create content data export
 	//
@@ -13531,7 +12978,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBody(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataExportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataExport Create content data export
 	//
@@ -13556,7 +13003,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDataExport Show content data export
 	//
@@ -13567,7 +13014,7 @@ type ClientInterface interface {
 	// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAllCollections List all collections
 	//
@@ -13576,7 +13023,7 @@ type ClientInterface interface {
 	// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAllCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCollectionWithBody Create a collection
 	//
@@ -13585,7 +13032,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBody(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCollection Create a collection
 	//
@@ -13594,21 +13041,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteCollection Delete a collection
 	//
 	// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveCollection Retrieve a collection
 	//
 	// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCollectionWithBody Update a collection
 	//
@@ -13617,7 +13064,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBody(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCollectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCollection Update a collection
 	//
@@ -13626,21 +13073,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListHelpCenters List all Help Centers
 	//
 	// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListHelpCenters(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveHelpCenter Retrieve a Help Center
 	//
 	// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveHelpCenter(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IdentifyAdmin Identify an admin
 	//
@@ -13652,7 +13099,7 @@ type ClientInterface interface {
 	// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	IdentifyAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateMessageWithBody Create a message
 	//
@@ -13671,7 +13118,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBody(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateMessage Create a message
 	//
@@ -13690,14 +13137,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNewsItems List all news items
 	//
 	// You can fetch a list of all news items.
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNewsItems(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNewsItemWithBody Create a news item
 	//
@@ -13706,7 +13153,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBody(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNewsItemWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNewsItem Create a news item
 	//
@@ -13715,63 +13162,63 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteNewsItem Delete a news item
 	//
 	// You can delete a single news item.
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNewsItem Retrieve a news item
 	//
 	// You can fetch the details of a single news item.
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateNewsItemWithBody Update a news item
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBody(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateNewsItemWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateNewsItem Update a news item
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNewsfeeds List all newsfeeds
 	//
 	// You can fetch a list of all newsfeeds.
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNewsfeeds(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNewsfeed Retrieve a newsfeed
 	//
 	// You can fetch the details of a single newsfeed.
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNewsfeed(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListLiveNewsfeedItems List all live newsfeed items
 	//
 	// You can fetch a list of all news items that are live on a given newsfeed.
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListLiveNewsfeedItems(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNote Retrieve a note
 	//
 	// You can fetch the details of a single note.
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNote(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePhoneSwitchWithBody Create a phone Switch
 	//
@@ -13783,7 +13230,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBody(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePhoneSwitchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePhoneSwitch Create a phone Switch
 	//
@@ -13795,7 +13242,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegments List all segments
 	//
@@ -13809,21 +13256,21 @@ type ClientInterface interface {
 	// You can fetch the details of a single segment.
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveSegment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptionTypes List subscription types
 	//
 	// You can list all subscription types. A list of subscription type objects will be returned.
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSubscriptionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List all tags
 	//
 	// You can fetch a list of all tags for a given workspace.
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTagWithBody Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -13844,7 +13291,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBody(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTagWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTag Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -13865,14 +13312,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTag(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteTag Delete tag
 	//
 	// You can delete the details of tags that are on the workspace by passing in the id.
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindTag Find a specific tag
 	//
@@ -13880,28 +13327,28 @@ type ClientInterface interface {
 	// This will return a tag object.
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FindTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTeams List all teams
 	//
 	// This will return a list of team objects for the App.
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTeams(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveTeam Retrieve a team
 	//
 	// You can fetch the details of a single team, containing an array of admins that belong to this team.
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveTeam(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTicketTypes List all ticket types
 	//
 	// You can get a list of all ticket types for a workspace.
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTicketTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeWithBody Create a ticket type
 	//
@@ -13914,7 +13361,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBody(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketType Create a ticket type
 	//
@@ -13927,14 +13374,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTicketType Retrieve a ticket type
 	//
 	// You can fetch the details of a single ticket type.
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTicketType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeWithBody Update a ticket type
 	//
@@ -13948,7 +13395,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBody(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketType Update a ticket type
 	//
@@ -13962,7 +13409,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeAttributeWithBody Create a new attribute for a ticket type
 	//
@@ -13971,7 +13418,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeAttribute Create a new attribute for a ticket type
 	//
@@ -13980,7 +13427,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeAttributeWithBody Update an existing attribute for a ticket type
 	//
@@ -13989,7 +13436,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeAttribute Update an existing attribute for a ticket type
 	//
@@ -13998,7 +13445,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketWithBody Create a ticket
 	//
@@ -14007,7 +13454,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBody(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicket Create a ticket
 	//
@@ -14016,7 +13463,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchTicketsWithBody Search tickets
 	//
@@ -14086,7 +13533,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBody(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchTicketsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchTickets Search tickets
 	//
@@ -14156,14 +13603,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTicket Retrieve a ticket
 	//
 	// You can fetch the details of a single ticket.
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTicket(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketWithBody Update a ticket
 	//
@@ -14172,7 +13619,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBody(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicket Update a ticket
 	//
@@ -14181,7 +13628,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyTicketWithBody Reply to a ticket
 	//
@@ -14190,7 +13637,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBody(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyTicket Reply to a ticket
 	//
@@ -14199,7 +13646,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToTicketWithBody Add tag to a ticket
 	//
@@ -14208,7 +13655,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBody(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToTicketWithBody(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToTicket Add tag to a ticket
 	//
@@ -14217,7 +13664,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromTicketWithBody Remove tag from a ticket
 	//
@@ -14226,7 +13673,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromTicket Remove tag from a ticket
 	//
@@ -14235,7 +13682,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveVisitorWithUserId Retrieve a visitor with User ID
 	//
@@ -14255,7 +13702,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBody(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateVisitor Update a visitor
 	//
@@ -14268,7 +13715,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertVisitorWithBody Convert a visitor
 	//
@@ -14281,7 +13728,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBody(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertVisitor Convert a visitor
 	//
@@ -14294,7 +13741,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListAdmins List all admins
@@ -14336,8 +13783,8 @@ func (c *RawClient) ListActivityLogs(ctx context.Context, params *ListActivityLo
 // You can retrieve the details of a single admin.
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveAdminRequest(c.Server, id, params)
+func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveAdminRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14355,8 +13802,8 @@ func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, params *RetrieveA
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAwayAdminRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAwayAdminRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14374,8 +13821,8 @@ func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, params *Se
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAwayAdminRequest(c.Server, id, params, body)
+func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAwayAdminRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14395,8 +13842,8 @@ func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdm
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *RawClient) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListArticlesRequest(c.Server, params)
+func (c *RawClient) ListArticles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListArticlesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -14414,8 +13861,8 @@ func (c *RawClient) ListArticles(ctx context.Context, params *ListArticlesParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *RawClient) CreateArticleWithBody(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateArticleRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateArticleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateArticleRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14433,8 +13880,8 @@ func (c *RawClient) CreateArticleWithBody(ctx context.Context, params *CreateArt
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *RawClient) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateArticleRequest(c.Server, params, body)
+func (c *RawClient) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateArticleRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14467,8 +13914,8 @@ func (c *RawClient) SearchArticles(ctx context.Context, params *SearchArticlesPa
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *RawClient) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteArticleRequest(c.Server, id, params)
+func (c *RawClient) DeleteArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteArticleRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14484,8 +13931,8 @@ func (c *RawClient) DeleteArticle(ctx context.Context, id int, params *DeleteArt
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *RawClient) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveArticleRequest(c.Server, id, params)
+func (c *RawClient) RetrieveArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveArticleRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14503,8 +13950,8 @@ func (c *RawClient) RetrieveArticle(ctx context.Context, id int, params *Retriev
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateArticleRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateArticleRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14522,8 +13969,8 @@ func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, params *U
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *RawClient) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateArticleRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateArticleRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14578,8 +14025,8 @@ func (c *RawClient) RetrieveCompany(ctx context.Context, params *RetrieveCompany
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrUpdateCompanyRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrUpdateCompanyRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14607,8 +14054,8 @@ func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, params *C
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *RawClient) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.Server, params, body)
+func (c *RawClient) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14694,8 +14141,8 @@ func (c *RawClient) ScrollOverAllCompanies(ctx context.Context, params *ScrollOv
 // {% /admonition %}
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *RawClient) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCompanyRequest(c.Server, id, params)
+func (c *RawClient) DeleteCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCompanyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14711,8 +14158,8 @@ func (c *RawClient) DeleteCompany(ctx context.Context, id string, params *Delete
 // You can fetch a single company.
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.Server, id, params)
+func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14734,8 +14181,8 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 // {% /admonition %}
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, id, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14751,8 +14198,8 @@ func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *Update
 // You can fetch a list of all contacts that belong to a company.
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAttachedContactsRequest(c.Server, id, params)
+func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAttachedContactsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14768,8 +14215,8 @@ func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, params 
 // You can fetch a list of all segments that belong to a company.
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.Server, id, params)
+func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -14796,8 +14243,8 @@ func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id str
 // {% /admonition %}
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *RawClient) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListContactsRequest(c.Server, params)
+func (c *RawClient) ListContacts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListContactsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -14815,8 +14262,8 @@ func (c *RawClient) ListContacts(ctx context.Context, params *ListContactsParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *RawClient) CreateContactWithBody(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContactRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14834,8 +14281,8 @@ func (c *RawClient) CreateContactWithBody(ctx context.Context, params *CreateCon
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *RawClient) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContactRequest(c.Server, params, body)
+func (c *RawClient) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14864,8 +14311,8 @@ func (c *RawClient) CreateContact(ctx context.Context, params *CreateContactPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *RawClient) MergeContactWithBody(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeContactRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) MergeContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeContactRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14894,8 +14341,8 @@ func (c *RawClient) MergeContactWithBody(ctx context.Context, params *MergeConta
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *RawClient) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeContactRequest(c.Server, params, body)
+func (c *RawClient) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeContactRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15034,8 +14481,8 @@ func (c *RawClient) MergeContact(ctx context.Context, params *MergeContactParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *RawClient) SearchContactsWithBody(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchContactsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchContactsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15174,8 +14621,8 @@ func (c *RawClient) SearchContactsWithBody(ctx context.Context, params *SearchCo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *RawClient) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchContactsRequest(c.Server, params, body)
+func (c *RawClient) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchContactsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15191,8 +14638,8 @@ func (c *RawClient) SearchContacts(ctx context.Context, params *SearchContactsPa
 // You can detach a company from a single contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15208,8 +14655,8 @@ func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId str
 // You can fetch a list of segments that are associated to a contact.
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSegmentsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSegmentsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -15233,8 +14680,8 @@ func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId strin
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -15258,8 +14705,8 @@ func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequestWithBody(c.Server, contactId, params, contentType, body)
+func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequestWithBody(c.Server, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15283,8 +14730,8 @@ func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.Server, contactId, params, body)
+func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.Server, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15300,8 +14747,8 @@ func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contact
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15317,8 +14764,8 @@ func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contact
 // You can fetch a list of all tags that are attached to a specific contact.
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTagsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTagsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -15336,8 +14783,8 @@ func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, p
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToContactRequestWithBody(c.Server, contactId, params, contentType, body)
+func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToContactRequestWithBody(c.Server, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15355,8 +14802,8 @@ func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToContactRequest(c.Server, contactId, params, body)
+func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToContactRequest(c.Server, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15372,8 +14819,8 @@ func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, pa
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromContactRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromContactRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15389,8 +14836,8 @@ func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, 
 // You can delete a single contact.
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *RawClient) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteContactRequest(c.Server, id, params)
+func (c *RawClient) DeleteContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15412,8 +14859,8 @@ func (c *RawClient) DeleteContact(ctx context.Context, id string, params *Delete
 // {% /admonition %}
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *RawClient) ShowContact(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShowContactRequest(c.Server, id, params)
+func (c *RawClient) ShowContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15431,8 +14878,8 @@ func (c *RawClient) ShowContact(ctx context.Context, id string, params *ShowCont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContactRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15450,8 +14897,8 @@ func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, params
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *RawClient) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContactRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15467,8 +14914,8 @@ func (c *RawClient) UpdateContact(ctx context.Context, id string, params *Update
 // You can archive a single contact.
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *RawClient) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewArchiveContactRequest(c.Server, id, params)
+func (c *RawClient) ArchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15484,8 +14931,8 @@ func (c *RawClient) ArchiveContact(ctx context.Context, id string, params *Archi
 // You can fetch a list of companies that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListCompaniesForAContactRequest(c.Server, id, params)
+func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompaniesForAContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15503,8 +14950,8 @@ func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToACompanyRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToACompanyRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15522,8 +14969,8 @@ func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToACompanyRequest(c.Server, id, params, body)
+func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToACompanyRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15539,8 +14986,8 @@ func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, para
 // You can fetch a list of notes that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNotesRequest(c.Server, id, params)
+func (c *RawClient) ListNotes(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15558,8 +15005,8 @@ func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNoteRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15577,8 +15024,8 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNoteRequest(c.Server, id, params, body)
+func (c *RawClient) CreateNote(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15594,8 +15041,8 @@ func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNotePa
 // You can unarchive a single contact.
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *RawClient) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnarchiveContactRequest(c.Server, id, params)
+func (c *RawClient) UnarchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnarchiveContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15646,8 +15093,8 @@ func (c *RawClient) ListConversations(ctx context.Context, params *ListConversat
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *RawClient) CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15673,8 +15120,8 @@ func (c *RawClient) CreateConversationWithBody(ctx context.Context, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *RawClient) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequest(c.Server, params, body)
+func (c *RawClient) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15696,8 +15143,8 @@ func (c *RawClient) CreateConversation(ctx context.Context, params *CreateConver
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *RawClient) RedactConversationWithBody(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRedactConversationRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) RedactConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedactConversationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15719,8 +15166,8 @@ func (c *RawClient) RedactConversationWithBody(ctx context.Context, params *Reda
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *RawClient) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRedactConversationRequest(c.Server, params, body)
+func (c *RawClient) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedactConversationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15838,8 +15285,8 @@ func (c *RawClient) RedactConversation(ctx context.Context, params *RedactConver
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *RawClient) SearchConversationsWithBody(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchConversationsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchConversationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchConversationsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15957,8 +15404,8 @@ func (c *RawClient) SearchConversationsWithBody(ctx context.Context, params *Sea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *RawClient) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchConversationsRequest(c.Server, params, body)
+func (c *RawClient) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchConversationsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15980,8 +15427,8 @@ func (c *RawClient) SearchConversations(ctx context.Context, params *SearchConve
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequestWithBody(c.Server, conversationId, contactId, params, contentType, body)
+func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromConversationRequestWithBody(c.Server, conversationId, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16003,8 +15450,8 @@ func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, c
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequest(c.Server, conversationId, contactId, params, body)
+func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromConversationRequest(c.Server, conversationId, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16022,8 +15469,8 @@ func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversat
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToConversationRequestWithBody(c.Server, conversationId, params, contentType, body)
+func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToConversationRequestWithBody(c.Server, conversationId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16041,8 +15488,8 @@ func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, convers
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToConversationRequest(c.Server, conversationId, params, body)
+func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToConversationRequest(c.Server, conversationId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16060,8 +15507,8 @@ func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromConversationRequestWithBody(c.Server, conversationId, id, params, contentType, body)
+func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromConversationRequestWithBody(c.Server, conversationId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16079,8 +15526,8 @@ func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conve
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *RawClient) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromConversationRequest(c.Server, conversationId, id, params, body)
+func (c *RawClient) DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromConversationRequest(c.Server, conversationId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16177,8 +15624,8 @@ func (c *RawClient) UpdateConversation(ctx context.Context, id int, params *Upda
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertConversationToTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertConversationToTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16196,8 +15643,8 @@ func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertConversationToTicketRequest(c.Server, id, params, body)
+func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertConversationToTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16219,8 +15666,8 @@ func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16242,8 +15689,8 @@ func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequest(c.Server, id, params, body)
+func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16265,8 +15712,8 @@ func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewManageConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewManageConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16288,8 +15735,8 @@ func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, p
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *RawClient) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewManageConversationRequest(c.Server, id, params, body)
+func (c *RawClient) ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewManageConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16313,8 +15760,8 @@ func (c *RawClient) ManageConversation(ctx context.Context, id string, params *M
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16338,8 +15785,8 @@ func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, pa
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *RawClient) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyConversationRequest(c.Server, id, params, body)
+func (c *RawClient) ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16361,8 +15808,8 @@ func (c *RawClient) ReplyConversation(ctx context.Context, id string, params *Re
 // {% /admonition %}
 //
 // Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-func (c *RawClient) AutoAssignConversation(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAutoAssignConversationRequest(c.Server, id, params)
+func (c *RawClient) AutoAssignConversation(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAutoAssignConversationRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16397,8 +15844,8 @@ func (c *RawClient) LisDataAttributes(ctx context.Context, params *LisDataAttrib
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataAttributeRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataAttributeRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16416,8 +15863,8 @@ func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, params *Cre
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *RawClient) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataAttributeRequest(c.Server, params, body)
+func (c *RawClient) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataAttributeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16439,8 +15886,8 @@ func (c *RawClient) CreateDataAttribute(ctx context.Context, params *CreateDataA
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDataAttributeRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDataAttributeRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16462,8 +15909,8 @@ func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, par
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDataAttributeRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDataAttributeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16485,8 +15932,8 @@ func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, params *Upd
 // > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *RawClient) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) DownloadDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -16572,8 +16019,8 @@ func (c *RawClient) LisDataEvents(ctx context.Context, params *LisDataEventsPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *RawClient) CreateDataEventWithBody(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataEventRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataEventRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16630,8 +16077,8 @@ func (c *RawClient) CreateDataEventWithBody(ctx context.Context, params *CreateD
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *RawClient) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataEventRequest(c.Server, params, body)
+func (c *RawClient) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataEventRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16649,8 +16096,8 @@ func (c *RawClient) CreateDataEvent(ctx context.Context, params *CreateDataEvent
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDataEventSummariesRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDataEventSummariesRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16668,8 +16115,8 @@ func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, params *Data
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *RawClient) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDataEventSummariesRequest(c.Server, params, body)
+func (c *RawClient) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDataEventSummariesRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16685,8 +16132,8 @@ func (c *RawClient) DataEventSummaries(ctx context.Context, params *DataEventSum
 // You can cancel your job.
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCancelDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -16720,8 +16167,8 @@ func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *RawClient) CreateDataExportWithBody(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataExportRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataExportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataExportRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16755,8 +16202,8 @@ func (c *RawClient) CreateDataExportWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *RawClient) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataExportRequest(c.Server, params, body)
+func (c *RawClient) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataExportRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16776,8 +16223,8 @@ func (c *RawClient) CreateDataExport(ctx context.Context, params *CreateDataExpo
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -16795,8 +16242,8 @@ func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, par
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *RawClient) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAllCollectionsRequest(c.Server, params)
+func (c *RawClient) ListAllCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAllCollectionsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -16814,8 +16261,8 @@ func (c *RawClient) ListAllCollections(ctx context.Context, params *ListAllColle
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *RawClient) CreateCollectionWithBody(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCollectionRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCollectionRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16833,8 +16280,8 @@ func (c *RawClient) CreateCollectionWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *RawClient) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCollectionRequest(c.Server, params, body)
+func (c *RawClient) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCollectionRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16850,8 +16297,8 @@ func (c *RawClient) CreateCollection(ctx context.Context, params *CreateCollecti
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *RawClient) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCollectionRequest(c.Server, id, params)
+func (c *RawClient) DeleteCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCollectionRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16867,8 +16314,8 @@ func (c *RawClient) DeleteCollection(ctx context.Context, id int, params *Delete
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *RawClient) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveCollectionRequest(c.Server, id, params)
+func (c *RawClient) RetrieveCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveCollectionRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16886,8 +16333,8 @@ func (c *RawClient) RetrieveCollection(ctx context.Context, id int, params *Retr
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCollectionRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCollectionRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16905,8 +16352,8 @@ func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, params
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *RawClient) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCollectionRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCollectionRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16922,8 +16369,8 @@ func (c *RawClient) UpdateCollection(ctx context.Context, id int, params *Update
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *RawClient) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListHelpCentersRequest(c.Server, params)
+func (c *RawClient) ListHelpCenters(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListHelpCentersRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -16939,8 +16386,8 @@ func (c *RawClient) ListHelpCenters(ctx context.Context, params *ListHelpCenters
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.Server, id, params)
+func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16960,8 +16407,8 @@ func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, params *Retr
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *RawClient) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewIdentifyAdminRequest(c.Server, params)
+func (c *RawClient) IdentifyAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentifyAdminRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -16989,8 +16436,8 @@ func (c *RawClient) IdentifyAdmin(ctx context.Context, params *IdentifyAdminPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *RawClient) CreateMessageWithBody(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMessageRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMessageRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17018,8 +16465,8 @@ func (c *RawClient) CreateMessageWithBody(ctx context.Context, params *CreateMes
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *RawClient) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMessageRequest(c.Server, params, body)
+func (c *RawClient) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMessageRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17035,8 +16482,8 @@ func (c *RawClient) CreateMessage(ctx context.Context, params *CreateMessagePara
 // You can fetch a list of all news items.
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *RawClient) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNewsItemsRequest(c.Server, params)
+func (c *RawClient) ListNewsItems(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNewsItemsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17054,8 +16501,8 @@ func (c *RawClient) ListNewsItems(ctx context.Context, params *ListNewsItemsPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNewsItemRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNewsItemRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17073,8 +16520,8 @@ func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, params *CreateNe
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *RawClient) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNewsItemRequest(c.Server, params, body)
+func (c *RawClient) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNewsItemRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17090,8 +16537,8 @@ func (c *RawClient) CreateNewsItem(ctx context.Context, params *CreateNewsItemPa
 // You can delete a single news item.
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteNewsItemRequest(c.Server, id, params)
+func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteNewsItemRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17107,8 +16554,8 @@ func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, params *DeleteNe
 // You can fetch the details of a single news item.
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNewsItemRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNewsItemRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17124,8 +16571,8 @@ func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, params *Retrie
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateNewsItemRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNewsItemRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17141,8 +16588,8 @@ func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, params *
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateNewsItemRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNewsItemRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17158,8 +16605,8 @@ func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, params *UpdateNe
 // You can fetch a list of all newsfeeds.
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *RawClient) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNewsfeedsRequest(c.Server, params)
+func (c *RawClient) ListNewsfeeds(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNewsfeedsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17175,8 +16622,8 @@ func (c *RawClient) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsPara
 // You can fetch the details of a single newsfeed.
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17192,8 +16639,8 @@ func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, params *Ret
 // You can fetch a list of all news items that are live on a given newsfeed.
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.Server, id, params)
+func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17209,8 +16656,8 @@ func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, params
 // You can fetch the details of a single note.
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *RawClient) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNoteRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNote(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNoteRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17231,8 +16678,8 @@ func (c *RawClient) RetrieveNote(ctx context.Context, id int, params *RetrieveNo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePhoneSwitchRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePhoneSwitchRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17253,8 +16700,8 @@ func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, params *Creat
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *RawClient) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.Server, params, body)
+func (c *RawClient) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17287,8 +16734,8 @@ func (c *RawClient) ListSegments(ctx context.Context, params *ListSegmentsParams
 // You can fetch the details of a single segment.
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *RawClient) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveSegmentRequest(c.Server, id, params)
+func (c *RawClient) RetrieveSegment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveSegmentRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17304,8 +16751,8 @@ func (c *RawClient) RetrieveSegment(ctx context.Context, id string, params *Retr
 // You can list all subscription types. A list of subscription type objects will be returned.
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *RawClient) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubscriptionTypesRequest(c.Server, params)
+func (c *RawClient) ListSubscriptionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSubscriptionTypesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17321,8 +16768,8 @@ func (c *RawClient) ListSubscriptionTypes(ctx context.Context, params *ListSubsc
 // You can fetch a list of all tags for a given workspace.
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *RawClient) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTagsRequest(c.Server, params)
+func (c *RawClient) ListTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTagsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17352,8 +16799,8 @@ func (c *RawClient) ListTags(ctx context.Context, params *ListTagsParams, reqEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *RawClient) CreateTagWithBody(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTagRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTagWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTagRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17383,8 +16830,8 @@ func (c *RawClient) CreateTagWithBody(ctx context.Context, params *CreateTagPara
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *RawClient) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTagRequest(c.Server, params, body)
+func (c *RawClient) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTagRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17400,8 +16847,8 @@ func (c *RawClient) CreateTag(ctx context.Context, params *CreateTagParams, body
 // You can delete the details of tags that are on the workspace by passing in the id.
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *RawClient) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTagRequest(c.Server, id, params)
+func (c *RawClient) DeleteTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTagRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17418,8 +16865,8 @@ func (c *RawClient) DeleteTag(ctx context.Context, id string, params *DeleteTagP
 // This will return a tag object.
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *RawClient) FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFindTagRequest(c.Server, id, params)
+func (c *RawClient) FindTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindTagRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17435,8 +16882,8 @@ func (c *RawClient) FindTag(ctx context.Context, id string, params *FindTagParam
 // This will return a list of team objects for the App.
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *RawClient) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTeamsRequest(c.Server, params)
+func (c *RawClient) ListTeams(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTeamsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17452,8 +16899,8 @@ func (c *RawClient) ListTeams(ctx context.Context, params *ListTeamsParams, reqE
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *RawClient) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveTeamRequest(c.Server, id, params)
+func (c *RawClient) RetrieveTeam(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveTeamRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17469,8 +16916,8 @@ func (c *RawClient) RetrieveTeam(ctx context.Context, id string, params *Retriev
 // You can get a list of all ticket types for a workspace.
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *RawClient) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTicketTypesRequest(c.Server, params)
+func (c *RawClient) ListTicketTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTicketTypesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -17492,8 +16939,8 @@ func (c *RawClient) ListTicketTypes(ctx context.Context, params *ListTicketTypes
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17515,8 +16962,8 @@ func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *RawClient) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeRequest(c.Server, params, body)
+func (c *RawClient) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17532,8 +16979,8 @@ func (c *RawClient) CreateTicketType(ctx context.Context, params *CreateTicketTy
 // You can fetch the details of a single ticket type.
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *RawClient) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTicketTypeRequest(c.Server, id, params)
+func (c *RawClient) GetTicketType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTicketTypeRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17555,8 +17002,8 @@ func (c *RawClient) GetTicketType(ctx context.Context, id string, params *GetTic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17578,8 +17025,8 @@ func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, par
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *RawClient) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17597,8 +17044,8 @@ func (c *RawClient) UpdateTicketType(ctx context.Context, id string, params *Upd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, params, contentType, body)
+func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17616,8 +17063,8 @@ func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticke
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.Server, ticketTypeId, params, body)
+func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.Server, ticketTypeId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17635,8 +17082,8 @@ func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, id, params, contentType, body)
+func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17654,8 +17101,8 @@ func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticke
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.Server, ticketTypeId, id, params, body)
+func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.Server, ticketTypeId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17673,8 +17120,8 @@ func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *RawClient) CreateTicketWithBody(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17692,8 +17139,8 @@ func (c *RawClient) CreateTicketWithBody(ctx context.Context, params *CreateTick
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *RawClient) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketRequest(c.Server, params, body)
+func (c *RawClient) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17776,8 +17223,8 @@ func (c *RawClient) CreateTicket(ctx context.Context, params *CreateTicketParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *RawClient) SearchTicketsWithBody(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchTicketsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchTicketsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchTicketsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17860,8 +17307,8 @@ func (c *RawClient) SearchTicketsWithBody(ctx context.Context, params *SearchTic
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *RawClient) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchTicketsRequest(c.Server, params, body)
+func (c *RawClient) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchTicketsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17877,8 +17324,8 @@ func (c *RawClient) SearchTickets(ctx context.Context, params *SearchTicketsPara
 // You can fetch the details of a single ticket.
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *RawClient) GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTicketRequest(c.Server, id, params)
+func (c *RawClient) GetTicket(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTicketRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17896,8 +17343,8 @@ func (c *RawClient) GetTicket(ctx context.Context, id string, params *GetTicketP
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17915,8 +17362,8 @@ func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, params 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *RawClient) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17934,8 +17381,8 @@ func (c *RawClient) UpdateTicket(ctx context.Context, id string, params *UpdateT
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17953,8 +17400,8 @@ func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, params *
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *RawClient) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyTicketRequest(c.Server, id, params, body)
+func (c *RawClient) ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17972,8 +17419,8 @@ func (c *RawClient) ReplyTicket(ctx context.Context, id string, params *ReplyTic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToTicketRequestWithBody(c.Server, ticketId, params, contentType, body)
+func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToTicketRequestWithBody(c.Server, ticketId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17991,8 +17438,8 @@ func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToTicketRequest(c.Server, ticketId, params, body)
+func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToTicketRequest(c.Server, ticketId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18010,8 +17457,8 @@ func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, para
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromTicketRequestWithBody(c.Server, ticketId, id, params, contentType, body)
+func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromTicketRequestWithBody(c.Server, ticketId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18029,8 +17476,8 @@ func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *RawClient) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromTicketRequest(c.Server, ticketId, id, params, body)
+func (c *RawClient) DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromTicketRequest(c.Server, ticketId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18069,8 +17516,8 @@ func (c *RawClient) RetrieveVisitorWithUserId(ctx context.Context, params *Retri
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateVisitorRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVisitorRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18092,8 +17539,8 @@ func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, params *UpdateVis
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *RawClient) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateVisitorRequest(c.Server, params, body)
+func (c *RawClient) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVisitorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18115,8 +17562,8 @@ func (c *RawClient) UpdateVisitor(ctx context.Context, params *UpdateVisitorPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertVisitorRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertVisitorRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18138,8 +17585,8 @@ func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, params *ConvertV
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *RawClient) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertVisitorRequest(c.Server, params, body)
+func (c *RawClient) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertVisitorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18199,21 +17646,6 @@ func NewListAdminsRequest(server string, params *ListAdminsParams) (*http.Reques
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -18278,26 +17710,11 @@ func NewListActivityLogsRequest(server string, params *ListActivityLogsParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveAdminRequest constructs an http.Request for the RetrieveAdmin method
-func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams) (*http.Request, error) {
+func NewRetrieveAdminRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18327,37 +17744,22 @@ func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSetAwayAdminRequest calls the generic SetAwayAdmin builder with application/json body
-func NewSetAwayAdminRequest(server string, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody) (*http.Request, error) {
+func NewSetAwayAdminRequest(server string, id int, body SetAwayAdminJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetAwayAdminRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewSetAwayAdminRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewSetAwayAdminRequestWithBody constructs an http.Request for the SetAwayAdmin method, with any body, and a specified content type
-func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSetAwayAdminRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18389,26 +17791,11 @@ func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListArticlesRequest constructs an http.Request for the ListArticles method
-func NewListArticlesRequest(server string, params *ListArticlesParams) (*http.Request, error) {
+func NewListArticlesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -18431,37 +17818,22 @@ func NewListArticlesRequest(server string, params *ListArticlesParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateArticleRequest calls the generic CreateArticle builder with application/json body
-func NewCreateArticleRequest(server string, params *CreateArticleParams, body CreateArticleJSONRequestBody) (*http.Request, error) {
+func NewCreateArticleRequest(server string, body CreateArticleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateArticleRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateArticleRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateArticleRequestWithBody constructs an http.Request for the CreateArticle method, with any body, and a specified content type
-func NewCreateArticleRequestWithBody(server string, params *CreateArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateArticleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -18485,21 +17857,6 @@ func NewCreateArticleRequestWithBody(server string, params *CreateArticleParams,
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -18591,26 +17948,11 @@ func NewSearchArticlesRequest(server string, params *SearchArticlesParams) (*htt
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteArticleRequest constructs an http.Request for the DeleteArticle method
-func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams) (*http.Request, error) {
+func NewDeleteArticleRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18640,26 +17982,11 @@ func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveArticleRequest constructs an http.Request for the RetrieveArticle method
-func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticleParams) (*http.Request, error) {
+func NewRetrieveArticleRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18689,37 +18016,22 @@ func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticlePar
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateArticleRequest calls the generic UpdateArticle builder with application/json body
-func NewUpdateArticleRequest(server string, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody) (*http.Request, error) {
+func NewUpdateArticleRequest(server string, id int, body UpdateArticleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateArticleRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateArticleRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateArticleRequestWithBody constructs an http.Request for the UpdateArticle method, with any body, and a specified content type
-func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateArticleRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18750,21 +18062,6 @@ func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticl
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -18880,37 +18177,22 @@ func NewRetrieveCompanyRequest(server string, params *RetrieveCompanyParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateOrUpdateCompanyRequest calls the generic CreateOrUpdateCompany builder with application/json body
-func NewCreateOrUpdateCompanyRequest(server string, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody) (*http.Request, error) {
+func NewCreateOrUpdateCompanyRequest(server string, body CreateOrUpdateCompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateOrUpdateCompanyRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateOrUpdateCompanyRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateOrUpdateCompanyRequestWithBody constructs an http.Request for the CreateOrUpdateCompany method, with any body, and a specified content type
-func NewCreateOrUpdateCompanyRequestWithBody(server string, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateOrUpdateCompanyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -18934,21 +18216,6 @@ func NewCreateOrUpdateCompanyRequestWithBody(server string, params *CreateOrUpda
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -19028,21 +18295,6 @@ func NewListAllCompaniesRequest(server string, params *ListAllCompaniesParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
@@ -19097,26 +18349,11 @@ func NewScrollOverAllCompaniesRequest(server string, params *ScrollOverAllCompan
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteCompanyRequest constructs an http.Request for the DeleteCompany method
-func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyParams) (*http.Request, error) {
+func NewDeleteCompanyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19146,26 +18383,11 @@ func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveACompanyByIdRequest constructs an http.Request for the RetrieveACompanyById method
-func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveACompanyByIdParams) (*http.Request, error) {
+func NewRetrieveACompanyByIdRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19195,26 +18417,11 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams) (*http.Request, error) {
+func NewUpdateCompanyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19244,26 +18451,11 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAttachedContactsRequest constructs an http.Request for the ListAttachedContacts method
-func NewListAttachedContactsRequest(server string, id string, params *ListAttachedContactsParams) (*http.Request, error) {
+func NewListAttachedContactsRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19293,26 +18485,11 @@ func NewListAttachedContactsRequest(server string, id string, params *ListAttach
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAttachedSegmentsForCompaniesRequest constructs an http.Request for the ListAttachedSegmentsForCompanies method
-func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params *ListAttachedSegmentsForCompaniesParams) (*http.Request, error) {
+func NewListAttachedSegmentsForCompaniesRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19342,26 +18519,11 @@ func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListContactsRequest constructs an http.Request for the ListContacts method
-func NewListContactsRequest(server string, params *ListContactsParams) (*http.Request, error) {
+func NewListContactsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -19384,37 +18546,22 @@ func NewListContactsRequest(server string, params *ListContactsParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateContactRequest calls the generic CreateContact builder with application/json body
-func NewCreateContactRequest(server string, params *CreateContactParams, body CreateContactJSONRequestBody) (*http.Request, error) {
+func NewCreateContactRequest(server string, body CreateContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateContactRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateContactRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateContactRequestWithBody constructs an http.Request for the CreateContact method, with any body, and a specified content type
-func NewCreateContactRequestWithBody(server string, params *CreateContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -19439,37 +18586,22 @@ func NewCreateContactRequestWithBody(server string, params *CreateContactParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewMergeContactRequest calls the generic MergeContact builder with application/json body
-func NewMergeContactRequest(server string, params *MergeContactParams, body MergeContactJSONRequestBody) (*http.Request, error) {
+func NewMergeContactRequest(server string, body MergeContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewMergeContactRequestWithBody(server, params, "application/json", bodyReader)
+	return NewMergeContactRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewMergeContactRequestWithBody constructs an http.Request for the MergeContact method, with any body, and a specified content type
-func NewMergeContactRequestWithBody(server string, params *MergeContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewMergeContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -19494,37 +18626,22 @@ func NewMergeContactRequestWithBody(server string, params *MergeContactParams, c
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchContactsRequest calls the generic SearchContacts builder with application/json body
-func NewSearchContactsRequest(server string, params *SearchContactsParams, body SearchContactsJSONRequestBody) (*http.Request, error) {
+func NewSearchContactsRequest(server string, body SearchContactsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchContactsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchContactsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchContactsRequestWithBody constructs an http.Request for the SearchContacts method, with any body, and a specified content type
-func NewSearchContactsRequestWithBody(server string, params *SearchContactsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchContactsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -19549,26 +18666,11 @@ func NewSearchContactsRequestWithBody(server string, params *SearchContactsParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachContactFromACompanyRequest constructs an http.Request for the DetachContactFromACompany method
-func NewDetachContactFromACompanyRequest(server string, contactId string, id string, params *DetachContactFromACompanyParams) (*http.Request, error) {
+func NewDetachContactFromACompanyRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19605,26 +18707,11 @@ func NewDetachContactFromACompanyRequest(server string, contactId string, id str
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSegmentsForAContactRequest constructs an http.Request for the ListSegmentsForAContact method
-func NewListSegmentsForAContactRequest(server string, contactId string, params *ListSegmentsForAContactParams) (*http.Request, error) {
+func NewListSegmentsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19654,26 +18741,11 @@ func NewListSegmentsForAContactRequest(server string, contactId string, params *
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSubscriptionsForAContactRequest constructs an http.Request for the ListSubscriptionsForAContact method
-func NewListSubscriptionsForAContactRequest(server string, contactId string, params *ListSubscriptionsForAContactParams) (*http.Request, error) {
+func NewListSubscriptionsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19703,37 +18775,22 @@ func NewListSubscriptionsForAContactRequest(server string, contactId string, par
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachSubscriptionTypeToContactRequest calls the generic AttachSubscriptionTypeToContact builder with application/json body
-func NewAttachSubscriptionTypeToContactRequest(server string, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody) (*http.Request, error) {
+func NewAttachSubscriptionTypeToContactRequest(server string, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachSubscriptionTypeToContactRequestWithBody(server, contactId, params, "application/json", bodyReader)
+	return NewAttachSubscriptionTypeToContactRequestWithBody(server, contactId, "application/json", bodyReader)
 }
 
 // NewAttachSubscriptionTypeToContactRequestWithBody constructs an http.Request for the AttachSubscriptionTypeToContact method, with any body, and a specified content type
-func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19765,26 +18822,11 @@ func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachSubscriptionTypeToContactRequest constructs an http.Request for the DetachSubscriptionTypeToContact method
-func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, id string, params *DetachSubscriptionTypeToContactParams) (*http.Request, error) {
+func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19821,26 +18863,11 @@ func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTagsForAContactRequest constructs an http.Request for the ListTagsForAContact method
-func NewListTagsForAContactRequest(server string, contactId string, params *ListTagsForAContactParams) (*http.Request, error) {
+func NewListTagsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19870,37 +18897,22 @@ func NewListTagsForAContactRequest(server string, contactId string, params *List
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToContactRequest calls the generic AttachTagToContact builder with application/json body
-func NewAttachTagToContactRequest(server string, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToContactRequest(server string, contactId string, body AttachTagToContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToContactRequestWithBody(server, contactId, params, "application/json", bodyReader)
+	return NewAttachTagToContactRequestWithBody(server, contactId, "application/json", bodyReader)
 }
 
 // NewAttachTagToContactRequestWithBody constructs an http.Request for the AttachTagToContact method, with any body, and a specified content type
-func NewAttachTagToContactRequestWithBody(server string, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToContactRequestWithBody(server string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19932,26 +18944,11 @@ func NewAttachTagToContactRequestWithBody(server string, contactId string, param
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromContactRequest constructs an http.Request for the DetachTagFromContact method
-func NewDetachTagFromContactRequest(server string, contactId string, id string, params *DetachTagFromContactParams) (*http.Request, error) {
+func NewDetachTagFromContactRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19988,26 +18985,11 @@ func NewDetachTagFromContactRequest(server string, contactId string, id string, 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteContactRequest constructs an http.Request for the DeleteContact method
-func NewDeleteContactRequest(server string, id string, params *DeleteContactParams) (*http.Request, error) {
+func NewDeleteContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20037,26 +19019,11 @@ func NewDeleteContactRequest(server string, id string, params *DeleteContactPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewShowContactRequest constructs an http.Request for the ShowContact method
-func NewShowContactRequest(server string, id string, params *ShowContactParams) (*http.Request, error) {
+func NewShowContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20086,37 +19053,22 @@ func NewShowContactRequest(server string, id string, params *ShowContactParams) 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateContactRequest calls the generic UpdateContact builder with application/json body
-func NewUpdateContactRequest(server string, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody) (*http.Request, error) {
+func NewUpdateContactRequest(server string, id string, body UpdateContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateContactRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateContactRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateContactRequestWithBody constructs an http.Request for the UpdateContact method, with any body, and a specified content type
-func NewUpdateContactRequestWithBody(server string, id string, params *UpdateContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateContactRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20148,26 +19100,11 @@ func NewUpdateContactRequestWithBody(server string, id string, params *UpdateCon
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewArchiveContactRequest constructs an http.Request for the ArchiveContact method
-func NewArchiveContactRequest(server string, id string, params *ArchiveContactParams) (*http.Request, error) {
+func NewArchiveContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20197,26 +19134,11 @@ func NewArchiveContactRequest(server string, id string, params *ArchiveContactPa
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListCompaniesForAContactRequest constructs an http.Request for the ListCompaniesForAContact method
-func NewListCompaniesForAContactRequest(server string, id string, params *ListCompaniesForAContactParams) (*http.Request, error) {
+func NewListCompaniesForAContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20244,39 +19166,24 @@ func NewListCompaniesForAContactRequest(server string, id string, params *ListCo
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
 }
 
 // NewAttachContactToACompanyRequest calls the generic AttachContactToACompany builder with application/json body
-func NewAttachContactToACompanyRequest(server string, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody) (*http.Request, error) {
+func NewAttachContactToACompanyRequest(server string, id string, body AttachContactToACompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachContactToACompanyRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewAttachContactToACompanyRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewAttachContactToACompanyRequestWithBody constructs an http.Request for the AttachContactToACompany method, with any body, and a specified content type
-func NewAttachContactToACompanyRequestWithBody(server string, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachContactToACompanyRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20308,26 +19215,11 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNotesRequest constructs an http.Request for the ListNotes method
-func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.Request, error) {
+func NewListNotesRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20357,37 +19249,22 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, id int, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateNoteRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewCreateNoteRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20419,26 +19296,11 @@ func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUnarchiveContactRequest constructs an http.Request for the UnarchiveContact method
-func NewUnarchiveContactRequest(server string, id string, params *UnarchiveContactParams) (*http.Request, error) {
+func NewUnarchiveContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20466,21 +19328,6 @@ func NewUnarchiveContactRequest(server string, id string, params *UnarchiveConta
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -20549,37 +19396,22 @@ func NewListConversationsRequest(server string, params *ListConversationsParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateConversationRequest calls the generic CreateConversation builder with application/json body
-func NewCreateConversationRequest(server string, params *CreateConversationParams, body CreateConversationJSONRequestBody) (*http.Request, error) {
+func NewCreateConversationRequest(server string, body CreateConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateConversationRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateConversationRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateConversationRequestWithBody constructs an http.Request for the CreateConversation method, with any body, and a specified content type
-func NewCreateConversationRequestWithBody(server string, params *CreateConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20604,37 +19436,22 @@ func NewCreateConversationRequestWithBody(server string, params *CreateConversat
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRedactConversationRequest calls the generic RedactConversation builder with application/json body
-func NewRedactConversationRequest(server string, params *RedactConversationParams, body RedactConversationJSONRequestBody) (*http.Request, error) {
+func NewRedactConversationRequest(server string, body RedactConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRedactConversationRequestWithBody(server, params, "application/json", bodyReader)
+	return NewRedactConversationRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewRedactConversationRequestWithBody constructs an http.Request for the RedactConversation method, with any body, and a specified content type
-func NewRedactConversationRequestWithBody(server string, params *RedactConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewRedactConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20659,37 +19476,22 @@ func NewRedactConversationRequestWithBody(server string, params *RedactConversat
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchConversationsRequest calls the generic SearchConversations builder with application/json body
-func NewSearchConversationsRequest(server string, params *SearchConversationsParams, body SearchConversationsJSONRequestBody) (*http.Request, error) {
+func NewSearchConversationsRequest(server string, body SearchConversationsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchConversationsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchConversationsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchConversationsRequestWithBody constructs an http.Request for the SearchConversations method, with any body, and a specified content type
-func NewSearchConversationsRequestWithBody(server string, params *SearchConversationsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchConversationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20714,37 +19516,22 @@ func NewSearchConversationsRequestWithBody(server string, params *SearchConversa
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachContactFromConversationRequest calls the generic DetachContactFromConversation builder with application/json body
-func NewDetachContactFromConversationRequest(server string, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody) (*http.Request, error) {
+func NewDetachContactFromConversationRequest(server string, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachContactFromConversationRequestWithBody(server, conversationId, contactId, params, "application/json", bodyReader)
+	return NewDetachContactFromConversationRequestWithBody(server, conversationId, contactId, "application/json", bodyReader)
 }
 
 // NewDetachContactFromConversationRequestWithBody constructs an http.Request for the DetachContactFromConversation method, with any body, and a specified content type
-func NewDetachContactFromConversationRequestWithBody(server string, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachContactFromConversationRequestWithBody(server string, conversationId string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20783,37 +19570,22 @@ func NewDetachContactFromConversationRequestWithBody(server string, conversation
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToConversationRequest calls the generic AttachTagToConversation builder with application/json body
-func NewAttachTagToConversationRequest(server string, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToConversationRequest(server string, conversationId string, body AttachTagToConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToConversationRequestWithBody(server, conversationId, params, "application/json", bodyReader)
+	return NewAttachTagToConversationRequestWithBody(server, conversationId, "application/json", bodyReader)
 }
 
 // NewAttachTagToConversationRequestWithBody constructs an http.Request for the AttachTagToConversation method, with any body, and a specified content type
-func NewAttachTagToConversationRequestWithBody(server string, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToConversationRequestWithBody(server string, conversationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20845,37 +19617,22 @@ func NewAttachTagToConversationRequestWithBody(server string, conversationId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromConversationRequest calls the generic DetachTagFromConversation builder with application/json body
-func NewDetachTagFromConversationRequest(server string, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody) (*http.Request, error) {
+func NewDetachTagFromConversationRequest(server string, conversationId string, id string, body DetachTagFromConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachTagFromConversationRequestWithBody(server, conversationId, id, params, "application/json", bodyReader)
+	return NewDetachTagFromConversationRequestWithBody(server, conversationId, id, "application/json", bodyReader)
 }
 
 // NewDetachTagFromConversationRequestWithBody constructs an http.Request for the DetachTagFromConversation method, with any body, and a specified content type
-func NewDetachTagFromConversationRequestWithBody(server string, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachTagFromConversationRequestWithBody(server string, conversationId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20913,21 +19670,6 @@ func NewDetachTagFromConversationRequestWithBody(server string, conversationId s
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -20988,21 +19730,6 @@ func NewRetrieveConversationRequest(server string, id int, params *RetrieveConve
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -21079,37 +19806,22 @@ func NewUpdateConversationRequestWithBody(server string, id int, params *UpdateC
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewConvertConversationToTicketRequest calls the generic ConvertConversationToTicket builder with application/json body
-func NewConvertConversationToTicketRequest(server string, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody) (*http.Request, error) {
+func NewConvertConversationToTicketRequest(server string, id int, body ConvertConversationToTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewConvertConversationToTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewConvertConversationToTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewConvertConversationToTicketRequestWithBody constructs an http.Request for the ConvertConversationToTicket method, with any body, and a specified content type
-func NewConvertConversationToTicketRequestWithBody(server string, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewConvertConversationToTicketRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21141,37 +19853,22 @@ func NewConvertConversationToTicketRequestWithBody(server string, id int, params
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachContactToConversationRequest calls the generic AttachContactToConversation builder with application/json body
-func NewAttachContactToConversationRequest(server string, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody) (*http.Request, error) {
+func NewAttachContactToConversationRequest(server string, id string, body AttachContactToConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachContactToConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewAttachContactToConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewAttachContactToConversationRequestWithBody constructs an http.Request for the AttachContactToConversation method, with any body, and a specified content type
-func NewAttachContactToConversationRequestWithBody(server string, id string, params *AttachContactToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachContactToConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21203,37 +19900,22 @@ func NewAttachContactToConversationRequestWithBody(server string, id string, par
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewManageConversationRequest calls the generic ManageConversation builder with application/json body
-func NewManageConversationRequest(server string, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody) (*http.Request, error) {
+func NewManageConversationRequest(server string, id string, body ManageConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewManageConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewManageConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewManageConversationRequestWithBody constructs an http.Request for the ManageConversation method, with any body, and a specified content type
-func NewManageConversationRequestWithBody(server string, id string, params *ManageConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewManageConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21265,37 +19947,22 @@ func NewManageConversationRequestWithBody(server string, id string, params *Mana
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewReplyConversationRequest calls the generic ReplyConversation builder with application/json body
-func NewReplyConversationRequest(server string, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody) (*http.Request, error) {
+func NewReplyConversationRequest(server string, id string, body ReplyConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplyConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewReplyConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewReplyConversationRequestWithBody constructs an http.Request for the ReplyConversation method, with any body, and a specified content type
-func NewReplyConversationRequestWithBody(server string, id string, params *ReplyConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplyConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21327,26 +19994,11 @@ func NewReplyConversationRequestWithBody(server string, id string, params *Reply
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAutoAssignConversationRequest constructs an http.Request for the AutoAssignConversation method
-func NewAutoAssignConversationRequest(server string, id string, params *AutoAssignConversationParams) (*http.Request, error) {
+func NewAutoAssignConversationRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21374,21 +20026,6 @@ func NewAutoAssignConversationRequest(server string, id string, params *AutoAssi
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -21457,37 +20094,22 @@ func NewLisDataAttributesRequest(server string, params *LisDataAttributesParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataAttributeRequest calls the generic CreateDataAttribute builder with application/json body
-func NewCreateDataAttributeRequest(server string, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody) (*http.Request, error) {
+func NewCreateDataAttributeRequest(server string, body CreateDataAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataAttributeRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataAttributeRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataAttributeRequestWithBody constructs an http.Request for the CreateDataAttribute method, with any body, and a specified content type
-func NewCreateDataAttributeRequestWithBody(server string, params *CreateDataAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataAttributeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21512,37 +20134,22 @@ func NewCreateDataAttributeRequestWithBody(server string, params *CreateDataAttr
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateDataAttributeRequest calls the generic UpdateDataAttribute builder with application/json body
-func NewUpdateDataAttributeRequest(server string, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody) (*http.Request, error) {
+func NewUpdateDataAttributeRequest(server string, id int, body UpdateDataAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDataAttributeRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateDataAttributeRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateDataAttributeRequestWithBody constructs an http.Request for the UpdateDataAttribute method, with any body, and a specified content type
-func NewUpdateDataAttributeRequestWithBody(server string, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateDataAttributeRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21574,26 +20181,11 @@ func NewUpdateDataAttributeRequestWithBody(server string, id int, params *Update
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDownloadDataExportRequest constructs an http.Request for the DownloadDataExport method
-func NewDownloadDataExportRequest(server string, jobIdentifier string, params *DownloadDataExportParams) (*http.Request, error) {
+func NewDownloadDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21621,21 +20213,6 @@ func NewDownloadDataExportRequest(server string, jobIdentifier string, params *D
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -21708,37 +20285,22 @@ func NewLisDataEventsRequest(server string, params *LisDataEventsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataEventRequest calls the generic CreateDataEvent builder with application/json body
-func NewCreateDataEventRequest(server string, params *CreateDataEventParams, body CreateDataEventJSONRequestBody) (*http.Request, error) {
+func NewCreateDataEventRequest(server string, body CreateDataEventJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataEventRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataEventRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataEventRequestWithBody constructs an http.Request for the CreateDataEvent method, with any body, and a specified content type
-func NewCreateDataEventRequestWithBody(server string, params *CreateDataEventParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataEventRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21763,37 +20325,22 @@ func NewCreateDataEventRequestWithBody(server string, params *CreateDataEventPar
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDataEventSummariesRequest calls the generic DataEventSummaries builder with application/json body
-func NewDataEventSummariesRequest(server string, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody) (*http.Request, error) {
+func NewDataEventSummariesRequest(server string, body DataEventSummariesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDataEventSummariesRequestWithBody(server, params, "application/json", bodyReader)
+	return NewDataEventSummariesRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewDataEventSummariesRequestWithBody constructs an http.Request for the DataEventSummaries method, with any body, and a specified content type
-func NewDataEventSummariesRequestWithBody(server string, params *DataEventSummariesParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDataEventSummariesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21818,26 +20365,11 @@ func NewDataEventSummariesRequestWithBody(server string, params *DataEventSummar
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCancelDataExportRequest constructs an http.Request for the CancelDataExport method
-func NewCancelDataExportRequest(server string, jobIdentifier string, params *CancelDataExportParams) (*http.Request, error) {
+func NewCancelDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21867,37 +20399,22 @@ func NewCancelDataExportRequest(server string, jobIdentifier string, params *Can
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataExportRequest calls the generic CreateDataExport builder with application/json body
-func NewCreateDataExportRequest(server string, params *CreateDataExportParams, body CreateDataExportJSONRequestBody) (*http.Request, error) {
+func NewCreateDataExportRequest(server string, body CreateDataExportJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataExportRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataExportRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataExportRequestWithBody constructs an http.Request for the CreateDataExport method, with any body, and a specified content type
-func NewCreateDataExportRequestWithBody(server string, params *CreateDataExportParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataExportRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21922,26 +20439,11 @@ func NewCreateDataExportRequestWithBody(server string, params *CreateDataExportP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetDataExportRequest constructs an http.Request for the GetDataExport method
-func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDataExportParams) (*http.Request, error) {
+func NewGetDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21971,26 +20473,11 @@ func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDat
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAllCollectionsRequest constructs an http.Request for the ListAllCollections method
-func NewListAllCollectionsRequest(server string, params *ListAllCollectionsParams) (*http.Request, error) {
+func NewListAllCollectionsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22013,37 +20500,22 @@ func NewListAllCollectionsRequest(server string, params *ListAllCollectionsParam
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateCollectionRequest calls the generic CreateCollection builder with application/json body
-func NewCreateCollectionRequest(server string, params *CreateCollectionParams, body CreateCollectionJSONRequestBody) (*http.Request, error) {
+func NewCreateCollectionRequest(server string, body CreateCollectionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateCollectionRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateCollectionRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateCollectionRequestWithBody constructs an http.Request for the CreateCollection method, with any body, and a specified content type
-func NewCreateCollectionRequestWithBody(server string, params *CreateCollectionParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateCollectionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22068,26 +20540,11 @@ func NewCreateCollectionRequestWithBody(server string, params *CreateCollectionP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteCollectionRequest constructs an http.Request for the DeleteCollection method
-func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionParams) (*http.Request, error) {
+func NewDeleteCollectionRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22117,26 +20574,11 @@ func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionP
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveCollectionRequest constructs an http.Request for the RetrieveCollection method
-func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollectionParams) (*http.Request, error) {
+func NewRetrieveCollectionRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22166,37 +20608,22 @@ func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollect
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateCollectionRequest calls the generic UpdateCollection builder with application/json body
-func NewUpdateCollectionRequest(server string, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody) (*http.Request, error) {
+func NewUpdateCollectionRequest(server string, id int, body UpdateCollectionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCollectionRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateCollectionRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateCollectionRequestWithBody constructs an http.Request for the UpdateCollection method, with any body, and a specified content type
-func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCollectionParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateCollectionRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22228,26 +20655,11 @@ func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCol
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListHelpCentersRequest constructs an http.Request for the ListHelpCenters method
-func NewListHelpCentersRequest(server string, params *ListHelpCentersParams) (*http.Request, error) {
+func NewListHelpCentersRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22270,26 +20682,11 @@ func NewListHelpCentersRequest(server string, params *ListHelpCentersParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveHelpCenterRequest constructs an http.Request for the RetrieveHelpCenter method
-func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCenterParams) (*http.Request, error) {
+func NewRetrieveHelpCenterRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22319,26 +20716,11 @@ func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCen
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewIdentifyAdminRequest constructs an http.Request for the IdentifyAdmin method
-func NewIdentifyAdminRequest(server string, params *IdentifyAdminParams) (*http.Request, error) {
+func NewIdentifyAdminRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22361,37 +20743,22 @@ func NewIdentifyAdminRequest(server string, params *IdentifyAdminParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateMessageRequest calls the generic CreateMessage builder with application/json body
-func NewCreateMessageRequest(server string, params *CreateMessageParams, body CreateMessageJSONRequestBody) (*http.Request, error) {
+func NewCreateMessageRequest(server string, body CreateMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMessageRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateMessageRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateMessageRequestWithBody constructs an http.Request for the CreateMessage method, with any body, and a specified content type
-func NewCreateMessageRequestWithBody(server string, params *CreateMessageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateMessageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22416,26 +20783,11 @@ func NewCreateMessageRequestWithBody(server string, params *CreateMessageParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNewsItemsRequest constructs an http.Request for the ListNewsItems method
-func NewListNewsItemsRequest(server string, params *ListNewsItemsParams) (*http.Request, error) {
+func NewListNewsItemsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22458,37 +20810,22 @@ func NewListNewsItemsRequest(server string, params *ListNewsItemsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateNewsItemRequest calls the generic CreateNewsItem builder with application/json body
-func NewCreateNewsItemRequest(server string, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody) (*http.Request, error) {
+func NewCreateNewsItemRequest(server string, body CreateNewsItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateNewsItemRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateNewsItemRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateNewsItemRequestWithBody constructs an http.Request for the CreateNewsItem method, with any body, and a specified content type
-func NewCreateNewsItemRequestWithBody(server string, params *CreateNewsItemParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNewsItemRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22513,26 +20850,11 @@ func NewCreateNewsItemRequestWithBody(server string, params *CreateNewsItemParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteNewsItemRequest constructs an http.Request for the DeleteNewsItem method
-func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParams) (*http.Request, error) {
+func NewDeleteNewsItemRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22562,26 +20884,11 @@ func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParam
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNewsItemRequest constructs an http.Request for the RetrieveNewsItem method
-func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemParams) (*http.Request, error) {
+func NewRetrieveNewsItemRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22611,37 +20918,22 @@ func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemP
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateNewsItemRequest calls the generic UpdateNewsItem builder with application/json body
-func NewUpdateNewsItemRequest(server string, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody) (*http.Request, error) {
+func NewUpdateNewsItemRequest(server string, id int, body UpdateNewsItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateNewsItemRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateNewsItemRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateNewsItemRequestWithBody constructs an http.Request for the UpdateNewsItem method, with any body, and a specified content type
-func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsItemParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateNewsItemRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22673,26 +20965,11 @@ func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsI
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNewsfeedsRequest constructs an http.Request for the ListNewsfeeds method
-func NewListNewsfeedsRequest(server string, params *ListNewsfeedsParams) (*http.Request, error) {
+func NewListNewsfeedsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22715,26 +20992,11 @@ func NewListNewsfeedsRequest(server string, params *ListNewsfeedsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNewsfeedRequest constructs an http.Request for the RetrieveNewsfeed method
-func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfeedParams) (*http.Request, error) {
+func NewRetrieveNewsfeedRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22764,26 +21026,11 @@ func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfe
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListLiveNewsfeedItemsRequest constructs an http.Request for the ListLiveNewsfeedItems method
-func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveNewsfeedItemsParams) (*http.Request, error) {
+func NewListLiveNewsfeedItemsRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22813,26 +21060,11 @@ func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveN
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNoteRequest constructs an http.Request for the RetrieveNote method
-func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (*http.Request, error) {
+func NewRetrieveNoteRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22862,37 +21094,22 @@ func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreatePhoneSwitchRequest calls the generic CreatePhoneSwitch builder with application/json body
-func NewCreatePhoneSwitchRequest(server string, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody) (*http.Request, error) {
+func NewCreatePhoneSwitchRequest(server string, body CreatePhoneSwitchJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePhoneSwitchRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreatePhoneSwitchRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreatePhoneSwitchRequestWithBody constructs an http.Request for the CreatePhoneSwitch method, with any body, and a specified content type
-func NewCreatePhoneSwitchRequestWithBody(server string, params *CreatePhoneSwitchParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreatePhoneSwitchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22916,21 +21133,6 @@ func NewCreatePhoneSwitchRequestWithBody(server string, params *CreatePhoneSwitc
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -22986,26 +21188,11 @@ func NewListSegmentsRequest(server string, params *ListSegmentsParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveSegmentRequest constructs an http.Request for the RetrieveSegment method
-func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegmentParams) (*http.Request, error) {
+func NewRetrieveSegmentRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23035,26 +21222,11 @@ func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegment
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSubscriptionTypesRequest constructs an http.Request for the ListSubscriptionTypes method
-func NewListSubscriptionTypesRequest(server string, params *ListSubscriptionTypesParams) (*http.Request, error) {
+func NewListSubscriptionTypesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23077,26 +21249,11 @@ func NewListSubscriptionTypesRequest(server string, params *ListSubscriptionType
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTagsRequest constructs an http.Request for the ListTags method
-func NewListTagsRequest(server string, params *ListTagsParams) (*http.Request, error) {
+func NewListTagsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23119,37 +21276,22 @@ func NewListTagsRequest(server string, params *ListTagsParams) (*http.Request, e
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTagRequest calls the generic CreateTag builder with application/json body
-func NewCreateTagRequest(server string, params *CreateTagParams, body CreateTagJSONRequestBody) (*http.Request, error) {
+func NewCreateTagRequest(server string, body CreateTagJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTagRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTagRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTagRequestWithBody constructs an http.Request for the CreateTag method, with any body, and a specified content type
-func NewCreateTagRequestWithBody(server string, params *CreateTagParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTagRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23174,26 +21316,11 @@ func NewCreateTagRequestWithBody(server string, params *CreateTagParams, content
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteTagRequest constructs an http.Request for the DeleteTag method
-func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*http.Request, error) {
+func NewDeleteTagRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23223,26 +21350,11 @@ func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*ht
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewFindTagRequest constructs an http.Request for the FindTag method
-func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.Request, error) {
+func NewFindTagRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23272,26 +21384,11 @@ func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.R
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTeamsRequest constructs an http.Request for the ListTeams method
-func NewListTeamsRequest(server string, params *ListTeamsParams) (*http.Request, error) {
+func NewListTeamsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23314,26 +21411,11 @@ func NewListTeamsRequest(server string, params *ListTeamsParams) (*http.Request,
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveTeamRequest constructs an http.Request for the RetrieveTeam method
-func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams) (*http.Request, error) {
+func NewRetrieveTeamRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23363,26 +21445,11 @@ func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTicketTypesRequest constructs an http.Request for the ListTicketTypes method
-func NewListTicketTypesRequest(server string, params *ListTicketTypesParams) (*http.Request, error) {
+func NewListTicketTypesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23405,37 +21472,22 @@ func NewListTicketTypesRequest(server string, params *ListTicketTypesParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketTypeRequest calls the generic CreateTicketType builder with application/json body
-func NewCreateTicketTypeRequest(server string, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketTypeRequest(server string, body CreateTicketTypeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketTypeRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTicketTypeRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTicketTypeRequestWithBody constructs an http.Request for the CreateTicketType method, with any body, and a specified content type
-func NewCreateTicketTypeRequestWithBody(server string, params *CreateTicketTypeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketTypeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23460,26 +21512,11 @@ func NewCreateTicketTypeRequestWithBody(server string, params *CreateTicketTypeP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetTicketTypeRequest constructs an http.Request for the GetTicketType method
-func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypeParams) (*http.Request, error) {
+func NewGetTicketTypeRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23509,37 +21546,22 @@ func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypePara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketTypeRequest calls the generic UpdateTicketType builder with application/json body
-func NewUpdateTicketTypeRequest(server string, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketTypeRequest(server string, id string, body UpdateTicketTypeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketTypeRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateTicketTypeRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketTypeRequestWithBody constructs an http.Request for the UpdateTicketType method, with any body, and a specified content type
-func NewUpdateTicketTypeRequestWithBody(server string, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketTypeRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23571,37 +21593,22 @@ func NewUpdateTicketTypeRequestWithBody(server string, id string, params *Update
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketTypeAttributeRequest calls the generic CreateTicketTypeAttribute builder with application/json body
-func NewCreateTicketTypeAttributeRequest(server string, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketTypeAttributeRequest(server string, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketTypeAttributeRequestWithBody(server, ticketTypeId, params, "application/json", bodyReader)
+	return NewCreateTicketTypeAttributeRequestWithBody(server, ticketTypeId, "application/json", bodyReader)
 }
 
 // NewCreateTicketTypeAttributeRequestWithBody constructs an http.Request for the CreateTicketTypeAttribute method, with any body, and a specified content type
-func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23633,37 +21640,22 @@ func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketTypeAttributeRequest calls the generic UpdateTicketTypeAttribute builder with application/json body
-func NewUpdateTicketTypeAttributeRequest(server string, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketTypeAttributeRequest(server string, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketTypeAttributeRequestWithBody(server, ticketTypeId, id, params, "application/json", bodyReader)
+	return NewUpdateTicketTypeAttributeRequestWithBody(server, ticketTypeId, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketTypeAttributeRequestWithBody constructs an http.Request for the UpdateTicketTypeAttribute method, with any body, and a specified content type
-func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23702,37 +21694,22 @@ func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketRequest calls the generic CreateTicket builder with application/json body
-func NewCreateTicketRequest(server string, params *CreateTicketParams, body CreateTicketJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketRequest(server string, body CreateTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTicketRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTicketRequestWithBody constructs an http.Request for the CreateTicket method, with any body, and a specified content type
-func NewCreateTicketRequestWithBody(server string, params *CreateTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23757,37 +21734,22 @@ func NewCreateTicketRequestWithBody(server string, params *CreateTicketParams, c
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchTicketsRequest calls the generic SearchTickets builder with application/json body
-func NewSearchTicketsRequest(server string, params *SearchTicketsParams, body SearchTicketsJSONRequestBody) (*http.Request, error) {
+func NewSearchTicketsRequest(server string, body SearchTicketsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchTicketsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchTicketsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchTicketsRequestWithBody constructs an http.Request for the SearchTickets method, with any body, and a specified content type
-func NewSearchTicketsRequestWithBody(server string, params *SearchTicketsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchTicketsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23812,26 +21774,11 @@ func NewSearchTicketsRequestWithBody(server string, params *SearchTicketsParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetTicketRequest constructs an http.Request for the GetTicket method
-func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*http.Request, error) {
+func NewGetTicketRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23861,37 +21808,22 @@ func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*ht
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketRequest calls the generic UpdateTicket builder with application/json body
-func NewUpdateTicketRequest(server string, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketRequest(server string, id string, body UpdateTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketRequestWithBody constructs an http.Request for the UpdateTicket method, with any body, and a specified content type
-func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23923,37 +21855,22 @@ func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTick
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewReplyTicketRequest calls the generic ReplyTicket builder with application/json body
-func NewReplyTicketRequest(server string, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody) (*http.Request, error) {
+func NewReplyTicketRequest(server string, id string, body ReplyTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplyTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewReplyTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewReplyTicketRequestWithBody constructs an http.Request for the ReplyTicket method, with any body, and a specified content type
-func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplyTicketRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23985,37 +21902,22 @@ func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicket
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToTicketRequest calls the generic AttachTagToTicket builder with application/json body
-func NewAttachTagToTicketRequest(server string, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToTicketRequest(server string, ticketId string, body AttachTagToTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToTicketRequestWithBody(server, ticketId, params, "application/json", bodyReader)
+	return NewAttachTagToTicketRequestWithBody(server, ticketId, "application/json", bodyReader)
 }
 
 // NewAttachTagToTicketRequestWithBody constructs an http.Request for the AttachTagToTicket method, with any body, and a specified content type
-func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToTicketRequestWithBody(server string, ticketId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24047,37 +21949,22 @@ func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromTicketRequest calls the generic DetachTagFromTicket builder with application/json body
-func NewDetachTagFromTicketRequest(server string, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody) (*http.Request, error) {
+func NewDetachTagFromTicketRequest(server string, ticketId string, id string, body DetachTagFromTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachTagFromTicketRequestWithBody(server, ticketId, id, params, "application/json", bodyReader)
+	return NewDetachTagFromTicketRequestWithBody(server, ticketId, id, "application/json", bodyReader)
 }
 
 // NewDetachTagFromTicketRequestWithBody constructs an http.Request for the DetachTagFromTicket method, with any body, and a specified content type
-func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24115,21 +22002,6 @@ func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id st
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -24181,37 +22053,22 @@ func NewRetrieveVisitorWithUserIdRequest(server string, params *RetrieveVisitorW
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateVisitorRequest calls the generic UpdateVisitor builder with application/json body
-func NewUpdateVisitorRequest(server string, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody) (*http.Request, error) {
+func NewUpdateVisitorRequest(server string, body UpdateVisitorJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateVisitorRequestWithBody(server, params, "application/json", bodyReader)
+	return NewUpdateVisitorRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewUpdateVisitorRequestWithBody constructs an http.Request for the UpdateVisitor method, with any body, and a specified content type
-func NewUpdateVisitorRequestWithBody(server string, params *UpdateVisitorParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateVisitorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24236,37 +22093,22 @@ func NewUpdateVisitorRequestWithBody(server string, params *UpdateVisitorParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewConvertVisitorRequest calls the generic ConvertVisitor builder with application/json body
-func NewConvertVisitorRequest(server string, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody) (*http.Request, error) {
+func NewConvertVisitorRequest(server string, body ConvertVisitorJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewConvertVisitorRequestWithBody(server, params, "application/json", bodyReader)
+	return NewConvertVisitorRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewConvertVisitorRequestWithBody constructs an http.Request for the ConvertVisitor method, with any body, and a specified content type
-func NewConvertVisitorRequestWithBody(server string, params *ConvertVisitorParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewConvertVisitorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24290,21 +22132,6 @@ func NewConvertVisitorRequestWithBody(server string, params *ConvertVisitorParam
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -24378,7 +22205,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdminWithResponse(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
+	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
 
 	// SetAwayAdminWithBodyWithResponse Set an admin to away
 	//
@@ -24387,7 +22214,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
 
 	// SetAwayAdminWithResponse Set an admin to away
 	//
@@ -24396,7 +22223,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
 
 	// ListArticlesWithResponse List all articles
 	//
@@ -24409,7 +22236,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
+	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
 
 	// CreateArticleWithBodyWithResponse Create an article
 	//
@@ -24418,7 +22245,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBodyWithResponse(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
 
 	// CreateArticleWithResponse Create an article
 	//
@@ -24427,7 +22254,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithResponse(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
 
 	// SearchArticlesWithResponse Search for articles
 	//
@@ -24445,7 +22272,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticleWithResponse(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
+	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
 
 	// RetrieveArticleWithResponse Retrieve an article
 	//
@@ -24454,7 +22281,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticleWithResponse(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
+	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
 
 	// UpdateArticleWithBodyWithResponse Update an article
 	//
@@ -24463,7 +22290,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
 
 	// UpdateArticleWithResponse Update an article
 	//
@@ -24472,7 +22299,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithResponse(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
 
 	// RetrieveCompanyWithResponse Retrieve companies
 	//
@@ -24508,7 +22335,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
 
 	// CreateOrUpdateCompanyWithResponse Create or Update a company
 	//
@@ -24525,7 +22352,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
 
 	// ListAllCompaniesWithResponse List all companies
 	//
@@ -24582,7 +22409,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompanyWithResponse(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
 
 	// RetrieveACompanyByIdWithResponse Retrieve a company by ID
 	//
@@ -24591,7 +22418,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
+	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
 	// UpdateCompanyWithResponse Update a company
 	//
@@ -24604,7 +22431,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -24613,7 +22440,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContactsWithResponse(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
+	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
 
 	// ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
 	//
@@ -24622,7 +22449,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
+	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
 
 	// ListContactsWithResponse List all contacts
 	//
@@ -24638,7 +22465,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
 
 	// CreateContactWithBodyWithResponse Create contact
 	//
@@ -24647,7 +22474,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBodyWithResponse(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
 
 	// CreateContactWithResponse Create contact
 	//
@@ -24656,7 +22483,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithResponse(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
 
 	// MergeContactWithBodyWithResponse Merge a lead and a user
 	//
@@ -24674,7 +22501,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBodyWithResponse(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
 
 	// MergeContactWithResponse Merge a lead and a user
 	//
@@ -24692,7 +22519,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithResponse(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
 
 	// SearchContactsWithBodyWithResponse Search contacts
 	//
@@ -24818,7 +22645,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBodyWithResponse(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
 
 	// SearchContactsWithResponse Search contacts
 	//
@@ -24944,7 +22771,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
 
 	// DetachContactFromACompanyWithResponse Detach a contact from a company
 	//
@@ -24953,7 +22780,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
+	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -24962,7 +22789,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
+	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
 
 	// ListSubscriptionsForAContactWithResponse List subscriptions for a contact
 	//
@@ -24979,7 +22806,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
+	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
 
 	// AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
 	//
@@ -24994,7 +22821,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
 
 	// AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
 	//
@@ -25009,7 +22836,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
 
 	// DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
 	//
@@ -25018,7 +22845,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
+	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
 
 	// ListTagsForAContactWithResponse List tags attached to a contact
 	//
@@ -25027,7 +22854,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContactWithResponse(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
+	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
 
 	// AttachTagToContactWithBodyWithResponse Add tag to a contact
 	//
@@ -25036,7 +22863,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
 
 	// AttachTagToContactWithResponse Add tag to a contact
 	//
@@ -25045,7 +22872,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
 
 	// DetachTagFromContactWithResponse Remove tag from a contact
 	//
@@ -25054,7 +22881,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
+	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
 
 	// DeleteContactWithResponse Delete a contact
 	//
@@ -25063,7 +22890,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
 
 	// ShowContactWithResponse Get a contact
 	//
@@ -25076,7 +22903,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContactWithResponse(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
+	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
 
 	// UpdateContactWithBodyWithResponse Update a contact
 	//
@@ -25085,7 +22912,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
 
 	// UpdateContactWithResponse Update a contact
 	//
@@ -25094,7 +22921,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
 
 	// ArchiveContactWithResponse Archive contact
 	//
@@ -25103,7 +22930,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContactWithResponse(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
+	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
 
 	// ListCompaniesForAContactWithResponse List attached companies for contact
 	//
@@ -25112,7 +22939,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContactWithResponse(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
+	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
 
 	// AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
 	//
@@ -25121,7 +22948,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
 
 	// AttachContactToACompanyWithResponse Attach a Contact to a Company
 	//
@@ -25130,7 +22957,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
 
 	// ListNotesWithResponse List all notes
 	//
@@ -25139,7 +22966,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -25148,7 +22975,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -25157,7 +22984,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -25166,7 +22993,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContactWithResponse(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
+	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
 
 	// ListConversationsWithResponse List all conversations
 	//
@@ -25198,7 +23025,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// CreateConversationWithResponse Creates a conversation
 	//
@@ -25215,7 +23042,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// RedactConversationWithBodyWithResponse Redact a conversation part
 	//
@@ -25228,7 +23055,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBodyWithResponse(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
 
 	// RedactConversationWithResponse Redact a conversation part
 	//
@@ -25241,7 +23068,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithResponse(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
 
 	// SearchConversationsWithBodyWithResponse Search conversations
 	//
@@ -25348,7 +23175,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBodyWithResponse(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
 
 	// SearchConversationsWithResponse Search conversations
 	//
@@ -25455,7 +23282,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithResponse(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
 
 	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
 	//
@@ -25468,7 +23295,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
 
 	// DetachContactFromConversationWithResponse Detach a contact from a group conversation
 	//
@@ -25481,7 +23308,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
 
 	// AttachTagToConversationWithBodyWithResponse Add tag to a conversation
 	//
@@ -25490,7 +23317,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
 
 	// AttachTagToConversationWithResponse Add tag to a conversation
 	//
@@ -25499,7 +23326,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
 
 	// DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
 	//
@@ -25508,7 +23335,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
 
 	// DetachTagFromConversationWithResponse Remove tag from a conversation
 	//
@@ -25517,7 +23344,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
 
 	// RetrieveConversationWithResponse Retrieve a conversation
 	//
@@ -25580,7 +23407,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
 
 	// ConvertConversationToTicketWithResponse Convert a conversation to a ticket
 	//
@@ -25589,7 +23416,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
 
 	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
 	//
@@ -25602,7 +23429,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
 
 	// AttachContactToConversationWithResponse Attach a contact to a conversation
 	//
@@ -25615,7 +23442,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
 
 	// ManageConversationWithBodyWithResponse Manage a conversation
 	//
@@ -25628,7 +23455,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBodyWithResponse(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
 
 	// ManageConversationWithResponse Manage a conversation
 	//
@@ -25641,7 +23468,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithResponse(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
 
 	// ReplyConversationWithBodyWithResponse Reply to a conversation
 	//
@@ -25656,7 +23483,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
 
 	// ReplyConversationWithResponse Reply to a conversation
 	//
@@ -25671,7 +23498,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithResponse(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
 
 	// AutoAssignConversationWithResponse Run Assignment Rules on a conversation
 	//
@@ -25686,7 +23513,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-	AutoAssignConversationWithResponse(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error)
+	AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error)
 
 	// LisDataAttributesWithResponse List all data attributes
 	//
@@ -25704,7 +23531,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBodyWithResponse(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
 
 	// CreateDataAttributeWithResponse Create a data attribute
 	//
@@ -25713,7 +23540,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithResponse(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
 
 	// UpdateDataAttributeWithBodyWithResponse Update a data attribute
 	//
@@ -25727,7 +23554,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
 
 	// UpdateDataAttributeWithResponse Update a data attribute
 	//
@@ -25741,7 +23568,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
 
 	// DownloadDataExportWithResponse Download content data export
 	//
@@ -25756,7 +23583,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
+	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
 
 	// LisDataEventsWithResponse List all data events
 	//
@@ -25827,7 +23654,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBodyWithResponse(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
 
 	// CreateDataEventWithResponse Submit a data event
 	//
@@ -25876,7 +23703,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithResponse(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
 
 	// DataEventSummariesWithBodyWithResponse Create event summaries
 	//
@@ -25885,7 +23712,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBodyWithResponse(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
 
 	// DataEventSummariesWithResponse Create event summaries
 	//
@@ -25894,7 +23721,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithResponse(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
 
 	// CancelDataExportWithResponse Cancel content data export
 	//
@@ -25903,7 +23730,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
+	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
 
 	// CreateDataExportWithBodyWithResponse Create content data export
 	//
@@ -25928,7 +23755,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBodyWithResponse(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
 
 	// CreateDataExportWithResponse Create content data export
 	//
@@ -25953,7 +23780,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithResponse(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
 
 	// GetDataExportWithResponse Show content data export
 	//
@@ -25966,7 +23793,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
+	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
 
 	// ListAllCollectionsWithResponse List all collections
 	//
@@ -25977,7 +23804,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
+	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
 
 	// CreateCollectionWithBodyWithResponse Create a collection
 	//
@@ -25986,7 +23813,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBodyWithResponse(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
 
 	// CreateCollectionWithResponse Create a collection
 	//
@@ -25995,7 +23822,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithResponse(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
 
 	// DeleteCollectionWithResponse Delete a collection
 	//
@@ -26004,7 +23831,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollectionWithResponse(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
+	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
 
 	// RetrieveCollectionWithResponse Retrieve a collection
 	//
@@ -26013,7 +23840,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollectionWithResponse(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
+	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
 
 	// UpdateCollectionWithBodyWithResponse Update a collection
 	//
@@ -26022,7 +23849,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
 
 	// UpdateCollectionWithResponse Update a collection
 	//
@@ -26031,7 +23858,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
 
 	// ListHelpCentersWithResponse List all Help Centers
 	//
@@ -26040,7 +23867,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
+	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
 
 	// RetrieveHelpCenterWithResponse Retrieve a Help Center
 	//
@@ -26049,7 +23876,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenterWithResponse(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
+	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
 
 	// IdentifyAdminWithResponse Identify an admin
 	//
@@ -26063,7 +23890,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdminWithResponse(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
+	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
 
 	// CreateMessageWithBodyWithResponse Create a message
 	//
@@ -26082,7 +23909,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBodyWithResponse(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
 
 	// CreateMessageWithResponse Create a message
 	//
@@ -26101,7 +23928,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithResponse(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
 
 	// ListNewsItemsWithResponse List all news items
 	//
@@ -26110,7 +23937,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItemsWithResponse(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
+	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
 
 	// CreateNewsItemWithBodyWithResponse Create a news item
 	//
@@ -26119,7 +23946,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBodyWithResponse(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
 
 	// CreateNewsItemWithResponse Create a news item
 	//
@@ -26128,7 +23955,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithResponse(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
 
 	// DeleteNewsItemWithResponse Delete a news item
 	//
@@ -26137,7 +23964,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItemWithResponse(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
+	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
 
 	// RetrieveNewsItemWithResponse Retrieve a news item
 	//
@@ -26146,21 +23973,21 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItemWithResponse(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
+	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
 
 	// UpdateNewsItemWithBodyWithResponse Update a news item
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
 
 	// UpdateNewsItemWithResponse Update a news item
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
 
 	// ListNewsfeedsWithResponse List all newsfeeds
 	//
@@ -26169,7 +23996,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeedsWithResponse(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
+	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
 
 	// RetrieveNewsfeedWithResponse Retrieve a newsfeed
 	//
@@ -26178,7 +24005,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeedWithResponse(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
+	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
 
 	// ListLiveNewsfeedItemsWithResponse List all live newsfeed items
 	//
@@ -26187,7 +24014,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
+	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
 
 	// RetrieveNoteWithResponse Retrieve a note
 	//
@@ -26196,7 +24023,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNoteWithResponse(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
+	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
 
 	// CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
 	//
@@ -26208,7 +24035,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
 
 	// CreatePhoneSwitchWithResponse Create a phone Switch
 	//
@@ -26220,7 +24047,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
 
 	// ListSegmentsWithResponse List all segments
 	//
@@ -26238,7 +24065,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegmentWithResponse(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
+	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
 
 	// ListSubscriptionTypesWithResponse List subscription types
 	//
@@ -26247,7 +24074,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypesWithResponse(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
+	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
 
 	// ListTagsWithResponse List all tags
 	//
@@ -26256,7 +24083,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTagsWithResponse(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
+	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
 
 	// CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -26277,7 +24104,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBodyWithResponse(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
 
 	// CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -26298,7 +24125,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithResponse(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
 
 	// DeleteTagWithResponse Delete tag
 	//
@@ -26307,7 +24134,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
 
 	// FindTagWithResponse Find a specific tag
 	//
@@ -26317,7 +24144,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTagWithResponse(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
+	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
 
 	// ListTeamsWithResponse List all teams
 	//
@@ -26326,7 +24153,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeamsWithResponse(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
+	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
 
 	// RetrieveTeamWithResponse Retrieve a team
 	//
@@ -26335,7 +24162,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeamWithResponse(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
+	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
 
 	// ListTicketTypesWithResponse List all ticket types
 	//
@@ -26344,7 +24171,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypesWithResponse(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
+	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
 
 	// CreateTicketTypeWithBodyWithResponse Create a ticket type
 	//
@@ -26357,7 +24184,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBodyWithResponse(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
 
 	// CreateTicketTypeWithResponse Create a ticket type
 	//
@@ -26370,7 +24197,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithResponse(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
 
 	// GetTicketTypeWithResponse Retrieve a ticket type
 	//
@@ -26379,7 +24206,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketTypeWithResponse(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
+	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
 
 	// UpdateTicketTypeWithBodyWithResponse Update a ticket type
 	//
@@ -26393,7 +24220,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
 
 	// UpdateTicketTypeWithResponse Update a ticket type
 	//
@@ -26407,7 +24234,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
 
 	// CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
 	//
@@ -26416,7 +24243,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
 
 	// CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
 	//
@@ -26425,7 +24252,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
 
 	// UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
 	//
@@ -26434,7 +24261,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
 
 	// UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
 	//
@@ -26443,7 +24270,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
 
 	// CreateTicketWithBodyWithResponse Create a ticket
 	//
@@ -26452,7 +24279,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBodyWithResponse(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
 
 	// CreateTicketWithResponse Create a ticket
 	//
@@ -26461,7 +24288,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithResponse(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
 
 	// SearchTicketsWithBodyWithResponse Search tickets
 	//
@@ -26531,7 +24358,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBodyWithResponse(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
 
 	// SearchTicketsWithResponse Search tickets
 	//
@@ -26601,7 +24428,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
 
 	// GetTicketWithResponse Retrieve a ticket
 	//
@@ -26610,7 +24437,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicketWithResponse(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
 
 	// UpdateTicketWithBodyWithResponse Update a ticket
 	//
@@ -26619,7 +24446,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
 
 	// UpdateTicketWithResponse Update a ticket
 	//
@@ -26628,7 +24455,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithResponse(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
 
 	// ReplyTicketWithBodyWithResponse Reply to a ticket
 	//
@@ -26637,7 +24464,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
 
 	// ReplyTicketWithResponse Reply to a ticket
 	//
@@ -26646,7 +24473,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithResponse(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
 
 	// AttachTagToTicketWithBodyWithResponse Add tag to a ticket
 	//
@@ -26655,7 +24482,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
 
 	// AttachTagToTicketWithResponse Add tag to a ticket
 	//
@@ -26664,7 +24491,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
 
 	// DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
 	//
@@ -26673,7 +24500,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
 
 	// DetachTagFromTicketWithResponse Remove tag from a ticket
 	//
@@ -26682,7 +24509,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
 
 	// RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
 	//
@@ -26704,7 +24531,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBodyWithResponse(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
 
 	// UpdateVisitorWithResponse Update a visitor
 	//
@@ -26717,7 +24544,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithResponse(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
 
 	// ConvertVisitorWithBodyWithResponse Convert a visitor
 	//
@@ -26730,7 +24557,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBodyWithResponse(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
 
 	// ConvertVisitorWithResponse Convert a visitor
 	//
@@ -26743,7 +24570,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithResponse(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
 }
 
 type ListAdminsResponse struct {
@@ -32478,8 +30305,8 @@ func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
-	rsp, err := c.RetrieveAdmin(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
+	rsp, err := c.RetrieveAdmin(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32493,8 +30320,8 @@ func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
-	rsp, err := c.SetAwayAdminWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+	rsp, err := c.SetAwayAdminWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32508,8 +30335,8 @@ func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
-	rsp, err := c.SetAwayAdmin(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+	rsp, err := c.SetAwayAdmin(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32527,8 +30354,8 @@ func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
-	rsp, err := c.ListArticles(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
+	rsp, err := c.ListArticles(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32542,8 +30369,8 @@ func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
-	rsp, err := c.CreateArticleWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+	rsp, err := c.CreateArticleWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32557,8 +30384,8 @@ func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
-	rsp, err := c.CreateArticle(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+	rsp, err := c.CreateArticle(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32587,8 +30414,8 @@ func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
-	rsp, err := c.DeleteArticle(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
+	rsp, err := c.DeleteArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32602,8 +30429,8 @@ func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
-	rsp, err := c.RetrieveArticle(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
+	rsp, err := c.RetrieveArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32617,8 +30444,8 @@ func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
-	rsp, err := c.UpdateArticleWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+	rsp, err := c.UpdateArticleWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32632,8 +30459,8 @@ func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
-	rsp, err := c.UpdateArticle(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+	rsp, err := c.UpdateArticle(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32682,8 +30509,8 @@ func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
-	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32707,8 +30534,8 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
-	rsp, err := c.CreateOrUpdateCompany(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+	rsp, err := c.CreateOrUpdateCompany(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32788,8 +30615,8 @@ func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
-	rsp, err := c.DeleteCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+	rsp, err := c.DeleteCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32803,8 +30630,8 @@ func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
-	rsp, err := c.RetrieveACompanyById(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
+	rsp, err := c.RetrieveACompanyById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32824,8 +30651,8 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32839,8 +30666,8 @@ func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
-	rsp, err := c.ListAttachedContacts(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
+	rsp, err := c.ListAttachedContacts(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32854,8 +30681,8 @@ func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
-	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
+	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32880,8 +30707,8 @@ func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
-	rsp, err := c.ListContacts(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+	rsp, err := c.ListContacts(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32895,8 +30722,8 @@ func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
-	rsp, err := c.CreateContactWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32910,8 +30737,8 @@ func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
-	rsp, err := c.CreateContact(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32936,8 +30763,8 @@ func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
-	rsp, err := c.MergeContactWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+	rsp, err := c.MergeContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32962,8 +30789,8 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
-	rsp, err := c.MergeContact(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+	rsp, err := c.MergeContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33098,8 +30925,8 @@ func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
-	rsp, err := c.SearchContactsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+	rsp, err := c.SearchContactsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33234,8 +31061,8 @@ func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
-	rsp, err := c.SearchContacts(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+	rsp, err := c.SearchContacts(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33249,8 +31076,8 @@ func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
-	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
+	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33264,8 +31091,8 @@ func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
-	rsp, err := c.ListSegmentsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
+	rsp, err := c.ListSegmentsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33287,8 +31114,8 @@ func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
-	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
+	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33308,8 +31135,8 @@ func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33329,8 +31156,8 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33344,8 +31171,8 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33359,8 +31186,8 @@ func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
-	rsp, err := c.ListTagsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
+	rsp, err := c.ListTagsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33374,8 +31201,8 @@ func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
-	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33389,8 +31216,8 @@ func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
-	rsp, err := c.AttachTagToContact(ctx, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+	rsp, err := c.AttachTagToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33404,8 +31231,8 @@ func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
-	rsp, err := c.DetachTagFromContact(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
+	rsp, err := c.DetachTagFromContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33419,8 +31246,8 @@ func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
-	rsp, err := c.DeleteContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+	rsp, err := c.DeleteContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33440,8 +31267,8 @@ func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
-	rsp, err := c.ShowContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
+	rsp, err := c.ShowContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33455,8 +31282,8 @@ func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
-	rsp, err := c.UpdateContactWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContactWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33470,8 +31297,8 @@ func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
-	rsp, err := c.UpdateContact(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContact(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33485,8 +31312,8 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
-	rsp, err := c.ArchiveContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
+	rsp, err := c.ArchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33500,8 +31327,8 @@ func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
-	rsp, err := c.ListCompaniesForAContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
+	rsp, err := c.ListCompaniesForAContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33515,8 +31342,8 @@ func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
-	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33530,8 +31357,8 @@ func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
-	rsp, err := c.AttachContactToACompany(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+	rsp, err := c.AttachContactToACompany(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33545,8 +31372,8 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
-	rsp, err := c.ListNotes(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+	rsp, err := c.ListNotes(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33560,8 +31387,8 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
-	rsp, err := c.CreateNoteWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNoteWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33575,8 +31402,8 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
-	rsp, err := c.CreateNote(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNote(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33590,8 +31417,8 @@ func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
-	rsp, err := c.UnarchiveContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
+	rsp, err := c.UnarchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33636,8 +31463,8 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversationWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33659,8 +31486,8 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversation(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33678,8 +31505,8 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
-	rsp, err := c.RedactConversationWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+	rsp, err := c.RedactConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33697,8 +31524,8 @@ func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
-	rsp, err := c.RedactConversation(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+	rsp, err := c.RedactConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33812,8 +31639,8 @@ func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
-	rsp, err := c.SearchConversationsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+	rsp, err := c.SearchConversationsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33927,8 +31754,8 @@ func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
-	rsp, err := c.SearchConversations(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+	rsp, err := c.SearchConversations(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33946,8 +31773,8 @@ func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33965,8 +31792,8 @@ func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33980,8 +31807,8 @@ func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
-	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -33995,8 +31822,8 @@ func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
-	rsp, err := c.AttachTagToConversation(ctx, conversationId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+	rsp, err := c.AttachTagToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34010,8 +31837,8 @@ func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
-	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34025,8 +31852,8 @@ func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
-	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34109,8 +31936,8 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
-	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34124,8 +31951,8 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
-	rsp, err := c.ConvertConversationToTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+	rsp, err := c.ConvertConversationToTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34143,8 +31970,8 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+	rsp, err := c.AttachContactToConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34162,8 +31989,8 @@ func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+	rsp, err := c.AttachContactToConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34181,8 +32008,8 @@ func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
-	rsp, err := c.ManageConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+	rsp, err := c.ManageConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34200,8 +32027,8 @@ func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
-	rsp, err := c.ManageConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+	rsp, err := c.ManageConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34221,8 +32048,8 @@ func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
-	rsp, err := c.ReplyConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+	rsp, err := c.ReplyConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34242,8 +32069,8 @@ func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
-	rsp, err := c.ReplyConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+	rsp, err := c.ReplyConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34263,8 +32090,8 @@ func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error) {
-	rsp, err := c.AutoAssignConversation(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error) {
+	rsp, err := c.AutoAssignConversation(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34293,8 +32120,8 @@ func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
-	rsp, err := c.CreateDataAttributeWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+	rsp, err := c.CreateDataAttributeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34308,8 +32135,8 @@ func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
-	rsp, err := c.CreateDataAttribute(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+	rsp, err := c.CreateDataAttribute(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34327,8 +32154,8 @@ func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
-	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34346,8 +32173,8 @@ func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
-	rsp, err := c.UpdateDataAttribute(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+	rsp, err := c.UpdateDataAttribute(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34367,8 +32194,8 @@ func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
-	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
+	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34448,8 +32275,8 @@ func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
-	rsp, err := c.CreateDataEventWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+	rsp, err := c.CreateDataEventWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34502,8 +32329,8 @@ func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
-	rsp, err := c.CreateDataEvent(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+	rsp, err := c.CreateDataEvent(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34517,8 +32344,8 @@ func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
-	rsp, err := c.DataEventSummariesWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+	rsp, err := c.DataEventSummariesWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34532,8 +32359,8 @@ func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
-	rsp, err := c.DataEventSummaries(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+	rsp, err := c.DataEventSummaries(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34547,8 +32374,8 @@ func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
-	rsp, err := c.CancelDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
+	rsp, err := c.CancelDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34578,8 +32405,8 @@ func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
-	rsp, err := c.CreateDataExportWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+	rsp, err := c.CreateDataExportWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34609,8 +32436,8 @@ func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
-	rsp, err := c.CreateDataExport(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+	rsp, err := c.CreateDataExport(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34628,8 +32455,8 @@ func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
-	rsp, err := c.GetDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
+	rsp, err := c.GetDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34645,8 +32472,8 @@ func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, job
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
-	rsp, err := c.ListAllCollections(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
+	rsp, err := c.ListAllCollections(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34660,8 +32487,8 @@ func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
-	rsp, err := c.CreateCollectionWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+	rsp, err := c.CreateCollectionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34675,8 +32502,8 @@ func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
-	rsp, err := c.CreateCollection(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+	rsp, err := c.CreateCollection(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34690,8 +32517,8 @@ func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
-	rsp, err := c.DeleteCollection(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
+	rsp, err := c.DeleteCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34705,8 +32532,8 @@ func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
-	rsp, err := c.RetrieveCollection(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
+	rsp, err := c.RetrieveCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34720,8 +32547,8 @@ func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
-	rsp, err := c.UpdateCollectionWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+	rsp, err := c.UpdateCollectionWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34735,8 +32562,8 @@ func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
-	rsp, err := c.UpdateCollection(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+	rsp, err := c.UpdateCollection(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34750,8 +32577,8 @@ func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
-	rsp, err := c.ListHelpCenters(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
+	rsp, err := c.ListHelpCenters(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34765,8 +32592,8 @@ func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
-	rsp, err := c.RetrieveHelpCenter(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
+	rsp, err := c.RetrieveHelpCenter(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34784,8 +32611,8 @@ func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
-	rsp, err := c.IdentifyAdmin(ctx, params, reqEditors...)
+func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
+	rsp, err := c.IdentifyAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34809,8 +32636,8 @@ func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
-	rsp, err := c.CreateMessageWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+	rsp, err := c.CreateMessageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34834,8 +32661,8 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
-	rsp, err := c.CreateMessage(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+	rsp, err := c.CreateMessage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34849,8 +32676,8 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
-	rsp, err := c.ListNewsItems(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
+	rsp, err := c.ListNewsItems(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34864,8 +32691,8 @@ func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
-	rsp, err := c.CreateNewsItemWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+	rsp, err := c.CreateNewsItemWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34879,8 +32706,8 @@ func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
-	rsp, err := c.CreateNewsItem(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+	rsp, err := c.CreateNewsItem(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34894,8 +32721,8 @@ func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
-	rsp, err := c.DeleteNewsItem(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
+	rsp, err := c.DeleteNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34909,8 +32736,8 @@ func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
-	rsp, err := c.RetrieveNewsItem(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
+	rsp, err := c.RetrieveNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34922,8 +32749,8 @@ func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
-	rsp, err := c.UpdateNewsItemWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+	rsp, err := c.UpdateNewsItemWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34935,8 +32762,8 @@ func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
-	rsp, err := c.UpdateNewsItem(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+	rsp, err := c.UpdateNewsItem(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34950,8 +32777,8 @@ func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
-	rsp, err := c.ListNewsfeeds(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
+	rsp, err := c.ListNewsfeeds(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34965,8 +32792,8 @@ func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
-	rsp, err := c.RetrieveNewsfeed(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
+	rsp, err := c.RetrieveNewsfeed(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34980,8 +32807,8 @@ func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
-	rsp, err := c.ListLiveNewsfeedItems(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
+	rsp, err := c.ListLiveNewsfeedItems(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -34995,8 +32822,8 @@ func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
-	rsp, err := c.RetrieveNote(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
+	rsp, err := c.RetrieveNote(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35013,8 +32840,8 @@ func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
-	rsp, err := c.CreatePhoneSwitchWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+	rsp, err := c.CreatePhoneSwitchWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35031,8 +32858,8 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
-	rsp, err := c.CreatePhoneSwitch(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+	rsp, err := c.CreatePhoneSwitch(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35061,8 +32888,8 @@ func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
-	rsp, err := c.RetrieveSegment(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
+	rsp, err := c.RetrieveSegment(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35076,8 +32903,8 @@ func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
-	rsp, err := c.ListSubscriptionTypes(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
+	rsp, err := c.ListSubscriptionTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35091,8 +32918,8 @@ func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
-	rsp, err := c.ListTags(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
+	rsp, err := c.ListTags(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35118,8 +32945,8 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, params *
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
-	rsp, err := c.CreateTagWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+	rsp, err := c.CreateTagWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35145,8 +32972,8 @@ func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
-	rsp, err := c.CreateTag(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+	rsp, err := c.CreateTag(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35160,8 +32987,8 @@ func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
-	rsp, err := c.DeleteTag(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+	rsp, err := c.DeleteTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35176,8 +33003,8 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id stri
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
-	rsp, err := c.FindTag(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
+	rsp, err := c.FindTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35191,8 +33018,8 @@ func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
-	rsp, err := c.ListTeams(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
+	rsp, err := c.ListTeams(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35206,8 +33033,8 @@ func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
-	rsp, err := c.RetrieveTeam(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
+	rsp, err := c.RetrieveTeam(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35221,8 +33048,8 @@ func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
-	rsp, err := c.ListTicketTypes(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
+	rsp, err := c.ListTicketTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35240,8 +33067,8 @@ func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
-	rsp, err := c.CreateTicketTypeWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+	rsp, err := c.CreateTicketTypeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35259,8 +33086,8 @@ func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
-	rsp, err := c.CreateTicketType(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+	rsp, err := c.CreateTicketType(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35274,8 +33101,8 @@ func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
-	rsp, err := c.GetTicketType(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
+	rsp, err := c.GetTicketType(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35293,8 +33120,8 @@ func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
-	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35312,8 +33139,8 @@ func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
-	rsp, err := c.UpdateTicketType(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+	rsp, err := c.UpdateTicketType(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35327,8 +33154,8 @@ func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
-	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35342,8 +33169,8 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
-	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35357,8 +33184,8 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
-	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35372,8 +33199,8 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
-	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35387,8 +33214,8 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
-	rsp, err := c.CreateTicketWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35402,8 +33229,8 @@ func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
-	rsp, err := c.CreateTicket(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35482,8 +33309,8 @@ func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
-	rsp, err := c.SearchTicketsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+	rsp, err := c.SearchTicketsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35562,8 +33389,8 @@ func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
-	rsp, err := c.SearchTickets(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+	rsp, err := c.SearchTickets(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35577,8 +33404,8 @@ func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
-	rsp, err := c.GetTicket(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+	rsp, err := c.GetTicket(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35592,8 +33419,8 @@ func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
-	rsp, err := c.UpdateTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35607,8 +33434,8 @@ func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
-	rsp, err := c.UpdateTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35622,8 +33449,8 @@ func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
-	rsp, err := c.ReplyTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+	rsp, err := c.ReplyTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35637,8 +33464,8 @@ func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
-	rsp, err := c.ReplyTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+	rsp, err := c.ReplyTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35652,8 +33479,8 @@ func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
-	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35667,8 +33494,8 @@ func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
-	rsp, err := c.AttachTagToTicket(ctx, ticketId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+	rsp, err := c.AttachTagToTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35682,8 +33509,8 @@ func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
-	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35697,8 +33524,8 @@ func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
-	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35731,8 +33558,8 @@ func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
-	rsp, err := c.UpdateVisitorWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+	rsp, err := c.UpdateVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35750,8 +33577,8 @@ func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
-	rsp, err := c.UpdateVisitor(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+	rsp, err := c.UpdateVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35769,8 +33596,8 @@ func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
-	rsp, err := c.ConvertVisitorWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+	rsp, err := c.ConvertVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -35788,8 +33615,8 @@ func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
-	rsp, err := c.ConvertVisitor(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+	rsp, err := c.ConvertVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

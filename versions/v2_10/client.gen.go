@@ -59,8 +59,8 @@ func noBody(op string, status int, body []byte) error {
 // ArchiveContact calls POST /contacts/{id}/archive (ArchiveContact).
 //
 // Archive contact
-func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
-	r, err := c.raw.ArchiveContactWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ArchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ContactArchived, error) {
+	r, err := c.raw.ArchiveContactWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +76,8 @@ func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveC
 // AttachContactToACompany calls POST /contacts/{id}/companies (attachContactToACompany).
 //
 // Attach a Contact to a Company
-func (c *Client) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	r, err := c.raw.AttachContactToACompanyWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +93,8 @@ func (c *Client) AttachContactToACompany(ctx context.Context, id string, params 
 // AttachContactToConversation calls POST /conversations/{id}/customers (attachContactToConversation).
 //
 // Attach a contact to a conversation
-func (c *Client) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.AttachContactToConversationWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.AttachContactToConversationWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +110,8 @@ func (c *Client) AttachContactToConversation(ctx context.Context, id string, par
 // AttachSubscriptionTypeToContact calls POST /contacts/{contact_id}/subscriptions (attachSubscriptionTypeToContact).
 //
 // Add subscription to a contact
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	r, err := c.raw.AttachSubscriptionTypeToContactWithResponse(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +127,8 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 // AttachTagToContact calls POST /contacts/{contact_id}/tags (attachTagToContact).
 //
 // Add tag to a contact
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, params, body, reqEditors...)
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.AttachTagToContactWithResponse(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +144,8 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 // AttachTagToConversation calls POST /conversations/{conversation_id}/tags (attachTagToConversation).
 //
 // Add tag to a conversation
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, params, body, reqEditors...)
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.AttachTagToConversationWithResponse(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -161,8 +161,8 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 // AttachTagToTicket calls POST /tickets/{ticket_id}/tags (attachTagToTicket).
 //
 // Add tag to a ticket
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, params, body, reqEditors...)
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.AttachTagToTicketWithResponse(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +178,8 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 // AutoAssignConversation calls POST /conversations/{id}/run_assignment_rules (autoAssignConversation).
 //
 // Run Assignment Rules on a conversation
-func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *AutoAssignConversationParams, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.AutoAssignConversationWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) AutoAssignConversation(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.AutoAssignConversationWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +195,8 @@ func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *
 // CancelDataExport calls POST /export/cancel/{job_identifier} (cancelDataExport).
 //
 // Cancel content data export
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	r, err := c.raw.CancelDataExportWithResponse(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +212,8 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 // ConvertConversationToTicket calls POST /conversations/{id}/convert (convertConversationToTicket).
 //
 // Convert a conversation to a ticket
-func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	r, err := c.raw.ConvertConversationToTicketWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -229,8 +229,8 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params
 // ConvertVisitor calls POST /visitors/convert (convertVisitor).
 //
 // Convert a visitor
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	r, err := c.raw.ConvertVisitorWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	r, err := c.raw.ConvertVisitorWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -246,8 +246,8 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 // CreateArticle calls POST /articles (createArticle).
 //
 // Create an article
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	r, err := c.raw.CreateArticleWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	r, err := c.raw.CreateArticleWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -263,8 +263,8 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 // CreateCollection calls POST /help_center/collections (createCollection).
 //
 // Create a collection
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	r, err := c.raw.CreateCollectionWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	r, err := c.raw.CreateCollectionWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,8 +280,8 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 // CreateContact calls POST /contacts (CreateContact).
 //
 // Create contact
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	r, err := c.raw.CreateContactWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	r, err := c.raw.CreateContactWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // CreateConversation calls POST /conversations (createConversation).
 //
 // Creates a conversation
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
+func (c *Client) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*struct {
 	// Body The message body, which may contain HTML.
 	//
 	// Example: Hello
@@ -333,7 +333,7 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 	// Example: user_message
 	Type string `json:"type"`
 }, error) {
-	r, err := c.raw.CreateConversationWithResponse(ctx, params, body, reqEditors...)
+	r, err := c.raw.CreateConversationWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -349,8 +349,8 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 // CreateDataAttribute calls POST /data_attributes (createDataAttribute).
 //
 // Create a data attribute
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	r, err := c.raw.CreateDataAttributeWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	r, err := c.raw.CreateDataAttributeWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -366,8 +366,8 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 // CreateDataEvent calls POST /events (createDataEvent).
 //
 // Submit a data event
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	r, err := c.raw.CreateDataEventWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	r, err := c.raw.CreateDataEventWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return err
 	}
@@ -380,8 +380,8 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 // CreateDataExport calls POST /export/content/data (createDataExport).
 //
 // Create content data export
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	r, err := c.raw.CreateDataExportWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	r, err := c.raw.CreateDataExportWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -397,8 +397,8 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 // CreateMessage calls POST /messages (createMessage).
 //
 // Create a message
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
-	r, err := c.raw.CreateMessageWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*Message, error) {
+	r, err := c.raw.CreateMessageWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -414,8 +414,8 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 // CreateNewsItem calls POST /news/news_items (createNewsItem).
 //
 // Create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	r, err := c.raw.CreateNewsItemWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	r, err := c.raw.CreateNewsItemWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -431,8 +431,8 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // CreateNote calls POST /contacts/{id}/notes (createNote).
 //
 // Create a note
-func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
-	r, err := c.raw.CreateNoteWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) CreateNote(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*Note, error) {
+	r, err := c.raw.CreateNoteWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -448,8 +448,8 @@ func (c *Client) CreateNote(ctx context.Context, id int, params *CreateNoteParam
 // CreateOrUpdateCompany calls POST /companies (createOrUpdateCompany).
 //
 // Create or Update a company
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
-	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*Company, error) {
+	r, err := c.raw.CreateOrUpdateCompanyWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -465,8 +465,8 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 // CreatePhoneSwitch calls POST /phone_call_redirects (createPhoneSwitch).
 //
 // Create a phone Switch
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
-	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*PhoneSwitch, error) {
+	r, err := c.raw.CreatePhoneSwitchWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -482,8 +482,8 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 // CreateTag calls POST /tags (createTag).
 //
 // Create or update a tag, Tag or untag companies, Tag contacts
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	r, err := c.raw.CreateTagWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	r, err := c.raw.CreateTagWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -499,8 +499,8 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 // CreateTicket calls POST /tickets (createTicket).
 //
 // Create a ticket
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	r, err := c.raw.CreateTicketWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	r, err := c.raw.CreateTicketWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -516,8 +516,8 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 // CreateTicketType calls POST /ticket_types (createTicketType).
 //
 // Create a ticket type
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	r, err := c.raw.CreateTicketTypeWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	r, err := c.raw.CreateTicketTypeWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -533,8 +533,8 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 // CreateTicketTypeAttribute calls POST /ticket_types/{ticket_type_id}/attributes (createTicketTypeAttribute).
 //
 // Create a new attribute for a ticket type
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, params, body, reqEditors...)
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	r, err := c.raw.CreateTicketTypeAttributeWithResponse(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -550,8 +550,8 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // DataEventSummaries calls POST /events/summaries (dataEventSummaries).
 //
 // Create event summaries
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
-	r, err := c.raw.DataEventSummariesWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) error {
+	r, err := c.raw.DataEventSummariesWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return err
 	}
@@ -564,8 +564,8 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 // DeleteArticle calls DELETE /articles/{id} (deleteArticle).
 //
 // Delete an article
-func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
-	r, err := c.raw.DeleteArticleWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeletedArticleObject, error) {
+	r, err := c.raw.DeleteArticleWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -581,8 +581,8 @@ func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticl
 // DeleteCollection calls DELETE /help_center/collections/{id} (deleteCollection).
 //
 // Delete a collection
-func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
-	r, err := c.raw.DeleteCollectionWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeletedCollectionObject, error) {
+	r, err := c.raw.DeleteCollectionWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -598,8 +598,8 @@ func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCol
 // DeleteCompany calls DELETE /companies/{id} (deleteCompany).
 //
 // Delete a company
-func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
-	r, err := c.raw.DeleteCompanyWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeletedCompanyObject, error) {
+	r, err := c.raw.DeleteCompanyWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -615,8 +615,8 @@ func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCom
 // DeleteContact calls DELETE /contacts/{id} (DeleteContact).
 //
 // Delete a contact
-func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
-	r, err := c.raw.DeleteContactWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ContactDeleted, error) {
+	r, err := c.raw.DeleteContactWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -632,8 +632,8 @@ func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteCon
 // DeleteNewsItem calls DELETE /news/news_items/{id} (deleteNewsItem).
 //
 // Delete a news item
-func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
-	r, err := c.raw.DeleteNewsItemWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeletedObject, error) {
+	r, err := c.raw.DeleteNewsItemWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -649,8 +649,8 @@ func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsI
 // DeleteTag calls DELETE /tags/{id} (deleteTag).
 //
 // Delete tag
-func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) error {
-	r, err := c.raw.DeleteTagWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) DeleteTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) error {
+	r, err := c.raw.DeleteTagWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return err
 	}
@@ -663,8 +663,8 @@ func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagPara
 // DetachContactFromACompany calls DELETE /contacts/{contact_id}/companies/{id} (detachContactFromACompany).
 //
 // Detach a contact from a company
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, id, params, reqEditors...)
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*Company, error) {
+	r, err := c.raw.DetachContactFromACompanyWithResponse(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -680,8 +680,8 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 // DetachContactFromConversation calls DELETE /conversations/{conversation_id}/customers/{contact_id} (detachContactFromConversation).
 //
 // Detach a contact from a group conversation
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, params, body, reqEditors...)
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.DetachContactFromConversationWithResponse(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -697,8 +697,8 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 // DetachSubscriptionTypeToContact calls DELETE /contacts/{contact_id}/subscriptions/{id} (detachSubscriptionTypeToContact).
 //
 // Remove subscription from a contact
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
-	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, id, params, reqEditors...)
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*SubscriptionType, error) {
+	r, err := c.raw.DetachSubscriptionTypeToContactWithResponse(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -714,8 +714,8 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 // DetachTagFromContact calls DELETE /contacts/{contact_id}/tags/{id} (detachTagFromContact).
 //
 // Remove tag from a contact
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, id, params, reqEditors...)
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.DetachTagFromContactWithResponse(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -731,8 +731,8 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id 
 // DetachTagFromConversation calls DELETE /conversations/{conversation_id}/tags/{id} (detachTagFromConversation).
 //
 // Remove tag from a conversation
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, id, params, body, reqEditors...)
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.DetachTagFromConversationWithResponse(ctx, conversationId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -748,8 +748,8 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 // DetachTagFromTicket calls DELETE /tickets/{ticket_id}/tags/{id} (detachTagFromTicket).
 //
 // Remove tag from a ticket
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
-	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, id, params, body, reqEditors...)
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Tag, error) {
+	r, err := c.raw.DetachTagFromTicketWithResponse(ctx, ticketId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -765,8 +765,8 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 // DownloadDataExport calls GET /download/content/data/{job_identifier} (downloadDataExport).
 //
 // Download content data export
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) error {
-	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) error {
+	r, err := c.raw.DownloadDataExportWithResponse(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return err
 	}
@@ -779,8 +779,8 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 // FindTag calls GET /tags/{id} (findTag).
 //
 // Find a specific tag
-func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*TagBasic, error) {
-	r, err := c.raw.FindTagWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) FindTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*TagBasic, error) {
+	r, err := c.raw.FindTagWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -796,8 +796,8 @@ func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, 
 // GetDataExport calls GET /export/content/data/{job_identifier} (getDataExport).
 //
 // Show content data export
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*DataExport, error) {
-	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, params, reqEditors...)
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DataExport, error) {
+	r, err := c.raw.GetDataExportWithResponse(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -813,8 +813,8 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 // GetTicket calls GET /tickets/{id} (getTicket).
 //
 // Retrieve a ticket
-func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	r, err := c.raw.GetTicketWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) GetTicket(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	r, err := c.raw.GetTicketWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -830,8 +830,8 @@ func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketPara
 // GetTicketType calls GET /ticket_types/{id} (getTicketType).
 //
 // Retrieve a ticket type
-func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	r, err := c.raw.GetTicketTypeWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) GetTicketType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	r, err := c.raw.GetTicketTypeWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -847,8 +847,8 @@ func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicket
 // IdentifyAdmin calls GET /me (identifyAdmin).
 //
 // Identify an admin
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
-	r, err := c.raw.IdentifyAdminWithResponse(ctx, params, reqEditors...)
+func (c *Client) IdentifyAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminWithApp, error) {
+	r, err := c.raw.IdentifyAdminWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -932,8 +932,8 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, reqEd
 // ListAllCollections calls GET /help_center/collections (listAllCollections).
 //
 // List all collections
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*CollectionList, error) {
-	r, err := c.raw.ListAllCollectionsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListAllCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*CollectionList, error) {
+	r, err := c.raw.ListAllCollectionsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -966,8 +966,8 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 // ListArticles calls GET /articles (listArticles).
 //
 // List all articles
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ArticleList, error) {
-	r, err := c.raw.ListArticlesWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListArticles(ctx context.Context, reqEditors ...RequestEditorFn) (*ArticleList, error) {
+	r, err := c.raw.ListArticlesWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -983,8 +983,8 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, r
 // ListAttachedContacts calls GET /companies/{id}/contacts (ListAttachedContacts).
 //
 // List attached contacts
-func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
-	r, err := c.raw.ListAttachedContactsWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ListAttachedContacts(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*CompanyAttachedContacts, error) {
+	r, err := c.raw.ListAttachedContactsWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1000,8 +1000,8 @@ func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *Li
 // ListAttachedSegmentsForCompanies calls GET /companies/{id}/segments (ListAttachedSegmentsForCompanies).
 //
 // List attached segments for companies
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
-	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*CompanyAttachedSegments, error) {
+	r, err := c.raw.ListAttachedSegmentsForCompaniesWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1017,8 +1017,8 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string
 // ListCompaniesForAContact calls GET /contacts/{id}/companies (listCompaniesForAContact).
 //
 // List attached companies for contact
-func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
-	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ContactAttachedCompanies, error) {
+	r, err := c.raw.ListCompaniesForAContactWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1034,8 +1034,8 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params
 // ListContacts calls GET /contacts (ListContacts).
 //
 // List all contacts
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	r, err := c.raw.ListContactsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListContacts(ctx context.Context, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	r, err := c.raw.ListContactsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1068,8 +1068,8 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 // ListHelpCenters calls GET /help_center/help_centers (listHelpCenters).
 //
 // List all Help Centers
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
-	r, err := c.raw.ListHelpCentersWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListHelpCenters(ctx context.Context, reqEditors ...RequestEditorFn) (*HelpCenterList, error) {
+	r, err := c.raw.ListHelpCentersWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1085,8 +1085,8 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 // ListLiveNewsfeedItems calls GET /news/newsfeeds/{id}/items (listLiveNewsfeedItems).
 //
 // List all live newsfeed items
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	r, err := c.raw.ListLiveNewsfeedItemsWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1102,8 +1102,8 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *L
 // ListNewsItems calls GET /news/news_items (listNewsItems).
 //
 // List all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	r, err := c.raw.ListNewsItemsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListNewsItems(ctx context.Context, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	r, err := c.raw.ListNewsItemsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1119,8 +1119,8 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 // ListNewsfeeds calls GET /news/newsfeeds (listNewsfeeds).
 //
 // List all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
-	r, err := c.raw.ListNewsfeedsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListNewsfeeds(ctx context.Context, reqEditors ...RequestEditorFn) (*PaginatedResponse, error) {
+	r, err := c.raw.ListNewsfeedsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1136,8 +1136,8 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // ListNotes calls GET /contacts/{id}/notes (listNotes).
 //
 // List all notes
-func (c *Client) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*NoteList, error) {
-	r, err := c.raw.ListNotesWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ListNotes(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*NoteList, error) {
+	r, err := c.raw.ListNotesWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1170,8 +1170,8 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, r
 // ListSegmentsForAContact calls GET /contacts/{contact_id}/segments (listSegmentsForAContact).
 //
 // List attached segments for contact
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
-	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ContactSegments, error) {
+	r, err := c.raw.ListSegmentsForAContactWithResponse(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1187,8 +1187,8 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 // ListSubscriptionTypes calls GET /subscription_types (listSubscriptionTypes).
 //
 // List subscription types
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListSubscriptionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	r, err := c.raw.ListSubscriptionTypesWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1204,8 +1204,8 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 // ListSubscriptionsForAContact calls GET /contacts/{contact_id}/subscriptions (listSubscriptionsForAContact).
 //
 // List subscriptions for a contact
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
-	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*SubscriptionTypeList, error) {
+	r, err := c.raw.ListSubscriptionsForAContactWithResponse(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1221,8 +1221,8 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 // ListTags calls GET /tags (listTags).
 //
 // List all tags
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	r, err := c.raw.ListTagsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListTags(ctx context.Context, reqEditors ...RequestEditorFn) (*TagList, error) {
+	r, err := c.raw.ListTagsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1238,8 +1238,8 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, reqEditor
 // ListTagsForAContact calls GET /contacts/{contact_id}/tags (listTagsForAContact).
 //
 // List tags attached to a contact
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*TagList, error) {
-	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, params, reqEditors...)
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*TagList, error) {
+	r, err := c.raw.ListTagsForAContactWithResponse(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1255,8 +1255,8 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 // ListTeams calls GET /teams (listTeams).
 //
 // List all teams
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*TeamList, error) {
-	r, err := c.raw.ListTeamsWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListTeams(ctx context.Context, reqEditors ...RequestEditorFn) (*TeamList, error) {
+	r, err := c.raw.ListTeamsWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1272,8 +1272,8 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, reqEdit
 // ListTicketTypes calls GET /ticket_types (listTicketTypes).
 //
 // List all ticket types
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
-	r, err := c.raw.ListTicketTypesWithResponse(ctx, params, reqEditors...)
+func (c *Client) ListTicketTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*TicketTypeList, error) {
+	r, err := c.raw.ListTicketTypesWithResponse(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1289,8 +1289,8 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 // ManageConversation calls POST /conversations/{id}/parts (manageConversation).
 //
 // Manage a conversation
-func (c *Client) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.ManageConversationWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.ManageConversationWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1306,8 +1306,8 @@ func (c *Client) ManageConversation(ctx context.Context, id string, params *Mana
 // MergeContact calls POST /contacts/merge (MergeContact).
 //
 // Merge a lead and a user
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	r, err := c.raw.MergeContactWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	r, err := c.raw.MergeContactWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1323,8 +1323,8 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 // RedactConversation calls POST /conversations/redact (redactConversation).
 //
 // Redact a conversation part
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.RedactConversationWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.RedactConversationWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1340,8 +1340,8 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 // ReplyConversation calls POST /conversations/{id}/reply (replyConversation).
 //
 // Reply to a conversation
-func (c *Client) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
-	r, err := c.raw.ReplyConversationWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*Conversation, error) {
+	r, err := c.raw.ReplyConversationWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1357,8 +1357,8 @@ func (c *Client) ReplyConversation(ctx context.Context, id string, params *Reply
 // ReplyTicket calls POST /tickets/{id}/reply (replyTicket).
 //
 // Reply to a ticket
-func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
-	r, err := c.raw.ReplyTicketWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketReply, error) {
+	r, err := c.raw.ReplyTicketWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1374,8 +1374,8 @@ func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicket
 // RetrieveACompanyById calls GET /companies/{id} (RetrieveACompanyById).
 //
 // Retrieve a company by ID
-func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveACompanyById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Company, error) {
+	r, err := c.raw.RetrieveACompanyByIdWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1391,8 +1391,8 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *Re
 // RetrieveAdmin calls GET /admins/{id} (retrieveAdmin).
 //
 // Retrieve an admin
-func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*Admin, error) {
-	r, err := c.raw.RetrieveAdminWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveAdmin(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*Admin, error) {
+	r, err := c.raw.RetrieveAdminWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1408,8 +1408,8 @@ func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdmi
 // RetrieveArticle calls GET /articles/{id} (retrieveArticle).
 //
 // Retrieve an article
-func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*Article, error) {
-	r, err := c.raw.RetrieveArticleWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*Article, error) {
+	r, err := c.raw.RetrieveArticleWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1425,8 +1425,8 @@ func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveAr
 // RetrieveCollection calls GET /help_center/collections/{id} (retrieveCollection).
 //
 // Retrieve a collection
-func (c *Client) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*Collection, error) {
-	r, err := c.raw.RetrieveCollectionWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*Collection, error) {
+	r, err := c.raw.RetrieveCollectionWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1476,8 +1476,8 @@ func (c *Client) RetrieveConversation(ctx context.Context, id int, params *Retri
 // RetrieveHelpCenter calls GET /help_center/help_centers/{id} (retrieveHelpCenter).
 //
 // Retrieve a Help Center
-func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
-	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*HelpCenter, error) {
+	r, err := c.raw.RetrieveHelpCenterWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1493,8 +1493,8 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *Retriev
 // RetrieveNewsItem calls GET /news/news_items/{id} (retrieveNewsItem).
 //
 // Retrieve a news item
-func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	r, err := c.raw.RetrieveNewsItemWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1510,8 +1510,8 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveN
 // RetrieveNewsfeed calls GET /news/newsfeeds/{id} (retrieveNewsfeed).
 //
 // Retrieve a newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
-	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Newsfeed, error) {
+	r, err := c.raw.RetrieveNewsfeedWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1527,8 +1527,8 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *Retrie
 // RetrieveNote calls GET /notes/{id} (retrieveNote).
 //
 // Retrieve a note
-func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*Note, error) {
-	r, err := c.raw.RetrieveNoteWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveNote(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*Note, error) {
+	r, err := c.raw.RetrieveNoteWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1544,8 +1544,8 @@ func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteP
 // RetrieveSegment calls GET /segments/{id} (retrieveSegment).
 //
 // Retrieve a segment
-func (c *Client) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*Segment, error) {
-	r, err := c.raw.RetrieveSegmentWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveSegment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Segment, error) {
+	r, err := c.raw.RetrieveSegmentWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1561,8 +1561,8 @@ func (c *Client) RetrieveSegment(ctx context.Context, id string, params *Retriev
 // RetrieveTeam calls GET /teams/{id} (retrieveTeam).
 //
 // Retrieve a team
-func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*Team, error) {
-	r, err := c.raw.RetrieveTeamWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) RetrieveTeam(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Team, error) {
+	r, err := c.raw.RetrieveTeamWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1629,8 +1629,8 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 // SearchContacts calls POST /contacts/search (SearchContacts).
 //
 // Search contacts
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
-	r, err := c.raw.SearchContactsWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*ContactList, error) {
+	r, err := c.raw.SearchContactsWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1646,8 +1646,8 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // SearchConversations calls POST /conversations/search (searchConversations).
 //
 // Search conversations
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*ConversationList, error) {
-	r, err := c.raw.SearchConversationsWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*ConversationList, error) {
+	r, err := c.raw.SearchConversationsWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1663,8 +1663,8 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 // SearchTickets calls POST /tickets/search (searchTickets).
 //
 // Search tickets
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
-	r, err := c.raw.SearchTicketsWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketList, error) {
+	r, err := c.raw.SearchTicketsWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1680,8 +1680,8 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 // SetAwayAdmin calls PUT /admins/{id}/away (setAwayAdmin).
 //
 // Set an admin to away
-func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
-	r, err := c.raw.SetAwayAdminWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*Admin, error) {
+	r, err := c.raw.SetAwayAdminWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1697,8 +1697,8 @@ func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminP
 // ShowContact calls GET /contacts/{id} (ShowContact).
 //
 // Get a contact
-func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*Contact, error) {
-	r, err := c.raw.ShowContactWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) ShowContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Contact, error) {
+	r, err := c.raw.ShowContactWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1714,8 +1714,8 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 // UnarchiveContact calls POST /contacts/{id}/unarchive (UnarchiveContact).
 //
 // Unarchive contact
-func (c *Client) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
-	r, err := c.raw.UnarchiveContactWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) UnarchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ContactUnarchived, error) {
+	r, err := c.raw.UnarchiveContactWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1731,8 +1731,8 @@ func (c *Client) UnarchiveContact(ctx context.Context, id string, params *Unarch
 // UpdateArticle calls PUT /articles/{id} (updateArticle).
 //
 // Update an article
-func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
-	r, err := c.raw.UpdateArticleWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*Article, error) {
+	r, err := c.raw.UpdateArticleWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1748,8 +1748,8 @@ func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticl
 // UpdateCollection calls PUT /help_center/collections/{id} (updateCollection).
 //
 // Update a collection
-func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
-	r, err := c.raw.UpdateCollectionWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*Collection, error) {
+	r, err := c.raw.UpdateCollectionWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1765,8 +1765,8 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 // UpdateCompany calls PUT /companies/{id} (UpdateCompany).
 //
 // Update a company
-func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*Company, error) {
-	r, err := c.raw.UpdateCompanyWithResponse(ctx, id, params, reqEditors...)
+func (c *Client) UpdateCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*Company, error) {
+	r, err := c.raw.UpdateCompanyWithResponse(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1782,8 +1782,8 @@ func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCom
 // UpdateContact calls PUT /contacts/{id} (UpdateContact).
 //
 // Update a contact
-func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
-	r, err := c.raw.UpdateContactWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*Contact, error) {
+	r, err := c.raw.UpdateContactWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1816,8 +1816,8 @@ func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateC
 // UpdateDataAttribute calls PUT /data_attributes/{id} (updateDataAttribute).
 //
 // Update a data attribute
-func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
-	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*DataAttribute, error) {
+	r, err := c.raw.UpdateDataAttributeWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1833,8 +1833,8 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *Update
 // UpdateNewsItem calls PUT /news/news_items/{id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
-	r, err := c.raw.UpdateNewsItemWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*NewsItem, error) {
+	r, err := c.raw.UpdateNewsItemWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1850,8 +1850,8 @@ func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsI
 // UpdateTicket calls PUT /tickets/{id} (updateTicket).
 //
 // Update a ticket
-func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
-	r, err := c.raw.UpdateTicketWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*Ticket, error) {
+	r, err := c.raw.UpdateTicketWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1867,8 +1867,8 @@ func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTick
 // UpdateTicketType calls PUT /ticket_types/{id} (updateTicketType).
 //
 // Update a ticket type
-func (c *Client) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
-	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, id, params, body, reqEditors...)
+func (c *Client) UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketType, error) {
+	r, err := c.raw.UpdateTicketTypeWithResponse(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1884,8 +1884,8 @@ func (c *Client) UpdateTicketType(ctx context.Context, id string, params *Update
 // UpdateTicketTypeAttribute calls PUT /ticket_types/{ticket_type_id}/attributes/{id} (updateTicketTypeAttribute).
 //
 // Update an existing attribute for a ticket type
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
-	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, id, params, body, reqEditors...)
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*TicketTypeAttribute, error) {
+	r, err := c.raw.UpdateTicketTypeAttributeWithResponse(ctx, ticketTypeId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1901,8 +1901,8 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // UpdateVisitor calls PUT /visitors (updateVisitor).
 //
 // Update a visitor
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
-	r, err := c.raw.UpdateVisitorWithResponse(ctx, params, body, reqEditors...)
+func (c *Client) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*Visitor, error) {
+	r, err := c.raw.UpdateVisitorWithResponse(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -184,7 +184,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateContact(ctx, nil, body)
+			_, err := c.CreateContact(ctx, body)
 			return err
 		},
 		"CreateDataEvent": func() error {
@@ -192,7 +192,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			err := c.CreateDataEvent(ctx, nil, body)
+			err := c.CreateDataEvent(ctx, body)
 			return err
 		},
 		"CreateMessage": func() error {
@@ -200,7 +200,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateMessage(ctx, nil, body)
+			_, err := c.CreateMessage(ctx, body)
 			return err
 		},
 		"CreateTag": func() error {
@@ -208,7 +208,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateTag(ctx, nil, body)
+			_, err := c.CreateTag(ctx, body)
 			return err
 		},
 		"ManageConversation": func() error {
@@ -216,7 +216,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ManageConversation(ctx, "x", nil, body)
+			_, err := c.ManageConversation(ctx, "x", body)
 			return err
 		},
 		"RedactConversation": func() error {
@@ -224,7 +224,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.RedactConversation(ctx, nil, body)
+			_, err := c.RedactConversation(ctx, body)
 			return err
 		},
 		"ReplyConversation": func() error {
@@ -232,7 +232,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ReplyConversation(ctx, "x", nil, body)
+			_, err := c.ReplyConversation(ctx, "x", body)
 			return err
 		},
 		"ReplyTicket": func() error {
@@ -240,7 +240,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ReplyTicket(ctx, "x", nil, body)
+			_, err := c.ReplyTicket(ctx, "x", body)
 			return err
 		},
 		"UpdateContact": func() error {
@@ -248,7 +248,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.UpdateContact(ctx, "x", nil, body)
+			_, err := c.UpdateContact(ctx, "x", body)
 			return err
 		},
 		"UpdateVisitor": func() error {
@@ -256,7 +256,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.UpdateVisitor(ctx, nil, body)
+			_, err := c.UpdateVisitor(ctx, body)
 			return err
 		},
 	}

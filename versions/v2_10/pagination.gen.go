@@ -89,26 +89,26 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, reqEditor
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CollectionList, error] {
-	return c.listAllCollectionsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListAllCollectionsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*CollectionList, error] {
+	return c.listAllCollectionsPager(reqEditors).Pages(ctx)
 }
 
 // ListAllCollectionsAll returns every Collection of ListAllCollections (GET
 // /help_center/collections), fetching pages as ListAllCollectionsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) iter.Seq2[Collection, error] {
-	return c.listAllCollectionsPager(params, reqEditors).All(ctx)
+func (c *Client) ListAllCollectionsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[Collection, error] {
+	return c.listAllCollectionsPager(reqEditors).All(ctx)
 }
 
 // listAllCollectionsPager describes how ListAllCollections pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, reqEditors []RequestEditorFn) intercom.Pager[*CollectionList, Collection] {
+func (c *Client) listAllCollectionsPager(reqEditors []RequestEditorFn) intercom.Pager[*CollectionList, Collection] {
 	return intercom.Pager[*CollectionList, Collection]{
 		Operation: "ListAllCollections",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CollectionList, error) {
-			return c.ListAllCollections(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListAllCollections(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *CollectionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -200,26 +200,26 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, reqEditor
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleList, error] {
-	return c.listArticlesPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListArticlesPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*ArticleList, error] {
+	return c.listArticlesPager(reqEditors).Pages(ctx)
 }
 
 // ListArticlesAll returns every ArticleListItem of ListArticles (GET
 // /articles), fetching pages as ListArticlesPages does: lazily, once each, in
 // order, ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[ArticleListItem, error] {
-	return c.listArticlesPager(params, reqEditors).All(ctx)
+func (c *Client) ListArticlesAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[ArticleListItem, error] {
+	return c.listArticlesPager(reqEditors).All(ctx)
 }
 
 // listArticlesPager describes how ListArticles pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*ArticleList, ArticleListItem] {
+func (c *Client) listArticlesPager(reqEditors []RequestEditorFn) intercom.Pager[*ArticleList, ArticleListItem] {
 	return intercom.Pager[*ArticleList, ArticleListItem]{
 		Operation: "ListArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleList, error) {
-			return c.ListArticles(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListArticles(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *ArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -260,26 +260,26 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, reqEditors []Requ
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAttachedContactsPages(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyAttachedContacts, error] {
-	return c.listAttachedContactsPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListAttachedContactsPages(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[*CompanyAttachedContacts, error] {
+	return c.listAttachedContactsPager(id, reqEditors).Pages(ctx)
 }
 
 // ListAttachedContactsAll returns every Contact of ListAttachedContacts (GET
 // /companies/{id}/contacts), fetching pages as ListAttachedContactsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAttachedContactsAll(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listAttachedContactsPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListAttachedContactsAll(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
+	return c.listAttachedContactsPager(id, reqEditors).All(ctx)
 }
 
 // listAttachedContactsPager describes how ListAttachedContacts pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listAttachedContactsPager(id string, params *ListAttachedContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*CompanyAttachedContacts, Contact] {
+func (c *Client) listAttachedContactsPager(id string, reqEditors []RequestEditorFn) intercom.Pager[*CompanyAttachedContacts, Contact] {
 	return intercom.Pager[*CompanyAttachedContacts, Contact]{
 		Operation: "ListAttachedContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyAttachedContacts, error) {
-			return c.ListAttachedContacts(ctx, id, params, pageEditors(reqEditors, at)...)
+			return c.ListAttachedContacts(ctx, id, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *CompanyAttachedContacts) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -317,26 +317,26 @@ func (c *Client) listAttachedContactsPager(id string, params *ListAttachedContac
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompaniesForAContactPages(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactAttachedCompanies, error] {
-	return c.listCompaniesForAContactPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListCompaniesForAContactPages(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[*ContactAttachedCompanies, error] {
+	return c.listCompaniesForAContactPager(id, reqEditors).Pages(ctx)
 }
 
 // ListCompaniesForAContactAll returns every Company of
 // ListCompaniesForAContact (GET /contacts/{id}/companies), fetching pages as
 // ListCompaniesForAContactPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListCompaniesForAContactAll(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
-	return c.listCompaniesForAContactPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListCompaniesForAContactAll(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[Company, error] {
+	return c.listCompaniesForAContactPager(id, reqEditors).All(ctx)
 }
 
 // listCompaniesForAContactPager describes how ListCompaniesForAContact pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCompaniesForAContactPager(id string, params *ListCompaniesForAContactParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactAttachedCompanies, Company] {
+func (c *Client) listCompaniesForAContactPager(id string, reqEditors []RequestEditorFn) intercom.Pager[*ContactAttachedCompanies, Company] {
 	return intercom.Pager[*ContactAttachedCompanies, Company]{
 		Operation: "ListCompaniesForAContact",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactAttachedCompanies, error) {
-			return c.ListCompaniesForAContact(ctx, id, params, pageEditors(reqEditors, at)...)
+			return c.ListCompaniesForAContact(ctx, id, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *ContactAttachedCompanies) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -365,26 +365,26 @@ func (c *Client) listCompaniesForAContactPager(id string, params *ListCompaniesF
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.listContactsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListContactsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
+	return c.listContactsPager(reqEditors).Pages(ctx)
 }
 
 // ListContactsAll returns every Contact of ListContacts (GET /contacts),
 // fetching pages as ListContactsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.listContactsPager(params, reqEditors).All(ctx)
+func (c *Client) ListContactsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
+	return c.listContactsPager(reqEditors).All(ctx)
 }
 
 // listContactsPager describes how ListContacts pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listContactsPager(params *ListContactsParams, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) listContactsPager(reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "ListContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactList, error) {
-			return c.ListContacts(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListContacts(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -485,26 +485,26 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listLiveNewsfeedItemsPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
+	return c.listLiveNewsfeedItemsPager(id, reqEditors).Pages(ctx)
 }
 
 // ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
 // ListLiveNewsfeedItems (GET /news/newsfeeds/{id}/items), fetching pages as
 // ListLiveNewsfeedItemsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listLiveNewsfeedItemsPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listLiveNewsfeedItemsPager(id, reqEditors).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(id string, params *ListLiveNewsfeedItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listLiveNewsfeedItemsPager(id string, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, id, params, pageEditors(reqEditors, at)...)
+			return c.ListLiveNewsfeedItems(ctx, id, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -545,26 +545,26 @@ func (c *Client) listLiveNewsfeedItemsPager(id string, params *ListLiveNewsfeedI
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsItemsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsItemsPager(reqEditors).Pages(ctx)
 }
 
 // ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsItemsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsItemsPager(reqEditors).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsItemsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsItems(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -605,26 +605,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsfeedsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsfeedsPager(reqEditors).Pages(ctx)
 }
 
 // ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsfeedsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+	return c.listNewsfeedsPager(reqEditors).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
+func (c *Client) listNewsfeedsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
 	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsfeeds(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -665,25 +665,25 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []Re
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[*NoteList, error] {
-	return c.listNotesPager(id, params, reqEditors).Pages(ctx)
+func (c *Client) ListNotesPages(ctx context.Context, id int, reqEditors ...RequestEditorFn) iter.Seq2[*NoteList, error] {
+	return c.listNotesPager(id, reqEditors).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET /contacts/{id}/notes),
 // fetching pages as ListNotesPages does: lazily, once each, in order, ending
 // at the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) iter.Seq2[Note, error] {
-	return c.listNotesPager(id, params, reqEditors).All(ctx)
+func (c *Client) ListNotesAll(ctx context.Context, id int, reqEditors ...RequestEditorFn) iter.Seq2[Note, error] {
+	return c.listNotesPager(id, reqEditors).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(id int, params *ListNotesParams, reqEditors []RequestEditorFn) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(id int, reqEditors []RequestEditorFn) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListNotes(ctx, id, params, pageEditors(reqEditors, at)...)
+			return c.ListNotes(ctx, id, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -931,22 +931,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(body, reqEditors).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -963,7 +963,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, reqEditors...)
+			return c.SearchContacts(ctx, b, reqEditors...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -997,22 +997,22 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
-	return c.searchConversationsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ConversationList, error] {
+	return c.searchConversationsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(body, reqEditors).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) searchConversationsPager(body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -1029,7 +1029,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, reqEditors...)
+			return c.SearchConversations(ctx, b, reqEditors...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1063,22 +1063,22 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchTicketsAll returns every *Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*Ticket, error] {
-	return c.searchTicketsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*Ticket, error] {
+	return c.searchTicketsPager(body, reqEditors).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, *Ticket] {
+func (c *Client) searchTicketsPager(body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, *Ticket] {
 	return intercom.Pager[*TicketList, *Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -1095,7 +1095,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, reqEditors...)
+			return c.SearchTickets(ctx, b, reqEditors...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo

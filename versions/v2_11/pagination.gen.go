@@ -440,26 +440,26 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsItemResponse, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsItemResponse, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, reqEditors).Pages(ctx)
 }
 
 // ListLiveNewsfeedItemsAll returns every NewsItem of ListLiveNewsfeedItems
 // (GET /news/newsfeeds/{newsfeed_id}/items), fetching pages as
 // ListLiveNewsfeedItemsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[NewsItem, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, reqEditors).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) iter.Seq2[NewsItem, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, reqEditors).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
+func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
 	return intercom.Pager[*PaginatedNewsItemResponse, NewsItem]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsItemResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(reqEditors, at)...)
+			return c.ListLiveNewsfeedItems(ctx, newsfeedId, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedNewsItemResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -497,26 +497,26 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsItemResponse, error] {
-	return c.listNewsItemsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsItemResponse, error] {
+	return c.listNewsItemsPager(reqEditors).Pages(ctx)
 }
 
 // ListNewsItemsAll returns every NewsItem of ListNewsItems (GET
 // /news/news_items), fetching pages as ListNewsItemsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) iter.Seq2[NewsItem, error] {
-	return c.listNewsItemsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[NewsItem, error] {
+	return c.listNewsItemsPager(reqEditors).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
+func (c *Client) listNewsItemsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
 	return intercom.Pager[*PaginatedNewsItemResponse, NewsItem]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsItemResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsItems(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedNewsItemResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -554,26 +554,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, reqEditors []Re
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsfeedResponse, error] {
-	return c.listNewsfeedsPager(params, reqEditors).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedNewsfeedResponse, error] {
+	return c.listNewsfeedsPager(reqEditors).Pages(ctx)
 }
 
 // ListNewsfeedsAll returns every Newsfeed of ListNewsfeeds (GET
 // /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) iter.Seq2[Newsfeed, error] {
-	return c.listNewsfeedsPager(params, reqEditors).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[Newsfeed, error] {
+	return c.listNewsfeedsPager(reqEditors).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed] {
+func (c *Client) listNewsfeedsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed] {
 	return intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsfeedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(reqEditors, at)...)
+			return c.ListNewsfeeds(ctx, pageEditors(reqEditors, at)...)
 		},
 		Info: func(p *PaginatedNewsfeedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -856,22 +856,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(body, reqEditors).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(body SearchContactsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -888,7 +888,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, reqEditors...)
+			return c.SearchContacts(ctx, b, reqEditors...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -919,22 +919,22 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedConversationResponse, error] {
-	return c.searchConversationsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*PaginatedConversationResponse, error] {
+	return c.searchConversationsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(body, reqEditors).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedConversationResponse, ConversationListItem] {
+func (c *Client) searchConversationsPager(body SearchConversationsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedConversationResponse, ConversationListItem] {
 	return intercom.Pager[*PaginatedConversationResponse, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -951,7 +951,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, reqEditors...)
+			return c.SearchConversations(ctx, b, reqEditors...)
 		},
 		Info: func(p *PaginatedConversationResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -982,22 +982,22 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, reqEditors).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(body, reqEditors).Pages(ctx)
 }
 
 // SearchTicketsAll returns every Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Ticket, error] {
-	return c.searchTicketsPager(params, body, reqEditors).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) iter.Seq2[Ticket, error] {
+	return c.searchTicketsPager(body, reqEditors).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, Ticket] {
+func (c *Client) searchTicketsPager(body SearchTicketsJSONRequestBody, reqEditors []RequestEditorFn) intercom.Pager[*TicketList, Ticket] {
 	return intercom.Pager[*TicketList, Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -1014,7 +1014,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, reqEditors...)
+			return c.SearchTickets(ctx, b, reqEditors...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo

@@ -1900,72 +1900,6 @@ func (e HelpCenterListType) Valid() bool {
 	}
 }
 
-// Defines values for IntercomVersion.
-const (
-	N10  IntercomVersion = "1.0"
-	N11  IntercomVersion = "1.1"
-	N12  IntercomVersion = "1.2"
-	N13  IntercomVersion = "1.3"
-	N14  IntercomVersion = "1.4"
-	N20  IntercomVersion = "2.0"
-	N21  IntercomVersion = "2.1"
-	N210 IntercomVersion = "2.10"
-	N211 IntercomVersion = "2.11"
-	N212 IntercomVersion = "2.12"
-	N22  IntercomVersion = "2.2"
-	N23  IntercomVersion = "2.3"
-	N24  IntercomVersion = "2.4"
-	N25  IntercomVersion = "2.5"
-	N26  IntercomVersion = "2.6"
-	N27  IntercomVersion = "2.7"
-	N28  IntercomVersion = "2.8"
-	N29  IntercomVersion = "2.9"
-)
-
-// Valid indicates whether the value is a known member of the IntercomVersion enum.
-func (e IntercomVersion) Valid() bool {
-	switch e {
-	case N10:
-		return true
-	case N11:
-		return true
-	case N12:
-		return true
-	case N13:
-		return true
-	case N14:
-		return true
-	case N20:
-		return true
-	case N21:
-		return true
-	case N210:
-		return true
-	case N211:
-		return true
-	case N212:
-		return true
-	case N22:
-		return true
-	case N23:
-		return true
-	case N24:
-		return true
-	case N25:
-		return true
-	case N26:
-		return true
-	case N27:
-		return true
-	case N28:
-		return true
-	case N29:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LinkedObjectCategory.
 const (
 	LinkedObjectCategoryBackOffice  LinkedObjectCategory = "Back-office"
@@ -7310,11 +7244,6 @@ type HelpCenterList struct {
 // Example: list
 type HelpCenterListType string
 
-// IntercomVersion Intercom API version.</br>By default, it's equal to the version set in the app package.
-//
-// Example: 2.12
-type IntercomVersion string
-
 // LinkedObject A linked conversation or ticket.
 type LinkedObject struct {
 	// Category Category of the Linked Ticket Object.
@@ -9591,8 +9520,7 @@ type VisitorTagsType string
 // ListAdminsParams defines parameters for ListAdmins.
 type ListAdminsParams struct {
 	// DisplayAvatar If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-	DisplayAvatar   *bool            `form:"display_avatar,omitempty" json:"display_avatar,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAvatar *bool `form:"display_avatar,omitempty" json:"display_avatar,omitempty"`
 }
 
 // ListActivityLogsParams defines parameters for ListActivityLogs.
@@ -9601,13 +9529,7 @@ type ListActivityLogsParams struct {
 	CreatedAtAfter string `form:"created_at_after" json:"created_at_after"`
 
 	// CreatedAtBefore The end date that you request data for. It must be formatted as a UNIX timestamp.
-	CreatedAtBefore *string          `form:"created_at_before,omitempty" json:"created_at_before,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveAdminParams defines parameters for RetrieveAdmin.
-type RetrieveAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	CreatedAtBefore *string `form:"created_at_before,omitempty" json:"created_at_before,omitempty"`
 }
 
 // SetAwayAdminJSONBody defines parameters for SetAwayAdmin.
@@ -9623,71 +9545,6 @@ type SetAwayAdminJSONBody struct {
 	AwayModeReassign bool `json:"away_mode_reassign"`
 }
 
-// SetAwayAdminParams defines parameters for SetAwayAdmin.
-type SetAwayAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListContentImportSourcesParams defines parameters for ListContentImportSources.
-type ListContentImportSourcesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateContentImportSourceParams defines parameters for CreateContentImportSource.
-type CreateContentImportSourceParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteContentImportSourceParams defines parameters for DeleteContentImportSource.
-type DeleteContentImportSourceParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetContentImportSourceParams defines parameters for GetContentImportSource.
-type GetContentImportSourceParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateContentImportSourceParams defines parameters for UpdateContentImportSource.
-type UpdateContentImportSourceParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListExternalPagesParams defines parameters for ListExternalPages.
-type ListExternalPagesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateExternalPageParams defines parameters for CreateExternalPage.
-type CreateExternalPageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteExternalPageParams defines parameters for DeleteExternalPage.
-type DeleteExternalPageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetExternalPageParams defines parameters for GetExternalPage.
-type GetExternalPageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateExternalPageParams defines parameters for UpdateExternalPage.
-type UpdateExternalPageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListArticlesParams defines parameters for ListArticles.
-type ListArticlesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateArticleParams defines parameters for CreateArticle.
-type CreateArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // SearchArticlesParams defines parameters for SearchArticles.
 type SearchArticlesParams struct {
 	// Phrase The phrase within your articles to search for.
@@ -9700,23 +9557,7 @@ type SearchArticlesParams struct {
 	HelpCenterId *int `form:"help_center_id,omitempty" json:"help_center_id,omitempty"`
 
 	// Highlight Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-	Highlight       *bool            `form:"highlight,omitempty" json:"highlight,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteArticleParams defines parameters for DeleteArticle.
-type DeleteArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveArticleParams defines parameters for RetrieveArticle.
-type RetrieveArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateArticleParams defines parameters for UpdateArticle.
-type UpdateArticleParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Highlight *bool `form:"highlight,omitempty" json:"highlight,omitempty"`
 }
 
 // RetrieveCompanyParams defines parameters for RetrieveCompany.
@@ -9737,13 +9578,7 @@ type RetrieveCompanyParams struct {
 	Page *int `form:"page,omitempty" json:"page,omitempty"`
 
 	// PerPage How many results to display per page. Defaults to 15
-	PerPage         *int             `form:"per_page,omitempty" json:"per_page,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateOrUpdateCompanyParams defines parameters for CreateOrUpdateCompany.
-type CreateOrUpdateCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // ListAllCompaniesParams defines parameters for ListAllCompanies.
@@ -9755,74 +9590,12 @@ type ListAllCompaniesParams struct {
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// Order `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-	Order           *string          `form:"order,omitempty" json:"order,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Order *string `form:"order,omitempty" json:"order,omitempty"`
 }
 
 // ScrollOverAllCompaniesParams defines parameters for ScrollOverAllCompanies.
 type ScrollOverAllCompaniesParams struct {
-	ScrollParam     *string          `form:"scroll_param,omitempty" json:"scroll_param,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteCompanyParams defines parameters for DeleteCompany.
-type DeleteCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveACompanyByIdParams defines parameters for RetrieveACompanyById.
-type RetrieveACompanyByIdParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateCompanyParams defines parameters for UpdateCompany.
-type UpdateCompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAttachedContactsParams defines parameters for ListAttachedContacts.
-type ListAttachedContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAttachedSegmentsForCompaniesParams defines parameters for ListAttachedSegmentsForCompanies.
-type ListAttachedSegmentsForCompaniesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListContactsParams defines parameters for ListContacts.
-type ListContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateContactParams defines parameters for CreateContact.
-type CreateContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// MergeContactParams defines parameters for MergeContact.
-type MergeContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchContactsParams defines parameters for SearchContacts.
-type SearchContactsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachContactFromACompanyParams defines parameters for DetachContactFromACompany.
-type DetachContactFromACompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSegmentsForAContactParams defines parameters for ListSegmentsForAContact.
-type ListSegmentsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSubscriptionsForAContactParams defines parameters for ListSubscriptionsForAContact.
-type ListSubscriptionsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	ScrollParam *string `form:"scroll_param,omitempty" json:"scroll_param,omitempty"`
 }
 
 // AttachSubscriptionTypeToContactJSONBody defines parameters for AttachSubscriptionTypeToContact.
@@ -9838,21 +9611,6 @@ type AttachSubscriptionTypeToContactJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachSubscriptionTypeToContactParams defines parameters for AttachSubscriptionTypeToContact.
-type AttachSubscriptionTypeToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachSubscriptionTypeToContactParams defines parameters for DetachSubscriptionTypeToContact.
-type DetachSubscriptionTypeToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTagsForAContactParams defines parameters for ListTagsForAContact.
-type ListTagsForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // AttachTagToContactJSONBody defines parameters for AttachTagToContact.
 type AttachTagToContactJSONBody struct {
 	// Id The unique identifier for the tag which is given by Intercom
@@ -9861,57 +9619,12 @@ type AttachTagToContactJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToContactParams defines parameters for AttachTagToContact.
-type AttachTagToContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachTagFromContactParams defines parameters for DetachTagFromContact.
-type DetachTagFromContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteContactParams defines parameters for DeleteContact.
-type DeleteContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ShowContactParams defines parameters for ShowContact.
-type ShowContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateContactParams defines parameters for UpdateContact.
-type UpdateContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ArchiveContactParams defines parameters for ArchiveContact.
-type ArchiveContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListCompaniesForAContactParams defines parameters for ListCompaniesForAContact.
-type ListCompaniesForAContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // AttachContactToACompanyJSONBody defines parameters for AttachContactToACompany.
 type AttachContactToACompanyJSONBody struct {
 	// Id The unique identifier for the company which is given by Intercom
 	//
 	// Example: 58a430d35458202d41b1e65b
 	Id string `json:"id"`
-}
-
-// AttachContactToACompanyParams defines parameters for AttachContactToACompany.
-type AttachContactToACompanyParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNotesParams defines parameters for ListNotes.
-type ListNotesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
 }
 
 // CreateNoteJSONBody defines parameters for CreateNote.
@@ -9932,48 +9645,17 @@ type CreateNoteJSONBody struct {
 	ContactId *string `json:"contact_id,omitempty"`
 }
 
-// CreateNoteParams defines parameters for CreateNote.
-type CreateNoteParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UnarchiveContactParams defines parameters for UnarchiveContact.
-type UnarchiveContactParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // ListConversationsParams defines parameters for ListConversations.
 type ListConversationsParams struct {
 	// PerPage How many results per page
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// StartingAfter String used to get the next page of conversations.
-	StartingAfter   *string          `form:"starting_after,omitempty" json:"starting_after,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateConversationParams defines parameters for CreateConversation.
-type CreateConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	StartingAfter *string `form:"starting_after,omitempty" json:"starting_after,omitempty"`
 }
 
 // CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
 type CreateConversation200JSONResponseBodyMessageType string
-
-// RedactConversationParams defines parameters for RedactConversation.
-type RedactConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchConversationsParams defines parameters for SearchConversations.
-type SearchConversationsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DetachContactFromConversationParams defines parameters for DetachContactFromConversation.
-type DetachContactFromConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
 
 // AttachTagToConversationJSONBody defines parameters for AttachTagToConversation.
 type AttachTagToConversationJSONBody struct {
@@ -9988,11 +9670,6 @@ type AttachTagToConversationJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToConversationParams defines parameters for AttachTagToConversation.
-type AttachTagToConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // DetachTagFromConversationJSONBody defines parameters for DetachTagFromConversation.
 type DetachTagFromConversationJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -10001,43 +9678,16 @@ type DetachTagFromConversationJSONBody struct {
 	AdminId string `json:"admin_id"`
 }
 
-// DetachTagFromConversationParams defines parameters for DetachTagFromConversation.
-type DetachTagFromConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // RetrieveConversationParams defines parameters for RetrieveConversation.
 type RetrieveConversationParams struct {
 	// DisplayAs Set to plaintext to retrieve conversation messages in plain text.
-	DisplayAs       *string          `form:"display_as,omitempty" json:"display_as,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAs *string `form:"display_as,omitempty" json:"display_as,omitempty"`
 }
 
 // UpdateConversationParams defines parameters for UpdateConversation.
 type UpdateConversationParams struct {
 	// DisplayAs Set to plaintext to retrieve conversation messages in plain text.
-	DisplayAs       *string          `form:"display_as,omitempty" json:"display_as,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ConvertConversationToTicketParams defines parameters for ConvertConversationToTicket.
-type ConvertConversationToTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// AttachContactToConversationParams defines parameters for AttachContactToConversation.
-type AttachContactToConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ManageConversationParams defines parameters for ManageConversation.
-type ManageConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ReplyConversationParams defines parameters for ReplyConversation.
-type ReplyConversationParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	DisplayAs *string `form:"display_as,omitempty" json:"display_as,omitempty"`
 }
 
 // LisDataAttributesParams defines parameters for LisDataAttributes.
@@ -10046,27 +9696,11 @@ type LisDataAttributesParams struct {
 	Model *LisDataAttributesParamsModel `form:"model,omitempty" json:"model,omitempty"`
 
 	// IncludeArchived Include archived attributes in the list. By default we return only non archived data attributes.
-	IncludeArchived *bool            `form:"include_archived,omitempty" json:"include_archived,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IncludeArchived *bool `form:"include_archived,omitempty" json:"include_archived,omitempty"`
 }
 
 // LisDataAttributesParamsModel defines parameters for LisDataAttributes.
 type LisDataAttributesParamsModel string
-
-// CreateDataAttributeParams defines parameters for CreateDataAttribute.
-type CreateDataAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateDataAttributeParams defines parameters for UpdateDataAttribute.
-type UpdateDataAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DownloadDataExportParams defines parameters for DownloadDataExport.
-type DownloadDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
 
 // LisDataEventsParams defines parameters for LisDataEvents.
 type LisDataEventsParams struct {
@@ -10081,235 +9715,13 @@ type LisDataEventsParams struct {
 	Type string `form:"type" json:"type"`
 
 	// Summary summary flag
-	Summary         *bool            `form:"summary,omitempty" json:"summary,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateDataEventParams defines parameters for CreateDataEvent.
-type CreateDataEventParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DataEventSummariesParams defines parameters for DataEventSummaries.
-type DataEventSummariesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CancelDataExportParams defines parameters for CancelDataExport.
-type CancelDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateDataExportParams defines parameters for CreateDataExport.
-type CreateDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetDataExportParams defines parameters for GetDataExport.
-type GetDataExportParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListAllCollectionsParams defines parameters for ListAllCollections.
-type ListAllCollectionsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateCollectionParams defines parameters for CreateCollection.
-type CreateCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteCollectionParams defines parameters for DeleteCollection.
-type DeleteCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveCollectionParams defines parameters for RetrieveCollection.
-type RetrieveCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateCollectionParams defines parameters for UpdateCollection.
-type UpdateCollectionParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListHelpCentersParams defines parameters for ListHelpCenters.
-type ListHelpCentersParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveHelpCenterParams defines parameters for RetrieveHelpCenter.
-type RetrieveHelpCenterParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// IdentifyAdminParams defines parameters for IdentifyAdmin.
-type IdentifyAdminParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateMessageParams defines parameters for CreateMessage.
-type CreateMessageParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNewsItemsParams defines parameters for ListNewsItems.
-type ListNewsItemsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateNewsItemParams defines parameters for CreateNewsItem.
-type CreateNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteNewsItemParams defines parameters for DeleteNewsItem.
-type DeleteNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNewsItemParams defines parameters for RetrieveNewsItem.
-type RetrieveNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateNewsItemParams defines parameters for UpdateNewsItem.
-type UpdateNewsItemParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListNewsfeedsParams defines parameters for ListNewsfeeds.
-type ListNewsfeedsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNewsfeedParams defines parameters for RetrieveNewsfeed.
-type RetrieveNewsfeedParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListLiveNewsfeedItemsParams defines parameters for ListLiveNewsfeedItems.
-type ListLiveNewsfeedItemsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveNoteParams defines parameters for RetrieveNote.
-type RetrieveNoteParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreatePhoneSwitchParams defines parameters for CreatePhoneSwitch.
-type CreatePhoneSwitchParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	Summary *bool `form:"summary,omitempty" json:"summary,omitempty"`
 }
 
 // ListSegmentsParams defines parameters for ListSegments.
 type ListSegmentsParams struct {
 	// IncludeCount It includes the count of contacts that belong to each segment.
-	IncludeCount    *bool            `form:"include_count,omitempty" json:"include_count,omitempty"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveSegmentParams defines parameters for RetrieveSegment.
-type RetrieveSegmentParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListSubscriptionTypesParams defines parameters for ListSubscriptionTypes.
-type ListSubscriptionTypesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTagsParams defines parameters for ListTags.
-type ListTagsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTagParams defines parameters for CreateTag.
-type CreateTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// DeleteTagParams defines parameters for DeleteTag.
-type DeleteTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// FindTagParams defines parameters for FindTag.
-type FindTagParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTeamsParams defines parameters for ListTeams.
-type ListTeamsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// RetrieveTeamParams defines parameters for RetrieveTeam.
-type RetrieveTeamParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTicketStatesParams defines parameters for ListTicketStates.
-type ListTicketStatesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ListTicketTypesParams defines parameters for ListTicketTypes.
-type ListTicketTypesParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketTypeParams defines parameters for CreateTicketType.
-type CreateTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetTicketTypeParams defines parameters for GetTicketType.
-type GetTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketTypeParams defines parameters for UpdateTicketType.
-type UpdateTicketTypeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketTypeAttributeParams defines parameters for CreateTicketTypeAttribute.
-type CreateTicketTypeAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketTypeAttributeParams defines parameters for UpdateTicketTypeAttribute.
-type UpdateTicketTypeAttributeParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// CreateTicketParams defines parameters for CreateTicket.
-type CreateTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// SearchTicketsParams defines parameters for SearchTickets.
-type SearchTicketsParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// GetTicketParams defines parameters for GetTicket.
-type GetTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateTicketParams defines parameters for UpdateTicket.
-type UpdateTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ReplyTicketParams defines parameters for ReplyTicket.
-type ReplyTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IncludeCount *bool `form:"include_count,omitempty" json:"include_count,omitempty"`
 }
 
 // AttachTagToTicketJSONBody defines parameters for AttachTagToTicket.
@@ -10325,11 +9737,6 @@ type AttachTagToTicketJSONBody struct {
 	Id string `json:"id"`
 }
 
-// AttachTagToTicketParams defines parameters for AttachTagToTicket.
-type AttachTagToTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // DetachTagFromTicketJSONBody defines parameters for DetachTagFromTicket.
 type DetachTagFromTicketJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -10338,26 +9745,10 @@ type DetachTagFromTicketJSONBody struct {
 	AdminId string `json:"admin_id"`
 }
 
-// DetachTagFromTicketParams defines parameters for DetachTagFromTicket.
-type DetachTagFromTicketParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
 // RetrieveVisitorWithUserIdParams defines parameters for RetrieveVisitorWithUserId.
 type RetrieveVisitorWithUserIdParams struct {
 	// UserId The user_id of the Visitor you want to retrieve.
-	UserId          string           `form:"user_id" json:"user_id"`
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// UpdateVisitorParams defines parameters for UpdateVisitor.
-type UpdateVisitorParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
-}
-
-// ConvertVisitorParams defines parameters for ConvertVisitor.
-type ConvertVisitorParams struct {
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	UserId string `form:"user_id" json:"user_id"`
 }
 
 // SetAwayAdminJSONRequestBody defines body for SetAwayAdmin for application/json ContentType.
@@ -13348,7 +12739,7 @@ type ClientInterface interface {
 	// You can retrieve the details of a single admin.
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveAdmin(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetAwayAdminWithBody Set an admin to away
 	//
@@ -13357,7 +12748,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBody(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetAwayAdminWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetAwayAdmin Set an admin to away
 	//
@@ -13366,14 +12757,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListContentImportSources List content import sources
 	//
 	// You can retrieve a list of all content import sources for a workspace.
 	//
 	// Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-	ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListContentImportSources(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContentImportSourceWithBody Create a content import source
 	//
@@ -13382,7 +12773,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSourceWithBody(ctx context.Context, params *CreateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContentImportSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContentImportSource Create a content import source
 	//
@@ -13391,19 +12782,19 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContentImportSource(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteContentImportSource Delete a content import source
 	//
 	// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
 	//
 	// Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-	DeleteContentImportSource(ctx context.Context, id string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContentImportSource(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetContentImportSource Retrieve a content import source
 	//
 	// Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-	GetContentImportSource(ctx context.Context, id string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContentImportSource(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContentImportSourceWithBody Update a content import source
 	//
@@ -13412,7 +12803,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSourceWithBody(ctx context.Context, id string, params *UpdateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContentImportSourceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContentImportSource Update a content import source
 	//
@@ -13421,14 +12812,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSource(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContentImportSource(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListExternalPages List external pages
 	//
 	// You can retrieve a list of all external pages for a workspace.
 	//
 	// Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-	ListExternalPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListExternalPages(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateExternalPageWithBody Create an external page (or update an external page by external ID)
 	//
@@ -13437,7 +12828,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPageWithBody(ctx context.Context, params *CreateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateExternalPageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateExternalPage Create an external page (or update an external page by external ID)
 	//
@@ -13446,21 +12837,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateExternalPage(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteExternalPage Delete an external page
 	//
 	// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
 	//
 	// Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-	DeleteExternalPage(ctx context.Context, id string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteExternalPage(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetExternalPage Retrieve an external page
 	//
 	// You can retrieve an external page.
 	//
 	// Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-	GetExternalPage(ctx context.Context, id string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetExternalPage(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateExternalPageWithBody Update an external page
 	//
@@ -13469,7 +12860,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPageWithBody(ctx context.Context, id string, params *UpdateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateExternalPageWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateExternalPage Update an external page
 	//
@@ -13478,7 +12869,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPage(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateExternalPage(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListArticles List all articles
 	//
@@ -13489,7 +12880,7 @@ type ClientInterface interface {
 	// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListArticles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateArticleWithBody Create an article
 	//
@@ -13498,7 +12889,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBody(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateArticleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateArticle Create an article
 	//
@@ -13507,7 +12898,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchArticles Search for articles
 	//
@@ -13521,14 +12912,14 @@ type ClientInterface interface {
 	// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveArticle Retrieve an article
 	//
 	// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateArticleWithBody Update an article
 	//
@@ -13537,7 +12928,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBody(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateArticleWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateArticle Update an article
 	//
@@ -13546,7 +12937,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveCompany Retrieve companies
 	//
@@ -13580,7 +12971,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBody(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateOrUpdateCompany Create or Update a company
 	//
@@ -13597,7 +12988,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAllCompanies List all companies
 	//
@@ -13648,14 +13039,14 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveACompanyById Retrieve a company by ID
 	//
 	// You can fetch a single company.
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveACompanyById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCompany Update a company
 	//
@@ -13666,21 +13057,21 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedContacts List attached contacts
 	//
 	// You can fetch a list of all contacts that belong to a company.
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAttachedContacts(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAttachedSegmentsForCompanies List attached segments for companies
 	//
 	// You can fetch a list of all segments that belong to a company.
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAttachedSegmentsForCompanies(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListContacts List all contacts
 	//
@@ -13694,7 +13085,7 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListContacts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContactWithBody Create contact
 	//
@@ -13703,7 +13094,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBody(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContact Create contact
 	//
@@ -13712,7 +13103,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MergeContactWithBody Merge a lead and a user
 	//
@@ -13730,7 +13121,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBody(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MergeContact Merge a lead and a user
 	//
@@ -13748,7 +13139,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeContact(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchContactsWithBody Search contacts
 	//
@@ -13874,7 +13265,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBody(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchContacts Search contacts
 	//
@@ -14000,21 +13391,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromACompany Detach a contact from a company
 	//
 	// You can detach a company from a single contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromACompany(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegmentsForAContact List attached segments for contact
 	//
 	// You can fetch a list of segments that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSegmentsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptionsForAContact List subscriptions for a contact
 	//
@@ -14029,7 +13420,7 @@ type ClientInterface interface {
 	// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSubscriptionsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachSubscriptionTypeToContactWithBody Add subscription to a contact
 	//
@@ -14044,7 +13435,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachSubscriptionTypeToContact Add subscription to a contact
 	//
@@ -14059,21 +13450,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachSubscriptionTypeToContact Remove subscription from a contact
 	//
 	// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTagsForAContact List tags attached to a contact
 	//
 	// You can fetch a list of all tags that are attached to a specific contact.
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTagsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToContactWithBody Add tag to a contact
 	//
@@ -14082,7 +13473,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBody(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToContact Add tag to a contact
 	//
@@ -14091,21 +13482,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromContact Remove tag from a contact
 	//
 	// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteContact Delete a contact
 	//
 	// You can delete a single contact.
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShowContact Get a contact
 	//
@@ -14116,7 +13507,7 @@ type ClientInterface interface {
 	// {% /admonition %}
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContact(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ShowContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContactWithBody Update a contact
 	//
@@ -14125,7 +13516,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContactWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContact Update a contact
 	//
@@ -14134,21 +13525,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ArchiveContact Archive contact
 	//
 	// You can archive a single contact.
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ArchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCompaniesForAContact List attached companies for contact
 	//
 	// You can fetch a list of companies that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListCompaniesForAContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToACompanyWithBody Attach a Contact to a Company
 	//
@@ -14157,7 +13548,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBody(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToACompanyWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToACompany Attach a Contact to a Company
 	//
@@ -14166,14 +13557,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNotes List all notes
 	//
 	// You can fetch a list of notes that are associated to a contact.
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNotes(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNoteWithBody Create a note
 	//
@@ -14182,7 +13573,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNoteWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNote Create a note
 	//
@@ -14191,14 +13582,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNote(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnarchiveContact Unarchive contact
 	//
 	// You can unarchive a single contact.
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UnarchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListConversations List all conversations
 	//
@@ -14228,7 +13619,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateConversation Creates a conversation
 	//
@@ -14245,7 +13636,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RedactConversationWithBody Redact a conversation part
 	//
@@ -14258,7 +13649,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBody(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RedactConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RedactConversation Redact a conversation part
 	//
@@ -14271,7 +13662,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchConversationsWithBody Search conversations
 	//
@@ -14378,7 +13769,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBody(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchConversationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchConversations Search conversations
 	//
@@ -14485,7 +13876,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromConversationWithBody Detach a contact from a group conversation
 	//
@@ -14498,7 +13889,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachContactFromConversation Detach a contact from a group conversation
 	//
@@ -14511,7 +13902,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToConversationWithBody Add tag to a conversation
 	//
@@ -14520,7 +13911,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBody(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToConversationWithBody(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToConversation Add tag to a conversation
 	//
@@ -14529,7 +13920,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromConversationWithBody Remove tag from a conversation
 	//
@@ -14538,7 +13929,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromConversation Remove tag from a conversation
 	//
@@ -14547,7 +13938,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveConversation Retrieve a conversation
 	//
@@ -14608,7 +13999,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBody(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertConversationToTicketWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertConversationToTicket Convert a conversation to a ticket
 	//
@@ -14617,7 +14008,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToConversationWithBody Attach a contact to a conversation
 	//
@@ -14630,7 +14021,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBody(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachContactToConversation Attach a contact to a conversation
 	//
@@ -14643,7 +14034,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManageConversationWithBody Manage a conversation
 	//
@@ -14656,7 +14047,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBody(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManageConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManageConversation Manage a conversation
 	//
@@ -14669,7 +14060,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyConversationWithBody Reply to a conversation
 	//
@@ -14684,7 +14075,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBody(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyConversation Reply to a conversation
 	//
@@ -14699,7 +14090,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LisDataAttributes List all data attributes
 	//
@@ -14715,7 +14106,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBody(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataAttributeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataAttribute Create a data attribute
 	//
@@ -14724,7 +14115,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDataAttributeWithBody Update a data attribute
 	//
@@ -14738,7 +14129,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBody(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDataAttributeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateDataAttribute Update a data attribute
 	//
@@ -14752,7 +14143,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadDataExport Download content data export
 	//
@@ -14765,7 +14156,7 @@ type ClientInterface interface {
 	// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LisDataEvents List all data events
 	//
@@ -14834,7 +14225,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBody(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataEvent Submit a data event
 	//
@@ -14883,7 +14274,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DataEventSummariesWithBody Create event summaries
 	//
@@ -14892,7 +14283,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBody(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DataEventSummariesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DataEventSummaries Create event summaries
 	//
@@ -14901,14 +14292,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelDataExport Cancel content data export
 	//
 	// You can cancel your job.
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CancelDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataExportWithBody Create content data export
 	//
@@ -14933,7 +14324,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBody(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataExportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDataExport Create content data export
 	//
@@ -14958,7 +14349,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDataExport Show content data export
 	//
@@ -14969,7 +14360,7 @@ type ClientInterface interface {
 	// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAllCollections List all collections
 	//
@@ -14978,7 +14369,7 @@ type ClientInterface interface {
 	// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListAllCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCollectionWithBody Create a collection
 	//
@@ -14987,7 +14378,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBody(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCollection Create a collection
 	//
@@ -14996,21 +14387,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteCollection Delete a collection
 	//
 	// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveCollection Retrieve a collection
 	//
 	// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCollectionWithBody Update a collection
 	//
@@ -15019,7 +14410,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBody(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCollectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCollection Update a collection
 	//
@@ -15028,21 +14419,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListHelpCenters List all Help Centers
 	//
 	// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListHelpCenters(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveHelpCenter Retrieve a Help Center
 	//
 	// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveHelpCenter(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IdentifyAdmin Identify an admin
 	//
@@ -15054,7 +14445,7 @@ type ClientInterface interface {
 	// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	IdentifyAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateMessageWithBody Create a message
 	//
@@ -15073,7 +14464,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBody(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateMessage Create a message
 	//
@@ -15092,14 +14483,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNewsItems List all news items
 	//
 	// You can fetch a list of all news items.
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNewsItems(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNewsItemWithBody Create a news item
 	//
@@ -15108,7 +14499,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBody(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNewsItemWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateNewsItem Create a news item
 	//
@@ -15117,63 +14508,63 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteNewsItem Delete a news item
 	//
 	// You can delete a single news item.
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNewsItem Retrieve a news item
 	//
 	// You can fetch the details of a single news item.
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateNewsItemWithBody Update a news item
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBody(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateNewsItemWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateNewsItem Update a news item
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNewsfeeds List all newsfeeds
 	//
 	// You can fetch a list of all newsfeeds.
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListNewsfeeds(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNewsfeed Retrieve a newsfeed
 	//
 	// You can fetch the details of a single newsfeed.
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNewsfeed(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListLiveNewsfeedItems List all live newsfeed items
 	//
 	// You can fetch a list of all news items that are live on a given newsfeed.
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListLiveNewsfeedItems(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveNote Retrieve a note
 	//
 	// You can fetch the details of a single note.
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveNote(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePhoneSwitchWithBody Create a phone Switch
 	//
@@ -15185,7 +14576,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBody(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePhoneSwitchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePhoneSwitch Create a phone Switch
 	//
@@ -15197,7 +14588,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSegments List all segments
 	//
@@ -15211,21 +14602,21 @@ type ClientInterface interface {
 	// You can fetch the details of a single segment.
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveSegment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubscriptionTypes List subscription types
 	//
 	// You can list all subscription types. A list of subscription type objects will be returned.
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSubscriptionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List all tags
 	//
 	// You can fetch a list of all tags for a given workspace.
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTagWithBody Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -15246,7 +14637,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBody(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTagWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTag Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -15267,14 +14658,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTag(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteTag Delete tag
 	//
 	// You can delete the details of tags that are on the workspace by passing in the id.
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindTag Find a specific tag
 	//
@@ -15282,35 +14673,35 @@ type ClientInterface interface {
 	// This will return a tag object.
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FindTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTeams List all teams
 	//
 	// This will return a list of team objects for the App.
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTeams(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveTeam Retrieve a team
 	//
 	// You can fetch the details of a single team, containing an array of admins that belong to this team.
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RetrieveTeam(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTicketStates List all ticket states
 	//
 	// You can get a list of all ticket states for a workspace.
 	//
 	// Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-	ListTicketStates(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTicketStates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTicketTypes List all ticket types
 	//
 	// You can get a list of all ticket types for a workspace.
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTicketTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeWithBody Create a ticket type
 	//
@@ -15323,7 +14714,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBody(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketType Create a ticket type
 	//
@@ -15336,14 +14727,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTicketType Retrieve a ticket type
 	//
 	// You can fetch the details of a single ticket type.
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTicketType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeWithBody Update a ticket type
 	//
@@ -15357,7 +14748,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBody(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketType Update a ticket type
 	//
@@ -15371,7 +14762,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeAttributeWithBody Create a new attribute for a ticket type
 	//
@@ -15380,7 +14771,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketTypeAttribute Create a new attribute for a ticket type
 	//
@@ -15389,7 +14780,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeAttributeWithBody Update an existing attribute for a ticket type
 	//
@@ -15398,7 +14789,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketTypeAttribute Update an existing attribute for a ticket type
 	//
@@ -15407,7 +14798,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicketWithBody Create a ticket
 	//
@@ -15416,7 +14807,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBody(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTicket Create a ticket
 	//
@@ -15425,7 +14816,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchTicketsWithBody Search tickets
 	//
@@ -15495,7 +14886,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBody(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchTicketsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchTickets Search tickets
 	//
@@ -15565,14 +14956,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTicket Retrieve a ticket
 	//
 	// You can fetch the details of a single ticket.
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTicket(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicketWithBody Update a ticket
 	//
@@ -15581,7 +14972,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBody(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTicket Update a ticket
 	//
@@ -15590,7 +14981,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyTicketWithBody Reply to a ticket
 	//
@@ -15599,7 +14990,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBody(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyTicket Reply to a ticket
 	//
@@ -15608,7 +14999,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToTicketWithBody Add tag to a ticket
 	//
@@ -15617,7 +15008,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBody(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToTicketWithBody(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AttachTagToTicket Add tag to a ticket
 	//
@@ -15626,7 +15017,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromTicketWithBody Remove tag from a ticket
 	//
@@ -15635,7 +15026,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DetachTagFromTicket Remove tag from a ticket
 	//
@@ -15644,7 +15035,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RetrieveVisitorWithUserId Retrieve a visitor with User ID
 	//
@@ -15664,7 +15055,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBody(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateVisitor Update a visitor
 	//
@@ -15677,7 +15068,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertVisitorWithBody Convert a visitor
 	//
@@ -15690,7 +15081,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBody(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConvertVisitor Convert a visitor
 	//
@@ -15703,7 +15094,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListAdmins List all admins
@@ -15745,8 +15136,8 @@ func (c *RawClient) ListActivityLogs(ctx context.Context, params *ListActivityLo
 // You can retrieve the details of a single admin.
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveAdminRequest(c.Server, id, params)
+func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveAdminRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15764,8 +15155,8 @@ func (c *RawClient) RetrieveAdmin(ctx context.Context, id int, params *RetrieveA
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAwayAdminRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAwayAdminRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15783,8 +15174,8 @@ func (c *RawClient) SetAwayAdminWithBody(ctx context.Context, id int, params *Se
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetAwayAdminRequest(c.Server, id, params, body)
+func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetAwayAdminRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15800,8 +15191,8 @@ func (c *RawClient) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdm
 // You can retrieve a list of all content import sources for a workspace.
 //
 // Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-func (c *RawClient) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListContentImportSourcesRequest(c.Server, params)
+func (c *RawClient) ListContentImportSources(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListContentImportSourcesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -15819,8 +15210,8 @@ func (c *RawClient) ListContentImportSources(ctx context.Context, params *ListCo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *RawClient) CreateContentImportSourceWithBody(ctx context.Context, params *CreateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContentImportSourceRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateContentImportSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContentImportSourceRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15838,8 +15229,8 @@ func (c *RawClient) CreateContentImportSourceWithBody(ctx context.Context, param
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *RawClient) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContentImportSourceRequest(c.Server, params, body)
+func (c *RawClient) CreateContentImportSource(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContentImportSourceRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15855,8 +15246,8 @@ func (c *RawClient) CreateContentImportSource(ctx context.Context, params *Creat
 // You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
 //
 // Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-func (c *RawClient) DeleteContentImportSource(ctx context.Context, id string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteContentImportSourceRequest(c.Server, id, params)
+func (c *RawClient) DeleteContentImportSource(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteContentImportSourceRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15870,8 +15261,8 @@ func (c *RawClient) DeleteContentImportSource(ctx context.Context, id string, pa
 // GetContentImportSource Retrieve a content import source
 //
 // Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-func (c *RawClient) GetContentImportSource(ctx context.Context, id string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetContentImportSourceRequest(c.Server, id, params)
+func (c *RawClient) GetContentImportSource(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContentImportSourceRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15889,8 +15280,8 @@ func (c *RawClient) GetContentImportSource(ctx context.Context, id string, param
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *RawClient) UpdateContentImportSourceWithBody(ctx context.Context, id string, params *UpdateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContentImportSourceRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateContentImportSourceWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContentImportSourceRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15908,8 +15299,8 @@ func (c *RawClient) UpdateContentImportSourceWithBody(ctx context.Context, id st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *RawClient) UpdateContentImportSource(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContentImportSourceRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateContentImportSource(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContentImportSourceRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15925,8 +15316,8 @@ func (c *RawClient) UpdateContentImportSource(ctx context.Context, id string, pa
 // You can retrieve a list of all external pages for a workspace.
 //
 // Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-func (c *RawClient) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListExternalPagesRequest(c.Server, params)
+func (c *RawClient) ListExternalPages(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListExternalPagesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -15944,8 +15335,8 @@ func (c *RawClient) ListExternalPages(ctx context.Context, params *ListExternalP
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *RawClient) CreateExternalPageWithBody(ctx context.Context, params *CreateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExternalPageRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateExternalPageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateExternalPageRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15963,8 +15354,8 @@ func (c *RawClient) CreateExternalPageWithBody(ctx context.Context, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *RawClient) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExternalPageRequest(c.Server, params, body)
+func (c *RawClient) CreateExternalPage(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateExternalPageRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15980,8 +15371,8 @@ func (c *RawClient) CreateExternalPage(ctx context.Context, params *CreateExtern
 // Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
 //
 // Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-func (c *RawClient) DeleteExternalPage(ctx context.Context, id string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteExternalPageRequest(c.Server, id, params)
+func (c *RawClient) DeleteExternalPage(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteExternalPageRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -15997,8 +15388,8 @@ func (c *RawClient) DeleteExternalPage(ctx context.Context, id string, params *D
 // You can retrieve an external page.
 //
 // Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-func (c *RawClient) GetExternalPage(ctx context.Context, id string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExternalPageRequest(c.Server, id, params)
+func (c *RawClient) GetExternalPage(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetExternalPageRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16016,8 +15407,8 @@ func (c *RawClient) GetExternalPage(ctx context.Context, id string, params *GetE
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *RawClient) UpdateExternalPageWithBody(ctx context.Context, id string, params *UpdateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExternalPageRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateExternalPageWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateExternalPageRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16035,8 +15426,8 @@ func (c *RawClient) UpdateExternalPageWithBody(ctx context.Context, id string, p
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *RawClient) UpdateExternalPage(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExternalPageRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateExternalPage(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateExternalPageRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16056,8 +15447,8 @@ func (c *RawClient) UpdateExternalPage(ctx context.Context, id string, params *U
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *RawClient) ListArticles(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListArticlesRequest(c.Server, params)
+func (c *RawClient) ListArticles(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListArticlesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -16075,8 +15466,8 @@ func (c *RawClient) ListArticles(ctx context.Context, params *ListArticlesParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *RawClient) CreateArticleWithBody(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateArticleRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateArticleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateArticleRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16094,8 +15485,8 @@ func (c *RawClient) CreateArticleWithBody(ctx context.Context, params *CreateArt
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *RawClient) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateArticleRequest(c.Server, params, body)
+func (c *RawClient) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateArticleRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16128,8 +15519,8 @@ func (c *RawClient) SearchArticles(ctx context.Context, params *SearchArticlesPa
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *RawClient) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteArticleRequest(c.Server, id, params)
+func (c *RawClient) DeleteArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteArticleRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16145,8 +15536,8 @@ func (c *RawClient) DeleteArticle(ctx context.Context, id int, params *DeleteArt
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *RawClient) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveArticleRequest(c.Server, id, params)
+func (c *RawClient) RetrieveArticle(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveArticleRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16164,8 +15555,8 @@ func (c *RawClient) RetrieveArticle(ctx context.Context, id int, params *Retriev
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateArticleRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateArticleRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16183,8 +15574,8 @@ func (c *RawClient) UpdateArticleWithBody(ctx context.Context, id int, params *U
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *RawClient) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateArticleRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateArticleRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16239,8 +15630,8 @@ func (c *RawClient) RetrieveCompany(ctx context.Context, params *RetrieveCompany
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrUpdateCompanyRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrUpdateCompanyRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16268,8 +15659,8 @@ func (c *RawClient) CreateOrUpdateCompanyWithBody(ctx context.Context, params *C
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *RawClient) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.Server, params, body)
+func (c *RawClient) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16355,8 +15746,8 @@ func (c *RawClient) ScrollOverAllCompanies(ctx context.Context, params *ScrollOv
 // {% /admonition %}
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *RawClient) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCompanyRequest(c.Server, id, params)
+func (c *RawClient) DeleteCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCompanyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16372,8 +15763,8 @@ func (c *RawClient) DeleteCompany(ctx context.Context, id string, params *Delete
 // You can fetch a single company.
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.Server, id, params)
+func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16395,8 +15786,8 @@ func (c *RawClient) RetrieveACompanyById(ctx context.Context, id string, params 
 // {% /admonition %}
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCompanyRequest(c.Server, id, params)
+func (c *RawClient) UpdateCompany(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCompanyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16412,8 +15803,8 @@ func (c *RawClient) UpdateCompany(ctx context.Context, id string, params *Update
 // You can fetch a list of all contacts that belong to a company.
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAttachedContactsRequest(c.Server, id, params)
+func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAttachedContactsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16429,8 +15820,8 @@ func (c *RawClient) ListAttachedContacts(ctx context.Context, id string, params 
 // You can fetch a list of all segments that belong to a company.
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.Server, id, params)
+func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16457,8 +15848,8 @@ func (c *RawClient) ListAttachedSegmentsForCompanies(ctx context.Context, id str
 // {% /admonition %}
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *RawClient) ListContacts(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListContactsRequest(c.Server, params)
+func (c *RawClient) ListContacts(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListContactsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -16476,8 +15867,8 @@ func (c *RawClient) ListContacts(ctx context.Context, params *ListContactsParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *RawClient) CreateContactWithBody(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContactRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16495,8 +15886,8 @@ func (c *RawClient) CreateContactWithBody(ctx context.Context, params *CreateCon
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *RawClient) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateContactRequest(c.Server, params, body)
+func (c *RawClient) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateContactRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16525,8 +15916,8 @@ func (c *RawClient) CreateContact(ctx context.Context, params *CreateContactPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *RawClient) MergeContactWithBody(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeContactRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) MergeContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeContactRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16555,8 +15946,8 @@ func (c *RawClient) MergeContactWithBody(ctx context.Context, params *MergeConta
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *RawClient) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeContactRequest(c.Server, params, body)
+func (c *RawClient) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeContactRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16695,8 +16086,8 @@ func (c *RawClient) MergeContact(ctx context.Context, params *MergeContactParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *RawClient) SearchContactsWithBody(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchContactsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchContactsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchContactsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16835,8 +16226,8 @@ func (c *RawClient) SearchContactsWithBody(ctx context.Context, params *SearchCo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *RawClient) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchContactsRequest(c.Server, params, body)
+func (c *RawClient) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchContactsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16852,8 +16243,8 @@ func (c *RawClient) SearchContacts(ctx context.Context, params *SearchContactsPa
 // You can detach a company from a single contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16869,8 +16260,8 @@ func (c *RawClient) DetachContactFromACompany(ctx context.Context, contactId str
 // You can fetch a list of segments that are associated to a contact.
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSegmentsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSegmentsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -16894,8 +16285,8 @@ func (c *RawClient) ListSegmentsForAContact(ctx context.Context, contactId strin
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -16919,8 +16310,8 @@ func (c *RawClient) ListSubscriptionsForAContact(ctx context.Context, contactId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequestWithBody(c.Server, contactId, params, contentType, body)
+func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequestWithBody(c.Server, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16944,8 +16335,8 @@ func (c *RawClient) AttachSubscriptionTypeToContactWithBody(ctx context.Context,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.Server, contactId, params, body)
+func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.Server, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16961,8 +16352,8 @@ func (c *RawClient) AttachSubscriptionTypeToContact(ctx context.Context, contact
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -16978,8 +16369,8 @@ func (c *RawClient) DetachSubscriptionTypeToContact(ctx context.Context, contact
 // You can fetch a list of all tags that are attached to a specific contact.
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTagsForAContactRequest(c.Server, contactId, params)
+func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTagsForAContactRequest(c.Server, contactId)
 	if err != nil {
 		return nil, err
 	}
@@ -16997,8 +16388,8 @@ func (c *RawClient) ListTagsForAContact(ctx context.Context, contactId string, p
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToContactRequestWithBody(c.Server, contactId, params, contentType, body)
+func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToContactRequestWithBody(c.Server, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17016,8 +16407,8 @@ func (c *RawClient) AttachTagToContactWithBody(ctx context.Context, contactId st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToContactRequest(c.Server, contactId, params, body)
+func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToContactRequest(c.Server, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17033,8 +16424,8 @@ func (c *RawClient) AttachTagToContact(ctx context.Context, contactId string, pa
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromContactRequest(c.Server, contactId, id, params)
+func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromContactRequest(c.Server, contactId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17050,8 +16441,8 @@ func (c *RawClient) DetachTagFromContact(ctx context.Context, contactId string, 
 // You can delete a single contact.
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *RawClient) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteContactRequest(c.Server, id, params)
+func (c *RawClient) DeleteContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17073,8 +16464,8 @@ func (c *RawClient) DeleteContact(ctx context.Context, id string, params *Delete
 // {% /admonition %}
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *RawClient) ShowContact(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewShowContactRequest(c.Server, id, params)
+func (c *RawClient) ShowContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewShowContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17092,8 +16483,8 @@ func (c *RawClient) ShowContact(ctx context.Context, id string, params *ShowCont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContactRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17111,8 +16502,8 @@ func (c *RawClient) UpdateContactWithBody(ctx context.Context, id string, params
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *RawClient) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateContactRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17128,8 +16519,8 @@ func (c *RawClient) UpdateContact(ctx context.Context, id string, params *Update
 // You can archive a single contact.
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *RawClient) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewArchiveContactRequest(c.Server, id, params)
+func (c *RawClient) ArchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17145,8 +16536,8 @@ func (c *RawClient) ArchiveContact(ctx context.Context, id string, params *Archi
 // You can fetch a list of companies that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListCompaniesForAContactRequest(c.Server, id, params)
+func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompaniesForAContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17164,8 +16555,8 @@ func (c *RawClient) ListCompaniesForAContact(ctx context.Context, id string, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToACompanyRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToACompanyRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17183,8 +16574,8 @@ func (c *RawClient) AttachContactToACompanyWithBody(ctx context.Context, id stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToACompanyRequest(c.Server, id, params, body)
+func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToACompanyRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17200,8 +16591,8 @@ func (c *RawClient) AttachContactToACompany(ctx context.Context, id string, para
 // You can fetch a list of notes that are associated to a contact.
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNotesRequest(c.Server, id, params)
+func (c *RawClient) ListNotes(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotesRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17219,8 +16610,8 @@ func (c *RawClient) ListNotes(ctx context.Context, id int, params *ListNotesPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNoteRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17238,8 +16629,8 @@ func (c *RawClient) CreateNoteWithBody(ctx context.Context, id int, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNoteRequest(c.Server, id, params, body)
+func (c *RawClient) CreateNote(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17255,8 +16646,8 @@ func (c *RawClient) CreateNote(ctx context.Context, id int, params *CreateNotePa
 // You can unarchive a single contact.
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *RawClient) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUnarchiveContactRequest(c.Server, id, params)
+func (c *RawClient) UnarchiveContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnarchiveContactRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -17307,8 +16698,8 @@ func (c *RawClient) ListConversations(ctx context.Context, params *ListConversat
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *RawClient) CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17334,8 +16725,8 @@ func (c *RawClient) CreateConversationWithBody(ctx context.Context, params *Crea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *RawClient) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationRequest(c.Server, params, body)
+func (c *RawClient) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17357,8 +16748,8 @@ func (c *RawClient) CreateConversation(ctx context.Context, params *CreateConver
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *RawClient) RedactConversationWithBody(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRedactConversationRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) RedactConversationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedactConversationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17380,8 +16771,8 @@ func (c *RawClient) RedactConversationWithBody(ctx context.Context, params *Reda
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *RawClient) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRedactConversationRequest(c.Server, params, body)
+func (c *RawClient) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedactConversationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17499,8 +16890,8 @@ func (c *RawClient) RedactConversation(ctx context.Context, params *RedactConver
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *RawClient) SearchConversationsWithBody(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchConversationsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchConversationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchConversationsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17618,8 +17009,8 @@ func (c *RawClient) SearchConversationsWithBody(ctx context.Context, params *Sea
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *RawClient) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchConversationsRequest(c.Server, params, body)
+func (c *RawClient) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchConversationsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17641,8 +17032,8 @@ func (c *RawClient) SearchConversations(ctx context.Context, params *SearchConve
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequestWithBody(c.Server, conversationId, contactId, params, contentType, body)
+func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromConversationRequestWithBody(c.Server, conversationId, contactId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17664,8 +17055,8 @@ func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, c
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequest(c.Server, conversationId, contactId, params, body)
+func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachContactFromConversationRequest(c.Server, conversationId, contactId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17683,8 +17074,8 @@ func (c *RawClient) DetachContactFromConversation(ctx context.Context, conversat
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToConversationRequestWithBody(c.Server, conversationId, params, contentType, body)
+func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToConversationRequestWithBody(c.Server, conversationId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17702,8 +17093,8 @@ func (c *RawClient) AttachTagToConversationWithBody(ctx context.Context, convers
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToConversationRequest(c.Server, conversationId, params, body)
+func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToConversationRequest(c.Server, conversationId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17721,8 +17112,8 @@ func (c *RawClient) AttachTagToConversation(ctx context.Context, conversationId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromConversationRequestWithBody(c.Server, conversationId, id, params, contentType, body)
+func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromConversationRequestWithBody(c.Server, conversationId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17740,8 +17131,8 @@ func (c *RawClient) DetachTagFromConversationWithBody(ctx context.Context, conve
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *RawClient) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromConversationRequest(c.Server, conversationId, id, params, body)
+func (c *RawClient) DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromConversationRequest(c.Server, conversationId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17838,8 +17229,8 @@ func (c *RawClient) UpdateConversation(ctx context.Context, id int, params *Upda
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertConversationToTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertConversationToTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17857,8 +17248,8 @@ func (c *RawClient) ConvertConversationToTicketWithBody(ctx context.Context, id 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertConversationToTicketRequest(c.Server, id, params, body)
+func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertConversationToTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17880,8 +17271,8 @@ func (c *RawClient) ConvertConversationToTicket(ctx context.Context, id int, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17903,8 +17294,8 @@ func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequest(c.Server, id, params, body)
+func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachContactToConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17926,8 +17317,8 @@ func (c *RawClient) AttachContactToConversation(ctx context.Context, id string, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewManageConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewManageConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17949,8 +17340,8 @@ func (c *RawClient) ManageConversationWithBody(ctx context.Context, id string, p
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *RawClient) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewManageConversationRequest(c.Server, id, params, body)
+func (c *RawClient) ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewManageConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17974,8 +17365,8 @@ func (c *RawClient) ManageConversation(ctx context.Context, id string, params *M
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyConversationRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -17999,8 +17390,8 @@ func (c *RawClient) ReplyConversationWithBody(ctx context.Context, id string, pa
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *RawClient) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyConversationRequest(c.Server, id, params, body)
+func (c *RawClient) ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyConversationRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18035,8 +17426,8 @@ func (c *RawClient) LisDataAttributes(ctx context.Context, params *LisDataAttrib
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataAttributeRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataAttributeRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18054,8 +17445,8 @@ func (c *RawClient) CreateDataAttributeWithBody(ctx context.Context, params *Cre
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *RawClient) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataAttributeRequest(c.Server, params, body)
+func (c *RawClient) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataAttributeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18077,8 +17468,8 @@ func (c *RawClient) CreateDataAttribute(ctx context.Context, params *CreateDataA
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDataAttributeRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDataAttributeRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18100,8 +17491,8 @@ func (c *RawClient) UpdateDataAttributeWithBody(ctx context.Context, id int, par
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDataAttributeRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDataAttributeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18123,8 +17514,8 @@ func (c *RawClient) UpdateDataAttribute(ctx context.Context, id int, params *Upd
 // > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *RawClient) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) DownloadDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -18210,8 +17601,8 @@ func (c *RawClient) LisDataEvents(ctx context.Context, params *LisDataEventsPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *RawClient) CreateDataEventWithBody(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataEventRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataEventRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18268,8 +17659,8 @@ func (c *RawClient) CreateDataEventWithBody(ctx context.Context, params *CreateD
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *RawClient) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataEventRequest(c.Server, params, body)
+func (c *RawClient) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataEventRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18287,8 +17678,8 @@ func (c *RawClient) CreateDataEvent(ctx context.Context, params *CreateDataEvent
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDataEventSummariesRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDataEventSummariesRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18306,8 +17697,8 @@ func (c *RawClient) DataEventSummariesWithBody(ctx context.Context, params *Data
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *RawClient) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDataEventSummariesRequest(c.Server, params, body)
+func (c *RawClient) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDataEventSummariesRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18323,8 +17714,8 @@ func (c *RawClient) DataEventSummaries(ctx context.Context, params *DataEventSum
 // You can cancel your job.
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCancelDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -18358,8 +17749,8 @@ func (c *RawClient) CancelDataExport(ctx context.Context, jobIdentifier string, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *RawClient) CreateDataExportWithBody(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataExportRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateDataExportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataExportRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18393,8 +17784,8 @@ func (c *RawClient) CreateDataExportWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *RawClient) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDataExportRequest(c.Server, params, body)
+func (c *RawClient) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDataExportRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18414,8 +17805,8 @@ func (c *RawClient) CreateDataExport(ctx context.Context, params *CreateDataExpo
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDataExportRequest(c.Server, jobIdentifier, params)
+func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDataExportRequest(c.Server, jobIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -18433,8 +17824,8 @@ func (c *RawClient) GetDataExport(ctx context.Context, jobIdentifier string, par
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *RawClient) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAllCollectionsRequest(c.Server, params)
+func (c *RawClient) ListAllCollections(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAllCollectionsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18452,8 +17843,8 @@ func (c *RawClient) ListAllCollections(ctx context.Context, params *ListAllColle
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *RawClient) CreateCollectionWithBody(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCollectionRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCollectionRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18471,8 +17862,8 @@ func (c *RawClient) CreateCollectionWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *RawClient) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateCollectionRequest(c.Server, params, body)
+func (c *RawClient) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCollectionRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18488,8 +17879,8 @@ func (c *RawClient) CreateCollection(ctx context.Context, params *CreateCollecti
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *RawClient) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteCollectionRequest(c.Server, id, params)
+func (c *RawClient) DeleteCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCollectionRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18505,8 +17896,8 @@ func (c *RawClient) DeleteCollection(ctx context.Context, id int, params *Delete
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *RawClient) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveCollectionRequest(c.Server, id, params)
+func (c *RawClient) RetrieveCollection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveCollectionRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18524,8 +17915,8 @@ func (c *RawClient) RetrieveCollection(ctx context.Context, id int, params *Retr
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCollectionRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCollectionRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18543,8 +17934,8 @@ func (c *RawClient) UpdateCollectionWithBody(ctx context.Context, id int, params
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *RawClient) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateCollectionRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCollectionRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18560,8 +17951,8 @@ func (c *RawClient) UpdateCollection(ctx context.Context, id int, params *Update
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *RawClient) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListHelpCentersRequest(c.Server, params)
+func (c *RawClient) ListHelpCenters(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListHelpCentersRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18577,8 +17968,8 @@ func (c *RawClient) ListHelpCenters(ctx context.Context, params *ListHelpCenters
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.Server, id, params)
+func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18598,8 +17989,8 @@ func (c *RawClient) RetrieveHelpCenter(ctx context.Context, id int, params *Retr
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *RawClient) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewIdentifyAdminRequest(c.Server, params)
+func (c *RawClient) IdentifyAdmin(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentifyAdminRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18627,8 +18018,8 @@ func (c *RawClient) IdentifyAdmin(ctx context.Context, params *IdentifyAdminPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *RawClient) CreateMessageWithBody(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMessageRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMessageRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18656,8 +18047,8 @@ func (c *RawClient) CreateMessageWithBody(ctx context.Context, params *CreateMes
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *RawClient) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMessageRequest(c.Server, params, body)
+func (c *RawClient) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMessageRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18673,8 +18064,8 @@ func (c *RawClient) CreateMessage(ctx context.Context, params *CreateMessagePara
 // You can fetch a list of all news items.
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *RawClient) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNewsItemsRequest(c.Server, params)
+func (c *RawClient) ListNewsItems(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNewsItemsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18692,8 +18083,8 @@ func (c *RawClient) ListNewsItems(ctx context.Context, params *ListNewsItemsPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNewsItemRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNewsItemRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18711,8 +18102,8 @@ func (c *RawClient) CreateNewsItemWithBody(ctx context.Context, params *CreateNe
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *RawClient) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateNewsItemRequest(c.Server, params, body)
+func (c *RawClient) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNewsItemRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18728,8 +18119,8 @@ func (c *RawClient) CreateNewsItem(ctx context.Context, params *CreateNewsItemPa
 // You can delete a single news item.
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteNewsItemRequest(c.Server, id, params)
+func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteNewsItemRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18745,8 +18136,8 @@ func (c *RawClient) DeleteNewsItem(ctx context.Context, id int, params *DeleteNe
 // You can fetch the details of a single news item.
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNewsItemRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNewsItemRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18762,8 +18153,8 @@ func (c *RawClient) RetrieveNewsItem(ctx context.Context, id int, params *Retrie
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateNewsItemRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNewsItemRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18779,8 +18170,8 @@ func (c *RawClient) UpdateNewsItemWithBody(ctx context.Context, id int, params *
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateNewsItemRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNewsItemRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18796,8 +18187,8 @@ func (c *RawClient) UpdateNewsItem(ctx context.Context, id int, params *UpdateNe
 // You can fetch a list of all newsfeeds.
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *RawClient) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListNewsfeedsRequest(c.Server, params)
+func (c *RawClient) ListNewsfeeds(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNewsfeedsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18813,8 +18204,8 @@ func (c *RawClient) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsPara
 // You can fetch the details of a single newsfeed.
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18830,8 +18221,8 @@ func (c *RawClient) RetrieveNewsfeed(ctx context.Context, id string, params *Ret
 // You can fetch a list of all news items that are live on a given newsfeed.
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.Server, id, params)
+func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18847,8 +18238,8 @@ func (c *RawClient) ListLiveNewsfeedItems(ctx context.Context, id string, params
 // You can fetch the details of a single note.
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *RawClient) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveNoteRequest(c.Server, id, params)
+func (c *RawClient) RetrieveNote(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveNoteRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18869,8 +18260,8 @@ func (c *RawClient) RetrieveNote(ctx context.Context, id int, params *RetrieveNo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePhoneSwitchRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePhoneSwitchRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18891,8 +18282,8 @@ func (c *RawClient) CreatePhoneSwitchWithBody(ctx context.Context, params *Creat
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *RawClient) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.Server, params, body)
+func (c *RawClient) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18925,8 +18316,8 @@ func (c *RawClient) ListSegments(ctx context.Context, params *ListSegmentsParams
 // You can fetch the details of a single segment.
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *RawClient) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveSegmentRequest(c.Server, id, params)
+func (c *RawClient) RetrieveSegment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveSegmentRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -18942,8 +18333,8 @@ func (c *RawClient) RetrieveSegment(ctx context.Context, id string, params *Retr
 // You can list all subscription types. A list of subscription type objects will be returned.
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *RawClient) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubscriptionTypesRequest(c.Server, params)
+func (c *RawClient) ListSubscriptionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSubscriptionTypesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18959,8 +18350,8 @@ func (c *RawClient) ListSubscriptionTypes(ctx context.Context, params *ListSubsc
 // You can fetch a list of all tags for a given workspace.
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *RawClient) ListTags(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTagsRequest(c.Server, params)
+func (c *RawClient) ListTags(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTagsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -18990,8 +18381,8 @@ func (c *RawClient) ListTags(ctx context.Context, params *ListTagsParams, reqEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *RawClient) CreateTagWithBody(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTagRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTagWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTagRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19021,8 +18412,8 @@ func (c *RawClient) CreateTagWithBody(ctx context.Context, params *CreateTagPara
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *RawClient) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTagRequest(c.Server, params, body)
+func (c *RawClient) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTagRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19038,8 +18429,8 @@ func (c *RawClient) CreateTag(ctx context.Context, params *CreateTagParams, body
 // You can delete the details of tags that are on the workspace by passing in the id.
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *RawClient) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTagRequest(c.Server, id, params)
+func (c *RawClient) DeleteTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteTagRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -19056,8 +18447,8 @@ func (c *RawClient) DeleteTag(ctx context.Context, id string, params *DeleteTagP
 // This will return a tag object.
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *RawClient) FindTag(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFindTagRequest(c.Server, id, params)
+func (c *RawClient) FindTag(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindTagRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -19073,8 +18464,8 @@ func (c *RawClient) FindTag(ctx context.Context, id string, params *FindTagParam
 // This will return a list of team objects for the App.
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *RawClient) ListTeams(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTeamsRequest(c.Server, params)
+func (c *RawClient) ListTeams(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTeamsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -19090,8 +18481,8 @@ func (c *RawClient) ListTeams(ctx context.Context, params *ListTeamsParams, reqE
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *RawClient) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRetrieveTeamRequest(c.Server, id, params)
+func (c *RawClient) RetrieveTeam(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRetrieveTeamRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -19107,8 +18498,8 @@ func (c *RawClient) RetrieveTeam(ctx context.Context, id string, params *Retriev
 // You can get a list of all ticket states for a workspace.
 //
 // Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-func (c *RawClient) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTicketStatesRequest(c.Server, params)
+func (c *RawClient) ListTicketStates(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTicketStatesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -19124,8 +18515,8 @@ func (c *RawClient) ListTicketStates(ctx context.Context, params *ListTicketStat
 // You can get a list of all ticket types for a workspace.
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *RawClient) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTicketTypesRequest(c.Server, params)
+func (c *RawClient) ListTicketTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTicketTypesRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -19147,8 +18538,8 @@ func (c *RawClient) ListTicketTypes(ctx context.Context, params *ListTicketTypes
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19170,8 +18561,8 @@ func (c *RawClient) CreateTicketTypeWithBody(ctx context.Context, params *Create
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *RawClient) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeRequest(c.Server, params, body)
+func (c *RawClient) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19187,8 +18578,8 @@ func (c *RawClient) CreateTicketType(ctx context.Context, params *CreateTicketTy
 // You can fetch the details of a single ticket type.
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *RawClient) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTicketTypeRequest(c.Server, id, params)
+func (c *RawClient) GetTicketType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTicketTypeRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -19210,8 +18601,8 @@ func (c *RawClient) GetTicketType(ctx context.Context, id string, params *GetTic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19233,8 +18624,8 @@ func (c *RawClient) UpdateTicketTypeWithBody(ctx context.Context, id string, par
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *RawClient) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19252,8 +18643,8 @@ func (c *RawClient) UpdateTicketType(ctx context.Context, id string, params *Upd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, params, contentType, body)
+func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19271,8 +18662,8 @@ func (c *RawClient) CreateTicketTypeAttributeWithBody(ctx context.Context, ticke
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.Server, ticketTypeId, params, body)
+func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.Server, ticketTypeId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19290,8 +18681,8 @@ func (c *RawClient) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, id, params, contentType, body)
+func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeAttributeRequestWithBody(c.Server, ticketTypeId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19309,8 +18700,8 @@ func (c *RawClient) UpdateTicketTypeAttributeWithBody(ctx context.Context, ticke
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.Server, ticketTypeId, id, params, body)
+func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.Server, ticketTypeId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19328,8 +18719,8 @@ func (c *RawClient) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *RawClient) CreateTicketWithBody(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) CreateTicketWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19347,8 +18738,8 @@ func (c *RawClient) CreateTicketWithBody(ctx context.Context, params *CreateTick
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *RawClient) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTicketRequest(c.Server, params, body)
+func (c *RawClient) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTicketRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19431,8 +18822,8 @@ func (c *RawClient) CreateTicket(ctx context.Context, params *CreateTicketParams
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *RawClient) SearchTicketsWithBody(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchTicketsRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) SearchTicketsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchTicketsRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19515,8 +18906,8 @@ func (c *RawClient) SearchTicketsWithBody(ctx context.Context, params *SearchTic
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *RawClient) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchTicketsRequest(c.Server, params, body)
+func (c *RawClient) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchTicketsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19532,8 +18923,8 @@ func (c *RawClient) SearchTickets(ctx context.Context, params *SearchTicketsPara
 // You can fetch the details of a single ticket.
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *RawClient) GetTicket(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTicketRequest(c.Server, id, params)
+func (c *RawClient) GetTicket(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTicketRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -19551,8 +18942,8 @@ func (c *RawClient) GetTicket(ctx context.Context, id string, params *GetTicketP
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19570,8 +18961,8 @@ func (c *RawClient) UpdateTicketWithBody(ctx context.Context, id string, params 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *RawClient) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTicketRequest(c.Server, id, params, body)
+func (c *RawClient) UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19589,8 +18980,8 @@ func (c *RawClient) UpdateTicket(ctx context.Context, id string, params *UpdateT
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyTicketRequestWithBody(c.Server, id, params, contentType, body)
+func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyTicketRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19608,8 +18999,8 @@ func (c *RawClient) ReplyTicketWithBody(ctx context.Context, id string, params *
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *RawClient) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplyTicketRequest(c.Server, id, params, body)
+func (c *RawClient) ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplyTicketRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19627,8 +19018,8 @@ func (c *RawClient) ReplyTicket(ctx context.Context, id string, params *ReplyTic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToTicketRequestWithBody(c.Server, ticketId, params, contentType, body)
+func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToTicketRequestWithBody(c.Server, ticketId, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19646,8 +19037,8 @@ func (c *RawClient) AttachTagToTicketWithBody(ctx context.Context, ticketId stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachTagToTicketRequest(c.Server, ticketId, params, body)
+func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttachTagToTicketRequest(c.Server, ticketId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19665,8 +19056,8 @@ func (c *RawClient) AttachTagToTicket(ctx context.Context, ticketId string, para
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromTicketRequestWithBody(c.Server, ticketId, id, params, contentType, body)
+func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromTicketRequestWithBody(c.Server, ticketId, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19684,8 +19075,8 @@ func (c *RawClient) DetachTagFromTicketWithBody(ctx context.Context, ticketId st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *RawClient) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachTagFromTicketRequest(c.Server, ticketId, id, params, body)
+func (c *RawClient) DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDetachTagFromTicketRequest(c.Server, ticketId, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19724,8 +19115,8 @@ func (c *RawClient) RetrieveVisitorWithUserId(ctx context.Context, params *Retri
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateVisitorRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVisitorRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19747,8 +19138,8 @@ func (c *RawClient) UpdateVisitorWithBody(ctx context.Context, params *UpdateVis
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *RawClient) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateVisitorRequest(c.Server, params, body)
+func (c *RawClient) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateVisitorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19770,8 +19161,8 @@ func (c *RawClient) UpdateVisitor(ctx context.Context, params *UpdateVisitorPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertVisitorRequestWithBody(c.Server, params, contentType, body)
+func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertVisitorRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19793,8 +19184,8 @@ func (c *RawClient) ConvertVisitorWithBody(ctx context.Context, params *ConvertV
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *RawClient) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewConvertVisitorRequest(c.Server, params, body)
+func (c *RawClient) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertVisitorRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19854,21 +19245,6 @@ func NewListAdminsRequest(server string, params *ListAdminsParams) (*http.Reques
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -19933,26 +19309,11 @@ func NewListActivityLogsRequest(server string, params *ListActivityLogsParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveAdminRequest constructs an http.Request for the RetrieveAdmin method
-func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams) (*http.Request, error) {
+func NewRetrieveAdminRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19982,37 +19343,22 @@ func NewRetrieveAdminRequest(server string, id int, params *RetrieveAdminParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSetAwayAdminRequest calls the generic SetAwayAdmin builder with application/json body
-func NewSetAwayAdminRequest(server string, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody) (*http.Request, error) {
+func NewSetAwayAdminRequest(server string, id int, body SetAwayAdminJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSetAwayAdminRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewSetAwayAdminRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewSetAwayAdminRequestWithBody constructs an http.Request for the SetAwayAdmin method, with any body, and a specified content type
-func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSetAwayAdminRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20044,26 +19390,11 @@ func NewSetAwayAdminRequestWithBody(server string, id int, params *SetAwayAdminP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListContentImportSourcesRequest constructs an http.Request for the ListContentImportSources method
-func NewListContentImportSourcesRequest(server string, params *ListContentImportSourcesParams) (*http.Request, error) {
+func NewListContentImportSourcesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20084,39 +19415,24 @@ func NewListContentImportSourcesRequest(server string, params *ListContentImport
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
 }
 
 // NewCreateContentImportSourceRequest calls the generic CreateContentImportSource builder with application/json body
-func NewCreateContentImportSourceRequest(server string, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody) (*http.Request, error) {
+func NewCreateContentImportSourceRequest(server string, body CreateContentImportSourceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateContentImportSourceRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateContentImportSourceRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateContentImportSourceRequestWithBody constructs an http.Request for the CreateContentImportSource method, with any body, and a specified content type
-func NewCreateContentImportSourceRequestWithBody(server string, params *CreateContentImportSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateContentImportSourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20141,26 +19457,11 @@ func NewCreateContentImportSourceRequestWithBody(server string, params *CreateCo
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteContentImportSourceRequest constructs an http.Request for the DeleteContentImportSource method
-func NewDeleteContentImportSourceRequest(server string, id string, params *DeleteContentImportSourceParams) (*http.Request, error) {
+func NewDeleteContentImportSourceRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20188,28 +19489,13 @@ func NewDeleteContentImportSourceRequest(server string, id string, params *Delet
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
 }
 
 // NewGetContentImportSourceRequest constructs an http.Request for the GetContentImportSource method
-func NewGetContentImportSourceRequest(server string, id string, params *GetContentImportSourceParams) (*http.Request, error) {
+func NewGetContentImportSourceRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20239,37 +19525,22 @@ func NewGetContentImportSourceRequest(server string, id string, params *GetConte
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateContentImportSourceRequest calls the generic UpdateContentImportSource builder with application/json body
-func NewUpdateContentImportSourceRequest(server string, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody) (*http.Request, error) {
+func NewUpdateContentImportSourceRequest(server string, id string, body UpdateContentImportSourceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateContentImportSourceRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateContentImportSourceRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateContentImportSourceRequestWithBody constructs an http.Request for the UpdateContentImportSource method, with any body, and a specified content type
-func NewUpdateContentImportSourceRequestWithBody(server string, id string, params *UpdateContentImportSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateContentImportSourceRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20301,26 +19572,11 @@ func NewUpdateContentImportSourceRequestWithBody(server string, id string, param
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListExternalPagesRequest constructs an http.Request for the ListExternalPages method
-func NewListExternalPagesRequest(server string, params *ListExternalPagesParams) (*http.Request, error) {
+func NewListExternalPagesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20343,37 +19599,22 @@ func NewListExternalPagesRequest(server string, params *ListExternalPagesParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateExternalPageRequest calls the generic CreateExternalPage builder with application/json body
-func NewCreateExternalPageRequest(server string, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody) (*http.Request, error) {
+func NewCreateExternalPageRequest(server string, body CreateExternalPageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateExternalPageRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateExternalPageRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateExternalPageRequestWithBody constructs an http.Request for the CreateExternalPage method, with any body, and a specified content type
-func NewCreateExternalPageRequestWithBody(server string, params *CreateExternalPageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateExternalPageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20398,26 +19639,11 @@ func NewCreateExternalPageRequestWithBody(server string, params *CreateExternalP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteExternalPageRequest constructs an http.Request for the DeleteExternalPage method
-func NewDeleteExternalPageRequest(server string, id string, params *DeleteExternalPageParams) (*http.Request, error) {
+func NewDeleteExternalPageRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20447,26 +19673,11 @@ func NewDeleteExternalPageRequest(server string, id string, params *DeleteExtern
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetExternalPageRequest constructs an http.Request for the GetExternalPage method
-func NewGetExternalPageRequest(server string, id string, params *GetExternalPageParams) (*http.Request, error) {
+func NewGetExternalPageRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20496,37 +19707,22 @@ func NewGetExternalPageRequest(server string, id string, params *GetExternalPage
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateExternalPageRequest calls the generic UpdateExternalPage builder with application/json body
-func NewUpdateExternalPageRequest(server string, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody) (*http.Request, error) {
+func NewUpdateExternalPageRequest(server string, id string, body UpdateExternalPageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateExternalPageRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateExternalPageRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateExternalPageRequestWithBody constructs an http.Request for the UpdateExternalPage method, with any body, and a specified content type
-func NewUpdateExternalPageRequestWithBody(server string, id string, params *UpdateExternalPageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateExternalPageRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20558,26 +19754,11 @@ func NewUpdateExternalPageRequestWithBody(server string, id string, params *Upda
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListArticlesRequest constructs an http.Request for the ListArticles method
-func NewListArticlesRequest(server string, params *ListArticlesParams) (*http.Request, error) {
+func NewListArticlesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20600,37 +19781,22 @@ func NewListArticlesRequest(server string, params *ListArticlesParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateArticleRequest calls the generic CreateArticle builder with application/json body
-func NewCreateArticleRequest(server string, params *CreateArticleParams, body CreateArticleJSONRequestBody) (*http.Request, error) {
+func NewCreateArticleRequest(server string, body CreateArticleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateArticleRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateArticleRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateArticleRequestWithBody constructs an http.Request for the CreateArticle method, with any body, and a specified content type
-func NewCreateArticleRequestWithBody(server string, params *CreateArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateArticleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -20654,21 +19820,6 @@ func NewCreateArticleRequestWithBody(server string, params *CreateArticleParams,
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -20760,26 +19911,11 @@ func NewSearchArticlesRequest(server string, params *SearchArticlesParams) (*htt
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteArticleRequest constructs an http.Request for the DeleteArticle method
-func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams) (*http.Request, error) {
+func NewDeleteArticleRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20809,26 +19945,11 @@ func NewDeleteArticleRequest(server string, id int, params *DeleteArticleParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveArticleRequest constructs an http.Request for the RetrieveArticle method
-func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticleParams) (*http.Request, error) {
+func NewRetrieveArticleRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20858,37 +19979,22 @@ func NewRetrieveArticleRequest(server string, id int, params *RetrieveArticlePar
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateArticleRequest calls the generic UpdateArticle builder with application/json body
-func NewUpdateArticleRequest(server string, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody) (*http.Request, error) {
+func NewUpdateArticleRequest(server string, id int, body UpdateArticleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateArticleRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateArticleRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateArticleRequestWithBody constructs an http.Request for the UpdateArticle method, with any body, and a specified content type
-func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticleParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateArticleRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -20919,21 +20025,6 @@ func NewUpdateArticleRequestWithBody(server string, id int, params *UpdateArticl
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -21049,37 +20140,22 @@ func NewRetrieveCompanyRequest(server string, params *RetrieveCompanyParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateOrUpdateCompanyRequest calls the generic CreateOrUpdateCompany builder with application/json body
-func NewCreateOrUpdateCompanyRequest(server string, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody) (*http.Request, error) {
+func NewCreateOrUpdateCompanyRequest(server string, body CreateOrUpdateCompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateOrUpdateCompanyRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateOrUpdateCompanyRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateOrUpdateCompanyRequestWithBody constructs an http.Request for the CreateOrUpdateCompany method, with any body, and a specified content type
-func NewCreateOrUpdateCompanyRequestWithBody(server string, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateOrUpdateCompanyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21103,21 +20179,6 @@ func NewCreateOrUpdateCompanyRequestWithBody(server string, params *CreateOrUpda
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -21197,21 +20258,6 @@ func NewListAllCompaniesRequest(server string, params *ListAllCompaniesParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
@@ -21266,26 +20312,11 @@ func NewScrollOverAllCompaniesRequest(server string, params *ScrollOverAllCompan
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteCompanyRequest constructs an http.Request for the DeleteCompany method
-func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyParams) (*http.Request, error) {
+func NewDeleteCompanyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21315,26 +20346,11 @@ func NewDeleteCompanyRequest(server string, id string, params *DeleteCompanyPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveACompanyByIdRequest constructs an http.Request for the RetrieveACompanyById method
-func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveACompanyByIdParams) (*http.Request, error) {
+func NewRetrieveACompanyByIdRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21364,26 +20380,11 @@ func NewRetrieveACompanyByIdRequest(server string, id string, params *RetrieveAC
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateCompanyRequest constructs an http.Request for the UpdateCompany method
-func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyParams) (*http.Request, error) {
+func NewUpdateCompanyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21413,26 +20414,11 @@ func NewUpdateCompanyRequest(server string, id string, params *UpdateCompanyPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAttachedContactsRequest constructs an http.Request for the ListAttachedContacts method
-func NewListAttachedContactsRequest(server string, id string, params *ListAttachedContactsParams) (*http.Request, error) {
+func NewListAttachedContactsRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21462,26 +20448,11 @@ func NewListAttachedContactsRequest(server string, id string, params *ListAttach
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAttachedSegmentsForCompaniesRequest constructs an http.Request for the ListAttachedSegmentsForCompanies method
-func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params *ListAttachedSegmentsForCompaniesParams) (*http.Request, error) {
+func NewListAttachedSegmentsForCompaniesRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21511,26 +20482,11 @@ func NewListAttachedSegmentsForCompaniesRequest(server string, id string, params
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListContactsRequest constructs an http.Request for the ListContacts method
-func NewListContactsRequest(server string, params *ListContactsParams) (*http.Request, error) {
+func NewListContactsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21553,37 +20509,22 @@ func NewListContactsRequest(server string, params *ListContactsParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateContactRequest calls the generic CreateContact builder with application/json body
-func NewCreateContactRequest(server string, params *CreateContactParams, body CreateContactJSONRequestBody) (*http.Request, error) {
+func NewCreateContactRequest(server string, body CreateContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateContactRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateContactRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateContactRequestWithBody constructs an http.Request for the CreateContact method, with any body, and a specified content type
-func NewCreateContactRequestWithBody(server string, params *CreateContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21608,37 +20549,22 @@ func NewCreateContactRequestWithBody(server string, params *CreateContactParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewMergeContactRequest calls the generic MergeContact builder with application/json body
-func NewMergeContactRequest(server string, params *MergeContactParams, body MergeContactJSONRequestBody) (*http.Request, error) {
+func NewMergeContactRequest(server string, body MergeContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewMergeContactRequestWithBody(server, params, "application/json", bodyReader)
+	return NewMergeContactRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewMergeContactRequestWithBody constructs an http.Request for the MergeContact method, with any body, and a specified content type
-func NewMergeContactRequestWithBody(server string, params *MergeContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewMergeContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21663,37 +20589,22 @@ func NewMergeContactRequestWithBody(server string, params *MergeContactParams, c
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchContactsRequest calls the generic SearchContacts builder with application/json body
-func NewSearchContactsRequest(server string, params *SearchContactsParams, body SearchContactsJSONRequestBody) (*http.Request, error) {
+func NewSearchContactsRequest(server string, body SearchContactsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchContactsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchContactsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchContactsRequestWithBody constructs an http.Request for the SearchContacts method, with any body, and a specified content type
-func NewSearchContactsRequestWithBody(server string, params *SearchContactsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchContactsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21718,26 +20629,11 @@ func NewSearchContactsRequestWithBody(server string, params *SearchContactsParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachContactFromACompanyRequest constructs an http.Request for the DetachContactFromACompany method
-func NewDetachContactFromACompanyRequest(server string, contactId string, id string, params *DetachContactFromACompanyParams) (*http.Request, error) {
+func NewDetachContactFromACompanyRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21774,26 +20670,11 @@ func NewDetachContactFromACompanyRequest(server string, contactId string, id str
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSegmentsForAContactRequest constructs an http.Request for the ListSegmentsForAContact method
-func NewListSegmentsForAContactRequest(server string, contactId string, params *ListSegmentsForAContactParams) (*http.Request, error) {
+func NewListSegmentsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21823,26 +20704,11 @@ func NewListSegmentsForAContactRequest(server string, contactId string, params *
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSubscriptionsForAContactRequest constructs an http.Request for the ListSubscriptionsForAContact method
-func NewListSubscriptionsForAContactRequest(server string, contactId string, params *ListSubscriptionsForAContactParams) (*http.Request, error) {
+func NewListSubscriptionsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21872,37 +20738,22 @@ func NewListSubscriptionsForAContactRequest(server string, contactId string, par
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachSubscriptionTypeToContactRequest calls the generic AttachSubscriptionTypeToContact builder with application/json body
-func NewAttachSubscriptionTypeToContactRequest(server string, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody) (*http.Request, error) {
+func NewAttachSubscriptionTypeToContactRequest(server string, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachSubscriptionTypeToContactRequestWithBody(server, contactId, params, "application/json", bodyReader)
+	return NewAttachSubscriptionTypeToContactRequestWithBody(server, contactId, "application/json", bodyReader)
 }
 
 // NewAttachSubscriptionTypeToContactRequestWithBody constructs an http.Request for the AttachSubscriptionTypeToContact method, with any body, and a specified content type
-func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21934,26 +20785,11 @@ func NewAttachSubscriptionTypeToContactRequestWithBody(server string, contactId 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachSubscriptionTypeToContactRequest constructs an http.Request for the DetachSubscriptionTypeToContact method
-func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, id string, params *DetachSubscriptionTypeToContactParams) (*http.Request, error) {
+func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21990,26 +20826,11 @@ func NewDetachSubscriptionTypeToContactRequest(server string, contactId string, 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTagsForAContactRequest constructs an http.Request for the ListTagsForAContact method
-func NewListTagsForAContactRequest(server string, contactId string, params *ListTagsForAContactParams) (*http.Request, error) {
+func NewListTagsForAContactRequest(server string, contactId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22039,37 +20860,22 @@ func NewListTagsForAContactRequest(server string, contactId string, params *List
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToContactRequest calls the generic AttachTagToContact builder with application/json body
-func NewAttachTagToContactRequest(server string, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToContactRequest(server string, contactId string, body AttachTagToContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToContactRequestWithBody(server, contactId, params, "application/json", bodyReader)
+	return NewAttachTagToContactRequestWithBody(server, contactId, "application/json", bodyReader)
 }
 
 // NewAttachTagToContactRequestWithBody constructs an http.Request for the AttachTagToContact method, with any body, and a specified content type
-func NewAttachTagToContactRequestWithBody(server string, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToContactRequestWithBody(server string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22101,26 +20907,11 @@ func NewAttachTagToContactRequestWithBody(server string, contactId string, param
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromContactRequest constructs an http.Request for the DetachTagFromContact method
-func NewDetachTagFromContactRequest(server string, contactId string, id string, params *DetachTagFromContactParams) (*http.Request, error) {
+func NewDetachTagFromContactRequest(server string, contactId string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22157,26 +20948,11 @@ func NewDetachTagFromContactRequest(server string, contactId string, id string, 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteContactRequest constructs an http.Request for the DeleteContact method
-func NewDeleteContactRequest(server string, id string, params *DeleteContactParams) (*http.Request, error) {
+func NewDeleteContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22206,26 +20982,11 @@ func NewDeleteContactRequest(server string, id string, params *DeleteContactPara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewShowContactRequest constructs an http.Request for the ShowContact method
-func NewShowContactRequest(server string, id string, params *ShowContactParams) (*http.Request, error) {
+func NewShowContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22255,37 +21016,22 @@ func NewShowContactRequest(server string, id string, params *ShowContactParams) 
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateContactRequest calls the generic UpdateContact builder with application/json body
-func NewUpdateContactRequest(server string, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody) (*http.Request, error) {
+func NewUpdateContactRequest(server string, id string, body UpdateContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateContactRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateContactRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateContactRequestWithBody constructs an http.Request for the UpdateContact method, with any body, and a specified content type
-func NewUpdateContactRequestWithBody(server string, id string, params *UpdateContactParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateContactRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22317,26 +21063,11 @@ func NewUpdateContactRequestWithBody(server string, id string, params *UpdateCon
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewArchiveContactRequest constructs an http.Request for the ArchiveContact method
-func NewArchiveContactRequest(server string, id string, params *ArchiveContactParams) (*http.Request, error) {
+func NewArchiveContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22366,26 +21097,11 @@ func NewArchiveContactRequest(server string, id string, params *ArchiveContactPa
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListCompaniesForAContactRequest constructs an http.Request for the ListCompaniesForAContact method
-func NewListCompaniesForAContactRequest(server string, id string, params *ListCompaniesForAContactParams) (*http.Request, error) {
+func NewListCompaniesForAContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22413,39 +21129,24 @@ func NewListCompaniesForAContactRequest(server string, id string, params *ListCo
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
 }
 
 // NewAttachContactToACompanyRequest calls the generic AttachContactToACompany builder with application/json body
-func NewAttachContactToACompanyRequest(server string, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody) (*http.Request, error) {
+func NewAttachContactToACompanyRequest(server string, id string, body AttachContactToACompanyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachContactToACompanyRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewAttachContactToACompanyRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewAttachContactToACompanyRequestWithBody constructs an http.Request for the AttachContactToACompany method, with any body, and a specified content type
-func NewAttachContactToACompanyRequestWithBody(server string, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachContactToACompanyRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22477,26 +21178,11 @@ func NewAttachContactToACompanyRequestWithBody(server string, id string, params 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNotesRequest constructs an http.Request for the ListNotes method
-func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.Request, error) {
+func NewListNotesRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22526,37 +21212,22 @@ func NewListNotesRequest(server string, id int, params *ListNotesParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateNoteRequest calls the generic CreateNote builder with application/json body
-func NewCreateNoteRequest(server string, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody) (*http.Request, error) {
+func NewCreateNoteRequest(server string, id int, body CreateNoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateNoteRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewCreateNoteRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
-func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNoteRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22588,26 +21259,11 @@ func NewCreateNoteRequestWithBody(server string, id int, params *CreateNoteParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUnarchiveContactRequest constructs an http.Request for the UnarchiveContact method
-func NewUnarchiveContactRequest(server string, id string, params *UnarchiveContactParams) (*http.Request, error) {
+func NewUnarchiveContactRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22635,21 +21291,6 @@ func NewUnarchiveContactRequest(server string, id string, params *UnarchiveConta
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -22718,37 +21359,22 @@ func NewListConversationsRequest(server string, params *ListConversationsParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateConversationRequest calls the generic CreateConversation builder with application/json body
-func NewCreateConversationRequest(server string, params *CreateConversationParams, body CreateConversationJSONRequestBody) (*http.Request, error) {
+func NewCreateConversationRequest(server string, body CreateConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateConversationRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateConversationRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateConversationRequestWithBody constructs an http.Request for the CreateConversation method, with any body, and a specified content type
-func NewCreateConversationRequestWithBody(server string, params *CreateConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22773,37 +21399,22 @@ func NewCreateConversationRequestWithBody(server string, params *CreateConversat
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRedactConversationRequest calls the generic RedactConversation builder with application/json body
-func NewRedactConversationRequest(server string, params *RedactConversationParams, body RedactConversationJSONRequestBody) (*http.Request, error) {
+func NewRedactConversationRequest(server string, body RedactConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRedactConversationRequestWithBody(server, params, "application/json", bodyReader)
+	return NewRedactConversationRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewRedactConversationRequestWithBody constructs an http.Request for the RedactConversation method, with any body, and a specified content type
-func NewRedactConversationRequestWithBody(server string, params *RedactConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewRedactConversationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22828,37 +21439,22 @@ func NewRedactConversationRequestWithBody(server string, params *RedactConversat
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchConversationsRequest calls the generic SearchConversations builder with application/json body
-func NewSearchConversationsRequest(server string, params *SearchConversationsParams, body SearchConversationsJSONRequestBody) (*http.Request, error) {
+func NewSearchConversationsRequest(server string, body SearchConversationsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchConversationsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchConversationsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchConversationsRequestWithBody constructs an http.Request for the SearchConversations method, with any body, and a specified content type
-func NewSearchConversationsRequestWithBody(server string, params *SearchConversationsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchConversationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -22883,37 +21479,22 @@ func NewSearchConversationsRequestWithBody(server string, params *SearchConversa
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachContactFromConversationRequest calls the generic DetachContactFromConversation builder with application/json body
-func NewDetachContactFromConversationRequest(server string, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody) (*http.Request, error) {
+func NewDetachContactFromConversationRequest(server string, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachContactFromConversationRequestWithBody(server, conversationId, contactId, params, "application/json", bodyReader)
+	return NewDetachContactFromConversationRequestWithBody(server, conversationId, contactId, "application/json", bodyReader)
 }
 
 // NewDetachContactFromConversationRequestWithBody constructs an http.Request for the DetachContactFromConversation method, with any body, and a specified content type
-func NewDetachContactFromConversationRequestWithBody(server string, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachContactFromConversationRequestWithBody(server string, conversationId string, contactId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22952,37 +21533,22 @@ func NewDetachContactFromConversationRequestWithBody(server string, conversation
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToConversationRequest calls the generic AttachTagToConversation builder with application/json body
-func NewAttachTagToConversationRequest(server string, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToConversationRequest(server string, conversationId string, body AttachTagToConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToConversationRequestWithBody(server, conversationId, params, "application/json", bodyReader)
+	return NewAttachTagToConversationRequestWithBody(server, conversationId, "application/json", bodyReader)
 }
 
 // NewAttachTagToConversationRequestWithBody constructs an http.Request for the AttachTagToConversation method, with any body, and a specified content type
-func NewAttachTagToConversationRequestWithBody(server string, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToConversationRequestWithBody(server string, conversationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23014,37 +21580,22 @@ func NewAttachTagToConversationRequestWithBody(server string, conversationId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromConversationRequest calls the generic DetachTagFromConversation builder with application/json body
-func NewDetachTagFromConversationRequest(server string, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody) (*http.Request, error) {
+func NewDetachTagFromConversationRequest(server string, conversationId string, id string, body DetachTagFromConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachTagFromConversationRequestWithBody(server, conversationId, id, params, "application/json", bodyReader)
+	return NewDetachTagFromConversationRequestWithBody(server, conversationId, id, "application/json", bodyReader)
 }
 
 // NewDetachTagFromConversationRequestWithBody constructs an http.Request for the DetachTagFromConversation method, with any body, and a specified content type
-func NewDetachTagFromConversationRequestWithBody(server string, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachTagFromConversationRequestWithBody(server string, conversationId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23082,21 +21633,6 @@ func NewDetachTagFromConversationRequestWithBody(server string, conversationId s
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -23157,21 +21693,6 @@ func NewRetrieveConversationRequest(server string, id int, params *RetrieveConve
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -23248,37 +21769,22 @@ func NewUpdateConversationRequestWithBody(server string, id int, params *UpdateC
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewConvertConversationToTicketRequest calls the generic ConvertConversationToTicket builder with application/json body
-func NewConvertConversationToTicketRequest(server string, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody) (*http.Request, error) {
+func NewConvertConversationToTicketRequest(server string, id int, body ConvertConversationToTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewConvertConversationToTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewConvertConversationToTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewConvertConversationToTicketRequestWithBody constructs an http.Request for the ConvertConversationToTicket method, with any body, and a specified content type
-func NewConvertConversationToTicketRequestWithBody(server string, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewConvertConversationToTicketRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23310,37 +21816,22 @@ func NewConvertConversationToTicketRequestWithBody(server string, id int, params
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachContactToConversationRequest calls the generic AttachContactToConversation builder with application/json body
-func NewAttachContactToConversationRequest(server string, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody) (*http.Request, error) {
+func NewAttachContactToConversationRequest(server string, id string, body AttachContactToConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachContactToConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewAttachContactToConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewAttachContactToConversationRequestWithBody constructs an http.Request for the AttachContactToConversation method, with any body, and a specified content type
-func NewAttachContactToConversationRequestWithBody(server string, id string, params *AttachContactToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachContactToConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23372,37 +21863,22 @@ func NewAttachContactToConversationRequestWithBody(server string, id string, par
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewManageConversationRequest calls the generic ManageConversation builder with application/json body
-func NewManageConversationRequest(server string, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody) (*http.Request, error) {
+func NewManageConversationRequest(server string, id string, body ManageConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewManageConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewManageConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewManageConversationRequestWithBody constructs an http.Request for the ManageConversation method, with any body, and a specified content type
-func NewManageConversationRequestWithBody(server string, id string, params *ManageConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewManageConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23434,37 +21910,22 @@ func NewManageConversationRequestWithBody(server string, id string, params *Mana
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewReplyConversationRequest calls the generic ReplyConversation builder with application/json body
-func NewReplyConversationRequest(server string, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody) (*http.Request, error) {
+func NewReplyConversationRequest(server string, id string, body ReplyConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplyConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewReplyConversationRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewReplyConversationRequestWithBody constructs an http.Request for the ReplyConversation method, with any body, and a specified content type
-func NewReplyConversationRequestWithBody(server string, id string, params *ReplyConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplyConversationRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23495,21 +21956,6 @@ func NewReplyConversationRequestWithBody(server string, id string, params *Reply
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -23577,37 +22023,22 @@ func NewLisDataAttributesRequest(server string, params *LisDataAttributesParams)
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataAttributeRequest calls the generic CreateDataAttribute builder with application/json body
-func NewCreateDataAttributeRequest(server string, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody) (*http.Request, error) {
+func NewCreateDataAttributeRequest(server string, body CreateDataAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataAttributeRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataAttributeRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataAttributeRequestWithBody constructs an http.Request for the CreateDataAttribute method, with any body, and a specified content type
-func NewCreateDataAttributeRequestWithBody(server string, params *CreateDataAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataAttributeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23632,37 +22063,22 @@ func NewCreateDataAttributeRequestWithBody(server string, params *CreateDataAttr
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateDataAttributeRequest calls the generic UpdateDataAttribute builder with application/json body
-func NewUpdateDataAttributeRequest(server string, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody) (*http.Request, error) {
+func NewUpdateDataAttributeRequest(server string, id int, body UpdateDataAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDataAttributeRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateDataAttributeRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateDataAttributeRequestWithBody constructs an http.Request for the UpdateDataAttribute method, with any body, and a specified content type
-func NewUpdateDataAttributeRequestWithBody(server string, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateDataAttributeRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23694,26 +22110,11 @@ func NewUpdateDataAttributeRequestWithBody(server string, id int, params *Update
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDownloadDataExportRequest constructs an http.Request for the DownloadDataExport method
-func NewDownloadDataExportRequest(server string, jobIdentifier string, params *DownloadDataExportParams) (*http.Request, error) {
+func NewDownloadDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23741,21 +22142,6 @@ func NewDownloadDataExportRequest(server string, jobIdentifier string, params *D
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
-	}
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
 	}
 
 	return req, nil
@@ -23828,37 +22214,22 @@ func NewLisDataEventsRequest(server string, params *LisDataEventsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataEventRequest calls the generic CreateDataEvent builder with application/json body
-func NewCreateDataEventRequest(server string, params *CreateDataEventParams, body CreateDataEventJSONRequestBody) (*http.Request, error) {
+func NewCreateDataEventRequest(server string, body CreateDataEventJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataEventRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataEventRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataEventRequestWithBody constructs an http.Request for the CreateDataEvent method, with any body, and a specified content type
-func NewCreateDataEventRequestWithBody(server string, params *CreateDataEventParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataEventRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23883,37 +22254,22 @@ func NewCreateDataEventRequestWithBody(server string, params *CreateDataEventPar
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDataEventSummariesRequest calls the generic DataEventSummaries builder with application/json body
-func NewDataEventSummariesRequest(server string, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody) (*http.Request, error) {
+func NewDataEventSummariesRequest(server string, body DataEventSummariesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDataEventSummariesRequestWithBody(server, params, "application/json", bodyReader)
+	return NewDataEventSummariesRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewDataEventSummariesRequestWithBody constructs an http.Request for the DataEventSummaries method, with any body, and a specified content type
-func NewDataEventSummariesRequestWithBody(server string, params *DataEventSummariesParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDataEventSummariesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23938,26 +22294,11 @@ func NewDataEventSummariesRequestWithBody(server string, params *DataEventSummar
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCancelDataExportRequest constructs an http.Request for the CancelDataExport method
-func NewCancelDataExportRequest(server string, jobIdentifier string, params *CancelDataExportParams) (*http.Request, error) {
+func NewCancelDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23987,37 +22328,22 @@ func NewCancelDataExportRequest(server string, jobIdentifier string, params *Can
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateDataExportRequest calls the generic CreateDataExport builder with application/json body
-func NewCreateDataExportRequest(server string, params *CreateDataExportParams, body CreateDataExportJSONRequestBody) (*http.Request, error) {
+func NewCreateDataExportRequest(server string, body CreateDataExportJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateDataExportRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateDataExportRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateDataExportRequestWithBody constructs an http.Request for the CreateDataExport method, with any body, and a specified content type
-func NewCreateDataExportRequestWithBody(server string, params *CreateDataExportParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDataExportRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24042,26 +22368,11 @@ func NewCreateDataExportRequestWithBody(server string, params *CreateDataExportP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetDataExportRequest constructs an http.Request for the GetDataExport method
-func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDataExportParams) (*http.Request, error) {
+func NewGetDataExportRequest(server string, jobIdentifier string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24091,26 +22402,11 @@ func NewGetDataExportRequest(server string, jobIdentifier string, params *GetDat
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListAllCollectionsRequest constructs an http.Request for the ListAllCollections method
-func NewListAllCollectionsRequest(server string, params *ListAllCollectionsParams) (*http.Request, error) {
+func NewListAllCollectionsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24133,37 +22429,22 @@ func NewListAllCollectionsRequest(server string, params *ListAllCollectionsParam
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateCollectionRequest calls the generic CreateCollection builder with application/json body
-func NewCreateCollectionRequest(server string, params *CreateCollectionParams, body CreateCollectionJSONRequestBody) (*http.Request, error) {
+func NewCreateCollectionRequest(server string, body CreateCollectionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateCollectionRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateCollectionRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateCollectionRequestWithBody constructs an http.Request for the CreateCollection method, with any body, and a specified content type
-func NewCreateCollectionRequestWithBody(server string, params *CreateCollectionParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateCollectionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24188,26 +22469,11 @@ func NewCreateCollectionRequestWithBody(server string, params *CreateCollectionP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteCollectionRequest constructs an http.Request for the DeleteCollection method
-func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionParams) (*http.Request, error) {
+func NewDeleteCollectionRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24237,26 +22503,11 @@ func NewDeleteCollectionRequest(server string, id int, params *DeleteCollectionP
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveCollectionRequest constructs an http.Request for the RetrieveCollection method
-func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollectionParams) (*http.Request, error) {
+func NewRetrieveCollectionRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24286,37 +22537,22 @@ func NewRetrieveCollectionRequest(server string, id int, params *RetrieveCollect
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateCollectionRequest calls the generic UpdateCollection builder with application/json body
-func NewUpdateCollectionRequest(server string, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody) (*http.Request, error) {
+func NewUpdateCollectionRequest(server string, id int, body UpdateCollectionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateCollectionRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateCollectionRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateCollectionRequestWithBody constructs an http.Request for the UpdateCollection method, with any body, and a specified content type
-func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCollectionParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateCollectionRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24348,26 +22584,11 @@ func NewUpdateCollectionRequestWithBody(server string, id int, params *UpdateCol
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListHelpCentersRequest constructs an http.Request for the ListHelpCenters method
-func NewListHelpCentersRequest(server string, params *ListHelpCentersParams) (*http.Request, error) {
+func NewListHelpCentersRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24390,26 +22611,11 @@ func NewListHelpCentersRequest(server string, params *ListHelpCentersParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveHelpCenterRequest constructs an http.Request for the RetrieveHelpCenter method
-func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCenterParams) (*http.Request, error) {
+func NewRetrieveHelpCenterRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24439,26 +22645,11 @@ func NewRetrieveHelpCenterRequest(server string, id int, params *RetrieveHelpCen
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewIdentifyAdminRequest constructs an http.Request for the IdentifyAdmin method
-func NewIdentifyAdminRequest(server string, params *IdentifyAdminParams) (*http.Request, error) {
+func NewIdentifyAdminRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24481,37 +22672,22 @@ func NewIdentifyAdminRequest(server string, params *IdentifyAdminParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateMessageRequest calls the generic CreateMessage builder with application/json body
-func NewCreateMessageRequest(server string, params *CreateMessageParams, body CreateMessageJSONRequestBody) (*http.Request, error) {
+func NewCreateMessageRequest(server string, body CreateMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMessageRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateMessageRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateMessageRequestWithBody constructs an http.Request for the CreateMessage method, with any body, and a specified content type
-func NewCreateMessageRequestWithBody(server string, params *CreateMessageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateMessageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24536,26 +22712,11 @@ func NewCreateMessageRequestWithBody(server string, params *CreateMessageParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNewsItemsRequest constructs an http.Request for the ListNewsItems method
-func NewListNewsItemsRequest(server string, params *ListNewsItemsParams) (*http.Request, error) {
+func NewListNewsItemsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24578,37 +22739,22 @@ func NewListNewsItemsRequest(server string, params *ListNewsItemsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateNewsItemRequest calls the generic CreateNewsItem builder with application/json body
-func NewCreateNewsItemRequest(server string, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody) (*http.Request, error) {
+func NewCreateNewsItemRequest(server string, body CreateNewsItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateNewsItemRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateNewsItemRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateNewsItemRequestWithBody constructs an http.Request for the CreateNewsItem method, with any body, and a specified content type
-func NewCreateNewsItemRequestWithBody(server string, params *CreateNewsItemParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateNewsItemRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24633,26 +22779,11 @@ func NewCreateNewsItemRequestWithBody(server string, params *CreateNewsItemParam
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteNewsItemRequest constructs an http.Request for the DeleteNewsItem method
-func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParams) (*http.Request, error) {
+func NewDeleteNewsItemRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24682,26 +22813,11 @@ func NewDeleteNewsItemRequest(server string, id int, params *DeleteNewsItemParam
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNewsItemRequest constructs an http.Request for the RetrieveNewsItem method
-func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemParams) (*http.Request, error) {
+func NewRetrieveNewsItemRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24731,37 +22847,22 @@ func NewRetrieveNewsItemRequest(server string, id int, params *RetrieveNewsItemP
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateNewsItemRequest calls the generic UpdateNewsItem builder with application/json body
-func NewUpdateNewsItemRequest(server string, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody) (*http.Request, error) {
+func NewUpdateNewsItemRequest(server string, id int, body UpdateNewsItemJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateNewsItemRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateNewsItemRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateNewsItemRequestWithBody constructs an http.Request for the UpdateNewsItem method, with any body, and a specified content type
-func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsItemParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateNewsItemRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24793,26 +22894,11 @@ func NewUpdateNewsItemRequestWithBody(server string, id int, params *UpdateNewsI
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListNewsfeedsRequest constructs an http.Request for the ListNewsfeeds method
-func NewListNewsfeedsRequest(server string, params *ListNewsfeedsParams) (*http.Request, error) {
+func NewListNewsfeedsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -24835,26 +22921,11 @@ func NewListNewsfeedsRequest(server string, params *ListNewsfeedsParams) (*http.
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNewsfeedRequest constructs an http.Request for the RetrieveNewsfeed method
-func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfeedParams) (*http.Request, error) {
+func NewRetrieveNewsfeedRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24884,26 +22955,11 @@ func NewRetrieveNewsfeedRequest(server string, id string, params *RetrieveNewsfe
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListLiveNewsfeedItemsRequest constructs an http.Request for the ListLiveNewsfeedItems method
-func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveNewsfeedItemsParams) (*http.Request, error) {
+func NewListLiveNewsfeedItemsRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24933,26 +22989,11 @@ func NewListLiveNewsfeedItemsRequest(server string, id string, params *ListLiveN
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveNoteRequest constructs an http.Request for the RetrieveNote method
-func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (*http.Request, error) {
+func NewRetrieveNoteRequest(server string, id int) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24982,37 +23023,22 @@ func NewRetrieveNoteRequest(server string, id int, params *RetrieveNoteParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreatePhoneSwitchRequest calls the generic CreatePhoneSwitch builder with application/json body
-func NewCreatePhoneSwitchRequest(server string, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody) (*http.Request, error) {
+func NewCreatePhoneSwitchRequest(server string, body CreatePhoneSwitchJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePhoneSwitchRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreatePhoneSwitchRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreatePhoneSwitchRequestWithBody constructs an http.Request for the CreatePhoneSwitch method, with any body, and a specified content type
-func NewCreatePhoneSwitchRequestWithBody(server string, params *CreatePhoneSwitchParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreatePhoneSwitchRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25036,21 +23062,6 @@ func NewCreatePhoneSwitchRequestWithBody(server string, params *CreatePhoneSwitc
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -25106,26 +23117,11 @@ func NewListSegmentsRequest(server string, params *ListSegmentsParams) (*http.Re
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveSegmentRequest constructs an http.Request for the RetrieveSegment method
-func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegmentParams) (*http.Request, error) {
+func NewRetrieveSegmentRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25155,26 +23151,11 @@ func NewRetrieveSegmentRequest(server string, id string, params *RetrieveSegment
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListSubscriptionTypesRequest constructs an http.Request for the ListSubscriptionTypes method
-func NewListSubscriptionTypesRequest(server string, params *ListSubscriptionTypesParams) (*http.Request, error) {
+func NewListSubscriptionTypesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25197,26 +23178,11 @@ func NewListSubscriptionTypesRequest(server string, params *ListSubscriptionType
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTagsRequest constructs an http.Request for the ListTags method
-func NewListTagsRequest(server string, params *ListTagsParams) (*http.Request, error) {
+func NewListTagsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25239,37 +23205,22 @@ func NewListTagsRequest(server string, params *ListTagsParams) (*http.Request, e
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTagRequest calls the generic CreateTag builder with application/json body
-func NewCreateTagRequest(server string, params *CreateTagParams, body CreateTagJSONRequestBody) (*http.Request, error) {
+func NewCreateTagRequest(server string, body CreateTagJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTagRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTagRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTagRequestWithBody constructs an http.Request for the CreateTag method, with any body, and a specified content type
-func NewCreateTagRequestWithBody(server string, params *CreateTagParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTagRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25294,26 +23245,11 @@ func NewCreateTagRequestWithBody(server string, params *CreateTagParams, content
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDeleteTagRequest constructs an http.Request for the DeleteTag method
-func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*http.Request, error) {
+func NewDeleteTagRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25343,26 +23279,11 @@ func NewDeleteTagRequest(server string, id string, params *DeleteTagParams) (*ht
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewFindTagRequest constructs an http.Request for the FindTag method
-func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.Request, error) {
+func NewFindTagRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25392,26 +23313,11 @@ func NewFindTagRequest(server string, id string, params *FindTagParams) (*http.R
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTeamsRequest constructs an http.Request for the ListTeams method
-func NewListTeamsRequest(server string, params *ListTeamsParams) (*http.Request, error) {
+func NewListTeamsRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25434,26 +23340,11 @@ func NewListTeamsRequest(server string, params *ListTeamsParams) (*http.Request,
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewRetrieveTeamRequest constructs an http.Request for the RetrieveTeam method
-func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams) (*http.Request, error) {
+func NewRetrieveTeamRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25483,26 +23374,11 @@ func NewRetrieveTeamRequest(server string, id string, params *RetrieveTeamParams
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTicketStatesRequest constructs an http.Request for the ListTicketStates method
-func NewListTicketStatesRequest(server string, params *ListTicketStatesParams) (*http.Request, error) {
+func NewListTicketStatesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25525,26 +23401,11 @@ func NewListTicketStatesRequest(server string, params *ListTicketStatesParams) (
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewListTicketTypesRequest constructs an http.Request for the ListTicketTypes method
-func NewListTicketTypesRequest(server string, params *ListTicketTypesParams) (*http.Request, error) {
+func NewListTicketTypesRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25567,37 +23428,22 @@ func NewListTicketTypesRequest(server string, params *ListTicketTypesParams) (*h
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketTypeRequest calls the generic CreateTicketType builder with application/json body
-func NewCreateTicketTypeRequest(server string, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketTypeRequest(server string, body CreateTicketTypeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketTypeRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTicketTypeRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTicketTypeRequestWithBody constructs an http.Request for the CreateTicketType method, with any body, and a specified content type
-func NewCreateTicketTypeRequestWithBody(server string, params *CreateTicketTypeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketTypeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25622,26 +23468,11 @@ func NewCreateTicketTypeRequestWithBody(server string, params *CreateTicketTypeP
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetTicketTypeRequest constructs an http.Request for the GetTicketType method
-func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypeParams) (*http.Request, error) {
+func NewGetTicketTypeRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25671,37 +23502,22 @@ func NewGetTicketTypeRequest(server string, id string, params *GetTicketTypePara
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketTypeRequest calls the generic UpdateTicketType builder with application/json body
-func NewUpdateTicketTypeRequest(server string, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketTypeRequest(server string, id string, body UpdateTicketTypeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketTypeRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateTicketTypeRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketTypeRequestWithBody constructs an http.Request for the UpdateTicketType method, with any body, and a specified content type
-func NewUpdateTicketTypeRequestWithBody(server string, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketTypeRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25733,37 +23549,22 @@ func NewUpdateTicketTypeRequestWithBody(server string, id string, params *Update
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketTypeAttributeRequest calls the generic CreateTicketTypeAttribute builder with application/json body
-func NewCreateTicketTypeAttributeRequest(server string, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketTypeAttributeRequest(server string, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketTypeAttributeRequestWithBody(server, ticketTypeId, params, "application/json", bodyReader)
+	return NewCreateTicketTypeAttributeRequestWithBody(server, ticketTypeId, "application/json", bodyReader)
 }
 
 // NewCreateTicketTypeAttributeRequestWithBody constructs an http.Request for the CreateTicketTypeAttribute method, with any body, and a specified content type
-func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25795,37 +23596,22 @@ func NewCreateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketTypeAttributeRequest calls the generic UpdateTicketTypeAttribute builder with application/json body
-func NewUpdateTicketTypeAttributeRequest(server string, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketTypeAttributeRequest(server string, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketTypeAttributeRequestWithBody(server, ticketTypeId, id, params, "application/json", bodyReader)
+	return NewUpdateTicketTypeAttributeRequestWithBody(server, ticketTypeId, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketTypeAttributeRequestWithBody constructs an http.Request for the UpdateTicketTypeAttribute method, with any body, and a specified content type
-func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -25864,37 +23650,22 @@ func NewUpdateTicketTypeAttributeRequestWithBody(server string, ticketTypeId str
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewCreateTicketRequest calls the generic CreateTicket builder with application/json body
-func NewCreateTicketRequest(server string, params *CreateTicketParams, body CreateTicketJSONRequestBody) (*http.Request, error) {
+func NewCreateTicketRequest(server string, body CreateTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateTicketRequestWithBody(server, params, "application/json", bodyReader)
+	return NewCreateTicketRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewCreateTicketRequestWithBody constructs an http.Request for the CreateTicket method, with any body, and a specified content type
-func NewCreateTicketRequestWithBody(server string, params *CreateTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTicketRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25919,37 +23690,22 @@ func NewCreateTicketRequestWithBody(server string, params *CreateTicketParams, c
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewSearchTicketsRequest calls the generic SearchTickets builder with application/json body
-func NewSearchTicketsRequest(server string, params *SearchTicketsParams, body SearchTicketsJSONRequestBody) (*http.Request, error) {
+func NewSearchTicketsRequest(server string, body SearchTicketsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSearchTicketsRequestWithBody(server, params, "application/json", bodyReader)
+	return NewSearchTicketsRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewSearchTicketsRequestWithBody constructs an http.Request for the SearchTickets method, with any body, and a specified content type
-func NewSearchTicketsRequestWithBody(server string, params *SearchTicketsParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewSearchTicketsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -25974,26 +23730,11 @@ func NewSearchTicketsRequestWithBody(server string, params *SearchTicketsParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewGetTicketRequest constructs an http.Request for the GetTicket method
-func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*http.Request, error) {
+func NewGetTicketRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -26023,37 +23764,22 @@ func NewGetTicketRequest(server string, id string, params *GetTicketParams) (*ht
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateTicketRequest calls the generic UpdateTicket builder with application/json body
-func NewUpdateTicketRequest(server string, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody) (*http.Request, error) {
+func NewUpdateTicketRequest(server string, id string, body UpdateTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewUpdateTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewUpdateTicketRequestWithBody constructs an http.Request for the UpdateTicket method, with any body, and a specified content type
-func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTicketRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -26085,37 +23811,22 @@ func NewUpdateTicketRequestWithBody(server string, id string, params *UpdateTick
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewReplyTicketRequest calls the generic ReplyTicket builder with application/json body
-func NewReplyTicketRequest(server string, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody) (*http.Request, error) {
+func NewReplyTicketRequest(server string, id string, body ReplyTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplyTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+	return NewReplyTicketRequestWithBody(server, id, "application/json", bodyReader)
 }
 
 // NewReplyTicketRequestWithBody constructs an http.Request for the ReplyTicket method, with any body, and a specified content type
-func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplyTicketRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -26147,37 +23858,22 @@ func NewReplyTicketRequestWithBody(server string, id string, params *ReplyTicket
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewAttachTagToTicketRequest calls the generic AttachTagToTicket builder with application/json body
-func NewAttachTagToTicketRequest(server string, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody) (*http.Request, error) {
+func NewAttachTagToTicketRequest(server string, ticketId string, body AttachTagToTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachTagToTicketRequestWithBody(server, ticketId, params, "application/json", bodyReader)
+	return NewAttachTagToTicketRequestWithBody(server, ticketId, "application/json", bodyReader)
 }
 
 // NewAttachTagToTicketRequestWithBody constructs an http.Request for the AttachTagToTicket method, with any body, and a specified content type
-func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewAttachTagToTicketRequestWithBody(server string, ticketId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -26209,37 +23905,22 @@ func NewAttachTagToTicketRequestWithBody(server string, ticketId string, params 
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewDetachTagFromTicketRequest calls the generic DetachTagFromTicket builder with application/json body
-func NewDetachTagFromTicketRequest(server string, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody) (*http.Request, error) {
+func NewDetachTagFromTicketRequest(server string, ticketId string, id string, body DetachTagFromTicketJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachTagFromTicketRequestWithBody(server, ticketId, id, params, "application/json", bodyReader)
+	return NewDetachTagFromTicketRequestWithBody(server, ticketId, id, "application/json", bodyReader)
 }
 
 // NewDetachTagFromTicketRequestWithBody constructs an http.Request for the DetachTagFromTicket method, with any body, and a specified content type
-func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -26277,21 +23958,6 @@ func NewDetachTagFromTicketRequestWithBody(server string, ticketId string, id st
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -26343,37 +24009,22 @@ func NewRetrieveVisitorWithUserIdRequest(server string, params *RetrieveVisitorW
 		return nil, err
 	}
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewUpdateVisitorRequest calls the generic UpdateVisitor builder with application/json body
-func NewUpdateVisitorRequest(server string, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody) (*http.Request, error) {
+func NewUpdateVisitorRequest(server string, body UpdateVisitorJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateVisitorRequestWithBody(server, params, "application/json", bodyReader)
+	return NewUpdateVisitorRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewUpdateVisitorRequestWithBody constructs an http.Request for the UpdateVisitor method, with any body, and a specified content type
-func NewUpdateVisitorRequestWithBody(server string, params *UpdateVisitorParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateVisitorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -26398,37 +24049,22 @@ func NewUpdateVisitorRequestWithBody(server string, params *UpdateVisitorParams,
 
 	req.Header.Add("Content-Type", contentType)
 
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
-
 	return req, nil
 }
 
 // NewConvertVisitorRequest calls the generic ConvertVisitor builder with application/json body
-func NewConvertVisitorRequest(server string, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody) (*http.Request, error) {
+func NewConvertVisitorRequest(server string, body ConvertVisitorJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewConvertVisitorRequestWithBody(server, params, "application/json", bodyReader)
+	return NewConvertVisitorRequestWithBody(server, "application/json", bodyReader)
 }
 
 // NewConvertVisitorRequestWithBody constructs an http.Request for the ConvertVisitor method, with any body, and a specified content type
-func NewConvertVisitorRequestWithBody(server string, params *ConvertVisitorParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewConvertVisitorRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -26452,21 +24088,6 @@ func NewConvertVisitorRequestWithBody(server string, params *ConvertVisitorParam
 	}
 
 	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		if params.IntercomVersion != nil {
-			var headerParam0 string
-
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("Intercom-Version", headerParam0)
-		}
-
-	}
 
 	return req, nil
 }
@@ -26540,7 +24161,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdminWithResponse(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
+	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
 
 	// SetAwayAdminWithBodyWithResponse Set an admin to away
 	//
@@ -26549,7 +24170,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
 
 	// SetAwayAdminWithResponse Set an admin to away
 	//
@@ -26558,7 +24179,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
 
 	// ListContentImportSourcesWithResponse List content import sources
 	//
@@ -26567,7 +24188,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-	ListContentImportSourcesWithResponse(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error)
+	ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error)
 
 	// CreateContentImportSourceWithBodyWithResponse Create a content import source
 	//
@@ -26576,7 +24197,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSourceWithBodyWithResponse(ctx context.Context, params *CreateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
+	CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
 
 	// CreateContentImportSourceWithResponse Create a content import source
 	//
@@ -26585,7 +24206,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSourceWithResponse(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
+	CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
 
 	// DeleteContentImportSourceWithResponse Delete a content import source
 	//
@@ -26594,14 +24215,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-	DeleteContentImportSourceWithResponse(ctx context.Context, id string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error)
+	DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error)
 
 	// GetContentImportSourceWithResponse Retrieve a content import source
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-	GetContentImportSourceWithResponse(ctx context.Context, id string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error)
+	GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error)
 
 	// UpdateContentImportSourceWithBodyWithResponse Update a content import source
 	//
@@ -26610,7 +24231,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, params *UpdateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
+	UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
 
 	// UpdateContentImportSourceWithResponse Update a content import source
 	//
@@ -26619,7 +24240,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSourceWithResponse(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
+	UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
 
 	// ListExternalPagesWithResponse List external pages
 	//
@@ -26628,7 +24249,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-	ListExternalPagesWithResponse(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error)
+	ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error)
 
 	// CreateExternalPageWithBodyWithResponse Create an external page (or update an external page by external ID)
 	//
@@ -26637,7 +24258,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPageWithBodyWithResponse(ctx context.Context, params *CreateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
+	CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
 
 	// CreateExternalPageWithResponse Create an external page (or update an external page by external ID)
 	//
@@ -26646,7 +24267,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPageWithResponse(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
+	CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
 
 	// DeleteExternalPageWithResponse Delete an external page
 	//
@@ -26655,7 +24276,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-	DeleteExternalPageWithResponse(ctx context.Context, id string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error)
+	DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error)
 
 	// GetExternalPageWithResponse Retrieve an external page
 	//
@@ -26664,7 +24285,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-	GetExternalPageWithResponse(ctx context.Context, id string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error)
+	GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error)
 
 	// UpdateExternalPageWithBodyWithResponse Update an external page
 	//
@@ -26673,7 +24294,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, params *UpdateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
+	UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
 
 	// UpdateExternalPageWithResponse Update an external page
 	//
@@ -26682,7 +24303,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPageWithResponse(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
+	UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
 
 	// ListArticlesWithResponse List all articles
 	//
@@ -26695,7 +24316,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
+	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
 
 	// CreateArticleWithBodyWithResponse Create an article
 	//
@@ -26704,7 +24325,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBodyWithResponse(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
 
 	// CreateArticleWithResponse Create an article
 	//
@@ -26713,7 +24334,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithResponse(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
 
 	// SearchArticlesWithResponse Search for articles
 	//
@@ -26731,7 +24352,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticleWithResponse(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
+	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
 
 	// RetrieveArticleWithResponse Retrieve an article
 	//
@@ -26740,7 +24361,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticleWithResponse(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
+	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
 
 	// UpdateArticleWithBodyWithResponse Update an article
 	//
@@ -26749,7 +24370,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
 
 	// UpdateArticleWithResponse Update an article
 	//
@@ -26758,7 +24379,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithResponse(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
 
 	// RetrieveCompanyWithResponse Retrieve companies
 	//
@@ -26794,7 +24415,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
 
 	// CreateOrUpdateCompanyWithResponse Create or Update a company
 	//
@@ -26811,7 +24432,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
 
 	// ListAllCompaniesWithResponse List all companies
 	//
@@ -26868,7 +24489,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompanyWithResponse(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
 
 	// RetrieveACompanyByIdWithResponse Retrieve a company by ID
 	//
@@ -26877,7 +24498,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
+	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
 
 	// UpdateCompanyWithResponse Update a company
 	//
@@ -26890,7 +24511,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -26899,7 +24520,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContactsWithResponse(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
+	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
 
 	// ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
 	//
@@ -26908,7 +24529,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
+	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
 
 	// ListContactsWithResponse List all contacts
 	//
@@ -26924,7 +24545,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
 
 	// CreateContactWithBodyWithResponse Create contact
 	//
@@ -26933,7 +24554,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBodyWithResponse(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
 
 	// CreateContactWithResponse Create contact
 	//
@@ -26942,7 +24563,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithResponse(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
 
 	// MergeContactWithBodyWithResponse Merge a lead and a user
 	//
@@ -26960,7 +24581,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBodyWithResponse(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
 
 	// MergeContactWithResponse Merge a lead and a user
 	//
@@ -26978,7 +24599,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithResponse(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
 
 	// SearchContactsWithBodyWithResponse Search contacts
 	//
@@ -27104,7 +24725,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBodyWithResponse(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
 
 	// SearchContactsWithResponse Search contacts
 	//
@@ -27230,7 +24851,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
 
 	// DetachContactFromACompanyWithResponse Detach a contact from a company
 	//
@@ -27239,7 +24860,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
+	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -27248,7 +24869,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
+	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
 
 	// ListSubscriptionsForAContactWithResponse List subscriptions for a contact
 	//
@@ -27265,7 +24886,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
+	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
 
 	// AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
 	//
@@ -27280,7 +24901,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
 
 	// AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
 	//
@@ -27295,7 +24916,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
 
 	// DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
 	//
@@ -27304,7 +24925,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
+	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
 
 	// ListTagsForAContactWithResponse List tags attached to a contact
 	//
@@ -27313,7 +24934,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContactWithResponse(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
+	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
 
 	// AttachTagToContactWithBodyWithResponse Add tag to a contact
 	//
@@ -27322,7 +24943,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
 
 	// AttachTagToContactWithResponse Add tag to a contact
 	//
@@ -27331,7 +24952,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
 
 	// DetachTagFromContactWithResponse Remove tag from a contact
 	//
@@ -27340,7 +24961,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
+	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
 
 	// DeleteContactWithResponse Delete a contact
 	//
@@ -27349,7 +24970,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
 
 	// ShowContactWithResponse Get a contact
 	//
@@ -27362,7 +24983,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContactWithResponse(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
+	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
 
 	// UpdateContactWithBodyWithResponse Update a contact
 	//
@@ -27371,7 +24992,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
 
 	// UpdateContactWithResponse Update a contact
 	//
@@ -27380,7 +25001,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
 
 	// ArchiveContactWithResponse Archive contact
 	//
@@ -27389,7 +25010,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContactWithResponse(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
+	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
 
 	// ListCompaniesForAContactWithResponse List attached companies for contact
 	//
@@ -27398,7 +25019,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContactWithResponse(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
+	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
 
 	// AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
 	//
@@ -27407,7 +25028,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
 
 	// AttachContactToACompanyWithResponse Attach a Contact to a Company
 	//
@@ -27416,7 +25037,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
 
 	// ListNotesWithResponse List all notes
 	//
@@ -27425,7 +25046,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -27434,7 +25055,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -27443,7 +25064,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -27452,7 +25073,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContactWithResponse(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
+	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
 
 	// ListConversationsWithResponse List all conversations
 	//
@@ -27484,7 +25105,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// CreateConversationWithResponse Creates a conversation
 	//
@@ -27501,7 +25122,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
 
 	// RedactConversationWithBodyWithResponse Redact a conversation part
 	//
@@ -27514,7 +25135,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBodyWithResponse(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
 
 	// RedactConversationWithResponse Redact a conversation part
 	//
@@ -27527,7 +25148,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithResponse(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
 
 	// SearchConversationsWithBodyWithResponse Search conversations
 	//
@@ -27634,7 +25255,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBodyWithResponse(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
 
 	// SearchConversationsWithResponse Search conversations
 	//
@@ -27741,7 +25362,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithResponse(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
 
 	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
 	//
@@ -27754,7 +25375,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
 
 	// DetachContactFromConversationWithResponse Detach a contact from a group conversation
 	//
@@ -27767,7 +25388,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
 
 	// AttachTagToConversationWithBodyWithResponse Add tag to a conversation
 	//
@@ -27776,7 +25397,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
 
 	// AttachTagToConversationWithResponse Add tag to a conversation
 	//
@@ -27785,7 +25406,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
 
 	// DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
 	//
@@ -27794,7 +25415,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
 
 	// DetachTagFromConversationWithResponse Remove tag from a conversation
 	//
@@ -27803,7 +25424,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
 
 	// RetrieveConversationWithResponse Retrieve a conversation
 	//
@@ -27866,7 +25487,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
 
 	// ConvertConversationToTicketWithResponse Convert a conversation to a ticket
 	//
@@ -27875,7 +25496,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
 
 	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
 	//
@@ -27888,7 +25509,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
 
 	// AttachContactToConversationWithResponse Attach a contact to a conversation
 	//
@@ -27901,7 +25522,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
 
 	// ManageConversationWithBodyWithResponse Manage a conversation
 	//
@@ -27914,7 +25535,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBodyWithResponse(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
 
 	// ManageConversationWithResponse Manage a conversation
 	//
@@ -27927,7 +25548,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithResponse(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
 
 	// ReplyConversationWithBodyWithResponse Reply to a conversation
 	//
@@ -27942,7 +25563,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
 
 	// ReplyConversationWithResponse Reply to a conversation
 	//
@@ -27957,7 +25578,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithResponse(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
 
 	// LisDataAttributesWithResponse List all data attributes
 	//
@@ -27975,7 +25596,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBodyWithResponse(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
 
 	// CreateDataAttributeWithResponse Create a data attribute
 	//
@@ -27984,7 +25605,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithResponse(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
 
 	// UpdateDataAttributeWithBodyWithResponse Update a data attribute
 	//
@@ -27998,7 +25619,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
 
 	// UpdateDataAttributeWithResponse Update a data attribute
 	//
@@ -28012,7 +25633,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
 
 	// DownloadDataExportWithResponse Download content data export
 	//
@@ -28027,7 +25648,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
+	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
 
 	// LisDataEventsWithResponse List all data events
 	//
@@ -28098,7 +25719,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBodyWithResponse(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
 
 	// CreateDataEventWithResponse Submit a data event
 	//
@@ -28147,7 +25768,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithResponse(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
 
 	// DataEventSummariesWithBodyWithResponse Create event summaries
 	//
@@ -28156,7 +25777,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBodyWithResponse(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
 
 	// DataEventSummariesWithResponse Create event summaries
 	//
@@ -28165,7 +25786,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithResponse(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
 
 	// CancelDataExportWithResponse Cancel content data export
 	//
@@ -28174,7 +25795,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
+	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
 
 	// CreateDataExportWithBodyWithResponse Create content data export
 	//
@@ -28199,7 +25820,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBodyWithResponse(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
 
 	// CreateDataExportWithResponse Create content data export
 	//
@@ -28224,7 +25845,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithResponse(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
 
 	// GetDataExportWithResponse Show content data export
 	//
@@ -28237,7 +25858,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
+	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
 
 	// ListAllCollectionsWithResponse List all collections
 	//
@@ -28248,7 +25869,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
+	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
 
 	// CreateCollectionWithBodyWithResponse Create a collection
 	//
@@ -28257,7 +25878,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBodyWithResponse(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
 
 	// CreateCollectionWithResponse Create a collection
 	//
@@ -28266,7 +25887,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithResponse(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
 
 	// DeleteCollectionWithResponse Delete a collection
 	//
@@ -28275,7 +25896,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollectionWithResponse(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
+	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
 
 	// RetrieveCollectionWithResponse Retrieve a collection
 	//
@@ -28284,7 +25905,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollectionWithResponse(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
+	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
 
 	// UpdateCollectionWithBodyWithResponse Update a collection
 	//
@@ -28293,7 +25914,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
 
 	// UpdateCollectionWithResponse Update a collection
 	//
@@ -28302,7 +25923,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
 
 	// ListHelpCentersWithResponse List all Help Centers
 	//
@@ -28311,7 +25932,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
+	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
 
 	// RetrieveHelpCenterWithResponse Retrieve a Help Center
 	//
@@ -28320,7 +25941,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenterWithResponse(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
+	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
 
 	// IdentifyAdminWithResponse Identify an admin
 	//
@@ -28334,7 +25955,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdminWithResponse(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
+	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
 
 	// CreateMessageWithBodyWithResponse Create a message
 	//
@@ -28353,7 +25974,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBodyWithResponse(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
 
 	// CreateMessageWithResponse Create a message
 	//
@@ -28372,7 +25993,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithResponse(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
 
 	// ListNewsItemsWithResponse List all news items
 	//
@@ -28381,7 +26002,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItemsWithResponse(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
+	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
 
 	// CreateNewsItemWithBodyWithResponse Create a news item
 	//
@@ -28390,7 +26011,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBodyWithResponse(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
 
 	// CreateNewsItemWithResponse Create a news item
 	//
@@ -28399,7 +26020,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithResponse(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
 
 	// DeleteNewsItemWithResponse Delete a news item
 	//
@@ -28408,7 +26029,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItemWithResponse(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
+	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
 
 	// RetrieveNewsItemWithResponse Retrieve a news item
 	//
@@ -28417,21 +26038,21 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItemWithResponse(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
+	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
 
 	// UpdateNewsItemWithBodyWithResponse Update a news item
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
 
 	// UpdateNewsItemWithResponse Update a news item
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
 
 	// ListNewsfeedsWithResponse List all newsfeeds
 	//
@@ -28440,7 +26061,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeedsWithResponse(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
+	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
 
 	// RetrieveNewsfeedWithResponse Retrieve a newsfeed
 	//
@@ -28449,7 +26070,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeedWithResponse(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
+	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
 
 	// ListLiveNewsfeedItemsWithResponse List all live newsfeed items
 	//
@@ -28458,7 +26079,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
+	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
 
 	// RetrieveNoteWithResponse Retrieve a note
 	//
@@ -28467,7 +26088,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNoteWithResponse(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
+	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
 
 	// CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
 	//
@@ -28479,7 +26100,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
 
 	// CreatePhoneSwitchWithResponse Create a phone Switch
 	//
@@ -28491,7 +26112,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
 
 	// ListSegmentsWithResponse List all segments
 	//
@@ -28509,7 +26130,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegmentWithResponse(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
+	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
 
 	// ListSubscriptionTypesWithResponse List subscription types
 	//
@@ -28518,7 +26139,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypesWithResponse(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
+	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
 
 	// ListTagsWithResponse List all tags
 	//
@@ -28527,7 +26148,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTagsWithResponse(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
+	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
 
 	// CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -28548,7 +26169,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBodyWithResponse(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
 
 	// CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -28569,7 +26190,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithResponse(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
 
 	// DeleteTagWithResponse Delete tag
 	//
@@ -28578,7 +26199,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
 
 	// FindTagWithResponse Find a specific tag
 	//
@@ -28588,7 +26209,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTagWithResponse(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
+	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
 
 	// ListTeamsWithResponse List all teams
 	//
@@ -28597,7 +26218,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeamsWithResponse(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
+	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
 
 	// RetrieveTeamWithResponse Retrieve a team
 	//
@@ -28606,7 +26227,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeamWithResponse(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
+	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
 
 	// ListTicketStatesWithResponse List all ticket states
 	//
@@ -28615,7 +26236,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-	ListTicketStatesWithResponse(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error)
+	ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error)
 
 	// ListTicketTypesWithResponse List all ticket types
 	//
@@ -28624,7 +26245,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypesWithResponse(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
+	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
 
 	// CreateTicketTypeWithBodyWithResponse Create a ticket type
 	//
@@ -28637,7 +26258,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBodyWithResponse(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
 
 	// CreateTicketTypeWithResponse Create a ticket type
 	//
@@ -28650,7 +26271,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithResponse(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
 
 	// GetTicketTypeWithResponse Retrieve a ticket type
 	//
@@ -28659,7 +26280,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketTypeWithResponse(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
+	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
 
 	// UpdateTicketTypeWithBodyWithResponse Update a ticket type
 	//
@@ -28673,7 +26294,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
 
 	// UpdateTicketTypeWithResponse Update a ticket type
 	//
@@ -28687,7 +26308,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
 
 	// CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
 	//
@@ -28696,7 +26317,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
 
 	// CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
 	//
@@ -28705,7 +26326,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
 
 	// UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
 	//
@@ -28714,7 +26335,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
 
 	// UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
 	//
@@ -28723,7 +26344,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
 
 	// CreateTicketWithBodyWithResponse Create a ticket
 	//
@@ -28732,7 +26353,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBodyWithResponse(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
 
 	// CreateTicketWithResponse Create a ticket
 	//
@@ -28741,7 +26362,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithResponse(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
 
 	// SearchTicketsWithBodyWithResponse Search tickets
 	//
@@ -28811,7 +26432,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBodyWithResponse(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
 
 	// SearchTicketsWithResponse Search tickets
 	//
@@ -28881,7 +26502,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
 
 	// GetTicketWithResponse Retrieve a ticket
 	//
@@ -28890,7 +26511,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicketWithResponse(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
 
 	// UpdateTicketWithBodyWithResponse Update a ticket
 	//
@@ -28899,7 +26520,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
 
 	// UpdateTicketWithResponse Update a ticket
 	//
@@ -28908,7 +26529,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithResponse(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
 
 	// ReplyTicketWithBodyWithResponse Reply to a ticket
 	//
@@ -28917,7 +26538,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
 
 	// ReplyTicketWithResponse Reply to a ticket
 	//
@@ -28926,7 +26547,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithResponse(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
 
 	// AttachTagToTicketWithBodyWithResponse Add tag to a ticket
 	//
@@ -28935,7 +26556,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
 
 	// AttachTagToTicketWithResponse Add tag to a ticket
 	//
@@ -28944,7 +26565,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
 
 	// DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
 	//
@@ -28953,7 +26574,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
 
 	// DetachTagFromTicketWithResponse Remove tag from a ticket
 	//
@@ -28962,7 +26583,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
 
 	// RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
 	//
@@ -28984,7 +26605,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBodyWithResponse(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
 
 	// UpdateVisitorWithResponse Update a visitor
 	//
@@ -28997,7 +26618,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithResponse(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
 
 	// ConvertVisitorWithBodyWithResponse Convert a visitor
 	//
@@ -29010,7 +26631,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBodyWithResponse(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
 
 	// ConvertVisitorWithResponse Convert a visitor
 	//
@@ -29023,7 +26644,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithResponse(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
 }
 
 type ListAdminsResponse struct {
@@ -37023,8 +34644,8 @@ func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, params *RetrieveAdminParams, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
-	rsp, err := c.RetrieveAdmin(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
+	rsp, err := c.RetrieveAdmin(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37038,8 +34659,8 @@ func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
-	rsp, err := c.SetAwayAdminWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+	rsp, err := c.SetAwayAdminWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37053,8 +34674,8 @@ func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
-	rsp, err := c.SetAwayAdmin(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+	rsp, err := c.SetAwayAdmin(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37068,8 +34689,8 @@ func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.Context, params *ListContentImportSourcesParams, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error) {
-	rsp, err := c.ListContentImportSources(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error) {
+	rsp, err := c.ListContentImportSources(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37083,8 +34704,8 @@ func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx context.Context, params *CreateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
-	rsp, err := c.CreateContentImportSourceWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
+	rsp, err := c.CreateContentImportSourceWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37098,8 +34719,8 @@ func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
-	rsp, err := c.CreateContentImportSource(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
+	rsp, err := c.CreateContentImportSource(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37113,8 +34734,8 @@ func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.Context, id string, params *DeleteContentImportSourceParams, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error) {
-	rsp, err := c.DeleteContentImportSource(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error) {
+	rsp, err := c.DeleteContentImportSource(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37126,8 +34747,8 @@ func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Context, id string, params *GetContentImportSourceParams, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error) {
-	rsp, err := c.GetContentImportSource(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error) {
+	rsp, err := c.GetContentImportSource(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37141,8 +34762,8 @@ func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, params *UpdateContentImportSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
-	rsp, err := c.UpdateContentImportSourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
+	rsp, err := c.UpdateContentImportSourceWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37156,8 +34777,8 @@ func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
-	rsp, err := c.UpdateContentImportSource(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
+	rsp, err := c.UpdateContentImportSource(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37171,8 +34792,8 @@ func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context, params *ListExternalPagesParams, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error) {
-	rsp, err := c.ListExternalPages(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error) {
+	rsp, err := c.ListExternalPages(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37186,8 +34807,8 @@ func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context.Context, params *CreateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
-	rsp, err := c.CreateExternalPageWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
+	rsp, err := c.CreateExternalPageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37201,8 +34822,8 @@ func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
-	rsp, err := c.CreateExternalPage(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
+	rsp, err := c.CreateExternalPage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37216,8 +34837,8 @@ func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context, id string, params *DeleteExternalPageParams, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error) {
-	rsp, err := c.DeleteExternalPage(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error) {
+	rsp, err := c.DeleteExternalPage(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37231,8 +34852,8 @@ func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, id string, params *GetExternalPageParams, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error) {
-	rsp, err := c.GetExternalPage(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error) {
+	rsp, err := c.GetExternalPage(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37246,8 +34867,8 @@ func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, params *UpdateExternalPageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
-	rsp, err := c.UpdateExternalPageWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
+	rsp, err := c.UpdateExternalPageWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37261,8 +34882,8 @@ func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
-	rsp, err := c.UpdateExternalPage(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
+	rsp, err := c.UpdateExternalPage(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37280,8 +34901,8 @@ func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
-	rsp, err := c.ListArticles(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
+	rsp, err := c.ListArticles(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37295,8 +34916,8 @@ func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, params *CreateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
-	rsp, err := c.CreateArticleWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+	rsp, err := c.CreateArticleWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37310,8 +34931,8 @@ func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
-	rsp, err := c.CreateArticle(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+	rsp, err := c.CreateArticle(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37340,8 +34961,8 @@ func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, params *DeleteArticleParams, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
-	rsp, err := c.DeleteArticle(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
+	rsp, err := c.DeleteArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37355,8 +34976,8 @@ func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, params *RetrieveArticleParams, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
-	rsp, err := c.RetrieveArticle(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
+	rsp, err := c.RetrieveArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37370,8 +34991,8 @@ func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, params *UpdateArticleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
-	rsp, err := c.UpdateArticleWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+	rsp, err := c.UpdateArticleWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37385,8 +35006,8 @@ func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
-	rsp, err := c.UpdateArticle(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+	rsp, err := c.UpdateArticle(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37435,8 +35056,8 @@ func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
-	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37460,8 +35081,8 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
-	rsp, err := c.CreateOrUpdateCompany(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+	rsp, err := c.CreateOrUpdateCompany(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37541,8 +35162,8 @@ func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, params *DeleteCompanyParams, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
-	rsp, err := c.DeleteCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+	rsp, err := c.DeleteCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37556,8 +35177,8 @@ func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, params *RetrieveACompanyByIdParams, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
-	rsp, err := c.RetrieveACompanyById(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
+	rsp, err := c.RetrieveACompanyById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37577,8 +35198,8 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, params *UpdateCompanyParams, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
-	rsp, err := c.UpdateCompany(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+	rsp, err := c.UpdateCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37592,8 +35213,8 @@ func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
-	rsp, err := c.ListAttachedContacts(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
+	rsp, err := c.ListAttachedContacts(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37607,8 +35228,8 @@ func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
-	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
+	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37633,8 +35254,8 @@ func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
-	rsp, err := c.ListContacts(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+	rsp, err := c.ListContacts(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37648,8 +35269,8 @@ func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, params *CreateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
-	rsp, err := c.CreateContactWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37663,8 +35284,8 @@ func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
-	rsp, err := c.CreateContact(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+	rsp, err := c.CreateContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37689,8 +35310,8 @@ func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, params *MergeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
-	rsp, err := c.MergeContactWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+	rsp, err := c.MergeContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37715,8 +35336,8 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
-	rsp, err := c.MergeContact(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+	rsp, err := c.MergeContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37851,8 +35472,8 @@ func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, params *SearchContactsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
-	rsp, err := c.SearchContactsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+	rsp, err := c.SearchContactsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -37987,8 +35608,8 @@ func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
-	rsp, err := c.SearchContacts(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+	rsp, err := c.SearchContacts(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38002,8 +35623,8 @@ func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
-	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
+	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38017,8 +35638,8 @@ func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
-	rsp, err := c.ListSegmentsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
+	rsp, err := c.ListSegmentsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38040,8 +35661,8 @@ func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
-	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
+	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38061,8 +35682,8 @@ func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38082,8 +35703,8 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38097,8 +35718,8 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
-	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
+	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38112,8 +35733,8 @@ func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, params *ListTagsForAContactParams, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
-	rsp, err := c.ListTagsForAContact(ctx, contactId, params, reqEditors...)
+func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
+	rsp, err := c.ListTagsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38127,8 +35748,8 @@ func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
-	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38142,8 +35763,8 @@ func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
-	rsp, err := c.AttachTagToContact(ctx, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+	rsp, err := c.AttachTagToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38157,8 +35778,8 @@ func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
-	rsp, err := c.DetachTagFromContact(ctx, contactId, id, params, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
+	rsp, err := c.DetachTagFromContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38172,8 +35793,8 @@ func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
-	rsp, err := c.DeleteContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+	rsp, err := c.DeleteContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38193,8 +35814,8 @@ func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, params *ShowContactParams, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
-	rsp, err := c.ShowContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
+	rsp, err := c.ShowContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38208,8 +35829,8 @@ func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
-	rsp, err := c.UpdateContactWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContactWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38223,8 +35844,8 @@ func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
-	rsp, err := c.UpdateContact(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContact(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38238,8 +35859,8 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, params *ArchiveContactParams, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
-	rsp, err := c.ArchiveContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
+	rsp, err := c.ArchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38253,8 +35874,8 @@ func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
-	rsp, err := c.ListCompaniesForAContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
+	rsp, err := c.ListCompaniesForAContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38268,8 +35889,8 @@ func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
-	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38283,8 +35904,8 @@ func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
-	rsp, err := c.AttachContactToACompany(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+	rsp, err := c.AttachContactToACompany(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38298,8 +35919,8 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
-	rsp, err := c.ListNotes(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+	rsp, err := c.ListNotes(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38313,8 +35934,8 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, params *CreateNoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
-	rsp, err := c.CreateNoteWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNoteWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38328,8 +35949,8 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, params *CreateNoteParams, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
-	rsp, err := c.CreateNote(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNote(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38343,8 +35964,8 @@ func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, params *UnarchiveContactParams, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
-	rsp, err := c.UnarchiveContact(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
+	rsp, err := c.UnarchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38389,8 +36010,8 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversationWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38412,8 +36033,8 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
-	rsp, err := c.CreateConversation(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38431,8 +36052,8 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, params *RedactConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
-	rsp, err := c.RedactConversationWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+	rsp, err := c.RedactConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38450,8 +36071,8 @@ func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
-	rsp, err := c.RedactConversation(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+	rsp, err := c.RedactConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38565,8 +36186,8 @@ func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, params *SearchConversationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
-	rsp, err := c.SearchConversationsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+	rsp, err := c.SearchConversationsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38680,8 +36301,8 @@ func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
-	rsp, err := c.SearchConversations(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+	rsp, err := c.SearchConversations(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38699,8 +36320,8 @@ func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38718,8 +36339,8 @@ func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38733,8 +36354,8 @@ func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
-	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38748,8 +36369,8 @@ func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
-	rsp, err := c.AttachTagToConversation(ctx, conversationId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+	rsp, err := c.AttachTagToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38763,8 +36384,8 @@ func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
-	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38778,8 +36399,8 @@ func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
-	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38862,8 +36483,8 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
-	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38877,8 +36498,8 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
-	rsp, err := c.ConvertConversationToTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+	rsp, err := c.ConvertConversationToTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38896,8 +36517,8 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+	rsp, err := c.AttachContactToConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38915,8 +36536,8 @@ func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+	rsp, err := c.AttachContactToConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38934,8 +36555,8 @@ func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, params *ManageConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
-	rsp, err := c.ManageConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+	rsp, err := c.ManageConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38953,8 +36574,8 @@ func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
-	rsp, err := c.ManageConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+	rsp, err := c.ManageConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38974,8 +36595,8 @@ func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, params *ReplyConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
-	rsp, err := c.ReplyConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+	rsp, err := c.ReplyConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38995,8 +36616,8 @@ func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
-	rsp, err := c.ReplyConversation(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+	rsp, err := c.ReplyConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39025,8 +36646,8 @@ func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, params *CreateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
-	rsp, err := c.CreateDataAttributeWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+	rsp, err := c.CreateDataAttributeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39040,8 +36661,8 @@ func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
-	rsp, err := c.CreateDataAttribute(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+	rsp, err := c.CreateDataAttribute(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39059,8 +36680,8 @@ func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
-	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39078,8 +36699,8 @@ func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
-	rsp, err := c.UpdateDataAttribute(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+	rsp, err := c.UpdateDataAttribute(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39099,8 +36720,8 @@ func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
-	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
+	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39180,8 +36801,8 @@ func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, params *CreateDataEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
-	rsp, err := c.CreateDataEventWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+	rsp, err := c.CreateDataEventWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39234,8 +36855,8 @@ func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
-	rsp, err := c.CreateDataEvent(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+	rsp, err := c.CreateDataEvent(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39249,8 +36870,8 @@ func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, params *DataEventSummariesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
-	rsp, err := c.DataEventSummariesWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+	rsp, err := c.DataEventSummariesWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39264,8 +36885,8 @@ func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
-	rsp, err := c.DataEventSummaries(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+	rsp, err := c.DataEventSummaries(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39279,8 +36900,8 @@ func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
-	rsp, err := c.CancelDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
+	rsp, err := c.CancelDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39310,8 +36931,8 @@ func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, params *CreateDataExportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
-	rsp, err := c.CreateDataExportWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+	rsp, err := c.CreateDataExportWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39341,8 +36962,8 @@ func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
-	rsp, err := c.CreateDataExport(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+	rsp, err := c.CreateDataExport(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39360,8 +36981,8 @@ func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, params *GetDataExportParams, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
-	rsp, err := c.GetDataExport(ctx, jobIdentifier, params, reqEditors...)
+func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
+	rsp, err := c.GetDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39377,8 +36998,8 @@ func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, job
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
-	rsp, err := c.ListAllCollections(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
+	rsp, err := c.ListAllCollections(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39392,8 +37013,8 @@ func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, params *CreateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
-	rsp, err := c.CreateCollectionWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+	rsp, err := c.CreateCollectionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39407,8 +37028,8 @@ func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
-	rsp, err := c.CreateCollection(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+	rsp, err := c.CreateCollection(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39422,8 +37043,8 @@ func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, params *DeleteCollectionParams, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
-	rsp, err := c.DeleteCollection(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
+	rsp, err := c.DeleteCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39437,8 +37058,8 @@ func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, params *RetrieveCollectionParams, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
-	rsp, err := c.RetrieveCollection(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
+	rsp, err := c.RetrieveCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39452,8 +37073,8 @@ func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
-	rsp, err := c.UpdateCollectionWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+	rsp, err := c.UpdateCollectionWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39467,8 +37088,8 @@ func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
-	rsp, err := c.UpdateCollection(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+	rsp, err := c.UpdateCollection(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39482,8 +37103,8 @@ func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
-	rsp, err := c.ListHelpCenters(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
+	rsp, err := c.ListHelpCenters(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39497,8 +37118,8 @@ func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, params *RetrieveHelpCenterParams, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
-	rsp, err := c.RetrieveHelpCenter(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
+	rsp, err := c.RetrieveHelpCenter(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39516,8 +37137,8 @@ func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, params *IdentifyAdminParams, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
-	rsp, err := c.IdentifyAdmin(ctx, params, reqEditors...)
+func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
+	rsp, err := c.IdentifyAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39541,8 +37162,8 @@ func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, params *CreateMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
-	rsp, err := c.CreateMessageWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+	rsp, err := c.CreateMessageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39566,8 +37187,8 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
-	rsp, err := c.CreateMessage(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+	rsp, err := c.CreateMessage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39581,8 +37202,8 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, params *ListNewsItemsParams, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
-	rsp, err := c.ListNewsItems(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
+	rsp, err := c.ListNewsItems(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39596,8 +37217,8 @@ func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, params *CreateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
-	rsp, err := c.CreateNewsItemWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+	rsp, err := c.CreateNewsItemWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39611,8 +37232,8 @@ func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
-	rsp, err := c.CreateNewsItem(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+	rsp, err := c.CreateNewsItem(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39626,8 +37247,8 @@ func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, params *DeleteNewsItemParams, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
-	rsp, err := c.DeleteNewsItem(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
+	rsp, err := c.DeleteNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39641,8 +37262,8 @@ func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, params *RetrieveNewsItemParams, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
-	rsp, err := c.RetrieveNewsItem(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
+	rsp, err := c.RetrieveNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39654,8 +37275,8 @@ func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
-	rsp, err := c.UpdateNewsItemWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+	rsp, err := c.UpdateNewsItemWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39667,8 +37288,8 @@ func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
-	rsp, err := c.UpdateNewsItem(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+	rsp, err := c.UpdateNewsItem(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39682,8 +37303,8 @@ func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, params *ListNewsfeedsParams, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
-	rsp, err := c.ListNewsfeeds(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
+	rsp, err := c.ListNewsfeeds(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39697,8 +37318,8 @@ func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, params *RetrieveNewsfeedParams, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
-	rsp, err := c.RetrieveNewsfeed(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
+	rsp, err := c.RetrieveNewsfeed(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39712,8 +37333,8 @@ func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
-	rsp, err := c.ListLiveNewsfeedItems(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
+	rsp, err := c.ListLiveNewsfeedItems(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39727,8 +37348,8 @@ func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, params *RetrieveNoteParams, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
-	rsp, err := c.RetrieveNote(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
+	rsp, err := c.RetrieveNote(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39745,8 +37366,8 @@ func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
-	rsp, err := c.CreatePhoneSwitchWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+	rsp, err := c.CreatePhoneSwitchWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39763,8 +37384,8 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
-	rsp, err := c.CreatePhoneSwitch(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+	rsp, err := c.CreatePhoneSwitch(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39793,8 +37414,8 @@ func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, params *RetrieveSegmentParams, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
-	rsp, err := c.RetrieveSegment(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
+	rsp, err := c.RetrieveSegment(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39808,8 +37429,8 @@ func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, params *ListSubscriptionTypesParams, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
-	rsp, err := c.ListSubscriptionTypes(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
+	rsp, err := c.ListSubscriptionTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39823,8 +37444,8 @@ func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, params *ListTagsParams, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
-	rsp, err := c.ListTags(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
+	rsp, err := c.ListTags(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39850,8 +37471,8 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, params *
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, params *CreateTagParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
-	rsp, err := c.CreateTagWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+	rsp, err := c.CreateTagWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39877,8 +37498,8 @@ func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
-	rsp, err := c.CreateTag(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+	rsp, err := c.CreateTag(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39892,8 +37513,8 @@ func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, params *DeleteTagParams, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
-	rsp, err := c.DeleteTag(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+	rsp, err := c.DeleteTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39908,8 +37529,8 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id stri
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, params *FindTagParams, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
-	rsp, err := c.FindTag(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
+	rsp, err := c.FindTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39923,8 +37544,8 @@ func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, params *ListTeamsParams, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
-	rsp, err := c.ListTeams(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
+	rsp, err := c.ListTeams(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39938,8 +37559,8 @@ func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, params *RetrieveTeamParams, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
-	rsp, err := c.RetrieveTeam(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
+	rsp, err := c.RetrieveTeam(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39953,8 +37574,8 @@ func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, params *ListTicketStatesParams, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error) {
-	rsp, err := c.ListTicketStates(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error) {
+	rsp, err := c.ListTicketStates(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39968,8 +37589,8 @@ func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, params *ListTicketTypesParams, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
-	rsp, err := c.ListTicketTypes(ctx, params, reqEditors...)
+func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
+	rsp, err := c.ListTicketTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39987,8 +37608,8 @@ func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, params *CreateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
-	rsp, err := c.CreateTicketTypeWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+	rsp, err := c.CreateTicketTypeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40006,8 +37627,8 @@ func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
-	rsp, err := c.CreateTicketType(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+	rsp, err := c.CreateTicketType(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40021,8 +37642,8 @@ func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, params *GetTicketTypeParams, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
-	rsp, err := c.GetTicketType(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
+	rsp, err := c.GetTicketType(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40040,8 +37661,8 @@ func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
-	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40059,8 +37680,8 @@ func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
-	rsp, err := c.UpdateTicketType(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+	rsp, err := c.UpdateTicketType(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40074,8 +37695,8 @@ func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
-	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40089,8 +37710,8 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
-	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40104,8 +37725,8 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
-	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40119,8 +37740,8 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
-	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40134,8 +37755,8 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, params *CreateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
-	rsp, err := c.CreateTicketWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40149,8 +37770,8 @@ func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
-	rsp, err := c.CreateTicket(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40229,8 +37850,8 @@ func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, params *SearchTicketsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
-	rsp, err := c.SearchTicketsWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+	rsp, err := c.SearchTicketsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40309,8 +37930,8 @@ func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
-	rsp, err := c.SearchTickets(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+	rsp, err := c.SearchTickets(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40324,8 +37945,8 @@ func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, params *GetTicketParams, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
-	rsp, err := c.GetTicket(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+	rsp, err := c.GetTicket(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40339,8 +37960,8 @@ func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
-	rsp, err := c.UpdateTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40354,8 +37975,8 @@ func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
-	rsp, err := c.UpdateTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+	rsp, err := c.UpdateTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40369,8 +37990,8 @@ func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, params *ReplyTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
-	rsp, err := c.ReplyTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+	rsp, err := c.ReplyTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40384,8 +38005,8 @@ func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
-	rsp, err := c.ReplyTicket(ctx, id, params, body, reqEditors...)
+func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+	rsp, err := c.ReplyTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40399,8 +38020,8 @@ func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
-	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40414,8 +38035,8 @@ func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
-	rsp, err := c.AttachTagToTicket(ctx, ticketId, params, body, reqEditors...)
+func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+	rsp, err := c.AttachTagToTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40429,8 +38050,8 @@ func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
-	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40444,8 +38065,8 @@ func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
-	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, params, body, reqEditors...)
+func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40478,8 +38099,8 @@ func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, params *UpdateVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
-	rsp, err := c.UpdateVisitorWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+	rsp, err := c.UpdateVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40497,8 +38118,8 @@ func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
-	rsp, err := c.UpdateVisitor(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+	rsp, err := c.UpdateVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40516,8 +38137,8 @@ func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, params *ConvertVisitorParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
-	rsp, err := c.ConvertVisitorWithBody(ctx, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+	rsp, err := c.ConvertVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -40535,8 +38156,8 @@ func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
-	rsp, err := c.ConvertVisitor(ctx, params, body, reqEditors...)
+func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+	rsp, err := c.ConvertVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -194,7 +194,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateContact(ctx, nil, body)
+			_, err := c.CreateContact(ctx, body)
 			return err
 		},
 		"CreateDataEvent": func() error {
@@ -202,7 +202,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			err := c.CreateDataEvent(ctx, nil, body)
+			err := c.CreateDataEvent(ctx, body)
 			return err
 		},
 		"CreateMessage": func() error {
@@ -210,7 +210,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateMessage(ctx, nil, body)
+			_, err := c.CreateMessage(ctx, body)
 			return err
 		},
 		"CreateTag": func() error {
@@ -218,7 +218,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.CreateTag(ctx, nil, body)
+			_, err := c.CreateTag(ctx, body)
 			return err
 		},
 		"ManageConversation": func() error {
@@ -226,7 +226,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ManageConversation(ctx, "x", nil, body)
+			_, err := c.ManageConversation(ctx, "x", body)
 			return err
 		},
 		"RedactConversation": func() error {
@@ -234,7 +234,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.RedactConversation(ctx, nil, body)
+			_, err := c.RedactConversation(ctx, body)
 			return err
 		},
 		"ReplyConversation": func() error {
@@ -242,7 +242,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ReplyConversation(ctx, "x", nil, body)
+			_, err := c.ReplyConversation(ctx, "x", body)
 			return err
 		},
 		"ReplyTicket": func() error {
@@ -250,7 +250,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.ReplyTicket(ctx, "x", nil, body)
+			_, err := c.ReplyTicket(ctx, "x", body)
 			return err
 		},
 		"UpdateContact": func() error {
@@ -258,7 +258,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.UpdateContact(ctx, "x", nil, body)
+			_, err := c.UpdateContact(ctx, "x", body)
 			return err
 		},
 		"UpdateVisitor": func() error {
@@ -266,7 +266,7 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
 				return err
 			}
-			_, err := c.UpdateVisitor(ctx, nil, body)
+			_, err := c.UpdateVisitor(ctx, body)
 			return err
 		},
 	}
