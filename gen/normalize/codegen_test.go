@@ -84,3 +84,81 @@ components:
 	run(t, StripVersionHeader, doc)
 	assert.Contains(t, at(t, doc, "#/components/schemas"), "intercom_version")
 }
+
+func TestEnumSymbolNamesNameOperators(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths: {}
+components:
+  schemas:
+    filter:
+      type: object
+      properties:
+        operator: {type: string, enum: ['=', '!=', 'IN', '!~', '$', 'custom op']}
+        state: {type: string, enum: [open, closed]}
+`)
+	run(t, EnumSymbolNames, doc)
+	assert.Equal(t, []any{"Equals", "NotEquals", "In", "NotContains", "EndsWith", "CustomOp"},
+		at(t, doc, "#/components/schemas/filter/properties/operator/x-enum-varnames"))
+	assert.NotContains(t, at(t, doc, "#/components/schemas/filter/properties/state"), "x-enum-varnames", "word values keep oapi-codegen's names")
+}
+
+func TestNameShapesNamesUnionsVariantsAndBodies(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /c:
+    post:
+      operationId: createThing
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                allOf: [{$ref: '#/components/schemas/thing'}]
+                properties:
+                  extra: {type: boolean}
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {id: {type: string}}
+components:
+  schemas:
+    thing:
+      type: object
+      properties: {id: {type: string}}
+    filter:
+      type: object
+      properties:
+        value:
+          oneOf:
+          - {type: string}
+          - {type: array, items: {type: integer}}
+          - {title: By Email, properties: {email: {type: string}}}
+        single:
+          oneOf: [{$ref: '#/components/schemas/thing'}]
+    event:
+      type: object
+      properties: {id: {type: string}, email: {type: string}}
+      anyOf:
+      - {title: id required, required: [id]}
+      - {title: email required, required: [email]}
+`)
+	run(t, NameShapes, doc)
+	assert.Equal(t, "#/components/schemas/FilterValue", at(t, doc, "#/components/schemas/filter/properties/value/$ref"))
+	variants := at(t, doc, "#/components/schemas/FilterValue/oneOf").([]any)
+	var refs []any
+	for _, v := range variants {
+		refs = append(refs, v.(map[string]any)["$ref"])
+	}
+	assert.Equal(t, []any{"#/components/schemas/FilterValueString", "#/components/schemas/FilterValueIntList", "#/components/schemas/FilterValueByEmail"}, refs)
+	assert.Equal(t, "#/components/schemas/thing", at(t, doc, "#/components/schemas/filter/properties/single/$ref"), "a one-variant union is its variant")
+	assert.NotContains(t, at(t, doc, "#/components/schemas/event"), "anyOf", "required-only variants leave the Go type")
+	assert.Equal(t, "#/components/schemas/CreateThingResponse", at(t, doc, "#/paths/~1c/post/responses/200/content/application~1json/schema/$ref"))
+	assert.Equal(t, "#/components/schemas/thing", at(t, doc, "#/paths/~1c/get/responses/200/content/application~1json/schema/$ref"), "a body equal to a component reuses it")
+}

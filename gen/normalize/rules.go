@@ -33,6 +33,8 @@ var Default = []Rule{
 // spec would loosen or distort validation.
 var CodegenOnly = []Rule{
 	StripVersionHeader,
+	EnumSymbolNames,
+	NameShapes,
 }
 
 // walkRefs calls fn for every map holding a "$ref" anywhere in the

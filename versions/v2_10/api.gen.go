@@ -15,219 +15,273 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CreateConversationResponseMessageType.
+const (
+	CreateConversationResponseMessageTypeEmail    CreateConversationResponseMessageType = "email"
+	CreateConversationResponseMessageTypeFacebook CreateConversationResponseMessageType = "facebook"
+	CreateConversationResponseMessageTypeInapp    CreateConversationResponseMessageType = "inapp"
+	CreateConversationResponseMessageTypeTwitter  CreateConversationResponseMessageType = "twitter"
+)
+
+// Valid indicates whether the value is a known member of the CreateConversationResponseMessageType enum.
+func (e CreateConversationResponseMessageType) Valid() bool {
+	switch e {
+	case CreateConversationResponseMessageTypeEmail:
+		return true
+	case CreateConversationResponseMessageTypeFacebook:
+		return true
+	case CreateConversationResponseMessageTypeInapp:
+		return true
+	case CreateConversationResponseMessageTypeTwitter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestPartRequestType.
+const (
+	RedactConversationRequestPartRequestTypeConversationPart RedactConversationRequestPartRequestType = "conversation_part"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestPartRequestType enum.
+func (e RedactConversationRequestPartRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestPartRequestTypeConversationPart:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestSourceRequestType.
+const (
+	RedactConversationRequestSourceRequestTypeSource RedactConversationRequestSourceRequestType = "source"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestSourceRequestType enum.
+func (e RedactConversationRequestSourceRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestSourceRequestTypeSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityLogActivityType.
 const (
-	AdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
-	AdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
-	AdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
-	AdminDeletion                    ActivityLogActivityType = "admin_deletion"
-	AdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
-	AdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
-	AdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
-	AdminInviteChange                ActivityLogActivityType = "admin_invite_change"
-	AdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
-	AdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
-	AdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
-	AdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
-	AdminLogout                      ActivityLogActivityType = "admin_logout"
-	AdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
-	AdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
-	AdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
-	AdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
-	AdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
-	AdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
-	AppAdminJoin                     ActivityLogActivityType = "app_admin_join"
-	AppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
-	AppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
-	AppDataExport                    ActivityLogActivityType = "app_data_export"
-	AppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
-	AppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
-	AppNameChange                    ActivityLogActivityType = "app_name_change"
-	AppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
-	AppPackageInstallation           ActivityLogActivityType = "app_package_installation"
-	AppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
-	AppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
-	AppTeamCreation                  ActivityLogActivityType = "app_team_creation"
-	AppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
-	AppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
-	AppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
-	AppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
-	AppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
-	ArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
-	BulkDelete                       ActivityLogActivityType = "bulk_delete"
-	BulkExport                       ActivityLogActivityType = "bulk_export"
-	CampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
-	CampaignStateChange              ActivityLogActivityType = "campaign_state_change"
-	ConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
-	ConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
-	ConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
-	ConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
-	ConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
-	HelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
-	InboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
-	InboxAccessChange                ActivityLogActivityType = "inbox_access_change"
-	MessageDeletion                  ActivityLogActivityType = "message_deletion"
-	MessageStateChange               ActivityLogActivityType = "message_state_change"
-	MessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
-	MessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
-	MessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
-	OfficeHoursChange                ActivityLogActivityType = "office_hours_change"
-	RoleChange                       ActivityLogActivityType = "role_change"
-	RoleCreation                     ActivityLogActivityType = "role_creation"
-	RoleDeletion                     ActivityLogActivityType = "role_deletion"
-	RulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
-	RulesetCreation                  ActivityLogActivityType = "ruleset_creation"
-	RulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
-	SearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
-	SearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
-	SeatChange                       ActivityLogActivityType = "seat_change"
-	SeatRevoke                       ActivityLogActivityType = "seat_revoke"
-	SecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
-	TemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
-	UpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
-	WelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
+	ActivityLogActivityTypeAdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
+	ActivityLogActivityTypeAdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
+	ActivityLogActivityTypeAdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
+	ActivityLogActivityTypeAdminDeletion                    ActivityLogActivityType = "admin_deletion"
+	ActivityLogActivityTypeAdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
+	ActivityLogActivityTypeAdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
+	ActivityLogActivityTypeAdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
+	ActivityLogActivityTypeAdminInviteChange                ActivityLogActivityType = "admin_invite_change"
+	ActivityLogActivityTypeAdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
+	ActivityLogActivityTypeAdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
+	ActivityLogActivityTypeAdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
+	ActivityLogActivityTypeAdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
+	ActivityLogActivityTypeAdminLogout                      ActivityLogActivityType = "admin_logout"
+	ActivityLogActivityTypeAdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
+	ActivityLogActivityTypeAdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
+	ActivityLogActivityTypeAdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
+	ActivityLogActivityTypeAdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
+	ActivityLogActivityTypeAdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
+	ActivityLogActivityTypeAdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
+	ActivityLogActivityTypeAppAdminJoin                     ActivityLogActivityType = "app_admin_join"
+	ActivityLogActivityTypeAppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
+	ActivityLogActivityTypeAppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
+	ActivityLogActivityTypeAppDataExport                    ActivityLogActivityType = "app_data_export"
+	ActivityLogActivityTypeAppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
+	ActivityLogActivityTypeAppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
+	ActivityLogActivityTypeAppNameChange                    ActivityLogActivityType = "app_name_change"
+	ActivityLogActivityTypeAppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
+	ActivityLogActivityTypeAppPackageInstallation           ActivityLogActivityType = "app_package_installation"
+	ActivityLogActivityTypeAppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
+	ActivityLogActivityTypeAppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
+	ActivityLogActivityTypeAppTeamCreation                  ActivityLogActivityType = "app_team_creation"
+	ActivityLogActivityTypeAppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
+	ActivityLogActivityTypeAppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
+	ActivityLogActivityTypeAppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
+	ActivityLogActivityTypeAppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
+	ActivityLogActivityTypeAppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
+	ActivityLogActivityTypeArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
+	ActivityLogActivityTypeBulkDelete                       ActivityLogActivityType = "bulk_delete"
+	ActivityLogActivityTypeBulkExport                       ActivityLogActivityType = "bulk_export"
+	ActivityLogActivityTypeCampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
+	ActivityLogActivityTypeCampaignStateChange              ActivityLogActivityType = "campaign_state_change"
+	ActivityLogActivityTypeConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
+	ActivityLogActivityTypeConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
+	ActivityLogActivityTypeConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
+	ActivityLogActivityTypeConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
+	ActivityLogActivityTypeConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
+	ActivityLogActivityTypeHelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
+	ActivityLogActivityTypeInboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
+	ActivityLogActivityTypeInboxAccessChange                ActivityLogActivityType = "inbox_access_change"
+	ActivityLogActivityTypeMessageDeletion                  ActivityLogActivityType = "message_deletion"
+	ActivityLogActivityTypeMessageStateChange               ActivityLogActivityType = "message_state_change"
+	ActivityLogActivityTypeMessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
+	ActivityLogActivityTypeMessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
+	ActivityLogActivityTypeMessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
+	ActivityLogActivityTypeOfficeHoursChange                ActivityLogActivityType = "office_hours_change"
+	ActivityLogActivityTypeRoleChange                       ActivityLogActivityType = "role_change"
+	ActivityLogActivityTypeRoleCreation                     ActivityLogActivityType = "role_creation"
+	ActivityLogActivityTypeRoleDeletion                     ActivityLogActivityType = "role_deletion"
+	ActivityLogActivityTypeRulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
+	ActivityLogActivityTypeRulesetCreation                  ActivityLogActivityType = "ruleset_creation"
+	ActivityLogActivityTypeRulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
+	ActivityLogActivityTypeSearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
+	ActivityLogActivityTypeSearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
+	ActivityLogActivityTypeSeatChange                       ActivityLogActivityType = "seat_change"
+	ActivityLogActivityTypeSeatRevoke                       ActivityLogActivityType = "seat_revoke"
+	ActivityLogActivityTypeSecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
+	ActivityLogActivityTypeTemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
+	ActivityLogActivityTypeUpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
+	ActivityLogActivityTypeWelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
 )
 
 // Valid indicates whether the value is a known member of the ActivityLogActivityType enum.
 func (e ActivityLogActivityType) Valid() bool {
 	switch e {
-	case AdminAssignmentLimitChange:
+	case ActivityLogActivityTypeAdminAssignmentLimitChange:
 		return true
-	case AdminAvatarChange:
+	case ActivityLogActivityTypeAdminAvatarChange:
 		return true
-	case AdminAwayModeChange:
+	case ActivityLogActivityTypeAdminAwayModeChange:
 		return true
-	case AdminDeletion:
+	case ActivityLogActivityTypeAdminDeletion:
 		return true
-	case AdminDeprovisioned:
+	case ActivityLogActivityTypeAdminDeprovisioned:
 		return true
-	case AdminImpersonationEnd:
+	case ActivityLogActivityTypeAdminImpersonationEnd:
 		return true
-	case AdminImpersonationStart:
+	case ActivityLogActivityTypeAdminImpersonationStart:
 		return true
-	case AdminInviteChange:
+	case ActivityLogActivityTypeAdminInviteChange:
 		return true
-	case AdminInviteCreation:
+	case ActivityLogActivityTypeAdminInviteCreation:
 		return true
-	case AdminInviteDeletion:
+	case ActivityLogActivityTypeAdminInviteDeletion:
 		return true
-	case AdminLoginFailure:
+	case ActivityLogActivityTypeAdminLoginFailure:
 		return true
-	case AdminLoginSuccess:
+	case ActivityLogActivityTypeAdminLoginSuccess:
 		return true
-	case AdminLogout:
+	case ActivityLogActivityTypeAdminLogout:
 		return true
-	case AdminPasswordResetRequest:
+	case ActivityLogActivityTypeAdminPasswordResetRequest:
 		return true
-	case AdminPasswordResetSuccess:
+	case ActivityLogActivityTypeAdminPasswordResetSuccess:
 		return true
-	case AdminPermissionChange:
+	case ActivityLogActivityTypeAdminPermissionChange:
 		return true
-	case AdminProvisioned:
+	case ActivityLogActivityTypeAdminProvisioned:
 		return true
-	case AdminTwoFactorAuthChange:
+	case ActivityLogActivityTypeAdminTwoFactorAuthChange:
 		return true
-	case AdminUnauthorizedSignInMethod:
+	case ActivityLogActivityTypeAdminUnauthorizedSignInMethod:
 		return true
-	case AppAdminJoin:
+	case ActivityLogActivityTypeAppAdminJoin:
 		return true
-	case AppAuthenticationMethodChange:
+	case ActivityLogActivityTypeAppAuthenticationMethodChange:
 		return true
-	case AppDataDeletion:
+	case ActivityLogActivityTypeAppDataDeletion:
 		return true
-	case AppDataExport:
+	case ActivityLogActivityTypeAppDataExport:
 		return true
-	case AppGoogleSsoDomainChange:
+	case ActivityLogActivityTypeAppGoogleSsoDomainChange:
 		return true
-	case AppIdentityVerificationChange:
+	case ActivityLogActivityTypeAppIdentityVerificationChange:
 		return true
-	case AppNameChange:
+	case ActivityLogActivityTypeAppNameChange:
 		return true
-	case AppOutboundAddressChange:
+	case ActivityLogActivityTypeAppOutboundAddressChange:
 		return true
-	case AppPackageInstallation:
+	case ActivityLogActivityTypeAppPackageInstallation:
 		return true
-	case AppPackageTokenRegeneration:
+	case ActivityLogActivityTypeAppPackageTokenRegeneration:
 		return true
-	case AppPackageUninstallation:
+	case ActivityLogActivityTypeAppPackageUninstallation:
 		return true
-	case AppTeamCreation:
+	case ActivityLogActivityTypeAppTeamCreation:
 		return true
-	case AppTeamDeletion:
+	case ActivityLogActivityTypeAppTeamDeletion:
 		return true
-	case AppTeamMembershipModification:
+	case ActivityLogActivityTypeAppTeamMembershipModification:
 		return true
-	case AppTimezoneChange:
+	case ActivityLogActivityTypeAppTimezoneChange:
 		return true
-	case AppWebhookCreation:
+	case ActivityLogActivityTypeAppWebhookCreation:
 		return true
-	case AppWebhookDeletion:
+	case ActivityLogActivityTypeAppWebhookDeletion:
 		return true
-	case ArticlesInMessengerEnabledChange:
+	case ActivityLogActivityTypeArticlesInMessengerEnabledChange:
 		return true
-	case BulkDelete:
+	case ActivityLogActivityTypeBulkDelete:
 		return true
-	case BulkExport:
+	case ActivityLogActivityTypeBulkExport:
 		return true
-	case CampaignDeletion:
+	case ActivityLogActivityTypeCampaignDeletion:
 		return true
-	case CampaignStateChange:
+	case ActivityLogActivityTypeCampaignStateChange:
 		return true
-	case ConversationPartDeletion:
+	case ActivityLogActivityTypeConversationPartDeletion:
 		return true
-	case ConversationPdfExport:
+	case ActivityLogActivityTypeConversationPdfExport:
 		return true
-	case ConversationTopicChange:
+	case ActivityLogActivityTypeConversationTopicChange:
 		return true
-	case ConversationTopicCreation:
+	case ActivityLogActivityTypeConversationTopicCreation:
 		return true
-	case ConversationTopicDeletion:
+	case ActivityLogActivityTypeConversationTopicDeletion:
 		return true
-	case HelpCenterSettingsChange:
+	case ActivityLogActivityTypeHelpCenterSettingsChange:
 		return true
-	case InboundConversationsChange:
+	case ActivityLogActivityTypeInboundConversationsChange:
 		return true
-	case InboxAccessChange:
+	case ActivityLogActivityTypeInboxAccessChange:
 		return true
-	case MessageDeletion:
+	case ActivityLogActivityTypeMessageDeletion:
 		return true
-	case MessageStateChange:
+	case ActivityLogActivityTypeMessageStateChange:
 		return true
-	case MessengerLookAndFeelChange:
+	case ActivityLogActivityTypeMessengerLookAndFeelChange:
 		return true
-	case MessengerSearchRequiredChange:
+	case ActivityLogActivityTypeMessengerSearchRequiredChange:
 		return true
-	case MessengerSpacesChange:
+	case ActivityLogActivityTypeMessengerSpacesChange:
 		return true
-	case OfficeHoursChange:
+	case ActivityLogActivityTypeOfficeHoursChange:
 		return true
-	case RoleChange:
+	case ActivityLogActivityTypeRoleChange:
 		return true
-	case RoleCreation:
+	case ActivityLogActivityTypeRoleCreation:
 		return true
-	case RoleDeletion:
+	case ActivityLogActivityTypeRoleDeletion:
 		return true
-	case RulesetActivationTitlePreview:
+	case ActivityLogActivityTypeRulesetActivationTitlePreview:
 		return true
-	case RulesetCreation:
+	case ActivityLogActivityTypeRulesetCreation:
 		return true
-	case RulesetDeletion:
+	case ActivityLogActivityTypeRulesetDeletion:
 		return true
-	case SearchBrowseEnabledChange:
+	case ActivityLogActivityTypeSearchBrowseEnabledChange:
 		return true
-	case SearchBrowseRequiredChange:
+	case ActivityLogActivityTypeSearchBrowseRequiredChange:
 		return true
-	case SeatChange:
+	case ActivityLogActivityTypeSeatChange:
 		return true
-	case SeatRevoke:
+	case ActivityLogActivityTypeSeatRevoke:
 		return true
-	case SecuritySettingsChange:
+	case ActivityLogActivityTypeSecuritySettingsChange:
 		return true
-	case TemporaryExpectationChange:
+	case ActivityLogActivityTypeTemporaryExpectationChange:
 		return true
-	case UpfrontEmailCollectionChange:
+	case ActivityLogActivityTypeUpfrontEmailCollectionChange:
 		return true
-	case WelcomeMessageChange:
+	case ActivityLogActivityTypeWelcomeMessageChange:
 		return true
 	default:
 		return false
@@ -506,13 +560,13 @@ func (e ArticleTranslatedContentType) Valid() bool {
 
 // Defines values for AssignConversationRequestMessageType.
 const (
-	Assignment AssignConversationRequestMessageType = "assignment"
+	AssignConversationRequestMessageTypeAssignment AssignConversationRequestMessageType = "assignment"
 )
 
 // Valid indicates whether the value is a known member of the AssignConversationRequestMessageType enum.
 func (e AssignConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Assignment:
+	case AssignConversationRequestMessageTypeAssignment:
 		return true
 	default:
 		return false
@@ -539,13 +593,13 @@ func (e AssignConversationRequestType) Valid() bool {
 
 // Defines values for CloseConversationRequestMessageType.
 const (
-	Close CloseConversationRequestMessageType = "close"
+	CloseConversationRequestMessageTypeClose CloseConversationRequestMessageType = "close"
 )
 
 // Valid indicates whether the value is a known member of the CloseConversationRequestMessageType enum.
 func (e CloseConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Close:
+	case CloseConversationRequestMessageTypeClose:
 		return true
 	default:
 		return false
@@ -1127,13 +1181,13 @@ func (e ConversationListItemState) Valid() bool {
 
 // Defines values for ConversationPartsType.
 const (
-	ConversationPartList ConversationPartsType = "conversation_part.list"
+	ConversationPartsTypeConversationPartList ConversationPartsType = "conversation_part.list"
 )
 
 // Valid indicates whether the value is a known member of the ConversationPartsType enum.
 func (e ConversationPartsType) Valid() bool {
 	switch e {
-	case ConversationPartList:
+	case ConversationPartsTypeConversationPartList:
 		return true
 	default:
 		return false
@@ -1466,13 +1520,13 @@ func (e DataAttributeListType) Valid() bool {
 
 // Defines values for DataEventSummaryType.
 const (
-	EventSummary DataEventSummaryType = "event.summary"
+	DataEventSummaryTypeEventSummary DataEventSummaryType = "event.summary"
 )
 
 // Valid indicates whether the value is a known member of the DataEventSummaryType enum.
 func (e DataEventSummaryType) Valid() bool {
 	switch e {
-	case EventSummary:
+	case DataEventSummaryTypeEventSummary:
 		return true
 	default:
 		return false
@@ -1703,16 +1757,16 @@ func (e MessageMessageType) Valid() bool {
 
 // Defines values for MultipleFilterSearchRequestOperator.
 const (
-	AND MultipleFilterSearchRequestOperator = "AND"
-	OR  MultipleFilterSearchRequestOperator = "OR"
+	MultipleFilterSearchRequestOperatorAND MultipleFilterSearchRequestOperator = "AND"
+	MultipleFilterSearchRequestOperatorOR  MultipleFilterSearchRequestOperator = "OR"
 )
 
 // Valid indicates whether the value is a known member of the MultipleFilterSearchRequestOperator enum.
 func (e MultipleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case AND:
+	case MultipleFilterSearchRequestOperatorAND:
 		return true
-	case OR:
+	case MultipleFilterSearchRequestOperatorOR:
 		return true
 	default:
 		return false
@@ -1835,43 +1889,13 @@ func (e PaginatedResponseType) Valid() bool {
 
 // Defines values for PhoneSwitchType.
 const (
-	PhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
+	PhoneSwitchTypePhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
 )
 
 // Valid indicates whether the value is a known member of the PhoneSwitchType enum.
 func (e PhoneSwitchType) Valid() bool {
 	switch e {
-	case PhoneCallRedirect:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest0Type.
-const (
-	RedactConversationRequest0TypeConversationPart RedactConversationRequest0Type = "conversation_part"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest0Type enum.
-func (e RedactConversationRequest0Type) Valid() bool {
-	switch e {
-	case RedactConversationRequest0TypeConversationPart:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest1Type.
-const (
-	Source RedactConversationRequest1Type = "source"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest1Type enum.
-func (e RedactConversationRequest1Type) Valid() bool {
-	switch e {
-	case Source:
+	case PhoneSwitchTypePhoneCallRedirect:
 		return true
 	default:
 		return false
@@ -1928,46 +1952,46 @@ func (e SegmentListType) Valid() bool {
 
 // Defines values for SingleFilterSearchRequestOperator.
 const (
-	Caret            SingleFilterSearchRequestOperator = "^"
-	DollarSign       SingleFilterSearchRequestOperator = "$"
-	Empty            SingleFilterSearchRequestOperator = "!="
-	Equal            SingleFilterSearchRequestOperator = "="
-	GreaterThan      SingleFilterSearchRequestOperator = ">"
-	GreaterThanEqual SingleFilterSearchRequestOperator = ">="
-	IN               SingleFilterSearchRequestOperator = "IN"
-	LessThan         SingleFilterSearchRequestOperator = "<"
-	LessThanEqual    SingleFilterSearchRequestOperator = "<="
-	N1               SingleFilterSearchRequestOperator = "!~"
-	NIN              SingleFilterSearchRequestOperator = "NIN"
-	Tilde            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorContains            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorEndsWith            SingleFilterSearchRequestOperator = "$"
+	SingleFilterSearchRequestOperatorEquals              SingleFilterSearchRequestOperator = "="
+	SingleFilterSearchRequestOperatorGreaterThan         SingleFilterSearchRequestOperator = ">"
+	SingleFilterSearchRequestOperatorGreaterThanOrEquals SingleFilterSearchRequestOperator = ">="
+	SingleFilterSearchRequestOperatorIn                  SingleFilterSearchRequestOperator = "IN"
+	SingleFilterSearchRequestOperatorLessThan            SingleFilterSearchRequestOperator = "<"
+	SingleFilterSearchRequestOperatorLessThanOrEquals    SingleFilterSearchRequestOperator = "<="
+	SingleFilterSearchRequestOperatorNotContains         SingleFilterSearchRequestOperator = "!~"
+	SingleFilterSearchRequestOperatorNotEquals           SingleFilterSearchRequestOperator = "!="
+	SingleFilterSearchRequestOperatorNotIn               SingleFilterSearchRequestOperator = "NIN"
+	SingleFilterSearchRequestOperatorStartsWith          SingleFilterSearchRequestOperator = "^"
 )
 
 // Valid indicates whether the value is a known member of the SingleFilterSearchRequestOperator enum.
 func (e SingleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case Caret:
+	case SingleFilterSearchRequestOperatorContains:
 		return true
-	case DollarSign:
+	case SingleFilterSearchRequestOperatorEndsWith:
 		return true
-	case Empty:
+	case SingleFilterSearchRequestOperatorEquals:
 		return true
-	case Equal:
+	case SingleFilterSearchRequestOperatorGreaterThan:
 		return true
-	case GreaterThan:
+	case SingleFilterSearchRequestOperatorGreaterThanOrEquals:
 		return true
-	case GreaterThanEqual:
+	case SingleFilterSearchRequestOperatorIn:
 		return true
-	case IN:
+	case SingleFilterSearchRequestOperatorLessThan:
 		return true
-	case LessThan:
+	case SingleFilterSearchRequestOperatorLessThanOrEquals:
 		return true
-	case LessThanEqual:
+	case SingleFilterSearchRequestOperatorNotContains:
 		return true
-	case N1:
+	case SingleFilterSearchRequestOperatorNotEquals:
 		return true
-	case NIN:
+	case SingleFilterSearchRequestOperatorNotIn:
 		return true
-	case Tilde:
+	case SingleFilterSearchRequestOperatorStartsWith:
 		return true
 	default:
 		return false
@@ -1976,22 +2000,22 @@ func (e SingleFilterSearchRequestOperator) Valid() bool {
 
 // Defines values for SlaAppliedSlaStatus.
 const (
-	Active    SlaAppliedSlaStatus = "active"
-	Cancelled SlaAppliedSlaStatus = "cancelled"
-	Hit       SlaAppliedSlaStatus = "hit"
-	Missed    SlaAppliedSlaStatus = "missed"
+	SlaAppliedSlaStatusActive    SlaAppliedSlaStatus = "active"
+	SlaAppliedSlaStatusCancelled SlaAppliedSlaStatus = "cancelled"
+	SlaAppliedSlaStatusHit       SlaAppliedSlaStatus = "hit"
+	SlaAppliedSlaStatusMissed    SlaAppliedSlaStatus = "missed"
 )
 
 // Valid indicates whether the value is a known member of the SlaAppliedSlaStatus enum.
 func (e SlaAppliedSlaStatus) Valid() bool {
 	switch e {
-	case Active:
+	case SlaAppliedSlaStatusActive:
 		return true
-	case Cancelled:
+	case SlaAppliedSlaStatusCancelled:
 		return true
-	case Hit:
+	case SlaAppliedSlaStatusHit:
 		return true
-	case Missed:
+	case SlaAppliedSlaStatusMissed:
 		return true
 	default:
 		return false
@@ -2015,16 +2039,16 @@ func (e SnoozeConversationRequestMessageType) Valid() bool {
 
 // Defines values for SubscriptionTypeConsentType.
 const (
-	OptIn  SubscriptionTypeConsentType = "opt_in"
-	OptOut SubscriptionTypeConsentType = "opt_out"
+	SubscriptionTypeConsentTypeOptIn  SubscriptionTypeConsentType = "opt_in"
+	SubscriptionTypeConsentTypeOptOut SubscriptionTypeConsentType = "opt_out"
 )
 
 // Valid indicates whether the value is a known member of the SubscriptionTypeConsentType enum.
 func (e SubscriptionTypeConsentType) Valid() bool {
 	switch e {
-	case OptIn:
+	case SubscriptionTypeConsentTypeOptIn:
 		return true
-	case OptOut:
+	case SubscriptionTypeConsentTypeOptOut:
 		return true
 	default:
 		return false
@@ -2294,13 +2318,13 @@ func (e TicketPartAuthorType) Valid() bool {
 
 // Defines values for TicketPartsType.
 const (
-	TicketPartList TicketPartsType = "ticket_part.list"
+	TicketPartsTypeTicketPartList TicketPartsType = "ticket_part.list"
 )
 
 // Valid indicates whether the value is a known member of the TicketPartsType enum.
 func (e TicketPartsType) Valid() bool {
 	switch e {
-	case TicketPartList:
+	case TicketPartsTypeTicketPartList:
 		return true
 	default:
 		return false
@@ -2456,13 +2480,13 @@ func (e VisitorSegmentsType) Valid() bool {
 
 // Defines values for VisitorSocialProfilesType.
 const (
-	SocialProfileList VisitorSocialProfilesType = "social_profile.list"
+	VisitorSocialProfilesTypeSocialProfileList VisitorSocialProfilesType = "social_profile.list"
 )
 
 // Valid indicates whether the value is a known member of the VisitorSocialProfilesType enum.
 func (e VisitorSocialProfilesType) Valid() bool {
 	switch e {
-	case SocialProfileList:
+	case VisitorSocialProfilesTypeSocialProfileList:
 		return true
 	default:
 		return false
@@ -2499,30 +2523,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -2544,14 +2544,139 @@ func (e LisDataAttributesParamsModel) Valid() bool {
 	}
 }
 
-// CreateContactRequestBody defines model for CreateContactRequestBody.
-type CreateContactRequestBody struct {
+// AttachContactToConversationRequestCustomer defines model for AttachContactToConversationRequestCustomer.
+type AttachContactToConversationRequestCustomer struct {
 	union json.RawMessage
 }
+
+// AttachContactToConversationRequestCustomerEmail defines model for AttachContactToConversationRequestCustomerEmail.
+type AttachContactToConversationRequestCustomerEmail struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: joe@example.com
+	Email string `json:"email"`
+}
+
+// AttachContactToConversationRequestCustomerIntercomUserID defines model for AttachContactToConversationRequestCustomerIntercomUserID.
+type AttachContactToConversationRequestCustomerIntercomUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// AttachContactToConversationRequestCustomerUserID defines model for AttachContactToConversationRequestCustomerUserID.
+type AttachContactToConversationRequestCustomerUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	UserId string `json:"user_id"`
+}
+
+// CreateContactRequestBody Payload to create a contact
+//
+// Exactly one of these applies: Create contact with email; Create contact with external_id; Create contact with role.
+type CreateContactRequestBody = CreateContactRequest
+
+// CreateConversationResponse defines model for CreateConversationResponse.
+type CreateConversationResponse struct {
+	// Body The message body, which may contain HTML.
+	//
+	// Example: Hello
+	Body string `json:"body"`
+
+	// ConversationId The associated conversation_id
+	//
+	// Example: 64619700005570
+	ConversationId string `json:"conversation_id"`
+
+	// CreatedAt The time the conversation was created.
+	//
+	// Example: 1667560812
+	CreatedAt int `json:"created_at"`
+
+	// Id The id representing the message.
+	//
+	// Example: 1488971108
+	Id string `json:"id"`
+
+	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+	//
+	// Example: inapp
+	MessageType CreateConversationResponseMessageType `json:"message_type"`
+
+	// Subject The subject of the message. Only present if message_type: email.
+	//
+	// Example: Greetings
+	Subject *string `json:"subject,omitempty"`
+
+	// Type The type of the message
+	//
+	// Example: user_message
+	Type string `json:"type"`
+}
+
+// CreateConversationResponseMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+//
+// Example: inapp
+type CreateConversationResponseMessageType string
 
 // CreateTagRequest defines model for CreateTagRequest.
 type CreateTagRequest struct {
 	union json.RawMessage
+}
+
+// CreateTicketRequestContactsItem defines model for CreateTicketRequestContactsItem.
+type CreateTicketRequestContactsItem struct {
+	union json.RawMessage
+}
+
+// CreateTicketRequestContactsItemEmail defines model for CreateTicketRequestContactsItemEmail.
+type CreateTicketRequestContactsItemEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+	Email string `json:"email"`
+}
+
+// CreateTicketRequestContactsItemExternalID defines model for CreateTicketRequestContactsItemExternalID.
+type CreateTicketRequestContactsItemExternalID struct {
+	// ExternalId The external_id you have defined for the contact who is being added as a participant.
+	ExternalId string `json:"external_id"`
+}
+
+// CreateTicketRequestContactsItemID defines model for CreateTicketRequestContactsItemID.
+type CreateTicketRequestContactsItemID struct {
+	// Id The identifier for the contact as given by Intercom.
+	Id string `json:"id"`
+}
+
+// CustomerRequestEmail defines model for CustomerRequestEmail.
+type CustomerRequestEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: sam.sung@example.com
+	Email string `json:"email"`
+}
+
+// CustomerRequestIntercomUserID defines model for CustomerRequestIntercomUserID.
+type CustomerRequestIntercomUserID struct {
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// CustomerRequestUserID defines model for CustomerRequestUserID.
+type CustomerRequestUserID struct {
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 2e91dac761886329bd9ffe4e
+	UserId string `json:"user_id"`
 }
 
 // ManageConversationRequest defines model for ManageConversationRequest.
@@ -2559,15 +2684,125 @@ type ManageConversationRequest struct {
 	union json.RawMessage
 }
 
+// PaginatedResponseDataItem defines model for PaginatedResponseDataItem.
+type PaginatedResponseDataItem struct {
+	union json.RawMessage
+}
+
+// RedactConversationRequestPartRequest Payload of the request to redact a conversation part
+type RedactConversationRequestPartRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// ConversationPartId The id of the conversation_part.
+	//
+	// Example: 19381789428
+	ConversationPartId string `json:"conversation_part_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: conversation_part
+	Type RedactConversationRequestPartRequestType `json:"type"`
+}
+
+// RedactConversationRequestPartRequestType The type of resource being redacted.
+//
+// Example: conversation_part
+type RedactConversationRequestPartRequestType string
+
+// RedactConversationRequestSourceRequest Payload of the request to redact a conversation source
+type RedactConversationRequestSourceRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// SourceId The id of the source.
+	//
+	// Example: 19894781231
+	SourceId string `json:"source_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: source
+	Type RedactConversationRequestSourceRequestType `json:"type"`
+}
+
+// RedactConversationRequestSourceRequestType The type of resource being redacted.
+//
+// Example: source
+type RedactConversationRequestSourceRequestType string
+
 // ReplyTicketRequest defines model for ReplyTicketRequest.
 type ReplyTicketRequest struct {
 	union json.RawMessage
 }
 
-// UpdateContactRequestBody defines model for UpdateContactRequestBody.
-type UpdateContactRequestBody struct {
+// SearchRequestQuery defines model for SearchRequestQuery.
+type SearchRequestQuery struct {
 	union json.RawMessage
 }
+
+// SingleFilterSearchRequestValue The value that you want to search on.
+//
+// Example: 73732934
+type SingleFilterSearchRequestValue struct {
+	union json.RawMessage
+}
+
+// SingleFilterSearchRequestValueBool defines model for SingleFilterSearchRequestValueBool.
+type SingleFilterSearchRequestValueBool = bool
+
+// SingleFilterSearchRequestValueInt defines model for SingleFilterSearchRequestValueInt.
+type SingleFilterSearchRequestValueInt = int
+
+// SingleFilterSearchRequestValueIntList defines model for SingleFilterSearchRequestValueIntList.
+type SingleFilterSearchRequestValueIntList = []int
+
+// SingleFilterSearchRequestValueString defines model for SingleFilterSearchRequestValueString.
+type SingleFilterSearchRequestValueString = string
+
+// SingleFilterSearchRequestValueStringList defines model for SingleFilterSearchRequestValueStringList.
+type SingleFilterSearchRequestValueStringList = []string
+
+// TicketCustomAttributesValue defines model for TicketCustomAttributesValue.
+type TicketCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketCustomAttributesValueAnyList defines model for TicketCustomAttributesValueAnyList.
+type TicketCustomAttributesValueAnyList = []interface{}
+
+// TicketCustomAttributesValueBool defines model for TicketCustomAttributesValueBool.
+type TicketCustomAttributesValueBool = bool
+
+// TicketCustomAttributesValueNumber defines model for TicketCustomAttributesValueNumber.
+type TicketCustomAttributesValueNumber = float32
+
+// TicketCustomAttributesValueString defines model for TicketCustomAttributesValueString.
+type TicketCustomAttributesValueString = string
+
+// TicketRequestCustomAttributesValue defines model for TicketRequestCustomAttributesValue.
+type TicketRequestCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketRequestCustomAttributesValueAnyList defines model for TicketRequestCustomAttributesValueAnyList.
+type TicketRequestCustomAttributesValueAnyList = []interface{}
+
+// TicketRequestCustomAttributesValueBool defines model for TicketRequestCustomAttributesValueBool.
+type TicketRequestCustomAttributesValueBool = bool
+
+// TicketRequestCustomAttributesValueNumber defines model for TicketRequestCustomAttributesValueNumber.
+type TicketRequestCustomAttributesValueNumber = float32
+
+// TicketRequestCustomAttributesValueString defines model for TicketRequestCustomAttributesValueString.
+type TicketRequestCustomAttributesValueString = string
+
+// UpdateContactRequestBody You can update a contact
+type UpdateContactRequestBody = UpdateContactRequest
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
@@ -3480,43 +3715,8 @@ type AttachContactToConversationRequest struct {
 	// AdminId The `id` of the admin who is adding the new participant.
 	//
 	// Example: 12345
-	AdminId  *string                                      `json:"admin_id,omitempty"`
-	Customer *AttachContactToConversationRequest_Customer `json:"customer,omitempty"`
-}
-
-// AttachContactToConversationRequestCustomer0 defines model for AttachContactToConversationRequest.Customer.0.
-type AttachContactToConversationRequestCustomer0 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// AttachContactToConversationRequestCustomer1 defines model for AttachContactToConversationRequest.Customer.1.
-type AttachContactToConversationRequestCustomer1 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	UserId string `json:"user_id"`
-}
-
-// AttachContactToConversationRequestCustomer2 defines model for AttachContactToConversationRequest.Customer.2.
-type AttachContactToConversationRequestCustomer2 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: joe@example.com
-	Email string `json:"email"`
-}
-
-// AttachContactToConversationRequest_Customer defines model for AttachContactToConversationRequest.Customer.
-type AttachContactToConversationRequest_Customer struct {
-	union json.RawMessage
+	AdminId  *string                                     `json:"admin_id,omitempty"`
+	Customer *AttachContactToConversationRequestCustomer `json:"customer,omitempty"`
 }
 
 // CloseConversationRequest Payload of the request to close a conversation
@@ -5091,63 +5291,40 @@ type ConvertVisitorRequest struct {
 	Type string `json:"type"`
 
 	// User The unique identifiers retained after converting or merging.
-	User ConvertVisitorRequest_User `json:"user"`
+	User struct {
+		// Email The contact's email, retained by default if one is present.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
+
+		// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"user"`
 
 	// Visitor The unique identifiers to convert a single Visitor.
-	Visitor ConvertVisitorRequest_Visitor `json:"visitor"`
-}
+	Visitor struct {
+		// Email The visitor's email.
+		//
+		// Example: joe@example.com
+		Email *string `json:"email,omitempty"`
 
-// ConvertVisitorRequestUser0 defines model for ConvertVisitorRequest.User.0.
-type ConvertVisitorRequestUser0 = interface{}
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
 
-// ConvertVisitorRequestUser1 defines model for ConvertVisitorRequest.User.1.
-type ConvertVisitorRequestUser1 = interface{}
-
-// ConvertVisitorRequest_User The unique identifiers retained after converting or merging.
-type ConvertVisitorRequest_User struct {
-	// Email The contact's email, retained by default if one is present.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
-}
-
-// ConvertVisitorRequestVisitor0 defines model for ConvertVisitorRequest.Visitor.0.
-type ConvertVisitorRequestVisitor0 = interface{}
-
-// ConvertVisitorRequestVisitor1 defines model for ConvertVisitorRequest.Visitor.1.
-type ConvertVisitorRequestVisitor1 = interface{}
-
-// ConvertVisitorRequestVisitor2 defines model for ConvertVisitorRequest.Visitor.2.
-type ConvertVisitorRequestVisitor2 = interface{}
-
-// ConvertVisitorRequest_Visitor The unique identifiers to convert a single Visitor.
-type ConvertVisitorRequest_Visitor struct {
-	// Email The visitor's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
+		// UserId A unique identifier for the contact which is given to Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"visitor"`
 }
 
 // CreateArticleRequest You can create an Article
@@ -5219,6 +5396,8 @@ type CreateCollectionRequest struct {
 }
 
 // CreateContactRequest Payload to create a contact
+//
+// Exactly one of these applies: Create contact with email; Create contact with external_id; Create contact with role.
 type CreateContactRequest struct {
 	// Avatar An image URL containing the avatar of a contact
 	//
@@ -5274,17 +5453,7 @@ type CreateContactRequest struct {
 	//
 	// Example: true
 	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-	union                  json.RawMessage
 }
-
-// CreateContactRequest0 defines model for CreateContactRequest.0.
-type CreateContactRequest0 = interface{}
-
-// CreateContactRequest1 defines model for CreateContactRequest.1.
-type CreateContactRequest1 = interface{}
-
-// CreateContactRequest2 defines model for CreateContactRequest.2.
-type CreateContactRequest2 = interface{}
 
 // CreateConversationRequest Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type CreateConversationRequest struct {
@@ -5361,7 +5530,7 @@ type CreateDataAttributeRequestDataType string
 // Example: contact
 type CreateDataAttributeRequestModel string
 
-// CreateDataEventRequest defines model for create_data_event_request.
+// CreateDataEventRequest Exactly one of these applies: id required; user_id required; email required.
 type CreateDataEventRequest struct {
 	// CreatedAt The time the event occurred as a UTC Unix timestamp
 	//
@@ -5392,17 +5561,7 @@ type CreateDataEventRequest struct {
 	//
 	// Example: 314159
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// CreateDataEventRequest0 defines model for CreateDataEventRequest.0.
-type CreateDataEventRequest0 = interface{}
-
-// CreateDataEventRequest1 defines model for CreateDataEventRequest.1.
-type CreateDataEventRequest1 = interface{}
-
-// CreateDataEventRequest2 defines model for CreateDataEventRequest.2.
-type CreateDataEventRequest2 = interface{}
 
 // CreateDataEventSummariesRequest You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
 type CreateDataEventSummariesRequest struct {
@@ -5449,6 +5608,8 @@ type CreateDataExportsRequest struct {
 }
 
 // CreateMessageRequest You can create a message
+//
+// Exactly one of these applies: message_type: `email`.; message_type: `inapp`..
 type CreateMessageRequest struct {
 	// Body The content of the message. HTML and plaintext are supported.
 	//
@@ -5500,7 +5661,6 @@ type CreateMessageRequest struct {
 		// Example: user
 		Type CreateMessageRequestToType `json:"type"`
 	} `json:"to,omitempty"`
-	union json.RawMessage
 }
 
 // CreateMessageRequestFromType Always `admin`.
@@ -5517,12 +5677,6 @@ type CreateMessageRequestMessageType string
 //
 // Example: user
 type CreateMessageRequestToType string
-
-// CreateMessageRequest0 defines model for CreateMessageRequest.0.
-type CreateMessageRequest0 = interface{}
-
-// CreateMessageRequest1 defines model for CreateMessageRequest.1.
-type CreateMessageRequest1 = interface{}
 
 // CreateOrUpdateCompanyRequest You can create or update a Company
 type CreateOrUpdateCompanyRequest struct {
@@ -5601,7 +5755,7 @@ type CreateTicketRequest struct {
 	// Contacts The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
 	//
 	// Example: [{"id":"1234"}]
-	Contacts []CreateTicketRequest_Contacts_Item `json:"contacts"`
+	Contacts []CreateTicketRequestContactsItem `json:"contacts"`
 
 	// TicketAttributes The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 	//
@@ -5612,29 +5766,6 @@ type CreateTicketRequest struct {
 	//
 	// Example: 1234
 	TicketTypeId string `json:"ticket_type_id"`
-}
-
-// CreateTicketRequestContacts0 defines model for CreateTicketRequest.Contacts.0.
-type CreateTicketRequestContacts0 struct {
-	// Id The identifier for the contact as given by Intercom.
-	Id string `json:"id"`
-}
-
-// CreateTicketRequestContacts1 defines model for CreateTicketRequest.Contacts.1.
-type CreateTicketRequestContacts1 struct {
-	// ExternalId The external_id you have defined for the contact who is being added as a participant.
-	ExternalId string `json:"external_id"`
-}
-
-// CreateTicketRequestContacts2 defines model for CreateTicketRequest.Contacts.2.
-type CreateTicketRequestContacts2 struct {
-	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-	Email string `json:"email"`
-}
-
-// CreateTicketRequest_Contacts_Item defines model for create_ticket_request.contacts.Item.
-type CreateTicketRequest_Contacts_Item struct {
-	union json.RawMessage
 }
 
 // CreateTicketTypeAttributeRequest You can create a Ticket Type Attribute
@@ -5764,30 +5895,6 @@ type CursorPagesType string
 // CustomerRequest defines model for customer_request.
 type CustomerRequest struct {
 	union json.RawMessage
-}
-
-// CustomerRequest0 defines model for CustomerRequest.0.
-type CustomerRequest0 struct {
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// CustomerRequest1 defines model for CustomerRequest.1.
-type CustomerRequest1 struct {
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 2e91dac761886329bd9ffe4e
-	UserId string `json:"user_id"`
-}
-
-// CustomerRequest2 defines model for CustomerRequest.2.
-type CustomerRequest2 struct {
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: sam.sung@example.com
-	Email string `json:"email"`
 }
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -6769,7 +6876,7 @@ type PagesLinkType string
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
 	// Data An array of Objects
-	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
+	Data *[]PaginatedResponseDataItem `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -6784,11 +6891,6 @@ type PaginatedResponse struct {
 	//
 	// Example: list
 	Type *PaginatedResponseType `json:"type,omitempty"`
-}
-
-// PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
-type PaginatedResponse_Data_Item struct {
-	union json.RawMessage
 }
 
 // PaginatedResponseType The type of object
@@ -6853,52 +6955,6 @@ type RedactConversationRequest struct {
 	union json.RawMessage
 }
 
-// RedactConversationRequest0 Payload of the request to redact a conversation part
-type RedactConversationRequest0 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// ConversationPartId The id of the conversation_part.
-	//
-	// Example: 19381789428
-	ConversationPartId string `json:"conversation_part_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: conversation_part
-	Type RedactConversationRequest0Type `json:"type"`
-}
-
-// RedactConversationRequest0Type The type of resource being redacted.
-//
-// Example: conversation_part
-type RedactConversationRequest0Type string
-
-// RedactConversationRequest1 Payload of the request to redact a conversation source
-type RedactConversationRequest1 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// SourceId The id of the source.
-	//
-	// Example: 19894781231
-	SourceId string `json:"source_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: source
-	Type RedactConversationRequest1Type `json:"type"`
-}
-
-// RedactConversationRequest1Type The type of resource being redacted.
-//
-// Example: source
-type RedactConversationRequest1Type string
-
 // Reference reference to another object
 type Reference struct {
 	// Id Example: 1a2b3c
@@ -6916,12 +6972,7 @@ type ReplyConversationRequest struct {
 // SearchRequest Search using Intercoms Search APIs.
 type SearchRequest struct {
 	Pagination *StartingAfterPaging `json:"pagination,omitempty"`
-	Query      SearchRequest_Query  `json:"query"`
-}
-
-// SearchRequest_Query defines model for SearchRequest.Query.
-type SearchRequest_Query struct {
-	union json.RawMessage
+	Query      SearchRequestQuery   `json:"query"`
 }
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
@@ -7007,11 +7058,7 @@ type SingleFilterSearchRequest struct {
 	//
 	// Example: >
 	Operator *SingleFilterSearchRequestOperator `json:"operator,omitempty"`
-
-	// Value The value that you want to search on.
-	//
-	// Example: 73732934
-	Value *SingleFilterSearchRequest_Value `json:"value,omitempty"`
+	Value    *SingleFilterSearchRequestValue    `json:"value,omitempty"`
 }
 
 // SingleFilterSearchRequestOperator The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
@@ -7023,28 +7070,6 @@ type SingleFilterSearchRequest struct {
 //
 // Example: >
 type SingleFilterSearchRequestOperator string
-
-// SingleFilterSearchRequestValue0 defines model for SingleFilterSearchRequest.Value.0.
-type SingleFilterSearchRequestValue0 = string
-
-// SingleFilterSearchRequestValue1 defines model for SingleFilterSearchRequest.Value.1.
-type SingleFilterSearchRequestValue1 = int
-
-// SingleFilterSearchRequestValue2 defines model for SingleFilterSearchRequest.Value.2.
-type SingleFilterSearchRequestValue2 = bool
-
-// SingleFilterSearchRequestValue3 defines model for SingleFilterSearchRequest.Value.3.
-type SingleFilterSearchRequestValue3 = []string
-
-// SingleFilterSearchRequestValue4 defines model for SingleFilterSearchRequest.Value.4.
-type SingleFilterSearchRequestValue4 = []int
-
-// SingleFilterSearchRequest_Value The value that you want to search on.
-//
-// Example: 73732934
-type SingleFilterSearchRequest_Value struct {
-	union json.RawMessage
-}
 
 // SlaApplied The SLA Applied object contains the details for which SLA has been applied to this conversation.
 // Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
@@ -7473,24 +7498,7 @@ type TicketContactsType string
 // TicketCustomAttributes An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 //
 // Example: {"_default_description_":"The button's not working","_default_title_":"Found a bug"}
-type TicketCustomAttributes map[string]TicketCustomAttributes_AdditionalProperties
-
-// TicketCustomAttributes0 defines model for TicketCustomAttributes.0.
-type TicketCustomAttributes0 = string
-
-// TicketCustomAttributes1 defines model for TicketCustomAttributes.1.
-type TicketCustomAttributes1 = float32
-
-// TicketCustomAttributes2 defines model for TicketCustomAttributes.2.
-type TicketCustomAttributes2 = bool
-
-// TicketCustomAttributes3 defines model for TicketCustomAttributes.3.
-type TicketCustomAttributes3 = []interface{}
-
-// TicketCustomAttributes_AdditionalProperties defines model for ticket_custom_attributes.AdditionalProperties.
-type TicketCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketCustomAttributes map[string]TicketCustomAttributesValue
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
@@ -7689,24 +7697,7 @@ type TicketReplyType string
 // TicketRequestCustomAttributes The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 //
 // Example: {"_default_description_":"The button is not working","_default_title_":"Found a bug"}
-type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributes_AdditionalProperties
-
-// TicketRequestCustomAttributes0 defines model for TicketRequestCustomAttributes.0.
-type TicketRequestCustomAttributes0 = string
-
-// TicketRequestCustomAttributes1 defines model for TicketRequestCustomAttributes.1.
-type TicketRequestCustomAttributes1 = float32
-
-// TicketRequestCustomAttributes2 defines model for TicketRequestCustomAttributes.2.
-type TicketRequestCustomAttributes2 = bool
-
-// TicketRequestCustomAttributes3 defines model for TicketRequestCustomAttributes.3.
-type TicketRequestCustomAttributes3 = []interface{}
-
-// TicketRequestCustomAttributes_AdditionalProperties defines model for ticket_request_custom_attributes.AdditionalProperties.
-type TicketRequestCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributesValue
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
@@ -8207,14 +8198,7 @@ type UpdateVisitorRequest struct {
 	//
 	// Example: 123
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// UpdateVisitorRequest0 defines model for UpdateVisitorRequest.0.
-type UpdateVisitorRequest0 = interface{}
-
-// UpdateVisitorRequest1 defines model for UpdateVisitorRequest.1.
-type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
@@ -8609,9 +8593,6 @@ type ListConversationsParams struct {
 	StartingAfter *string `form:"starting_after,omitempty" json:"starting_after,omitempty"`
 }
 
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
-
 // AttachTagToConversationJSONBody defines parameters for AttachTagToConversation.
 type AttachTagToConversationJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -8847,22 +8828,22 @@ type UpdateVisitorJSONRequestBody = UpdateVisitorRequest
 // ConvertVisitorJSONRequestBody defines body for ConvertVisitor for application/json ContentType.
 type ConvertVisitorJSONRequestBody = ConvertVisitorRequest
 
-// AsCreateContactRequest returns the union data inside the CreateContactRequestBody as a CreateContactRequest
-func (t CreateContactRequestBody) AsCreateContactRequest() (CreateContactRequest, error) {
-	var body CreateContactRequest
+// AsAttachContactToConversationRequestCustomerIntercomUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerIntercomUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerIntercomUserID() (AttachContactToConversationRequestCustomerIntercomUserID, error) {
+	var body AttachContactToConversationRequestCustomerIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateContactRequest overwrites any union data inside the CreateContactRequestBody as the provided CreateContactRequest
-func (t *CreateContactRequestBody) FromCreateContactRequest(v CreateContactRequest) error {
+// FromAttachContactToConversationRequestCustomerIntercomUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateContactRequest performs a merge with any union data inside the CreateContactRequestBody, using the provided CreateContactRequest
-func (t *CreateContactRequestBody) MergeCreateContactRequest(v CreateContactRequest) error {
+// MergeAttachContactToConversationRequestCustomerIntercomUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -8873,12 +8854,64 @@ func (t *CreateContactRequestBody) MergeCreateContactRequest(v CreateContactRequ
 	return err
 }
 
-func (t CreateContactRequestBody) MarshalJSON() ([]byte, error) {
+// AsAttachContactToConversationRequestCustomerUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerUserID() (AttachContactToConversationRequestCustomerUserID, error) {
+	var body AttachContactToConversationRequestCustomerUserID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAttachContactToConversationRequestCustomerEmail returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerEmail
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerEmail() (AttachContactToConversationRequestCustomerEmail, error) {
+	var body AttachContactToConversationRequestCustomerEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerEmail overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerEmail performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AttachContactToConversationRequestCustomer) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreateContactRequestBody) UnmarshalJSON(b []byte) error {
+func (t *AttachContactToConversationRequestCustomer) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -8997,6 +9030,94 @@ func (t *CreateTagRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsCreateTicketRequestContactsItemID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemID() (CreateTicketRequestContactsItemID, error) {
+	var body CreateTicketRequestContactsItemID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemExternalID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemExternalID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemExternalID() (CreateTicketRequestContactsItemExternalID, error) {
+	var body CreateTicketRequestContactsItemExternalID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemExternalID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemExternalID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemEmail returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemEmail
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemEmail() (CreateTicketRequestContactsItemEmail, error) {
+	var body CreateTicketRequestContactsItemEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemEmail overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemEmail performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateTicketRequestContactsItem) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateTicketRequestContactsItem) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsCloseConversationRequest returns the union data inside the ManageConversationRequest as a CloseConversationRequest
 func (t ManageConversationRequest) AsCloseConversationRequest() (CloseConversationRequest, error) {
 	var body CloseConversationRequest
@@ -9111,6 +9232,68 @@ func (t *ManageConversationRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsNewsItem returns the union data inside the PaginatedResponseDataItem as a NewsItem
+func (t PaginatedResponseDataItem) AsNewsItem() (NewsItem, error) {
+	var body NewsItem
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNewsItem overwrites any union data inside the PaginatedResponseDataItem as the provided NewsItem
+func (t *PaginatedResponseDataItem) FromNewsItem(v NewsItem) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNewsItem performs a merge with any union data inside the PaginatedResponseDataItem, using the provided NewsItem
+func (t *PaginatedResponseDataItem) MergeNewsItem(v NewsItem) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNewsfeed returns the union data inside the PaginatedResponseDataItem as a Newsfeed
+func (t PaginatedResponseDataItem) AsNewsfeed() (Newsfeed, error) {
+	var body Newsfeed
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNewsfeed overwrites any union data inside the PaginatedResponseDataItem as the provided Newsfeed
+func (t *PaginatedResponseDataItem) FromNewsfeed(v Newsfeed) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNewsfeed performs a merge with any union data inside the PaginatedResponseDataItem, using the provided Newsfeed
+func (t *PaginatedResponseDataItem) MergeNewsfeed(v Newsfeed) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t PaginatedResponseDataItem) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *PaginatedResponseDataItem) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsContactReplyTicketRequest returns the union data inside the ReplyTicketRequest as a ContactReplyTicketRequest
 func (t ReplyTicketRequest) AsContactReplyTicketRequest() (ContactReplyTicketRequest, error) {
 	var body ContactReplyTicketRequest
@@ -9173,22 +9356,22 @@ func (t *ReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsUpdateContactRequest returns the union data inside the UpdateContactRequestBody as a UpdateContactRequest
-func (t UpdateContactRequestBody) AsUpdateContactRequest() (UpdateContactRequest, error) {
-	var body UpdateContactRequest
+// AsSingleFilterSearchRequest returns the union data inside the SearchRequestQuery as a SingleFilterSearchRequest
+func (t SearchRequestQuery) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
+	var body SingleFilterSearchRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUpdateContactRequest overwrites any union data inside the UpdateContactRequestBody as the provided UpdateContactRequest
-func (t *UpdateContactRequestBody) FromUpdateContactRequest(v UpdateContactRequest) error {
+// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUpdateContactRequest performs a merge with any union data inside the UpdateContactRequestBody, using the provided UpdateContactRequest
-func (t *UpdateContactRequestBody) MergeUpdateContactRequest(v UpdateContactRequest) error {
+// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9199,32 +9382,58 @@ func (t *UpdateContactRequestBody) MergeUpdateContactRequest(v UpdateContactRequ
 	return err
 }
 
-func (t UpdateContactRequestBody) MarshalJSON() ([]byte, error) {
+// AsMultipleFilterSearchRequest returns the union data inside the SearchRequestQuery as a MultipleFilterSearchRequest
+func (t SearchRequestQuery) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
+	var body MultipleFilterSearchRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SearchRequestQuery) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *UpdateContactRequestBody) UnmarshalJSON(b []byte) error {
+func (t *SearchRequestQuery) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer0 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer0
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer0() (AttachContactToConversationRequestCustomer0, error) {
-	var body AttachContactToConversationRequestCustomer0
+// AsSingleFilterSearchRequestValueString returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueString
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueString() (SingleFilterSearchRequestValueString, error) {
+	var body SingleFilterSearchRequestValueString
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer0 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// FromSingleFilterSearchRequestValueString overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer0 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// MergeSingleFilterSearchRequestValueString performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9235,22 +9444,22 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer1 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer1
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer1() (AttachContactToConversationRequestCustomer1, error) {
-	var body AttachContactToConversationRequestCustomer1
+// AsSingleFilterSearchRequestValueInt returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueInt
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueInt() (SingleFilterSearchRequestValueInt, error) {
+	var body SingleFilterSearchRequestValueInt
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer1 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// FromSingleFilterSearchRequestValueInt overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer1 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// MergeSingleFilterSearchRequestValueInt performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9261,22 +9470,22 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer2 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer2
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer2() (AttachContactToConversationRequestCustomer2, error) {
-	var body AttachContactToConversationRequestCustomer2
+// AsSingleFilterSearchRequestValueBool returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueBool
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueBool() (SingleFilterSearchRequestValueBool, error) {
+	var body SingleFilterSearchRequestValueBool
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer2 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
+// FromSingleFilterSearchRequestValueBool overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer2 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
+// MergeSingleFilterSearchRequestValueBool performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9287,12 +9496,318 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-func (t AttachContactToConversationRequest_Customer) MarshalJSON() ([]byte, error) {
+// AsSingleFilterSearchRequestValueStringList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueStringList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueStringList() (SingleFilterSearchRequestValueStringList, error) {
+	var body SingleFilterSearchRequestValueStringList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueStringList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueStringList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueIntList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueIntList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueIntList() (SingleFilterSearchRequestValueIntList, error) {
+	var body SingleFilterSearchRequestValueIntList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueIntList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueIntList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SingleFilterSearchRequestValue) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *AttachContactToConversationRequest_Customer) UnmarshalJSON(b []byte) error {
+func (t *SingleFilterSearchRequestValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketCustomAttributesValueString returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueString
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueString() (TicketCustomAttributesValueString, error) {
+	var body TicketCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueString overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueString performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueNumber returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueNumber
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueNumber() (TicketCustomAttributesValueNumber, error) {
+	var body TicketCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueNumber overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueNumber performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueBool returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueBool
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueBool() (TicketCustomAttributesValueBool, error) {
+	var body TicketCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueBool overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueBool performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueAnyList returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueAnyList
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueAnyList() (TicketCustomAttributesValueAnyList, error) {
+	var body TicketCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueAnyList overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueAnyList performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFileAttribute returns the union data inside the TicketCustomAttributesValue as a FileAttribute
+func (t TicketCustomAttributesValue) AsFileAttribute() (FileAttribute, error) {
+	var body FileAttribute
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFileAttribute overwrites any union data inside the TicketCustomAttributesValue as the provided FileAttribute
+func (t *TicketCustomAttributesValue) FromFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributesValue, using the provided FileAttribute
+func (t *TicketCustomAttributesValue) MergeFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketCustomAttributesValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueString returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueString
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueString() (TicketRequestCustomAttributesValueString, error) {
+	var body TicketRequestCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueString overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueString performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueNumber returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueNumber
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueNumber() (TicketRequestCustomAttributesValueNumber, error) {
+	var body TicketRequestCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueNumber overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueNumber performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueBool returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueBool
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueBool() (TicketRequestCustomAttributesValueBool, error) {
+	var body TicketRequestCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueBool overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueBool performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueAnyList returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueAnyList
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueAnyList() (TicketRequestCustomAttributesValueAnyList, error) {
+	var body TicketRequestCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueAnyList overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueAnyList performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketRequestCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketRequestCustomAttributesValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -9473,22 +9988,22 @@ func (t *ContactReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsConvertVisitorRequestUser0 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser0
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser0() (ConvertVisitorRequestUser0, error) {
-	var body ConvertVisitorRequestUser0
+// AsCustomerRequestIntercomUserID returns the union data inside the CustomerRequest as a CustomerRequestIntercomUserID
+func (t CustomerRequest) AsCustomerRequestIntercomUserID() (CustomerRequestIntercomUserID, error) {
+	var body CustomerRequestIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser0 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// FromCustomerRequestIntercomUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) FromCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser0 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// MergeCustomerRequestIntercomUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) MergeCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9499,22 +10014,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVi
 	return err
 }
 
-// AsConvertVisitorRequestUser1 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser1
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser1() (ConvertVisitorRequestUser1, error) {
-	var body ConvertVisitorRequestUser1
+// AsCustomerRequestUserID returns the union data inside the CustomerRequest as a CustomerRequestUserID
+func (t CustomerRequest) AsCustomerRequestUserID() (CustomerRequestUserID, error) {
+	var body CustomerRequestUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser1 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// FromCustomerRequestUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestUserID
+func (t *CustomerRequest) FromCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser1 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// MergeCustomerRequestUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestUserID
+func (t *CustomerRequest) MergeCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9525,1018 +10040,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVi
 	return err
 }
 
-func (t ConvertVisitorRequest_User) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_User) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsConvertVisitorRequestVisitor0 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor0
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor0() (ConvertVisitorRequestVisitor0, error) {
-	var body ConvertVisitorRequestVisitor0
+// AsCustomerRequestEmail returns the union data inside the CustomerRequest as a CustomerRequestEmail
+func (t CustomerRequest) AsCustomerRequestEmail() (CustomerRequestEmail, error) {
+	var body CustomerRequestEmail
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestVisitor0 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
+// FromCustomerRequestEmail overwrites any union data inside the CustomerRequest as the provided CustomerRequestEmail
+func (t *CustomerRequest) FromCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestVisitor0 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor1 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor1
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor1() (ConvertVisitorRequestVisitor1, error) {
-	var body ConvertVisitorRequestVisitor1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor1 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor1 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor2 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor2
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor2() (ConvertVisitorRequestVisitor2, error) {
-	var body ConvertVisitorRequestVisitor2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor2 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor2 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ConvertVisitorRequest_Visitor) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_Visitor) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateContactRequest0 returns the union data inside the CreateContactRequest as a CreateContactRequest0
-func (t CreateContactRequest) AsCreateContactRequest0() (CreateContactRequest0, error) {
-	var body CreateContactRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest0 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest0
-func (t *CreateContactRequest) FromCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest0 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest0
-func (t *CreateContactRequest) MergeCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest1 returns the union data inside the CreateContactRequest as a CreateContactRequest1
-func (t CreateContactRequest) AsCreateContactRequest1() (CreateContactRequest1, error) {
-	var body CreateContactRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest1 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest1
-func (t *CreateContactRequest) FromCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest1 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest1
-func (t *CreateContactRequest) MergeCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest2 returns the union data inside the CreateContactRequest as a CreateContactRequest2
-func (t CreateContactRequest) AsCreateContactRequest2() (CreateContactRequest2, error) {
-	var body CreateContactRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest2 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest2
-func (t *CreateContactRequest) FromCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest2 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest2
-func (t *CreateContactRequest) MergeCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateContactRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Avatar != nil {
-		object["avatar"], err = json.Marshal(t.Avatar)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'avatar': %w", err)
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.ExternalId != nil {
-		object["external_id"], err = json.Marshal(t.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'external_id': %w", err)
-		}
-	}
-
-	if t.LastSeenAt != nil {
-		object["last_seen_at"], err = json.Marshal(t.LastSeenAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'last_seen_at': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.OwnerId != nil {
-		object["owner_id"], err = json.Marshal(t.OwnerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
-		}
-	}
-
-	if t.Phone != nil {
-		object["phone"], err = json.Marshal(t.Phone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phone': %w", err)
-		}
-	}
-
-	if t.Role != nil {
-		object["role"], err = json.Marshal(t.Role)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'role': %w", err)
-		}
-	}
-
-	if t.SignedUpAt != nil {
-		object["signed_up_at"], err = json.Marshal(t.SignedUpAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'signed_up_at': %w", err)
-		}
-	}
-
-	if t.UnsubscribedFromEmails != nil {
-		object["unsubscribed_from_emails"], err = json.Marshal(t.UnsubscribedFromEmails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'unsubscribed_from_emails': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateContactRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["avatar"]; found {
-		err = json.Unmarshal(raw, &t.Avatar)
-		if err != nil {
-			return fmt.Errorf("error reading 'avatar': %w", err)
-		}
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["external_id"]; found {
-		err = json.Unmarshal(raw, &t.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'external_id': %w", err)
-		}
-	}
-
-	if raw, found := object["last_seen_at"]; found {
-		err = json.Unmarshal(raw, &t.LastSeenAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'last_seen_at': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["owner_id"]; found {
-		err = json.Unmarshal(raw, &t.OwnerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'owner_id': %w", err)
-		}
-	}
-
-	if raw, found := object["phone"]; found {
-		err = json.Unmarshal(raw, &t.Phone)
-		if err != nil {
-			return fmt.Errorf("error reading 'phone': %w", err)
-		}
-	}
-
-	if raw, found := object["role"]; found {
-		err = json.Unmarshal(raw, &t.Role)
-		if err != nil {
-			return fmt.Errorf("error reading 'role': %w", err)
-		}
-	}
-
-	if raw, found := object["signed_up_at"]; found {
-		err = json.Unmarshal(raw, &t.SignedUpAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'signed_up_at': %w", err)
-		}
-	}
-
-	if raw, found := object["unsubscribed_from_emails"]; found {
-		err = json.Unmarshal(raw, &t.UnsubscribedFromEmails)
-		if err != nil {
-			return fmt.Errorf("error reading 'unsubscribed_from_emails': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateDataEventRequest0 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest0
-func (t CreateDataEventRequest) AsCreateDataEventRequest0() (CreateDataEventRequest0, error) {
-	var body CreateDataEventRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest0 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) FromCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest0 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest1 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest1
-func (t CreateDataEventRequest) AsCreateDataEventRequest1() (CreateDataEventRequest1, error) {
-	var body CreateDataEventRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest1 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) FromCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest1 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest2 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest2
-func (t CreateDataEventRequest) AsCreateDataEventRequest2() (CreateDataEventRequest2, error) {
-	var body CreateDataEventRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest2 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) FromCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest2 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateDataEventRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.EventName != nil {
-		object["event_name"], err = json.Marshal(t.EventName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'event_name': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Metadata != nil {
-		object["metadata"], err = json.Marshal(t.Metadata)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadata': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateDataEventRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["event_name"]; found {
-		err = json.Unmarshal(raw, &t.EventName)
-		if err != nil {
-			return fmt.Errorf("error reading 'event_name': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["metadata"]; found {
-		err = json.Unmarshal(raw, &t.Metadata)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadata': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateMessageRequest0 returns the union data inside the CreateMessageRequest as a CreateMessageRequest0
-func (t CreateMessageRequest) AsCreateMessageRequest0() (CreateMessageRequest0, error) {
-	var body CreateMessageRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest0 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest0
-func (t *CreateMessageRequest) FromCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest0 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest0
-func (t *CreateMessageRequest) MergeCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateMessageRequest1 returns the union data inside the CreateMessageRequest as a CreateMessageRequest1
-func (t CreateMessageRequest) AsCreateMessageRequest1() (CreateMessageRequest1, error) {
-	var body CreateMessageRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest1 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest1
-func (t *CreateMessageRequest) FromCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest1 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest1
-func (t *CreateMessageRequest) MergeCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateMessageRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Body != nil {
-		object["body"], err = json.Marshal(t.Body)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'body': %w", err)
-		}
-	}
-
-	if t.CreateConversationWithoutContactReply != nil {
-		object["create_conversation_without_contact_reply"], err = json.Marshal(t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if t.From != nil {
-		object["from"], err = json.Marshal(t.From)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'from': %w", err)
-		}
-	}
-
-	if t.MessageType != nil {
-		object["message_type"], err = json.Marshal(t.MessageType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'message_type': %w", err)
-		}
-	}
-
-	if t.Subject != nil {
-		object["subject"], err = json.Marshal(t.Subject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subject': %w", err)
-		}
-	}
-
-	if t.Template != nil {
-		object["template"], err = json.Marshal(t.Template)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'template': %w", err)
-		}
-	}
-
-	if t.To != nil {
-		object["to"], err = json.Marshal(t.To)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'to': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateMessageRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["body"]; found {
-		err = json.Unmarshal(raw, &t.Body)
-		if err != nil {
-			return fmt.Errorf("error reading 'body': %w", err)
-		}
-	}
-
-	if raw, found := object["create_conversation_without_contact_reply"]; found {
-		err = json.Unmarshal(raw, &t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return fmt.Errorf("error reading 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if raw, found := object["from"]; found {
-		err = json.Unmarshal(raw, &t.From)
-		if err != nil {
-			return fmt.Errorf("error reading 'from': %w", err)
-		}
-	}
-
-	if raw, found := object["message_type"]; found {
-		err = json.Unmarshal(raw, &t.MessageType)
-		if err != nil {
-			return fmt.Errorf("error reading 'message_type': %w", err)
-		}
-	}
-
-	if raw, found := object["subject"]; found {
-		err = json.Unmarshal(raw, &t.Subject)
-		if err != nil {
-			return fmt.Errorf("error reading 'subject': %w", err)
-		}
-	}
-
-	if raw, found := object["template"]; found {
-		err = json.Unmarshal(raw, &t.Template)
-		if err != nil {
-			return fmt.Errorf("error reading 'template': %w", err)
-		}
-	}
-
-	if raw, found := object["to"]; found {
-		err = json.Unmarshal(raw, &t.To)
-		if err != nil {
-			return fmt.Errorf("error reading 'to': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateTicketRequestContacts0 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts0
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts0() (CreateTicketRequestContacts0, error) {
-	var body CreateTicketRequestContacts0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts0 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts0 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts1 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts1
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts1() (CreateTicketRequestContacts1, error) {
-	var body CreateTicketRequestContacts1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts1 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts1 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts2 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts2
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts2() (CreateTicketRequestContacts2, error) {
-	var body CreateTicketRequestContacts2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts2 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts2 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateTicketRequest_Contacts_Item) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateTicketRequest_Contacts_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCustomerRequest0 returns the union data inside the CustomerRequest as a CustomerRequest0
-func (t CustomerRequest) AsCustomerRequest0() (CustomerRequest0, error) {
-	var body CustomerRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest0 overwrites any union data inside the CustomerRequest as the provided CustomerRequest0
-func (t *CustomerRequest) FromCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest0 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest0
-func (t *CustomerRequest) MergeCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest1 returns the union data inside the CustomerRequest as a CustomerRequest1
-func (t CustomerRequest) AsCustomerRequest1() (CustomerRequest1, error) {
-	var body CustomerRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest1 overwrites any union data inside the CustomerRequest as the provided CustomerRequest1
-func (t *CustomerRequest) FromCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest1 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest1
-func (t *CustomerRequest) MergeCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest2 returns the union data inside the CustomerRequest as a CustomerRequest2
-func (t CustomerRequest) AsCustomerRequest2() (CustomerRequest2, error) {
-	var body CustomerRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest2 overwrites any union data inside the CustomerRequest as the provided CustomerRequest2
-func (t *CustomerRequest) FromCustomerRequest2(v CustomerRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest2 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest2
-func (t *CustomerRequest) MergeCustomerRequest2(v CustomerRequest2) error {
+// MergeCustomerRequestEmail performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestEmail
+func (t *CustomerRequest) MergeCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10619,22 +10138,22 @@ func (t *MultipleOrSingleFilterSearchRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsNewsItem returns the union data inside the PaginatedResponse_Data_Item as a NewsItem
-func (t PaginatedResponse_Data_Item) AsNewsItem() (NewsItem, error) {
-	var body NewsItem
+// AsRedactConversationRequestPartRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestPartRequest
+func (t RedactConversationRequest) AsRedactConversationRequestPartRequest() (RedactConversationRequestPartRequest, error) {
+	var body RedactConversationRequestPartRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromNewsItem overwrites any union data inside the PaginatedResponse_Data_Item as the provided NewsItem
-func (t *PaginatedResponse_Data_Item) FromNewsItem(v NewsItem) error {
+// FromRedactConversationRequestPartRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeNewsItem performs a merge with any union data inside the PaginatedResponse_Data_Item, using the provided NewsItem
-func (t *PaginatedResponse_Data_Item) MergeNewsItem(v NewsItem) error {
+// MergeRedactConversationRequestPartRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10645,84 +10164,22 @@ func (t *PaginatedResponse_Data_Item) MergeNewsItem(v NewsItem) error {
 	return err
 }
 
-// AsNewsfeed returns the union data inside the PaginatedResponse_Data_Item as a Newsfeed
-func (t PaginatedResponse_Data_Item) AsNewsfeed() (Newsfeed, error) {
-	var body Newsfeed
+// AsRedactConversationRequestSourceRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestSourceRequest
+func (t RedactConversationRequest) AsRedactConversationRequestSourceRequest() (RedactConversationRequestSourceRequest, error) {
+	var body RedactConversationRequestSourceRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromNewsfeed overwrites any union data inside the PaginatedResponse_Data_Item as the provided Newsfeed
-func (t *PaginatedResponse_Data_Item) FromNewsfeed(v Newsfeed) error {
+// FromRedactConversationRequestSourceRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeNewsfeed performs a merge with any union data inside the PaginatedResponse_Data_Item, using the provided Newsfeed
-func (t *PaginatedResponse_Data_Item) MergeNewsfeed(v Newsfeed) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t PaginatedResponse_Data_Item) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *PaginatedResponse_Data_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsRedactConversationRequest0 returns the union data inside the RedactConversationRequest as a RedactConversationRequest0
-func (t RedactConversationRequest) AsRedactConversationRequest0() (RedactConversationRequest0, error) {
-	var body RedactConversationRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromRedactConversationRequest0 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest0
-func (t *RedactConversationRequest) FromRedactConversationRequest0(v RedactConversationRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeRedactConversationRequest0 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest0
-func (t *RedactConversationRequest) MergeRedactConversationRequest0(v RedactConversationRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsRedactConversationRequest1 returns the union data inside the RedactConversationRequest as a RedactConversationRequest1
-func (t RedactConversationRequest) AsRedactConversationRequest1() (RedactConversationRequest1, error) {
-	var body RedactConversationRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromRedactConversationRequest1 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest1
-func (t *RedactConversationRequest) FromRedactConversationRequest1(v RedactConversationRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeRedactConversationRequest1 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest1
-func (t *RedactConversationRequest) MergeRedactConversationRequest1(v RedactConversationRequest1) error {
+// MergeRedactConversationRequestSourceRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10802,600 +10259,6 @@ func (t ReplyConversationRequest) MarshalJSON() ([]byte, error) {
 
 func (t *ReplyConversationRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequest returns the union data inside the SearchRequest_Query as a SingleFilterSearchRequest
-func (t SearchRequest_Query) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
-	var body SingleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsMultipleFilterSearchRequest returns the union data inside the SearchRequest_Query as a MultipleFilterSearchRequest
-func (t SearchRequest_Query) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
-	var body MultipleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SearchRequest_Query) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SearchRequest_Query) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequestValue0 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue0
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue0() (SingleFilterSearchRequestValue0, error) {
-	var body SingleFilterSearchRequestValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue0 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue0 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue1 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue1
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue1() (SingleFilterSearchRequestValue1, error) {
-	var body SingleFilterSearchRequestValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue1 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue1 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue2 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue2
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue2() (SingleFilterSearchRequestValue2, error) {
-	var body SingleFilterSearchRequestValue2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue2 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue2 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue3 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue3
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue3() (SingleFilterSearchRequestValue3, error) {
-	var body SingleFilterSearchRequestValue3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue3 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue3 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue4 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue4
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue4() (SingleFilterSearchRequestValue4, error) {
-	var body SingleFilterSearchRequestValue4
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue4 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue4 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SingleFilterSearchRequest_Value) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SingleFilterSearchRequest_Value) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketCustomAttributes0 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes0
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes0() (TicketCustomAttributes0, error) {
-	var body TicketCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes0 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes0 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes1 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes1
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes1() (TicketCustomAttributes1, error) {
-	var body TicketCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes1 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes1 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes2 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes2
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes2() (TicketCustomAttributes2, error) {
-	var body TicketCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes2 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes2 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes3 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes3
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes3() (TicketCustomAttributes3, error) {
-	var body TicketCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes3 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes3 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsFileAttribute returns the union data inside the TicketCustomAttributes_AdditionalProperties as a FileAttribute
-func (t TicketCustomAttributes_AdditionalProperties) AsFileAttribute() (FileAttribute, error) {
-	var body FileAttribute
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromFileAttribute overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) FromFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) MergeFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketRequestCustomAttributes0 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes0
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes0() (TicketRequestCustomAttributes0, error) {
-	var body TicketRequestCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes0 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes0 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes1 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes1
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes1() (TicketRequestCustomAttributes1, error) {
-	var body TicketRequestCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes1 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes1 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes2 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes2
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes2() (TicketRequestCustomAttributes2, error) {
-	var body TicketRequestCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes2 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes2 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes3 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes3
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes3() (TicketRequestCustomAttributes3, error) {
-	var body TicketRequestCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes3 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes3 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketRequestCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketRequestCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsUpdateVisitorRequest0 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest0
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest0() (UpdateVisitorRequest0, error) {
-	var body UpdateVisitorRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest0 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest0 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateVisitorRequest1 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest1
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest1() (UpdateVisitorRequest1, error) {
-	var body UpdateVisitorRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest1 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest1 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateVisitorRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *UpdateVisitorRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
 	return err
 }
 
@@ -22187,7 +21050,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins (the `ListAdmins` operationId).
-	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error)
+	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error)
 
 	// ListActivityLogsWithResponse List all activity logs
 	//
@@ -22196,7 +21059,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error)
+	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error)
 
 	// RetrieveAdminWithResponse Retrieve an admin
 	//
@@ -22205,7 +21068,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
+	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error)
 
 	// SetAwayAdminWithBodyWithResponse Set an admin to away
 	//
@@ -22214,7 +21077,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// SetAwayAdminWithResponse Set an admin to away
 	//
@@ -22223,7 +21086,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// ListArticlesWithResponse List all articles
 	//
@@ -22236,7 +21099,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
+	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error)
 
 	// CreateArticleWithBodyWithResponse Create an article
 	//
@@ -22245,7 +21108,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// CreateArticleWithResponse Create an article
 	//
@@ -22254,7 +21117,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// SearchArticlesWithResponse Search for articles
 	//
@@ -22263,7 +21126,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/search (the `SearchArticles` operationId).
-	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error)
+	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error)
 
 	// DeleteArticleWithResponse Delete an article
 	//
@@ -22272,7 +21135,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
+	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error)
 
 	// RetrieveArticleWithResponse Retrieve an article
 	//
@@ -22281,7 +21144,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
+	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error)
 
 	// UpdateArticleWithBodyWithResponse Update an article
 	//
@@ -22290,7 +21153,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// UpdateArticleWithResponse Update an article
 	//
@@ -22299,7 +21162,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// RetrieveCompanyWithResponse Retrieve companies
 	//
@@ -22318,7 +21181,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies (the `RetrieveCompany` operationId).
-	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error)
+	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
 	//
@@ -22335,7 +21198,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithResponse Create or Update a company
 	//
@@ -22352,7 +21215,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// ListAllCompaniesWithResponse List all companies
 	//
@@ -22369,7 +21232,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error)
+	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error)
 
 	// ScrollOverAllCompaniesWithResponse Scroll over all companies
 	//
@@ -22392,7 +21255,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error)
+	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error)
 
 	// DeleteCompanyWithResponse Delete a company
 	//
@@ -22409,7 +21272,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error)
 
 	// RetrieveACompanyByIdWithResponse Retrieve a company by ID
 	//
@@ -22418,7 +21281,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
+	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error)
 
 	// UpdateCompanyWithResponse Update a company
 	//
@@ -22431,7 +21294,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -22440,7 +21303,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
+	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error)
 
 	// ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
 	//
@@ -22449,7 +21312,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
+	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error)
 
 	// ListContactsWithResponse List all contacts
 	//
@@ -22465,7 +21328,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error)
 
 	// CreateContactWithBodyWithResponse Create contact
 	//
@@ -22474,7 +21337,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// CreateContactWithResponse Create contact
 	//
@@ -22483,7 +21346,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// MergeContactWithBodyWithResponse Merge a lead and a user
 	//
@@ -22501,7 +21364,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// MergeContactWithResponse Merge a lead and a user
 	//
@@ -22519,7 +21382,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// SearchContactsWithBodyWithResponse Search contacts
 	//
@@ -22645,7 +21508,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// SearchContactsWithResponse Search contacts
 	//
@@ -22771,7 +21634,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// DetachContactFromACompanyWithResponse Detach a contact from a company
 	//
@@ -22780,7 +21643,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
+	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -22789,7 +21652,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
+	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error)
 
 	// ListSubscriptionsForAContactWithResponse List subscriptions for a contact
 	//
@@ -22806,7 +21669,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
+	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
 	//
@@ -22821,7 +21684,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
 	//
@@ -22836,7 +21699,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
 	//
@@ -22845,7 +21708,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
+	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error)
 
 	// ListTagsForAContactWithResponse List tags attached to a contact
 	//
@@ -22854,7 +21717,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
+	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error)
 
 	// AttachTagToContactWithBodyWithResponse Add tag to a contact
 	//
@@ -22863,7 +21726,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// AttachTagToContactWithResponse Add tag to a contact
 	//
@@ -22872,7 +21735,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// DetachTagFromContactWithResponse Remove tag from a contact
 	//
@@ -22881,7 +21744,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
+	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error)
 
 	// DeleteContactWithResponse Delete a contact
 	//
@@ -22890,7 +21753,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error)
 
 	// ShowContactWithResponse Get a contact
 	//
@@ -22903,7 +21766,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
+	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error)
 
 	// UpdateContactWithBodyWithResponse Update a contact
 	//
@@ -22912,7 +21775,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// UpdateContactWithResponse Update a contact
 	//
@@ -22921,7 +21784,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// ArchiveContactWithResponse Archive contact
 	//
@@ -22930,7 +21793,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
+	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error)
 
 	// ListCompaniesForAContactWithResponse List attached companies for contact
 	//
@@ -22939,7 +21802,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
+	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error)
 
 	// AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
 	//
@@ -22948,7 +21811,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// AttachContactToACompanyWithResponse Attach a Contact to a Company
 	//
@@ -22957,7 +21820,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// ListNotesWithResponse List all notes
 	//
@@ -22966,7 +21829,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -22975,7 +21838,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -22984,7 +21847,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -22993,7 +21856,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
+	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error)
 
 	// ListConversationsWithResponse List all conversations
 	//
@@ -23008,7 +21871,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations (the `ListConversations` operationId).
-	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
+	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error)
 
 	// CreateConversationWithBodyWithResponse Creates a conversation
 	//
@@ -23025,7 +21888,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// CreateConversationWithResponse Creates a conversation
 	//
@@ -23042,7 +21905,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// RedactConversationWithBodyWithResponse Redact a conversation part
 	//
@@ -23055,7 +21918,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// RedactConversationWithResponse Redact a conversation part
 	//
@@ -23068,7 +21931,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// SearchConversationsWithBodyWithResponse Search conversations
 	//
@@ -23175,7 +22038,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// SearchConversationsWithResponse Search conversations
 	//
@@ -23282,7 +22145,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
 	//
@@ -23295,7 +22158,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// DetachContactFromConversationWithResponse Detach a contact from a group conversation
 	//
@@ -23308,7 +22171,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// AttachTagToConversationWithBodyWithResponse Add tag to a conversation
 	//
@@ -23317,7 +22180,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// AttachTagToConversationWithResponse Add tag to a conversation
 	//
@@ -23326,7 +22189,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
 	//
@@ -23335,7 +22198,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// DetachTagFromConversationWithResponse Remove tag from a conversation
 	//
@@ -23344,7 +22207,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// RetrieveConversationWithResponse Retrieve a conversation
 	//
@@ -23362,7 +22225,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations/{id} (the `RetrieveConversation` operationId).
-	RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error)
+	RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error)
 
 	// UpdateConversationWithBodyWithResponse Update a conversation
 	//
@@ -23380,7 +22243,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-	UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// UpdateConversationWithResponse Update a conversation
 	//
@@ -23398,7 +22261,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-	UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
 	//
@@ -23407,7 +22270,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// ConvertConversationToTicketWithResponse Convert a conversation to a ticket
 	//
@@ -23416,7 +22279,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
 	//
@@ -23429,7 +22292,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// AttachContactToConversationWithResponse Attach a contact to a conversation
 	//
@@ -23442,7 +22305,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// ManageConversationWithBodyWithResponse Manage a conversation
 	//
@@ -23455,7 +22318,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ManageConversationWithResponse Manage a conversation
 	//
@@ -23468,7 +22331,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ReplyConversationWithBodyWithResponse Reply to a conversation
 	//
@@ -23483,7 +22346,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// ReplyConversationWithResponse Reply to a conversation
 	//
@@ -23498,7 +22361,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// AutoAssignConversationWithResponse Run Assignment Rules on a conversation
 	//
@@ -23513,7 +22376,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-	AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error)
+	AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationRawResponse, error)
 
 	// LisDataAttributesWithResponse List all data attributes
 	//
@@ -23522,7 +22385,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /data_attributes (the `LisDataAttributes` operationId).
-	LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesResponse, error)
+	LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesRawResponse, error)
 
 	// CreateDataAttributeWithBodyWithResponse Create a data attribute
 	//
@@ -23531,7 +22394,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// CreateDataAttributeWithResponse Create a data attribute
 	//
@@ -23540,7 +22403,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithBodyWithResponse Update a data attribute
 	//
@@ -23554,7 +22417,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithResponse Update a data attribute
 	//
@@ -23568,7 +22431,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// DownloadDataExportWithResponse Download content data export
 	//
@@ -23583,7 +22446,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
+	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error)
 
 	// LisDataEventsWithResponse List all data events
 	//
@@ -23605,7 +22468,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /events (the `LisDataEvents` operationId).
-	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error)
+	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error)
 
 	// CreateDataEventWithBodyWithResponse Submit a data event
 	//
@@ -23654,7 +22517,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// CreateDataEventWithResponse Submit a data event
 	//
@@ -23703,7 +22566,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// DataEventSummariesWithBodyWithResponse Create event summaries
 	//
@@ -23712,7 +22575,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// DataEventSummariesWithResponse Create event summaries
 	//
@@ -23721,7 +22584,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// CancelDataExportWithResponse Cancel content data export
 	//
@@ -23730,7 +22593,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
+	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error)
 
 	// CreateDataExportWithBodyWithResponse Create content data export
 	//
@@ -23755,7 +22618,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// CreateDataExportWithResponse Create content data export
 	//
@@ -23780,7 +22643,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// GetDataExportWithResponse Show content data export
 	//
@@ -23793,7 +22656,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
+	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error)
 
 	// ListAllCollectionsWithResponse List all collections
 	//
@@ -23804,7 +22667,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
+	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error)
 
 	// CreateCollectionWithBodyWithResponse Create a collection
 	//
@@ -23813,7 +22676,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// CreateCollectionWithResponse Create a collection
 	//
@@ -23822,7 +22685,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// DeleteCollectionWithResponse Delete a collection
 	//
@@ -23831,7 +22694,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
+	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error)
 
 	// RetrieveCollectionWithResponse Retrieve a collection
 	//
@@ -23840,7 +22703,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
+	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error)
 
 	// UpdateCollectionWithBodyWithResponse Update a collection
 	//
@@ -23849,7 +22712,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// UpdateCollectionWithResponse Update a collection
 	//
@@ -23858,7 +22721,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// ListHelpCentersWithResponse List all Help Centers
 	//
@@ -23867,7 +22730,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
+	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error)
 
 	// RetrieveHelpCenterWithResponse Retrieve a Help Center
 	//
@@ -23876,7 +22739,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
+	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error)
 
 	// IdentifyAdminWithResponse Identify an admin
 	//
@@ -23890,7 +22753,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
+	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error)
 
 	// CreateMessageWithBodyWithResponse Create a message
 	//
@@ -23909,7 +22772,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// CreateMessageWithResponse Create a message
 	//
@@ -23928,7 +22791,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// ListNewsItemsWithResponse List all news items
 	//
@@ -23937,7 +22800,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
+	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error)
 
 	// CreateNewsItemWithBodyWithResponse Create a news item
 	//
@@ -23946,7 +22809,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// CreateNewsItemWithResponse Create a news item
 	//
@@ -23955,7 +22818,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// DeleteNewsItemWithResponse Delete a news item
 	//
@@ -23964,7 +22827,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
+	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error)
 
 	// RetrieveNewsItemWithResponse Retrieve a news item
 	//
@@ -23973,21 +22836,21 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
+	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithBodyWithResponse Update a news item
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithResponse Update a news item
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// ListNewsfeedsWithResponse List all newsfeeds
 	//
@@ -23996,7 +22859,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
+	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error)
 
 	// RetrieveNewsfeedWithResponse Retrieve a newsfeed
 	//
@@ -24005,7 +22868,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
+	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error)
 
 	// ListLiveNewsfeedItemsWithResponse List all live newsfeed items
 	//
@@ -24014,7 +22877,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
+	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error)
 
 	// RetrieveNoteWithResponse Retrieve a note
 	//
@@ -24023,7 +22886,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
+	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error)
 
 	// CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
 	//
@@ -24035,7 +22898,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// CreatePhoneSwitchWithResponse Create a phone Switch
 	//
@@ -24047,7 +22910,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// ListSegmentsWithResponse List all segments
 	//
@@ -24056,7 +22919,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments (the `ListSegments` operationId).
-	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error)
+	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error)
 
 	// RetrieveSegmentWithResponse Retrieve a segment
 	//
@@ -24065,7 +22928,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
+	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error)
 
 	// ListSubscriptionTypesWithResponse List subscription types
 	//
@@ -24074,7 +22937,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
+	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error)
 
 	// ListTagsWithResponse List all tags
 	//
@@ -24083,7 +22946,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
+	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error)
 
 	// CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -24104,7 +22967,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -24125,7 +22988,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// DeleteTagWithResponse Delete tag
 	//
@@ -24134,7 +22997,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error)
 
 	// FindTagWithResponse Find a specific tag
 	//
@@ -24144,7 +23007,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
+	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error)
 
 	// ListTeamsWithResponse List all teams
 	//
@@ -24153,7 +23016,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
+	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error)
 
 	// RetrieveTeamWithResponse Retrieve a team
 	//
@@ -24162,7 +23025,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
+	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error)
 
 	// ListTicketTypesWithResponse List all ticket types
 	//
@@ -24171,7 +23034,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
+	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error)
 
 	// CreateTicketTypeWithBodyWithResponse Create a ticket type
 	//
@@ -24184,7 +23047,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeWithResponse Create a ticket type
 	//
@@ -24197,7 +23060,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// GetTicketTypeWithResponse Retrieve a ticket type
 	//
@@ -24206,7 +23069,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
+	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithBodyWithResponse Update a ticket type
 	//
@@ -24220,7 +23083,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithResponse Update a ticket type
 	//
@@ -24234,7 +23097,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
 	//
@@ -24243,7 +23106,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
 	//
@@ -24252,7 +23115,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
 	//
@@ -24261,7 +23124,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
 	//
@@ -24270,7 +23133,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketWithBodyWithResponse Create a ticket
 	//
@@ -24279,7 +23142,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// CreateTicketWithResponse Create a ticket
 	//
@@ -24288,7 +23151,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// SearchTicketsWithBodyWithResponse Search tickets
 	//
@@ -24358,7 +23221,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// SearchTicketsWithResponse Search tickets
 	//
@@ -24428,7 +23291,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// GetTicketWithResponse Retrieve a ticket
 	//
@@ -24437,7 +23300,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error)
 
 	// UpdateTicketWithBodyWithResponse Update a ticket
 	//
@@ -24446,7 +23309,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// UpdateTicketWithResponse Update a ticket
 	//
@@ -24455,7 +23318,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// ReplyTicketWithBodyWithResponse Reply to a ticket
 	//
@@ -24464,7 +23327,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// ReplyTicketWithResponse Reply to a ticket
 	//
@@ -24473,7 +23336,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// AttachTagToTicketWithBodyWithResponse Add tag to a ticket
 	//
@@ -24482,7 +23345,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// AttachTagToTicketWithResponse Add tag to a ticket
 	//
@@ -24491,7 +23354,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
 	//
@@ -24500,7 +23363,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// DetachTagFromTicketWithResponse Remove tag from a ticket
 	//
@@ -24509,7 +23372,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
 	//
@@ -24518,7 +23381,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error)
+	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error)
 
 	// UpdateVisitorWithBodyWithResponse Update a visitor
 	//
@@ -24531,7 +23394,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// UpdateVisitorWithResponse Update a visitor
 	//
@@ -24544,7 +23407,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// ConvertVisitorWithBodyWithResponse Convert a visitor
 	//
@@ -24557,7 +23420,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 
 	// ConvertVisitorWithResponse Convert a visitor
 	//
@@ -24570,10 +23433,10 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 }
 
-type ListAdminsResponse struct {
+type ListAdminsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24583,22 +23446,22 @@ type ListAdminsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAdminsResponse) GetJSON200() *AdminList {
+func (r ListAdminsRawResponse) GetJSON200() *AdminList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAdminsResponse) GetJSON401() *Error {
+func (r ListAdminsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAdminsResponse) GetBody() []byte {
+func (r ListAdminsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAdminsResponse) Status() string {
+func (r ListAdminsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24606,7 +23469,7 @@ func (r ListAdminsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAdminsResponse) StatusCode() int {
+func (r ListAdminsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24614,14 +23477,14 @@ func (r ListAdminsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAdminsResponse) ContentType() string {
+func (r ListAdminsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListActivityLogsResponse struct {
+type ListActivityLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24631,22 +23494,22 @@ type ListActivityLogsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivityLogsResponse) GetJSON200() *ActivityLogList {
+func (r ListActivityLogsRawResponse) GetJSON200() *ActivityLogList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListActivityLogsResponse) GetJSON401() *Error {
+func (r ListActivityLogsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListActivityLogsResponse) GetBody() []byte {
+func (r ListActivityLogsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListActivityLogsResponse) Status() string {
+func (r ListActivityLogsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24654,7 +23517,7 @@ func (r ListActivityLogsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListActivityLogsResponse) StatusCode() int {
+func (r ListActivityLogsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24662,14 +23525,14 @@ func (r ListActivityLogsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListActivityLogsResponse) ContentType() string {
+func (r ListActivityLogsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveAdminResponse struct {
+type RetrieveAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24681,27 +23544,27 @@ type RetrieveAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveAdminResponse) GetJSON200() *Admin {
+func (r RetrieveAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveAdminResponse) GetJSON401() *Error {
+func (r RetrieveAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveAdminResponse) GetJSON404() *Error {
+func (r RetrieveAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveAdminResponse) GetBody() []byte {
+func (r RetrieveAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveAdminResponse) Status() string {
+func (r RetrieveAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24709,7 +23572,7 @@ func (r RetrieveAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveAdminResponse) StatusCode() int {
+func (r RetrieveAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24717,14 +23580,14 @@ func (r RetrieveAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveAdminResponse) ContentType() string {
+func (r RetrieveAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SetAwayAdminResponse struct {
+type SetAwayAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24736,27 +23599,27 @@ type SetAwayAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SetAwayAdminResponse) GetJSON200() *Admin {
+func (r SetAwayAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SetAwayAdminResponse) GetJSON401() *Error {
+func (r SetAwayAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r SetAwayAdminResponse) GetJSON404() *Error {
+func (r SetAwayAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r SetAwayAdminResponse) GetBody() []byte {
+func (r SetAwayAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SetAwayAdminResponse) Status() string {
+func (r SetAwayAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24764,7 +23627,7 @@ func (r SetAwayAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SetAwayAdminResponse) StatusCode() int {
+func (r SetAwayAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24772,14 +23635,14 @@ func (r SetAwayAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SetAwayAdminResponse) ContentType() string {
+func (r SetAwayAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListArticlesResponse struct {
+type ListArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24789,22 +23652,22 @@ type ListArticlesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListArticlesResponse) GetJSON200() *ArticleList {
+func (r ListArticlesRawResponse) GetJSON200() *ArticleList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListArticlesResponse) GetJSON401() *Error {
+func (r ListArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListArticlesResponse) GetBody() []byte {
+func (r ListArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListArticlesResponse) Status() string {
+func (r ListArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24812,7 +23675,7 @@ func (r ListArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListArticlesResponse) StatusCode() int {
+func (r ListArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24820,14 +23683,14 @@ func (r ListArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListArticlesResponse) ContentType() string {
+func (r ListArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateArticleResponse struct {
+type CreateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24839,27 +23702,27 @@ type CreateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateArticleResponse) GetJSON200() *Article {
+func (r CreateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateArticleResponse) GetJSON400() *Error {
+func (r CreateArticleRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateArticleResponse) GetJSON401() *Error {
+func (r CreateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateArticleResponse) GetBody() []byte {
+func (r CreateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateArticleResponse) Status() string {
+func (r CreateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24867,7 +23730,7 @@ func (r CreateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateArticleResponse) StatusCode() int {
+func (r CreateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24875,14 +23738,14 @@ func (r CreateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateArticleResponse) ContentType() string {
+func (r CreateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchArticlesResponse struct {
+type SearchArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24892,22 +23755,22 @@ type SearchArticlesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchArticlesResponse) GetJSON200() *ArticleSearchResponse {
+func (r SearchArticlesRawResponse) GetJSON200() *ArticleSearchResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchArticlesResponse) GetJSON401() *Error {
+func (r SearchArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchArticlesResponse) GetBody() []byte {
+func (r SearchArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchArticlesResponse) Status() string {
+func (r SearchArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24915,7 +23778,7 @@ func (r SearchArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchArticlesResponse) StatusCode() int {
+func (r SearchArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24923,14 +23786,14 @@ func (r SearchArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchArticlesResponse) ContentType() string {
+func (r SearchArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteArticleResponse struct {
+type DeleteArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24942,27 +23805,27 @@ type DeleteArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteArticleResponse) GetJSON200() *DeletedArticleObject {
+func (r DeleteArticleRawResponse) GetJSON200() *DeletedArticleObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteArticleResponse) GetJSON401() *Error {
+func (r DeleteArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteArticleResponse) GetJSON404() *Error {
+func (r DeleteArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteArticleResponse) GetBody() []byte {
+func (r DeleteArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteArticleResponse) Status() string {
+func (r DeleteArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -24970,7 +23833,7 @@ func (r DeleteArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteArticleResponse) StatusCode() int {
+func (r DeleteArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -24978,14 +23841,14 @@ func (r DeleteArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteArticleResponse) ContentType() string {
+func (r DeleteArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveArticleResponse struct {
+type RetrieveArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -24997,27 +23860,27 @@ type RetrieveArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveArticleResponse) GetJSON200() *Article {
+func (r RetrieveArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveArticleResponse) GetJSON401() *Error {
+func (r RetrieveArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveArticleResponse) GetJSON404() *Error {
+func (r RetrieveArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveArticleResponse) GetBody() []byte {
+func (r RetrieveArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveArticleResponse) Status() string {
+func (r RetrieveArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25025,7 +23888,7 @@ func (r RetrieveArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveArticleResponse) StatusCode() int {
+func (r RetrieveArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25033,14 +23896,14 @@ func (r RetrieveArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveArticleResponse) ContentType() string {
+func (r RetrieveArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateArticleResponse struct {
+type UpdateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25052,27 +23915,27 @@ type UpdateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateArticleResponse) GetJSON200() *Article {
+func (r UpdateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateArticleResponse) GetJSON401() *Error {
+func (r UpdateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateArticleResponse) GetJSON404() *Error {
+func (r UpdateArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateArticleResponse) GetBody() []byte {
+func (r UpdateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateArticleResponse) Status() string {
+func (r UpdateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25080,7 +23943,7 @@ func (r UpdateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateArticleResponse) StatusCode() int {
+func (r UpdateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25088,14 +23951,14 @@ func (r UpdateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateArticleResponse) ContentType() string {
+func (r UpdateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCompanyResponse struct {
+type RetrieveCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25107,27 +23970,27 @@ type RetrieveCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON200() *CompanyList {
+func (r RetrieveCompanyRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON401() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON404() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCompanyResponse) GetBody() []byte {
+func (r RetrieveCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCompanyResponse) Status() string {
+func (r RetrieveCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25135,7 +23998,7 @@ func (r RetrieveCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCompanyResponse) StatusCode() int {
+func (r RetrieveCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25143,14 +24006,14 @@ func (r RetrieveCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCompanyResponse) ContentType() string {
+func (r RetrieveCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateOrUpdateCompanyResponse struct {
+type CreateOrUpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25162,27 +24025,27 @@ type CreateOrUpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON200() *Company {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON400() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON401() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateOrUpdateCompanyResponse) GetBody() []byte {
+func (r CreateOrUpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateOrUpdateCompanyResponse) Status() string {
+func (r CreateOrUpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25190,7 +24053,7 @@ func (r CreateOrUpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateOrUpdateCompanyResponse) StatusCode() int {
+func (r CreateOrUpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25198,14 +24061,14 @@ func (r CreateOrUpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateOrUpdateCompanyResponse) ContentType() string {
+func (r CreateOrUpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCompaniesResponse struct {
+type ListAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25215,22 +24078,22 @@ type ListAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON200() *CompanyList {
+func (r ListAllCompaniesRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON401() *Error {
+func (r ListAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCompaniesResponse) GetBody() []byte {
+func (r ListAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCompaniesResponse) Status() string {
+func (r ListAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25238,7 +24101,7 @@ func (r ListAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCompaniesResponse) StatusCode() int {
+func (r ListAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25246,14 +24109,14 @@ func (r ListAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCompaniesResponse) ContentType() string {
+func (r ListAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ScrollOverAllCompaniesResponse struct {
+type ScrollOverAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25263,22 +24126,22 @@ type ScrollOverAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON200() *CompanyScroll {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON200() *CompanyScroll {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON401() *Error {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ScrollOverAllCompaniesResponse) GetBody() []byte {
+func (r ScrollOverAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ScrollOverAllCompaniesResponse) Status() string {
+func (r ScrollOverAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25286,7 +24149,7 @@ func (r ScrollOverAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ScrollOverAllCompaniesResponse) StatusCode() int {
+func (r ScrollOverAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25294,14 +24157,14 @@ func (r ScrollOverAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ScrollOverAllCompaniesResponse) ContentType() string {
+func (r ScrollOverAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCompanyResponse struct {
+type DeleteCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25313,27 +24176,27 @@ type DeleteCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCompanyResponse) GetJSON200() *DeletedCompanyObject {
+func (r DeleteCompanyRawResponse) GetJSON200() *DeletedCompanyObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCompanyResponse) GetJSON401() *Error {
+func (r DeleteCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCompanyResponse) GetJSON404() *Error {
+func (r DeleteCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCompanyResponse) GetBody() []byte {
+func (r DeleteCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCompanyResponse) Status() string {
+func (r DeleteCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25341,7 +24204,7 @@ func (r DeleteCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCompanyResponse) StatusCode() int {
+func (r DeleteCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25349,14 +24212,14 @@ func (r DeleteCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCompanyResponse) ContentType() string {
+func (r DeleteCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveACompanyByIdResponse struct {
+type RetrieveACompanyByIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25368,27 +24231,27 @@ type RetrieveACompanyByIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON200() *Company {
+func (r RetrieveACompanyByIdRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON401() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON404() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveACompanyByIdResponse) GetBody() []byte {
+func (r RetrieveACompanyByIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveACompanyByIdResponse) Status() string {
+func (r RetrieveACompanyByIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25396,7 +24259,7 @@ func (r RetrieveACompanyByIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveACompanyByIdResponse) StatusCode() int {
+func (r RetrieveACompanyByIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25404,14 +24267,14 @@ func (r RetrieveACompanyByIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveACompanyByIdResponse) ContentType() string {
+func (r RetrieveACompanyByIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCompanyResponse struct {
+type UpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25423,27 +24286,27 @@ type UpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCompanyResponse) GetJSON200() *Company {
+func (r UpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCompanyResponse) GetJSON401() *Error {
+func (r UpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCompanyResponse) GetJSON404() *Error {
+func (r UpdateCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCompanyResponse) GetBody() []byte {
+func (r UpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCompanyResponse) Status() string {
+func (r UpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25451,7 +24314,7 @@ func (r UpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCompanyResponse) StatusCode() int {
+func (r UpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25459,14 +24322,14 @@ func (r UpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCompanyResponse) ContentType() string {
+func (r UpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedContactsResponse struct {
+type ListAttachedContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25478,27 +24341,27 @@ type ListAttachedContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON200() *CompanyAttachedContacts {
+func (r ListAttachedContactsRawResponse) GetJSON200() *CompanyAttachedContacts {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON401() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON404() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedContactsResponse) GetBody() []byte {
+func (r ListAttachedContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedContactsResponse) Status() string {
+func (r ListAttachedContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25506,7 +24369,7 @@ func (r ListAttachedContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedContactsResponse) StatusCode() int {
+func (r ListAttachedContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25514,14 +24377,14 @@ func (r ListAttachedContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedContactsResponse) ContentType() string {
+func (r ListAttachedContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedSegmentsForCompaniesResponse struct {
+type ListAttachedSegmentsForCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25533,27 +24396,27 @@ type ListAttachedSegmentsForCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON200() *CompanyAttachedSegments {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON200() *CompanyAttachedSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON401() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON404() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedSegmentsForCompaniesResponse) GetBody() []byte {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25561,7 +24424,7 @@ func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
+func (r ListAttachedSegmentsForCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25569,14 +24432,14 @@ func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedSegmentsForCompaniesResponse) ContentType() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListContactsResponse struct {
+type ListContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25586,22 +24449,22 @@ type ListContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContactsResponse) GetJSON200() *ContactList {
+func (r ListContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListContactsResponse) GetJSON401() *Error {
+func (r ListContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListContactsResponse) GetBody() []byte {
+func (r ListContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListContactsResponse) Status() string {
+func (r ListContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25609,7 +24472,7 @@ func (r ListContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListContactsResponse) StatusCode() int {
+func (r ListContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25617,14 +24480,14 @@ func (r ListContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListContactsResponse) ContentType() string {
+func (r ListContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateContactResponse struct {
+type CreateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25634,22 +24497,22 @@ type CreateContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateContactResponse) GetJSON200() *Contact {
+func (r CreateContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateContactResponse) GetJSON401() *Error {
+func (r CreateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateContactResponse) GetBody() []byte {
+func (r CreateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateContactResponse) Status() string {
+func (r CreateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25657,7 +24520,7 @@ func (r CreateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateContactResponse) StatusCode() int {
+func (r CreateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25665,14 +24528,14 @@ func (r CreateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateContactResponse) ContentType() string {
+func (r CreateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type MergeContactResponse struct {
+type MergeContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25682,22 +24545,22 @@ type MergeContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MergeContactResponse) GetJSON200() *Contact {
+func (r MergeContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r MergeContactResponse) GetJSON401() *Error {
+func (r MergeContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r MergeContactResponse) GetBody() []byte {
+func (r MergeContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r MergeContactResponse) Status() string {
+func (r MergeContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25705,7 +24568,7 @@ func (r MergeContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r MergeContactResponse) StatusCode() int {
+func (r MergeContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25713,14 +24576,14 @@ func (r MergeContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r MergeContactResponse) ContentType() string {
+func (r MergeContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchContactsResponse struct {
+type SearchContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25730,22 +24593,22 @@ type SearchContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchContactsResponse) GetJSON200() *ContactList {
+func (r SearchContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchContactsResponse) GetJSON401() *Error {
+func (r SearchContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchContactsResponse) GetBody() []byte {
+func (r SearchContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchContactsResponse) Status() string {
+func (r SearchContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25753,7 +24616,7 @@ func (r SearchContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchContactsResponse) StatusCode() int {
+func (r SearchContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25761,14 +24624,14 @@ func (r SearchContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchContactsResponse) ContentType() string {
+func (r SearchContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromACompanyResponse struct {
+type DetachContactFromACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25780,27 +24643,27 @@ type DetachContactFromACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON200() *Company {
+func (r DetachContactFromACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON401() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON404() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromACompanyResponse) GetBody() []byte {
+func (r DetachContactFromACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromACompanyResponse) Status() string {
+func (r DetachContactFromACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25808,7 +24671,7 @@ func (r DetachContactFromACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromACompanyResponse) StatusCode() int {
+func (r DetachContactFromACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25816,14 +24679,14 @@ func (r DetachContactFromACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromACompanyResponse) ContentType() string {
+func (r DetachContactFromACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsForAContactResponse struct {
+type ListSegmentsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25835,27 +24698,27 @@ type ListSegmentsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON200() *ContactSegments {
+func (r ListSegmentsForAContactRawResponse) GetJSON200() *ContactSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON401() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON404() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsForAContactResponse) GetBody() []byte {
+func (r ListSegmentsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsForAContactResponse) Status() string {
+func (r ListSegmentsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25863,7 +24726,7 @@ func (r ListSegmentsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsForAContactResponse) StatusCode() int {
+func (r ListSegmentsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25871,14 +24734,14 @@ func (r ListSegmentsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsForAContactResponse) ContentType() string {
+func (r ListSegmentsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionsForAContactResponse struct {
+type ListSubscriptionsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25890,27 +24753,27 @@ type ListSubscriptionsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON401() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON404() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionsForAContactResponse) GetBody() []byte {
+func (r ListSubscriptionsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionsForAContactResponse) Status() string {
+func (r ListSubscriptionsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25918,7 +24781,7 @@ func (r ListSubscriptionsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionsForAContactResponse) StatusCode() int {
+func (r ListSubscriptionsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25926,14 +24789,14 @@ func (r ListSubscriptionsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionsForAContactResponse) ContentType() string {
+func (r ListSubscriptionsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachSubscriptionTypeToContactResponse struct {
+type AttachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25945,27 +24808,27 @@ type AttachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r AttachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachSubscriptionTypeToContactResponse) Status() string {
+func (r AttachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25973,7 +24836,7 @@ func (r AttachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r AttachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25981,14 +24844,14 @@ func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachSubscriptionTypeToContactResponse) ContentType() string {
+func (r AttachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachSubscriptionTypeToContactResponse struct {
+type DetachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26000,27 +24863,27 @@ type DetachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r DetachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachSubscriptionTypeToContactResponse) Status() string {
+func (r DetachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26028,7 +24891,7 @@ func (r DetachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r DetachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26036,14 +24899,14 @@ func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachSubscriptionTypeToContactResponse) ContentType() string {
+func (r DetachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsForAContactResponse struct {
+type ListTagsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26055,27 +24918,27 @@ type ListTagsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON200() *TagList {
+func (r ListTagsForAContactRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON401() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON404() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsForAContactResponse) GetBody() []byte {
+func (r ListTagsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsForAContactResponse) Status() string {
+func (r ListTagsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26083,7 +24946,7 @@ func (r ListTagsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsForAContactResponse) StatusCode() int {
+func (r ListTagsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26091,14 +24954,14 @@ func (r ListTagsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsForAContactResponse) ContentType() string {
+func (r ListTagsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToContactResponse struct {
+type AttachTagToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26110,27 +24973,27 @@ type AttachTagToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToContactResponse) GetJSON200() *Tag {
+func (r AttachTagToContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToContactResponse) GetJSON401() *Error {
+func (r AttachTagToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToContactResponse) GetJSON404() *Error {
+func (r AttachTagToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToContactResponse) GetBody() []byte {
+func (r AttachTagToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToContactResponse) Status() string {
+func (r AttachTagToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26138,7 +25001,7 @@ func (r AttachTagToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToContactResponse) StatusCode() int {
+func (r AttachTagToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26146,14 +25009,14 @@ func (r AttachTagToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToContactResponse) ContentType() string {
+func (r AttachTagToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromContactResponse struct {
+type DetachTagFromContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26165,27 +25028,27 @@ type DetachTagFromContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON200() *Tag {
+func (r DetachTagFromContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON401() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON404() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromContactResponse) GetBody() []byte {
+func (r DetachTagFromContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromContactResponse) Status() string {
+func (r DetachTagFromContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26193,7 +25056,7 @@ func (r DetachTagFromContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromContactResponse) StatusCode() int {
+func (r DetachTagFromContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26201,14 +25064,14 @@ func (r DetachTagFromContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromContactResponse) ContentType() string {
+func (r DetachTagFromContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteContactResponse struct {
+type DeleteContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26218,22 +25081,22 @@ type DeleteContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteContactResponse) GetJSON200() *ContactDeleted {
+func (r DeleteContactRawResponse) GetJSON200() *ContactDeleted {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteContactResponse) GetJSON401() *Error {
+func (r DeleteContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteContactResponse) GetBody() []byte {
+func (r DeleteContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteContactResponse) Status() string {
+func (r DeleteContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26241,7 +25104,7 @@ func (r DeleteContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteContactResponse) StatusCode() int {
+func (r DeleteContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26249,14 +25112,14 @@ func (r DeleteContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteContactResponse) ContentType() string {
+func (r DeleteContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ShowContactResponse struct {
+type ShowContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26266,22 +25129,22 @@ type ShowContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ShowContactResponse) GetJSON200() *Contact {
+func (r ShowContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ShowContactResponse) GetJSON401() *Error {
+func (r ShowContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ShowContactResponse) GetBody() []byte {
+func (r ShowContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ShowContactResponse) Status() string {
+func (r ShowContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26289,7 +25152,7 @@ func (r ShowContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ShowContactResponse) StatusCode() int {
+func (r ShowContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26297,14 +25160,14 @@ func (r ShowContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ShowContactResponse) ContentType() string {
+func (r ShowContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateContactResponse struct {
+type UpdateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26314,22 +25177,22 @@ type UpdateContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateContactResponse) GetJSON200() *Contact {
+func (r UpdateContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateContactResponse) GetJSON401() *Error {
+func (r UpdateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateContactResponse) GetBody() []byte {
+func (r UpdateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateContactResponse) Status() string {
+func (r UpdateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26337,7 +25200,7 @@ func (r UpdateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateContactResponse) StatusCode() int {
+func (r UpdateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26345,14 +25208,14 @@ func (r UpdateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateContactResponse) ContentType() string {
+func (r UpdateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ArchiveContactResponse struct {
+type ArchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26360,17 +25223,17 @@ type ArchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ArchiveContactResponse) GetJSON200() *ContactArchived {
+func (r ArchiveContactRawResponse) GetJSON200() *ContactArchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r ArchiveContactResponse) GetBody() []byte {
+func (r ArchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ArchiveContactResponse) Status() string {
+func (r ArchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26378,7 +25241,7 @@ func (r ArchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ArchiveContactResponse) StatusCode() int {
+func (r ArchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26386,14 +25249,14 @@ func (r ArchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ArchiveContactResponse) ContentType() string {
+func (r ArchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListCompaniesForAContactResponse struct {
+type ListCompaniesForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26405,27 +25268,27 @@ type ListCompaniesForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON200() *ContactAttachedCompanies {
+func (r ListCompaniesForAContactRawResponse) GetJSON200() *ContactAttachedCompanies {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON401() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON404() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListCompaniesForAContactResponse) GetBody() []byte {
+func (r ListCompaniesForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListCompaniesForAContactResponse) Status() string {
+func (r ListCompaniesForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26433,7 +25296,7 @@ func (r ListCompaniesForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListCompaniesForAContactResponse) StatusCode() int {
+func (r ListCompaniesForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26441,14 +25304,14 @@ func (r ListCompaniesForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListCompaniesForAContactResponse) ContentType() string {
+func (r ListCompaniesForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToACompanyResponse struct {
+type AttachContactToACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26462,32 +25325,32 @@ type AttachContactToACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON200() *Company {
+func (r AttachContactToACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON400() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON401() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON404() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToACompanyResponse) GetBody() []byte {
+func (r AttachContactToACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToACompanyResponse) Status() string {
+func (r AttachContactToACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26495,7 +25358,7 @@ func (r AttachContactToACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToACompanyResponse) StatusCode() int {
+func (r AttachContactToACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26503,14 +25366,14 @@ func (r AttachContactToACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToACompanyResponse) ContentType() string {
+func (r AttachContactToACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNotesResponse struct {
+type ListNotesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26520,22 +25383,22 @@ type ListNotesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNotesResponse) GetJSON200() *NoteList {
+func (r ListNotesRawResponse) GetJSON200() *NoteList {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListNotesResponse) GetJSON404() *Error {
+func (r ListNotesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNotesResponse) GetBody() []byte {
+func (r ListNotesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNotesResponse) Status() string {
+func (r ListNotesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26543,7 +25406,7 @@ func (r ListNotesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNotesResponse) StatusCode() int {
+func (r ListNotesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26551,14 +25414,14 @@ func (r ListNotesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNotesResponse) ContentType() string {
+func (r ListNotesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNoteResponse struct {
+type CreateNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26568,22 +25431,22 @@ type CreateNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNoteResponse) GetJSON200() *Note {
+func (r CreateNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateNoteResponse) GetJSON404() *Error {
+func (r CreateNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNoteResponse) GetBody() []byte {
+func (r CreateNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNoteResponse) Status() string {
+func (r CreateNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26591,7 +25454,7 @@ func (r CreateNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNoteResponse) StatusCode() int {
+func (r CreateNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26599,14 +25462,14 @@ func (r CreateNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNoteResponse) ContentType() string {
+func (r CreateNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UnarchiveContactResponse struct {
+type UnarchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26614,17 +25477,17 @@ type UnarchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnarchiveContactResponse) GetJSON200() *ContactUnarchived {
+func (r UnarchiveContactRawResponse) GetJSON200() *ContactUnarchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r UnarchiveContactResponse) GetBody() []byte {
+func (r UnarchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UnarchiveContactResponse) Status() string {
+func (r UnarchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26632,7 +25495,7 @@ func (r UnarchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UnarchiveContactResponse) StatusCode() int {
+func (r UnarchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26640,14 +25503,14 @@ func (r UnarchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnarchiveContactResponse) ContentType() string {
+func (r UnarchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListConversationsResponse struct {
+type ListConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26659,27 +25522,27 @@ type ListConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListConversationsResponse) GetJSON200() *PaginatedResponse {
+func (r ListConversationsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListConversationsResponse) GetJSON401() *Error {
+func (r ListConversationsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListConversationsResponse) GetJSON403() *Error {
+func (r ListConversationsRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetBody returns the raw response body bytes
-func (r ListConversationsResponse) GetBody() []byte {
+func (r ListConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListConversationsResponse) Status() string {
+func (r ListConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26687,7 +25550,7 @@ func (r ListConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListConversationsResponse) StatusCode() int {
+func (r ListConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26695,53 +25558,18 @@ func (r ListConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListConversationsResponse) ContentType() string {
+func (r ListConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateConversationResponse struct {
+type CreateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *CreateConversationResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -26751,67 +25579,32 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationRawResponse) GetJSON200() *CreateConversationResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateConversationResponse) GetJSON401() *Error {
+func (r CreateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateConversationResponse) GetJSON403() *Error {
+func (r CreateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateConversationResponse) GetJSON404() *Error {
+func (r CreateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateConversationResponse) GetBody() []byte {
+func (r CreateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateConversationResponse) Status() string {
+func (r CreateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26819,7 +25612,7 @@ func (r CreateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateConversationResponse) StatusCode() int {
+func (r CreateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26827,14 +25620,14 @@ func (r CreateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateConversationResponse) ContentType() string {
+func (r CreateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RedactConversationResponse struct {
+type RedactConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26846,27 +25639,27 @@ type RedactConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RedactConversationResponse) GetJSON200() *Conversation {
+func (r RedactConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RedactConversationResponse) GetJSON401() *Error {
+func (r RedactConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RedactConversationResponse) GetJSON404() *Error {
+func (r RedactConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RedactConversationResponse) GetBody() []byte {
+func (r RedactConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RedactConversationResponse) Status() string {
+func (r RedactConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26874,7 +25667,7 @@ func (r RedactConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RedactConversationResponse) StatusCode() int {
+func (r RedactConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26882,14 +25675,14 @@ func (r RedactConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RedactConversationResponse) ContentType() string {
+func (r RedactConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchConversationsResponse struct {
+type SearchConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26897,17 +25690,17 @@ type SearchConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchConversationsResponse) GetJSON200() *ConversationList {
+func (r SearchConversationsRawResponse) GetJSON200() *ConversationList {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchConversationsResponse) GetBody() []byte {
+func (r SearchConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchConversationsResponse) Status() string {
+func (r SearchConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26915,7 +25708,7 @@ func (r SearchConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchConversationsResponse) StatusCode() int {
+func (r SearchConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26923,14 +25716,14 @@ func (r SearchConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchConversationsResponse) ContentType() string {
+func (r SearchConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromConversationResponse struct {
+type DetachContactFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26946,37 +25739,37 @@ type DetachContactFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON200() *Conversation {
+func (r DetachContactFromConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON401() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON403() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON404() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON422() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromConversationResponse) GetBody() []byte {
+func (r DetachContactFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromConversationResponse) Status() string {
+func (r DetachContactFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26984,7 +25777,7 @@ func (r DetachContactFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromConversationResponse) StatusCode() int {
+func (r DetachContactFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26992,14 +25785,14 @@ func (r DetachContactFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromConversationResponse) ContentType() string {
+func (r DetachContactFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToConversationResponse struct {
+type AttachTagToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27011,27 +25804,27 @@ type AttachTagToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON200() *Tag {
+func (r AttachTagToConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON401() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON404() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToConversationResponse) GetBody() []byte {
+func (r AttachTagToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToConversationResponse) Status() string {
+func (r AttachTagToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27039,7 +25832,7 @@ func (r AttachTagToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToConversationResponse) StatusCode() int {
+func (r AttachTagToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27047,14 +25840,14 @@ func (r AttachTagToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToConversationResponse) ContentType() string {
+func (r AttachTagToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromConversationResponse struct {
+type DetachTagFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27066,27 +25859,27 @@ type DetachTagFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON200() *Tag {
+func (r DetachTagFromConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON401() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON404() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromConversationResponse) GetBody() []byte {
+func (r DetachTagFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromConversationResponse) Status() string {
+func (r DetachTagFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27094,7 +25887,7 @@ func (r DetachTagFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromConversationResponse) StatusCode() int {
+func (r DetachTagFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27102,14 +25895,14 @@ func (r DetachTagFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromConversationResponse) ContentType() string {
+func (r DetachTagFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveConversationResponse struct {
+type RetrieveConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27123,32 +25916,32 @@ type RetrieveConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveConversationResponse) GetJSON200() *Conversation {
+func (r RetrieveConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveConversationResponse) GetJSON401() *Error {
+func (r RetrieveConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RetrieveConversationResponse) GetJSON403() *Error {
+func (r RetrieveConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveConversationResponse) GetJSON404() *Error {
+func (r RetrieveConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveConversationResponse) GetBody() []byte {
+func (r RetrieveConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveConversationResponse) Status() string {
+func (r RetrieveConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27156,7 +25949,7 @@ func (r RetrieveConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveConversationResponse) StatusCode() int {
+func (r RetrieveConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27164,14 +25957,14 @@ func (r RetrieveConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveConversationResponse) ContentType() string {
+func (r RetrieveConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateConversationResponse struct {
+type UpdateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27185,32 +25978,32 @@ type UpdateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateConversationResponse) GetJSON200() *Conversation {
+func (r UpdateConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateConversationResponse) GetJSON401() *Error {
+func (r UpdateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateConversationResponse) GetJSON403() *Error {
+func (r UpdateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateConversationResponse) GetJSON404() *Error {
+func (r UpdateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateConversationResponse) GetBody() []byte {
+func (r UpdateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateConversationResponse) Status() string {
+func (r UpdateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27218,7 +26011,7 @@ func (r UpdateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateConversationResponse) StatusCode() int {
+func (r UpdateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27226,14 +26019,14 @@ func (r UpdateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateConversationResponse) ContentType() string {
+func (r UpdateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertConversationToTicketResponse struct {
+type ConvertConversationToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27243,22 +26036,22 @@ type ConvertConversationToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON200() *Ticket {
+func (r ConvertConversationToTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON400() *Error {
+func (r ConvertConversationToTicketRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertConversationToTicketResponse) GetBody() []byte {
+func (r ConvertConversationToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertConversationToTicketResponse) Status() string {
+func (r ConvertConversationToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27266,7 +26059,7 @@ func (r ConvertConversationToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertConversationToTicketResponse) StatusCode() int {
+func (r ConvertConversationToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27274,14 +26067,14 @@ func (r ConvertConversationToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertConversationToTicketResponse) ContentType() string {
+func (r ConvertConversationToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToConversationResponse struct {
+type AttachContactToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27295,32 +26088,32 @@ type AttachContactToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON200() *Conversation {
+func (r AttachContactToConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON401() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON403() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON404() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToConversationResponse) GetBody() []byte {
+func (r AttachContactToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToConversationResponse) Status() string {
+func (r AttachContactToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27328,7 +26121,7 @@ func (r AttachContactToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToConversationResponse) StatusCode() int {
+func (r AttachContactToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27336,14 +26129,14 @@ func (r AttachContactToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToConversationResponse) ContentType() string {
+func (r AttachContactToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ManageConversationResponse struct {
+type ManageConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27357,32 +26150,32 @@ type ManageConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ManageConversationResponse) GetJSON200() *Conversation {
+func (r ManageConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ManageConversationResponse) GetJSON401() *Error {
+func (r ManageConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ManageConversationResponse) GetJSON403() *Error {
+func (r ManageConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ManageConversationResponse) GetJSON404() *Error {
+func (r ManageConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ManageConversationResponse) GetBody() []byte {
+func (r ManageConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ManageConversationResponse) Status() string {
+func (r ManageConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27390,7 +26183,7 @@ func (r ManageConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ManageConversationResponse) StatusCode() int {
+func (r ManageConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27398,14 +26191,14 @@ func (r ManageConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ManageConversationResponse) ContentType() string {
+func (r ManageConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyConversationResponse struct {
+type ReplyConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27419,32 +26212,32 @@ type ReplyConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyConversationResponse) GetJSON200() *Conversation {
+func (r ReplyConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyConversationResponse) GetJSON401() *Error {
+func (r ReplyConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ReplyConversationResponse) GetJSON403() *Error {
+func (r ReplyConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyConversationResponse) GetJSON404() *Error {
+func (r ReplyConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyConversationResponse) GetBody() []byte {
+func (r ReplyConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyConversationResponse) Status() string {
+func (r ReplyConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27452,7 +26245,7 @@ func (r ReplyConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyConversationResponse) StatusCode() int {
+func (r ReplyConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27460,14 +26253,14 @@ func (r ReplyConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyConversationResponse) ContentType() string {
+func (r ReplyConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AutoAssignConversationResponse struct {
+type AutoAssignConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27481,32 +26274,32 @@ type AutoAssignConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON200() *Conversation {
+func (r AutoAssignConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON401() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON403() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON404() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AutoAssignConversationResponse) GetBody() []byte {
+func (r AutoAssignConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AutoAssignConversationResponse) Status() string {
+func (r AutoAssignConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27514,7 +26307,7 @@ func (r AutoAssignConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AutoAssignConversationResponse) StatusCode() int {
+func (r AutoAssignConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27522,14 +26315,14 @@ func (r AutoAssignConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AutoAssignConversationResponse) ContentType() string {
+func (r AutoAssignConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type LisDataAttributesResponse struct {
+type LisDataAttributesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27539,22 +26332,22 @@ type LisDataAttributesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LisDataAttributesResponse) GetJSON200() *DataAttributeList {
+func (r LisDataAttributesRawResponse) GetJSON200() *DataAttributeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r LisDataAttributesResponse) GetJSON401() *Error {
+func (r LisDataAttributesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r LisDataAttributesResponse) GetBody() []byte {
+func (r LisDataAttributesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r LisDataAttributesResponse) Status() string {
+func (r LisDataAttributesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27562,7 +26355,7 @@ func (r LisDataAttributesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r LisDataAttributesResponse) StatusCode() int {
+func (r LisDataAttributesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27570,14 +26363,14 @@ func (r LisDataAttributesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r LisDataAttributesResponse) ContentType() string {
+func (r LisDataAttributesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataAttributeResponse struct {
+type CreateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27589,27 +26382,27 @@ type CreateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r CreateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON400() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON401() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataAttributeResponse) GetBody() []byte {
+func (r CreateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataAttributeResponse) Status() string {
+func (r CreateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27617,7 +26410,7 @@ func (r CreateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataAttributeResponse) StatusCode() int {
+func (r CreateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27625,14 +26418,14 @@ func (r CreateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataAttributeResponse) ContentType() string {
+func (r CreateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateDataAttributeResponse struct {
+type UpdateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27648,37 +26441,37 @@ type UpdateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r UpdateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON400() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON401() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON404() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON422() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateDataAttributeResponse) GetBody() []byte {
+func (r UpdateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateDataAttributeResponse) Status() string {
+func (r UpdateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27686,7 +26479,7 @@ func (r UpdateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateDataAttributeResponse) StatusCode() int {
+func (r UpdateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27694,25 +26487,25 @@ func (r UpdateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateDataAttributeResponse) ContentType() string {
+func (r UpdateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DownloadDataExportResponse struct {
+type DownloadDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 }
 
 // GetBody returns the raw response body bytes
-func (r DownloadDataExportResponse) GetBody() []byte {
+func (r DownloadDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DownloadDataExportResponse) Status() string {
+func (r DownloadDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27720,7 +26513,7 @@ func (r DownloadDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DownloadDataExportResponse) StatusCode() int {
+func (r DownloadDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27728,14 +26521,14 @@ func (r DownloadDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DownloadDataExportResponse) ContentType() string {
+func (r DownloadDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type LisDataEventsResponse struct {
+type LisDataEventsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27745,22 +26538,22 @@ type LisDataEventsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LisDataEventsResponse) GetJSON200() *DataEventSummary {
+func (r LisDataEventsRawResponse) GetJSON200() *DataEventSummary {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r LisDataEventsResponse) GetJSON401() *Error {
+func (r LisDataEventsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r LisDataEventsResponse) GetBody() []byte {
+func (r LisDataEventsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r LisDataEventsResponse) Status() string {
+func (r LisDataEventsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27768,7 +26561,7 @@ func (r LisDataEventsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r LisDataEventsResponse) StatusCode() int {
+func (r LisDataEventsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27776,14 +26569,14 @@ func (r LisDataEventsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r LisDataEventsResponse) ContentType() string {
+func (r LisDataEventsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataEventResponse struct {
+type CreateDataEventRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -27791,17 +26584,17 @@ type CreateDataEventResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataEventResponse) GetJSON401() *Error {
+func (r CreateDataEventRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataEventResponse) GetBody() []byte {
+func (r CreateDataEventRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataEventResponse) Status() string {
+func (r CreateDataEventRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27809,7 +26602,7 @@ func (r CreateDataEventResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataEventResponse) StatusCode() int {
+func (r CreateDataEventRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27817,14 +26610,14 @@ func (r CreateDataEventResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataEventResponse) ContentType() string {
+func (r CreateDataEventRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DataEventSummariesResponse struct {
+type DataEventSummariesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -27832,17 +26625,17 @@ type DataEventSummariesResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DataEventSummariesResponse) GetJSON401() *Error {
+func (r DataEventSummariesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DataEventSummariesResponse) GetBody() []byte {
+func (r DataEventSummariesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DataEventSummariesResponse) Status() string {
+func (r DataEventSummariesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27850,7 +26643,7 @@ func (r DataEventSummariesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DataEventSummariesResponse) StatusCode() int {
+func (r DataEventSummariesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27858,14 +26651,14 @@ func (r DataEventSummariesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DataEventSummariesResponse) ContentType() string {
+func (r DataEventSummariesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CancelDataExportResponse struct {
+type CancelDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27873,17 +26666,17 @@ type CancelDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelDataExportResponse) GetJSON200() *DataExport {
+func (r CancelDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CancelDataExportResponse) GetBody() []byte {
+func (r CancelDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CancelDataExportResponse) Status() string {
+func (r CancelDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27891,7 +26684,7 @@ func (r CancelDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CancelDataExportResponse) StatusCode() int {
+func (r CancelDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27899,14 +26692,14 @@ func (r CancelDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CancelDataExportResponse) ContentType() string {
+func (r CancelDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataExportResponse struct {
+type CreateDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27914,17 +26707,17 @@ type CreateDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataExportResponse) GetJSON200() *DataExport {
+func (r CreateDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataExportResponse) GetBody() []byte {
+func (r CreateDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataExportResponse) Status() string {
+func (r CreateDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27932,7 +26725,7 @@ func (r CreateDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataExportResponse) StatusCode() int {
+func (r CreateDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27940,14 +26733,14 @@ func (r CreateDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataExportResponse) ContentType() string {
+func (r CreateDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetDataExportResponse struct {
+type GetDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27955,17 +26748,17 @@ type GetDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDataExportResponse) GetJSON200() *DataExport {
+func (r GetDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r GetDataExportResponse) GetBody() []byte {
+func (r GetDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetDataExportResponse) Status() string {
+func (r GetDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27973,7 +26766,7 @@ func (r GetDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetDataExportResponse) StatusCode() int {
+func (r GetDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27981,14 +26774,14 @@ func (r GetDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetDataExportResponse) ContentType() string {
+func (r GetDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCollectionsResponse struct {
+type ListAllCollectionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27998,22 +26791,22 @@ type ListAllCollectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON200() *CollectionList {
+func (r ListAllCollectionsRawResponse) GetJSON200() *CollectionList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON401() *Error {
+func (r ListAllCollectionsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCollectionsResponse) GetBody() []byte {
+func (r ListAllCollectionsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCollectionsResponse) Status() string {
+func (r ListAllCollectionsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28021,7 +26814,7 @@ func (r ListAllCollectionsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCollectionsResponse) StatusCode() int {
+func (r ListAllCollectionsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28029,14 +26822,14 @@ func (r ListAllCollectionsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCollectionsResponse) ContentType() string {
+func (r ListAllCollectionsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateCollectionResponse struct {
+type CreateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28048,27 +26841,27 @@ type CreateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateCollectionResponse) GetJSON200() *Collection {
+func (r CreateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateCollectionResponse) GetJSON400() *Error {
+func (r CreateCollectionRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateCollectionResponse) GetJSON401() *Error {
+func (r CreateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateCollectionResponse) GetBody() []byte {
+func (r CreateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateCollectionResponse) Status() string {
+func (r CreateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28076,7 +26869,7 @@ func (r CreateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateCollectionResponse) StatusCode() int {
+func (r CreateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28084,14 +26877,14 @@ func (r CreateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateCollectionResponse) ContentType() string {
+func (r CreateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCollectionResponse struct {
+type DeleteCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28103,27 +26896,27 @@ type DeleteCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCollectionResponse) GetJSON200() *DeletedCollectionObject {
+func (r DeleteCollectionRawResponse) GetJSON200() *DeletedCollectionObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCollectionResponse) GetJSON401() *Error {
+func (r DeleteCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCollectionResponse) GetJSON404() *Error {
+func (r DeleteCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCollectionResponse) GetBody() []byte {
+func (r DeleteCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCollectionResponse) Status() string {
+func (r DeleteCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28131,7 +26924,7 @@ func (r DeleteCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCollectionResponse) StatusCode() int {
+func (r DeleteCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28139,14 +26932,14 @@ func (r DeleteCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCollectionResponse) ContentType() string {
+func (r DeleteCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCollectionResponse struct {
+type RetrieveCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28158,27 +26951,27 @@ type RetrieveCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON200() *Collection {
+func (r RetrieveCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON401() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON404() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCollectionResponse) GetBody() []byte {
+func (r RetrieveCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCollectionResponse) Status() string {
+func (r RetrieveCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28186,7 +26979,7 @@ func (r RetrieveCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCollectionResponse) StatusCode() int {
+func (r RetrieveCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28194,14 +26987,14 @@ func (r RetrieveCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCollectionResponse) ContentType() string {
+func (r RetrieveCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCollectionResponse struct {
+type UpdateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28213,27 +27006,27 @@ type UpdateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCollectionResponse) GetJSON200() *Collection {
+func (r UpdateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCollectionResponse) GetJSON401() *Error {
+func (r UpdateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCollectionResponse) GetJSON404() *Error {
+func (r UpdateCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCollectionResponse) GetBody() []byte {
+func (r UpdateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCollectionResponse) Status() string {
+func (r UpdateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28241,7 +27034,7 @@ func (r UpdateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCollectionResponse) StatusCode() int {
+func (r UpdateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28249,14 +27042,14 @@ func (r UpdateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCollectionResponse) ContentType() string {
+func (r UpdateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListHelpCentersResponse struct {
+type ListHelpCentersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28266,22 +27059,22 @@ type ListHelpCentersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListHelpCentersResponse) GetJSON200() *HelpCenterList {
+func (r ListHelpCentersRawResponse) GetJSON200() *HelpCenterList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListHelpCentersResponse) GetJSON401() *Error {
+func (r ListHelpCentersRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListHelpCentersResponse) GetBody() []byte {
+func (r ListHelpCentersRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListHelpCentersResponse) Status() string {
+func (r ListHelpCentersRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28289,7 +27082,7 @@ func (r ListHelpCentersResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListHelpCentersResponse) StatusCode() int {
+func (r ListHelpCentersRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28297,14 +27090,14 @@ func (r ListHelpCentersResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListHelpCentersResponse) ContentType() string {
+func (r ListHelpCentersRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveHelpCenterResponse struct {
+type RetrieveHelpCenterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28316,27 +27109,27 @@ type RetrieveHelpCenterResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON200() *HelpCenter {
+func (r RetrieveHelpCenterRawResponse) GetJSON200() *HelpCenter {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON401() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON404() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveHelpCenterResponse) GetBody() []byte {
+func (r RetrieveHelpCenterRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveHelpCenterResponse) Status() string {
+func (r RetrieveHelpCenterRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28344,7 +27137,7 @@ func (r RetrieveHelpCenterResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveHelpCenterResponse) StatusCode() int {
+func (r RetrieveHelpCenterRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28352,14 +27145,14 @@ func (r RetrieveHelpCenterResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveHelpCenterResponse) ContentType() string {
+func (r RetrieveHelpCenterRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type IdentifyAdminResponse struct {
+type IdentifyAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28367,17 +27160,17 @@ type IdentifyAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r IdentifyAdminResponse) GetJSON200() *AdminWithApp {
+func (r IdentifyAdminRawResponse) GetJSON200() *AdminWithApp {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r IdentifyAdminResponse) GetBody() []byte {
+func (r IdentifyAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r IdentifyAdminResponse) Status() string {
+func (r IdentifyAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28385,7 +27178,7 @@ func (r IdentifyAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r IdentifyAdminResponse) StatusCode() int {
+func (r IdentifyAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28393,14 +27186,14 @@ func (r IdentifyAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r IdentifyAdminResponse) ContentType() string {
+func (r IdentifyAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateMessageResponse struct {
+type CreateMessageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28416,37 +27209,37 @@ type CreateMessageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateMessageResponse) GetJSON200() *Message {
+func (r CreateMessageRawResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateMessageResponse) GetJSON400() *Error {
+func (r CreateMessageRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateMessageResponse) GetJSON401() *Error {
+func (r CreateMessageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateMessageResponse) GetJSON403() *Error {
+func (r CreateMessageRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreateMessageResponse) GetJSON422() *Error {
+func (r CreateMessageRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateMessageResponse) GetBody() []byte {
+func (r CreateMessageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateMessageResponse) Status() string {
+func (r CreateMessageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28454,7 +27247,7 @@ func (r CreateMessageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateMessageResponse) StatusCode() int {
+func (r CreateMessageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28462,14 +27255,14 @@ func (r CreateMessageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateMessageResponse) ContentType() string {
+func (r CreateMessageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsItemsResponse struct {
+type ListNewsItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28479,22 +27272,22 @@ type ListNewsItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsItemsResponse) GetJSON200() *PaginatedResponse {
+func (r ListNewsItemsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsItemsResponse) GetJSON401() *Error {
+func (r ListNewsItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsItemsResponse) GetBody() []byte {
+func (r ListNewsItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsItemsResponse) Status() string {
+func (r ListNewsItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28502,7 +27295,7 @@ func (r ListNewsItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsItemsResponse) StatusCode() int {
+func (r ListNewsItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28510,14 +27303,14 @@ func (r ListNewsItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsItemsResponse) ContentType() string {
+func (r ListNewsItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNewsItemResponse struct {
+type CreateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28527,22 +27320,22 @@ type CreateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNewsItemResponse) GetJSON200() *NewsItem {
+func (r CreateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateNewsItemResponse) GetJSON401() *Error {
+func (r CreateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNewsItemResponse) GetBody() []byte {
+func (r CreateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNewsItemResponse) Status() string {
+func (r CreateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28550,7 +27343,7 @@ func (r CreateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNewsItemResponse) StatusCode() int {
+func (r CreateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28558,14 +27351,14 @@ func (r CreateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNewsItemResponse) ContentType() string {
+func (r CreateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteNewsItemResponse struct {
+type DeleteNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28577,27 +27370,27 @@ type DeleteNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON200() *DeletedObject {
+func (r DeleteNewsItemRawResponse) GetJSON200() *DeletedObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON401() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON404() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteNewsItemResponse) GetBody() []byte {
+func (r DeleteNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteNewsItemResponse) Status() string {
+func (r DeleteNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28605,7 +27398,7 @@ func (r DeleteNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteNewsItemResponse) StatusCode() int {
+func (r DeleteNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28613,14 +27406,14 @@ func (r DeleteNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteNewsItemResponse) ContentType() string {
+func (r DeleteNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsItemResponse struct {
+type RetrieveNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28632,27 +27425,27 @@ type RetrieveNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON200() *NewsItem {
+func (r RetrieveNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON401() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON404() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsItemResponse) GetBody() []byte {
+func (r RetrieveNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsItemResponse) Status() string {
+func (r RetrieveNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28660,7 +27453,7 @@ func (r RetrieveNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsItemResponse) StatusCode() int {
+func (r RetrieveNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28668,14 +27461,14 @@ func (r RetrieveNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsItemResponse) ContentType() string {
+func (r RetrieveNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateNewsItemResponse struct {
+type UpdateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28687,27 +27480,27 @@ type UpdateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON200() *NewsItem {
+func (r UpdateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON401() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON404() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateNewsItemResponse) GetBody() []byte {
+func (r UpdateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateNewsItemResponse) Status() string {
+func (r UpdateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28715,7 +27508,7 @@ func (r UpdateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateNewsItemResponse) StatusCode() int {
+func (r UpdateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28723,14 +27516,14 @@ func (r UpdateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateNewsItemResponse) ContentType() string {
+func (r UpdateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsfeedsResponse struct {
+type ListNewsfeedsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28740,22 +27533,22 @@ type ListNewsfeedsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON200() *PaginatedResponse {
+func (r ListNewsfeedsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON401() *Error {
+func (r ListNewsfeedsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsfeedsResponse) GetBody() []byte {
+func (r ListNewsfeedsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsfeedsResponse) Status() string {
+func (r ListNewsfeedsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28763,7 +27556,7 @@ func (r ListNewsfeedsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsfeedsResponse) StatusCode() int {
+func (r ListNewsfeedsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28771,14 +27564,14 @@ func (r ListNewsfeedsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsfeedsResponse) ContentType() string {
+func (r ListNewsfeedsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsfeedResponse struct {
+type RetrieveNewsfeedRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28788,22 +27581,22 @@ type RetrieveNewsfeedResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON200() *Newsfeed {
+func (r RetrieveNewsfeedRawResponse) GetJSON200() *Newsfeed {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON401() *Error {
+func (r RetrieveNewsfeedRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsfeedResponse) GetBody() []byte {
+func (r RetrieveNewsfeedRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsfeedResponse) Status() string {
+func (r RetrieveNewsfeedRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28811,7 +27604,7 @@ func (r RetrieveNewsfeedResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsfeedResponse) StatusCode() int {
+func (r RetrieveNewsfeedRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28819,14 +27612,14 @@ func (r RetrieveNewsfeedResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsfeedResponse) ContentType() string {
+func (r RetrieveNewsfeedRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListLiveNewsfeedItemsResponse struct {
+type ListLiveNewsfeedItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28836,22 +27629,22 @@ type ListLiveNewsfeedItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON200() *PaginatedResponse {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON401() *Error {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListLiveNewsfeedItemsResponse) GetBody() []byte {
+func (r ListLiveNewsfeedItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListLiveNewsfeedItemsResponse) Status() string {
+func (r ListLiveNewsfeedItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28859,7 +27652,7 @@ func (r ListLiveNewsfeedItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
+func (r ListLiveNewsfeedItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28867,14 +27660,14 @@ func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListLiveNewsfeedItemsResponse) ContentType() string {
+func (r ListLiveNewsfeedItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNoteResponse struct {
+type RetrieveNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28886,27 +27679,27 @@ type RetrieveNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNoteResponse) GetJSON200() *Note {
+func (r RetrieveNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNoteResponse) GetJSON401() *Error {
+func (r RetrieveNoteRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNoteResponse) GetJSON404() *Error {
+func (r RetrieveNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNoteResponse) GetBody() []byte {
+func (r RetrieveNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNoteResponse) Status() string {
+func (r RetrieveNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28914,7 +27707,7 @@ func (r RetrieveNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNoteResponse) StatusCode() int {
+func (r RetrieveNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28922,14 +27715,14 @@ func (r RetrieveNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNoteResponse) ContentType() string {
+func (r RetrieveNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreatePhoneSwitchResponse struct {
+type CreatePhoneSwitchRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28943,32 +27736,32 @@ type CreatePhoneSwitchResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON200() *PhoneSwitch {
+func (r CreatePhoneSwitchRawResponse) GetJSON200() *PhoneSwitch {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON400() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON400() *map[string]interface{} {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON401() *Error {
+func (r CreatePhoneSwitchRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON422() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON422() *map[string]interface{} {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreatePhoneSwitchResponse) GetBody() []byte {
+func (r CreatePhoneSwitchRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreatePhoneSwitchResponse) Status() string {
+func (r CreatePhoneSwitchRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28976,7 +27769,7 @@ func (r CreatePhoneSwitchResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreatePhoneSwitchResponse) StatusCode() int {
+func (r CreatePhoneSwitchRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28984,14 +27777,14 @@ func (r CreatePhoneSwitchResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreatePhoneSwitchResponse) ContentType() string {
+func (r CreatePhoneSwitchRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsResponse struct {
+type ListSegmentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29001,22 +27794,22 @@ type ListSegmentsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsResponse) GetJSON200() *SegmentList {
+func (r ListSegmentsRawResponse) GetJSON200() *SegmentList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsResponse) GetJSON401() *Error {
+func (r ListSegmentsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsResponse) GetBody() []byte {
+func (r ListSegmentsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsResponse) Status() string {
+func (r ListSegmentsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29024,7 +27817,7 @@ func (r ListSegmentsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsResponse) StatusCode() int {
+func (r ListSegmentsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29032,14 +27825,14 @@ func (r ListSegmentsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsResponse) ContentType() string {
+func (r ListSegmentsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveSegmentResponse struct {
+type RetrieveSegmentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29051,27 +27844,27 @@ type RetrieveSegmentResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON200() *Segment {
+func (r RetrieveSegmentRawResponse) GetJSON200() *Segment {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON401() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON404() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveSegmentResponse) GetBody() []byte {
+func (r RetrieveSegmentRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveSegmentResponse) Status() string {
+func (r RetrieveSegmentRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29079,7 +27872,7 @@ func (r RetrieveSegmentResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveSegmentResponse) StatusCode() int {
+func (r RetrieveSegmentRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29087,14 +27880,14 @@ func (r RetrieveSegmentResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveSegmentResponse) ContentType() string {
+func (r RetrieveSegmentRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionTypesResponse struct {
+type ListSubscriptionTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29104,22 +27897,22 @@ type ListSubscriptionTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionTypesRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON401() *Error {
+func (r ListSubscriptionTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionTypesResponse) GetBody() []byte {
+func (r ListSubscriptionTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionTypesResponse) Status() string {
+func (r ListSubscriptionTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29127,7 +27920,7 @@ func (r ListSubscriptionTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionTypesResponse) StatusCode() int {
+func (r ListSubscriptionTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29135,14 +27928,14 @@ func (r ListSubscriptionTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionTypesResponse) ContentType() string {
+func (r ListSubscriptionTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsResponse struct {
+type ListTagsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29152,22 +27945,22 @@ type ListTagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsResponse) GetJSON200() *TagList {
+func (r ListTagsRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsResponse) GetJSON401() *Error {
+func (r ListTagsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsResponse) GetBody() []byte {
+func (r ListTagsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsResponse) Status() string {
+func (r ListTagsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29175,7 +27968,7 @@ func (r ListTagsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsResponse) StatusCode() int {
+func (r ListTagsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29183,14 +27976,14 @@ func (r ListTagsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsResponse) ContentType() string {
+func (r ListTagsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTagResponse struct {
+type CreateTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29204,32 +27997,32 @@ type CreateTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTagResponse) GetJSON200() *TagBasic {
+func (r CreateTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateTagResponse) GetJSON400() *Error {
+func (r CreateTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTagResponse) GetJSON401() *Error {
+func (r CreateTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateTagResponse) GetJSON404() *Error {
+func (r CreateTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTagResponse) GetBody() []byte {
+func (r CreateTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTagResponse) Status() string {
+func (r CreateTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29237,7 +28030,7 @@ func (r CreateTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTagResponse) StatusCode() int {
+func (r CreateTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29245,14 +28038,14 @@ func (r CreateTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTagResponse) ContentType() string {
+func (r CreateTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteTagResponse struct {
+type DeleteTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -29264,27 +28057,27 @@ type DeleteTagResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r DeleteTagResponse) GetJSON400() *Error {
+func (r DeleteTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteTagResponse) GetJSON401() *Error {
+func (r DeleteTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteTagResponse) GetJSON404() *Error {
+func (r DeleteTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteTagResponse) GetBody() []byte {
+func (r DeleteTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteTagResponse) Status() string {
+func (r DeleteTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29292,7 +28085,7 @@ func (r DeleteTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteTagResponse) StatusCode() int {
+func (r DeleteTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29300,14 +28093,14 @@ func (r DeleteTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteTagResponse) ContentType() string {
+func (r DeleteTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type FindTagResponse struct {
+type FindTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29319,27 +28112,27 @@ type FindTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FindTagResponse) GetJSON200() *TagBasic {
+func (r FindTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FindTagResponse) GetJSON401() *Error {
+func (r FindTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FindTagResponse) GetJSON404() *Error {
+func (r FindTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r FindTagResponse) GetBody() []byte {
+func (r FindTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r FindTagResponse) Status() string {
+func (r FindTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29347,7 +28140,7 @@ func (r FindTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r FindTagResponse) StatusCode() int {
+func (r FindTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29355,14 +28148,14 @@ func (r FindTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FindTagResponse) ContentType() string {
+func (r FindTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTeamsResponse struct {
+type ListTeamsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29372,22 +28165,22 @@ type ListTeamsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTeamsResponse) GetJSON200() *TeamList {
+func (r ListTeamsRawResponse) GetJSON200() *TeamList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTeamsResponse) GetJSON401() *Error {
+func (r ListTeamsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTeamsResponse) GetBody() []byte {
+func (r ListTeamsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTeamsResponse) Status() string {
+func (r ListTeamsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29395,7 +28188,7 @@ func (r ListTeamsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTeamsResponse) StatusCode() int {
+func (r ListTeamsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29403,14 +28196,14 @@ func (r ListTeamsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTeamsResponse) ContentType() string {
+func (r ListTeamsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveTeamResponse struct {
+type RetrieveTeamRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29422,27 +28215,27 @@ type RetrieveTeamResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveTeamResponse) GetJSON200() *Team {
+func (r RetrieveTeamRawResponse) GetJSON200() *Team {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveTeamResponse) GetJSON401() *Error {
+func (r RetrieveTeamRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveTeamResponse) GetJSON404() *Error {
+func (r RetrieveTeamRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveTeamResponse) GetBody() []byte {
+func (r RetrieveTeamRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveTeamResponse) Status() string {
+func (r RetrieveTeamRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29450,7 +28243,7 @@ func (r RetrieveTeamResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveTeamResponse) StatusCode() int {
+func (r RetrieveTeamRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29458,14 +28251,14 @@ func (r RetrieveTeamResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveTeamResponse) ContentType() string {
+func (r RetrieveTeamRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTicketTypesResponse struct {
+type ListTicketTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29475,22 +28268,22 @@ type ListTicketTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTicketTypesResponse) GetJSON200() *TicketTypeList {
+func (r ListTicketTypesRawResponse) GetJSON200() *TicketTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTicketTypesResponse) GetJSON401() *Error {
+func (r ListTicketTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTicketTypesResponse) GetBody() []byte {
+func (r ListTicketTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTicketTypesResponse) Status() string {
+func (r ListTicketTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29498,7 +28291,7 @@ func (r ListTicketTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTicketTypesResponse) StatusCode() int {
+func (r ListTicketTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29506,14 +28299,14 @@ func (r ListTicketTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTicketTypesResponse) ContentType() string {
+func (r ListTicketTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeResponse struct {
+type CreateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29523,22 +28316,22 @@ type CreateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON200() *TicketType {
+func (r CreateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeResponse) GetBody() []byte {
+func (r CreateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeResponse) Status() string {
+func (r CreateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29546,7 +28339,7 @@ func (r CreateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeResponse) StatusCode() int {
+func (r CreateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29554,14 +28347,14 @@ func (r CreateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeResponse) ContentType() string {
+func (r CreateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketTypeResponse struct {
+type GetTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29571,22 +28364,22 @@ type GetTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketTypeResponse) GetJSON200() *TicketType {
+func (r GetTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketTypeResponse) GetJSON401() *Error {
+func (r GetTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketTypeResponse) GetBody() []byte {
+func (r GetTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketTypeResponse) Status() string {
+func (r GetTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29594,7 +28387,7 @@ func (r GetTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketTypeResponse) StatusCode() int {
+func (r GetTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29602,14 +28395,14 @@ func (r GetTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketTypeResponse) ContentType() string {
+func (r GetTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeResponse struct {
+type UpdateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29619,22 +28412,22 @@ type UpdateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON200() *TicketType {
+func (r UpdateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeResponse) GetBody() []byte {
+func (r UpdateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeResponse) Status() string {
+func (r UpdateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29642,7 +28435,7 @@ func (r UpdateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeResponse) StatusCode() int {
+func (r UpdateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29650,14 +28443,14 @@ func (r UpdateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeResponse) ContentType() string {
+func (r UpdateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeAttributeResponse struct {
+type CreateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29667,22 +28460,22 @@ type CreateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeAttributeResponse) GetBody() []byte {
+func (r CreateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeAttributeResponse) Status() string {
+func (r CreateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29690,7 +28483,7 @@ func (r CreateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeAttributeResponse) StatusCode() int {
+func (r CreateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29698,14 +28491,14 @@ func (r CreateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeAttributeResponse) ContentType() string {
+func (r CreateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeAttributeResponse struct {
+type UpdateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29715,22 +28508,22 @@ type UpdateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeAttributeResponse) GetBody() []byte {
+func (r UpdateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeAttributeResponse) Status() string {
+func (r UpdateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29738,7 +28531,7 @@ func (r UpdateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
+func (r UpdateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29746,14 +28539,14 @@ func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeAttributeResponse) ContentType() string {
+func (r UpdateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketResponse struct {
+type CreateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29763,22 +28556,22 @@ type CreateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketResponse) GetJSON200() *Ticket {
+func (r CreateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketResponse) GetJSON401() *Error {
+func (r CreateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketResponse) GetBody() []byte {
+func (r CreateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketResponse) Status() string {
+func (r CreateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29786,7 +28579,7 @@ func (r CreateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketResponse) StatusCode() int {
+func (r CreateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29794,14 +28587,14 @@ func (r CreateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketResponse) ContentType() string {
+func (r CreateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchTicketsResponse struct {
+type SearchTicketsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29809,17 +28602,17 @@ type SearchTicketsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchTicketsResponse) GetJSON200() *TicketList {
+func (r SearchTicketsRawResponse) GetJSON200() *TicketList {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchTicketsResponse) GetBody() []byte {
+func (r SearchTicketsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchTicketsResponse) Status() string {
+func (r SearchTicketsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29827,7 +28620,7 @@ func (r SearchTicketsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchTicketsResponse) StatusCode() int {
+func (r SearchTicketsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29835,14 +28628,14 @@ func (r SearchTicketsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchTicketsResponse) ContentType() string {
+func (r SearchTicketsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketResponse struct {
+type GetTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29852,22 +28645,22 @@ type GetTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketResponse) GetJSON200() *Ticket {
+func (r GetTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketResponse) GetJSON401() *Error {
+func (r GetTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketResponse) GetBody() []byte {
+func (r GetTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketResponse) Status() string {
+func (r GetTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29875,7 +28668,7 @@ func (r GetTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketResponse) StatusCode() int {
+func (r GetTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29883,14 +28676,14 @@ func (r GetTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketResponse) ContentType() string {
+func (r GetTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketResponse struct {
+type UpdateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29902,27 +28695,27 @@ type UpdateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketResponse) GetJSON200() *Ticket {
+func (r UpdateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketResponse) GetJSON401() *Error {
+func (r UpdateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateTicketResponse) GetJSON404() *map[string]interface{} {
+func (r UpdateTicketRawResponse) GetJSON404() *map[string]interface{} {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketResponse) GetBody() []byte {
+func (r UpdateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketResponse) Status() string {
+func (r UpdateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29930,7 +28723,7 @@ func (r UpdateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketResponse) StatusCode() int {
+func (r UpdateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29938,14 +28731,14 @@ func (r UpdateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketResponse) ContentType() string {
+func (r UpdateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyTicketResponse struct {
+type ReplyTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29957,27 +28750,27 @@ type ReplyTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyTicketResponse) GetJSON200() *TicketReply {
+func (r ReplyTicketRawResponse) GetJSON200() *TicketReply {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyTicketResponse) GetJSON401() *Error {
+func (r ReplyTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyTicketResponse) GetJSON404() *Error {
+func (r ReplyTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyTicketResponse) GetBody() []byte {
+func (r ReplyTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyTicketResponse) Status() string {
+func (r ReplyTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29985,7 +28778,7 @@ func (r ReplyTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyTicketResponse) StatusCode() int {
+func (r ReplyTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29993,14 +28786,14 @@ func (r ReplyTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyTicketResponse) ContentType() string {
+func (r ReplyTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToTicketResponse struct {
+type AttachTagToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30012,27 +28805,27 @@ type AttachTagToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON200() *Tag {
+func (r AttachTagToTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON401() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON404() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToTicketResponse) GetBody() []byte {
+func (r AttachTagToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToTicketResponse) Status() string {
+func (r AttachTagToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30040,7 +28833,7 @@ func (r AttachTagToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToTicketResponse) StatusCode() int {
+func (r AttachTagToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30048,14 +28841,14 @@ func (r AttachTagToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToTicketResponse) ContentType() string {
+func (r AttachTagToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromTicketResponse struct {
+type DetachTagFromTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30067,27 +28860,27 @@ type DetachTagFromTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON200() *Tag {
+func (r DetachTagFromTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON401() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON404() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromTicketResponse) GetBody() []byte {
+func (r DetachTagFromTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromTicketResponse) Status() string {
+func (r DetachTagFromTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30095,7 +28888,7 @@ func (r DetachTagFromTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromTicketResponse) StatusCode() int {
+func (r DetachTagFromTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30103,14 +28896,14 @@ func (r DetachTagFromTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromTicketResponse) ContentType() string {
+func (r DetachTagFromTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveVisitorWithUserIdResponse struct {
+type RetrieveVisitorWithUserIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30122,27 +28915,27 @@ type RetrieveVisitorWithUserIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON200() *Visitor {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON401() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON404() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveVisitorWithUserIdResponse) GetBody() []byte {
+func (r RetrieveVisitorWithUserIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveVisitorWithUserIdResponse) Status() string {
+func (r RetrieveVisitorWithUserIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30150,7 +28943,7 @@ func (r RetrieveVisitorWithUserIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
+func (r RetrieveVisitorWithUserIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30158,14 +28951,14 @@ func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveVisitorWithUserIdResponse) ContentType() string {
+func (r RetrieveVisitorWithUserIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateVisitorResponse struct {
+type UpdateVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30177,27 +28970,27 @@ type UpdateVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateVisitorResponse) GetJSON200() *Visitor {
+func (r UpdateVisitorRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateVisitorResponse) GetJSON401() *Error {
+func (r UpdateVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateVisitorResponse) GetJSON404() *Error {
+func (r UpdateVisitorRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateVisitorResponse) GetBody() []byte {
+func (r UpdateVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateVisitorResponse) Status() string {
+func (r UpdateVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30205,7 +28998,7 @@ func (r UpdateVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateVisitorResponse) StatusCode() int {
+func (r UpdateVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30213,14 +29006,14 @@ func (r UpdateVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateVisitorResponse) ContentType() string {
+func (r UpdateVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertVisitorResponse struct {
+type ConvertVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30230,22 +29023,22 @@ type ConvertVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertVisitorResponse) GetJSON200() *Contact {
+func (r ConvertVisitorRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ConvertVisitorResponse) GetJSON401() *Error {
+func (r ConvertVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertVisitorResponse) GetBody() []byte {
+func (r ConvertVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertVisitorResponse) Status() string {
+func (r ConvertVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30253,7 +29046,7 @@ func (r ConvertVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertVisitorResponse) StatusCode() int {
+func (r ConvertVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30261,7 +29054,7 @@ func (r ConvertVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertVisitorResponse) ContentType() string {
+func (r ConvertVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -30275,12 +29068,12 @@ func (r ConvertVisitorResponse) ContentType() string {
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins (the `ListAdmins` operationId).
-func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error) {
+func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error) {
 	rsp, err := c.ListAdmins(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAdminsResponse(rsp)
+	return ParseListAdminsRawResponse(rsp)
 }
 
 // ListActivityLogsWithResponse List all activity logs
@@ -30290,12 +29083,12 @@ func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error) {
+func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error) {
 	rsp, err := c.ListActivityLogs(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListActivityLogsResponse(rsp)
+	return ParseListActivityLogsRawResponse(rsp)
 }
 
 // RetrieveAdminWithResponse Retrieve an admin
@@ -30305,12 +29098,12 @@ func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
+func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error) {
 	rsp, err := c.RetrieveAdmin(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveAdminResponse(rsp)
+	return ParseRetrieveAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithBodyWithResponse Set an admin to away
@@ -30320,12 +29113,12 @@ func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdminWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithResponse Set an admin to away
@@ -30335,12 +29128,12 @@ func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdmin(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // ListArticlesWithResponse List all articles
@@ -30354,12 +29147,12 @@ func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
+func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error) {
 	rsp, err := c.ListArticles(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListArticlesResponse(rsp)
+	return ParseListArticlesRawResponse(rsp)
 }
 
 // CreateArticleWithBodyWithResponse Create an article
@@ -30369,12 +29162,12 @@ func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqE
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticleWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // CreateArticleWithResponse Create an article
@@ -30384,12 +29177,12 @@ func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticle(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // SearchArticlesWithResponse Search for articles
@@ -30399,12 +29192,12 @@ func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/search (the `SearchArticles` operationId).
-func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error) {
+func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error) {
 	rsp, err := c.SearchArticles(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchArticlesResponse(rsp)
+	return ParseSearchArticlesRawResponse(rsp)
 }
 
 // DeleteArticleWithResponse Delete an article
@@ -30414,12 +29207,12 @@ func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
+func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error) {
 	rsp, err := c.DeleteArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteArticleResponse(rsp)
+	return ParseDeleteArticleRawResponse(rsp)
 }
 
 // RetrieveArticleWithResponse Retrieve an article
@@ -30429,12 +29222,12 @@ func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
+func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error) {
 	rsp, err := c.RetrieveArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveArticleResponse(rsp)
+	return ParseRetrieveArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithBodyWithResponse Update an article
@@ -30444,12 +29237,12 @@ func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticleWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithResponse Update an article
@@ -30459,12 +29252,12 @@ func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticle(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // RetrieveCompanyWithResponse Retrieve companies
@@ -30484,12 +29277,12 @@ func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies (the `RetrieveCompany` operationId).
-func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error) {
+func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error) {
 	rsp, err := c.RetrieveCompany(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCompanyResponse(rsp)
+	return ParseRetrieveCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
@@ -30509,12 +29302,12 @@ func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithResponse Create or Update a company
@@ -30534,12 +29327,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompany(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // ListAllCompaniesWithResponse List all companies
@@ -30559,12 +29352,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error) {
 	rsp, err := c.ListAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCompaniesResponse(rsp)
+	return ParseListAllCompaniesRawResponse(rsp)
 }
 
 // ScrollOverAllCompaniesWithResponse Scroll over all companies
@@ -30592,12 +29385,12 @@ func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error) {
 	rsp, err := c.ScrollOverAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseScrollOverAllCompaniesResponse(rsp)
+	return ParseScrollOverAllCompaniesRawResponse(rsp)
 }
 
 // DeleteCompanyWithResponse Delete a company
@@ -30615,12 +29408,12 @@ func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error) {
 	rsp, err := c.DeleteCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCompanyResponse(rsp)
+	return ParseDeleteCompanyRawResponse(rsp)
 }
 
 // RetrieveACompanyByIdWithResponse Retrieve a company by ID
@@ -30630,12 +29423,12 @@ func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
+func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error) {
 	rsp, err := c.RetrieveACompanyById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveACompanyByIdResponse(rsp)
+	return ParseRetrieveACompanyByIdRawResponse(rsp)
 }
 
 // UpdateCompanyWithResponse Update a company
@@ -30651,12 +29444,12 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error) {
 	rsp, err := c.UpdateCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCompanyResponse(rsp)
+	return ParseUpdateCompanyRawResponse(rsp)
 }
 
 // ListAttachedContactsWithResponse List attached contacts
@@ -30666,12 +29459,12 @@ func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
+func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error) {
 	rsp, err := c.ListAttachedContacts(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedContactsResponse(rsp)
+	return ParseListAttachedContactsRawResponse(rsp)
 }
 
 // ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
@@ -30681,12 +29474,12 @@ func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedSegmentsForCompaniesResponse(rsp)
+	return ParseListAttachedSegmentsForCompaniesRawResponse(rsp)
 }
 
 // ListContactsWithResponse List all contacts
@@ -30707,12 +29500,12 @@ func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error) {
 	rsp, err := c.ListContacts(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListContactsResponse(rsp)
+	return ParseListContactsRawResponse(rsp)
 }
 
 // CreateContactWithBodyWithResponse Create contact
@@ -30722,12 +29515,12 @@ func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqE
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // CreateContactWithResponse Create contact
@@ -30737,12 +29530,12 @@ func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // MergeContactWithBodyWithResponse Merge a lead and a user
@@ -30763,12 +29556,12 @@ func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // MergeContactWithResponse Merge a lead and a user
@@ -30789,12 +29582,12 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // SearchContactsWithBodyWithResponse Search contacts
@@ -30925,12 +29718,12 @@ func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContactsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // SearchContactsWithResponse Search contacts
@@ -31061,12 +29854,12 @@ func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContacts(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // DetachContactFromACompanyWithResponse Detach a contact from a company
@@ -31076,12 +29869,12 @@ func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
+func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error) {
 	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromACompanyResponse(rsp)
+	return ParseDetachContactFromACompanyRawResponse(rsp)
 }
 
 // ListSegmentsForAContactWithResponse List attached segments for contact
@@ -31091,12 +29884,12 @@ func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error) {
 	rsp, err := c.ListSegmentsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsForAContactResponse(rsp)
+	return ParseListSegmentsForAContactRawResponse(rsp)
 }
 
 // ListSubscriptionsForAContactWithResponse List subscriptions for a contact
@@ -31114,12 +29907,12 @@ func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error) {
 	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionsForAContactResponse(rsp)
+	return ParseListSubscriptionsForAContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
@@ -31135,12 +29928,12 @@ func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
@@ -31156,12 +29949,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
@@ -31171,12 +29964,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachSubscriptionTypeToContactResponse(rsp)
+	return ParseDetachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // ListTagsForAContactWithResponse List tags attached to a contact
@@ -31186,12 +29979,12 @@ func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
+func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error) {
 	rsp, err := c.ListTagsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsForAContactResponse(rsp)
+	return ParseListTagsForAContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithBodyWithResponse Add tag to a contact
@@ -31201,12 +29994,12 @@ func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithResponse Add tag to a contact
@@ -31216,12 +30009,12 @@ func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // DetachTagFromContactWithResponse Remove tag from a contact
@@ -31231,12 +30024,12 @@ func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
+func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error) {
 	rsp, err := c.DetachTagFromContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromContactResponse(rsp)
+	return ParseDetachTagFromContactRawResponse(rsp)
 }
 
 // DeleteContactWithResponse Delete a contact
@@ -31246,12 +30039,12 @@ func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error) {
 	rsp, err := c.DeleteContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteContactResponse(rsp)
+	return ParseDeleteContactRawResponse(rsp)
 }
 
 // ShowContactWithResponse Get a contact
@@ -31267,12 +30060,12 @@ func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
+func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error) {
 	rsp, err := c.ShowContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseShowContactResponse(rsp)
+	return ParseShowContactRawResponse(rsp)
 }
 
 // UpdateContactWithBodyWithResponse Update a contact
@@ -31282,12 +30075,12 @@ func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContactWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // UpdateContactWithResponse Update a contact
@@ -31297,12 +30090,12 @@ func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContact(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // ArchiveContactWithResponse Archive contact
@@ -31312,12 +30105,12 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
+func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error) {
 	rsp, err := c.ArchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseArchiveContactResponse(rsp)
+	return ParseArchiveContactRawResponse(rsp)
 }
 
 // ListCompaniesForAContactWithResponse List attached companies for contact
@@ -31327,12 +30120,12 @@ func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
+func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error) {
 	rsp, err := c.ListCompaniesForAContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListCompaniesForAContactResponse(rsp)
+	return ParseListCompaniesForAContactRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
@@ -31342,12 +30135,12 @@ func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithResponse Attach a Contact to a Company
@@ -31357,12 +30150,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompany(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // ListNotesWithResponse List all notes
@@ -31372,12 +30165,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error) {
 	rsp, err := c.ListNotes(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNotesResponse(rsp)
+	return ParseListNotesRawResponse(rsp)
 }
 
 // CreateNoteWithBodyWithResponse Create a note
@@ -31387,12 +30180,12 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // CreateNoteWithResponse Create a note
@@ -31402,12 +30195,12 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNote(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // UnarchiveContactWithResponse Unarchive contact
@@ -31417,12 +30210,12 @@ func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
+func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error) {
 	rsp, err := c.UnarchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnarchiveContactResponse(rsp)
+	return ParseUnarchiveContactRawResponse(rsp)
 }
 
 // ListConversationsWithResponse List all conversations
@@ -31440,12 +30233,12 @@ func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations (the `ListConversations` operationId).
-func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error) {
+func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error) {
 	rsp, err := c.ListConversations(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListConversationsResponse(rsp)
+	return ParseListConversationsRawResponse(rsp)
 }
 
 // CreateConversationWithBodyWithResponse Creates a conversation
@@ -31463,12 +30256,12 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // CreateConversationWithResponse Creates a conversation
@@ -31486,12 +30279,12 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // RedactConversationWithBodyWithResponse Redact a conversation part
@@ -31505,12 +30298,12 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // RedactConversationWithResponse Redact a conversation part
@@ -31524,12 +30317,12 @@ func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // SearchConversationsWithBodyWithResponse Search conversations
@@ -31639,12 +30432,12 @@ func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversationsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // SearchConversationsWithResponse Search conversations
@@ -31754,12 +30547,12 @@ func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversations(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
@@ -31773,12 +30566,12 @@ func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithResponse Detach a contact from a group conversation
@@ -31792,12 +30585,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithBodyWithResponse Add tag to a conversation
@@ -31807,12 +30600,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithResponse Add tag to a conversation
@@ -31822,12 +30615,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
@@ -31837,12 +30630,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithResponse Remove tag from a conversation
@@ -31852,12 +30645,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // RetrieveConversationWithResponse Retrieve a conversation
@@ -31875,12 +30668,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations/{id} (the `RetrieveConversation` operationId).
-func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error) {
+func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error) {
 	rsp, err := c.RetrieveConversation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveConversationResponse(rsp)
+	return ParseRetrieveConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithBodyWithResponse Update a conversation
@@ -31898,12 +30691,12 @@ func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithResponse Update a conversation
@@ -31921,12 +30714,12 @@ func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
@@ -31936,12 +30729,12 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithResponse Convert a conversation to a ticket
@@ -31951,12 +30744,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
@@ -31970,12 +30763,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // AttachContactToConversationWithResponse Attach a contact to a conversation
@@ -31989,12 +30782,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // ManageConversationWithBodyWithResponse Manage a conversation
@@ -32008,12 +30801,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ManageConversationWithResponse Manage a conversation
@@ -32027,12 +30820,12 @@ func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithBodyWithResponse Reply to a conversation
@@ -32048,12 +30841,12 @@ func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithResponse Reply to a conversation
@@ -32069,12 +30862,12 @@ func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // AutoAssignConversationWithResponse Run Assignment Rules on a conversation
@@ -32090,12 +30883,12 @@ func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error) {
+func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*AutoAssignConversationRawResponse, error) {
 	rsp, err := c.AutoAssignConversation(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAutoAssignConversationResponse(rsp)
+	return ParseAutoAssignConversationRawResponse(rsp)
 }
 
 // LisDataAttributesWithResponse List all data attributes
@@ -32105,12 +30898,12 @@ func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /data_attributes (the `LisDataAttributes` operationId).
-func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesResponse, error) {
+func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesRawResponse, error) {
 	rsp, err := c.LisDataAttributes(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseLisDataAttributesResponse(rsp)
+	return ParseLisDataAttributesRawResponse(rsp)
 }
 
 // CreateDataAttributeWithBodyWithResponse Create a data attribute
@@ -32120,12 +30913,12 @@ func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttributeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // CreateDataAttributeWithResponse Create a data attribute
@@ -32135,12 +30928,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttribute(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithBodyWithResponse Update a data attribute
@@ -32154,12 +30947,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithResponse Update a data attribute
@@ -32173,12 +30966,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttribute(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // DownloadDataExportWithResponse Download content data export
@@ -32194,12 +30987,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
+func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error) {
 	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDownloadDataExportResponse(rsp)
+	return ParseDownloadDataExportRawResponse(rsp)
 }
 
 // LisDataEventsWithResponse List all data events
@@ -32221,12 +31014,12 @@ func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /events (the `LisDataEvents` operationId).
-func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error) {
+func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error) {
 	rsp, err := c.LisDataEvents(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseLisDataEventsResponse(rsp)
+	return ParseLisDataEventsRawResponse(rsp)
 }
 
 // CreateDataEventWithBodyWithResponse Submit a data event
@@ -32275,12 +31068,12 @@ func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEventWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // CreateDataEventWithResponse Submit a data event
@@ -32329,12 +31122,12 @@ func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEvent(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // DataEventSummariesWithBodyWithResponse Create event summaries
@@ -32344,12 +31137,12 @@ func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, b
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummariesWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // DataEventSummariesWithResponse Create event summaries
@@ -32359,12 +31152,12 @@ func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummaries(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // CancelDataExportWithResponse Cancel content data export
@@ -32374,12 +31167,12 @@ func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
+func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error) {
 	rsp, err := c.CancelDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCancelDataExportResponse(rsp)
+	return ParseCancelDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithBodyWithResponse Create content data export
@@ -32405,12 +31198,12 @@ func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExportWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithResponse Create content data export
@@ -32436,12 +31229,12 @@ func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExport(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // GetDataExportWithResponse Show content data export
@@ -32455,12 +31248,12 @@ func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
+func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error) {
 	rsp, err := c.GetDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetDataExportResponse(rsp)
+	return ParseGetDataExportRawResponse(rsp)
 }
 
 // ListAllCollectionsWithResponse List all collections
@@ -32472,12 +31265,12 @@ func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, job
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
+func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error) {
 	rsp, err := c.ListAllCollections(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCollectionsResponse(rsp)
+	return ParseListAllCollectionsRawResponse(rsp)
 }
 
 // CreateCollectionWithBodyWithResponse Create a collection
@@ -32487,12 +31280,12 @@ func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollectionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // CreateCollectionWithResponse Create a collection
@@ -32502,12 +31295,12 @@ func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollection(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // DeleteCollectionWithResponse Delete a collection
@@ -32517,12 +31310,12 @@ func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
+func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error) {
 	rsp, err := c.DeleteCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCollectionResponse(rsp)
+	return ParseDeleteCollectionRawResponse(rsp)
 }
 
 // RetrieveCollectionWithResponse Retrieve a collection
@@ -32532,12 +31325,12 @@ func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
+func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error) {
 	rsp, err := c.RetrieveCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCollectionResponse(rsp)
+	return ParseRetrieveCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithBodyWithResponse Update a collection
@@ -32547,12 +31340,12 @@ func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollectionWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithResponse Update a collection
@@ -32562,12 +31355,12 @@ func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollection(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // ListHelpCentersWithResponse List all Help Centers
@@ -32577,12 +31370,12 @@ func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
+func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error) {
 	rsp, err := c.ListHelpCenters(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListHelpCentersResponse(rsp)
+	return ParseListHelpCentersRawResponse(rsp)
 }
 
 // RetrieveHelpCenterWithResponse Retrieve a Help Center
@@ -32592,12 +31385,12 @@ func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, r
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
+func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error) {
 	rsp, err := c.RetrieveHelpCenter(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveHelpCenterResponse(rsp)
+	return ParseRetrieveHelpCenterRawResponse(rsp)
 }
 
 // IdentifyAdminWithResponse Identify an admin
@@ -32611,12 +31404,12 @@ func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
+func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error) {
 	rsp, err := c.IdentifyAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseIdentifyAdminResponse(rsp)
+	return ParseIdentifyAdminRawResponse(rsp)
 }
 
 // CreateMessageWithBodyWithResponse Create a message
@@ -32636,12 +31429,12 @@ func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // CreateMessageWithResponse Create a message
@@ -32661,12 +31454,12 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // ListNewsItemsWithResponse List all news items
@@ -32676,12 +31469,12 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
+func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error) {
 	rsp, err := c.ListNewsItems(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsItemsResponse(rsp)
+	return ParseListNewsItemsRawResponse(rsp)
 }
 
 // CreateNewsItemWithBodyWithResponse Create a news item
@@ -32691,12 +31484,12 @@ func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItemWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // CreateNewsItemWithResponse Create a news item
@@ -32706,12 +31499,12 @@ func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItem(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // DeleteNewsItemWithResponse Delete a news item
@@ -32721,12 +31514,12 @@ func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
+func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error) {
 	rsp, err := c.DeleteNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteNewsItemResponse(rsp)
+	return ParseDeleteNewsItemRawResponse(rsp)
 }
 
 // RetrieveNewsItemWithResponse Retrieve a news item
@@ -32736,12 +31529,12 @@ func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error) {
 	rsp, err := c.RetrieveNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsItemResponse(rsp)
+	return ParseRetrieveNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithBodyWithResponse Update a news item
@@ -32749,12 +31542,12 @@ func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItemWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithResponse Update a news item
@@ -32762,12 +31555,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItem(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // ListNewsfeedsWithResponse List all newsfeeds
@@ -32777,12 +31570,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
+func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error) {
 	rsp, err := c.ListNewsfeeds(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsfeedsResponse(rsp)
+	return ParseListNewsfeedsRawResponse(rsp)
 }
 
 // RetrieveNewsfeedWithResponse Retrieve a newsfeed
@@ -32792,12 +31585,12 @@ func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, req
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error) {
 	rsp, err := c.RetrieveNewsfeed(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsfeedResponse(rsp)
+	return ParseRetrieveNewsfeedRawResponse(rsp)
 }
 
 // ListLiveNewsfeedItemsWithResponse List all live newsfeed items
@@ -32807,12 +31600,12 @@ func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
+func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error) {
 	rsp, err := c.ListLiveNewsfeedItems(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListLiveNewsfeedItemsResponse(rsp)
+	return ParseListLiveNewsfeedItemsRawResponse(rsp)
 }
 
 // RetrieveNoteWithResponse Retrieve a note
@@ -32822,12 +31615,12 @@ func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
+func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error) {
 	rsp, err := c.RetrieveNote(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNoteResponse(rsp)
+	return ParseRetrieveNoteRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
@@ -32840,12 +31633,12 @@ func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitchWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithResponse Create a phone Switch
@@ -32858,12 +31651,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitch(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // ListSegmentsWithResponse List all segments
@@ -32873,12 +31666,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments (the `ListSegments` operationId).
-func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error) {
+func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error) {
 	rsp, err := c.ListSegments(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsResponse(rsp)
+	return ParseListSegmentsRawResponse(rsp)
 }
 
 // RetrieveSegmentWithResponse Retrieve a segment
@@ -32888,12 +31681,12 @@ func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
+func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error) {
 	rsp, err := c.RetrieveSegment(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveSegmentResponse(rsp)
+	return ParseRetrieveSegmentRawResponse(rsp)
 }
 
 // ListSubscriptionTypesWithResponse List subscription types
@@ -32903,12 +31696,12 @@ func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error) {
 	rsp, err := c.ListSubscriptionTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionTypesResponse(rsp)
+	return ParseListSubscriptionTypesRawResponse(rsp)
 }
 
 // ListTagsWithResponse List all tags
@@ -32918,12 +31711,12 @@ func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
+func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error) {
 	rsp, err := c.ListTags(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsResponse(rsp)
+	return ParseListTagsRawResponse(rsp)
 }
 
 // CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -32945,12 +31738,12 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEdito
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTagWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -32972,12 +31765,12 @@ func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTag(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // DeleteTagWithResponse Delete tag
@@ -32987,12 +31780,12 @@ func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body Cr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error) {
 	rsp, err := c.DeleteTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteTagResponse(rsp)
+	return ParseDeleteTagRawResponse(rsp)
 }
 
 // FindTagWithResponse Find a specific tag
@@ -33003,12 +31796,12 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id stri
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
+func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error) {
 	rsp, err := c.FindTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseFindTagResponse(rsp)
+	return ParseFindTagRawResponse(rsp)
 }
 
 // ListTeamsWithResponse List all teams
@@ -33018,12 +31811,12 @@ func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
+func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error) {
 	rsp, err := c.ListTeams(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTeamsResponse(rsp)
+	return ParseListTeamsRawResponse(rsp)
 }
 
 // RetrieveTeamWithResponse Retrieve a team
@@ -33033,12 +31826,12 @@ func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEdit
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
+func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error) {
 	rsp, err := c.RetrieveTeam(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveTeamResponse(rsp)
+	return ParseRetrieveTeamRawResponse(rsp)
 }
 
 // ListTicketTypesWithResponse List all ticket types
@@ -33048,12 +31841,12 @@ func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
+func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error) {
 	rsp, err := c.ListTicketTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTicketTypesResponse(rsp)
+	return ParseListTicketTypesRawResponse(rsp)
 }
 
 // CreateTicketTypeWithBodyWithResponse Create a ticket type
@@ -33067,12 +31860,12 @@ func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, r
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeWithResponse Create a ticket type
@@ -33086,12 +31879,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketType(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // GetTicketTypeWithResponse Retrieve a ticket type
@@ -33101,12 +31894,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
+func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error) {
 	rsp, err := c.GetTicketType(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketTypeResponse(rsp)
+	return ParseGetTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithBodyWithResponse Update a ticket type
@@ -33120,12 +31913,12 @@ func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithResponse Update a ticket type
@@ -33139,12 +31932,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketType(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
@@ -33154,12 +31947,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
@@ -33169,12 +31962,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
@@ -33184,12 +31977,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
@@ -33199,12 +31992,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketWithBodyWithResponse Create a ticket
@@ -33214,12 +32007,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // CreateTicketWithResponse Create a ticket
@@ -33229,12 +32022,12 @@ func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // SearchTicketsWithBodyWithResponse Search tickets
@@ -33309,12 +32102,12 @@ func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTicketsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // SearchTicketsWithResponse Search tickets
@@ -33389,12 +32182,12 @@ func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTickets(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // GetTicketWithResponse Retrieve a ticket
@@ -33404,12 +32197,12 @@ func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error) {
 	rsp, err := c.GetTicket(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketResponse(rsp)
+	return ParseGetTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithBodyWithResponse Update a ticket
@@ -33419,12 +32212,12 @@ func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithResponse Update a ticket
@@ -33434,12 +32227,12 @@ func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithBodyWithResponse Reply to a ticket
@@ -33449,12 +32242,12 @@ func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithResponse Reply to a ticket
@@ -33464,12 +32257,12 @@ func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithBodyWithResponse Add tag to a ticket
@@ -33479,12 +32272,12 @@ func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithResponse Add tag to a ticket
@@ -33494,12 +32287,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
@@ -33509,12 +32302,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithResponse Remove tag from a ticket
@@ -33524,12 +32317,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
@@ -33539,12 +32332,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error) {
+func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	rsp, err := c.RetrieveVisitorWithUserId(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveVisitorWithUserIdResponse(rsp)
+	return ParseRetrieveVisitorWithUserIdRawResponse(rsp)
 }
 
 // UpdateVisitorWithBodyWithResponse Update a visitor
@@ -33558,12 +32351,12 @@ func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // UpdateVisitorWithResponse Update a visitor
@@ -33577,12 +32370,12 @@ func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithBodyWithResponse Convert a visitor
@@ -33596,12 +32389,12 @@ func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithResponse Convert a visitor
@@ -33615,23 +32408,23 @@ func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
-// ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
-func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
+// ParseListAdminsRawResponse parses an HTTP response from a ListAdminsWithResponse call
+func ParseListAdminsRawResponse(rsp *http.Response) (*ListAdminsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAdminsResponse{
+	response := &ListAdminsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33656,15 +32449,15 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 	return response, nil
 }
 
-// ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
-func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
+// ParseListActivityLogsRawResponse parses an HTTP response from a ListActivityLogsWithResponse call
+func ParseListActivityLogsRawResponse(rsp *http.Response) (*ListActivityLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListActivityLogsResponse{
+	response := &ListActivityLogsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33689,15 +32482,15 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 	return response, nil
 }
 
-// ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
-func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
+// ParseRetrieveAdminRawResponse parses an HTTP response from a RetrieveAdminWithResponse call
+func ParseRetrieveAdminRawResponse(rsp *http.Response) (*RetrieveAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveAdminResponse{
+	response := &RetrieveAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33729,15 +32522,15 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 	return response, nil
 }
 
-// ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
-func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
+// ParseSetAwayAdminRawResponse parses an HTTP response from a SetAwayAdminWithResponse call
+func ParseSetAwayAdminRawResponse(rsp *http.Response) (*SetAwayAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SetAwayAdminResponse{
+	response := &SetAwayAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33769,15 +32562,15 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 	return response, nil
 }
 
-// ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
-func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
+// ParseListArticlesRawResponse parses an HTTP response from a ListArticlesWithResponse call
+func ParseListArticlesRawResponse(rsp *http.Response) (*ListArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListArticlesResponse{
+	response := &ListArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33802,15 +32595,15 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 	return response, nil
 }
 
-// ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
-func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
+// ParseCreateArticleRawResponse parses an HTTP response from a CreateArticleWithResponse call
+func ParseCreateArticleRawResponse(rsp *http.Response) (*CreateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateArticleResponse{
+	response := &CreateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33842,15 +32635,15 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 	return response, nil
 }
 
-// ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
-func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
+// ParseSearchArticlesRawResponse parses an HTTP response from a SearchArticlesWithResponse call
+func ParseSearchArticlesRawResponse(rsp *http.Response) (*SearchArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchArticlesResponse{
+	response := &SearchArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33875,15 +32668,15 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 	return response, nil
 }
 
-// ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
-func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
+// ParseDeleteArticleRawResponse parses an HTTP response from a DeleteArticleWithResponse call
+func ParseDeleteArticleRawResponse(rsp *http.Response) (*DeleteArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteArticleResponse{
+	response := &DeleteArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33915,15 +32708,15 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
-func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
+// ParseRetrieveArticleRawResponse parses an HTTP response from a RetrieveArticleWithResponse call
+func ParseRetrieveArticleRawResponse(rsp *http.Response) (*RetrieveArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveArticleResponse{
+	response := &RetrieveArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33955,15 +32748,15 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 	return response, nil
 }
 
-// ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
-func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
+// ParseUpdateArticleRawResponse parses an HTTP response from a UpdateArticleWithResponse call
+func ParseUpdateArticleRawResponse(rsp *http.Response) (*UpdateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateArticleResponse{
+	response := &UpdateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -33995,15 +32788,15 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
-func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
+// ParseRetrieveCompanyRawResponse parses an HTTP response from a RetrieveCompanyWithResponse call
+func ParseRetrieveCompanyRawResponse(rsp *http.Response) (*RetrieveCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCompanyResponse{
+	response := &RetrieveCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34035,15 +32828,15 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 	return response, nil
 }
 
-// ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
-func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
+// ParseCreateOrUpdateCompanyRawResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
+func ParseCreateOrUpdateCompanyRawResponse(rsp *http.Response) (*CreateOrUpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateOrUpdateCompanyResponse{
+	response := &CreateOrUpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34075,15 +32868,15 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 	return response, nil
 }
 
-// ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
-func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
+// ParseListAllCompaniesRawResponse parses an HTTP response from a ListAllCompaniesWithResponse call
+func ParseListAllCompaniesRawResponse(rsp *http.Response) (*ListAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCompaniesResponse{
+	response := &ListAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34108,15 +32901,15 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 	return response, nil
 }
 
-// ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
-func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
+// ParseScrollOverAllCompaniesRawResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
+func ParseScrollOverAllCompaniesRawResponse(rsp *http.Response) (*ScrollOverAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ScrollOverAllCompaniesResponse{
+	response := &ScrollOverAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34141,15 +32934,15 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 	return response, nil
 }
 
-// ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
-func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
+// ParseDeleteCompanyRawResponse parses an HTTP response from a DeleteCompanyWithResponse call
+func ParseDeleteCompanyRawResponse(rsp *http.Response) (*DeleteCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCompanyResponse{
+	response := &DeleteCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34181,15 +32974,15 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 	return response, nil
 }
 
-// ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
-func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
+// ParseRetrieveACompanyByIdRawResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
+func ParseRetrieveACompanyByIdRawResponse(rsp *http.Response) (*RetrieveACompanyByIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveACompanyByIdResponse{
+	response := &RetrieveACompanyByIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34221,15 +33014,15 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 	return response, nil
 }
 
-// ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
-func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
+// ParseUpdateCompanyRawResponse parses an HTTP response from a UpdateCompanyWithResponse call
+func ParseUpdateCompanyRawResponse(rsp *http.Response) (*UpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCompanyResponse{
+	response := &UpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34261,15 +33054,15 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 	return response, nil
 }
 
-// ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
-func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
+// ParseListAttachedContactsRawResponse parses an HTTP response from a ListAttachedContactsWithResponse call
+func ParseListAttachedContactsRawResponse(rsp *http.Response) (*ListAttachedContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedContactsResponse{
+	response := &ListAttachedContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34301,15 +33094,15 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 	return response, nil
 }
 
-// ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
-func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
+// ParseListAttachedSegmentsForCompaniesRawResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
+func ParseListAttachedSegmentsForCompaniesRawResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedSegmentsForCompaniesResponse{
+	response := &ListAttachedSegmentsForCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34341,15 +33134,15 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 	return response, nil
 }
 
-// ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
-func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
+// ParseListContactsRawResponse parses an HTTP response from a ListContactsWithResponse call
+func ParseListContactsRawResponse(rsp *http.Response) (*ListContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListContactsResponse{
+	response := &ListContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34374,15 +33167,15 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 	return response, nil
 }
 
-// ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
-func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
+// ParseCreateContactRawResponse parses an HTTP response from a CreateContactWithResponse call
+func ParseCreateContactRawResponse(rsp *http.Response) (*CreateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateContactResponse{
+	response := &CreateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34407,15 +33200,15 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 	return response, nil
 }
 
-// ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
-func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
+// ParseMergeContactRawResponse parses an HTTP response from a MergeContactWithResponse call
+func ParseMergeContactRawResponse(rsp *http.Response) (*MergeContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &MergeContactResponse{
+	response := &MergeContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34440,15 +33233,15 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 	return response, nil
 }
 
-// ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
-func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
+// ParseSearchContactsRawResponse parses an HTTP response from a SearchContactsWithResponse call
+func ParseSearchContactsRawResponse(rsp *http.Response) (*SearchContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchContactsResponse{
+	response := &SearchContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34473,15 +33266,15 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 	return response, nil
 }
 
-// ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
-func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
+// ParseDetachContactFromACompanyRawResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
+func ParseDetachContactFromACompanyRawResponse(rsp *http.Response) (*DetachContactFromACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromACompanyResponse{
+	response := &DetachContactFromACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34513,15 +33306,15 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 	return response, nil
 }
 
-// ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
-func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
+// ParseListSegmentsForAContactRawResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
+func ParseListSegmentsForAContactRawResponse(rsp *http.Response) (*ListSegmentsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsForAContactResponse{
+	response := &ListSegmentsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34553,15 +33346,15 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 	return response, nil
 }
 
-// ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
-func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
+// ParseListSubscriptionsForAContactRawResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
+func ParseListSubscriptionsForAContactRawResponse(rsp *http.Response) (*ListSubscriptionsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionsForAContactResponse{
+	response := &ListSubscriptionsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34593,15 +33386,15 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 	return response, nil
 }
 
-// ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
-func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
+// ParseAttachSubscriptionTypeToContactRawResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
+func ParseAttachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachSubscriptionTypeToContactResponse{
+	response := &AttachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34633,15 +33426,15 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 	return response, nil
 }
 
-// ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
-func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
+// ParseDetachSubscriptionTypeToContactRawResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
+func ParseDetachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachSubscriptionTypeToContactResponse{
+	response := &DetachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34673,15 +33466,15 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 	return response, nil
 }
 
-// ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
-func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
+// ParseListTagsForAContactRawResponse parses an HTTP response from a ListTagsForAContactWithResponse call
+func ParseListTagsForAContactRawResponse(rsp *http.Response) (*ListTagsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsForAContactResponse{
+	response := &ListTagsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34713,15 +33506,15 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 	return response, nil
 }
 
-// ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
-func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
+// ParseAttachTagToContactRawResponse parses an HTTP response from a AttachTagToContactWithResponse call
+func ParseAttachTagToContactRawResponse(rsp *http.Response) (*AttachTagToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToContactResponse{
+	response := &AttachTagToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34753,15 +33546,15 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 	return response, nil
 }
 
-// ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
-func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
+// ParseDetachTagFromContactRawResponse parses an HTTP response from a DetachTagFromContactWithResponse call
+func ParseDetachTagFromContactRawResponse(rsp *http.Response) (*DetachTagFromContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromContactResponse{
+	response := &DetachTagFromContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34793,15 +33586,15 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 	return response, nil
 }
 
-// ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
-func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
+// ParseDeleteContactRawResponse parses an HTTP response from a DeleteContactWithResponse call
+func ParseDeleteContactRawResponse(rsp *http.Response) (*DeleteContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteContactResponse{
+	response := &DeleteContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34826,15 +33619,15 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 	return response, nil
 }
 
-// ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
-func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
+// ParseShowContactRawResponse parses an HTTP response from a ShowContactWithResponse call
+func ParseShowContactRawResponse(rsp *http.Response) (*ShowContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ShowContactResponse{
+	response := &ShowContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34859,15 +33652,15 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
-func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
+// ParseUpdateContactRawResponse parses an HTTP response from a UpdateContactWithResponse call
+func ParseUpdateContactRawResponse(rsp *http.Response) (*UpdateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateContactResponse{
+	response := &UpdateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34892,15 +33685,15 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 	return response, nil
 }
 
-// ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
-func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
+// ParseArchiveContactRawResponse parses an HTTP response from a ArchiveContactWithResponse call
+func ParseArchiveContactRawResponse(rsp *http.Response) (*ArchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ArchiveContactResponse{
+	response := &ArchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34918,15 +33711,15 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 	return response, nil
 }
 
-// ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
-func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
+// ParseListCompaniesForAContactRawResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
+func ParseListCompaniesForAContactRawResponse(rsp *http.Response) (*ListCompaniesForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListCompaniesForAContactResponse{
+	response := &ListCompaniesForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34958,15 +33751,15 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 	return response, nil
 }
 
-// ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
-func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
+// ParseAttachContactToACompanyRawResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
+func ParseAttachContactToACompanyRawResponse(rsp *http.Response) (*AttachContactToACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToACompanyResponse{
+	response := &AttachContactToACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35005,15 +33798,15 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 	return response, nil
 }
 
-// ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
-func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
+// ParseListNotesRawResponse parses an HTTP response from a ListNotesWithResponse call
+func ParseListNotesRawResponse(rsp *http.Response) (*ListNotesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNotesResponse{
+	response := &ListNotesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35038,15 +33831,15 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 	return response, nil
 }
 
-// ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
-func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
+// ParseCreateNoteRawResponse parses an HTTP response from a CreateNoteWithResponse call
+func ParseCreateNoteRawResponse(rsp *http.Response) (*CreateNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNoteResponse{
+	response := &CreateNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35071,15 +33864,15 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 	return response, nil
 }
 
-// ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
-func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
+// ParseUnarchiveContactRawResponse parses an HTTP response from a UnarchiveContactWithResponse call
+func ParseUnarchiveContactRawResponse(rsp *http.Response) (*UnarchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UnarchiveContactResponse{
+	response := &UnarchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35097,15 +33890,15 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 	return response, nil
 }
 
-// ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
-func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
+// ParseListConversationsRawResponse parses an HTTP response from a ListConversationsWithResponse call
+func ParseListConversationsRawResponse(rsp *http.Response) (*ListConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListConversationsResponse{
+	response := &ListConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35137,57 +33930,22 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 	return response, nil
 }
 
-// ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
-func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
+// ParseCreateConversationRawResponse parses an HTTP response from a CreateConversationWithResponse call
+func ParseCreateConversationRawResponse(rsp *http.Response) (*CreateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateConversationResponse{
+	response := &CreateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest CreateConversationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -35219,15 +33977,15 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 	return response, nil
 }
 
-// ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
-func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
+// ParseRedactConversationRawResponse parses an HTTP response from a RedactConversationWithResponse call
+func ParseRedactConversationRawResponse(rsp *http.Response) (*RedactConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RedactConversationResponse{
+	response := &RedactConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35259,15 +34017,15 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 	return response, nil
 }
 
-// ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
-func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
+// ParseSearchConversationsRawResponse parses an HTTP response from a SearchConversationsWithResponse call
+func ParseSearchConversationsRawResponse(rsp *http.Response) (*SearchConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchConversationsResponse{
+	response := &SearchConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35285,15 +34043,15 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 	return response, nil
 }
 
-// ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
-func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
+// ParseDetachContactFromConversationRawResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
+func ParseDetachContactFromConversationRawResponse(rsp *http.Response) (*DetachContactFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromConversationResponse{
+	response := &DetachContactFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35339,15 +34097,15 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 	return response, nil
 }
 
-// ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
-func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
+// ParseAttachTagToConversationRawResponse parses an HTTP response from a AttachTagToConversationWithResponse call
+func ParseAttachTagToConversationRawResponse(rsp *http.Response) (*AttachTagToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToConversationResponse{
+	response := &AttachTagToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35379,15 +34137,15 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 	return response, nil
 }
 
-// ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
-func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
+// ParseDetachTagFromConversationRawResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
+func ParseDetachTagFromConversationRawResponse(rsp *http.Response) (*DetachTagFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromConversationResponse{
+	response := &DetachTagFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35419,15 +34177,15 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 	return response, nil
 }
 
-// ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
-func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
+// ParseRetrieveConversationRawResponse parses an HTTP response from a RetrieveConversationWithResponse call
+func ParseRetrieveConversationRawResponse(rsp *http.Response) (*RetrieveConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveConversationResponse{
+	response := &RetrieveConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35466,15 +34224,15 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 	return response, nil
 }
 
-// ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
-func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
+// ParseUpdateConversationRawResponse parses an HTTP response from a UpdateConversationWithResponse call
+func ParseUpdateConversationRawResponse(rsp *http.Response) (*UpdateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateConversationResponse{
+	response := &UpdateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35513,15 +34271,15 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 	return response, nil
 }
 
-// ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
-func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
+// ParseConvertConversationToTicketRawResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
+func ParseConvertConversationToTicketRawResponse(rsp *http.Response) (*ConvertConversationToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertConversationToTicketResponse{
+	response := &ConvertConversationToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35546,15 +34304,15 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 	return response, nil
 }
 
-// ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
-func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
+// ParseAttachContactToConversationRawResponse parses an HTTP response from a AttachContactToConversationWithResponse call
+func ParseAttachContactToConversationRawResponse(rsp *http.Response) (*AttachContactToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToConversationResponse{
+	response := &AttachContactToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35593,15 +34351,15 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 	return response, nil
 }
 
-// ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
-func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
+// ParseManageConversationRawResponse parses an HTTP response from a ManageConversationWithResponse call
+func ParseManageConversationRawResponse(rsp *http.Response) (*ManageConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ManageConversationResponse{
+	response := &ManageConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35640,15 +34398,15 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 	return response, nil
 }
 
-// ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
-func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
+// ParseReplyConversationRawResponse parses an HTTP response from a ReplyConversationWithResponse call
+func ParseReplyConversationRawResponse(rsp *http.Response) (*ReplyConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyConversationResponse{
+	response := &ReplyConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35687,15 +34445,15 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 	return response, nil
 }
 
-// ParseAutoAssignConversationResponse parses an HTTP response from a AutoAssignConversationWithResponse call
-func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConversationResponse, error) {
+// ParseAutoAssignConversationRawResponse parses an HTTP response from a AutoAssignConversationWithResponse call
+func ParseAutoAssignConversationRawResponse(rsp *http.Response) (*AutoAssignConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AutoAssignConversationResponse{
+	response := &AutoAssignConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35734,15 +34492,15 @@ func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConvers
 	return response, nil
 }
 
-// ParseLisDataAttributesResponse parses an HTTP response from a LisDataAttributesWithResponse call
-func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesResponse, error) {
+// ParseLisDataAttributesRawResponse parses an HTTP response from a LisDataAttributesWithResponse call
+func ParseLisDataAttributesRawResponse(rsp *http.Response) (*LisDataAttributesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &LisDataAttributesResponse{
+	response := &LisDataAttributesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35767,15 +34525,15 @@ func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesRespo
 	return response, nil
 }
 
-// ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
-func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
+// ParseCreateDataAttributeRawResponse parses an HTTP response from a CreateDataAttributeWithResponse call
+func ParseCreateDataAttributeRawResponse(rsp *http.Response) (*CreateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataAttributeResponse{
+	response := &CreateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35807,15 +34565,15 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 	return response, nil
 }
 
-// ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
-func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
+// ParseUpdateDataAttributeRawResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
+func ParseUpdateDataAttributeRawResponse(rsp *http.Response) (*UpdateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateDataAttributeResponse{
+	response := &UpdateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35861,15 +34619,15 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 	return response, nil
 }
 
-// ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
-func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
+// ParseDownloadDataExportRawResponse parses an HTTP response from a DownloadDataExportWithResponse call
+func ParseDownloadDataExportRawResponse(rsp *http.Response) (*DownloadDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DownloadDataExportResponse{
+	response := &DownloadDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35877,15 +34635,15 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 	return response, nil
 }
 
-// ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
-func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
+// ParseLisDataEventsRawResponse parses an HTTP response from a LisDataEventsWithResponse call
+func ParseLisDataEventsRawResponse(rsp *http.Response) (*LisDataEventsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &LisDataEventsResponse{
+	response := &LisDataEventsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35910,15 +34668,15 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 	return response, nil
 }
 
-// ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
-func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
+// ParseCreateDataEventRawResponse parses an HTTP response from a CreateDataEventWithResponse call
+func ParseCreateDataEventRawResponse(rsp *http.Response) (*CreateDataEventRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataEventResponse{
+	response := &CreateDataEventRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35939,15 +34697,15 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 	return response, nil
 }
 
-// ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
-func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
+// ParseDataEventSummariesRawResponse parses an HTTP response from a DataEventSummariesWithResponse call
+func ParseDataEventSummariesRawResponse(rsp *http.Response) (*DataEventSummariesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DataEventSummariesResponse{
+	response := &DataEventSummariesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35968,15 +34726,15 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 	return response, nil
 }
 
-// ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
-func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
+// ParseCancelDataExportRawResponse parses an HTTP response from a CancelDataExportWithResponse call
+func ParseCancelDataExportRawResponse(rsp *http.Response) (*CancelDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CancelDataExportResponse{
+	response := &CancelDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35994,15 +34752,15 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 	return response, nil
 }
 
-// ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
-func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
+// ParseCreateDataExportRawResponse parses an HTTP response from a CreateDataExportWithResponse call
+func ParseCreateDataExportRawResponse(rsp *http.Response) (*CreateDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataExportResponse{
+	response := &CreateDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36020,15 +34778,15 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 	return response, nil
 }
 
-// ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
-func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
+// ParseGetDataExportRawResponse parses an HTTP response from a GetDataExportWithResponse call
+func ParseGetDataExportRawResponse(rsp *http.Response) (*GetDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetDataExportResponse{
+	response := &GetDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36046,15 +34804,15 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 	return response, nil
 }
 
-// ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
-func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
+// ParseListAllCollectionsRawResponse parses an HTTP response from a ListAllCollectionsWithResponse call
+func ParseListAllCollectionsRawResponse(rsp *http.Response) (*ListAllCollectionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCollectionsResponse{
+	response := &ListAllCollectionsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36079,15 +34837,15 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 	return response, nil
 }
 
-// ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
-func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
+// ParseCreateCollectionRawResponse parses an HTTP response from a CreateCollectionWithResponse call
+func ParseCreateCollectionRawResponse(rsp *http.Response) (*CreateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateCollectionResponse{
+	response := &CreateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36119,15 +34877,15 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 	return response, nil
 }
 
-// ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
-func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
+// ParseDeleteCollectionRawResponse parses an HTTP response from a DeleteCollectionWithResponse call
+func ParseDeleteCollectionRawResponse(rsp *http.Response) (*DeleteCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCollectionResponse{
+	response := &DeleteCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36159,15 +34917,15 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 	return response, nil
 }
 
-// ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
-func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
+// ParseRetrieveCollectionRawResponse parses an HTTP response from a RetrieveCollectionWithResponse call
+func ParseRetrieveCollectionRawResponse(rsp *http.Response) (*RetrieveCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCollectionResponse{
+	response := &RetrieveCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36199,15 +34957,15 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 	return response, nil
 }
 
-// ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
-func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
+// ParseUpdateCollectionRawResponse parses an HTTP response from a UpdateCollectionWithResponse call
+func ParseUpdateCollectionRawResponse(rsp *http.Response) (*UpdateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCollectionResponse{
+	response := &UpdateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36239,15 +34997,15 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 	return response, nil
 }
 
-// ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
-func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
+// ParseListHelpCentersRawResponse parses an HTTP response from a ListHelpCentersWithResponse call
+func ParseListHelpCentersRawResponse(rsp *http.Response) (*ListHelpCentersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListHelpCentersResponse{
+	response := &ListHelpCentersRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36272,15 +35030,15 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 	return response, nil
 }
 
-// ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
-func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
+// ParseRetrieveHelpCenterRawResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
+func ParseRetrieveHelpCenterRawResponse(rsp *http.Response) (*RetrieveHelpCenterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveHelpCenterResponse{
+	response := &RetrieveHelpCenterRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36312,15 +35070,15 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 	return response, nil
 }
 
-// ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
-func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
+// ParseIdentifyAdminRawResponse parses an HTTP response from a IdentifyAdminWithResponse call
+func ParseIdentifyAdminRawResponse(rsp *http.Response) (*IdentifyAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &IdentifyAdminResponse{
+	response := &IdentifyAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36338,15 +35096,15 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 	return response, nil
 }
 
-// ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
-func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
+// ParseCreateMessageRawResponse parses an HTTP response from a CreateMessageWithResponse call
+func ParseCreateMessageRawResponse(rsp *http.Response) (*CreateMessageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateMessageResponse{
+	response := &CreateMessageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36392,15 +35150,15 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 	return response, nil
 }
 
-// ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
-func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
+// ParseListNewsItemsRawResponse parses an HTTP response from a ListNewsItemsWithResponse call
+func ParseListNewsItemsRawResponse(rsp *http.Response) (*ListNewsItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsItemsResponse{
+	response := &ListNewsItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36425,15 +35183,15 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 	return response, nil
 }
 
-// ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
-func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
+// ParseCreateNewsItemRawResponse parses an HTTP response from a CreateNewsItemWithResponse call
+func ParseCreateNewsItemRawResponse(rsp *http.Response) (*CreateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNewsItemResponse{
+	response := &CreateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36458,15 +35216,15 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
-func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
+// ParseDeleteNewsItemRawResponse parses an HTTP response from a DeleteNewsItemWithResponse call
+func ParseDeleteNewsItemRawResponse(rsp *http.Response) (*DeleteNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteNewsItemResponse{
+	response := &DeleteNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36498,15 +35256,15 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 	return response, nil
 }
 
-// ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
-func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
+// ParseRetrieveNewsItemRawResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
+func ParseRetrieveNewsItemRawResponse(rsp *http.Response) (*RetrieveNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsItemResponse{
+	response := &RetrieveNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36538,15 +35296,15 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 	return response, nil
 }
 
-// ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
-func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
+// ParseUpdateNewsItemRawResponse parses an HTTP response from a UpdateNewsItemWithResponse call
+func ParseUpdateNewsItemRawResponse(rsp *http.Response) (*UpdateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateNewsItemResponse{
+	response := &UpdateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36578,15 +35336,15 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
-func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
+// ParseListNewsfeedsRawResponse parses an HTTP response from a ListNewsfeedsWithResponse call
+func ParseListNewsfeedsRawResponse(rsp *http.Response) (*ListNewsfeedsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsfeedsResponse{
+	response := &ListNewsfeedsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36611,15 +35369,15 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 	return response, nil
 }
 
-// ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
-func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
+// ParseRetrieveNewsfeedRawResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
+func ParseRetrieveNewsfeedRawResponse(rsp *http.Response) (*RetrieveNewsfeedRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsfeedResponse{
+	response := &RetrieveNewsfeedRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36644,15 +35402,15 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 	return response, nil
 }
 
-// ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
-func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
+// ParseListLiveNewsfeedItemsRawResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
+func ParseListLiveNewsfeedItemsRawResponse(rsp *http.Response) (*ListLiveNewsfeedItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListLiveNewsfeedItemsResponse{
+	response := &ListLiveNewsfeedItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36677,15 +35435,15 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 	return response, nil
 }
 
-// ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
-func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
+// ParseRetrieveNoteRawResponse parses an HTTP response from a RetrieveNoteWithResponse call
+func ParseRetrieveNoteRawResponse(rsp *http.Response) (*RetrieveNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNoteResponse{
+	response := &RetrieveNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36717,15 +35475,15 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 	return response, nil
 }
 
-// ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
-func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
+// ParseCreatePhoneSwitchRawResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
+func ParseCreatePhoneSwitchRawResponse(rsp *http.Response) (*CreatePhoneSwitchRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreatePhoneSwitchResponse{
+	response := &CreatePhoneSwitchRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36764,15 +35522,15 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 	return response, nil
 }
 
-// ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
-func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
+// ParseListSegmentsRawResponse parses an HTTP response from a ListSegmentsWithResponse call
+func ParseListSegmentsRawResponse(rsp *http.Response) (*ListSegmentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsResponse{
+	response := &ListSegmentsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36797,15 +35555,15 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 	return response, nil
 }
 
-// ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
-func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
+// ParseRetrieveSegmentRawResponse parses an HTTP response from a RetrieveSegmentWithResponse call
+func ParseRetrieveSegmentRawResponse(rsp *http.Response) (*RetrieveSegmentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveSegmentResponse{
+	response := &RetrieveSegmentRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36837,15 +35595,15 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 	return response, nil
 }
 
-// ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
-func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
+// ParseListSubscriptionTypesRawResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
+func ParseListSubscriptionTypesRawResponse(rsp *http.Response) (*ListSubscriptionTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionTypesResponse{
+	response := &ListSubscriptionTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36870,15 +35628,15 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 	return response, nil
 }
 
-// ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
-func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
+// ParseListTagsRawResponse parses an HTTP response from a ListTagsWithResponse call
+func ParseListTagsRawResponse(rsp *http.Response) (*ListTagsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsResponse{
+	response := &ListTagsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36903,15 +35661,15 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 	return response, nil
 }
 
-// ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
-func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
+// ParseCreateTagRawResponse parses an HTTP response from a CreateTagWithResponse call
+func ParseCreateTagRawResponse(rsp *http.Response) (*CreateTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTagResponse{
+	response := &CreateTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36950,15 +35708,15 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 	return response, nil
 }
 
-// ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
-func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
+// ParseDeleteTagRawResponse parses an HTTP response from a DeleteTagWithResponse call
+func ParseDeleteTagRawResponse(rsp *http.Response) (*DeleteTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteTagResponse{
+	response := &DeleteTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36993,15 +35751,15 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 	return response, nil
 }
 
-// ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
-func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
+// ParseFindTagRawResponse parses an HTTP response from a FindTagWithResponse call
+func ParseFindTagRawResponse(rsp *http.Response) (*FindTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &FindTagResponse{
+	response := &FindTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37033,15 +35791,15 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 	return response, nil
 }
 
-// ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
-func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
+// ParseListTeamsRawResponse parses an HTTP response from a ListTeamsWithResponse call
+func ParseListTeamsRawResponse(rsp *http.Response) (*ListTeamsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTeamsResponse{
+	response := &ListTeamsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37066,15 +35824,15 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 	return response, nil
 }
 
-// ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
-func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
+// ParseRetrieveTeamRawResponse parses an HTTP response from a RetrieveTeamWithResponse call
+func ParseRetrieveTeamRawResponse(rsp *http.Response) (*RetrieveTeamRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveTeamResponse{
+	response := &RetrieveTeamRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37106,15 +35864,15 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 	return response, nil
 }
 
-// ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
-func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
+// ParseListTicketTypesRawResponse parses an HTTP response from a ListTicketTypesWithResponse call
+func ParseListTicketTypesRawResponse(rsp *http.Response) (*ListTicketTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTicketTypesResponse{
+	response := &ListTicketTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37139,15 +35897,15 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 	return response, nil
 }
 
-// ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
-func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
+// ParseCreateTicketTypeRawResponse parses an HTTP response from a CreateTicketTypeWithResponse call
+func ParseCreateTicketTypeRawResponse(rsp *http.Response) (*CreateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeResponse{
+	response := &CreateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37172,15 +35930,15 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 	return response, nil
 }
 
-// ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
-func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
+// ParseGetTicketTypeRawResponse parses an HTTP response from a GetTicketTypeWithResponse call
+func ParseGetTicketTypeRawResponse(rsp *http.Response) (*GetTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketTypeResponse{
+	response := &GetTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37205,15 +35963,15 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 	return response, nil
 }
 
-// ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
-func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
+// ParseUpdateTicketTypeRawResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
+func ParseUpdateTicketTypeRawResponse(rsp *http.Response) (*UpdateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeResponse{
+	response := &UpdateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37238,15 +35996,15 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 	return response, nil
 }
 
-// ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
-func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
+// ParseCreateTicketTypeAttributeRawResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
+func ParseCreateTicketTypeAttributeRawResponse(rsp *http.Response) (*CreateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeAttributeResponse{
+	response := &CreateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37271,15 +36029,15 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 	return response, nil
 }
 
-// ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
-func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
+// ParseUpdateTicketTypeAttributeRawResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
+func ParseUpdateTicketTypeAttributeRawResponse(rsp *http.Response) (*UpdateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeAttributeResponse{
+	response := &UpdateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37304,15 +36062,15 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 	return response, nil
 }
 
-// ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
-func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
+// ParseCreateTicketRawResponse parses an HTTP response from a CreateTicketWithResponse call
+func ParseCreateTicketRawResponse(rsp *http.Response) (*CreateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketResponse{
+	response := &CreateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37337,15 +36095,15 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 	return response, nil
 }
 
-// ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
-func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
+// ParseSearchTicketsRawResponse parses an HTTP response from a SearchTicketsWithResponse call
+func ParseSearchTicketsRawResponse(rsp *http.Response) (*SearchTicketsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchTicketsResponse{
+	response := &SearchTicketsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37363,15 +36121,15 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 	return response, nil
 }
 
-// ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
-func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
+// ParseGetTicketRawResponse parses an HTTP response from a GetTicketWithResponse call
+func ParseGetTicketRawResponse(rsp *http.Response) (*GetTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketResponse{
+	response := &GetTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37396,15 +36154,15 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 	return response, nil
 }
 
-// ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
-func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
+// ParseUpdateTicketRawResponse parses an HTTP response from a UpdateTicketWithResponse call
+func ParseUpdateTicketRawResponse(rsp *http.Response) (*UpdateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketResponse{
+	response := &UpdateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37436,15 +36194,15 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 	return response, nil
 }
 
-// ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
-func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
+// ParseReplyTicketRawResponse parses an HTTP response from a ReplyTicketWithResponse call
+func ParseReplyTicketRawResponse(rsp *http.Response) (*ReplyTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyTicketResponse{
+	response := &ReplyTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37476,15 +36234,15 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 	return response, nil
 }
 
-// ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
-func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
+// ParseAttachTagToTicketRawResponse parses an HTTP response from a AttachTagToTicketWithResponse call
+func ParseAttachTagToTicketRawResponse(rsp *http.Response) (*AttachTagToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToTicketResponse{
+	response := &AttachTagToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37516,15 +36274,15 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 	return response, nil
 }
 
-// ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
-func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
+// ParseDetachTagFromTicketRawResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
+func ParseDetachTagFromTicketRawResponse(rsp *http.Response) (*DetachTagFromTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromTicketResponse{
+	response := &DetachTagFromTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37556,15 +36314,15 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 	return response, nil
 }
 
-// ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
-func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
+// ParseRetrieveVisitorWithUserIdRawResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
+func ParseRetrieveVisitorWithUserIdRawResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveVisitorWithUserIdResponse{
+	response := &RetrieveVisitorWithUserIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37596,15 +36354,15 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 	return response, nil
 }
 
-// ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
-func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
+// ParseUpdateVisitorRawResponse parses an HTTP response from a UpdateVisitorWithResponse call
+func ParseUpdateVisitorRawResponse(rsp *http.Response) (*UpdateVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateVisitorResponse{
+	response := &UpdateVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37636,15 +36394,15 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 	return response, nil
 }
 
-// ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
-func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
+// ParseConvertVisitorRawResponse parses an HTTP response from a ConvertVisitorWithResponse call
+func ParseConvertVisitorRawResponse(rsp *http.Response) (*ConvertVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertVisitorResponse{
+	response := &ConvertVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

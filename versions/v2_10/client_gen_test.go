@@ -179,30 +179,6 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"CreateContact": func() error {
-			var body v2_10.CreateContactJSONRequestBody
-			if err := json.Unmarshal([]byte(sent), &body); err != nil {
-				return err
-			}
-			_, err := c.CreateContact(ctx, body)
-			return err
-		},
-		"CreateDataEvent": func() error {
-			var body v2_10.CreateDataEventJSONRequestBody
-			if err := json.Unmarshal([]byte(sent), &body); err != nil {
-				return err
-			}
-			err := c.CreateDataEvent(ctx, body)
-			return err
-		},
-		"CreateMessage": func() error {
-			var body v2_10.CreateMessageJSONRequestBody
-			if err := json.Unmarshal([]byte(sent), &body); err != nil {
-				return err
-			}
-			_, err := c.CreateMessage(ctx, body)
-			return err
-		},
 		"CreateTag": func() error {
 			var body v2_10.CreateTagJSONRequestBody
 			if err := json.Unmarshal([]byte(sent), &body); err != nil {
@@ -243,24 +219,8 @@ func TestUnionBodiesAreSentAsSet(t *testing.T) {
 			_, err := c.ReplyTicket(ctx, "x", body)
 			return err
 		},
-		"UpdateContact": func() error {
-			var body v2_10.UpdateContactJSONRequestBody
-			if err := json.Unmarshal([]byte(sent), &body); err != nil {
-				return err
-			}
-			_, err := c.UpdateContact(ctx, "x", body)
-			return err
-		},
-		"UpdateVisitor": func() error {
-			var body v2_10.UpdateVisitorJSONRequestBody
-			if err := json.Unmarshal([]byte(sent), &body); err != nil {
-				return err
-			}
-			_, err := c.UpdateVisitor(ctx, body)
-			return err
-		},
 	}
-	assert.Len(t, calls, 10)
+	assert.Len(t, calls, 5)
 	for name, call := range calls {
 		received = nil
 		_ = call() // the answer does not matter; the request does

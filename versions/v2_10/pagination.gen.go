@@ -428,19 +428,19 @@ func (c *Client) ListConversationsPages(ctx context.Context, params *ListConvers
 	return c.listConversationsPager(params, reqEditors).Pages(ctx)
 }
 
-// ListConversationsAll returns every PaginatedResponse_Data_Item of
+// ListConversationsAll returns every PaginatedResponseDataItem of
 // ListConversations (GET /conversations), fetching pages as
 // ListConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+func (c *Client) ListConversationsAll(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponseDataItem, error] {
 	return c.listConversationsPager(params, reqEditors).All(ctx)
 }
 
 // listConversationsPager describes how ListConversations pages (cursor: the
 // response has pages.next.starting_after and starting_after is a query
 // parameter).
-func (c *Client) listConversationsPager(params *ListConversationsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listConversationsPager(params *ListConversationsParams, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListConversations",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
@@ -466,7 +466,7 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, reqEdit
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -489,18 +489,18 @@ func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, id string, reqE
 	return c.listLiveNewsfeedItemsPager(id, reqEditors).Pages(ctx)
 }
 
-// ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
+// ListLiveNewsfeedItemsAll returns every PaginatedResponseDataItem of
 // ListLiveNewsfeedItems (GET /news/newsfeeds/{id}/items), fetching pages as
 // ListLiveNewsfeedItemsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponseDataItem, error] {
 	return c.listLiveNewsfeedItemsPager(id, reqEditors).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(id string, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listLiveNewsfeedItemsPager(id string, reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
@@ -526,7 +526,7 @@ func (c *Client) listLiveNewsfeedItemsPager(id string, reqEditors []RequestEdito
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -549,18 +549,18 @@ func (c *Client) ListNewsItemsPages(ctx context.Context, reqEditors ...RequestEd
 	return c.listNewsItemsPager(reqEditors).Pages(ctx)
 }
 
-// ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
+// ListNewsItemsAll returns every PaginatedResponseDataItem of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+func (c *Client) ListNewsItemsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponseDataItem, error] {
 	return c.listNewsItemsPager(reqEditors).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsItemsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
@@ -586,7 +586,7 @@ func (c *Client) listNewsItemsPager(reqEditors []RequestEditorFn) intercom.Pager
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -609,18 +609,18 @@ func (c *Client) ListNewsfeedsPages(ctx context.Context, reqEditors ...RequestEd
 	return c.listNewsfeedsPager(reqEditors).Pages(ctx)
 }
 
-// ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
+// ListNewsfeedsAll returns every PaginatedResponseDataItem of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponse_Data_Item, error] {
+func (c *Client) ListNewsfeedsAll(ctx context.Context, reqEditors ...RequestEditorFn) iter.Seq2[PaginatedResponseDataItem, error] {
 	return c.listNewsfeedsPager(reqEditors).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsfeedsPager(reqEditors []RequestEditorFn) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
@@ -646,7 +646,7 @@ func (c *Client) listNewsfeedsPager(reqEditors []RequestEditorFn) intercom.Pager
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}

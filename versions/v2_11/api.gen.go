@@ -15,219 +15,273 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CreateConversationResponseMessageType.
+const (
+	CreateConversationResponseMessageTypeEmail    CreateConversationResponseMessageType = "email"
+	CreateConversationResponseMessageTypeFacebook CreateConversationResponseMessageType = "facebook"
+	CreateConversationResponseMessageTypeInapp    CreateConversationResponseMessageType = "inapp"
+	CreateConversationResponseMessageTypeTwitter  CreateConversationResponseMessageType = "twitter"
+)
+
+// Valid indicates whether the value is a known member of the CreateConversationResponseMessageType enum.
+func (e CreateConversationResponseMessageType) Valid() bool {
+	switch e {
+	case CreateConversationResponseMessageTypeEmail:
+		return true
+	case CreateConversationResponseMessageTypeFacebook:
+		return true
+	case CreateConversationResponseMessageTypeInapp:
+		return true
+	case CreateConversationResponseMessageTypeTwitter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestPartRequestType.
+const (
+	RedactConversationRequestPartRequestTypeConversationPart RedactConversationRequestPartRequestType = "conversation_part"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestPartRequestType enum.
+func (e RedactConversationRequestPartRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestPartRequestTypeConversationPart:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestSourceRequestType.
+const (
+	RedactConversationRequestSourceRequestTypeSource RedactConversationRequestSourceRequestType = "source"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestSourceRequestType enum.
+func (e RedactConversationRequestSourceRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestSourceRequestTypeSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityLogActivityType.
 const (
-	AdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
-	AdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
-	AdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
-	AdminDeletion                    ActivityLogActivityType = "admin_deletion"
-	AdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
-	AdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
-	AdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
-	AdminInviteChange                ActivityLogActivityType = "admin_invite_change"
-	AdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
-	AdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
-	AdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
-	AdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
-	AdminLogout                      ActivityLogActivityType = "admin_logout"
-	AdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
-	AdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
-	AdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
-	AdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
-	AdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
-	AdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
-	AppAdminJoin                     ActivityLogActivityType = "app_admin_join"
-	AppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
-	AppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
-	AppDataExport                    ActivityLogActivityType = "app_data_export"
-	AppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
-	AppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
-	AppNameChange                    ActivityLogActivityType = "app_name_change"
-	AppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
-	AppPackageInstallation           ActivityLogActivityType = "app_package_installation"
-	AppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
-	AppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
-	AppTeamCreation                  ActivityLogActivityType = "app_team_creation"
-	AppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
-	AppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
-	AppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
-	AppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
-	AppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
-	ArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
-	BulkDelete                       ActivityLogActivityType = "bulk_delete"
-	BulkExport                       ActivityLogActivityType = "bulk_export"
-	CampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
-	CampaignStateChange              ActivityLogActivityType = "campaign_state_change"
-	ConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
-	ConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
-	ConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
-	ConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
-	ConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
-	HelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
-	InboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
-	InboxAccessChange                ActivityLogActivityType = "inbox_access_change"
-	MessageDeletion                  ActivityLogActivityType = "message_deletion"
-	MessageStateChange               ActivityLogActivityType = "message_state_change"
-	MessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
-	MessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
-	MessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
-	OfficeHoursChange                ActivityLogActivityType = "office_hours_change"
-	RoleChange                       ActivityLogActivityType = "role_change"
-	RoleCreation                     ActivityLogActivityType = "role_creation"
-	RoleDeletion                     ActivityLogActivityType = "role_deletion"
-	RulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
-	RulesetCreation                  ActivityLogActivityType = "ruleset_creation"
-	RulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
-	SearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
-	SearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
-	SeatChange                       ActivityLogActivityType = "seat_change"
-	SeatRevoke                       ActivityLogActivityType = "seat_revoke"
-	SecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
-	TemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
-	UpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
-	WelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
+	ActivityLogActivityTypeAdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
+	ActivityLogActivityTypeAdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
+	ActivityLogActivityTypeAdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
+	ActivityLogActivityTypeAdminDeletion                    ActivityLogActivityType = "admin_deletion"
+	ActivityLogActivityTypeAdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
+	ActivityLogActivityTypeAdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
+	ActivityLogActivityTypeAdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
+	ActivityLogActivityTypeAdminInviteChange                ActivityLogActivityType = "admin_invite_change"
+	ActivityLogActivityTypeAdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
+	ActivityLogActivityTypeAdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
+	ActivityLogActivityTypeAdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
+	ActivityLogActivityTypeAdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
+	ActivityLogActivityTypeAdminLogout                      ActivityLogActivityType = "admin_logout"
+	ActivityLogActivityTypeAdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
+	ActivityLogActivityTypeAdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
+	ActivityLogActivityTypeAdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
+	ActivityLogActivityTypeAdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
+	ActivityLogActivityTypeAdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
+	ActivityLogActivityTypeAdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
+	ActivityLogActivityTypeAppAdminJoin                     ActivityLogActivityType = "app_admin_join"
+	ActivityLogActivityTypeAppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
+	ActivityLogActivityTypeAppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
+	ActivityLogActivityTypeAppDataExport                    ActivityLogActivityType = "app_data_export"
+	ActivityLogActivityTypeAppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
+	ActivityLogActivityTypeAppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
+	ActivityLogActivityTypeAppNameChange                    ActivityLogActivityType = "app_name_change"
+	ActivityLogActivityTypeAppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
+	ActivityLogActivityTypeAppPackageInstallation           ActivityLogActivityType = "app_package_installation"
+	ActivityLogActivityTypeAppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
+	ActivityLogActivityTypeAppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
+	ActivityLogActivityTypeAppTeamCreation                  ActivityLogActivityType = "app_team_creation"
+	ActivityLogActivityTypeAppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
+	ActivityLogActivityTypeAppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
+	ActivityLogActivityTypeAppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
+	ActivityLogActivityTypeAppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
+	ActivityLogActivityTypeAppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
+	ActivityLogActivityTypeArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
+	ActivityLogActivityTypeBulkDelete                       ActivityLogActivityType = "bulk_delete"
+	ActivityLogActivityTypeBulkExport                       ActivityLogActivityType = "bulk_export"
+	ActivityLogActivityTypeCampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
+	ActivityLogActivityTypeCampaignStateChange              ActivityLogActivityType = "campaign_state_change"
+	ActivityLogActivityTypeConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
+	ActivityLogActivityTypeConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
+	ActivityLogActivityTypeConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
+	ActivityLogActivityTypeConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
+	ActivityLogActivityTypeConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
+	ActivityLogActivityTypeHelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
+	ActivityLogActivityTypeInboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
+	ActivityLogActivityTypeInboxAccessChange                ActivityLogActivityType = "inbox_access_change"
+	ActivityLogActivityTypeMessageDeletion                  ActivityLogActivityType = "message_deletion"
+	ActivityLogActivityTypeMessageStateChange               ActivityLogActivityType = "message_state_change"
+	ActivityLogActivityTypeMessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
+	ActivityLogActivityTypeMessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
+	ActivityLogActivityTypeMessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
+	ActivityLogActivityTypeOfficeHoursChange                ActivityLogActivityType = "office_hours_change"
+	ActivityLogActivityTypeRoleChange                       ActivityLogActivityType = "role_change"
+	ActivityLogActivityTypeRoleCreation                     ActivityLogActivityType = "role_creation"
+	ActivityLogActivityTypeRoleDeletion                     ActivityLogActivityType = "role_deletion"
+	ActivityLogActivityTypeRulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
+	ActivityLogActivityTypeRulesetCreation                  ActivityLogActivityType = "ruleset_creation"
+	ActivityLogActivityTypeRulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
+	ActivityLogActivityTypeSearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
+	ActivityLogActivityTypeSearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
+	ActivityLogActivityTypeSeatChange                       ActivityLogActivityType = "seat_change"
+	ActivityLogActivityTypeSeatRevoke                       ActivityLogActivityType = "seat_revoke"
+	ActivityLogActivityTypeSecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
+	ActivityLogActivityTypeTemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
+	ActivityLogActivityTypeUpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
+	ActivityLogActivityTypeWelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
 )
 
 // Valid indicates whether the value is a known member of the ActivityLogActivityType enum.
 func (e ActivityLogActivityType) Valid() bool {
 	switch e {
-	case AdminAssignmentLimitChange:
+	case ActivityLogActivityTypeAdminAssignmentLimitChange:
 		return true
-	case AdminAvatarChange:
+	case ActivityLogActivityTypeAdminAvatarChange:
 		return true
-	case AdminAwayModeChange:
+	case ActivityLogActivityTypeAdminAwayModeChange:
 		return true
-	case AdminDeletion:
+	case ActivityLogActivityTypeAdminDeletion:
 		return true
-	case AdminDeprovisioned:
+	case ActivityLogActivityTypeAdminDeprovisioned:
 		return true
-	case AdminImpersonationEnd:
+	case ActivityLogActivityTypeAdminImpersonationEnd:
 		return true
-	case AdminImpersonationStart:
+	case ActivityLogActivityTypeAdminImpersonationStart:
 		return true
-	case AdminInviteChange:
+	case ActivityLogActivityTypeAdminInviteChange:
 		return true
-	case AdminInviteCreation:
+	case ActivityLogActivityTypeAdminInviteCreation:
 		return true
-	case AdminInviteDeletion:
+	case ActivityLogActivityTypeAdminInviteDeletion:
 		return true
-	case AdminLoginFailure:
+	case ActivityLogActivityTypeAdminLoginFailure:
 		return true
-	case AdminLoginSuccess:
+	case ActivityLogActivityTypeAdminLoginSuccess:
 		return true
-	case AdminLogout:
+	case ActivityLogActivityTypeAdminLogout:
 		return true
-	case AdminPasswordResetRequest:
+	case ActivityLogActivityTypeAdminPasswordResetRequest:
 		return true
-	case AdminPasswordResetSuccess:
+	case ActivityLogActivityTypeAdminPasswordResetSuccess:
 		return true
-	case AdminPermissionChange:
+	case ActivityLogActivityTypeAdminPermissionChange:
 		return true
-	case AdminProvisioned:
+	case ActivityLogActivityTypeAdminProvisioned:
 		return true
-	case AdminTwoFactorAuthChange:
+	case ActivityLogActivityTypeAdminTwoFactorAuthChange:
 		return true
-	case AdminUnauthorizedSignInMethod:
+	case ActivityLogActivityTypeAdminUnauthorizedSignInMethod:
 		return true
-	case AppAdminJoin:
+	case ActivityLogActivityTypeAppAdminJoin:
 		return true
-	case AppAuthenticationMethodChange:
+	case ActivityLogActivityTypeAppAuthenticationMethodChange:
 		return true
-	case AppDataDeletion:
+	case ActivityLogActivityTypeAppDataDeletion:
 		return true
-	case AppDataExport:
+	case ActivityLogActivityTypeAppDataExport:
 		return true
-	case AppGoogleSsoDomainChange:
+	case ActivityLogActivityTypeAppGoogleSsoDomainChange:
 		return true
-	case AppIdentityVerificationChange:
+	case ActivityLogActivityTypeAppIdentityVerificationChange:
 		return true
-	case AppNameChange:
+	case ActivityLogActivityTypeAppNameChange:
 		return true
-	case AppOutboundAddressChange:
+	case ActivityLogActivityTypeAppOutboundAddressChange:
 		return true
-	case AppPackageInstallation:
+	case ActivityLogActivityTypeAppPackageInstallation:
 		return true
-	case AppPackageTokenRegeneration:
+	case ActivityLogActivityTypeAppPackageTokenRegeneration:
 		return true
-	case AppPackageUninstallation:
+	case ActivityLogActivityTypeAppPackageUninstallation:
 		return true
-	case AppTeamCreation:
+	case ActivityLogActivityTypeAppTeamCreation:
 		return true
-	case AppTeamDeletion:
+	case ActivityLogActivityTypeAppTeamDeletion:
 		return true
-	case AppTeamMembershipModification:
+	case ActivityLogActivityTypeAppTeamMembershipModification:
 		return true
-	case AppTimezoneChange:
+	case ActivityLogActivityTypeAppTimezoneChange:
 		return true
-	case AppWebhookCreation:
+	case ActivityLogActivityTypeAppWebhookCreation:
 		return true
-	case AppWebhookDeletion:
+	case ActivityLogActivityTypeAppWebhookDeletion:
 		return true
-	case ArticlesInMessengerEnabledChange:
+	case ActivityLogActivityTypeArticlesInMessengerEnabledChange:
 		return true
-	case BulkDelete:
+	case ActivityLogActivityTypeBulkDelete:
 		return true
-	case BulkExport:
+	case ActivityLogActivityTypeBulkExport:
 		return true
-	case CampaignDeletion:
+	case ActivityLogActivityTypeCampaignDeletion:
 		return true
-	case CampaignStateChange:
+	case ActivityLogActivityTypeCampaignStateChange:
 		return true
-	case ConversationPartDeletion:
+	case ActivityLogActivityTypeConversationPartDeletion:
 		return true
-	case ConversationPdfExport:
+	case ActivityLogActivityTypeConversationPdfExport:
 		return true
-	case ConversationTopicChange:
+	case ActivityLogActivityTypeConversationTopicChange:
 		return true
-	case ConversationTopicCreation:
+	case ActivityLogActivityTypeConversationTopicCreation:
 		return true
-	case ConversationTopicDeletion:
+	case ActivityLogActivityTypeConversationTopicDeletion:
 		return true
-	case HelpCenterSettingsChange:
+	case ActivityLogActivityTypeHelpCenterSettingsChange:
 		return true
-	case InboundConversationsChange:
+	case ActivityLogActivityTypeInboundConversationsChange:
 		return true
-	case InboxAccessChange:
+	case ActivityLogActivityTypeInboxAccessChange:
 		return true
-	case MessageDeletion:
+	case ActivityLogActivityTypeMessageDeletion:
 		return true
-	case MessageStateChange:
+	case ActivityLogActivityTypeMessageStateChange:
 		return true
-	case MessengerLookAndFeelChange:
+	case ActivityLogActivityTypeMessengerLookAndFeelChange:
 		return true
-	case MessengerSearchRequiredChange:
+	case ActivityLogActivityTypeMessengerSearchRequiredChange:
 		return true
-	case MessengerSpacesChange:
+	case ActivityLogActivityTypeMessengerSpacesChange:
 		return true
-	case OfficeHoursChange:
+	case ActivityLogActivityTypeOfficeHoursChange:
 		return true
-	case RoleChange:
+	case ActivityLogActivityTypeRoleChange:
 		return true
-	case RoleCreation:
+	case ActivityLogActivityTypeRoleCreation:
 		return true
-	case RoleDeletion:
+	case ActivityLogActivityTypeRoleDeletion:
 		return true
-	case RulesetActivationTitlePreview:
+	case ActivityLogActivityTypeRulesetActivationTitlePreview:
 		return true
-	case RulesetCreation:
+	case ActivityLogActivityTypeRulesetCreation:
 		return true
-	case RulesetDeletion:
+	case ActivityLogActivityTypeRulesetDeletion:
 		return true
-	case SearchBrowseEnabledChange:
+	case ActivityLogActivityTypeSearchBrowseEnabledChange:
 		return true
-	case SearchBrowseRequiredChange:
+	case ActivityLogActivityTypeSearchBrowseRequiredChange:
 		return true
-	case SeatChange:
+	case ActivityLogActivityTypeSeatChange:
 		return true
-	case SeatRevoke:
+	case ActivityLogActivityTypeSeatRevoke:
 		return true
-	case SecuritySettingsChange:
+	case ActivityLogActivityTypeSecuritySettingsChange:
 		return true
-	case TemporaryExpectationChange:
+	case ActivityLogActivityTypeTemporaryExpectationChange:
 		return true
-	case UpfrontEmailCollectionChange:
+	case ActivityLogActivityTypeUpfrontEmailCollectionChange:
 		return true
-	case WelcomeMessageChange:
+	case ActivityLogActivityTypeWelcomeMessageChange:
 		return true
 	default:
 		return false
@@ -365,13 +419,13 @@ func (e AdminReplyTicketRequestType) Valid() bool {
 
 // Defines values for AdminWithAppAvatarType.
 const (
-	Avatar AdminWithAppAvatarType = "avatar"
+	AdminWithAppAvatarTypeAvatar AdminWithAppAvatarType = "avatar"
 )
 
 // Valid indicates whether the value is a known member of the AdminWithAppAvatarType enum.
 func (e AdminWithAppAvatarType) Valid() bool {
 	switch e {
-	case Avatar:
+	case AdminWithAppAvatarTypeAvatar:
 		return true
 	default:
 		return false
@@ -443,25 +497,25 @@ func (e AiAgentResolutionState) Valid() bool {
 
 // Defines values for AiAgentSourceType.
 const (
-	EssentialsPlanSetup AiAgentSourceType = "essentials_plan_setup"
-	FinPreview          AiAgentSourceType = "fin_preview"
-	Profile             AiAgentSourceType = "profile"
-	Workflow            AiAgentSourceType = "workflow"
-	WorkflowPreview     AiAgentSourceType = "workflow_preview"
+	AiAgentSourceTypeEssentialsPlanSetup AiAgentSourceType = "essentials_plan_setup"
+	AiAgentSourceTypeFinPreview          AiAgentSourceType = "fin_preview"
+	AiAgentSourceTypeProfile             AiAgentSourceType = "profile"
+	AiAgentSourceTypeWorkflow            AiAgentSourceType = "workflow"
+	AiAgentSourceTypeWorkflowPreview     AiAgentSourceType = "workflow_preview"
 )
 
 // Valid indicates whether the value is a known member of the AiAgentSourceType enum.
 func (e AiAgentSourceType) Valid() bool {
 	switch e {
-	case EssentialsPlanSetup:
+	case AiAgentSourceTypeEssentialsPlanSetup:
 		return true
-	case FinPreview:
+	case AiAgentSourceTypeFinPreview:
 		return true
-	case Profile:
+	case AiAgentSourceTypeProfile:
 		return true
-	case Workflow:
+	case AiAgentSourceTypeWorkflow:
 		return true
-	case WorkflowPreview:
+	case AiAgentSourceTypeWorkflowPreview:
 		return true
 	default:
 		return false
@@ -650,13 +704,13 @@ func (e ArticleTranslatedContentType) Valid() bool {
 
 // Defines values for AssignConversationRequestMessageType.
 const (
-	Assignment AssignConversationRequestMessageType = "assignment"
+	AssignConversationRequestMessageTypeAssignment AssignConversationRequestMessageType = "assignment"
 )
 
 // Valid indicates whether the value is a known member of the AssignConversationRequestMessageType enum.
 func (e AssignConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Assignment:
+	case AssignConversationRequestMessageTypeAssignment:
 		return true
 	default:
 		return false
@@ -683,13 +737,13 @@ func (e AssignConversationRequestType) Valid() bool {
 
 // Defines values for CloseConversationRequestMessageType.
 const (
-	Close CloseConversationRequestMessageType = "close"
+	CloseConversationRequestMessageTypeClose CloseConversationRequestMessageType = "close"
 )
 
 // Valid indicates whether the value is a known member of the CloseConversationRequestMessageType enum.
 func (e CloseConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Close:
+	case CloseConversationRequestMessageTypeClose:
 		return true
 	default:
 		return false
@@ -728,13 +782,13 @@ func (e CollectionListType) Valid() bool {
 
 // Defines values for CompanyPlanType.
 const (
-	Plan CompanyPlanType = "plan"
+	CompanyPlanTypePlan CompanyPlanType = "plan"
 )
 
 // Valid indicates whether the value is a known member of the CompanyPlanType enum.
 func (e CompanyPlanType) Valid() bool {
 	switch e {
-	case Plan:
+	case CompanyPlanTypePlan:
 		return true
 	default:
 		return false
@@ -938,13 +992,13 @@ func (e ContactListType) Valid() bool {
 
 // Defines values for ContactLocationType.
 const (
-	Location ContactLocationType = "location"
+	ContactLocationTypeLocation ContactLocationType = "location"
 )
 
 // Valid indicates whether the value is a known member of the ContactLocationType enum.
 func (e ContactLocationType) Valid() bool {
 	switch e {
-	case Location:
+	case ContactLocationTypeLocation:
 		return true
 	default:
 		return false
@@ -1235,13 +1289,13 @@ func (e ContentSourceContentType) Valid() bool {
 
 // Defines values for ContentSourcesListType.
 const (
-	ContentSourceList ContentSourcesListType = "content_source.list"
+	ContentSourcesListTypeContentSourceList ContentSourcesListType = "content_source.list"
 )
 
 // Valid indicates whether the value is a known member of the ContentSourcesListType enum.
 func (e ContentSourcesListType) Valid() bool {
 	switch e {
-	case ContentSourceList:
+	case ContentSourcesListTypeContentSourceList:
 		return true
 	default:
 		return false
@@ -1388,13 +1442,13 @@ func (e ConversationPartType) Valid() bool {
 
 // Defines values for ConversationPartsType.
 const (
-	ConversationPartList ConversationPartsType = "conversation_part.list"
+	ConversationPartsTypeConversationPartList ConversationPartsType = "conversation_part.list"
 )
 
 // Valid indicates whether the value is a known member of the ConversationPartsType enum.
 func (e ConversationPartsType) Valid() bool {
 	switch e {
-	case ConversationPartList:
+	case ConversationPartsTypeConversationPartList:
 		return true
 	default:
 		return false
@@ -1751,13 +1805,13 @@ func (e DataAttributeListType) Valid() bool {
 
 // Defines values for DataEventSummaryType.
 const (
-	EventSummary DataEventSummaryType = "event.summary"
+	DataEventSummaryTypeEventSummary DataEventSummaryType = "event.summary"
 )
 
 // Valid indicates whether the value is a known member of the DataEventSummaryType enum.
 func (e DataEventSummaryType) Valid() bool {
 	switch e {
-	case EventSummary:
+	case DataEventSummaryTypeEventSummary:
 		return true
 	default:
 		return false
@@ -1982,16 +2036,16 @@ func (e MessageMessageType) Valid() bool {
 
 // Defines values for MultipleFilterSearchRequestOperator.
 const (
-	AND MultipleFilterSearchRequestOperator = "AND"
-	OR  MultipleFilterSearchRequestOperator = "OR"
+	MultipleFilterSearchRequestOperatorAND MultipleFilterSearchRequestOperator = "AND"
+	MultipleFilterSearchRequestOperatorOR  MultipleFilterSearchRequestOperator = "OR"
 )
 
 // Valid indicates whether the value is a known member of the MultipleFilterSearchRequestOperator enum.
 func (e MultipleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case AND:
+	case MultipleFilterSearchRequestOperatorAND:
 		return true
-	case OR:
+	case MultipleFilterSearchRequestOperatorOR:
 		return true
 	default:
 		return false
@@ -2141,13 +2195,13 @@ func (e PagesLinkType) Valid() bool {
 
 // Defines values for PaginatedConversationResponseType.
 const (
-	ConversationList PaginatedConversationResponseType = "conversation.list"
+	PaginatedConversationResponseTypeConversationList PaginatedConversationResponseType = "conversation.list"
 )
 
 // Valid indicates whether the value is a known member of the PaginatedConversationResponseType enum.
 func (e PaginatedConversationResponseType) Valid() bool {
 	switch e {
-	case ConversationList:
+	case PaginatedConversationResponseTypeConversationList:
 		return true
 	default:
 		return false
@@ -2186,43 +2240,13 @@ func (e PaginatedNewsfeedResponseType) Valid() bool {
 
 // Defines values for PhoneSwitchType.
 const (
-	PhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
+	PhoneSwitchTypePhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
 )
 
 // Valid indicates whether the value is a known member of the PhoneSwitchType enum.
 func (e PhoneSwitchType) Valid() bool {
 	switch e {
-	case PhoneCallRedirect:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest0Type.
-const (
-	RedactConversationRequest0TypeConversationPart RedactConversationRequest0Type = "conversation_part"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest0Type enum.
-func (e RedactConversationRequest0Type) Valid() bool {
-	switch e {
-	case RedactConversationRequest0TypeConversationPart:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest1Type.
-const (
-	Source RedactConversationRequest1Type = "source"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest1Type enum.
-func (e RedactConversationRequest1Type) Valid() bool {
-	switch e {
-	case Source:
+	case PhoneSwitchTypePhoneCallRedirect:
 		return true
 	default:
 		return false
@@ -2294,46 +2318,46 @@ func (e SegmentListType) Valid() bool {
 
 // Defines values for SingleFilterSearchRequestOperator.
 const (
-	Caret            SingleFilterSearchRequestOperator = "^"
-	DollarSign       SingleFilterSearchRequestOperator = "$"
-	Empty            SingleFilterSearchRequestOperator = "!="
-	Equal            SingleFilterSearchRequestOperator = "="
-	GreaterThan      SingleFilterSearchRequestOperator = ">"
-	GreaterThanEqual SingleFilterSearchRequestOperator = ">="
-	IN               SingleFilterSearchRequestOperator = "IN"
-	LessThan         SingleFilterSearchRequestOperator = "<"
-	LessThanEqual    SingleFilterSearchRequestOperator = "<="
-	N1               SingleFilterSearchRequestOperator = "!~"
-	NIN              SingleFilterSearchRequestOperator = "NIN"
-	Tilde            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorContains            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorEndsWith            SingleFilterSearchRequestOperator = "$"
+	SingleFilterSearchRequestOperatorEquals              SingleFilterSearchRequestOperator = "="
+	SingleFilterSearchRequestOperatorGreaterThan         SingleFilterSearchRequestOperator = ">"
+	SingleFilterSearchRequestOperatorGreaterThanOrEquals SingleFilterSearchRequestOperator = ">="
+	SingleFilterSearchRequestOperatorIn                  SingleFilterSearchRequestOperator = "IN"
+	SingleFilterSearchRequestOperatorLessThan            SingleFilterSearchRequestOperator = "<"
+	SingleFilterSearchRequestOperatorLessThanOrEquals    SingleFilterSearchRequestOperator = "<="
+	SingleFilterSearchRequestOperatorNotContains         SingleFilterSearchRequestOperator = "!~"
+	SingleFilterSearchRequestOperatorNotEquals           SingleFilterSearchRequestOperator = "!="
+	SingleFilterSearchRequestOperatorNotIn               SingleFilterSearchRequestOperator = "NIN"
+	SingleFilterSearchRequestOperatorStartsWith          SingleFilterSearchRequestOperator = "^"
 )
 
 // Valid indicates whether the value is a known member of the SingleFilterSearchRequestOperator enum.
 func (e SingleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case Caret:
+	case SingleFilterSearchRequestOperatorContains:
 		return true
-	case DollarSign:
+	case SingleFilterSearchRequestOperatorEndsWith:
 		return true
-	case Empty:
+	case SingleFilterSearchRequestOperatorEquals:
 		return true
-	case Equal:
+	case SingleFilterSearchRequestOperatorGreaterThan:
 		return true
-	case GreaterThan:
+	case SingleFilterSearchRequestOperatorGreaterThanOrEquals:
 		return true
-	case GreaterThanEqual:
+	case SingleFilterSearchRequestOperatorIn:
 		return true
-	case IN:
+	case SingleFilterSearchRequestOperatorLessThan:
 		return true
-	case LessThan:
+	case SingleFilterSearchRequestOperatorLessThanOrEquals:
 		return true
-	case LessThanEqual:
+	case SingleFilterSearchRequestOperatorNotContains:
 		return true
-	case N1:
+	case SingleFilterSearchRequestOperatorNotEquals:
 		return true
-	case NIN:
+	case SingleFilterSearchRequestOperatorNotIn:
 		return true
-	case Tilde:
+	case SingleFilterSearchRequestOperatorStartsWith:
 		return true
 	default:
 		return false
@@ -2342,22 +2366,22 @@ func (e SingleFilterSearchRequestOperator) Valid() bool {
 
 // Defines values for SlaAppliedSlaStatus.
 const (
-	Active    SlaAppliedSlaStatus = "active"
-	Cancelled SlaAppliedSlaStatus = "cancelled"
-	Hit       SlaAppliedSlaStatus = "hit"
-	Missed    SlaAppliedSlaStatus = "missed"
+	SlaAppliedSlaStatusActive    SlaAppliedSlaStatus = "active"
+	SlaAppliedSlaStatusCancelled SlaAppliedSlaStatus = "cancelled"
+	SlaAppliedSlaStatusHit       SlaAppliedSlaStatus = "hit"
+	SlaAppliedSlaStatusMissed    SlaAppliedSlaStatus = "missed"
 )
 
 // Valid indicates whether the value is a known member of the SlaAppliedSlaStatus enum.
 func (e SlaAppliedSlaStatus) Valid() bool {
 	switch e {
-	case Active:
+	case SlaAppliedSlaStatusActive:
 		return true
-	case Cancelled:
+	case SlaAppliedSlaStatusCancelled:
 		return true
-	case Hit:
+	case SlaAppliedSlaStatusHit:
 		return true
-	case Missed:
+	case SlaAppliedSlaStatusMissed:
 		return true
 	default:
 		return false
@@ -2381,16 +2405,16 @@ func (e SnoozeConversationRequestMessageType) Valid() bool {
 
 // Defines values for SubscriptionTypeConsentType.
 const (
-	OptIn  SubscriptionTypeConsentType = "opt_in"
-	OptOut SubscriptionTypeConsentType = "opt_out"
+	SubscriptionTypeConsentTypeOptIn  SubscriptionTypeConsentType = "opt_in"
+	SubscriptionTypeConsentTypeOptOut SubscriptionTypeConsentType = "opt_out"
 )
 
 // Valid indicates whether the value is a known member of the SubscriptionTypeConsentType enum.
 func (e SubscriptionTypeConsentType) Valid() bool {
 	switch e {
-	case OptIn:
+	case SubscriptionTypeConsentTypeOptIn:
 		return true
-	case OptOut:
+	case SubscriptionTypeConsentTypeOptOut:
 		return true
 	default:
 		return false
@@ -2690,13 +2714,13 @@ func (e TicketPartAuthorType) Valid() bool {
 
 // Defines values for TicketPartsType.
 const (
-	TicketPartList TicketPartsType = "ticket_part.list"
+	TicketPartsTypeTicketPartList TicketPartsType = "ticket_part.list"
 )
 
 // Valid indicates whether the value is a known member of the TicketPartsType enum.
 func (e TicketPartsType) Valid() bool {
 	switch e {
-	case TicketPartList:
+	case TicketPartsTypeTicketPartList:
 		return true
 	default:
 		return false
@@ -2912,13 +2936,13 @@ func (e VisitorSegmentsType) Valid() bool {
 
 // Defines values for VisitorSocialProfilesType.
 const (
-	SocialProfileList VisitorSocialProfilesType = "social_profile.list"
+	VisitorSocialProfilesTypeSocialProfileList VisitorSocialProfilesType = "social_profile.list"
 )
 
 // Valid indicates whether the value is a known member of the VisitorSocialProfilesType enum.
 func (e VisitorSocialProfilesType) Valid() bool {
 	switch e {
-	case SocialProfileList:
+	case VisitorSocialProfilesTypeSocialProfileList:
 		return true
 	default:
 		return false
@@ -2955,30 +2979,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListDataAttributesParamsModel.
 const (
 	ListDataAttributesParamsModelCompany      ListDataAttributesParamsModel = "company"
@@ -3000,9 +3000,134 @@ func (e ListDataAttributesParamsModel) Valid() bool {
 	}
 }
 
+// AttachContactToConversationRequestCustomer defines model for AttachContactToConversationRequestCustomer.
+type AttachContactToConversationRequestCustomer struct {
+	union json.RawMessage
+}
+
+// AttachContactToConversationRequestCustomerEmail defines model for AttachContactToConversationRequestCustomerEmail.
+type AttachContactToConversationRequestCustomerEmail struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: winstonsmith@truth.org
+	Email string `json:"email"`
+}
+
+// AttachContactToConversationRequestCustomerIntercomUserID defines model for AttachContactToConversationRequestCustomerIntercomUserID.
+type AttachContactToConversationRequestCustomerIntercomUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// AttachContactToConversationRequestCustomerUserID defines model for AttachContactToConversationRequestCustomerUserID.
+type AttachContactToConversationRequestCustomerUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	UserId string `json:"user_id"`
+}
+
+// CreateConversationResponse defines model for CreateConversationResponse.
+type CreateConversationResponse struct {
+	// Body The message body, which may contain HTML.
+	//
+	// Example: Hello
+	Body string `json:"body"`
+
+	// ConversationId The associated conversation_id
+	//
+	// Example: 64619700005570
+	ConversationId string `json:"conversation_id"`
+
+	// CreatedAt The time the conversation was created.
+	//
+	// Example: 1667560812
+	CreatedAt int `json:"created_at"`
+
+	// Id The id representing the message.
+	//
+	// Example: 1488971108
+	Id string `json:"id"`
+
+	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+	//
+	// Example: inapp
+	MessageType CreateConversationResponseMessageType `json:"message_type"`
+
+	// Subject The subject of the message. Only present if message_type: email.
+	//
+	// Example: Greetings
+	Subject string `json:"subject"`
+
+	// Type The type of the message
+	//
+	// Example: user_message
+	Type string `json:"type"`
+}
+
+// CreateConversationResponseMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+//
+// Example: inapp
+type CreateConversationResponseMessageType string
+
 // CreateTagRequest defines model for CreateTagRequest.
 type CreateTagRequest struct {
 	union json.RawMessage
+}
+
+// CreateTicketRequestContactsItem defines model for CreateTicketRequestContactsItem.
+type CreateTicketRequestContactsItem struct {
+	union json.RawMessage
+}
+
+// CreateTicketRequestContactsItemEmail defines model for CreateTicketRequestContactsItemEmail.
+type CreateTicketRequestContactsItemEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+	Email string `json:"email"`
+}
+
+// CreateTicketRequestContactsItemExternalID defines model for CreateTicketRequestContactsItemExternalID.
+type CreateTicketRequestContactsItemExternalID struct {
+	// ExternalId The external_id you have defined for the contact who is being added as a participant.
+	ExternalId string `json:"external_id"`
+}
+
+// CreateTicketRequestContactsItemID defines model for CreateTicketRequestContactsItemID.
+type CreateTicketRequestContactsItemID struct {
+	// Id The identifier for the contact as given by Intercom.
+	Id string `json:"id"`
+}
+
+// CustomerRequestEmail defines model for CustomerRequestEmail.
+type CustomerRequestEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: sam.sung@example.com
+	Email string `json:"email"`
+}
+
+// CustomerRequestIntercomUserID defines model for CustomerRequestIntercomUserID.
+type CustomerRequestIntercomUserID struct {
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// CustomerRequestUserID defines model for CustomerRequestUserID.
+type CustomerRequestUserID struct {
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 2e91dac761886329bd9ffe4e
+	UserId string `json:"user_id"`
 }
 
 // ManageConversationRequest defines model for ManageConversationRequest.
@@ -3010,10 +3135,117 @@ type ManageConversationRequest struct {
 	union json.RawMessage
 }
 
+// RedactConversationRequestPartRequest Payload of the request to redact a conversation part
+type RedactConversationRequestPartRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// ConversationPartId The id of the conversation_part.
+	//
+	// Example: 19381789428
+	ConversationPartId string `json:"conversation_part_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: conversation_part
+	Type RedactConversationRequestPartRequestType `json:"type"`
+}
+
+// RedactConversationRequestPartRequestType The type of resource being redacted.
+//
+// Example: conversation_part
+type RedactConversationRequestPartRequestType string
+
+// RedactConversationRequestSourceRequest Payload of the request to redact a conversation source
+type RedactConversationRequestSourceRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// SourceId The id of the source.
+	//
+	// Example: 19894781231
+	SourceId string `json:"source_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: source
+	Type RedactConversationRequestSourceRequestType `json:"type"`
+}
+
+// RedactConversationRequestSourceRequestType The type of resource being redacted.
+//
+// Example: source
+type RedactConversationRequestSourceRequestType string
+
 // ReplyTicketRequest defines model for ReplyTicketRequest.
 type ReplyTicketRequest struct {
 	union json.RawMessage
 }
+
+// SearchRequestQuery defines model for SearchRequestQuery.
+type SearchRequestQuery struct {
+	union json.RawMessage
+}
+
+// SingleFilterSearchRequestValue The value that you want to search on.
+//
+// Example: 73732934
+type SingleFilterSearchRequestValue struct {
+	union json.RawMessage
+}
+
+// SingleFilterSearchRequestValueBool defines model for SingleFilterSearchRequestValueBool.
+type SingleFilterSearchRequestValueBool = bool
+
+// SingleFilterSearchRequestValueInt defines model for SingleFilterSearchRequestValueInt.
+type SingleFilterSearchRequestValueInt = int
+
+// SingleFilterSearchRequestValueIntList defines model for SingleFilterSearchRequestValueIntList.
+type SingleFilterSearchRequestValueIntList = []int
+
+// SingleFilterSearchRequestValueString defines model for SingleFilterSearchRequestValueString.
+type SingleFilterSearchRequestValueString = string
+
+// SingleFilterSearchRequestValueStringList defines model for SingleFilterSearchRequestValueStringList.
+type SingleFilterSearchRequestValueStringList = []string
+
+// TicketCustomAttributesValue defines model for TicketCustomAttributesValue.
+type TicketCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketCustomAttributesValueAnyList defines model for TicketCustomAttributesValueAnyList.
+type TicketCustomAttributesValueAnyList = []interface{}
+
+// TicketCustomAttributesValueBool defines model for TicketCustomAttributesValueBool.
+type TicketCustomAttributesValueBool = bool
+
+// TicketCustomAttributesValueNumber defines model for TicketCustomAttributesValueNumber.
+type TicketCustomAttributesValueNumber = float32
+
+// TicketCustomAttributesValueString defines model for TicketCustomAttributesValueString.
+type TicketCustomAttributesValueString = string
+
+// TicketRequestCustomAttributesValue defines model for TicketRequestCustomAttributesValue.
+type TicketRequestCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketRequestCustomAttributesValueAnyList defines model for TicketRequestCustomAttributesValueAnyList.
+type TicketRequestCustomAttributesValueAnyList = []interface{}
+
+// TicketRequestCustomAttributesValueBool defines model for TicketRequestCustomAttributesValueBool.
+type TicketRequestCustomAttributesValueBool = bool
+
+// TicketRequestCustomAttributesValueNumber defines model for TicketRequestCustomAttributesValueNumber.
+type TicketRequestCustomAttributesValueNumber = float32
+
+// TicketRequestCustomAttributesValueString defines model for TicketRequestCustomAttributesValueString.
+type TicketRequestCustomAttributesValueString = string
 
 // ActivityLog Activities performed by Admins.
 type ActivityLog struct {
@@ -3983,43 +4215,8 @@ type AttachContactToConversationRequest struct {
 	// AdminId The `id` of the admin who is adding the new participant.
 	//
 	// Example: 12345
-	AdminId  *string                                      `json:"admin_id,omitempty"`
-	Customer *AttachContactToConversationRequest_Customer `json:"customer,omitempty"`
-}
-
-// AttachContactToConversationRequestCustomer0 defines model for AttachContactToConversationRequest.Customer.0.
-type AttachContactToConversationRequestCustomer0 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// AttachContactToConversationRequestCustomer1 defines model for AttachContactToConversationRequest.Customer.1.
-type AttachContactToConversationRequestCustomer1 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	UserId string `json:"user_id"`
-}
-
-// AttachContactToConversationRequestCustomer2 defines model for AttachContactToConversationRequest.Customer.2.
-type AttachContactToConversationRequestCustomer2 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: winstonsmith@truth.org
-	Email string `json:"email"`
-}
-
-// AttachContactToConversationRequest_Customer defines model for AttachContactToConversationRequest.Customer.
-type AttachContactToConversationRequest_Customer struct {
-	union json.RawMessage
+	AdminId  *string                                     `json:"admin_id,omitempty"`
+	Customer *AttachContactToConversationRequestCustomer `json:"customer,omitempty"`
 }
 
 // CloseConversationRequest Payload of the request to close a conversation
@@ -5700,63 +5897,40 @@ type ConvertVisitorRequest struct {
 	Type string `json:"type"`
 
 	// User The unique identifiers retained after converting or merging.
-	User ConvertVisitorRequest_User `json:"user"`
+	User struct {
+		// Email The contact's email, retained by default if one is present.
+		//
+		// Example: winstonsmith@truth.org
+		Email *string `json:"email,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
+
+		// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"user"`
 
 	// Visitor The unique identifiers to convert a single Visitor.
-	Visitor ConvertVisitorRequest_Visitor `json:"visitor"`
-}
+	Visitor struct {
+		// Email The visitor's email.
+		//
+		// Example: winstonsmith@truth.org
+		Email *string `json:"email,omitempty"`
 
-// ConvertVisitorRequestUser0 defines model for ConvertVisitorRequest.User.0.
-type ConvertVisitorRequestUser0 = interface{}
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
 
-// ConvertVisitorRequestUser1 defines model for ConvertVisitorRequest.User.1.
-type ConvertVisitorRequestUser1 = interface{}
-
-// ConvertVisitorRequest_User The unique identifiers retained after converting or merging.
-type ConvertVisitorRequest_User struct {
-	// Email The contact's email, retained by default if one is present.
-	//
-	// Example: winstonsmith@truth.org
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
-}
-
-// ConvertVisitorRequestVisitor0 defines model for ConvertVisitorRequest.Visitor.0.
-type ConvertVisitorRequestVisitor0 = interface{}
-
-// ConvertVisitorRequestVisitor1 defines model for ConvertVisitorRequest.Visitor.1.
-type ConvertVisitorRequestVisitor1 = interface{}
-
-// ConvertVisitorRequestVisitor2 defines model for ConvertVisitorRequest.Visitor.2.
-type ConvertVisitorRequestVisitor2 = interface{}
-
-// ConvertVisitorRequest_Visitor The unique identifiers to convert a single Visitor.
-type ConvertVisitorRequest_Visitor struct {
-	// Email The visitor's email.
-	//
-	// Example: winstonsmith@truth.org
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
+		// UserId A unique identifier for the contact which is given to Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"visitor"`
 }
 
 // CreateArticleRequest You can create an Article
@@ -5828,6 +6002,8 @@ type CreateCollectionRequest struct {
 }
 
 // CreateContactRequest Payload to create a contact
+//
+// Exactly one of these applies: Create contact with email; Create contact with external_id; Create contact with role.
 type CreateContactRequest struct {
 	// Avatar An image URL containing the avatar of a contact
 	//
@@ -5883,17 +6059,7 @@ type CreateContactRequest struct {
 	//
 	// Example: true
 	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-	union                  json.RawMessage
 }
-
-// CreateContactRequest0 defines model for CreateContactRequest.0.
-type CreateContactRequest0 = interface{}
-
-// CreateContactRequest1 defines model for CreateContactRequest.1.
-type CreateContactRequest1 = interface{}
-
-// CreateContactRequest2 defines model for CreateContactRequest.2.
-type CreateContactRequest2 = interface{}
 
 // CreateConversationRequest Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 type CreateConversationRequest struct {
@@ -5975,7 +6141,7 @@ type CreateDataAttributeRequestDataType string
 // Example: contact
 type CreateDataAttributeRequestModel string
 
-// CreateDataEventRequest defines model for create_data_event_request.
+// CreateDataEventRequest Exactly one of these applies: id required; user_id required; email required.
 type CreateDataEventRequest struct {
 	// CreatedAt The time the event occurred as a UTC Unix timestamp
 	//
@@ -6006,17 +6172,7 @@ type CreateDataEventRequest struct {
 	//
 	// Example: 314159
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// CreateDataEventRequest0 defines model for CreateDataEventRequest.0.
-type CreateDataEventRequest0 = interface{}
-
-// CreateDataEventRequest1 defines model for CreateDataEventRequest.1.
-type CreateDataEventRequest1 = interface{}
-
-// CreateDataEventRequest2 defines model for CreateDataEventRequest.2.
-type CreateDataEventRequest2 = interface{}
 
 // CreateDataEventSummariesRequest You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
 type CreateDataEventSummariesRequest struct {
@@ -6063,6 +6219,8 @@ type CreateDataExportsRequest struct {
 }
 
 // CreateMessageRequest You can create a message
+//
+// Exactly one of these applies: message_type: `email`.; message_type: `inapp`..
 type CreateMessageRequest struct {
 	// Body The content of the message. HTML and plaintext are supported.
 	//
@@ -6119,7 +6277,6 @@ type CreateMessageRequest struct {
 		// Example: user
 		Type CreateMessageRequestToType `json:"type"`
 	} `json:"to,omitempty"`
-	union json.RawMessage
 }
 
 // CreateMessageRequestFromType One of `lead`, `user`, `contact`, or `admin`.
@@ -6136,12 +6293,6 @@ type CreateMessageRequestMessageType string
 //
 // Example: user
 type CreateMessageRequestToType string
-
-// CreateMessageRequest0 defines model for CreateMessageRequest.0.
-type CreateMessageRequest0 = interface{}
-
-// CreateMessageRequest1 defines model for CreateMessageRequest.1.
-type CreateMessageRequest1 = interface{}
 
 // CreateOrUpdateCompanyRequest You can create or update a Company
 type CreateOrUpdateCompanyRequest struct {
@@ -6220,7 +6371,7 @@ type CreateTicketRequest struct {
 	// Contacts The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
 	//
 	// Example: [{"id":"1234"}]
-	Contacts []CreateTicketRequest_Contacts_Item `json:"contacts"`
+	Contacts []CreateTicketRequestContactsItem `json:"contacts"`
 
 	// CreatedAt The time the ticket was created. If not provided, the current time will be used.
 	//
@@ -6236,29 +6387,6 @@ type CreateTicketRequest struct {
 	//
 	// Example: 1234
 	TicketTypeId string `json:"ticket_type_id"`
-}
-
-// CreateTicketRequestContacts0 defines model for CreateTicketRequest.Contacts.0.
-type CreateTicketRequestContacts0 struct {
-	// Id The identifier for the contact as given by Intercom.
-	Id string `json:"id"`
-}
-
-// CreateTicketRequestContacts1 defines model for CreateTicketRequest.Contacts.1.
-type CreateTicketRequestContacts1 struct {
-	// ExternalId The external_id you have defined for the contact who is being added as a participant.
-	ExternalId string `json:"external_id"`
-}
-
-// CreateTicketRequestContacts2 defines model for CreateTicketRequest.Contacts.2.
-type CreateTicketRequestContacts2 struct {
-	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-	Email string `json:"email"`
-}
-
-// CreateTicketRequest_Contacts_Item defines model for create_ticket_request.contacts.Item.
-type CreateTicketRequest_Contacts_Item struct {
-	union json.RawMessage
 }
 
 // CreateTicketTypeAttributeRequest You can create a Ticket Type Attribute
@@ -6388,30 +6516,6 @@ type CursorPagesType string
 // CustomerRequest defines model for customer_request.
 type CustomerRequest struct {
 	union json.RawMessage
-}
-
-// CustomerRequest0 defines model for CustomerRequest.0.
-type CustomerRequest0 struct {
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// CustomerRequest1 defines model for CustomerRequest.1.
-type CustomerRequest1 struct {
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 2e91dac761886329bd9ffe4e
-	UserId string `json:"user_id"`
-}
-
-// CustomerRequest2 defines model for CustomerRequest.2.
-type CustomerRequest2 struct {
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: sam.sung@example.com
-	Email string `json:"email"`
 }
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -7535,52 +7639,6 @@ type RedactConversationRequest struct {
 	union json.RawMessage
 }
 
-// RedactConversationRequest0 Payload of the request to redact a conversation part
-type RedactConversationRequest0 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// ConversationPartId The id of the conversation_part.
-	//
-	// Example: 19381789428
-	ConversationPartId string `json:"conversation_part_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: conversation_part
-	Type RedactConversationRequest0Type `json:"type"`
-}
-
-// RedactConversationRequest0Type The type of resource being redacted.
-//
-// Example: conversation_part
-type RedactConversationRequest0Type string
-
-// RedactConversationRequest1 Payload of the request to redact a conversation source
-type RedactConversationRequest1 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// SourceId The id of the source.
-	//
-	// Example: 19894781231
-	SourceId string `json:"source_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: source
-	Type RedactConversationRequest1Type `json:"type"`
-}
-
-// RedactConversationRequest1Type The type of resource being redacted.
-//
-// Example: source
-type RedactConversationRequest1Type string
-
 // Reference reference to another object
 type Reference struct {
 	// Id Example: 1a2b3c
@@ -7595,8 +7653,8 @@ type ReplyConversationRequest struct {
 	union json.RawMessage
 }
 
-// SearchArticlesResponseBody The results of an Article search
-type SearchArticlesResponseBody struct {
+// SearchArticlesResponse The results of an Article search
+type SearchArticlesResponse struct {
 	// Data An object containing the results of the search.
 	Data struct {
 		// Articles An array of Article objects
@@ -7629,12 +7687,7 @@ type SearchArticlesResponseType string
 // SearchRequest Search using Intercoms Search APIs.
 type SearchRequest struct {
 	Pagination *StartingAfterPaging `json:"pagination,omitempty"`
-	Query      SearchRequest_Query  `json:"query"`
-}
-
-// SearchRequest_Query defines model for SearchRequest.Query.
-type SearchRequest_Query struct {
-	union json.RawMessage
+	Query      SearchRequestQuery   `json:"query"`
 }
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
@@ -7720,11 +7773,7 @@ type SingleFilterSearchRequest struct {
 	//
 	// Example: >
 	Operator *SingleFilterSearchRequestOperator `json:"operator,omitempty"`
-
-	// Value The value that you want to search on.
-	//
-	// Example: 73732934
-	Value *SingleFilterSearchRequest_Value `json:"value,omitempty"`
+	Value    *SingleFilterSearchRequestValue    `json:"value,omitempty"`
 }
 
 // SingleFilterSearchRequestOperator The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
@@ -7736,28 +7785,6 @@ type SingleFilterSearchRequest struct {
 //
 // Example: >
 type SingleFilterSearchRequestOperator string
-
-// SingleFilterSearchRequestValue0 defines model for SingleFilterSearchRequest.Value.0.
-type SingleFilterSearchRequestValue0 = string
-
-// SingleFilterSearchRequestValue1 defines model for SingleFilterSearchRequest.Value.1.
-type SingleFilterSearchRequestValue1 = int
-
-// SingleFilterSearchRequestValue2 defines model for SingleFilterSearchRequest.Value.2.
-type SingleFilterSearchRequestValue2 = bool
-
-// SingleFilterSearchRequestValue3 defines model for SingleFilterSearchRequest.Value.3.
-type SingleFilterSearchRequestValue3 = []string
-
-// SingleFilterSearchRequestValue4 defines model for SingleFilterSearchRequest.Value.4.
-type SingleFilterSearchRequestValue4 = []int
-
-// SingleFilterSearchRequest_Value The value that you want to search on.
-//
-// Example: 73732934
-type SingleFilterSearchRequest_Value struct {
-	union json.RawMessage
-}
 
 // SlaApplied The SLA Applied object contains the details for which SLA has been applied to this conversation.
 // Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
@@ -8189,24 +8216,7 @@ type TicketContactsType string
 // TicketCustomAttributes An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 //
 // Example: {"_default_description_":"The button's not working","_default_title_":"Found a bug"}
-type TicketCustomAttributes map[string]TicketCustomAttributes_AdditionalProperties
-
-// TicketCustomAttributes0 defines model for TicketCustomAttributes.0.
-type TicketCustomAttributes0 = string
-
-// TicketCustomAttributes1 defines model for TicketCustomAttributes.1.
-type TicketCustomAttributes1 = float32
-
-// TicketCustomAttributes2 defines model for TicketCustomAttributes.2.
-type TicketCustomAttributes2 = bool
-
-// TicketCustomAttributes3 defines model for TicketCustomAttributes.3.
-type TicketCustomAttributes3 = []interface{}
-
-// TicketCustomAttributes_AdditionalProperties defines model for ticket_custom_attributes.AdditionalProperties.
-type TicketCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketCustomAttributes map[string]TicketCustomAttributesValue
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
@@ -8410,24 +8420,7 @@ type TicketReplyType string
 // TicketRequestCustomAttributes The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 //
 // Example: {"_default_description_":"The button is not working","_default_title_":"Found a bug"}
-type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributes_AdditionalProperties
-
-// TicketRequestCustomAttributes0 defines model for TicketRequestCustomAttributes.0.
-type TicketRequestCustomAttributes0 = string
-
-// TicketRequestCustomAttributes1 defines model for TicketRequestCustomAttributes.1.
-type TicketRequestCustomAttributes1 = float32
-
-// TicketRequestCustomAttributes2 defines model for TicketRequestCustomAttributes.2.
-type TicketRequestCustomAttributes2 = bool
-
-// TicketRequestCustomAttributes3 defines model for TicketRequestCustomAttributes.3.
-type TicketRequestCustomAttributes3 = []interface{}
-
-// TicketRequestCustomAttributes_AdditionalProperties defines model for ticket_request_custom_attributes.AdditionalProperties.
-type TicketRequestCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributesValue
 
 // TicketType A ticket type, used to define the data fields to be captured in a ticket.
 type TicketType struct {
@@ -8948,14 +8941,7 @@ type UpdateVisitorRequest struct {
 	//
 	// Example: 123
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// UpdateVisitorRequest0 defines model for UpdateVisitorRequest.0.
-type UpdateVisitorRequest0 = interface{}
-
-// UpdateVisitorRequest1 defines model for UpdateVisitorRequest.1.
-type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
@@ -9393,9 +9379,6 @@ type ListConversationsParams struct {
 	StartingAfter *string `form:"starting_after,omitempty" json:"starting_after,omitempty"`
 }
 
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
-
 // RetrieveConversationParams defines parameters for RetrieveConversation.
 type RetrieveConversationParams struct {
 	// DisplayAs Set to plaintext to retrieve conversation messages in plain text.
@@ -9652,6 +9635,94 @@ type UpdateVisitorJSONRequestBody = UpdateVisitorRequest
 // ConvertVisitorJSONRequestBody defines body for ConvertVisitor for application/json ContentType.
 type ConvertVisitorJSONRequestBody = ConvertVisitorRequest
 
+// AsAttachContactToConversationRequestCustomerIntercomUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerIntercomUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerIntercomUserID() (AttachContactToConversationRequestCustomerIntercomUserID, error) {
+	var body AttachContactToConversationRequestCustomerIntercomUserID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerIntercomUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerIntercomUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAttachContactToConversationRequestCustomerUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerUserID() (AttachContactToConversationRequestCustomerUserID, error) {
+	var body AttachContactToConversationRequestCustomerUserID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAttachContactToConversationRequestCustomerEmail returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerEmail
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerEmail() (AttachContactToConversationRequestCustomerEmail, error) {
+	var body AttachContactToConversationRequestCustomerEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerEmail overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerEmail performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AttachContactToConversationRequestCustomer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AttachContactToConversationRequestCustomer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsCreateOrUpdateTagRequest returns the union data inside the CreateTagRequest as a CreateOrUpdateTagRequest
 func (t CreateTagRequest) AsCreateOrUpdateTagRequest() (CreateOrUpdateTagRequest, error) {
 	var body CreateOrUpdateTagRequest
@@ -9762,6 +9833,94 @@ func (t CreateTagRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (t *CreateTagRequest) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCreateTicketRequestContactsItemID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemID() (CreateTicketRequestContactsItemID, error) {
+	var body CreateTicketRequestContactsItemID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemExternalID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemExternalID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemExternalID() (CreateTicketRequestContactsItemExternalID, error) {
+	var body CreateTicketRequestContactsItemExternalID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemExternalID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemExternalID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemEmail returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemEmail
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemEmail() (CreateTicketRequestContactsItemEmail, error) {
+	var body CreateTicketRequestContactsItemEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemEmail overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemEmail performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateTicketRequestContactsItem) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateTicketRequestContactsItem) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -9942,22 +10101,22 @@ func (t *ReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer0 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer0
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer0() (AttachContactToConversationRequestCustomer0, error) {
-	var body AttachContactToConversationRequestCustomer0
+// AsSingleFilterSearchRequest returns the union data inside the SearchRequestQuery as a SingleFilterSearchRequest
+func (t SearchRequestQuery) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
+	var body SingleFilterSearchRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer0 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer0 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9968,22 +10127,22 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer1 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer1
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer1() (AttachContactToConversationRequestCustomer1, error) {
-	var body AttachContactToConversationRequestCustomer1
+// AsMultipleFilterSearchRequest returns the union data inside the SearchRequestQuery as a MultipleFilterSearchRequest
+func (t SearchRequestQuery) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
+	var body MultipleFilterSearchRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer1 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer1 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9994,38 +10153,406 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer2 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer2
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer2() (AttachContactToConversationRequestCustomer2, error) {
-	var body AttachContactToConversationRequestCustomer2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAttachContactToConversationRequestCustomer2 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeAttachContactToConversationRequestCustomer2 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t AttachContactToConversationRequest_Customer) MarshalJSON() ([]byte, error) {
+func (t SearchRequestQuery) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *AttachContactToConversationRequest_Customer) UnmarshalJSON(b []byte) error {
+func (t *SearchRequestQuery) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsSingleFilterSearchRequestValueString returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueString
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueString() (SingleFilterSearchRequestValueString, error) {
+	var body SingleFilterSearchRequestValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueString overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueString performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueInt returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueInt
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueInt() (SingleFilterSearchRequestValueInt, error) {
+	var body SingleFilterSearchRequestValueInt
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueInt overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueInt performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueBool returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueBool
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueBool() (SingleFilterSearchRequestValueBool, error) {
+	var body SingleFilterSearchRequestValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueBool overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueBool performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueStringList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueStringList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueStringList() (SingleFilterSearchRequestValueStringList, error) {
+	var body SingleFilterSearchRequestValueStringList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueStringList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueStringList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueIntList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueIntList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueIntList() (SingleFilterSearchRequestValueIntList, error) {
+	var body SingleFilterSearchRequestValueIntList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueIntList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueIntList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SingleFilterSearchRequestValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SingleFilterSearchRequestValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketCustomAttributesValueString returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueString
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueString() (TicketCustomAttributesValueString, error) {
+	var body TicketCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueString overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueString performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueNumber returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueNumber
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueNumber() (TicketCustomAttributesValueNumber, error) {
+	var body TicketCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueNumber overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueNumber performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueBool returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueBool
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueBool() (TicketCustomAttributesValueBool, error) {
+	var body TicketCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueBool overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueBool performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueAnyList returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueAnyList
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueAnyList() (TicketCustomAttributesValueAnyList, error) {
+	var body TicketCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueAnyList overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueAnyList performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFileAttribute returns the union data inside the TicketCustomAttributesValue as a FileAttribute
+func (t TicketCustomAttributesValue) AsFileAttribute() (FileAttribute, error) {
+	var body FileAttribute
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFileAttribute overwrites any union data inside the TicketCustomAttributesValue as the provided FileAttribute
+func (t *TicketCustomAttributesValue) FromFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributesValue, using the provided FileAttribute
+func (t *TicketCustomAttributesValue) MergeFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketCustomAttributesValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueString returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueString
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueString() (TicketRequestCustomAttributesValueString, error) {
+	var body TicketRequestCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueString overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueString performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueNumber returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueNumber
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueNumber() (TicketRequestCustomAttributesValueNumber, error) {
+	var body TicketRequestCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueNumber overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueNumber performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueBool returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueBool
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueBool() (TicketRequestCustomAttributesValueBool, error) {
+	var body TicketRequestCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueBool overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueBool performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueAnyList returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueAnyList
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueAnyList() (TicketRequestCustomAttributesValueAnyList, error) {
+	var body TicketRequestCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueAnyList overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueAnyList performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketRequestCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketRequestCustomAttributesValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -10206,22 +10733,22 @@ func (t *ContactReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsConvertVisitorRequestUser0 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser0
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser0() (ConvertVisitorRequestUser0, error) {
-	var body ConvertVisitorRequestUser0
+// AsCustomerRequestIntercomUserID returns the union data inside the CustomerRequest as a CustomerRequestIntercomUserID
+func (t CustomerRequest) AsCustomerRequestIntercomUserID() (CustomerRequestIntercomUserID, error) {
+	var body CustomerRequestIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser0 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// FromCustomerRequestIntercomUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) FromCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser0 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// MergeCustomerRequestIntercomUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) MergeCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10232,22 +10759,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVi
 	return err
 }
 
-// AsConvertVisitorRequestUser1 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser1
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser1() (ConvertVisitorRequestUser1, error) {
-	var body ConvertVisitorRequestUser1
+// AsCustomerRequestUserID returns the union data inside the CustomerRequest as a CustomerRequestUserID
+func (t CustomerRequest) AsCustomerRequestUserID() (CustomerRequestUserID, error) {
+	var body CustomerRequestUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser1 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// FromCustomerRequestUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestUserID
+func (t *CustomerRequest) FromCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser1 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// MergeCustomerRequestUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestUserID
+func (t *CustomerRequest) MergeCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10258,1032 +10785,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVi
 	return err
 }
 
-func (t ConvertVisitorRequest_User) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_User) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsConvertVisitorRequestVisitor0 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor0
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor0() (ConvertVisitorRequestVisitor0, error) {
-	var body ConvertVisitorRequestVisitor0
+// AsCustomerRequestEmail returns the union data inside the CustomerRequest as a CustomerRequestEmail
+func (t CustomerRequest) AsCustomerRequestEmail() (CustomerRequestEmail, error) {
+	var body CustomerRequestEmail
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestVisitor0 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
+// FromCustomerRequestEmail overwrites any union data inside the CustomerRequest as the provided CustomerRequestEmail
+func (t *CustomerRequest) FromCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestVisitor0 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor1 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor1
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor1() (ConvertVisitorRequestVisitor1, error) {
-	var body ConvertVisitorRequestVisitor1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor1 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor1 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor2 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor2
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor2() (ConvertVisitorRequestVisitor2, error) {
-	var body ConvertVisitorRequestVisitor2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor2 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor2 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ConvertVisitorRequest_Visitor) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_Visitor) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateContactRequest0 returns the union data inside the CreateContactRequest as a CreateContactRequest0
-func (t CreateContactRequest) AsCreateContactRequest0() (CreateContactRequest0, error) {
-	var body CreateContactRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest0 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest0
-func (t *CreateContactRequest) FromCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest0 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest0
-func (t *CreateContactRequest) MergeCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest1 returns the union data inside the CreateContactRequest as a CreateContactRequest1
-func (t CreateContactRequest) AsCreateContactRequest1() (CreateContactRequest1, error) {
-	var body CreateContactRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest1 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest1
-func (t *CreateContactRequest) FromCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest1 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest1
-func (t *CreateContactRequest) MergeCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest2 returns the union data inside the CreateContactRequest as a CreateContactRequest2
-func (t CreateContactRequest) AsCreateContactRequest2() (CreateContactRequest2, error) {
-	var body CreateContactRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest2 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest2
-func (t *CreateContactRequest) FromCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest2 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest2
-func (t *CreateContactRequest) MergeCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateContactRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Avatar != nil {
-		object["avatar"], err = json.Marshal(t.Avatar)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'avatar': %w", err)
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.ExternalId != nil {
-		object["external_id"], err = json.Marshal(t.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'external_id': %w", err)
-		}
-	}
-
-	if t.LastSeenAt != nil {
-		object["last_seen_at"], err = json.Marshal(t.LastSeenAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'last_seen_at': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.OwnerId != nil {
-		object["owner_id"], err = json.Marshal(t.OwnerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
-		}
-	}
-
-	if t.Phone != nil {
-		object["phone"], err = json.Marshal(t.Phone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phone': %w", err)
-		}
-	}
-
-	if t.Role != nil {
-		object["role"], err = json.Marshal(t.Role)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'role': %w", err)
-		}
-	}
-
-	if t.SignedUpAt != nil {
-		object["signed_up_at"], err = json.Marshal(t.SignedUpAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'signed_up_at': %w", err)
-		}
-	}
-
-	if t.UnsubscribedFromEmails != nil {
-		object["unsubscribed_from_emails"], err = json.Marshal(t.UnsubscribedFromEmails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'unsubscribed_from_emails': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateContactRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["avatar"]; found {
-		err = json.Unmarshal(raw, &t.Avatar)
-		if err != nil {
-			return fmt.Errorf("error reading 'avatar': %w", err)
-		}
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["external_id"]; found {
-		err = json.Unmarshal(raw, &t.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'external_id': %w", err)
-		}
-	}
-
-	if raw, found := object["last_seen_at"]; found {
-		err = json.Unmarshal(raw, &t.LastSeenAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'last_seen_at': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["owner_id"]; found {
-		err = json.Unmarshal(raw, &t.OwnerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'owner_id': %w", err)
-		}
-	}
-
-	if raw, found := object["phone"]; found {
-		err = json.Unmarshal(raw, &t.Phone)
-		if err != nil {
-			return fmt.Errorf("error reading 'phone': %w", err)
-		}
-	}
-
-	if raw, found := object["role"]; found {
-		err = json.Unmarshal(raw, &t.Role)
-		if err != nil {
-			return fmt.Errorf("error reading 'role': %w", err)
-		}
-	}
-
-	if raw, found := object["signed_up_at"]; found {
-		err = json.Unmarshal(raw, &t.SignedUpAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'signed_up_at': %w", err)
-		}
-	}
-
-	if raw, found := object["unsubscribed_from_emails"]; found {
-		err = json.Unmarshal(raw, &t.UnsubscribedFromEmails)
-		if err != nil {
-			return fmt.Errorf("error reading 'unsubscribed_from_emails': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateDataEventRequest0 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest0
-func (t CreateDataEventRequest) AsCreateDataEventRequest0() (CreateDataEventRequest0, error) {
-	var body CreateDataEventRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest0 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) FromCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest0 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest1 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest1
-func (t CreateDataEventRequest) AsCreateDataEventRequest1() (CreateDataEventRequest1, error) {
-	var body CreateDataEventRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest1 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) FromCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest1 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest2 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest2
-func (t CreateDataEventRequest) AsCreateDataEventRequest2() (CreateDataEventRequest2, error) {
-	var body CreateDataEventRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest2 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) FromCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest2 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateDataEventRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.EventName != nil {
-		object["event_name"], err = json.Marshal(t.EventName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'event_name': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Metadata != nil {
-		object["metadata"], err = json.Marshal(t.Metadata)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadata': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateDataEventRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["event_name"]; found {
-		err = json.Unmarshal(raw, &t.EventName)
-		if err != nil {
-			return fmt.Errorf("error reading 'event_name': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["metadata"]; found {
-		err = json.Unmarshal(raw, &t.Metadata)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadata': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateMessageRequest0 returns the union data inside the CreateMessageRequest as a CreateMessageRequest0
-func (t CreateMessageRequest) AsCreateMessageRequest0() (CreateMessageRequest0, error) {
-	var body CreateMessageRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest0 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest0
-func (t *CreateMessageRequest) FromCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest0 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest0
-func (t *CreateMessageRequest) MergeCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateMessageRequest1 returns the union data inside the CreateMessageRequest as a CreateMessageRequest1
-func (t CreateMessageRequest) AsCreateMessageRequest1() (CreateMessageRequest1, error) {
-	var body CreateMessageRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest1 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest1
-func (t *CreateMessageRequest) FromCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest1 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest1
-func (t *CreateMessageRequest) MergeCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateMessageRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Body != nil {
-		object["body"], err = json.Marshal(t.Body)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'body': %w", err)
-		}
-	}
-
-	if t.CreateConversationWithoutContactReply != nil {
-		object["create_conversation_without_contact_reply"], err = json.Marshal(t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
-	if t.From != nil {
-		object["from"], err = json.Marshal(t.From)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'from': %w", err)
-		}
-	}
-
-	if t.MessageType != nil {
-		object["message_type"], err = json.Marshal(t.MessageType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'message_type': %w", err)
-		}
-	}
-
-	if t.Subject != nil {
-		object["subject"], err = json.Marshal(t.Subject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subject': %w", err)
-		}
-	}
-
-	if t.Template != nil {
-		object["template"], err = json.Marshal(t.Template)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'template': %w", err)
-		}
-	}
-
-	if t.To != nil {
-		object["to"], err = json.Marshal(t.To)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'to': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateMessageRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["body"]; found {
-		err = json.Unmarshal(raw, &t.Body)
-		if err != nil {
-			return fmt.Errorf("error reading 'body': %w", err)
-		}
-	}
-
-	if raw, found := object["create_conversation_without_contact_reply"]; found {
-		err = json.Unmarshal(raw, &t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return fmt.Errorf("error reading 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
-	if raw, found := object["from"]; found {
-		err = json.Unmarshal(raw, &t.From)
-		if err != nil {
-			return fmt.Errorf("error reading 'from': %w", err)
-		}
-	}
-
-	if raw, found := object["message_type"]; found {
-		err = json.Unmarshal(raw, &t.MessageType)
-		if err != nil {
-			return fmt.Errorf("error reading 'message_type': %w", err)
-		}
-	}
-
-	if raw, found := object["subject"]; found {
-		err = json.Unmarshal(raw, &t.Subject)
-		if err != nil {
-			return fmt.Errorf("error reading 'subject': %w", err)
-		}
-	}
-
-	if raw, found := object["template"]; found {
-		err = json.Unmarshal(raw, &t.Template)
-		if err != nil {
-			return fmt.Errorf("error reading 'template': %w", err)
-		}
-	}
-
-	if raw, found := object["to"]; found {
-		err = json.Unmarshal(raw, &t.To)
-		if err != nil {
-			return fmt.Errorf("error reading 'to': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateTicketRequestContacts0 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts0
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts0() (CreateTicketRequestContacts0, error) {
-	var body CreateTicketRequestContacts0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts0 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts0 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts1 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts1
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts1() (CreateTicketRequestContacts1, error) {
-	var body CreateTicketRequestContacts1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts1 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts1 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts2 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts2
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts2() (CreateTicketRequestContacts2, error) {
-	var body CreateTicketRequestContacts2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts2 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts2 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateTicketRequest_Contacts_Item) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateTicketRequest_Contacts_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCustomerRequest0 returns the union data inside the CustomerRequest as a CustomerRequest0
-func (t CustomerRequest) AsCustomerRequest0() (CustomerRequest0, error) {
-	var body CustomerRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest0 overwrites any union data inside the CustomerRequest as the provided CustomerRequest0
-func (t *CustomerRequest) FromCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest0 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest0
-func (t *CustomerRequest) MergeCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest1 returns the union data inside the CustomerRequest as a CustomerRequest1
-func (t CustomerRequest) AsCustomerRequest1() (CustomerRequest1, error) {
-	var body CustomerRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest1 overwrites any union data inside the CustomerRequest as the provided CustomerRequest1
-func (t *CustomerRequest) FromCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest1 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest1
-func (t *CustomerRequest) MergeCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest2 returns the union data inside the CustomerRequest as a CustomerRequest2
-func (t CustomerRequest) AsCustomerRequest2() (CustomerRequest2, error) {
-	var body CustomerRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest2 overwrites any union data inside the CustomerRequest as the provided CustomerRequest2
-func (t *CustomerRequest) FromCustomerRequest2(v CustomerRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest2 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest2
-func (t *CustomerRequest) MergeCustomerRequest2(v CustomerRequest2) error {
+// MergeCustomerRequestEmail performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestEmail
+func (t *CustomerRequest) MergeCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11366,22 +10883,22 @@ func (t *MultipleOrSingleFilterSearchRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsRedactConversationRequest0 returns the union data inside the RedactConversationRequest as a RedactConversationRequest0
-func (t RedactConversationRequest) AsRedactConversationRequest0() (RedactConversationRequest0, error) {
-	var body RedactConversationRequest0
+// AsRedactConversationRequestPartRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestPartRequest
+func (t RedactConversationRequest) AsRedactConversationRequestPartRequest() (RedactConversationRequestPartRequest, error) {
+	var body RedactConversationRequestPartRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromRedactConversationRequest0 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest0
-func (t *RedactConversationRequest) FromRedactConversationRequest0(v RedactConversationRequest0) error {
+// FromRedactConversationRequestPartRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeRedactConversationRequest0 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest0
-func (t *RedactConversationRequest) MergeRedactConversationRequest0(v RedactConversationRequest0) error {
+// MergeRedactConversationRequestPartRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11392,22 +10909,22 @@ func (t *RedactConversationRequest) MergeRedactConversationRequest0(v RedactConv
 	return err
 }
 
-// AsRedactConversationRequest1 returns the union data inside the RedactConversationRequest as a RedactConversationRequest1
-func (t RedactConversationRequest) AsRedactConversationRequest1() (RedactConversationRequest1, error) {
-	var body RedactConversationRequest1
+// AsRedactConversationRequestSourceRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestSourceRequest
+func (t RedactConversationRequest) AsRedactConversationRequestSourceRequest() (RedactConversationRequestSourceRequest, error) {
+	var body RedactConversationRequestSourceRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromRedactConversationRequest1 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest1
-func (t *RedactConversationRequest) FromRedactConversationRequest1(v RedactConversationRequest1) error {
+// FromRedactConversationRequestSourceRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeRedactConversationRequest1 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest1
-func (t *RedactConversationRequest) MergeRedactConversationRequest1(v RedactConversationRequest1) error {
+// MergeRedactConversationRequestSourceRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11487,600 +11004,6 @@ func (t ReplyConversationRequest) MarshalJSON() ([]byte, error) {
 
 func (t *ReplyConversationRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequest returns the union data inside the SearchRequest_Query as a SingleFilterSearchRequest
-func (t SearchRequest_Query) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
-	var body SingleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsMultipleFilterSearchRequest returns the union data inside the SearchRequest_Query as a MultipleFilterSearchRequest
-func (t SearchRequest_Query) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
-	var body MultipleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SearchRequest_Query) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SearchRequest_Query) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequestValue0 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue0
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue0() (SingleFilterSearchRequestValue0, error) {
-	var body SingleFilterSearchRequestValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue0 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue0 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue1 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue1
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue1() (SingleFilterSearchRequestValue1, error) {
-	var body SingleFilterSearchRequestValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue1 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue1 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue2 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue2
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue2() (SingleFilterSearchRequestValue2, error) {
-	var body SingleFilterSearchRequestValue2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue2 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue2 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue3 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue3
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue3() (SingleFilterSearchRequestValue3, error) {
-	var body SingleFilterSearchRequestValue3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue3 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue3 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue4 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue4
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue4() (SingleFilterSearchRequestValue4, error) {
-	var body SingleFilterSearchRequestValue4
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue4 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue4 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SingleFilterSearchRequest_Value) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SingleFilterSearchRequest_Value) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketCustomAttributes0 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes0
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes0() (TicketCustomAttributes0, error) {
-	var body TicketCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes0 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes0 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes1 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes1
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes1() (TicketCustomAttributes1, error) {
-	var body TicketCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes1 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes1 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes2 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes2
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes2() (TicketCustomAttributes2, error) {
-	var body TicketCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes2 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes2 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes3 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes3
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes3() (TicketCustomAttributes3, error) {
-	var body TicketCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes3 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes3 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsFileAttribute returns the union data inside the TicketCustomAttributes_AdditionalProperties as a FileAttribute
-func (t TicketCustomAttributes_AdditionalProperties) AsFileAttribute() (FileAttribute, error) {
-	var body FileAttribute
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromFileAttribute overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) FromFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) MergeFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketRequestCustomAttributes0 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes0
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes0() (TicketRequestCustomAttributes0, error) {
-	var body TicketRequestCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes0 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes0 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes1 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes1
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes1() (TicketRequestCustomAttributes1, error) {
-	var body TicketRequestCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes1 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes1 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes2 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes2
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes2() (TicketRequestCustomAttributes2, error) {
-	var body TicketRequestCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes2 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes2 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes3 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes3
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes3() (TicketRequestCustomAttributes3, error) {
-	var body TicketRequestCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes3 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes3 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketRequestCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketRequestCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsUpdateVisitorRequest0 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest0
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest0() (UpdateVisitorRequest0, error) {
-	var body UpdateVisitorRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest0 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest0 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateVisitorRequest1 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest1
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest1() (UpdateVisitorRequest1, error) {
-	var body UpdateVisitorRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest1 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest1 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateVisitorRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *UpdateVisitorRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
 	return err
 }
 
@@ -23165,7 +22088,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins (the `ListAdmins` operationId).
-	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error)
+	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error)
 
 	// ListActivityLogsWithResponse List all activity logs
 	//
@@ -23174,7 +22097,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error)
+	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error)
 
 	// RetrieveAdminWithResponse Retrieve an admin
 	//
@@ -23183,7 +22106,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/{admin_id} (the `RetrieveAdmin` operationId).
-	RetrieveAdminWithResponse(ctx context.Context, adminId string, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
+	RetrieveAdminWithResponse(ctx context.Context, adminId string, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error)
 
 	// SetAwayAdminWithBodyWithResponse Set an admin to away
 	//
@@ -23192,7 +22115,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{admin_id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBodyWithResponse(ctx context.Context, adminId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithBodyWithResponse(ctx context.Context, adminId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// SetAwayAdminWithResponse Set an admin to away
 	//
@@ -23201,7 +22124,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{admin_id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithResponse(ctx context.Context, adminId string, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithResponse(ctx context.Context, adminId string, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// ListArticlesWithResponse List all articles
 	//
@@ -23214,7 +22137,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
+	ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error)
 
 	// CreateArticleWithBodyWithResponse Create an article
 	//
@@ -23223,7 +22146,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// CreateArticleWithResponse Create an article
 	//
@@ -23232,7 +22155,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// SearchArticlesWithResponse Search for articles
 	//
@@ -23241,7 +22164,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/search (the `SearchArticles` operationId).
-	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error)
+	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error)
 
 	// DeleteArticleWithResponse Delete an article
 	//
@@ -23250,7 +22173,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /articles/{article_id} (the `DeleteArticle` operationId).
-	DeleteArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
+	DeleteArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error)
 
 	// RetrieveArticleWithResponse Retrieve an article
 	//
@@ -23259,7 +22182,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/{article_id} (the `RetrieveArticle` operationId).
-	RetrieveArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
+	RetrieveArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error)
 
 	// UpdateArticleWithBodyWithResponse Update an article
 	//
@@ -23268,7 +22191,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{article_id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBodyWithResponse(ctx context.Context, articleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithBodyWithResponse(ctx context.Context, articleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// UpdateArticleWithResponse Update an article
 	//
@@ -23277,7 +22200,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{article_id} (the `UpdateArticle` operationId).
-	UpdateArticleWithResponse(ctx context.Context, articleId string, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithResponse(ctx context.Context, articleId string, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// RetrieveCompanyWithResponse Retrieve companies
 	//
@@ -23296,7 +22219,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies (the `RetrieveCompany` operationId).
-	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error)
+	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
 	//
@@ -23313,7 +22236,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithResponse Create or Update a company
 	//
@@ -23330,7 +22253,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// ListAllCompaniesWithResponse List all companies
 	//
@@ -23347,7 +22270,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error)
+	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error)
 
 	// ScrollOverAllCompaniesWithResponse Scroll over all companies
 	//
@@ -23370,7 +22293,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error)
+	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error)
 
 	// DeleteCompanyWithResponse Delete a company
 	//
@@ -23387,7 +22310,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /companies/{company_id} (the `DeleteCompany` operationId).
-	DeleteCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+	DeleteCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error)
 
 	// RetrieveACompanyByIdWithResponse Retrieve a company by ID
 	//
@@ -23396,7 +22319,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
+	RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error)
 
 	// UpdateCompanyWithResponse Update a company
 	//
@@ -23409,7 +22332,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -23418,7 +22341,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{company_id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContactsWithResponse(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
+	ListAttachedContactsWithResponse(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error)
 
 	// ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
 	//
@@ -23427,7 +22350,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{company_id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
+	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error)
 
 	// ListContactsWithResponse List all contacts
 	//
@@ -23443,7 +22366,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+	ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error)
 
 	// CreateContactWithBodyWithResponse Create contact
 	//
@@ -23452,7 +22375,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// CreateContactWithResponse Create contact
 	//
@@ -23461,7 +22384,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// MergeContactWithBodyWithResponse Merge a lead and a user
 	//
@@ -23479,7 +22402,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// MergeContactWithResponse Merge a lead and a user
 	//
@@ -23497,7 +22420,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// SearchContactsWithBodyWithResponse Search contacts
 	//
@@ -23623,7 +22546,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// SearchContactsWithResponse Search contacts
 	//
@@ -23749,7 +22672,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// DeleteContactWithResponse Delete a contact
 	//
@@ -23758,7 +22681,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error)
 
 	// ShowContactWithResponse Get a contact
 	//
@@ -23771,7 +22694,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id} (the `ShowContact` operationId).
-	ShowContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
+	ShowContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error)
 
 	// UpdateContactWithBodyWithResponse Update a contact
 	//
@@ -23780,7 +22703,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{contact_id} (the `UpdateContact` operationId).
-	UpdateContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// UpdateContactWithResponse Update a contact
 	//
@@ -23789,7 +22712,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{contact_id} (the `UpdateContact` operationId).
-	UpdateContactWithResponse(ctx context.Context, contactId string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithResponse(ctx context.Context, contactId string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// ArchiveContactWithResponse Archive contact
 	//
@@ -23798,7 +22721,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/archive (the `ArchiveContact` operationId).
-	ArchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
+	ArchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error)
 
 	// ListCompaniesForAContactWithResponse List attached companies for contact
 	//
@@ -23807,7 +22730,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContactWithResponse(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
+	ListCompaniesForAContactWithResponse(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error)
 
 	// AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
 	//
@@ -23816,7 +22739,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// AttachContactToACompanyWithResponse Attach a Contact to a Company
 	//
@@ -23825,7 +22748,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithResponse(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithResponse(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// DetachContactFromACompanyWithResponse Detach a contact from a company
 	//
@@ -23834,7 +22757,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{company_id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, companyId string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
+	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, companyId string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error)
 
 	// ListNotesWithResponse List all notes
 	//
@@ -23843,7 +22766,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -23852,7 +22775,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -23861,7 +22784,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -23870,7 +22793,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
+	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error)
 
 	// ListSubscriptionsForAContactWithResponse List subscriptions for a contact
 	//
@@ -23887,7 +22810,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
+	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
 	//
@@ -23902,7 +22825,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
 	//
@@ -23917,7 +22840,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
 	//
@@ -23926,7 +22849,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{subscription_id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, subscriptionId string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
+	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, subscriptionId string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error)
 
 	// ListTagsForAContactWithResponse List tags attached to a contact
 	//
@@ -23935,7 +22858,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
+	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error)
 
 	// AttachTagToContactWithBodyWithResponse Add tag to a contact
 	//
@@ -23944,7 +22867,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// AttachTagToContactWithResponse Add tag to a contact
 	//
@@ -23953,7 +22876,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// DetachTagFromContactWithResponse Remove tag from a contact
 	//
@@ -23962,7 +22885,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{tag_id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContactWithResponse(ctx context.Context, contactId string, tagId string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
+	DetachTagFromContactWithResponse(ctx context.Context, contactId string, tagId string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -23971,7 +22894,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
+	UnarchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error)
 
 	// ListConversationsWithResponse List all conversations
 	//
@@ -23986,7 +22909,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations (the `ListConversations` operationId).
-	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
+	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error)
 
 	// CreateConversationWithBodyWithResponse Creates a conversation
 	//
@@ -24003,7 +22926,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// CreateConversationWithResponse Creates a conversation
 	//
@@ -24020,7 +22943,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// RedactConversationWithBodyWithResponse Redact a conversation part
 	//
@@ -24033,7 +22956,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// RedactConversationWithResponse Redact a conversation part
 	//
@@ -24046,7 +22969,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// SearchConversationsWithBodyWithResponse Search conversations
 	//
@@ -24153,7 +23076,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// SearchConversationsWithResponse Search conversations
 	//
@@ -24260,7 +23183,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// RetrieveConversationWithResponse Retrieve a conversation
 	//
@@ -24278,7 +23201,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations/{conversation_id} (the `RetrieveConversation` operationId).
-	RetrieveConversationWithResponse(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error)
+	RetrieveConversationWithResponse(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error)
 
 	// UpdateConversationWithBodyWithResponse Update a conversation
 	//
@@ -24296,7 +23219,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{conversation_id} (the `UpdateConversation` operationId).
-	UpdateConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// UpdateConversationWithResponse Update a conversation
 	//
@@ -24314,7 +23237,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{conversation_id} (the `UpdateConversation` operationId).
-	UpdateConversationWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
 	//
@@ -24323,7 +23246,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// ConvertConversationToTicketWithResponse Convert a conversation to a ticket
 	//
@@ -24332,7 +23255,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithResponse(ctx context.Context, conversationId string, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithResponse(ctx context.Context, conversationId string, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
 	//
@@ -24345,7 +23268,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// AttachContactToConversationWithResponse Attach a contact to a conversation
 	//
@@ -24358,7 +23281,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithResponse(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
 	//
@@ -24371,7 +23294,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// DetachContactFromConversationWithResponse Detach a contact from a group conversation
 	//
@@ -24384,7 +23307,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// ManageConversationWithBodyWithResponse Manage a conversation
 	//
@@ -24397,7 +23320,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ManageConversationWithResponse Manage a conversation
 	//
@@ -24410,7 +23333,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithResponse(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithResponse(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ReplyConversationWithBodyWithResponse Reply to a conversation
 	//
@@ -24425,7 +23348,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// ReplyConversationWithResponse Reply to a conversation
 	//
@@ -24440,7 +23363,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithResponse(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithResponse(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// AutoAssignConversationWithResponse Run Assignment Rules on a conversation
 	//
@@ -24455,7 +23378,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-	AutoAssignConversationWithResponse(ctx context.Context, conversationId string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error)
+	AutoAssignConversationWithResponse(ctx context.Context, conversationId string, reqEditors ...RequestEditorFn) (*AutoAssignConversationRawResponse, error)
 
 	// AttachTagToConversationWithBodyWithResponse Add tag to a conversation
 	//
@@ -24464,7 +23387,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// AttachTagToConversationWithResponse Add tag to a conversation
 	//
@@ -24473,7 +23396,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
 	//
@@ -24482,7 +23405,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{tag_id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// DetachTagFromConversationWithResponse Remove tag from a conversation
 	//
@@ -24491,7 +23414,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{tag_id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// ListDataAttributesWithResponse List all data attributes
 	//
@@ -24500,7 +23423,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /data_attributes (the `ListDataAttributes` operationId).
-	ListDataAttributesWithResponse(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*ListDataAttributesResponse, error)
+	ListDataAttributesWithResponse(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*ListDataAttributesRawResponse, error)
 
 	// CreateDataAttributeWithBodyWithResponse Create a data attribute
 	//
@@ -24509,7 +23432,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// CreateDataAttributeWithResponse Create a data attribute
 	//
@@ -24518,7 +23441,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithBodyWithResponse Update a data attribute
 	//
@@ -24532,7 +23455,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{data_attribute_id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, dataAttributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, dataAttributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithResponse Update a data attribute
 	//
@@ -24546,7 +23469,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{data_attribute_id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithResponse(ctx context.Context, dataAttributeId string, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithResponse(ctx context.Context, dataAttributeId string, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// DownloadDataExportWithResponse Download content data export
 	//
@@ -24561,7 +23484,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
+	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error)
 
 	// LisDataEventsWithResponse List all data events
 	//
@@ -24583,7 +23506,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /events (the `LisDataEvents` operationId).
-	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error)
+	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error)
 
 	// CreateDataEventWithBodyWithResponse Submit a data event
 	//
@@ -24632,7 +23555,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// CreateDataEventWithResponse Submit a data event
 	//
@@ -24681,7 +23604,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// DataEventSummariesWithBodyWithResponse Create event summaries
 	//
@@ -24690,7 +23613,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// DataEventSummariesWithResponse Create event summaries
 	//
@@ -24699,7 +23622,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// CancelDataExportWithResponse Cancel content data export
 	//
@@ -24708,7 +23631,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
+	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error)
 
 	// CreateDataExportWithBodyWithResponse Create content data export
 	//
@@ -24733,7 +23656,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// CreateDataExportWithResponse Create content data export
 	//
@@ -24758,7 +23681,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// GetDataExportWithResponse Show content data export
 	//
@@ -24771,7 +23694,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
+	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error)
 
 	// ListAllCollectionsWithResponse List all collections
 	//
@@ -24782,7 +23705,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
+	ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error)
 
 	// CreateCollectionWithBodyWithResponse Create a collection
 	//
@@ -24791,7 +23714,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// CreateCollectionWithResponse Create a collection
 	//
@@ -24800,7 +23723,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// DeleteCollectionWithResponse Delete a collection
 	//
@@ -24809,7 +23732,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /help_center/collections/{collection_id} (the `DeleteCollection` operationId).
-	DeleteCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
+	DeleteCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error)
 
 	// RetrieveCollectionWithResponse Retrieve a collection
 	//
@@ -24818,7 +23741,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections/{collection_id} (the `RetrieveCollection` operationId).
-	RetrieveCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
+	RetrieveCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error)
 
 	// UpdateCollectionWithBodyWithResponse Update a collection
 	//
@@ -24827,7 +23750,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{collection_id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBodyWithResponse(ctx context.Context, collectionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithBodyWithResponse(ctx context.Context, collectionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// UpdateCollectionWithResponse Update a collection
 	//
@@ -24836,7 +23759,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{collection_id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithResponse(ctx context.Context, collectionId string, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithResponse(ctx context.Context, collectionId string, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// ListHelpCentersWithResponse List all Help Centers
 	//
@@ -24845,7 +23768,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
+	ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error)
 
 	// RetrieveHelpCenterWithResponse Retrieve a Help Center
 	//
@@ -24854,7 +23777,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers/{help_center_id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenterWithResponse(ctx context.Context, helpCenterId string, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
+	RetrieveHelpCenterWithResponse(ctx context.Context, helpCenterId string, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error)
 
 	// IdentifyAdminWithResponse Identify an admin
 	//
@@ -24868,7 +23791,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
+	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error)
 
 	// CreateMessageWithBodyWithResponse Create a message
 	//
@@ -24887,7 +23810,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// CreateMessageWithResponse Create a message
 	//
@@ -24906,7 +23829,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// ListNewsItemsWithResponse List all news items
 	//
@@ -24915,7 +23838,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
+	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error)
 
 	// CreateNewsItemWithBodyWithResponse Create a news item
 	//
@@ -24924,7 +23847,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// CreateNewsItemWithResponse Create a news item
 	//
@@ -24933,7 +23856,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// DeleteNewsItemWithResponse Delete a news item
 	//
@@ -24942,7 +23865,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /news/news_items/{news_item_id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
+	DeleteNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error)
 
 	// RetrieveNewsItemWithResponse Retrieve a news item
 	//
@@ -24951,21 +23874,21 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items/{news_item_id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
+	RetrieveNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithBodyWithResponse Update a news item
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{news_item_id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBodyWithResponse(ctx context.Context, newsItemId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithBodyWithResponse(ctx context.Context, newsItemId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithResponse Update a news item
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{news_item_id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithResponse(ctx context.Context, newsItemId string, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithResponse(ctx context.Context, newsItemId string, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// ListNewsfeedsWithResponse List all newsfeeds
 	//
@@ -24974,7 +23897,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
+	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error)
 
 	// RetrieveNewsfeedWithResponse Retrieve a newsfeed
 	//
@@ -24983,7 +23906,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{newsfeed_id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeedWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
+	RetrieveNewsfeedWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error)
 
 	// ListLiveNewsfeedItemsWithResponse List all live newsfeed items
 	//
@@ -24992,7 +23915,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{newsfeed_id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItemsWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
+	ListLiveNewsfeedItemsWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error)
 
 	// RetrieveNoteWithResponse Retrieve a note
 	//
@@ -25001,7 +23924,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /notes/{note_id} (the `RetrieveNote` operationId).
-	RetrieveNoteWithResponse(ctx context.Context, noteId string, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
+	RetrieveNoteWithResponse(ctx context.Context, noteId string, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error)
 
 	// CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
 	//
@@ -25013,7 +23936,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// CreatePhoneSwitchWithResponse Create a phone Switch
 	//
@@ -25025,7 +23948,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// ListSegmentsWithResponse List all segments
 	//
@@ -25034,7 +23957,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments (the `ListSegments` operationId).
-	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error)
+	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error)
 
 	// RetrieveSegmentWithResponse Retrieve a segment
 	//
@@ -25043,7 +23966,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments/{segment_id} (the `RetrieveSegment` operationId).
-	RetrieveSegmentWithResponse(ctx context.Context, segmentId string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
+	RetrieveSegmentWithResponse(ctx context.Context, segmentId string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error)
 
 	// ListSubscriptionTypesWithResponse List subscription types
 	//
@@ -25052,7 +23975,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
+	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error)
 
 	// ListTagsWithResponse List all tags
 	//
@@ -25061,7 +23984,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
+	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error)
 
 	// CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -25082,7 +24005,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -25103,7 +24026,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// DeleteTagWithResponse Delete tag
 	//
@@ -25112,7 +24035,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tags/{tag_id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error)
 
 	// FindTagWithResponse Find a specific tag
 	//
@@ -25122,7 +24045,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags/{tag_id} (the `FindTag` operationId).
-	FindTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
+	FindTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error)
 
 	// ListTeamsWithResponse List all teams
 	//
@@ -25131,7 +24054,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
+	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error)
 
 	// RetrieveTeamWithResponse Retrieve a team
 	//
@@ -25140,7 +24063,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams/{team_id} (the `RetrieveTeam` operationId).
-	RetrieveTeamWithResponse(ctx context.Context, teamId string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
+	RetrieveTeamWithResponse(ctx context.Context, teamId string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error)
 
 	// ListTicketTypesWithResponse List all ticket types
 	//
@@ -25149,7 +24072,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
+	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error)
 
 	// CreateTicketTypeWithBodyWithResponse Create a ticket type
 	//
@@ -25162,7 +24085,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeWithResponse Create a ticket type
 	//
@@ -25175,7 +24098,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// GetTicketTypeWithResponse Retrieve a ticket type
 	//
@@ -25184,7 +24107,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types/{ticket_type_id} (the `GetTicketType` operationId).
-	GetTicketTypeWithResponse(ctx context.Context, ticketTypeId string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
+	GetTicketTypeWithResponse(ctx context.Context, ticketTypeId string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithBodyWithResponse Update a ticket type
 	//
@@ -25198,7 +24121,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithResponse Update a ticket type
 	//
@@ -25212,7 +24135,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithResponse(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithResponse(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
 	//
@@ -25221,7 +24144,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
 	//
@@ -25230,7 +24153,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
 	//
@@ -25239,7 +24162,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, attributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, attributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
 	//
@@ -25248,7 +24171,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketWithBodyWithResponse Create a ticket
 	//
@@ -25257,7 +24180,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// CreateTicketWithResponse Create a ticket
 	//
@@ -25266,7 +24189,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// SearchTicketsWithBodyWithResponse Search tickets
 	//
@@ -25335,7 +24258,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// SearchTicketsWithResponse Search tickets
 	//
@@ -25404,7 +24327,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// GetTicketWithResponse Retrieve a ticket
 	//
@@ -25413,7 +24336,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tickets/{ticket_id} (the `GetTicket` operationId).
-	GetTicketWithResponse(ctx context.Context, ticketId string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+	GetTicketWithResponse(ctx context.Context, ticketId string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error)
 
 	// UpdateTicketWithBodyWithResponse Update a ticket
 	//
@@ -25422,7 +24345,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{ticket_id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// UpdateTicketWithResponse Update a ticket
 	//
@@ -25431,7 +24354,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{ticket_id} (the `UpdateTicket` operationId).
-	UpdateTicketWithResponse(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithResponse(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// ReplyTicketWithBodyWithResponse Reply to a ticket
 	//
@@ -25440,7 +24363,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// ReplyTicketWithResponse Reply to a ticket
 	//
@@ -25449,7 +24372,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithResponse(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithResponse(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// AttachTagToTicketWithBodyWithResponse Add tag to a ticket
 	//
@@ -25458,7 +24381,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// AttachTagToTicketWithResponse Add tag to a ticket
 	//
@@ -25467,7 +24390,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
 	//
@@ -25476,7 +24399,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{tag_id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// DetachTagFromTicketWithResponse Remove tag from a ticket
 	//
@@ -25485,7 +24408,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{tag_id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
 	//
@@ -25494,7 +24417,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error)
+	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error)
 
 	// UpdateVisitorWithBodyWithResponse Update a visitor
 	//
@@ -25507,7 +24430,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// UpdateVisitorWithResponse Update a visitor
 	//
@@ -25520,7 +24443,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// ConvertVisitorWithBodyWithResponse Convert a visitor
 	//
@@ -25533,7 +24456,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 
 	// ConvertVisitorWithResponse Convert a visitor
 	//
@@ -25546,10 +24469,10 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 }
 
-type ListAdminsResponse struct {
+type ListAdminsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25559,22 +24482,22 @@ type ListAdminsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAdminsResponse) GetJSON200() *AdminList {
+func (r ListAdminsRawResponse) GetJSON200() *AdminList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAdminsResponse) GetJSON401() *Error {
+func (r ListAdminsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAdminsResponse) GetBody() []byte {
+func (r ListAdminsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAdminsResponse) Status() string {
+func (r ListAdminsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25582,7 +24505,7 @@ func (r ListAdminsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAdminsResponse) StatusCode() int {
+func (r ListAdminsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25590,14 +24513,14 @@ func (r ListAdminsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAdminsResponse) ContentType() string {
+func (r ListAdminsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListActivityLogsResponse struct {
+type ListActivityLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25607,22 +24530,22 @@ type ListActivityLogsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivityLogsResponse) GetJSON200() *ActivityLogList {
+func (r ListActivityLogsRawResponse) GetJSON200() *ActivityLogList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListActivityLogsResponse) GetJSON401() *Error {
+func (r ListActivityLogsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListActivityLogsResponse) GetBody() []byte {
+func (r ListActivityLogsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListActivityLogsResponse) Status() string {
+func (r ListActivityLogsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25630,7 +24553,7 @@ func (r ListActivityLogsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListActivityLogsResponse) StatusCode() int {
+func (r ListActivityLogsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25638,14 +24561,14 @@ func (r ListActivityLogsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListActivityLogsResponse) ContentType() string {
+func (r ListActivityLogsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveAdminResponse struct {
+type RetrieveAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25657,27 +24580,27 @@ type RetrieveAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveAdminResponse) GetJSON200() *Admin {
+func (r RetrieveAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveAdminResponse) GetJSON401() *Error {
+func (r RetrieveAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveAdminResponse) GetJSON404() *Error {
+func (r RetrieveAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveAdminResponse) GetBody() []byte {
+func (r RetrieveAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveAdminResponse) Status() string {
+func (r RetrieveAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25685,7 +24608,7 @@ func (r RetrieveAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveAdminResponse) StatusCode() int {
+func (r RetrieveAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25693,14 +24616,14 @@ func (r RetrieveAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveAdminResponse) ContentType() string {
+func (r RetrieveAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SetAwayAdminResponse struct {
+type SetAwayAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25712,27 +24635,27 @@ type SetAwayAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SetAwayAdminResponse) GetJSON200() *Admin {
+func (r SetAwayAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SetAwayAdminResponse) GetJSON401() *Error {
+func (r SetAwayAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r SetAwayAdminResponse) GetJSON404() *Error {
+func (r SetAwayAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r SetAwayAdminResponse) GetBody() []byte {
+func (r SetAwayAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SetAwayAdminResponse) Status() string {
+func (r SetAwayAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25740,7 +24663,7 @@ func (r SetAwayAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SetAwayAdminResponse) StatusCode() int {
+func (r SetAwayAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25748,14 +24671,14 @@ func (r SetAwayAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SetAwayAdminResponse) ContentType() string {
+func (r SetAwayAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListArticlesResponse struct {
+type ListArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25765,22 +24688,22 @@ type ListArticlesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListArticlesResponse) GetJSON200() *ArticleList {
+func (r ListArticlesRawResponse) GetJSON200() *ArticleList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListArticlesResponse) GetJSON401() *Error {
+func (r ListArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListArticlesResponse) GetBody() []byte {
+func (r ListArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListArticlesResponse) Status() string {
+func (r ListArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25788,7 +24711,7 @@ func (r ListArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListArticlesResponse) StatusCode() int {
+func (r ListArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25796,14 +24719,14 @@ func (r ListArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListArticlesResponse) ContentType() string {
+func (r ListArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateArticleResponse struct {
+type CreateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25815,27 +24738,27 @@ type CreateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateArticleResponse) GetJSON200() *Article {
+func (r CreateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateArticleResponse) GetJSON400() *Error {
+func (r CreateArticleRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateArticleResponse) GetJSON401() *Error {
+func (r CreateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateArticleResponse) GetBody() []byte {
+func (r CreateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateArticleResponse) Status() string {
+func (r CreateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25843,7 +24766,7 @@ func (r CreateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateArticleResponse) StatusCode() int {
+func (r CreateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25851,39 +24774,39 @@ func (r CreateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateArticleResponse) ContentType() string {
+func (r CreateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchArticlesResponse struct {
+type SearchArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *SearchArticlesResponseBody
+	JSON200 *SearchArticlesResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchArticlesResponse) GetJSON200() *SearchArticlesResponseBody {
+func (r SearchArticlesRawResponse) GetJSON200() *SearchArticlesResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchArticlesResponse) GetJSON401() *Error {
+func (r SearchArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchArticlesResponse) GetBody() []byte {
+func (r SearchArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchArticlesResponse) Status() string {
+func (r SearchArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25891,7 +24814,7 @@ func (r SearchArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchArticlesResponse) StatusCode() int {
+func (r SearchArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25899,14 +24822,14 @@ func (r SearchArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchArticlesResponse) ContentType() string {
+func (r SearchArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteArticleResponse struct {
+type DeleteArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25918,27 +24841,27 @@ type DeleteArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteArticleResponse) GetJSON200() *DeletedArticleObject {
+func (r DeleteArticleRawResponse) GetJSON200() *DeletedArticleObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteArticleResponse) GetJSON401() *Error {
+func (r DeleteArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteArticleResponse) GetJSON404() *Error {
+func (r DeleteArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteArticleResponse) GetBody() []byte {
+func (r DeleteArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteArticleResponse) Status() string {
+func (r DeleteArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -25946,7 +24869,7 @@ func (r DeleteArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteArticleResponse) StatusCode() int {
+func (r DeleteArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -25954,14 +24877,14 @@ func (r DeleteArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteArticleResponse) ContentType() string {
+func (r DeleteArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveArticleResponse struct {
+type RetrieveArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -25973,27 +24896,27 @@ type RetrieveArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveArticleResponse) GetJSON200() *Article {
+func (r RetrieveArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveArticleResponse) GetJSON401() *Error {
+func (r RetrieveArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveArticleResponse) GetJSON404() *Error {
+func (r RetrieveArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveArticleResponse) GetBody() []byte {
+func (r RetrieveArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveArticleResponse) Status() string {
+func (r RetrieveArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26001,7 +24924,7 @@ func (r RetrieveArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveArticleResponse) StatusCode() int {
+func (r RetrieveArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26009,14 +24932,14 @@ func (r RetrieveArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveArticleResponse) ContentType() string {
+func (r RetrieveArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateArticleResponse struct {
+type UpdateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26028,27 +24951,27 @@ type UpdateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateArticleResponse) GetJSON200() *Article {
+func (r UpdateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateArticleResponse) GetJSON401() *Error {
+func (r UpdateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateArticleResponse) GetJSON404() *Error {
+func (r UpdateArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateArticleResponse) GetBody() []byte {
+func (r UpdateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateArticleResponse) Status() string {
+func (r UpdateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26056,7 +24979,7 @@ func (r UpdateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateArticleResponse) StatusCode() int {
+func (r UpdateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26064,14 +24987,14 @@ func (r UpdateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateArticleResponse) ContentType() string {
+func (r UpdateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCompanyResponse struct {
+type RetrieveCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26083,27 +25006,27 @@ type RetrieveCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON200() *CompanyList {
+func (r RetrieveCompanyRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON401() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON404() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCompanyResponse) GetBody() []byte {
+func (r RetrieveCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCompanyResponse) Status() string {
+func (r RetrieveCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26111,7 +25034,7 @@ func (r RetrieveCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCompanyResponse) StatusCode() int {
+func (r RetrieveCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26119,14 +25042,14 @@ func (r RetrieveCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCompanyResponse) ContentType() string {
+func (r RetrieveCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateOrUpdateCompanyResponse struct {
+type CreateOrUpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26138,27 +25061,27 @@ type CreateOrUpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON200() *Company {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON400() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON401() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateOrUpdateCompanyResponse) GetBody() []byte {
+func (r CreateOrUpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateOrUpdateCompanyResponse) Status() string {
+func (r CreateOrUpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26166,7 +25089,7 @@ func (r CreateOrUpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateOrUpdateCompanyResponse) StatusCode() int {
+func (r CreateOrUpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26174,14 +25097,14 @@ func (r CreateOrUpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateOrUpdateCompanyResponse) ContentType() string {
+func (r CreateOrUpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCompaniesResponse struct {
+type ListAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26191,22 +25114,22 @@ type ListAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON200() *CompanyList {
+func (r ListAllCompaniesRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON401() *Error {
+func (r ListAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCompaniesResponse) GetBody() []byte {
+func (r ListAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCompaniesResponse) Status() string {
+func (r ListAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26214,7 +25137,7 @@ func (r ListAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCompaniesResponse) StatusCode() int {
+func (r ListAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26222,14 +25145,14 @@ func (r ListAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCompaniesResponse) ContentType() string {
+func (r ListAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ScrollOverAllCompaniesResponse struct {
+type ScrollOverAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26239,22 +25162,22 @@ type ScrollOverAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON200() *CompanyScroll {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON200() *CompanyScroll {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON401() *Error {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ScrollOverAllCompaniesResponse) GetBody() []byte {
+func (r ScrollOverAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ScrollOverAllCompaniesResponse) Status() string {
+func (r ScrollOverAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26262,7 +25185,7 @@ func (r ScrollOverAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ScrollOverAllCompaniesResponse) StatusCode() int {
+func (r ScrollOverAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26270,14 +25193,14 @@ func (r ScrollOverAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ScrollOverAllCompaniesResponse) ContentType() string {
+func (r ScrollOverAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCompanyResponse struct {
+type DeleteCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26289,27 +25212,27 @@ type DeleteCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCompanyResponse) GetJSON200() *DeletedCompanyObject {
+func (r DeleteCompanyRawResponse) GetJSON200() *DeletedCompanyObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCompanyResponse) GetJSON401() *Error {
+func (r DeleteCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCompanyResponse) GetJSON404() *Error {
+func (r DeleteCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCompanyResponse) GetBody() []byte {
+func (r DeleteCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCompanyResponse) Status() string {
+func (r DeleteCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26317,7 +25240,7 @@ func (r DeleteCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCompanyResponse) StatusCode() int {
+func (r DeleteCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26325,14 +25248,14 @@ func (r DeleteCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCompanyResponse) ContentType() string {
+func (r DeleteCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveACompanyByIdResponse struct {
+type RetrieveACompanyByIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26344,27 +25267,27 @@ type RetrieveACompanyByIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON200() *Company {
+func (r RetrieveACompanyByIdRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON401() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON404() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveACompanyByIdResponse) GetBody() []byte {
+func (r RetrieveACompanyByIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveACompanyByIdResponse) Status() string {
+func (r RetrieveACompanyByIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26372,7 +25295,7 @@ func (r RetrieveACompanyByIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveACompanyByIdResponse) StatusCode() int {
+func (r RetrieveACompanyByIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26380,14 +25303,14 @@ func (r RetrieveACompanyByIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveACompanyByIdResponse) ContentType() string {
+func (r RetrieveACompanyByIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCompanyResponse struct {
+type UpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26399,27 +25322,27 @@ type UpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCompanyResponse) GetJSON200() *Company {
+func (r UpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCompanyResponse) GetJSON401() *Error {
+func (r UpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCompanyResponse) GetJSON404() *Error {
+func (r UpdateCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCompanyResponse) GetBody() []byte {
+func (r UpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCompanyResponse) Status() string {
+func (r UpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26427,7 +25350,7 @@ func (r UpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCompanyResponse) StatusCode() int {
+func (r UpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26435,14 +25358,14 @@ func (r UpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCompanyResponse) ContentType() string {
+func (r UpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedContactsResponse struct {
+type ListAttachedContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26454,27 +25377,27 @@ type ListAttachedContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON200() *CompanyAttachedContacts {
+func (r ListAttachedContactsRawResponse) GetJSON200() *CompanyAttachedContacts {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON401() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON404() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedContactsResponse) GetBody() []byte {
+func (r ListAttachedContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedContactsResponse) Status() string {
+func (r ListAttachedContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26482,7 +25405,7 @@ func (r ListAttachedContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedContactsResponse) StatusCode() int {
+func (r ListAttachedContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26490,14 +25413,14 @@ func (r ListAttachedContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedContactsResponse) ContentType() string {
+func (r ListAttachedContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedSegmentsForCompaniesResponse struct {
+type ListAttachedSegmentsForCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26509,27 +25432,27 @@ type ListAttachedSegmentsForCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON200() *CompanyAttachedSegments {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON200() *CompanyAttachedSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON401() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON404() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedSegmentsForCompaniesResponse) GetBody() []byte {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26537,7 +25460,7 @@ func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
+func (r ListAttachedSegmentsForCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26545,14 +25468,14 @@ func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedSegmentsForCompaniesResponse) ContentType() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListContactsResponse struct {
+type ListContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26562,22 +25485,22 @@ type ListContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContactsResponse) GetJSON200() *ContactList {
+func (r ListContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListContactsResponse) GetJSON401() *Error {
+func (r ListContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListContactsResponse) GetBody() []byte {
+func (r ListContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListContactsResponse) Status() string {
+func (r ListContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26585,7 +25508,7 @@ func (r ListContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListContactsResponse) StatusCode() int {
+func (r ListContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26593,14 +25516,14 @@ func (r ListContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListContactsResponse) ContentType() string {
+func (r ListContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateContactResponse struct {
+type CreateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26610,22 +25533,22 @@ type CreateContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateContactResponse) GetJSON200() *Contact {
+func (r CreateContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateContactResponse) GetJSON401() *Error {
+func (r CreateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateContactResponse) GetBody() []byte {
+func (r CreateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateContactResponse) Status() string {
+func (r CreateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26633,7 +25556,7 @@ func (r CreateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateContactResponse) StatusCode() int {
+func (r CreateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26641,14 +25564,14 @@ func (r CreateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateContactResponse) ContentType() string {
+func (r CreateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type MergeContactResponse struct {
+type MergeContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26658,22 +25581,22 @@ type MergeContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MergeContactResponse) GetJSON200() *Contact {
+func (r MergeContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r MergeContactResponse) GetJSON401() *Error {
+func (r MergeContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r MergeContactResponse) GetBody() []byte {
+func (r MergeContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r MergeContactResponse) Status() string {
+func (r MergeContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26681,7 +25604,7 @@ func (r MergeContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r MergeContactResponse) StatusCode() int {
+func (r MergeContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26689,14 +25612,14 @@ func (r MergeContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r MergeContactResponse) ContentType() string {
+func (r MergeContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchContactsResponse struct {
+type SearchContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26706,22 +25629,22 @@ type SearchContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchContactsResponse) GetJSON200() *ContactList {
+func (r SearchContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchContactsResponse) GetJSON401() *Error {
+func (r SearchContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchContactsResponse) GetBody() []byte {
+func (r SearchContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchContactsResponse) Status() string {
+func (r SearchContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26729,7 +25652,7 @@ func (r SearchContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchContactsResponse) StatusCode() int {
+func (r SearchContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26737,14 +25660,14 @@ func (r SearchContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchContactsResponse) ContentType() string {
+func (r SearchContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteContactResponse struct {
+type DeleteContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26754,22 +25677,22 @@ type DeleteContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteContactResponse) GetJSON200() *ContactDeleted {
+func (r DeleteContactRawResponse) GetJSON200() *ContactDeleted {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteContactResponse) GetJSON401() *Error {
+func (r DeleteContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteContactResponse) GetBody() []byte {
+func (r DeleteContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteContactResponse) Status() string {
+func (r DeleteContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26777,7 +25700,7 @@ func (r DeleteContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteContactResponse) StatusCode() int {
+func (r DeleteContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26785,14 +25708,14 @@ func (r DeleteContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteContactResponse) ContentType() string {
+func (r DeleteContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ShowContactResponse struct {
+type ShowContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26802,22 +25725,22 @@ type ShowContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ShowContactResponse) GetJSON200() *Contact {
+func (r ShowContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ShowContactResponse) GetJSON401() *Error {
+func (r ShowContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ShowContactResponse) GetBody() []byte {
+func (r ShowContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ShowContactResponse) Status() string {
+func (r ShowContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26825,7 +25748,7 @@ func (r ShowContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ShowContactResponse) StatusCode() int {
+func (r ShowContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26833,14 +25756,14 @@ func (r ShowContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ShowContactResponse) ContentType() string {
+func (r ShowContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateContactResponse struct {
+type UpdateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26850,22 +25773,22 @@ type UpdateContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateContactResponse) GetJSON200() *Contact {
+func (r UpdateContactRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateContactResponse) GetJSON401() *Error {
+func (r UpdateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateContactResponse) GetBody() []byte {
+func (r UpdateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateContactResponse) Status() string {
+func (r UpdateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26873,7 +25796,7 @@ func (r UpdateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateContactResponse) StatusCode() int {
+func (r UpdateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26881,14 +25804,14 @@ func (r UpdateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateContactResponse) ContentType() string {
+func (r UpdateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ArchiveContactResponse struct {
+type ArchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26896,17 +25819,17 @@ type ArchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ArchiveContactResponse) GetJSON200() *ContactArchived {
+func (r ArchiveContactRawResponse) GetJSON200() *ContactArchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r ArchiveContactResponse) GetBody() []byte {
+func (r ArchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ArchiveContactResponse) Status() string {
+func (r ArchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26914,7 +25837,7 @@ func (r ArchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ArchiveContactResponse) StatusCode() int {
+func (r ArchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26922,14 +25845,14 @@ func (r ArchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ArchiveContactResponse) ContentType() string {
+func (r ArchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListCompaniesForAContactResponse struct {
+type ListCompaniesForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26941,27 +25864,27 @@ type ListCompaniesForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON200() *ContactAttachedCompanies {
+func (r ListCompaniesForAContactRawResponse) GetJSON200() *ContactAttachedCompanies {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON401() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON404() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListCompaniesForAContactResponse) GetBody() []byte {
+func (r ListCompaniesForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListCompaniesForAContactResponse) Status() string {
+func (r ListCompaniesForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26969,7 +25892,7 @@ func (r ListCompaniesForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListCompaniesForAContactResponse) StatusCode() int {
+func (r ListCompaniesForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26977,14 +25900,14 @@ func (r ListCompaniesForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListCompaniesForAContactResponse) ContentType() string {
+func (r ListCompaniesForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToACompanyResponse struct {
+type AttachContactToACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26998,32 +25921,32 @@ type AttachContactToACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON200() *Company {
+func (r AttachContactToACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON400() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON401() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON404() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToACompanyResponse) GetBody() []byte {
+func (r AttachContactToACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToACompanyResponse) Status() string {
+func (r AttachContactToACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27031,7 +25954,7 @@ func (r AttachContactToACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToACompanyResponse) StatusCode() int {
+func (r AttachContactToACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27039,14 +25962,14 @@ func (r AttachContactToACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToACompanyResponse) ContentType() string {
+func (r AttachContactToACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromACompanyResponse struct {
+type DetachContactFromACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27058,27 +25981,27 @@ type DetachContactFromACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON200() *Company {
+func (r DetachContactFromACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON401() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON404() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromACompanyResponse) GetBody() []byte {
+func (r DetachContactFromACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromACompanyResponse) Status() string {
+func (r DetachContactFromACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27086,7 +26009,7 @@ func (r DetachContactFromACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromACompanyResponse) StatusCode() int {
+func (r DetachContactFromACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27094,14 +26017,14 @@ func (r DetachContactFromACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromACompanyResponse) ContentType() string {
+func (r DetachContactFromACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNotesResponse struct {
+type ListNotesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27111,22 +26034,22 @@ type ListNotesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNotesResponse) GetJSON200() *NoteList {
+func (r ListNotesRawResponse) GetJSON200() *NoteList {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListNotesResponse) GetJSON404() *Error {
+func (r ListNotesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNotesResponse) GetBody() []byte {
+func (r ListNotesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNotesResponse) Status() string {
+func (r ListNotesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27134,7 +26057,7 @@ func (r ListNotesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNotesResponse) StatusCode() int {
+func (r ListNotesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27142,14 +26065,14 @@ func (r ListNotesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNotesResponse) ContentType() string {
+func (r ListNotesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNoteResponse struct {
+type CreateNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27159,22 +26082,22 @@ type CreateNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNoteResponse) GetJSON200() *Note {
+func (r CreateNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateNoteResponse) GetJSON404() *Error {
+func (r CreateNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNoteResponse) GetBody() []byte {
+func (r CreateNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNoteResponse) Status() string {
+func (r CreateNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27182,7 +26105,7 @@ func (r CreateNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNoteResponse) StatusCode() int {
+func (r CreateNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27190,14 +26113,14 @@ func (r CreateNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNoteResponse) ContentType() string {
+func (r CreateNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsForAContactResponse struct {
+type ListSegmentsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27209,27 +26132,27 @@ type ListSegmentsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON200() *ContactSegments {
+func (r ListSegmentsForAContactRawResponse) GetJSON200() *ContactSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON401() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON404() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsForAContactResponse) GetBody() []byte {
+func (r ListSegmentsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsForAContactResponse) Status() string {
+func (r ListSegmentsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27237,7 +26160,7 @@ func (r ListSegmentsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsForAContactResponse) StatusCode() int {
+func (r ListSegmentsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27245,14 +26168,14 @@ func (r ListSegmentsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsForAContactResponse) ContentType() string {
+func (r ListSegmentsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionsForAContactResponse struct {
+type ListSubscriptionsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27264,27 +26187,27 @@ type ListSubscriptionsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON401() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON404() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionsForAContactResponse) GetBody() []byte {
+func (r ListSubscriptionsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionsForAContactResponse) Status() string {
+func (r ListSubscriptionsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27292,7 +26215,7 @@ func (r ListSubscriptionsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionsForAContactResponse) StatusCode() int {
+func (r ListSubscriptionsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27300,14 +26223,14 @@ func (r ListSubscriptionsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionsForAContactResponse) ContentType() string {
+func (r ListSubscriptionsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachSubscriptionTypeToContactResponse struct {
+type AttachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27319,27 +26242,27 @@ type AttachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r AttachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachSubscriptionTypeToContactResponse) Status() string {
+func (r AttachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27347,7 +26270,7 @@ func (r AttachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r AttachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27355,14 +26278,14 @@ func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachSubscriptionTypeToContactResponse) ContentType() string {
+func (r AttachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachSubscriptionTypeToContactResponse struct {
+type DetachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27374,27 +26297,27 @@ type DetachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r DetachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachSubscriptionTypeToContactResponse) Status() string {
+func (r DetachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27402,7 +26325,7 @@ func (r DetachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r DetachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27410,14 +26333,14 @@ func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachSubscriptionTypeToContactResponse) ContentType() string {
+func (r DetachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsForAContactResponse struct {
+type ListTagsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27429,27 +26352,27 @@ type ListTagsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON200() *TagList {
+func (r ListTagsForAContactRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON401() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON404() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsForAContactResponse) GetBody() []byte {
+func (r ListTagsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsForAContactResponse) Status() string {
+func (r ListTagsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27457,7 +26380,7 @@ func (r ListTagsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsForAContactResponse) StatusCode() int {
+func (r ListTagsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27465,14 +26388,14 @@ func (r ListTagsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsForAContactResponse) ContentType() string {
+func (r ListTagsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToContactResponse struct {
+type AttachTagToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27484,27 +26407,27 @@ type AttachTagToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToContactResponse) GetJSON200() *Tag {
+func (r AttachTagToContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToContactResponse) GetJSON401() *Error {
+func (r AttachTagToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToContactResponse) GetJSON404() *Error {
+func (r AttachTagToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToContactResponse) GetBody() []byte {
+func (r AttachTagToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToContactResponse) Status() string {
+func (r AttachTagToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27512,7 +26435,7 @@ func (r AttachTagToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToContactResponse) StatusCode() int {
+func (r AttachTagToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27520,14 +26443,14 @@ func (r AttachTagToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToContactResponse) ContentType() string {
+func (r AttachTagToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromContactResponse struct {
+type DetachTagFromContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27539,27 +26462,27 @@ type DetachTagFromContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON200() *Tag {
+func (r DetachTagFromContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON401() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON404() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromContactResponse) GetBody() []byte {
+func (r DetachTagFromContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromContactResponse) Status() string {
+func (r DetachTagFromContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27567,7 +26490,7 @@ func (r DetachTagFromContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromContactResponse) StatusCode() int {
+func (r DetachTagFromContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27575,14 +26498,14 @@ func (r DetachTagFromContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromContactResponse) ContentType() string {
+func (r DetachTagFromContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UnarchiveContactResponse struct {
+type UnarchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27590,17 +26513,17 @@ type UnarchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnarchiveContactResponse) GetJSON200() *ContactUnarchived {
+func (r UnarchiveContactRawResponse) GetJSON200() *ContactUnarchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r UnarchiveContactResponse) GetBody() []byte {
+func (r UnarchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UnarchiveContactResponse) Status() string {
+func (r UnarchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27608,7 +26531,7 @@ func (r UnarchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UnarchiveContactResponse) StatusCode() int {
+func (r UnarchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27616,14 +26539,14 @@ func (r UnarchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnarchiveContactResponse) ContentType() string {
+func (r UnarchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListConversationsResponse struct {
+type ListConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27635,27 +26558,27 @@ type ListConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListConversationsResponse) GetJSON200() *PaginatedConversationResponse {
+func (r ListConversationsRawResponse) GetJSON200() *PaginatedConversationResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListConversationsResponse) GetJSON401() *Error {
+func (r ListConversationsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListConversationsResponse) GetJSON403() *Error {
+func (r ListConversationsRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetBody returns the raw response body bytes
-func (r ListConversationsResponse) GetBody() []byte {
+func (r ListConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListConversationsResponse) Status() string {
+func (r ListConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27663,7 +26586,7 @@ func (r ListConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListConversationsResponse) StatusCode() int {
+func (r ListConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27671,53 +26594,18 @@ func (r ListConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListConversationsResponse) ContentType() string {
+func (r ListConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateConversationResponse struct {
+type CreateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject string `json:"subject"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *CreateConversationResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -27727,67 +26615,32 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject string `json:"subject"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationRawResponse) GetJSON200() *CreateConversationResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateConversationResponse) GetJSON401() *Error {
+func (r CreateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateConversationResponse) GetJSON403() *Error {
+func (r CreateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateConversationResponse) GetJSON404() *Error {
+func (r CreateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateConversationResponse) GetBody() []byte {
+func (r CreateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateConversationResponse) Status() string {
+func (r CreateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27795,7 +26648,7 @@ func (r CreateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateConversationResponse) StatusCode() int {
+func (r CreateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27803,14 +26656,14 @@ func (r CreateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateConversationResponse) ContentType() string {
+func (r CreateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RedactConversationResponse struct {
+type RedactConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27822,27 +26675,27 @@ type RedactConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RedactConversationResponse) GetJSON200() *Conversation {
+func (r RedactConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RedactConversationResponse) GetJSON401() *Error {
+func (r RedactConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RedactConversationResponse) GetJSON404() *Error {
+func (r RedactConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RedactConversationResponse) GetBody() []byte {
+func (r RedactConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RedactConversationResponse) Status() string {
+func (r RedactConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27850,7 +26703,7 @@ func (r RedactConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RedactConversationResponse) StatusCode() int {
+func (r RedactConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27858,14 +26711,14 @@ func (r RedactConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RedactConversationResponse) ContentType() string {
+func (r RedactConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchConversationsResponse struct {
+type SearchConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27873,17 +26726,17 @@ type SearchConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchConversationsResponse) GetJSON200() *PaginatedConversationResponse {
+func (r SearchConversationsRawResponse) GetJSON200() *PaginatedConversationResponse {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchConversationsResponse) GetBody() []byte {
+func (r SearchConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchConversationsResponse) Status() string {
+func (r SearchConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27891,7 +26744,7 @@ func (r SearchConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchConversationsResponse) StatusCode() int {
+func (r SearchConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27899,14 +26752,14 @@ func (r SearchConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchConversationsResponse) ContentType() string {
+func (r SearchConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveConversationResponse struct {
+type RetrieveConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27920,32 +26773,32 @@ type RetrieveConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveConversationResponse) GetJSON200() *Conversation {
+func (r RetrieveConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveConversationResponse) GetJSON401() *Error {
+func (r RetrieveConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RetrieveConversationResponse) GetJSON403() *Error {
+func (r RetrieveConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveConversationResponse) GetJSON404() *Error {
+func (r RetrieveConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveConversationResponse) GetBody() []byte {
+func (r RetrieveConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveConversationResponse) Status() string {
+func (r RetrieveConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27953,7 +26806,7 @@ func (r RetrieveConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveConversationResponse) StatusCode() int {
+func (r RetrieveConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27961,14 +26814,14 @@ func (r RetrieveConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveConversationResponse) ContentType() string {
+func (r RetrieveConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateConversationResponse struct {
+type UpdateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27982,32 +26835,32 @@ type UpdateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateConversationResponse) GetJSON200() *Conversation {
+func (r UpdateConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateConversationResponse) GetJSON401() *Error {
+func (r UpdateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateConversationResponse) GetJSON403() *Error {
+func (r UpdateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateConversationResponse) GetJSON404() *Error {
+func (r UpdateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateConversationResponse) GetBody() []byte {
+func (r UpdateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateConversationResponse) Status() string {
+func (r UpdateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28015,7 +26868,7 @@ func (r UpdateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateConversationResponse) StatusCode() int {
+func (r UpdateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28023,14 +26876,14 @@ func (r UpdateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateConversationResponse) ContentType() string {
+func (r UpdateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertConversationToTicketResponse struct {
+type ConvertConversationToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28040,22 +26893,22 @@ type ConvertConversationToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON200() *Ticket {
+func (r ConvertConversationToTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON400() *Error {
+func (r ConvertConversationToTicketRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertConversationToTicketResponse) GetBody() []byte {
+func (r ConvertConversationToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertConversationToTicketResponse) Status() string {
+func (r ConvertConversationToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28063,7 +26916,7 @@ func (r ConvertConversationToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertConversationToTicketResponse) StatusCode() int {
+func (r ConvertConversationToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28071,14 +26924,14 @@ func (r ConvertConversationToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertConversationToTicketResponse) ContentType() string {
+func (r ConvertConversationToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToConversationResponse struct {
+type AttachContactToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28092,32 +26945,32 @@ type AttachContactToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON200() *Conversation {
+func (r AttachContactToConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON401() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON403() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON404() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToConversationResponse) GetBody() []byte {
+func (r AttachContactToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToConversationResponse) Status() string {
+func (r AttachContactToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28125,7 +26978,7 @@ func (r AttachContactToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToConversationResponse) StatusCode() int {
+func (r AttachContactToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28133,14 +26986,14 @@ func (r AttachContactToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToConversationResponse) ContentType() string {
+func (r AttachContactToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromConversationResponse struct {
+type DetachContactFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28156,37 +27009,37 @@ type DetachContactFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON200() *Conversation {
+func (r DetachContactFromConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON401() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON403() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON404() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON422() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromConversationResponse) GetBody() []byte {
+func (r DetachContactFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromConversationResponse) Status() string {
+func (r DetachContactFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28194,7 +27047,7 @@ func (r DetachContactFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromConversationResponse) StatusCode() int {
+func (r DetachContactFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28202,14 +27055,14 @@ func (r DetachContactFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromConversationResponse) ContentType() string {
+func (r DetachContactFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ManageConversationResponse struct {
+type ManageConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28223,32 +27076,32 @@ type ManageConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ManageConversationResponse) GetJSON200() *Conversation {
+func (r ManageConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ManageConversationResponse) GetJSON401() *Error {
+func (r ManageConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ManageConversationResponse) GetJSON403() *Error {
+func (r ManageConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ManageConversationResponse) GetJSON404() *Error {
+func (r ManageConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ManageConversationResponse) GetBody() []byte {
+func (r ManageConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ManageConversationResponse) Status() string {
+func (r ManageConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28256,7 +27109,7 @@ func (r ManageConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ManageConversationResponse) StatusCode() int {
+func (r ManageConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28264,14 +27117,14 @@ func (r ManageConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ManageConversationResponse) ContentType() string {
+func (r ManageConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyConversationResponse struct {
+type ReplyConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28285,32 +27138,32 @@ type ReplyConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyConversationResponse) GetJSON200() *Conversation {
+func (r ReplyConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyConversationResponse) GetJSON401() *Error {
+func (r ReplyConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ReplyConversationResponse) GetJSON403() *Error {
+func (r ReplyConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyConversationResponse) GetJSON404() *Error {
+func (r ReplyConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyConversationResponse) GetBody() []byte {
+func (r ReplyConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyConversationResponse) Status() string {
+func (r ReplyConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28318,7 +27171,7 @@ func (r ReplyConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyConversationResponse) StatusCode() int {
+func (r ReplyConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28326,14 +27179,14 @@ func (r ReplyConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyConversationResponse) ContentType() string {
+func (r ReplyConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AutoAssignConversationResponse struct {
+type AutoAssignConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28347,32 +27200,32 @@ type AutoAssignConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON200() *Conversation {
+func (r AutoAssignConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON401() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON403() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AutoAssignConversationResponse) GetJSON404() *Error {
+func (r AutoAssignConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AutoAssignConversationResponse) GetBody() []byte {
+func (r AutoAssignConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AutoAssignConversationResponse) Status() string {
+func (r AutoAssignConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28380,7 +27233,7 @@ func (r AutoAssignConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AutoAssignConversationResponse) StatusCode() int {
+func (r AutoAssignConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28388,14 +27241,14 @@ func (r AutoAssignConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AutoAssignConversationResponse) ContentType() string {
+func (r AutoAssignConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToConversationResponse struct {
+type AttachTagToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28407,27 +27260,27 @@ type AttachTagToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON200() *Tag {
+func (r AttachTagToConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON401() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON404() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToConversationResponse) GetBody() []byte {
+func (r AttachTagToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToConversationResponse) Status() string {
+func (r AttachTagToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28435,7 +27288,7 @@ func (r AttachTagToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToConversationResponse) StatusCode() int {
+func (r AttachTagToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28443,14 +27296,14 @@ func (r AttachTagToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToConversationResponse) ContentType() string {
+func (r AttachTagToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromConversationResponse struct {
+type DetachTagFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28462,27 +27315,27 @@ type DetachTagFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON200() *Tag {
+func (r DetachTagFromConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON401() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON404() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromConversationResponse) GetBody() []byte {
+func (r DetachTagFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromConversationResponse) Status() string {
+func (r DetachTagFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28490,7 +27343,7 @@ func (r DetachTagFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromConversationResponse) StatusCode() int {
+func (r DetachTagFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28498,14 +27351,14 @@ func (r DetachTagFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromConversationResponse) ContentType() string {
+func (r DetachTagFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListDataAttributesResponse struct {
+type ListDataAttributesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28515,22 +27368,22 @@ type ListDataAttributesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListDataAttributesResponse) GetJSON200() *DataAttributeList {
+func (r ListDataAttributesRawResponse) GetJSON200() *DataAttributeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListDataAttributesResponse) GetJSON401() *Error {
+func (r ListDataAttributesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListDataAttributesResponse) GetBody() []byte {
+func (r ListDataAttributesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListDataAttributesResponse) Status() string {
+func (r ListDataAttributesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28538,7 +27391,7 @@ func (r ListDataAttributesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListDataAttributesResponse) StatusCode() int {
+func (r ListDataAttributesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28546,14 +27399,14 @@ func (r ListDataAttributesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListDataAttributesResponse) ContentType() string {
+func (r ListDataAttributesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataAttributeResponse struct {
+type CreateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28565,27 +27418,27 @@ type CreateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r CreateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON400() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON401() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataAttributeResponse) GetBody() []byte {
+func (r CreateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataAttributeResponse) Status() string {
+func (r CreateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28593,7 +27446,7 @@ func (r CreateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataAttributeResponse) StatusCode() int {
+func (r CreateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28601,14 +27454,14 @@ func (r CreateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataAttributeResponse) ContentType() string {
+func (r CreateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateDataAttributeResponse struct {
+type UpdateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28624,37 +27477,37 @@ type UpdateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r UpdateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON400() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON401() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON404() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON422() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateDataAttributeResponse) GetBody() []byte {
+func (r UpdateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateDataAttributeResponse) Status() string {
+func (r UpdateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28662,7 +27515,7 @@ func (r UpdateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateDataAttributeResponse) StatusCode() int {
+func (r UpdateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28670,25 +27523,25 @@ func (r UpdateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateDataAttributeResponse) ContentType() string {
+func (r UpdateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DownloadDataExportResponse struct {
+type DownloadDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 }
 
 // GetBody returns the raw response body bytes
-func (r DownloadDataExportResponse) GetBody() []byte {
+func (r DownloadDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DownloadDataExportResponse) Status() string {
+func (r DownloadDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28696,7 +27549,7 @@ func (r DownloadDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DownloadDataExportResponse) StatusCode() int {
+func (r DownloadDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28704,14 +27557,14 @@ func (r DownloadDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DownloadDataExportResponse) ContentType() string {
+func (r DownloadDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type LisDataEventsResponse struct {
+type LisDataEventsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28721,22 +27574,22 @@ type LisDataEventsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LisDataEventsResponse) GetJSON200() *DataEventSummary {
+func (r LisDataEventsRawResponse) GetJSON200() *DataEventSummary {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r LisDataEventsResponse) GetJSON401() *Error {
+func (r LisDataEventsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r LisDataEventsResponse) GetBody() []byte {
+func (r LisDataEventsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r LisDataEventsResponse) Status() string {
+func (r LisDataEventsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28744,7 +27597,7 @@ func (r LisDataEventsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r LisDataEventsResponse) StatusCode() int {
+func (r LisDataEventsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28752,14 +27605,14 @@ func (r LisDataEventsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r LisDataEventsResponse) ContentType() string {
+func (r LisDataEventsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataEventResponse struct {
+type CreateDataEventRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -28767,17 +27620,17 @@ type CreateDataEventResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataEventResponse) GetJSON401() *Error {
+func (r CreateDataEventRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataEventResponse) GetBody() []byte {
+func (r CreateDataEventRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataEventResponse) Status() string {
+func (r CreateDataEventRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28785,7 +27638,7 @@ func (r CreateDataEventResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataEventResponse) StatusCode() int {
+func (r CreateDataEventRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28793,14 +27646,14 @@ func (r CreateDataEventResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataEventResponse) ContentType() string {
+func (r CreateDataEventRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DataEventSummariesResponse struct {
+type DataEventSummariesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -28808,17 +27661,17 @@ type DataEventSummariesResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DataEventSummariesResponse) GetJSON401() *Error {
+func (r DataEventSummariesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DataEventSummariesResponse) GetBody() []byte {
+func (r DataEventSummariesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DataEventSummariesResponse) Status() string {
+func (r DataEventSummariesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28826,7 +27679,7 @@ func (r DataEventSummariesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DataEventSummariesResponse) StatusCode() int {
+func (r DataEventSummariesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28834,14 +27687,14 @@ func (r DataEventSummariesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DataEventSummariesResponse) ContentType() string {
+func (r DataEventSummariesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CancelDataExportResponse struct {
+type CancelDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28849,17 +27702,17 @@ type CancelDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelDataExportResponse) GetJSON200() *DataExport {
+func (r CancelDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CancelDataExportResponse) GetBody() []byte {
+func (r CancelDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CancelDataExportResponse) Status() string {
+func (r CancelDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28867,7 +27720,7 @@ func (r CancelDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CancelDataExportResponse) StatusCode() int {
+func (r CancelDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28875,14 +27728,14 @@ func (r CancelDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CancelDataExportResponse) ContentType() string {
+func (r CancelDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataExportResponse struct {
+type CreateDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28890,17 +27743,17 @@ type CreateDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataExportResponse) GetJSON200() *DataExport {
+func (r CreateDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataExportResponse) GetBody() []byte {
+func (r CreateDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataExportResponse) Status() string {
+func (r CreateDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28908,7 +27761,7 @@ func (r CreateDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataExportResponse) StatusCode() int {
+func (r CreateDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28916,14 +27769,14 @@ func (r CreateDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataExportResponse) ContentType() string {
+func (r CreateDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetDataExportResponse struct {
+type GetDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28931,17 +27784,17 @@ type GetDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDataExportResponse) GetJSON200() *DataExport {
+func (r GetDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r GetDataExportResponse) GetBody() []byte {
+func (r GetDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetDataExportResponse) Status() string {
+func (r GetDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28949,7 +27802,7 @@ func (r GetDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetDataExportResponse) StatusCode() int {
+func (r GetDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28957,14 +27810,14 @@ func (r GetDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetDataExportResponse) ContentType() string {
+func (r GetDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCollectionsResponse struct {
+type ListAllCollectionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28974,22 +27827,22 @@ type ListAllCollectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON200() *CollectionList {
+func (r ListAllCollectionsRawResponse) GetJSON200() *CollectionList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON401() *Error {
+func (r ListAllCollectionsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCollectionsResponse) GetBody() []byte {
+func (r ListAllCollectionsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCollectionsResponse) Status() string {
+func (r ListAllCollectionsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28997,7 +27850,7 @@ func (r ListAllCollectionsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCollectionsResponse) StatusCode() int {
+func (r ListAllCollectionsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29005,14 +27858,14 @@ func (r ListAllCollectionsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCollectionsResponse) ContentType() string {
+func (r ListAllCollectionsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateCollectionResponse struct {
+type CreateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29024,27 +27877,27 @@ type CreateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateCollectionResponse) GetJSON200() *Collection {
+func (r CreateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateCollectionResponse) GetJSON400() *Error {
+func (r CreateCollectionRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateCollectionResponse) GetJSON401() *Error {
+func (r CreateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateCollectionResponse) GetBody() []byte {
+func (r CreateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateCollectionResponse) Status() string {
+func (r CreateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29052,7 +27905,7 @@ func (r CreateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateCollectionResponse) StatusCode() int {
+func (r CreateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29060,14 +27913,14 @@ func (r CreateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateCollectionResponse) ContentType() string {
+func (r CreateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCollectionResponse struct {
+type DeleteCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29079,27 +27932,27 @@ type DeleteCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCollectionResponse) GetJSON200() *DeletedCollectionObject {
+func (r DeleteCollectionRawResponse) GetJSON200() *DeletedCollectionObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCollectionResponse) GetJSON401() *Error {
+func (r DeleteCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCollectionResponse) GetJSON404() *Error {
+func (r DeleteCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCollectionResponse) GetBody() []byte {
+func (r DeleteCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCollectionResponse) Status() string {
+func (r DeleteCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29107,7 +27960,7 @@ func (r DeleteCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCollectionResponse) StatusCode() int {
+func (r DeleteCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29115,14 +27968,14 @@ func (r DeleteCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCollectionResponse) ContentType() string {
+func (r DeleteCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCollectionResponse struct {
+type RetrieveCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29134,27 +27987,27 @@ type RetrieveCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON200() *Collection {
+func (r RetrieveCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON401() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON404() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCollectionResponse) GetBody() []byte {
+func (r RetrieveCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCollectionResponse) Status() string {
+func (r RetrieveCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29162,7 +28015,7 @@ func (r RetrieveCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCollectionResponse) StatusCode() int {
+func (r RetrieveCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29170,14 +28023,14 @@ func (r RetrieveCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCollectionResponse) ContentType() string {
+func (r RetrieveCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCollectionResponse struct {
+type UpdateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29189,27 +28042,27 @@ type UpdateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCollectionResponse) GetJSON200() *Collection {
+func (r UpdateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCollectionResponse) GetJSON401() *Error {
+func (r UpdateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCollectionResponse) GetJSON404() *Error {
+func (r UpdateCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCollectionResponse) GetBody() []byte {
+func (r UpdateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCollectionResponse) Status() string {
+func (r UpdateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29217,7 +28070,7 @@ func (r UpdateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCollectionResponse) StatusCode() int {
+func (r UpdateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29225,14 +28078,14 @@ func (r UpdateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCollectionResponse) ContentType() string {
+func (r UpdateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListHelpCentersResponse struct {
+type ListHelpCentersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29242,22 +28095,22 @@ type ListHelpCentersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListHelpCentersResponse) GetJSON200() *HelpCenterList {
+func (r ListHelpCentersRawResponse) GetJSON200() *HelpCenterList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListHelpCentersResponse) GetJSON401() *Error {
+func (r ListHelpCentersRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListHelpCentersResponse) GetBody() []byte {
+func (r ListHelpCentersRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListHelpCentersResponse) Status() string {
+func (r ListHelpCentersRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29265,7 +28118,7 @@ func (r ListHelpCentersResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListHelpCentersResponse) StatusCode() int {
+func (r ListHelpCentersRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29273,14 +28126,14 @@ func (r ListHelpCentersResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListHelpCentersResponse) ContentType() string {
+func (r ListHelpCentersRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveHelpCenterResponse struct {
+type RetrieveHelpCenterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29292,27 +28145,27 @@ type RetrieveHelpCenterResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON200() *HelpCenter {
+func (r RetrieveHelpCenterRawResponse) GetJSON200() *HelpCenter {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON401() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON404() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveHelpCenterResponse) GetBody() []byte {
+func (r RetrieveHelpCenterRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveHelpCenterResponse) Status() string {
+func (r RetrieveHelpCenterRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29320,7 +28173,7 @@ func (r RetrieveHelpCenterResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveHelpCenterResponse) StatusCode() int {
+func (r RetrieveHelpCenterRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29328,14 +28181,14 @@ func (r RetrieveHelpCenterResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveHelpCenterResponse) ContentType() string {
+func (r RetrieveHelpCenterRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type IdentifyAdminResponse struct {
+type IdentifyAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29343,17 +28196,17 @@ type IdentifyAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r IdentifyAdminResponse) GetJSON200() *AdminWithApp {
+func (r IdentifyAdminRawResponse) GetJSON200() *AdminWithApp {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r IdentifyAdminResponse) GetBody() []byte {
+func (r IdentifyAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r IdentifyAdminResponse) Status() string {
+func (r IdentifyAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29361,7 +28214,7 @@ func (r IdentifyAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r IdentifyAdminResponse) StatusCode() int {
+func (r IdentifyAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29369,14 +28222,14 @@ func (r IdentifyAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r IdentifyAdminResponse) ContentType() string {
+func (r IdentifyAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateMessageResponse struct {
+type CreateMessageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29392,37 +28245,37 @@ type CreateMessageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateMessageResponse) GetJSON200() *Message {
+func (r CreateMessageRawResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateMessageResponse) GetJSON400() *Error {
+func (r CreateMessageRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateMessageResponse) GetJSON401() *Error {
+func (r CreateMessageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateMessageResponse) GetJSON403() *Error {
+func (r CreateMessageRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreateMessageResponse) GetJSON422() *Error {
+func (r CreateMessageRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateMessageResponse) GetBody() []byte {
+func (r CreateMessageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateMessageResponse) Status() string {
+func (r CreateMessageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29430,7 +28283,7 @@ func (r CreateMessageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateMessageResponse) StatusCode() int {
+func (r CreateMessageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29438,14 +28291,14 @@ func (r CreateMessageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateMessageResponse) ContentType() string {
+func (r CreateMessageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsItemsResponse struct {
+type ListNewsItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29455,22 +28308,22 @@ type ListNewsItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsItemsResponse) GetJSON200() *PaginatedNewsItemResponse {
+func (r ListNewsItemsRawResponse) GetJSON200() *PaginatedNewsItemResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsItemsResponse) GetJSON401() *Error {
+func (r ListNewsItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsItemsResponse) GetBody() []byte {
+func (r ListNewsItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsItemsResponse) Status() string {
+func (r ListNewsItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29478,7 +28331,7 @@ func (r ListNewsItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsItemsResponse) StatusCode() int {
+func (r ListNewsItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29486,14 +28339,14 @@ func (r ListNewsItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsItemsResponse) ContentType() string {
+func (r ListNewsItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNewsItemResponse struct {
+type CreateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29503,22 +28356,22 @@ type CreateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNewsItemResponse) GetJSON200() *NewsItem {
+func (r CreateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateNewsItemResponse) GetJSON401() *Error {
+func (r CreateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNewsItemResponse) GetBody() []byte {
+func (r CreateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNewsItemResponse) Status() string {
+func (r CreateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29526,7 +28379,7 @@ func (r CreateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNewsItemResponse) StatusCode() int {
+func (r CreateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29534,14 +28387,14 @@ func (r CreateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNewsItemResponse) ContentType() string {
+func (r CreateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteNewsItemResponse struct {
+type DeleteNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29553,27 +28406,27 @@ type DeleteNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON200() *DeletedObject {
+func (r DeleteNewsItemRawResponse) GetJSON200() *DeletedObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON401() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON404() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteNewsItemResponse) GetBody() []byte {
+func (r DeleteNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteNewsItemResponse) Status() string {
+func (r DeleteNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29581,7 +28434,7 @@ func (r DeleteNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteNewsItemResponse) StatusCode() int {
+func (r DeleteNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29589,14 +28442,14 @@ func (r DeleteNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteNewsItemResponse) ContentType() string {
+func (r DeleteNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsItemResponse struct {
+type RetrieveNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29608,27 +28461,27 @@ type RetrieveNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON200() *NewsItem {
+func (r RetrieveNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON401() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON404() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsItemResponse) GetBody() []byte {
+func (r RetrieveNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsItemResponse) Status() string {
+func (r RetrieveNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29636,7 +28489,7 @@ func (r RetrieveNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsItemResponse) StatusCode() int {
+func (r RetrieveNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29644,14 +28497,14 @@ func (r RetrieveNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsItemResponse) ContentType() string {
+func (r RetrieveNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateNewsItemResponse struct {
+type UpdateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29663,27 +28516,27 @@ type UpdateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON200() *NewsItem {
+func (r UpdateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON401() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON404() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateNewsItemResponse) GetBody() []byte {
+func (r UpdateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateNewsItemResponse) Status() string {
+func (r UpdateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29691,7 +28544,7 @@ func (r UpdateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateNewsItemResponse) StatusCode() int {
+func (r UpdateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29699,14 +28552,14 @@ func (r UpdateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateNewsItemResponse) ContentType() string {
+func (r UpdateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsfeedsResponse struct {
+type ListNewsfeedsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29716,22 +28569,22 @@ type ListNewsfeedsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON200() *PaginatedNewsfeedResponse {
+func (r ListNewsfeedsRawResponse) GetJSON200() *PaginatedNewsfeedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON401() *Error {
+func (r ListNewsfeedsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsfeedsResponse) GetBody() []byte {
+func (r ListNewsfeedsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsfeedsResponse) Status() string {
+func (r ListNewsfeedsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29739,7 +28592,7 @@ func (r ListNewsfeedsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsfeedsResponse) StatusCode() int {
+func (r ListNewsfeedsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29747,14 +28600,14 @@ func (r ListNewsfeedsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsfeedsResponse) ContentType() string {
+func (r ListNewsfeedsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsfeedResponse struct {
+type RetrieveNewsfeedRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29764,22 +28617,22 @@ type RetrieveNewsfeedResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON200() *Newsfeed {
+func (r RetrieveNewsfeedRawResponse) GetJSON200() *Newsfeed {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON401() *Error {
+func (r RetrieveNewsfeedRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsfeedResponse) GetBody() []byte {
+func (r RetrieveNewsfeedRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsfeedResponse) Status() string {
+func (r RetrieveNewsfeedRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29787,7 +28640,7 @@ func (r RetrieveNewsfeedResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsfeedResponse) StatusCode() int {
+func (r RetrieveNewsfeedRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29795,14 +28648,14 @@ func (r RetrieveNewsfeedResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsfeedResponse) ContentType() string {
+func (r RetrieveNewsfeedRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListLiveNewsfeedItemsResponse struct {
+type ListLiveNewsfeedItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29812,22 +28665,22 @@ type ListLiveNewsfeedItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON200() *PaginatedNewsItemResponse {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON200() *PaginatedNewsItemResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON401() *Error {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListLiveNewsfeedItemsResponse) GetBody() []byte {
+func (r ListLiveNewsfeedItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListLiveNewsfeedItemsResponse) Status() string {
+func (r ListLiveNewsfeedItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29835,7 +28688,7 @@ func (r ListLiveNewsfeedItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
+func (r ListLiveNewsfeedItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29843,14 +28696,14 @@ func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListLiveNewsfeedItemsResponse) ContentType() string {
+func (r ListLiveNewsfeedItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNoteResponse struct {
+type RetrieveNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29862,27 +28715,27 @@ type RetrieveNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNoteResponse) GetJSON200() *Note {
+func (r RetrieveNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNoteResponse) GetJSON401() *Error {
+func (r RetrieveNoteRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNoteResponse) GetJSON404() *Error {
+func (r RetrieveNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNoteResponse) GetBody() []byte {
+func (r RetrieveNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNoteResponse) Status() string {
+func (r RetrieveNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29890,7 +28743,7 @@ func (r RetrieveNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNoteResponse) StatusCode() int {
+func (r RetrieveNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29898,14 +28751,14 @@ func (r RetrieveNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNoteResponse) ContentType() string {
+func (r RetrieveNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreatePhoneSwitchResponse struct {
+type CreatePhoneSwitchRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29919,32 +28772,32 @@ type CreatePhoneSwitchResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON200() *PhoneSwitch {
+func (r CreatePhoneSwitchRawResponse) GetJSON200() *PhoneSwitch {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON400() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON400() *map[string]interface{} {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON401() *Error {
+func (r CreatePhoneSwitchRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON422() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON422() *map[string]interface{} {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreatePhoneSwitchResponse) GetBody() []byte {
+func (r CreatePhoneSwitchRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreatePhoneSwitchResponse) Status() string {
+func (r CreatePhoneSwitchRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29952,7 +28805,7 @@ func (r CreatePhoneSwitchResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreatePhoneSwitchResponse) StatusCode() int {
+func (r CreatePhoneSwitchRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29960,14 +28813,14 @@ func (r CreatePhoneSwitchResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreatePhoneSwitchResponse) ContentType() string {
+func (r CreatePhoneSwitchRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsResponse struct {
+type ListSegmentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29977,22 +28830,22 @@ type ListSegmentsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsResponse) GetJSON200() *SegmentList {
+func (r ListSegmentsRawResponse) GetJSON200() *SegmentList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsResponse) GetJSON401() *Error {
+func (r ListSegmentsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsResponse) GetBody() []byte {
+func (r ListSegmentsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsResponse) Status() string {
+func (r ListSegmentsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30000,7 +28853,7 @@ func (r ListSegmentsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsResponse) StatusCode() int {
+func (r ListSegmentsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30008,14 +28861,14 @@ func (r ListSegmentsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsResponse) ContentType() string {
+func (r ListSegmentsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveSegmentResponse struct {
+type RetrieveSegmentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30027,27 +28880,27 @@ type RetrieveSegmentResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON200() *Segment {
+func (r RetrieveSegmentRawResponse) GetJSON200() *Segment {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON401() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON404() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveSegmentResponse) GetBody() []byte {
+func (r RetrieveSegmentRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveSegmentResponse) Status() string {
+func (r RetrieveSegmentRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30055,7 +28908,7 @@ func (r RetrieveSegmentResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveSegmentResponse) StatusCode() int {
+func (r RetrieveSegmentRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30063,14 +28916,14 @@ func (r RetrieveSegmentResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveSegmentResponse) ContentType() string {
+func (r RetrieveSegmentRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionTypesResponse struct {
+type ListSubscriptionTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30080,22 +28933,22 @@ type ListSubscriptionTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionTypesRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON401() *Error {
+func (r ListSubscriptionTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionTypesResponse) GetBody() []byte {
+func (r ListSubscriptionTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionTypesResponse) Status() string {
+func (r ListSubscriptionTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30103,7 +28956,7 @@ func (r ListSubscriptionTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionTypesResponse) StatusCode() int {
+func (r ListSubscriptionTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30111,14 +28964,14 @@ func (r ListSubscriptionTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionTypesResponse) ContentType() string {
+func (r ListSubscriptionTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsResponse struct {
+type ListTagsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30128,22 +28981,22 @@ type ListTagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsResponse) GetJSON200() *TagList {
+func (r ListTagsRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsResponse) GetJSON401() *Error {
+func (r ListTagsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsResponse) GetBody() []byte {
+func (r ListTagsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsResponse) Status() string {
+func (r ListTagsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30151,7 +29004,7 @@ func (r ListTagsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsResponse) StatusCode() int {
+func (r ListTagsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30159,14 +29012,14 @@ func (r ListTagsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsResponse) ContentType() string {
+func (r ListTagsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTagResponse struct {
+type CreateTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30180,32 +29033,32 @@ type CreateTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTagResponse) GetJSON200() *TagBasic {
+func (r CreateTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateTagResponse) GetJSON400() *Error {
+func (r CreateTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTagResponse) GetJSON401() *Error {
+func (r CreateTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateTagResponse) GetJSON404() *Error {
+func (r CreateTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTagResponse) GetBody() []byte {
+func (r CreateTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTagResponse) Status() string {
+func (r CreateTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30213,7 +29066,7 @@ func (r CreateTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTagResponse) StatusCode() int {
+func (r CreateTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30221,14 +29074,14 @@ func (r CreateTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTagResponse) ContentType() string {
+func (r CreateTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteTagResponse struct {
+type DeleteTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -30240,27 +29093,27 @@ type DeleteTagResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r DeleteTagResponse) GetJSON400() *Error {
+func (r DeleteTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteTagResponse) GetJSON401() *Error {
+func (r DeleteTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteTagResponse) GetJSON404() *Error {
+func (r DeleteTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteTagResponse) GetBody() []byte {
+func (r DeleteTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteTagResponse) Status() string {
+func (r DeleteTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30268,7 +29121,7 @@ func (r DeleteTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteTagResponse) StatusCode() int {
+func (r DeleteTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30276,14 +29129,14 @@ func (r DeleteTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteTagResponse) ContentType() string {
+func (r DeleteTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type FindTagResponse struct {
+type FindTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30295,27 +29148,27 @@ type FindTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FindTagResponse) GetJSON200() *TagBasic {
+func (r FindTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FindTagResponse) GetJSON401() *Error {
+func (r FindTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FindTagResponse) GetJSON404() *Error {
+func (r FindTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r FindTagResponse) GetBody() []byte {
+func (r FindTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r FindTagResponse) Status() string {
+func (r FindTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30323,7 +29176,7 @@ func (r FindTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r FindTagResponse) StatusCode() int {
+func (r FindTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30331,14 +29184,14 @@ func (r FindTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FindTagResponse) ContentType() string {
+func (r FindTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTeamsResponse struct {
+type ListTeamsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30348,22 +29201,22 @@ type ListTeamsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTeamsResponse) GetJSON200() *TeamList {
+func (r ListTeamsRawResponse) GetJSON200() *TeamList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTeamsResponse) GetJSON401() *Error {
+func (r ListTeamsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTeamsResponse) GetBody() []byte {
+func (r ListTeamsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTeamsResponse) Status() string {
+func (r ListTeamsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30371,7 +29224,7 @@ func (r ListTeamsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTeamsResponse) StatusCode() int {
+func (r ListTeamsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30379,14 +29232,14 @@ func (r ListTeamsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTeamsResponse) ContentType() string {
+func (r ListTeamsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveTeamResponse struct {
+type RetrieveTeamRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30398,27 +29251,27 @@ type RetrieveTeamResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveTeamResponse) GetJSON200() *Team {
+func (r RetrieveTeamRawResponse) GetJSON200() *Team {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveTeamResponse) GetJSON401() *Error {
+func (r RetrieveTeamRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveTeamResponse) GetJSON404() *Error {
+func (r RetrieveTeamRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveTeamResponse) GetBody() []byte {
+func (r RetrieveTeamRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveTeamResponse) Status() string {
+func (r RetrieveTeamRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30426,7 +29279,7 @@ func (r RetrieveTeamResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveTeamResponse) StatusCode() int {
+func (r RetrieveTeamRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30434,14 +29287,14 @@ func (r RetrieveTeamResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveTeamResponse) ContentType() string {
+func (r RetrieveTeamRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTicketTypesResponse struct {
+type ListTicketTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30451,22 +29304,22 @@ type ListTicketTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTicketTypesResponse) GetJSON200() *TicketTypeList {
+func (r ListTicketTypesRawResponse) GetJSON200() *TicketTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTicketTypesResponse) GetJSON401() *Error {
+func (r ListTicketTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTicketTypesResponse) GetBody() []byte {
+func (r ListTicketTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTicketTypesResponse) Status() string {
+func (r ListTicketTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30474,7 +29327,7 @@ func (r ListTicketTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTicketTypesResponse) StatusCode() int {
+func (r ListTicketTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30482,14 +29335,14 @@ func (r ListTicketTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTicketTypesResponse) ContentType() string {
+func (r ListTicketTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeResponse struct {
+type CreateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30499,22 +29352,22 @@ type CreateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON200() *TicketType {
+func (r CreateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeResponse) GetBody() []byte {
+func (r CreateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeResponse) Status() string {
+func (r CreateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30522,7 +29375,7 @@ func (r CreateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeResponse) StatusCode() int {
+func (r CreateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30530,14 +29383,14 @@ func (r CreateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeResponse) ContentType() string {
+func (r CreateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketTypeResponse struct {
+type GetTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30547,22 +29400,22 @@ type GetTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketTypeResponse) GetJSON200() *TicketType {
+func (r GetTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketTypeResponse) GetJSON401() *Error {
+func (r GetTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketTypeResponse) GetBody() []byte {
+func (r GetTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketTypeResponse) Status() string {
+func (r GetTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30570,7 +29423,7 @@ func (r GetTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketTypeResponse) StatusCode() int {
+func (r GetTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30578,14 +29431,14 @@ func (r GetTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketTypeResponse) ContentType() string {
+func (r GetTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeResponse struct {
+type UpdateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30595,22 +29448,22 @@ type UpdateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON200() *TicketType {
+func (r UpdateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeResponse) GetBody() []byte {
+func (r UpdateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeResponse) Status() string {
+func (r UpdateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30618,7 +29471,7 @@ func (r UpdateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeResponse) StatusCode() int {
+func (r UpdateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30626,14 +29479,14 @@ func (r UpdateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeResponse) ContentType() string {
+func (r UpdateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeAttributeResponse struct {
+type CreateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30643,22 +29496,22 @@ type CreateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeAttributeResponse) GetBody() []byte {
+func (r CreateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeAttributeResponse) Status() string {
+func (r CreateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30666,7 +29519,7 @@ func (r CreateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeAttributeResponse) StatusCode() int {
+func (r CreateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30674,14 +29527,14 @@ func (r CreateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeAttributeResponse) ContentType() string {
+func (r CreateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeAttributeResponse struct {
+type UpdateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30691,22 +29544,22 @@ type UpdateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeAttributeResponse) GetBody() []byte {
+func (r UpdateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeAttributeResponse) Status() string {
+func (r UpdateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30714,7 +29567,7 @@ func (r UpdateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
+func (r UpdateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30722,14 +29575,14 @@ func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeAttributeResponse) ContentType() string {
+func (r UpdateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketResponse struct {
+type CreateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30739,22 +29592,22 @@ type CreateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketResponse) GetJSON200() *Ticket {
+func (r CreateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketResponse) GetJSON401() *Error {
+func (r CreateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketResponse) GetBody() []byte {
+func (r CreateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketResponse) Status() string {
+func (r CreateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30762,7 +29615,7 @@ func (r CreateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketResponse) StatusCode() int {
+func (r CreateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30770,14 +29623,14 @@ func (r CreateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketResponse) ContentType() string {
+func (r CreateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchTicketsResponse struct {
+type SearchTicketsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30785,17 +29638,17 @@ type SearchTicketsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchTicketsResponse) GetJSON200() *TicketList {
+func (r SearchTicketsRawResponse) GetJSON200() *TicketList {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchTicketsResponse) GetBody() []byte {
+func (r SearchTicketsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchTicketsResponse) Status() string {
+func (r SearchTicketsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30803,7 +29656,7 @@ func (r SearchTicketsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchTicketsResponse) StatusCode() int {
+func (r SearchTicketsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30811,14 +29664,14 @@ func (r SearchTicketsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchTicketsResponse) ContentType() string {
+func (r SearchTicketsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketResponse struct {
+type GetTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30828,22 +29681,22 @@ type GetTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketResponse) GetJSON200() *Ticket {
+func (r GetTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketResponse) GetJSON401() *Error {
+func (r GetTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketResponse) GetBody() []byte {
+func (r GetTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketResponse) Status() string {
+func (r GetTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30851,7 +29704,7 @@ func (r GetTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketResponse) StatusCode() int {
+func (r GetTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30859,14 +29712,14 @@ func (r GetTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketResponse) ContentType() string {
+func (r GetTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketResponse struct {
+type UpdateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30878,27 +29731,27 @@ type UpdateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketResponse) GetJSON200() *Ticket {
+func (r UpdateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketResponse) GetJSON401() *Error {
+func (r UpdateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateTicketResponse) GetJSON404() *map[string]interface{} {
+func (r UpdateTicketRawResponse) GetJSON404() *map[string]interface{} {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketResponse) GetBody() []byte {
+func (r UpdateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketResponse) Status() string {
+func (r UpdateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30906,7 +29759,7 @@ func (r UpdateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketResponse) StatusCode() int {
+func (r UpdateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30914,14 +29767,14 @@ func (r UpdateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketResponse) ContentType() string {
+func (r UpdateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyTicketResponse struct {
+type ReplyTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30935,32 +29788,32 @@ type ReplyTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyTicketResponse) GetJSON200() *TicketReply {
+func (r ReplyTicketRawResponse) GetJSON200() *TicketReply {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ReplyTicketResponse) GetJSON400() *Error {
+func (r ReplyTicketRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyTicketResponse) GetJSON401() *Error {
+func (r ReplyTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyTicketResponse) GetJSON404() *Error {
+func (r ReplyTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyTicketResponse) GetBody() []byte {
+func (r ReplyTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyTicketResponse) Status() string {
+func (r ReplyTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30968,7 +29821,7 @@ func (r ReplyTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyTicketResponse) StatusCode() int {
+func (r ReplyTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30976,14 +29829,14 @@ func (r ReplyTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyTicketResponse) ContentType() string {
+func (r ReplyTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToTicketResponse struct {
+type AttachTagToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30995,27 +29848,27 @@ type AttachTagToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON200() *Tag {
+func (r AttachTagToTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON401() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON404() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToTicketResponse) GetBody() []byte {
+func (r AttachTagToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToTicketResponse) Status() string {
+func (r AttachTagToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31023,7 +29876,7 @@ func (r AttachTagToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToTicketResponse) StatusCode() int {
+func (r AttachTagToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31031,14 +29884,14 @@ func (r AttachTagToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToTicketResponse) ContentType() string {
+func (r AttachTagToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromTicketResponse struct {
+type DetachTagFromTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31050,27 +29903,27 @@ type DetachTagFromTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON200() *Tag {
+func (r DetachTagFromTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON401() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON404() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromTicketResponse) GetBody() []byte {
+func (r DetachTagFromTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromTicketResponse) Status() string {
+func (r DetachTagFromTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31078,7 +29931,7 @@ func (r DetachTagFromTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromTicketResponse) StatusCode() int {
+func (r DetachTagFromTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31086,14 +29939,14 @@ func (r DetachTagFromTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromTicketResponse) ContentType() string {
+func (r DetachTagFromTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveVisitorWithUserIdResponse struct {
+type RetrieveVisitorWithUserIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31105,27 +29958,27 @@ type RetrieveVisitorWithUserIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON200() *Visitor {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON401() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON404() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveVisitorWithUserIdResponse) GetBody() []byte {
+func (r RetrieveVisitorWithUserIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveVisitorWithUserIdResponse) Status() string {
+func (r RetrieveVisitorWithUserIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31133,7 +29986,7 @@ func (r RetrieveVisitorWithUserIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
+func (r RetrieveVisitorWithUserIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31141,14 +29994,14 @@ func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveVisitorWithUserIdResponse) ContentType() string {
+func (r RetrieveVisitorWithUserIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateVisitorResponse struct {
+type UpdateVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31160,27 +30013,27 @@ type UpdateVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateVisitorResponse) GetJSON200() *Visitor {
+func (r UpdateVisitorRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateVisitorResponse) GetJSON401() *Error {
+func (r UpdateVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateVisitorResponse) GetJSON404() *Error {
+func (r UpdateVisitorRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateVisitorResponse) GetBody() []byte {
+func (r UpdateVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateVisitorResponse) Status() string {
+func (r UpdateVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31188,7 +30041,7 @@ func (r UpdateVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateVisitorResponse) StatusCode() int {
+func (r UpdateVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31196,14 +30049,14 @@ func (r UpdateVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateVisitorResponse) ContentType() string {
+func (r UpdateVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertVisitorResponse struct {
+type ConvertVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31213,22 +30066,22 @@ type ConvertVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertVisitorResponse) GetJSON200() *Contact {
+func (r ConvertVisitorRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ConvertVisitorResponse) GetJSON401() *Error {
+func (r ConvertVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertVisitorResponse) GetBody() []byte {
+func (r ConvertVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertVisitorResponse) Status() string {
+func (r ConvertVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31236,7 +30089,7 @@ func (r ConvertVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertVisitorResponse) StatusCode() int {
+func (r ConvertVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31244,7 +30097,7 @@ func (r ConvertVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertVisitorResponse) ContentType() string {
+func (r ConvertVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31258,12 +30111,12 @@ func (r ConvertVisitorResponse) ContentType() string {
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins (the `ListAdmins` operationId).
-func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error) {
+func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error) {
 	rsp, err := c.ListAdmins(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAdminsResponse(rsp)
+	return ParseListAdminsRawResponse(rsp)
 }
 
 // ListActivityLogsWithResponse List all activity logs
@@ -31273,12 +30126,12 @@ func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error) {
+func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error) {
 	rsp, err := c.ListActivityLogs(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListActivityLogsResponse(rsp)
+	return ParseListActivityLogsRawResponse(rsp)
 }
 
 // RetrieveAdminWithResponse Retrieve an admin
@@ -31288,12 +30141,12 @@ func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/{admin_id} (the `RetrieveAdmin` operationId).
-func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, adminId string, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
+func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, adminId string, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error) {
 	rsp, err := c.RetrieveAdmin(ctx, adminId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveAdminResponse(rsp)
+	return ParseRetrieveAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithBodyWithResponse Set an admin to away
@@ -31303,12 +30156,12 @@ func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, adm
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{admin_id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, adminId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, adminId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdminWithBody(ctx, adminId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithResponse Set an admin to away
@@ -31318,12 +30171,12 @@ func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{admin_id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, adminId string, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, adminId string, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdmin(ctx, adminId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // ListArticlesWithResponse List all articles
@@ -31337,12 +30190,12 @@ func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, admi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
+func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, params *ListArticlesParams, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error) {
 	rsp, err := c.ListArticles(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListArticlesResponse(rsp)
+	return ParseListArticlesRawResponse(rsp)
 }
 
 // CreateArticleWithBodyWithResponse Create an article
@@ -31352,12 +30205,12 @@ func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticleWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // CreateArticleWithResponse Create an article
@@ -31367,12 +30220,12 @@ func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticle(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // SearchArticlesWithResponse Search for articles
@@ -31382,12 +30235,12 @@ func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/search (the `SearchArticles` operationId).
-func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error) {
+func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error) {
 	rsp, err := c.SearchArticles(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchArticlesResponse(rsp)
+	return ParseSearchArticlesRawResponse(rsp)
 }
 
 // DeleteArticleWithResponse Delete an article
@@ -31397,12 +30250,12 @@ func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /articles/{article_id} (the `DeleteArticle` operationId).
-func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
+func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error) {
 	rsp, err := c.DeleteArticle(ctx, articleId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteArticleResponse(rsp)
+	return ParseDeleteArticleRawResponse(rsp)
 }
 
 // RetrieveArticleWithResponse Retrieve an article
@@ -31412,12 +30265,12 @@ func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, art
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/{article_id} (the `RetrieveArticle` operationId).
-func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
+func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, articleId string, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error) {
 	rsp, err := c.RetrieveArticle(ctx, articleId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveArticleResponse(rsp)
+	return ParseRetrieveArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithBodyWithResponse Update an article
@@ -31427,12 +30280,12 @@ func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, a
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{article_id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, articleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, articleId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticleWithBody(ctx, articleId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithResponse Update an article
@@ -31442,12 +30295,12 @@ func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{article_id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, articleId string, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, articleId string, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticle(ctx, articleId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // RetrieveCompanyWithResponse Retrieve companies
@@ -31467,12 +30320,12 @@ func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, art
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies (the `RetrieveCompany` operationId).
-func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error) {
+func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error) {
 	rsp, err := c.RetrieveCompany(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCompanyResponse(rsp)
+	return ParseRetrieveCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
@@ -31492,12 +30345,12 @@ func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithResponse Create or Update a company
@@ -31517,12 +30370,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompany(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // ListAllCompaniesWithResponse List all companies
@@ -31542,12 +30395,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error) {
 	rsp, err := c.ListAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCompaniesResponse(rsp)
+	return ParseListAllCompaniesRawResponse(rsp)
 }
 
 // ScrollOverAllCompaniesWithResponse Scroll over all companies
@@ -31575,12 +30428,12 @@ func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error) {
 	rsp, err := c.ScrollOverAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseScrollOverAllCompaniesResponse(rsp)
+	return ParseScrollOverAllCompaniesRawResponse(rsp)
 }
 
 // DeleteCompanyWithResponse Delete a company
@@ -31598,12 +30451,12 @@ func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /companies/{company_id} (the `DeleteCompany` operationId).
-func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error) {
 	rsp, err := c.DeleteCompany(ctx, companyId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCompanyResponse(rsp)
+	return ParseDeleteCompanyRawResponse(rsp)
 }
 
 // RetrieveACompanyByIdWithResponse Retrieve a company by ID
@@ -31613,12 +30466,12 @@ func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, com
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{company_id} (the `RetrieveACompanyById` operationId).
-func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
+func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error) {
 	rsp, err := c.RetrieveACompanyById(ctx, companyId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveACompanyByIdResponse(rsp)
+	return ParseRetrieveACompanyByIdRawResponse(rsp)
 }
 
 // UpdateCompanyWithResponse Update a company
@@ -31634,12 +30487,12 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{company_id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error) {
 	rsp, err := c.UpdateCompany(ctx, companyId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCompanyResponse(rsp)
+	return ParseUpdateCompanyRawResponse(rsp)
 }
 
 // ListAttachedContactsWithResponse List attached contacts
@@ -31649,12 +30502,12 @@ func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, com
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{company_id}/contacts (the `ListAttachedContacts` operationId).
-func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
+func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, companyId string, params *ListAttachedContactsParams, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error) {
 	rsp, err := c.ListAttachedContacts(ctx, companyId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedContactsResponse(rsp)
+	return ParseListAttachedContactsRawResponse(rsp)
 }
 
 // ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
@@ -31664,12 +30517,12 @@ func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{company_id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, companyId string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, companyId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedSegmentsForCompaniesResponse(rsp)
+	return ParseListAttachedSegmentsForCompaniesRawResponse(rsp)
 }
 
 // ListContactsWithResponse List all contacts
@@ -31690,12 +30543,12 @@ func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, params *ListContactsParams, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error) {
 	rsp, err := c.ListContacts(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListContactsResponse(rsp)
+	return ParseListContactsRawResponse(rsp)
 }
 
 // CreateContactWithBodyWithResponse Create contact
@@ -31705,12 +30558,12 @@ func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, para
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // CreateContactWithResponse Create contact
@@ -31720,12 +30573,12 @@ func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // MergeContactWithBodyWithResponse Merge a lead and a user
@@ -31746,12 +30599,12 @@ func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // MergeContactWithResponse Merge a lead and a user
@@ -31772,12 +30625,12 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // SearchContactsWithBodyWithResponse Search contacts
@@ -31908,12 +30761,12 @@ func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContactsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // SearchContactsWithResponse Search contacts
@@ -32044,12 +30897,12 @@ func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContacts(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // DeleteContactWithResponse Delete a contact
@@ -32059,12 +30912,12 @@ func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error) {
 	rsp, err := c.DeleteContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteContactResponse(rsp)
+	return ParseDeleteContactRawResponse(rsp)
 }
 
 // ShowContactWithResponse Get a contact
@@ -32080,12 +30933,12 @@ func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id} (the `ShowContact` operationId).
-func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
+func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error) {
 	rsp, err := c.ShowContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseShowContactResponse(rsp)
+	return ParseShowContactRawResponse(rsp)
 }
 
 // UpdateContactWithBodyWithResponse Update a contact
@@ -32095,12 +30948,12 @@ func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, conta
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{contact_id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // UpdateContactWithResponse Update a contact
@@ -32110,12 +30963,12 @@ func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{contact_id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, contactId string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, contactId string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // ArchiveContactWithResponse Archive contact
@@ -32125,12 +30978,12 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/archive (the `ArchiveContact` operationId).
-func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
+func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error) {
 	rsp, err := c.ArchiveContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseArchiveContactResponse(rsp)
+	return ParseArchiveContactRawResponse(rsp)
 }
 
 // ListCompaniesForAContactWithResponse List attached companies for contact
@@ -32140,12 +30993,12 @@ func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
+func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error) {
 	rsp, err := c.ListCompaniesForAContact(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListCompaniesForAContactResponse(rsp)
+	return ParseListCompaniesForAContactRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
@@ -32155,12 +31008,12 @@ func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompanyWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithResponse Attach a Contact to a Company
@@ -32170,12 +31023,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompany(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // DetachContactFromACompanyWithResponse Detach a contact from a company
@@ -32185,12 +31038,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{company_id} (the `DetachContactFromACompany` operationId).
-func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, companyId string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
+func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, companyId string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error) {
 	rsp, err := c.DetachContactFromACompany(ctx, contactId, companyId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromACompanyResponse(rsp)
+	return ParseDetachContactFromACompanyRawResponse(rsp)
 }
 
 // ListNotesWithResponse List all notes
@@ -32200,12 +31053,12 @@ func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, contactId string, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error) {
 	rsp, err := c.ListNotes(ctx, contactId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNotesResponse(rsp)
+	return ParseListNotesRawResponse(rsp)
 }
 
 // CreateNoteWithBodyWithResponse Create a note
@@ -32215,12 +31068,12 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, contact
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // CreateNoteWithResponse Create a note
@@ -32230,12 +31083,12 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNote(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // ListSegmentsForAContactWithResponse List attached segments for contact
@@ -32245,12 +31098,12 @@ func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, contac
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error) {
 	rsp, err := c.ListSegmentsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsForAContactResponse(rsp)
+	return ParseListSegmentsForAContactRawResponse(rsp)
 }
 
 // ListSubscriptionsForAContactWithResponse List subscriptions for a contact
@@ -32268,12 +31121,12 @@ func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error) {
 	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionsForAContactResponse(rsp)
+	return ParseListSubscriptionsForAContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
@@ -32289,12 +31142,12 @@ func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
@@ -32310,12 +31163,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
@@ -32325,12 +31178,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{subscription_id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, subscriptionId string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, subscriptionId string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, subscriptionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachSubscriptionTypeToContactResponse(rsp)
+	return ParseDetachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // ListTagsForAContactWithResponse List tags attached to a contact
@@ -32340,12 +31193,12 @@ func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
+func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error) {
 	rsp, err := c.ListTagsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsForAContactResponse(rsp)
+	return ParseListTagsForAContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithBodyWithResponse Add tag to a contact
@@ -32355,12 +31208,12 @@ func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithResponse Add tag to a contact
@@ -32370,12 +31223,12 @@ func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // DetachTagFromContactWithResponse Remove tag from a contact
@@ -32385,12 +31238,12 @@ func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{tag_id} (the `DetachTagFromContact` operationId).
-func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, tagId string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
+func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, tagId string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error) {
 	rsp, err := c.DetachTagFromContact(ctx, contactId, tagId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromContactResponse(rsp)
+	return ParseDetachTagFromContactRawResponse(rsp)
 }
 
 // UnarchiveContactWithResponse Unarchive contact
@@ -32400,12 +31253,12 @@ func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/unarchive (the `UnarchiveContact` operationId).
-func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
+func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error) {
 	rsp, err := c.UnarchiveContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnarchiveContactResponse(rsp)
+	return ParseUnarchiveContactRawResponse(rsp)
 }
 
 // ListConversationsWithResponse List all conversations
@@ -32423,12 +31276,12 @@ func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations (the `ListConversations` operationId).
-func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error) {
+func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error) {
 	rsp, err := c.ListConversations(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListConversationsResponse(rsp)
+	return ParseListConversationsRawResponse(rsp)
 }
 
 // CreateConversationWithBodyWithResponse Creates a conversation
@@ -32446,12 +31299,12 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // CreateConversationWithResponse Creates a conversation
@@ -32469,12 +31322,12 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // RedactConversationWithBodyWithResponse Redact a conversation part
@@ -32488,12 +31341,12 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // RedactConversationWithResponse Redact a conversation part
@@ -32507,12 +31360,12 @@ func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // SearchConversationsWithBodyWithResponse Search conversations
@@ -32622,12 +31475,12 @@ func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversationsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // SearchConversationsWithResponse Search conversations
@@ -32737,12 +31590,12 @@ func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversations(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // RetrieveConversationWithResponse Retrieve a conversation
@@ -32760,12 +31613,12 @@ func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations/{conversation_id} (the `RetrieveConversation` operationId).
-func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error) {
+func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, conversationId string, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error) {
 	rsp, err := c.RetrieveConversation(ctx, conversationId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveConversationResponse(rsp)
+	return ParseRetrieveConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithBodyWithResponse Update a conversation
@@ -32783,12 +31636,12 @@ func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{conversation_id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversationWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithResponse Update a conversation
@@ -32806,12 +31659,12 @@ func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{conversation_id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, conversationId string, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversation(ctx, conversationId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
@@ -32821,12 +31674,12 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicketWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithResponse Convert a conversation to a ticket
@@ -32836,12 +31689,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, conversationId string, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, conversationId string, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicket(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
@@ -32855,12 +31708,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // AttachContactToConversationWithResponse Attach a contact to a conversation
@@ -32874,12 +31727,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
@@ -32893,12 +31746,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithResponse Detach a contact from a group conversation
@@ -32912,12 +31765,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // ManageConversationWithBodyWithResponse Manage a conversation
@@ -32931,12 +31784,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ManageConversationWithResponse Manage a conversation
@@ -32950,12 +31803,12 @@ func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithBodyWithResponse Reply to a conversation
@@ -32971,12 +31824,12 @@ func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithResponse Reply to a conversation
@@ -32992,12 +31845,12 @@ func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // AutoAssignConversationWithResponse Run Assignment Rules on a conversation
@@ -33013,12 +31866,12 @@ func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/run_assignment_rules (the `AutoAssignConversation` operationId).
-func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, conversationId string, reqEditors ...RequestEditorFn) (*AutoAssignConversationResponse, error) {
+func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Context, conversationId string, reqEditors ...RequestEditorFn) (*AutoAssignConversationRawResponse, error) {
 	rsp, err := c.AutoAssignConversation(ctx, conversationId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAutoAssignConversationResponse(rsp)
+	return ParseAutoAssignConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithBodyWithResponse Add tag to a conversation
@@ -33028,12 +31881,12 @@ func (c *ClientWithResponses) AutoAssignConversationWithResponse(ctx context.Con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithResponse Add tag to a conversation
@@ -33043,12 +31896,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
@@ -33058,12 +31911,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{tag_id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, tagId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithResponse Remove tag from a conversation
@@ -33073,12 +31926,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{tag_id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversation(ctx, conversationId, tagId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // ListDataAttributesWithResponse List all data attributes
@@ -33088,12 +31941,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /data_attributes (the `ListDataAttributes` operationId).
-func (c *ClientWithResponses) ListDataAttributesWithResponse(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*ListDataAttributesResponse, error) {
+func (c *ClientWithResponses) ListDataAttributesWithResponse(ctx context.Context, params *ListDataAttributesParams, reqEditors ...RequestEditorFn) (*ListDataAttributesRawResponse, error) {
 	rsp, err := c.ListDataAttributes(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListDataAttributesResponse(rsp)
+	return ParseListDataAttributesRawResponse(rsp)
 }
 
 // CreateDataAttributeWithBodyWithResponse Create a data attribute
@@ -33103,12 +31956,12 @@ func (c *ClientWithResponses) ListDataAttributesWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttributeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // CreateDataAttributeWithResponse Create a data attribute
@@ -33118,12 +31971,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttribute(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithBodyWithResponse Update a data attribute
@@ -33137,12 +31990,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{data_attribute_id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, dataAttributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, dataAttributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttributeWithBody(ctx, dataAttributeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithResponse Update a data attribute
@@ -33156,12 +32009,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{data_attribute_id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, dataAttributeId string, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, dataAttributeId string, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttribute(ctx, dataAttributeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // DownloadDataExportWithResponse Download content data export
@@ -33177,12 +32030,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
+func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error) {
 	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDownloadDataExportResponse(rsp)
+	return ParseDownloadDataExportRawResponse(rsp)
 }
 
 // LisDataEventsWithResponse List all data events
@@ -33204,12 +32057,12 @@ func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /events (the `LisDataEvents` operationId).
-func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error) {
+func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error) {
 	rsp, err := c.LisDataEvents(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseLisDataEventsResponse(rsp)
+	return ParseLisDataEventsRawResponse(rsp)
 }
 
 // CreateDataEventWithBodyWithResponse Submit a data event
@@ -33258,12 +32111,12 @@ func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEventWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // CreateDataEventWithResponse Submit a data event
@@ -33312,12 +32165,12 @@ func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEvent(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // DataEventSummariesWithBodyWithResponse Create event summaries
@@ -33327,12 +32180,12 @@ func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, b
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummariesWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // DataEventSummariesWithResponse Create event summaries
@@ -33342,12 +32195,12 @@ func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummaries(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // CancelDataExportWithResponse Cancel content data export
@@ -33357,12 +32210,12 @@ func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
+func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error) {
 	rsp, err := c.CancelDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCancelDataExportResponse(rsp)
+	return ParseCancelDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithBodyWithResponse Create content data export
@@ -33388,12 +32241,12 @@ func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExportWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithResponse Create content data export
@@ -33419,12 +32272,12 @@ func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExport(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // GetDataExportWithResponse Show content data export
@@ -33438,12 +32291,12 @@ func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
+func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error) {
 	rsp, err := c.GetDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetDataExportResponse(rsp)
+	return ParseGetDataExportRawResponse(rsp)
 }
 
 // ListAllCollectionsWithResponse List all collections
@@ -33455,12 +32308,12 @@ func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, job
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
+func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, params *ListAllCollectionsParams, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error) {
 	rsp, err := c.ListAllCollections(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCollectionsResponse(rsp)
+	return ParseListAllCollectionsRawResponse(rsp)
 }
 
 // CreateCollectionWithBodyWithResponse Create a collection
@@ -33470,12 +32323,12 @@ func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollectionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // CreateCollectionWithResponse Create a collection
@@ -33485,12 +32338,12 @@ func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollection(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // DeleteCollectionWithResponse Delete a collection
@@ -33500,12 +32353,12 @@ func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /help_center/collections/{collection_id} (the `DeleteCollection` operationId).
-func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
+func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error) {
 	rsp, err := c.DeleteCollection(ctx, collectionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCollectionResponse(rsp)
+	return ParseDeleteCollectionRawResponse(rsp)
 }
 
 // RetrieveCollectionWithResponse Retrieve a collection
@@ -33515,12 +32368,12 @@ func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections/{collection_id} (the `RetrieveCollection` operationId).
-func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
+func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, collectionId string, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error) {
 	rsp, err := c.RetrieveCollection(ctx, collectionId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCollectionResponse(rsp)
+	return ParseRetrieveCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithBodyWithResponse Update a collection
@@ -33530,12 +32383,12 @@ func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{collection_id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, collectionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, collectionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollectionWithBody(ctx, collectionId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithResponse Update a collection
@@ -33545,12 +32398,12 @@ func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{collection_id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, collectionId string, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, collectionId string, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollection(ctx, collectionId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // ListHelpCentersWithResponse List all Help Centers
@@ -33560,12 +32413,12 @@ func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
+func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, params *ListHelpCentersParams, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error) {
 	rsp, err := c.ListHelpCenters(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListHelpCentersResponse(rsp)
+	return ParseListHelpCentersRawResponse(rsp)
 }
 
 // RetrieveHelpCenterWithResponse Retrieve a Help Center
@@ -33575,12 +32428,12 @@ func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers/{help_center_id} (the `RetrieveHelpCenter` operationId).
-func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, helpCenterId string, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
+func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, helpCenterId string, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error) {
 	rsp, err := c.RetrieveHelpCenter(ctx, helpCenterId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveHelpCenterResponse(rsp)
+	return ParseRetrieveHelpCenterRawResponse(rsp)
 }
 
 // IdentifyAdminWithResponse Identify an admin
@@ -33594,12 +32447,12 @@ func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
+func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error) {
 	rsp, err := c.IdentifyAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseIdentifyAdminResponse(rsp)
+	return ParseIdentifyAdminRawResponse(rsp)
 }
 
 // CreateMessageWithBodyWithResponse Create a message
@@ -33619,12 +32472,12 @@ func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // CreateMessageWithResponse Create a message
@@ -33644,12 +32497,12 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // ListNewsItemsWithResponse List all news items
@@ -33659,12 +32512,12 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
+func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error) {
 	rsp, err := c.ListNewsItems(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsItemsResponse(rsp)
+	return ParseListNewsItemsRawResponse(rsp)
 }
 
 // CreateNewsItemWithBodyWithResponse Create a news item
@@ -33674,12 +32527,12 @@ func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItemWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // CreateNewsItemWithResponse Create a news item
@@ -33689,12 +32542,12 @@ func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItem(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // DeleteNewsItemWithResponse Delete a news item
@@ -33704,12 +32557,12 @@ func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /news/news_items/{news_item_id} (the `DeleteNewsItem` operationId).
-func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
+func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error) {
 	rsp, err := c.DeleteNewsItem(ctx, newsItemId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteNewsItemResponse(rsp)
+	return ParseDeleteNewsItemRawResponse(rsp)
 }
 
 // RetrieveNewsItemWithResponse Retrieve a news item
@@ -33719,12 +32572,12 @@ func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, ne
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items/{news_item_id} (the `RetrieveNewsItem` operationId).
-func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, newsItemId string, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error) {
 	rsp, err := c.RetrieveNewsItem(ctx, newsItemId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsItemResponse(rsp)
+	return ParseRetrieveNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithBodyWithResponse Update a news item
@@ -33732,12 +32585,12 @@ func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{news_item_id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, newsItemId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, newsItemId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItemWithBody(ctx, newsItemId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithResponse Update a news item
@@ -33745,12 +32598,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{news_item_id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, newsItemId string, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, newsItemId string, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItem(ctx, newsItemId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // ListNewsfeedsWithResponse List all newsfeeds
@@ -33760,12 +32613,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, ne
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
+func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error) {
 	rsp, err := c.ListNewsfeeds(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsfeedsResponse(rsp)
+	return ParseListNewsfeedsRawResponse(rsp)
 }
 
 // RetrieveNewsfeedWithResponse Retrieve a newsfeed
@@ -33775,12 +32628,12 @@ func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, req
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{newsfeed_id} (the `RetrieveNewsfeed` operationId).
-func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error) {
 	rsp, err := c.RetrieveNewsfeed(ctx, newsfeedId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsfeedResponse(rsp)
+	return ParseRetrieveNewsfeedRawResponse(rsp)
 }
 
 // ListLiveNewsfeedItemsWithResponse List all live newsfeed items
@@ -33790,12 +32643,12 @@ func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{newsfeed_id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
+func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, newsfeedId string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error) {
 	rsp, err := c.ListLiveNewsfeedItems(ctx, newsfeedId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListLiveNewsfeedItemsResponse(rsp)
+	return ParseListLiveNewsfeedItemsRawResponse(rsp)
 }
 
 // RetrieveNoteWithResponse Retrieve a note
@@ -33805,12 +32658,12 @@ func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /notes/{note_id} (the `RetrieveNote` operationId).
-func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, noteId string, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
+func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, noteId string, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error) {
 	rsp, err := c.RetrieveNote(ctx, noteId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNoteResponse(rsp)
+	return ParseRetrieveNoteRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
@@ -33823,12 +32676,12 @@ func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, note
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitchWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithResponse Create a phone Switch
@@ -33841,12 +32694,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitch(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // ListSegmentsWithResponse List all segments
@@ -33856,12 +32709,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments (the `ListSegments` operationId).
-func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error) {
+func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error) {
 	rsp, err := c.ListSegments(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsResponse(rsp)
+	return ParseListSegmentsRawResponse(rsp)
 }
 
 // RetrieveSegmentWithResponse Retrieve a segment
@@ -33871,12 +32724,12 @@ func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments/{segment_id} (the `RetrieveSegment` operationId).
-func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, segmentId string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
+func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, segmentId string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error) {
 	rsp, err := c.RetrieveSegment(ctx, segmentId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveSegmentResponse(rsp)
+	return ParseRetrieveSegmentRawResponse(rsp)
 }
 
 // ListSubscriptionTypesWithResponse List subscription types
@@ -33886,12 +32739,12 @@ func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error) {
 	rsp, err := c.ListSubscriptionTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionTypesResponse(rsp)
+	return ParseListSubscriptionTypesRawResponse(rsp)
 }
 
 // ListTagsWithResponse List all tags
@@ -33901,12 +32754,12 @@ func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
+func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error) {
 	rsp, err := c.ListTags(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsResponse(rsp)
+	return ParseListTagsRawResponse(rsp)
 }
 
 // CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -33928,12 +32781,12 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEdito
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTagWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -33955,12 +32808,12 @@ func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTag(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // DeleteTagWithResponse Delete tag
@@ -33970,12 +32823,12 @@ func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body Cr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tags/{tag_id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error) {
 	rsp, err := c.DeleteTag(ctx, tagId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteTagResponse(rsp)
+	return ParseDeleteTagRawResponse(rsp)
 }
 
 // FindTagWithResponse Find a specific tag
@@ -33986,12 +32839,12 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, tagId s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags/{tag_id} (the `FindTag` operationId).
-func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
+func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, tagId string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error) {
 	rsp, err := c.FindTag(ctx, tagId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseFindTagResponse(rsp)
+	return ParseFindTagRawResponse(rsp)
 }
 
 // ListTeamsWithResponse List all teams
@@ -34001,12 +32854,12 @@ func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, tagId str
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
+func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error) {
 	rsp, err := c.ListTeams(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTeamsResponse(rsp)
+	return ParseListTeamsRawResponse(rsp)
 }
 
 // RetrieveTeamWithResponse Retrieve a team
@@ -34016,12 +32869,12 @@ func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEdit
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams/{team_id} (the `RetrieveTeam` operationId).
-func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, teamId string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
+func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, teamId string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error) {
 	rsp, err := c.RetrieveTeam(ctx, teamId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveTeamResponse(rsp)
+	return ParseRetrieveTeamRawResponse(rsp)
 }
 
 // ListTicketTypesWithResponse List all ticket types
@@ -34031,12 +32884,12 @@ func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, team
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
+func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error) {
 	rsp, err := c.ListTicketTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTicketTypesResponse(rsp)
+	return ParseListTicketTypesRawResponse(rsp)
 }
 
 // CreateTicketTypeWithBodyWithResponse Create a ticket type
@@ -34050,12 +32903,12 @@ func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, r
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeWithResponse Create a ticket type
@@ -34069,12 +32922,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketType(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // GetTicketTypeWithResponse Retrieve a ticket type
@@ -34084,12 +32937,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types/{ticket_type_id} (the `GetTicketType` operationId).
-func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, ticketTypeId string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
+func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, ticketTypeId string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error) {
 	rsp, err := c.GetTicketType(ctx, ticketTypeId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketTypeResponse(rsp)
+	return ParseGetTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithBodyWithResponse Update a ticket type
@@ -34103,12 +32956,12 @@ func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, tic
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithResponse Update a ticket type
@@ -34122,12 +32975,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketType(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
@@ -34137,12 +32990,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
@@ -34152,12 +33005,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
@@ -34167,12 +33020,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, attributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, attributeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, attributeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
@@ -34182,12 +33035,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, attributeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketWithBodyWithResponse Create a ticket
@@ -34197,12 +33050,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // CreateTicketWithResponse Create a ticket
@@ -34212,12 +33065,12 @@ func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // SearchTicketsWithBodyWithResponse Search tickets
@@ -34291,12 +33144,12 @@ func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTicketsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // SearchTicketsWithResponse Search tickets
@@ -34370,12 +33223,12 @@ func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTickets(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // GetTicketWithResponse Retrieve a ticket
@@ -34385,12 +33238,12 @@ func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tickets/{ticket_id} (the `GetTicket` operationId).
-func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, ticketId string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, ticketId string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error) {
 	rsp, err := c.GetTicket(ctx, ticketId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketResponse(rsp)
+	return ParseGetTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithBodyWithResponse Update a ticket
@@ -34400,12 +33253,12 @@ func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, ticketI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{ticket_id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithResponse Update a ticket
@@ -34415,12 +33268,12 @@ func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{ticket_id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithBodyWithResponse Reply to a ticket
@@ -34430,12 +33283,12 @@ func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, tick
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithResponse Reply to a ticket
@@ -34445,12 +33298,12 @@ func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithBodyWithResponse Add tag to a ticket
@@ -34460,12 +33313,12 @@ func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, ticke
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithResponse Add tag to a ticket
@@ -34475,12 +33328,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
@@ -34490,12 +33343,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{tag_id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, tagId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, tagId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithResponse Remove tag from a ticket
@@ -34505,12 +33358,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{tag_id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicket(ctx, ticketId, tagId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
@@ -34520,12 +33373,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error) {
+func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	rsp, err := c.RetrieveVisitorWithUserId(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveVisitorWithUserIdResponse(rsp)
+	return ParseRetrieveVisitorWithUserIdRawResponse(rsp)
 }
 
 // UpdateVisitorWithBodyWithResponse Update a visitor
@@ -34539,12 +33392,12 @@ func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // UpdateVisitorWithResponse Update a visitor
@@ -34558,12 +33411,12 @@ func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithBodyWithResponse Convert a visitor
@@ -34577,12 +33430,12 @@ func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithResponse Convert a visitor
@@ -34596,23 +33449,23 @@ func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
-// ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
-func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
+// ParseListAdminsRawResponse parses an HTTP response from a ListAdminsWithResponse call
+func ParseListAdminsRawResponse(rsp *http.Response) (*ListAdminsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAdminsResponse{
+	response := &ListAdminsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34637,15 +33490,15 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 	return response, nil
 }
 
-// ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
-func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
+// ParseListActivityLogsRawResponse parses an HTTP response from a ListActivityLogsWithResponse call
+func ParseListActivityLogsRawResponse(rsp *http.Response) (*ListActivityLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListActivityLogsResponse{
+	response := &ListActivityLogsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34670,15 +33523,15 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 	return response, nil
 }
 
-// ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
-func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
+// ParseRetrieveAdminRawResponse parses an HTTP response from a RetrieveAdminWithResponse call
+func ParseRetrieveAdminRawResponse(rsp *http.Response) (*RetrieveAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveAdminResponse{
+	response := &RetrieveAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34710,15 +33563,15 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 	return response, nil
 }
 
-// ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
-func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
+// ParseSetAwayAdminRawResponse parses an HTTP response from a SetAwayAdminWithResponse call
+func ParseSetAwayAdminRawResponse(rsp *http.Response) (*SetAwayAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SetAwayAdminResponse{
+	response := &SetAwayAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34750,15 +33603,15 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 	return response, nil
 }
 
-// ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
-func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
+// ParseListArticlesRawResponse parses an HTTP response from a ListArticlesWithResponse call
+func ParseListArticlesRawResponse(rsp *http.Response) (*ListArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListArticlesResponse{
+	response := &ListArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34783,15 +33636,15 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 	return response, nil
 }
 
-// ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
-func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
+// ParseCreateArticleRawResponse parses an HTTP response from a CreateArticleWithResponse call
+func ParseCreateArticleRawResponse(rsp *http.Response) (*CreateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateArticleResponse{
+	response := &CreateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34823,22 +33676,22 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 	return response, nil
 }
 
-// ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
-func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
+// ParseSearchArticlesRawResponse parses an HTTP response from a SearchArticlesWithResponse call
+func ParseSearchArticlesRawResponse(rsp *http.Response) (*SearchArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchArticlesResponse{
+	response := &SearchArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SearchArticlesResponseBody
+		var dest SearchArticlesResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -34856,15 +33709,15 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 	return response, nil
 }
 
-// ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
-func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
+// ParseDeleteArticleRawResponse parses an HTTP response from a DeleteArticleWithResponse call
+func ParseDeleteArticleRawResponse(rsp *http.Response) (*DeleteArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteArticleResponse{
+	response := &DeleteArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34896,15 +33749,15 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
-func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
+// ParseRetrieveArticleRawResponse parses an HTTP response from a RetrieveArticleWithResponse call
+func ParseRetrieveArticleRawResponse(rsp *http.Response) (*RetrieveArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveArticleResponse{
+	response := &RetrieveArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34936,15 +33789,15 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 	return response, nil
 }
 
-// ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
-func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
+// ParseUpdateArticleRawResponse parses an HTTP response from a UpdateArticleWithResponse call
+func ParseUpdateArticleRawResponse(rsp *http.Response) (*UpdateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateArticleResponse{
+	response := &UpdateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -34976,15 +33829,15 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
-func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
+// ParseRetrieveCompanyRawResponse parses an HTTP response from a RetrieveCompanyWithResponse call
+func ParseRetrieveCompanyRawResponse(rsp *http.Response) (*RetrieveCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCompanyResponse{
+	response := &RetrieveCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35016,15 +33869,15 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 	return response, nil
 }
 
-// ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
-func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
+// ParseCreateOrUpdateCompanyRawResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
+func ParseCreateOrUpdateCompanyRawResponse(rsp *http.Response) (*CreateOrUpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateOrUpdateCompanyResponse{
+	response := &CreateOrUpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35056,15 +33909,15 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 	return response, nil
 }
 
-// ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
-func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
+// ParseListAllCompaniesRawResponse parses an HTTP response from a ListAllCompaniesWithResponse call
+func ParseListAllCompaniesRawResponse(rsp *http.Response) (*ListAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCompaniesResponse{
+	response := &ListAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35089,15 +33942,15 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 	return response, nil
 }
 
-// ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
-func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
+// ParseScrollOverAllCompaniesRawResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
+func ParseScrollOverAllCompaniesRawResponse(rsp *http.Response) (*ScrollOverAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ScrollOverAllCompaniesResponse{
+	response := &ScrollOverAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35122,15 +33975,15 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 	return response, nil
 }
 
-// ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
-func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
+// ParseDeleteCompanyRawResponse parses an HTTP response from a DeleteCompanyWithResponse call
+func ParseDeleteCompanyRawResponse(rsp *http.Response) (*DeleteCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCompanyResponse{
+	response := &DeleteCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35162,15 +34015,15 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 	return response, nil
 }
 
-// ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
-func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
+// ParseRetrieveACompanyByIdRawResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
+func ParseRetrieveACompanyByIdRawResponse(rsp *http.Response) (*RetrieveACompanyByIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveACompanyByIdResponse{
+	response := &RetrieveACompanyByIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35202,15 +34055,15 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 	return response, nil
 }
 
-// ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
-func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
+// ParseUpdateCompanyRawResponse parses an HTTP response from a UpdateCompanyWithResponse call
+func ParseUpdateCompanyRawResponse(rsp *http.Response) (*UpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCompanyResponse{
+	response := &UpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35242,15 +34095,15 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 	return response, nil
 }
 
-// ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
-func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
+// ParseListAttachedContactsRawResponse parses an HTTP response from a ListAttachedContactsWithResponse call
+func ParseListAttachedContactsRawResponse(rsp *http.Response) (*ListAttachedContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedContactsResponse{
+	response := &ListAttachedContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35282,15 +34135,15 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 	return response, nil
 }
 
-// ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
-func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
+// ParseListAttachedSegmentsForCompaniesRawResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
+func ParseListAttachedSegmentsForCompaniesRawResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedSegmentsForCompaniesResponse{
+	response := &ListAttachedSegmentsForCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35322,15 +34175,15 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 	return response, nil
 }
 
-// ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
-func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
+// ParseListContactsRawResponse parses an HTTP response from a ListContactsWithResponse call
+func ParseListContactsRawResponse(rsp *http.Response) (*ListContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListContactsResponse{
+	response := &ListContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35355,15 +34208,15 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 	return response, nil
 }
 
-// ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
-func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
+// ParseCreateContactRawResponse parses an HTTP response from a CreateContactWithResponse call
+func ParseCreateContactRawResponse(rsp *http.Response) (*CreateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateContactResponse{
+	response := &CreateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35388,15 +34241,15 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 	return response, nil
 }
 
-// ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
-func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
+// ParseMergeContactRawResponse parses an HTTP response from a MergeContactWithResponse call
+func ParseMergeContactRawResponse(rsp *http.Response) (*MergeContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &MergeContactResponse{
+	response := &MergeContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35421,15 +34274,15 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 	return response, nil
 }
 
-// ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
-func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
+// ParseSearchContactsRawResponse parses an HTTP response from a SearchContactsWithResponse call
+func ParseSearchContactsRawResponse(rsp *http.Response) (*SearchContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchContactsResponse{
+	response := &SearchContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35454,15 +34307,15 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 	return response, nil
 }
 
-// ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
-func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
+// ParseDeleteContactRawResponse parses an HTTP response from a DeleteContactWithResponse call
+func ParseDeleteContactRawResponse(rsp *http.Response) (*DeleteContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteContactResponse{
+	response := &DeleteContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35487,15 +34340,15 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 	return response, nil
 }
 
-// ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
-func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
+// ParseShowContactRawResponse parses an HTTP response from a ShowContactWithResponse call
+func ParseShowContactRawResponse(rsp *http.Response) (*ShowContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ShowContactResponse{
+	response := &ShowContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35520,15 +34373,15 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
-func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
+// ParseUpdateContactRawResponse parses an HTTP response from a UpdateContactWithResponse call
+func ParseUpdateContactRawResponse(rsp *http.Response) (*UpdateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateContactResponse{
+	response := &UpdateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35553,15 +34406,15 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 	return response, nil
 }
 
-// ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
-func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
+// ParseArchiveContactRawResponse parses an HTTP response from a ArchiveContactWithResponse call
+func ParseArchiveContactRawResponse(rsp *http.Response) (*ArchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ArchiveContactResponse{
+	response := &ArchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35579,15 +34432,15 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 	return response, nil
 }
 
-// ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
-func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
+// ParseListCompaniesForAContactRawResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
+func ParseListCompaniesForAContactRawResponse(rsp *http.Response) (*ListCompaniesForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListCompaniesForAContactResponse{
+	response := &ListCompaniesForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35619,15 +34472,15 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 	return response, nil
 }
 
-// ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
-func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
+// ParseAttachContactToACompanyRawResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
+func ParseAttachContactToACompanyRawResponse(rsp *http.Response) (*AttachContactToACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToACompanyResponse{
+	response := &AttachContactToACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35666,15 +34519,15 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 	return response, nil
 }
 
-// ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
-func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
+// ParseDetachContactFromACompanyRawResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
+func ParseDetachContactFromACompanyRawResponse(rsp *http.Response) (*DetachContactFromACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromACompanyResponse{
+	response := &DetachContactFromACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35706,15 +34559,15 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 	return response, nil
 }
 
-// ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
-func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
+// ParseListNotesRawResponse parses an HTTP response from a ListNotesWithResponse call
+func ParseListNotesRawResponse(rsp *http.Response) (*ListNotesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNotesResponse{
+	response := &ListNotesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35739,15 +34592,15 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 	return response, nil
 }
 
-// ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
-func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
+// ParseCreateNoteRawResponse parses an HTTP response from a CreateNoteWithResponse call
+func ParseCreateNoteRawResponse(rsp *http.Response) (*CreateNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNoteResponse{
+	response := &CreateNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35772,15 +34625,15 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 	return response, nil
 }
 
-// ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
-func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
+// ParseListSegmentsForAContactRawResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
+func ParseListSegmentsForAContactRawResponse(rsp *http.Response) (*ListSegmentsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsForAContactResponse{
+	response := &ListSegmentsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35812,15 +34665,15 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 	return response, nil
 }
 
-// ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
-func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
+// ParseListSubscriptionsForAContactRawResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
+func ParseListSubscriptionsForAContactRawResponse(rsp *http.Response) (*ListSubscriptionsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionsForAContactResponse{
+	response := &ListSubscriptionsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35852,15 +34705,15 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 	return response, nil
 }
 
-// ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
-func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
+// ParseAttachSubscriptionTypeToContactRawResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
+func ParseAttachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachSubscriptionTypeToContactResponse{
+	response := &AttachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35892,15 +34745,15 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 	return response, nil
 }
 
-// ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
-func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
+// ParseDetachSubscriptionTypeToContactRawResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
+func ParseDetachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachSubscriptionTypeToContactResponse{
+	response := &DetachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35932,15 +34785,15 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 	return response, nil
 }
 
-// ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
-func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
+// ParseListTagsForAContactRawResponse parses an HTTP response from a ListTagsForAContactWithResponse call
+func ParseListTagsForAContactRawResponse(rsp *http.Response) (*ListTagsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsForAContactResponse{
+	response := &ListTagsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -35972,15 +34825,15 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 	return response, nil
 }
 
-// ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
-func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
+// ParseAttachTagToContactRawResponse parses an HTTP response from a AttachTagToContactWithResponse call
+func ParseAttachTagToContactRawResponse(rsp *http.Response) (*AttachTagToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToContactResponse{
+	response := &AttachTagToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36012,15 +34865,15 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 	return response, nil
 }
 
-// ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
-func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
+// ParseDetachTagFromContactRawResponse parses an HTTP response from a DetachTagFromContactWithResponse call
+func ParseDetachTagFromContactRawResponse(rsp *http.Response) (*DetachTagFromContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromContactResponse{
+	response := &DetachTagFromContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36052,15 +34905,15 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 	return response, nil
 }
 
-// ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
-func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
+// ParseUnarchiveContactRawResponse parses an HTTP response from a UnarchiveContactWithResponse call
+func ParseUnarchiveContactRawResponse(rsp *http.Response) (*UnarchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UnarchiveContactResponse{
+	response := &UnarchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36078,15 +34931,15 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 	return response, nil
 }
 
-// ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
-func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
+// ParseListConversationsRawResponse parses an HTTP response from a ListConversationsWithResponse call
+func ParseListConversationsRawResponse(rsp *http.Response) (*ListConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListConversationsResponse{
+	response := &ListConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36118,57 +34971,22 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 	return response, nil
 }
 
-// ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
-func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
+// ParseCreateConversationRawResponse parses an HTTP response from a CreateConversationWithResponse call
+func ParseCreateConversationRawResponse(rsp *http.Response) (*CreateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateConversationResponse{
+	response := &CreateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject string `json:"subject"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest CreateConversationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -36200,15 +35018,15 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 	return response, nil
 }
 
-// ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
-func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
+// ParseRedactConversationRawResponse parses an HTTP response from a RedactConversationWithResponse call
+func ParseRedactConversationRawResponse(rsp *http.Response) (*RedactConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RedactConversationResponse{
+	response := &RedactConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36240,15 +35058,15 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 	return response, nil
 }
 
-// ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
-func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
+// ParseSearchConversationsRawResponse parses an HTTP response from a SearchConversationsWithResponse call
+func ParseSearchConversationsRawResponse(rsp *http.Response) (*SearchConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchConversationsResponse{
+	response := &SearchConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36266,15 +35084,15 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 	return response, nil
 }
 
-// ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
-func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
+// ParseRetrieveConversationRawResponse parses an HTTP response from a RetrieveConversationWithResponse call
+func ParseRetrieveConversationRawResponse(rsp *http.Response) (*RetrieveConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveConversationResponse{
+	response := &RetrieveConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36313,15 +35131,15 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 	return response, nil
 }
 
-// ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
-func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
+// ParseUpdateConversationRawResponse parses an HTTP response from a UpdateConversationWithResponse call
+func ParseUpdateConversationRawResponse(rsp *http.Response) (*UpdateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateConversationResponse{
+	response := &UpdateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36360,15 +35178,15 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 	return response, nil
 }
 
-// ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
-func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
+// ParseConvertConversationToTicketRawResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
+func ParseConvertConversationToTicketRawResponse(rsp *http.Response) (*ConvertConversationToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertConversationToTicketResponse{
+	response := &ConvertConversationToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36393,15 +35211,15 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 	return response, nil
 }
 
-// ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
-func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
+// ParseAttachContactToConversationRawResponse parses an HTTP response from a AttachContactToConversationWithResponse call
+func ParseAttachContactToConversationRawResponse(rsp *http.Response) (*AttachContactToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToConversationResponse{
+	response := &AttachContactToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36440,15 +35258,15 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 	return response, nil
 }
 
-// ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
-func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
+// ParseDetachContactFromConversationRawResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
+func ParseDetachContactFromConversationRawResponse(rsp *http.Response) (*DetachContactFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromConversationResponse{
+	response := &DetachContactFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36494,15 +35312,15 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 	return response, nil
 }
 
-// ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
-func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
+// ParseManageConversationRawResponse parses an HTTP response from a ManageConversationWithResponse call
+func ParseManageConversationRawResponse(rsp *http.Response) (*ManageConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ManageConversationResponse{
+	response := &ManageConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36541,15 +35359,15 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 	return response, nil
 }
 
-// ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
-func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
+// ParseReplyConversationRawResponse parses an HTTP response from a ReplyConversationWithResponse call
+func ParseReplyConversationRawResponse(rsp *http.Response) (*ReplyConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyConversationResponse{
+	response := &ReplyConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36588,15 +35406,15 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 	return response, nil
 }
 
-// ParseAutoAssignConversationResponse parses an HTTP response from a AutoAssignConversationWithResponse call
-func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConversationResponse, error) {
+// ParseAutoAssignConversationRawResponse parses an HTTP response from a AutoAssignConversationWithResponse call
+func ParseAutoAssignConversationRawResponse(rsp *http.Response) (*AutoAssignConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AutoAssignConversationResponse{
+	response := &AutoAssignConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36635,15 +35453,15 @@ func ParseAutoAssignConversationResponse(rsp *http.Response) (*AutoAssignConvers
 	return response, nil
 }
 
-// ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
-func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
+// ParseAttachTagToConversationRawResponse parses an HTTP response from a AttachTagToConversationWithResponse call
+func ParseAttachTagToConversationRawResponse(rsp *http.Response) (*AttachTagToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToConversationResponse{
+	response := &AttachTagToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36675,15 +35493,15 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 	return response, nil
 }
 
-// ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
-func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
+// ParseDetachTagFromConversationRawResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
+func ParseDetachTagFromConversationRawResponse(rsp *http.Response) (*DetachTagFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromConversationResponse{
+	response := &DetachTagFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36715,15 +35533,15 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 	return response, nil
 }
 
-// ParseListDataAttributesResponse parses an HTTP response from a ListDataAttributesWithResponse call
-func ParseListDataAttributesResponse(rsp *http.Response) (*ListDataAttributesResponse, error) {
+// ParseListDataAttributesRawResponse parses an HTTP response from a ListDataAttributesWithResponse call
+func ParseListDataAttributesRawResponse(rsp *http.Response) (*ListDataAttributesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListDataAttributesResponse{
+	response := &ListDataAttributesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36748,15 +35566,15 @@ func ParseListDataAttributesResponse(rsp *http.Response) (*ListDataAttributesRes
 	return response, nil
 }
 
-// ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
-func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
+// ParseCreateDataAttributeRawResponse parses an HTTP response from a CreateDataAttributeWithResponse call
+func ParseCreateDataAttributeRawResponse(rsp *http.Response) (*CreateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataAttributeResponse{
+	response := &CreateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36788,15 +35606,15 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 	return response, nil
 }
 
-// ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
-func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
+// ParseUpdateDataAttributeRawResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
+func ParseUpdateDataAttributeRawResponse(rsp *http.Response) (*UpdateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateDataAttributeResponse{
+	response := &UpdateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36842,15 +35660,15 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 	return response, nil
 }
 
-// ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
-func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
+// ParseDownloadDataExportRawResponse parses an HTTP response from a DownloadDataExportWithResponse call
+func ParseDownloadDataExportRawResponse(rsp *http.Response) (*DownloadDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DownloadDataExportResponse{
+	response := &DownloadDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36858,15 +35676,15 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 	return response, nil
 }
 
-// ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
-func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
+// ParseLisDataEventsRawResponse parses an HTTP response from a LisDataEventsWithResponse call
+func ParseLisDataEventsRawResponse(rsp *http.Response) (*LisDataEventsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &LisDataEventsResponse{
+	response := &LisDataEventsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36891,15 +35709,15 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 	return response, nil
 }
 
-// ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
-func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
+// ParseCreateDataEventRawResponse parses an HTTP response from a CreateDataEventWithResponse call
+func ParseCreateDataEventRawResponse(rsp *http.Response) (*CreateDataEventRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataEventResponse{
+	response := &CreateDataEventRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36920,15 +35738,15 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 	return response, nil
 }
 
-// ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
-func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
+// ParseDataEventSummariesRawResponse parses an HTTP response from a DataEventSummariesWithResponse call
+func ParseDataEventSummariesRawResponse(rsp *http.Response) (*DataEventSummariesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DataEventSummariesResponse{
+	response := &DataEventSummariesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36949,15 +35767,15 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 	return response, nil
 }
 
-// ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
-func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
+// ParseCancelDataExportRawResponse parses an HTTP response from a CancelDataExportWithResponse call
+func ParseCancelDataExportRawResponse(rsp *http.Response) (*CancelDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CancelDataExportResponse{
+	response := &CancelDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -36975,15 +35793,15 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 	return response, nil
 }
 
-// ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
-func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
+// ParseCreateDataExportRawResponse parses an HTTP response from a CreateDataExportWithResponse call
+func ParseCreateDataExportRawResponse(rsp *http.Response) (*CreateDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataExportResponse{
+	response := &CreateDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37001,15 +35819,15 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 	return response, nil
 }
 
-// ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
-func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
+// ParseGetDataExportRawResponse parses an HTTP response from a GetDataExportWithResponse call
+func ParseGetDataExportRawResponse(rsp *http.Response) (*GetDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetDataExportResponse{
+	response := &GetDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37027,15 +35845,15 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 	return response, nil
 }
 
-// ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
-func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
+// ParseListAllCollectionsRawResponse parses an HTTP response from a ListAllCollectionsWithResponse call
+func ParseListAllCollectionsRawResponse(rsp *http.Response) (*ListAllCollectionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCollectionsResponse{
+	response := &ListAllCollectionsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37060,15 +35878,15 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 	return response, nil
 }
 
-// ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
-func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
+// ParseCreateCollectionRawResponse parses an HTTP response from a CreateCollectionWithResponse call
+func ParseCreateCollectionRawResponse(rsp *http.Response) (*CreateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateCollectionResponse{
+	response := &CreateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37100,15 +35918,15 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 	return response, nil
 }
 
-// ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
-func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
+// ParseDeleteCollectionRawResponse parses an HTTP response from a DeleteCollectionWithResponse call
+func ParseDeleteCollectionRawResponse(rsp *http.Response) (*DeleteCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCollectionResponse{
+	response := &DeleteCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37140,15 +35958,15 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 	return response, nil
 }
 
-// ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
-func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
+// ParseRetrieveCollectionRawResponse parses an HTTP response from a RetrieveCollectionWithResponse call
+func ParseRetrieveCollectionRawResponse(rsp *http.Response) (*RetrieveCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCollectionResponse{
+	response := &RetrieveCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37180,15 +35998,15 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 	return response, nil
 }
 
-// ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
-func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
+// ParseUpdateCollectionRawResponse parses an HTTP response from a UpdateCollectionWithResponse call
+func ParseUpdateCollectionRawResponse(rsp *http.Response) (*UpdateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCollectionResponse{
+	response := &UpdateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37220,15 +36038,15 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 	return response, nil
 }
 
-// ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
-func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
+// ParseListHelpCentersRawResponse parses an HTTP response from a ListHelpCentersWithResponse call
+func ParseListHelpCentersRawResponse(rsp *http.Response) (*ListHelpCentersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListHelpCentersResponse{
+	response := &ListHelpCentersRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37253,15 +36071,15 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 	return response, nil
 }
 
-// ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
-func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
+// ParseRetrieveHelpCenterRawResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
+func ParseRetrieveHelpCenterRawResponse(rsp *http.Response) (*RetrieveHelpCenterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveHelpCenterResponse{
+	response := &RetrieveHelpCenterRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37293,15 +36111,15 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 	return response, nil
 }
 
-// ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
-func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
+// ParseIdentifyAdminRawResponse parses an HTTP response from a IdentifyAdminWithResponse call
+func ParseIdentifyAdminRawResponse(rsp *http.Response) (*IdentifyAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &IdentifyAdminResponse{
+	response := &IdentifyAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37319,15 +36137,15 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 	return response, nil
 }
 
-// ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
-func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
+// ParseCreateMessageRawResponse parses an HTTP response from a CreateMessageWithResponse call
+func ParseCreateMessageRawResponse(rsp *http.Response) (*CreateMessageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateMessageResponse{
+	response := &CreateMessageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37373,15 +36191,15 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 	return response, nil
 }
 
-// ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
-func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
+// ParseListNewsItemsRawResponse parses an HTTP response from a ListNewsItemsWithResponse call
+func ParseListNewsItemsRawResponse(rsp *http.Response) (*ListNewsItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsItemsResponse{
+	response := &ListNewsItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37406,15 +36224,15 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 	return response, nil
 }
 
-// ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
-func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
+// ParseCreateNewsItemRawResponse parses an HTTP response from a CreateNewsItemWithResponse call
+func ParseCreateNewsItemRawResponse(rsp *http.Response) (*CreateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNewsItemResponse{
+	response := &CreateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37439,15 +36257,15 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
-func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
+// ParseDeleteNewsItemRawResponse parses an HTTP response from a DeleteNewsItemWithResponse call
+func ParseDeleteNewsItemRawResponse(rsp *http.Response) (*DeleteNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteNewsItemResponse{
+	response := &DeleteNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37479,15 +36297,15 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 	return response, nil
 }
 
-// ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
-func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
+// ParseRetrieveNewsItemRawResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
+func ParseRetrieveNewsItemRawResponse(rsp *http.Response) (*RetrieveNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsItemResponse{
+	response := &RetrieveNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37519,15 +36337,15 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 	return response, nil
 }
 
-// ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
-func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
+// ParseUpdateNewsItemRawResponse parses an HTTP response from a UpdateNewsItemWithResponse call
+func ParseUpdateNewsItemRawResponse(rsp *http.Response) (*UpdateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateNewsItemResponse{
+	response := &UpdateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37559,15 +36377,15 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
-func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
+// ParseListNewsfeedsRawResponse parses an HTTP response from a ListNewsfeedsWithResponse call
+func ParseListNewsfeedsRawResponse(rsp *http.Response) (*ListNewsfeedsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsfeedsResponse{
+	response := &ListNewsfeedsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37592,15 +36410,15 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 	return response, nil
 }
 
-// ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
-func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
+// ParseRetrieveNewsfeedRawResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
+func ParseRetrieveNewsfeedRawResponse(rsp *http.Response) (*RetrieveNewsfeedRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsfeedResponse{
+	response := &RetrieveNewsfeedRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37625,15 +36443,15 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 	return response, nil
 }
 
-// ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
-func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
+// ParseListLiveNewsfeedItemsRawResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
+func ParseListLiveNewsfeedItemsRawResponse(rsp *http.Response) (*ListLiveNewsfeedItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListLiveNewsfeedItemsResponse{
+	response := &ListLiveNewsfeedItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37658,15 +36476,15 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 	return response, nil
 }
 
-// ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
-func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
+// ParseRetrieveNoteRawResponse parses an HTTP response from a RetrieveNoteWithResponse call
+func ParseRetrieveNoteRawResponse(rsp *http.Response) (*RetrieveNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNoteResponse{
+	response := &RetrieveNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37698,15 +36516,15 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 	return response, nil
 }
 
-// ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
-func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
+// ParseCreatePhoneSwitchRawResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
+func ParseCreatePhoneSwitchRawResponse(rsp *http.Response) (*CreatePhoneSwitchRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreatePhoneSwitchResponse{
+	response := &CreatePhoneSwitchRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37745,15 +36563,15 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 	return response, nil
 }
 
-// ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
-func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
+// ParseListSegmentsRawResponse parses an HTTP response from a ListSegmentsWithResponse call
+func ParseListSegmentsRawResponse(rsp *http.Response) (*ListSegmentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsResponse{
+	response := &ListSegmentsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37778,15 +36596,15 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 	return response, nil
 }
 
-// ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
-func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
+// ParseRetrieveSegmentRawResponse parses an HTTP response from a RetrieveSegmentWithResponse call
+func ParseRetrieveSegmentRawResponse(rsp *http.Response) (*RetrieveSegmentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveSegmentResponse{
+	response := &RetrieveSegmentRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37818,15 +36636,15 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 	return response, nil
 }
 
-// ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
-func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
+// ParseListSubscriptionTypesRawResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
+func ParseListSubscriptionTypesRawResponse(rsp *http.Response) (*ListSubscriptionTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionTypesResponse{
+	response := &ListSubscriptionTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37851,15 +36669,15 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 	return response, nil
 }
 
-// ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
-func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
+// ParseListTagsRawResponse parses an HTTP response from a ListTagsWithResponse call
+func ParseListTagsRawResponse(rsp *http.Response) (*ListTagsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsResponse{
+	response := &ListTagsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37884,15 +36702,15 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 	return response, nil
 }
 
-// ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
-func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
+// ParseCreateTagRawResponse parses an HTTP response from a CreateTagWithResponse call
+func ParseCreateTagRawResponse(rsp *http.Response) (*CreateTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTagResponse{
+	response := &CreateTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37931,15 +36749,15 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 	return response, nil
 }
 
-// ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
-func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
+// ParseDeleteTagRawResponse parses an HTTP response from a DeleteTagWithResponse call
+func ParseDeleteTagRawResponse(rsp *http.Response) (*DeleteTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteTagResponse{
+	response := &DeleteTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -37974,15 +36792,15 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 	return response, nil
 }
 
-// ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
-func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
+// ParseFindTagRawResponse parses an HTTP response from a FindTagWithResponse call
+func ParseFindTagRawResponse(rsp *http.Response) (*FindTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &FindTagResponse{
+	response := &FindTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38014,15 +36832,15 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 	return response, nil
 }
 
-// ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
-func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
+// ParseListTeamsRawResponse parses an HTTP response from a ListTeamsWithResponse call
+func ParseListTeamsRawResponse(rsp *http.Response) (*ListTeamsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTeamsResponse{
+	response := &ListTeamsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38047,15 +36865,15 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 	return response, nil
 }
 
-// ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
-func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
+// ParseRetrieveTeamRawResponse parses an HTTP response from a RetrieveTeamWithResponse call
+func ParseRetrieveTeamRawResponse(rsp *http.Response) (*RetrieveTeamRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveTeamResponse{
+	response := &RetrieveTeamRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38087,15 +36905,15 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 	return response, nil
 }
 
-// ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
-func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
+// ParseListTicketTypesRawResponse parses an HTTP response from a ListTicketTypesWithResponse call
+func ParseListTicketTypesRawResponse(rsp *http.Response) (*ListTicketTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTicketTypesResponse{
+	response := &ListTicketTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38120,15 +36938,15 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 	return response, nil
 }
 
-// ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
-func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
+// ParseCreateTicketTypeRawResponse parses an HTTP response from a CreateTicketTypeWithResponse call
+func ParseCreateTicketTypeRawResponse(rsp *http.Response) (*CreateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeResponse{
+	response := &CreateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38153,15 +36971,15 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 	return response, nil
 }
 
-// ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
-func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
+// ParseGetTicketTypeRawResponse parses an HTTP response from a GetTicketTypeWithResponse call
+func ParseGetTicketTypeRawResponse(rsp *http.Response) (*GetTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketTypeResponse{
+	response := &GetTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38186,15 +37004,15 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 	return response, nil
 }
 
-// ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
-func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
+// ParseUpdateTicketTypeRawResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
+func ParseUpdateTicketTypeRawResponse(rsp *http.Response) (*UpdateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeResponse{
+	response := &UpdateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38219,15 +37037,15 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 	return response, nil
 }
 
-// ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
-func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
+// ParseCreateTicketTypeAttributeRawResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
+func ParseCreateTicketTypeAttributeRawResponse(rsp *http.Response) (*CreateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeAttributeResponse{
+	response := &CreateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38252,15 +37070,15 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 	return response, nil
 }
 
-// ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
-func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
+// ParseUpdateTicketTypeAttributeRawResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
+func ParseUpdateTicketTypeAttributeRawResponse(rsp *http.Response) (*UpdateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeAttributeResponse{
+	response := &UpdateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38285,15 +37103,15 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 	return response, nil
 }
 
-// ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
-func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
+// ParseCreateTicketRawResponse parses an HTTP response from a CreateTicketWithResponse call
+func ParseCreateTicketRawResponse(rsp *http.Response) (*CreateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketResponse{
+	response := &CreateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38318,15 +37136,15 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 	return response, nil
 }
 
-// ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
-func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
+// ParseSearchTicketsRawResponse parses an HTTP response from a SearchTicketsWithResponse call
+func ParseSearchTicketsRawResponse(rsp *http.Response) (*SearchTicketsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchTicketsResponse{
+	response := &SearchTicketsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38344,15 +37162,15 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 	return response, nil
 }
 
-// ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
-func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
+// ParseGetTicketRawResponse parses an HTTP response from a GetTicketWithResponse call
+func ParseGetTicketRawResponse(rsp *http.Response) (*GetTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketResponse{
+	response := &GetTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38377,15 +37195,15 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 	return response, nil
 }
 
-// ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
-func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
+// ParseUpdateTicketRawResponse parses an HTTP response from a UpdateTicketWithResponse call
+func ParseUpdateTicketRawResponse(rsp *http.Response) (*UpdateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketResponse{
+	response := &UpdateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38417,15 +37235,15 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 	return response, nil
 }
 
-// ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
-func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
+// ParseReplyTicketRawResponse parses an HTTP response from a ReplyTicketWithResponse call
+func ParseReplyTicketRawResponse(rsp *http.Response) (*ReplyTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyTicketResponse{
+	response := &ReplyTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38464,15 +37282,15 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 	return response, nil
 }
 
-// ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
-func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
+// ParseAttachTagToTicketRawResponse parses an HTTP response from a AttachTagToTicketWithResponse call
+func ParseAttachTagToTicketRawResponse(rsp *http.Response) (*AttachTagToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToTicketResponse{
+	response := &AttachTagToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38504,15 +37322,15 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 	return response, nil
 }
 
-// ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
-func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
+// ParseDetachTagFromTicketRawResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
+func ParseDetachTagFromTicketRawResponse(rsp *http.Response) (*DetachTagFromTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromTicketResponse{
+	response := &DetachTagFromTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38544,15 +37362,15 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 	return response, nil
 }
 
-// ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
-func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
+// ParseRetrieveVisitorWithUserIdRawResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
+func ParseRetrieveVisitorWithUserIdRawResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveVisitorWithUserIdResponse{
+	response := &RetrieveVisitorWithUserIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38584,15 +37402,15 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 	return response, nil
 }
 
-// ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
-func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
+// ParseUpdateVisitorRawResponse parses an HTTP response from a UpdateVisitorWithResponse call
+func ParseUpdateVisitorRawResponse(rsp *http.Response) (*UpdateVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateVisitorResponse{
+	response := &UpdateVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38624,15 +37442,15 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 	return response, nil
 }
 
-// ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
-func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
+// ParseConvertVisitorRawResponse parses an HTTP response from a ConvertVisitorWithResponse call
+func ParseConvertVisitorRawResponse(rsp *http.Response) (*ConvertVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertVisitorResponse{
+	response := &ConvertVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

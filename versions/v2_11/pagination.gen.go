@@ -797,7 +797,7 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*SearchArticlesResponseBody, error] {
+func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) iter.Seq2[*SearchArticlesResponse, error] {
 	return c.searchArticlesPager(params, reqEditors).Pages(ctx)
 }
 
@@ -811,14 +811,14 @@ func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesPa
 
 // searchArticlesPager describes how SearchArticles pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*SearchArticlesResponseBody, Article] {
-	return intercom.Pager[*SearchArticlesResponseBody, Article]{
+func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []RequestEditorFn) intercom.Pager[*SearchArticlesResponse, Article] {
+	return intercom.Pager[*SearchArticlesResponse, Article]{
 		Operation: "SearchArticles",
 		Style:     intercom.PageCursor,
-		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SearchArticlesResponseBody, error) {
+		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SearchArticlesResponse, error) {
 			return c.SearchArticles(ctx, params, pageEditors(reqEditors, at)...)
 		},
-		Info: func(p *SearchArticlesResponseBody) intercom.PageInfo {
+		Info: func(p *SearchArticlesResponse) intercom.PageInfo {
 			var in intercom.PageInfo
 			if v := p.Pages; v != nil {
 				if v := v.Next; v != nil {
@@ -838,7 +838,7 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, reqEditors []
 			}
 			return in
 		},
-		Items: func(p *SearchArticlesResponseBody) []Article {
+		Items: func(p *SearchArticlesResponse) []Article {
 			if v := p.Data.Articles; v != nil {
 				return *v
 			}

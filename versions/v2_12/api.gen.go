@@ -16,219 +16,273 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CreateConversationResponseMessageType.
+const (
+	CreateConversationResponseMessageTypeEmail    CreateConversationResponseMessageType = "email"
+	CreateConversationResponseMessageTypeFacebook CreateConversationResponseMessageType = "facebook"
+	CreateConversationResponseMessageTypeInapp    CreateConversationResponseMessageType = "inapp"
+	CreateConversationResponseMessageTypeTwitter  CreateConversationResponseMessageType = "twitter"
+)
+
+// Valid indicates whether the value is a known member of the CreateConversationResponseMessageType enum.
+func (e CreateConversationResponseMessageType) Valid() bool {
+	switch e {
+	case CreateConversationResponseMessageTypeEmail:
+		return true
+	case CreateConversationResponseMessageTypeFacebook:
+		return true
+	case CreateConversationResponseMessageTypeInapp:
+		return true
+	case CreateConversationResponseMessageTypeTwitter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestPartRequestType.
+const (
+	RedactConversationRequestPartRequestTypeConversationPart RedactConversationRequestPartRequestType = "conversation_part"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestPartRequestType enum.
+func (e RedactConversationRequestPartRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestPartRequestTypeConversationPart:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RedactConversationRequestSourceRequestType.
+const (
+	RedactConversationRequestSourceRequestTypeSource RedactConversationRequestSourceRequestType = "source"
+)
+
+// Valid indicates whether the value is a known member of the RedactConversationRequestSourceRequestType enum.
+func (e RedactConversationRequestSourceRequestType) Valid() bool {
+	switch e {
+	case RedactConversationRequestSourceRequestTypeSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActivityLogActivityType.
 const (
-	AdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
-	AdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
-	AdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
-	AdminDeletion                    ActivityLogActivityType = "admin_deletion"
-	AdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
-	AdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
-	AdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
-	AdminInviteChange                ActivityLogActivityType = "admin_invite_change"
-	AdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
-	AdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
-	AdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
-	AdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
-	AdminLogout                      ActivityLogActivityType = "admin_logout"
-	AdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
-	AdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
-	AdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
-	AdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
-	AdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
-	AdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
-	AppAdminJoin                     ActivityLogActivityType = "app_admin_join"
-	AppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
-	AppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
-	AppDataExport                    ActivityLogActivityType = "app_data_export"
-	AppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
-	AppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
-	AppNameChange                    ActivityLogActivityType = "app_name_change"
-	AppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
-	AppPackageInstallation           ActivityLogActivityType = "app_package_installation"
-	AppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
-	AppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
-	AppTeamCreation                  ActivityLogActivityType = "app_team_creation"
-	AppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
-	AppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
-	AppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
-	AppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
-	AppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
-	ArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
-	BulkDelete                       ActivityLogActivityType = "bulk_delete"
-	BulkExport                       ActivityLogActivityType = "bulk_export"
-	CampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
-	CampaignStateChange              ActivityLogActivityType = "campaign_state_change"
-	ConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
-	ConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
-	ConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
-	ConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
-	ConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
-	HelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
-	InboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
-	InboxAccessChange                ActivityLogActivityType = "inbox_access_change"
-	MessageDeletion                  ActivityLogActivityType = "message_deletion"
-	MessageStateChange               ActivityLogActivityType = "message_state_change"
-	MessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
-	MessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
-	MessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
-	OfficeHoursChange                ActivityLogActivityType = "office_hours_change"
-	RoleChange                       ActivityLogActivityType = "role_change"
-	RoleCreation                     ActivityLogActivityType = "role_creation"
-	RoleDeletion                     ActivityLogActivityType = "role_deletion"
-	RulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
-	RulesetCreation                  ActivityLogActivityType = "ruleset_creation"
-	RulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
-	SearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
-	SearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
-	SeatChange                       ActivityLogActivityType = "seat_change"
-	SeatRevoke                       ActivityLogActivityType = "seat_revoke"
-	SecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
-	TemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
-	UpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
-	WelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
+	ActivityLogActivityTypeAdminAssignmentLimitChange       ActivityLogActivityType = "admin_assignment_limit_change"
+	ActivityLogActivityTypeAdminAvatarChange                ActivityLogActivityType = "admin_avatar_change"
+	ActivityLogActivityTypeAdminAwayModeChange              ActivityLogActivityType = "admin_away_mode_change"
+	ActivityLogActivityTypeAdminDeletion                    ActivityLogActivityType = "admin_deletion"
+	ActivityLogActivityTypeAdminDeprovisioned               ActivityLogActivityType = "admin_deprovisioned"
+	ActivityLogActivityTypeAdminImpersonationEnd            ActivityLogActivityType = "admin_impersonation_end"
+	ActivityLogActivityTypeAdminImpersonationStart          ActivityLogActivityType = "admin_impersonation_start"
+	ActivityLogActivityTypeAdminInviteChange                ActivityLogActivityType = "admin_invite_change"
+	ActivityLogActivityTypeAdminInviteCreation              ActivityLogActivityType = "admin_invite_creation"
+	ActivityLogActivityTypeAdminInviteDeletion              ActivityLogActivityType = "admin_invite_deletion"
+	ActivityLogActivityTypeAdminLoginFailure                ActivityLogActivityType = "admin_login_failure"
+	ActivityLogActivityTypeAdminLoginSuccess                ActivityLogActivityType = "admin_login_success"
+	ActivityLogActivityTypeAdminLogout                      ActivityLogActivityType = "admin_logout"
+	ActivityLogActivityTypeAdminPasswordResetRequest        ActivityLogActivityType = "admin_password_reset_request"
+	ActivityLogActivityTypeAdminPasswordResetSuccess        ActivityLogActivityType = "admin_password_reset_success"
+	ActivityLogActivityTypeAdminPermissionChange            ActivityLogActivityType = "admin_permission_change"
+	ActivityLogActivityTypeAdminProvisioned                 ActivityLogActivityType = "admin_provisioned"
+	ActivityLogActivityTypeAdminTwoFactorAuthChange         ActivityLogActivityType = "admin_two_factor_auth_change"
+	ActivityLogActivityTypeAdminUnauthorizedSignInMethod    ActivityLogActivityType = "admin_unauthorized_sign_in_method"
+	ActivityLogActivityTypeAppAdminJoin                     ActivityLogActivityType = "app_admin_join"
+	ActivityLogActivityTypeAppAuthenticationMethodChange    ActivityLogActivityType = "app_authentication_method_change"
+	ActivityLogActivityTypeAppDataDeletion                  ActivityLogActivityType = "app_data_deletion"
+	ActivityLogActivityTypeAppDataExport                    ActivityLogActivityType = "app_data_export"
+	ActivityLogActivityTypeAppGoogleSsoDomainChange         ActivityLogActivityType = "app_google_sso_domain_change"
+	ActivityLogActivityTypeAppIdentityVerificationChange    ActivityLogActivityType = "app_identity_verification_change"
+	ActivityLogActivityTypeAppNameChange                    ActivityLogActivityType = "app_name_change"
+	ActivityLogActivityTypeAppOutboundAddressChange         ActivityLogActivityType = "app_outbound_address_change"
+	ActivityLogActivityTypeAppPackageInstallation           ActivityLogActivityType = "app_package_installation"
+	ActivityLogActivityTypeAppPackageTokenRegeneration      ActivityLogActivityType = "app_package_token_regeneration"
+	ActivityLogActivityTypeAppPackageUninstallation         ActivityLogActivityType = "app_package_uninstallation"
+	ActivityLogActivityTypeAppTeamCreation                  ActivityLogActivityType = "app_team_creation"
+	ActivityLogActivityTypeAppTeamDeletion                  ActivityLogActivityType = "app_team_deletion"
+	ActivityLogActivityTypeAppTeamMembershipModification    ActivityLogActivityType = "app_team_membership_modification"
+	ActivityLogActivityTypeAppTimezoneChange                ActivityLogActivityType = "app_timezone_change"
+	ActivityLogActivityTypeAppWebhookCreation               ActivityLogActivityType = "app_webhook_creation"
+	ActivityLogActivityTypeAppWebhookDeletion               ActivityLogActivityType = "app_webhook_deletion"
+	ActivityLogActivityTypeArticlesInMessengerEnabledChange ActivityLogActivityType = "articles_in_messenger_enabled_change"
+	ActivityLogActivityTypeBulkDelete                       ActivityLogActivityType = "bulk_delete"
+	ActivityLogActivityTypeBulkExport                       ActivityLogActivityType = "bulk_export"
+	ActivityLogActivityTypeCampaignDeletion                 ActivityLogActivityType = "campaign_deletion"
+	ActivityLogActivityTypeCampaignStateChange              ActivityLogActivityType = "campaign_state_change"
+	ActivityLogActivityTypeConversationPartDeletion         ActivityLogActivityType = "conversation_part_deletion"
+	ActivityLogActivityTypeConversationPdfExport            ActivityLogActivityType = "conversation_pdf_export"
+	ActivityLogActivityTypeConversationTopicChange          ActivityLogActivityType = "conversation_topic_change"
+	ActivityLogActivityTypeConversationTopicCreation        ActivityLogActivityType = "conversation_topic_creation"
+	ActivityLogActivityTypeConversationTopicDeletion        ActivityLogActivityType = "conversation_topic_deletion"
+	ActivityLogActivityTypeHelpCenterSettingsChange         ActivityLogActivityType = "help_center_settings_change"
+	ActivityLogActivityTypeInboundConversationsChange       ActivityLogActivityType = "inbound_conversations_change"
+	ActivityLogActivityTypeInboxAccessChange                ActivityLogActivityType = "inbox_access_change"
+	ActivityLogActivityTypeMessageDeletion                  ActivityLogActivityType = "message_deletion"
+	ActivityLogActivityTypeMessageStateChange               ActivityLogActivityType = "message_state_change"
+	ActivityLogActivityTypeMessengerLookAndFeelChange       ActivityLogActivityType = "messenger_look_and_feel_change"
+	ActivityLogActivityTypeMessengerSearchRequiredChange    ActivityLogActivityType = "messenger_search_required_change"
+	ActivityLogActivityTypeMessengerSpacesChange            ActivityLogActivityType = "messenger_spaces_change"
+	ActivityLogActivityTypeOfficeHoursChange                ActivityLogActivityType = "office_hours_change"
+	ActivityLogActivityTypeRoleChange                       ActivityLogActivityType = "role_change"
+	ActivityLogActivityTypeRoleCreation                     ActivityLogActivityType = "role_creation"
+	ActivityLogActivityTypeRoleDeletion                     ActivityLogActivityType = "role_deletion"
+	ActivityLogActivityTypeRulesetActivationTitlePreview    ActivityLogActivityType = "ruleset_activation_title_preview"
+	ActivityLogActivityTypeRulesetCreation                  ActivityLogActivityType = "ruleset_creation"
+	ActivityLogActivityTypeRulesetDeletion                  ActivityLogActivityType = "ruleset_deletion"
+	ActivityLogActivityTypeSearchBrowseEnabledChange        ActivityLogActivityType = "search_browse_enabled_change"
+	ActivityLogActivityTypeSearchBrowseRequiredChange       ActivityLogActivityType = "search_browse_required_change"
+	ActivityLogActivityTypeSeatChange                       ActivityLogActivityType = "seat_change"
+	ActivityLogActivityTypeSeatRevoke                       ActivityLogActivityType = "seat_revoke"
+	ActivityLogActivityTypeSecuritySettingsChange           ActivityLogActivityType = "security_settings_change"
+	ActivityLogActivityTypeTemporaryExpectationChange       ActivityLogActivityType = "temporary_expectation_change"
+	ActivityLogActivityTypeUpfrontEmailCollectionChange     ActivityLogActivityType = "upfront_email_collection_change"
+	ActivityLogActivityTypeWelcomeMessageChange             ActivityLogActivityType = "welcome_message_change"
 )
 
 // Valid indicates whether the value is a known member of the ActivityLogActivityType enum.
 func (e ActivityLogActivityType) Valid() bool {
 	switch e {
-	case AdminAssignmentLimitChange:
+	case ActivityLogActivityTypeAdminAssignmentLimitChange:
 		return true
-	case AdminAvatarChange:
+	case ActivityLogActivityTypeAdminAvatarChange:
 		return true
-	case AdminAwayModeChange:
+	case ActivityLogActivityTypeAdminAwayModeChange:
 		return true
-	case AdminDeletion:
+	case ActivityLogActivityTypeAdminDeletion:
 		return true
-	case AdminDeprovisioned:
+	case ActivityLogActivityTypeAdminDeprovisioned:
 		return true
-	case AdminImpersonationEnd:
+	case ActivityLogActivityTypeAdminImpersonationEnd:
 		return true
-	case AdminImpersonationStart:
+	case ActivityLogActivityTypeAdminImpersonationStart:
 		return true
-	case AdminInviteChange:
+	case ActivityLogActivityTypeAdminInviteChange:
 		return true
-	case AdminInviteCreation:
+	case ActivityLogActivityTypeAdminInviteCreation:
 		return true
-	case AdminInviteDeletion:
+	case ActivityLogActivityTypeAdminInviteDeletion:
 		return true
-	case AdminLoginFailure:
+	case ActivityLogActivityTypeAdminLoginFailure:
 		return true
-	case AdminLoginSuccess:
+	case ActivityLogActivityTypeAdminLoginSuccess:
 		return true
-	case AdminLogout:
+	case ActivityLogActivityTypeAdminLogout:
 		return true
-	case AdminPasswordResetRequest:
+	case ActivityLogActivityTypeAdminPasswordResetRequest:
 		return true
-	case AdminPasswordResetSuccess:
+	case ActivityLogActivityTypeAdminPasswordResetSuccess:
 		return true
-	case AdminPermissionChange:
+	case ActivityLogActivityTypeAdminPermissionChange:
 		return true
-	case AdminProvisioned:
+	case ActivityLogActivityTypeAdminProvisioned:
 		return true
-	case AdminTwoFactorAuthChange:
+	case ActivityLogActivityTypeAdminTwoFactorAuthChange:
 		return true
-	case AdminUnauthorizedSignInMethod:
+	case ActivityLogActivityTypeAdminUnauthorizedSignInMethod:
 		return true
-	case AppAdminJoin:
+	case ActivityLogActivityTypeAppAdminJoin:
 		return true
-	case AppAuthenticationMethodChange:
+	case ActivityLogActivityTypeAppAuthenticationMethodChange:
 		return true
-	case AppDataDeletion:
+	case ActivityLogActivityTypeAppDataDeletion:
 		return true
-	case AppDataExport:
+	case ActivityLogActivityTypeAppDataExport:
 		return true
-	case AppGoogleSsoDomainChange:
+	case ActivityLogActivityTypeAppGoogleSsoDomainChange:
 		return true
-	case AppIdentityVerificationChange:
+	case ActivityLogActivityTypeAppIdentityVerificationChange:
 		return true
-	case AppNameChange:
+	case ActivityLogActivityTypeAppNameChange:
 		return true
-	case AppOutboundAddressChange:
+	case ActivityLogActivityTypeAppOutboundAddressChange:
 		return true
-	case AppPackageInstallation:
+	case ActivityLogActivityTypeAppPackageInstallation:
 		return true
-	case AppPackageTokenRegeneration:
+	case ActivityLogActivityTypeAppPackageTokenRegeneration:
 		return true
-	case AppPackageUninstallation:
+	case ActivityLogActivityTypeAppPackageUninstallation:
 		return true
-	case AppTeamCreation:
+	case ActivityLogActivityTypeAppTeamCreation:
 		return true
-	case AppTeamDeletion:
+	case ActivityLogActivityTypeAppTeamDeletion:
 		return true
-	case AppTeamMembershipModification:
+	case ActivityLogActivityTypeAppTeamMembershipModification:
 		return true
-	case AppTimezoneChange:
+	case ActivityLogActivityTypeAppTimezoneChange:
 		return true
-	case AppWebhookCreation:
+	case ActivityLogActivityTypeAppWebhookCreation:
 		return true
-	case AppWebhookDeletion:
+	case ActivityLogActivityTypeAppWebhookDeletion:
 		return true
-	case ArticlesInMessengerEnabledChange:
+	case ActivityLogActivityTypeArticlesInMessengerEnabledChange:
 		return true
-	case BulkDelete:
+	case ActivityLogActivityTypeBulkDelete:
 		return true
-	case BulkExport:
+	case ActivityLogActivityTypeBulkExport:
 		return true
-	case CampaignDeletion:
+	case ActivityLogActivityTypeCampaignDeletion:
 		return true
-	case CampaignStateChange:
+	case ActivityLogActivityTypeCampaignStateChange:
 		return true
-	case ConversationPartDeletion:
+	case ActivityLogActivityTypeConversationPartDeletion:
 		return true
-	case ConversationPdfExport:
+	case ActivityLogActivityTypeConversationPdfExport:
 		return true
-	case ConversationTopicChange:
+	case ActivityLogActivityTypeConversationTopicChange:
 		return true
-	case ConversationTopicCreation:
+	case ActivityLogActivityTypeConversationTopicCreation:
 		return true
-	case ConversationTopicDeletion:
+	case ActivityLogActivityTypeConversationTopicDeletion:
 		return true
-	case HelpCenterSettingsChange:
+	case ActivityLogActivityTypeHelpCenterSettingsChange:
 		return true
-	case InboundConversationsChange:
+	case ActivityLogActivityTypeInboundConversationsChange:
 		return true
-	case InboxAccessChange:
+	case ActivityLogActivityTypeInboxAccessChange:
 		return true
-	case MessageDeletion:
+	case ActivityLogActivityTypeMessageDeletion:
 		return true
-	case MessageStateChange:
+	case ActivityLogActivityTypeMessageStateChange:
 		return true
-	case MessengerLookAndFeelChange:
+	case ActivityLogActivityTypeMessengerLookAndFeelChange:
 		return true
-	case MessengerSearchRequiredChange:
+	case ActivityLogActivityTypeMessengerSearchRequiredChange:
 		return true
-	case MessengerSpacesChange:
+	case ActivityLogActivityTypeMessengerSpacesChange:
 		return true
-	case OfficeHoursChange:
+	case ActivityLogActivityTypeOfficeHoursChange:
 		return true
-	case RoleChange:
+	case ActivityLogActivityTypeRoleChange:
 		return true
-	case RoleCreation:
+	case ActivityLogActivityTypeRoleCreation:
 		return true
-	case RoleDeletion:
+	case ActivityLogActivityTypeRoleDeletion:
 		return true
-	case RulesetActivationTitlePreview:
+	case ActivityLogActivityTypeRulesetActivationTitlePreview:
 		return true
-	case RulesetCreation:
+	case ActivityLogActivityTypeRulesetCreation:
 		return true
-	case RulesetDeletion:
+	case ActivityLogActivityTypeRulesetDeletion:
 		return true
-	case SearchBrowseEnabledChange:
+	case ActivityLogActivityTypeSearchBrowseEnabledChange:
 		return true
-	case SearchBrowseRequiredChange:
+	case ActivityLogActivityTypeSearchBrowseRequiredChange:
 		return true
-	case SeatChange:
+	case ActivityLogActivityTypeSeatChange:
 		return true
-	case SeatRevoke:
+	case ActivityLogActivityTypeSeatRevoke:
 		return true
-	case SecuritySettingsChange:
+	case ActivityLogActivityTypeSecuritySettingsChange:
 		return true
-	case TemporaryExpectationChange:
+	case ActivityLogActivityTypeTemporaryExpectationChange:
 		return true
-	case UpfrontEmailCollectionChange:
+	case ActivityLogActivityTypeUpfrontEmailCollectionChange:
 		return true
-	case WelcomeMessageChange:
+	case ActivityLogActivityTypeWelcomeMessageChange:
 		return true
 	default:
 		return false
@@ -354,25 +408,25 @@ func (e AiAgentResolutionState) Valid() bool {
 
 // Defines values for AiAgentSourceType.
 const (
-	EssentialsPlanSetup AiAgentSourceType = "essentials_plan_setup"
-	FinPreview          AiAgentSourceType = "fin_preview"
-	Profile             AiAgentSourceType = "profile"
-	Workflow            AiAgentSourceType = "workflow"
-	WorkflowPreview     AiAgentSourceType = "workflow_preview"
+	AiAgentSourceTypeEssentialsPlanSetup AiAgentSourceType = "essentials_plan_setup"
+	AiAgentSourceTypeFinPreview          AiAgentSourceType = "fin_preview"
+	AiAgentSourceTypeProfile             AiAgentSourceType = "profile"
+	AiAgentSourceTypeWorkflow            AiAgentSourceType = "workflow"
+	AiAgentSourceTypeWorkflowPreview     AiAgentSourceType = "workflow_preview"
 )
 
 // Valid indicates whether the value is a known member of the AiAgentSourceType enum.
 func (e AiAgentSourceType) Valid() bool {
 	switch e {
-	case EssentialsPlanSetup:
+	case AiAgentSourceTypeEssentialsPlanSetup:
 		return true
-	case FinPreview:
+	case AiAgentSourceTypeFinPreview:
 		return true
-	case Profile:
+	case AiAgentSourceTypeProfile:
 		return true
-	case Workflow:
+	case AiAgentSourceTypeWorkflow:
 		return true
-	case WorkflowPreview:
+	case AiAgentSourceTypeWorkflowPreview:
 		return true
 	default:
 		return false
@@ -582,13 +636,13 @@ func (e ArticleTranslatedContentType) Valid() bool {
 
 // Defines values for AssignConversationRequestMessageType.
 const (
-	Assignment AssignConversationRequestMessageType = "assignment"
+	AssignConversationRequestMessageTypeAssignment AssignConversationRequestMessageType = "assignment"
 )
 
 // Valid indicates whether the value is a known member of the AssignConversationRequestMessageType enum.
 func (e AssignConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Assignment:
+	case AssignConversationRequestMessageTypeAssignment:
 		return true
 	default:
 		return false
@@ -615,13 +669,13 @@ func (e AssignConversationRequestType) Valid() bool {
 
 // Defines values for CloseConversationRequestMessageType.
 const (
-	Close CloseConversationRequestMessageType = "close"
+	CloseConversationRequestMessageTypeClose CloseConversationRequestMessageType = "close"
 )
 
 // Valid indicates whether the value is a known member of the CloseConversationRequestMessageType enum.
 func (e CloseConversationRequestMessageType) Valid() bool {
 	switch e {
-	case Close:
+	case CloseConversationRequestMessageTypeClose:
 		return true
 	default:
 		return false
@@ -1191,13 +1245,13 @@ func (e ContentSourceContentType) Valid() bool {
 
 // Defines values for ContentSourcesListType.
 const (
-	ContentSourceList ContentSourcesListType = "content_source.list"
+	ContentSourcesListTypeContentSourceList ContentSourcesListType = "content_source.list"
 )
 
 // Valid indicates whether the value is a known member of the ContentSourcesListType enum.
 func (e ContentSourcesListType) Valid() bool {
 	switch e {
-	case ContentSourceList:
+	case ContentSourcesListTypeContentSourceList:
 		return true
 	default:
 		return false
@@ -1314,13 +1368,13 @@ func (e ConversationListItemState) Valid() bool {
 
 // Defines values for ConversationPartsType.
 const (
-	ConversationPartList ConversationPartsType = "conversation_part.list"
+	ConversationPartsTypeConversationPartList ConversationPartsType = "conversation_part.list"
 )
 
 // Valid indicates whether the value is a known member of the ConversationPartsType enum.
 func (e ConversationPartsType) Valid() bool {
 	switch e {
-	case ConversationPartList:
+	case ConversationPartsTypeConversationPartList:
 		return true
 	default:
 		return false
@@ -1701,13 +1755,13 @@ func (e DataAttributeListType) Valid() bool {
 
 // Defines values for DataEventSummaryType.
 const (
-	EventSummary DataEventSummaryType = "event.summary"
+	DataEventSummaryTypeEventSummary DataEventSummaryType = "event.summary"
 )
 
 // Valid indicates whether the value is a known member of the DataEventSummaryType enum.
 func (e DataEventSummaryType) Valid() bool {
 	switch e {
-	case EventSummary:
+	case DataEventSummaryTypeEventSummary:
 		return true
 	default:
 		return false
@@ -1983,16 +2037,16 @@ func (e MessageMessageType) Valid() bool {
 
 // Defines values for MultipleFilterSearchRequestOperator.
 const (
-	AND MultipleFilterSearchRequestOperator = "AND"
-	OR  MultipleFilterSearchRequestOperator = "OR"
+	MultipleFilterSearchRequestOperatorAND MultipleFilterSearchRequestOperator = "AND"
+	MultipleFilterSearchRequestOperatorOR  MultipleFilterSearchRequestOperator = "OR"
 )
 
 // Valid indicates whether the value is a known member of the MultipleFilterSearchRequestOperator enum.
 func (e MultipleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case AND:
+	case MultipleFilterSearchRequestOperatorAND:
 		return true
-	case OR:
+	case MultipleFilterSearchRequestOperatorOR:
 		return true
 	default:
 		return false
@@ -2115,43 +2169,13 @@ func (e PaginatedResponseType) Valid() bool {
 
 // Defines values for PhoneSwitchType.
 const (
-	PhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
+	PhoneSwitchTypePhoneCallRedirect PhoneSwitchType = "phone_call_redirect"
 )
 
 // Valid indicates whether the value is a known member of the PhoneSwitchType enum.
 func (e PhoneSwitchType) Valid() bool {
 	switch e {
-	case PhoneCallRedirect:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest0Type.
-const (
-	RedactConversationRequest0TypeConversationPart RedactConversationRequest0Type = "conversation_part"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest0Type enum.
-func (e RedactConversationRequest0Type) Valid() bool {
-	switch e {
-	case RedactConversationRequest0TypeConversationPart:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for RedactConversationRequest1Type.
-const (
-	Source RedactConversationRequest1Type = "source"
-)
-
-// Valid indicates whether the value is a known member of the RedactConversationRequest1Type enum.
-func (e RedactConversationRequest1Type) Valid() bool {
-	switch e {
-	case Source:
+	case PhoneSwitchTypePhoneCallRedirect:
 		return true
 	default:
 		return false
@@ -2208,46 +2232,46 @@ func (e SegmentListType) Valid() bool {
 
 // Defines values for SingleFilterSearchRequestOperator.
 const (
-	Caret            SingleFilterSearchRequestOperator = "^"
-	DollarSign       SingleFilterSearchRequestOperator = "$"
-	Empty            SingleFilterSearchRequestOperator = "!="
-	Equal            SingleFilterSearchRequestOperator = "="
-	GreaterThan      SingleFilterSearchRequestOperator = ">"
-	GreaterThanEqual SingleFilterSearchRequestOperator = ">="
-	IN               SingleFilterSearchRequestOperator = "IN"
-	LessThan         SingleFilterSearchRequestOperator = "<"
-	LessThanEqual    SingleFilterSearchRequestOperator = "<="
-	N1               SingleFilterSearchRequestOperator = "!~"
-	NIN              SingleFilterSearchRequestOperator = "NIN"
-	Tilde            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorContains            SingleFilterSearchRequestOperator = "~"
+	SingleFilterSearchRequestOperatorEndsWith            SingleFilterSearchRequestOperator = "$"
+	SingleFilterSearchRequestOperatorEquals              SingleFilterSearchRequestOperator = "="
+	SingleFilterSearchRequestOperatorGreaterThan         SingleFilterSearchRequestOperator = ">"
+	SingleFilterSearchRequestOperatorGreaterThanOrEquals SingleFilterSearchRequestOperator = ">="
+	SingleFilterSearchRequestOperatorIn                  SingleFilterSearchRequestOperator = "IN"
+	SingleFilterSearchRequestOperatorLessThan            SingleFilterSearchRequestOperator = "<"
+	SingleFilterSearchRequestOperatorLessThanOrEquals    SingleFilterSearchRequestOperator = "<="
+	SingleFilterSearchRequestOperatorNotContains         SingleFilterSearchRequestOperator = "!~"
+	SingleFilterSearchRequestOperatorNotEquals           SingleFilterSearchRequestOperator = "!="
+	SingleFilterSearchRequestOperatorNotIn               SingleFilterSearchRequestOperator = "NIN"
+	SingleFilterSearchRequestOperatorStartsWith          SingleFilterSearchRequestOperator = "^"
 )
 
 // Valid indicates whether the value is a known member of the SingleFilterSearchRequestOperator enum.
 func (e SingleFilterSearchRequestOperator) Valid() bool {
 	switch e {
-	case Caret:
+	case SingleFilterSearchRequestOperatorContains:
 		return true
-	case DollarSign:
+	case SingleFilterSearchRequestOperatorEndsWith:
 		return true
-	case Empty:
+	case SingleFilterSearchRequestOperatorEquals:
 		return true
-	case Equal:
+	case SingleFilterSearchRequestOperatorGreaterThan:
 		return true
-	case GreaterThan:
+	case SingleFilterSearchRequestOperatorGreaterThanOrEquals:
 		return true
-	case GreaterThanEqual:
+	case SingleFilterSearchRequestOperatorIn:
 		return true
-	case IN:
+	case SingleFilterSearchRequestOperatorLessThan:
 		return true
-	case LessThan:
+	case SingleFilterSearchRequestOperatorLessThanOrEquals:
 		return true
-	case LessThanEqual:
+	case SingleFilterSearchRequestOperatorNotContains:
 		return true
-	case N1:
+	case SingleFilterSearchRequestOperatorNotEquals:
 		return true
-	case NIN:
+	case SingleFilterSearchRequestOperatorNotIn:
 		return true
-	case Tilde:
+	case SingleFilterSearchRequestOperatorStartsWith:
 		return true
 	default:
 		return false
@@ -2295,16 +2319,16 @@ func (e SnoozeConversationRequestMessageType) Valid() bool {
 
 // Defines values for SubscriptionTypeConsentType.
 const (
-	OptIn  SubscriptionTypeConsentType = "opt_in"
-	OptOut SubscriptionTypeConsentType = "opt_out"
+	SubscriptionTypeConsentTypeOptIn  SubscriptionTypeConsentType = "opt_in"
+	SubscriptionTypeConsentTypeOptOut SubscriptionTypeConsentType = "opt_out"
 )
 
 // Valid indicates whether the value is a known member of the SubscriptionTypeConsentType enum.
 func (e SubscriptionTypeConsentType) Valid() bool {
 	switch e {
-	case OptIn:
+	case SubscriptionTypeConsentTypeOptIn:
 		return true
-	case OptOut:
+	case SubscriptionTypeConsentTypeOptOut:
 		return true
 	default:
 		return false
@@ -2550,13 +2574,13 @@ func (e TicketPartAuthorType) Valid() bool {
 
 // Defines values for TicketPartsType.
 const (
-	TicketPartList TicketPartsType = "ticket_part.list"
+	TicketPartsTypeTicketPartList TicketPartsType = "ticket_part.list"
 )
 
 // Valid indicates whether the value is a known member of the TicketPartsType enum.
 func (e TicketPartsType) Valid() bool {
 	switch e {
-	case TicketPartList:
+	case TicketPartsTypeTicketPartList:
 		return true
 	default:
 		return false
@@ -2793,13 +2817,13 @@ func (e VisitorSegmentsType) Valid() bool {
 
 // Defines values for VisitorSocialProfilesType.
 const (
-	SocialProfileList VisitorSocialProfilesType = "social_profile.list"
+	VisitorSocialProfilesTypeSocialProfileList VisitorSocialProfilesType = "social_profile.list"
 )
 
 // Valid indicates whether the value is a known member of the VisitorSocialProfilesType enum.
 func (e VisitorSocialProfilesType) Valid() bool {
 	switch e {
-	case SocialProfileList:
+	case VisitorSocialProfilesTypeSocialProfileList:
 		return true
 	default:
 		return false
@@ -2836,30 +2860,6 @@ func (e VisitorTagsType) Valid() bool {
 	}
 }
 
-// Defines values for CreateConversation200JSONResponseBodyMessageType.
-const (
-	CreateConversation200JSONResponseBodyMessageTypeEmail    CreateConversation200JSONResponseBodyMessageType = "email"
-	CreateConversation200JSONResponseBodyMessageTypeFacebook CreateConversation200JSONResponseBodyMessageType = "facebook"
-	CreateConversation200JSONResponseBodyMessageTypeInapp    CreateConversation200JSONResponseBodyMessageType = "inapp"
-	CreateConversation200JSONResponseBodyMessageTypeTwitter  CreateConversation200JSONResponseBodyMessageType = "twitter"
-)
-
-// Valid indicates whether the value is a known member of the CreateConversation200JSONResponseBodyMessageType enum.
-func (e CreateConversation200JSONResponseBodyMessageType) Valid() bool {
-	switch e {
-	case CreateConversation200JSONResponseBodyMessageTypeEmail:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeFacebook:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeInapp:
-		return true
-	case CreateConversation200JSONResponseBodyMessageTypeTwitter:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LisDataAttributesParamsModel.
 const (
 	LisDataAttributesParamsModelCompany      LisDataAttributesParamsModel = "company"
@@ -2881,29 +2881,1189 @@ func (e LisDataAttributesParamsModel) Valid() bool {
 	}
 }
 
-// CreateContactRequestBody defines model for CreateContactRequestBody.
-type CreateContactRequestBody struct {
+// AttachContactToConversationRequestCustomer defines model for AttachContactToConversationRequestCustomer.
+type AttachContactToConversationRequestCustomer struct {
 	union json.RawMessage
 }
+
+// AttachContactToConversationRequestCustomerEmail defines model for AttachContactToConversationRequestCustomerEmail.
+type AttachContactToConversationRequestCustomerEmail struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: winstonsmith@truth.org
+	Email string `json:"email"`
+}
+
+// AttachContactToConversationRequestCustomerIntercomUserID defines model for AttachContactToConversationRequestCustomerIntercomUserID.
+type AttachContactToConversationRequestCustomerIntercomUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// AttachContactToConversationRequestCustomerUserID defines model for AttachContactToConversationRequestCustomerUserID.
+type AttachContactToConversationRequestCustomerUserID struct {
+	Customer *CustomerRequest `json:"customer,omitempty"`
+
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	UserId string `json:"user_id"`
+}
+
+// CreateContactRequestBody Payload to create a contact
+//
+// Exactly one of these applies: Create contact with email; Create contact with external_id; Create contact with role.
+type CreateContactRequestBody = CreateContactRequest
+
+// CreateContactResponse defines model for CreateContactResponse.
+type CreateContactResponse struct {
+	// AndroidAppName The name of the Android app which the contact is using.
+	//
+	// Example: Intercom
+	AndroidAppName *string `json:"android_app_name,omitempty"`
+
+	// AndroidAppVersion The version of the Android app which the contact is using.
+	//
+	// Example: 5.0.0
+	AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+	// AndroidDevice The Android device which the contact is using.
+	//
+	// Example: Pixel 3
+	AndroidDevice *string `json:"android_device,omitempty"`
+
+	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+	//
+	// Example: 1571672154
+	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+	// AndroidOsVersion The version of the Android OS which the contact is using.
+	//
+	// Example: 10
+	AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+	// AndroidSdkVersion The version of the Android SDK which the contact is using.
+	//
+	// Example: 28
+	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+	Avatar            *struct {
+		// ImageUrl An image URL containing the avatar of a contact.
+		//
+		// Example: https://example.org/128Wash.jpg
+		ImageUrl *string `json:"image_url,omitempty"`
+
+		// Type The type of object
+		//
+		// Example: avatar
+		Type *string `json:"type,omitempty"`
+	} `json:"avatar,omitempty"`
+
+	// Browser The name of the browser which the contact is using.
+	//
+	// Example: Chrome
+	Browser *string `json:"browser,omitempty"`
+
+	// BrowserLanguage The language set by the browser which the contact is using.
+	//
+	// Example: en-US
+	BrowserLanguage *string `json:"browser_language,omitempty"`
+
+	// BrowserVersion The version of the browser which the contact is using.
+	//
+	// Example: 80.0.3987.132
+	BrowserVersion *string `json:"browser_version,omitempty"`
+
+	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Companies *ContactCompanies `json:"companies,omitempty"`
+
+	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+	//
+	// Example: 1571672154
+	CreatedAt *int `json:"created_at,omitempty"`
+
+	// CustomAttributes The custom attributes which are set for the contact.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Email The contact's email.
+	//
+	// Example: joe@example.com
+	Email *string `json:"email,omitempty"`
+
+	// EmailDomain The contact's email domain.
+	//
+	// Example: example.com
+	EmailDomain *string `json:"email_domain,omitempty"`
+
+	// EnabledPushMessaging If the user has enabled push messaging.
+	//
+	// Example: true
+	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+	// ExternalId The unique identifier for the contact which is provided by the Client.
+	//
+	// Example: f3b87a2e09d514c6c2e79b9a
+	ExternalId *string `json:"external_id,omitempty"`
+
+	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+	//
+	// Example: true
+	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+	// Id The unique identifier for the contact which is given by Intercom.
+	//
+	// Example: 5ba682d23d7cf92bef87bfd4
+	Id *string `json:"id,omitempty"`
+
+	// IosAppName The name of the iOS app which the contact is using.
+	//
+	// Example: Intercom
+	IosAppName *string `json:"ios_app_name,omitempty"`
+
+	// IosAppVersion The version of the iOS app which the contact is using.
+	//
+	// Example: 5.0.0
+	IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+	// IosDevice The iOS device which the contact is using.
+	//
+	// Example: iPhone 11
+	IosDevice *string `json:"ios_device,omitempty"`
+
+	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+	//
+	// Example: 1571672154
+	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+	// IosOsVersion The version of iOS which the contact is using.
+	//
+	// Example: 13.3.1
+	IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+	// IosSdkVersion The version of the iOS SDK which the contact is using.
+	//
+	// Example: 13.3.1
+	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+	//
+	// Example: en
+	LanguageOverride *string `json:"language_override,omitempty"`
+
+	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+	//
+	// Example: 1571672154
+	LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+	//
+	// Example: 1571672154
+	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+	//
+	// Example: 1571672154
+	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+	//
+	// Example: 1571672154
+	LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+	//
+	// Example: 1571672154
+	LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+	// Location An object containing location meta data about a Intercom contact.
+	Location *ContactLocation `json:"location,omitempty"`
+
+	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+	//
+	// Example: true
+	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+	// Name The contacts name.
+	//
+	// Example: John Doe
+	Name *string `json:"name,omitempty"`
+
+	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Notes *ContactNotes `json:"notes,omitempty"`
+
+	// Os The operating system which the contact is using.
+	//
+	// Example: Mac OS X
+	Os *string `json:"os,omitempty"`
+
+	// OwnerId The id of an admin that has been assigned account ownership of the contact.
+	//
+	// Example: 123
+	OwnerId *int `json:"owner_id,omitempty"`
+
+	// Phone The contacts phone.
+	//
+	// Example: +1123456789
+	Phone *string `json:"phone,omitempty"`
+
+	// Role The role of the contact.
+	//
+	// Example: user
+	Role *string `json:"role,omitempty"`
+
+	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+	//
+	// Example: 1571672154
+	SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+	// SocialProfiles An object containing social profiles that a contact has.
+	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Tags *ContactTags `json:"tags,omitempty"`
+
+	// Type The type of object.
+	//
+	// Example: contact
+	Type *string `json:"type,omitempty"`
+
+	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+	//
+	// Example: true
+	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+	//
+	// Example: 1571672154
+	UpdatedAt *int `json:"updated_at,omitempty"`
+
+	// WorkspaceId The id of the workspace which the contact belongs to.
+	//
+	// Example: ecahpwf5
+	WorkspaceId *string `json:"workspace_id,omitempty"`
+}
+
+// CreateConversationResponse defines model for CreateConversationResponse.
+type CreateConversationResponse struct {
+	// Body The message body, which may contain HTML.
+	//
+	// Example: Hello
+	Body string `json:"body"`
+
+	// ConversationId The associated conversation_id
+	//
+	// Example: 64619700005570
+	ConversationId string `json:"conversation_id"`
+
+	// CreatedAt The time the conversation was created.
+	//
+	// Example: 1667560812
+	CreatedAt int `json:"created_at"`
+
+	// Id The id representing the message.
+	//
+	// Example: 1488971108
+	Id string `json:"id"`
+
+	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+	//
+	// Example: inapp
+	MessageType CreateConversationResponseMessageType `json:"message_type"`
+
+	// Subject The subject of the message. Only present if message_type: email.
+	//
+	// Example: Greetings
+	Subject *string `json:"subject,omitempty"`
+
+	// Type The type of the message
+	//
+	// Example: user_message
+	Type string `json:"type"`
+}
+
+// CreateConversationResponseMessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
+//
+// Example: inapp
+type CreateConversationResponseMessageType string
 
 // CreateTagRequest defines model for CreateTagRequest.
 type CreateTagRequest struct {
 	union json.RawMessage
 }
 
+// CreateTicketRequestContactsItem defines model for CreateTicketRequestContactsItem.
+type CreateTicketRequestContactsItem struct {
+	union json.RawMessage
+}
+
+// CreateTicketRequestContactsItemEmail defines model for CreateTicketRequestContactsItemEmail.
+type CreateTicketRequestContactsItemEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+	Email string `json:"email"`
+}
+
+// CreateTicketRequestContactsItemExternalID defines model for CreateTicketRequestContactsItemExternalID.
+type CreateTicketRequestContactsItemExternalID struct {
+	// ExternalId The external_id you have defined for the contact who is being added as a participant.
+	ExternalId string `json:"external_id"`
+}
+
+// CreateTicketRequestContactsItemID defines model for CreateTicketRequestContactsItemID.
+type CreateTicketRequestContactsItemID struct {
+	// Id The identifier for the contact as given by Intercom.
+	Id string `json:"id"`
+}
+
+// CustomAttributesValue defines model for CustomAttributesValue.
+type CustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// CustomAttributesValueInt defines model for CustomAttributesValueInt.
+type CustomAttributesValueInt = int
+
+// CustomAttributesValueString defines model for CustomAttributesValueString.
+type CustomAttributesValueString = string
+
+// CustomerRequestEmail defines model for CustomerRequestEmail.
+type CustomerRequestEmail struct {
+	// Email The email you have defined for the contact who is being added as a participant.
+	//
+	// Example: sam.sung@example.com
+	Email string `json:"email"`
+}
+
+// CustomerRequestIntercomUserID defines model for CustomerRequestIntercomUserID.
+type CustomerRequestIntercomUserID struct {
+	// IntercomUserId The identifier for the contact as given by Intercom.
+	//
+	// Example: 6329bd9ffe4e2e91dac76188
+	IntercomUserId string `json:"intercom_user_id"`
+}
+
+// CustomerRequestUserID defines model for CustomerRequestUserID.
+type CustomerRequestUserID struct {
+	// UserId The external_id you have defined for the contact who is being added as a participant.
+	//
+	// Example: 2e91dac761886329bd9ffe4e
+	UserId string `json:"user_id"`
+}
+
+// DatetimeInteger A date and time as UNIX timestamp notation.
+type DatetimeInteger = int
+
+// DatetimeString A date and time following the ISO8601 notation.
+type DatetimeString = time.Time
+
 // ManageConversationRequest defines model for ManageConversationRequest.
 type ManageConversationRequest struct {
 	union json.RawMessage
 }
+
+// MergeContactResponse defines model for MergeContactResponse.
+type MergeContactResponse struct {
+	// AndroidAppName The name of the Android app which the contact is using.
+	//
+	// Example: Intercom
+	AndroidAppName *string `json:"android_app_name,omitempty"`
+
+	// AndroidAppVersion The version of the Android app which the contact is using.
+	//
+	// Example: 5.0.0
+	AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+	// AndroidDevice The Android device which the contact is using.
+	//
+	// Example: Pixel 3
+	AndroidDevice *string `json:"android_device,omitempty"`
+
+	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+	//
+	// Example: 1571672154
+	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+	// AndroidOsVersion The version of the Android OS which the contact is using.
+	//
+	// Example: 10
+	AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+	// AndroidSdkVersion The version of the Android SDK which the contact is using.
+	//
+	// Example: 28
+	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+	Avatar            *struct {
+		// ImageUrl An image URL containing the avatar of a contact.
+		//
+		// Example: https://example.org/128Wash.jpg
+		ImageUrl *string `json:"image_url,omitempty"`
+
+		// Type The type of object
+		//
+		// Example: avatar
+		Type *string `json:"type,omitempty"`
+	} `json:"avatar,omitempty"`
+
+	// Browser The name of the browser which the contact is using.
+	//
+	// Example: Chrome
+	Browser *string `json:"browser,omitempty"`
+
+	// BrowserLanguage The language set by the browser which the contact is using.
+	//
+	// Example: en-US
+	BrowserLanguage *string `json:"browser_language,omitempty"`
+
+	// BrowserVersion The version of the browser which the contact is using.
+	//
+	// Example: 80.0.3987.132
+	BrowserVersion *string `json:"browser_version,omitempty"`
+
+	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Companies *ContactCompanies `json:"companies,omitempty"`
+
+	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+	//
+	// Example: 1571672154
+	CreatedAt *int `json:"created_at,omitempty"`
+
+	// CustomAttributes The custom attributes which are set for the contact.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Email The contact's email.
+	//
+	// Example: joe@example.com
+	Email *string `json:"email,omitempty"`
+
+	// EmailDomain The contact's email domain.
+	//
+	// Example: example.com
+	EmailDomain *string `json:"email_domain,omitempty"`
+
+	// EnabledPushMessaging If the user has enabled push messaging.
+	//
+	// Example: true
+	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+	// ExternalId The unique identifier for the contact which is provided by the Client.
+	//
+	// Example: f3b87a2e09d514c6c2e79b9a
+	ExternalId *string `json:"external_id,omitempty"`
+
+	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+	//
+	// Example: true
+	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+	// Id The unique identifier for the contact which is given by Intercom.
+	//
+	// Example: 5ba682d23d7cf92bef87bfd4
+	Id *string `json:"id,omitempty"`
+
+	// IosAppName The name of the iOS app which the contact is using.
+	//
+	// Example: Intercom
+	IosAppName *string `json:"ios_app_name,omitempty"`
+
+	// IosAppVersion The version of the iOS app which the contact is using.
+	//
+	// Example: 5.0.0
+	IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+	// IosDevice The iOS device which the contact is using.
+	//
+	// Example: iPhone 11
+	IosDevice *string `json:"ios_device,omitempty"`
+
+	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+	//
+	// Example: 1571672154
+	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+	// IosOsVersion The version of iOS which the contact is using.
+	//
+	// Example: 13.3.1
+	IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+	// IosSdkVersion The version of the iOS SDK which the contact is using.
+	//
+	// Example: 13.3.1
+	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+	//
+	// Example: en
+	LanguageOverride *string `json:"language_override,omitempty"`
+
+	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+	//
+	// Example: 1571672154
+	LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+	//
+	// Example: 1571672154
+	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+	//
+	// Example: 1571672154
+	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+	//
+	// Example: 1571672154
+	LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+	//
+	// Example: 1571672154
+	LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+	// Location An object containing location meta data about a Intercom contact.
+	Location *ContactLocation `json:"location,omitempty"`
+
+	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+	//
+	// Example: true
+	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+	// Name The contacts name.
+	//
+	// Example: John Doe
+	Name *string `json:"name,omitempty"`
+
+	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Notes *ContactNotes `json:"notes,omitempty"`
+
+	// Os The operating system which the contact is using.
+	//
+	// Example: Mac OS X
+	Os *string `json:"os,omitempty"`
+
+	// OwnerId The id of an admin that has been assigned account ownership of the contact.
+	//
+	// Example: 123
+	OwnerId *int `json:"owner_id,omitempty"`
+
+	// Phone The contacts phone.
+	//
+	// Example: +1123456789
+	Phone *string `json:"phone,omitempty"`
+
+	// Role The role of the contact.
+	//
+	// Example: user
+	Role *string `json:"role,omitempty"`
+
+	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+	//
+	// Example: 1571672154
+	SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+	// SocialProfiles An object containing social profiles that a contact has.
+	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Tags *ContactTags `json:"tags,omitempty"`
+
+	// Type The type of object.
+	//
+	// Example: contact
+	Type *string `json:"type,omitempty"`
+
+	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+	//
+	// Example: true
+	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+	//
+	// Example: 1571672154
+	UpdatedAt *int `json:"updated_at,omitempty"`
+
+	// WorkspaceId The id of the workspace which the contact belongs to.
+	//
+	// Example: ecahpwf5
+	WorkspaceId *string `json:"workspace_id,omitempty"`
+}
+
+// PaginatedResponseDataItem defines model for PaginatedResponseDataItem.
+type PaginatedResponseDataItem struct {
+	union json.RawMessage
+}
+
+// RedactConversationRequestPartRequest Payload of the request to redact a conversation part
+type RedactConversationRequestPartRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// ConversationPartId The id of the conversation_part.
+	//
+	// Example: 19381789428
+	ConversationPartId string `json:"conversation_part_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: conversation_part
+	Type RedactConversationRequestPartRequestType `json:"type"`
+}
+
+// RedactConversationRequestPartRequestType The type of resource being redacted.
+//
+// Example: conversation_part
+type RedactConversationRequestPartRequestType string
+
+// RedactConversationRequestSourceRequest Payload of the request to redact a conversation source
+type RedactConversationRequestSourceRequest struct {
+	// ConversationId The id of the conversation.
+	//
+	// Example: 19894788788
+	ConversationId string `json:"conversation_id"`
+
+	// SourceId The id of the source.
+	//
+	// Example: 19894781231
+	SourceId string `json:"source_id"`
+
+	// Type The type of resource being redacted.
+	//
+	// Example: source
+	Type RedactConversationRequestSourceRequestType `json:"type"`
+}
+
+// RedactConversationRequestSourceRequestType The type of resource being redacted.
+//
+// Example: source
+type RedactConversationRequestSourceRequestType string
 
 // ReplyTicketRequest defines model for ReplyTicketRequest.
 type ReplyTicketRequest struct {
 	union json.RawMessage
 }
 
-// UpdateContactRequestBody defines model for UpdateContactRequestBody.
-type UpdateContactRequestBody struct {
+// SearchRequestQuery defines model for SearchRequestQuery.
+type SearchRequestQuery struct {
 	union json.RawMessage
+}
+
+// ShowContactResponse defines model for ShowContactResponse.
+type ShowContactResponse struct {
+	// AndroidAppName The name of the Android app which the contact is using.
+	//
+	// Example: Intercom
+	AndroidAppName *string `json:"android_app_name,omitempty"`
+
+	// AndroidAppVersion The version of the Android app which the contact is using.
+	//
+	// Example: 5.0.0
+	AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+	// AndroidDevice The Android device which the contact is using.
+	//
+	// Example: Pixel 3
+	AndroidDevice *string `json:"android_device,omitempty"`
+
+	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+	//
+	// Example: 1571672154
+	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+	// AndroidOsVersion The version of the Android OS which the contact is using.
+	//
+	// Example: 10
+	AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+	// AndroidSdkVersion The version of the Android SDK which the contact is using.
+	//
+	// Example: 28
+	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+	Avatar            *struct {
+		// ImageUrl An image URL containing the avatar of a contact.
+		//
+		// Example: https://example.org/128Wash.jpg
+		ImageUrl *string `json:"image_url,omitempty"`
+
+		// Type The type of object
+		//
+		// Example: avatar
+		Type *string `json:"type,omitempty"`
+	} `json:"avatar,omitempty"`
+
+	// Browser The name of the browser which the contact is using.
+	//
+	// Example: Chrome
+	Browser *string `json:"browser,omitempty"`
+
+	// BrowserLanguage The language set by the browser which the contact is using.
+	//
+	// Example: en-US
+	BrowserLanguage *string `json:"browser_language,omitempty"`
+
+	// BrowserVersion The version of the browser which the contact is using.
+	//
+	// Example: 80.0.3987.132
+	BrowserVersion *string `json:"browser_version,omitempty"`
+
+	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Companies *ContactCompanies `json:"companies,omitempty"`
+
+	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+	//
+	// Example: 1571672154
+	CreatedAt *int `json:"created_at,omitempty"`
+
+	// CustomAttributes The custom attributes which are set for the contact.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Email The contact's email.
+	//
+	// Example: joe@example.com
+	Email *string `json:"email,omitempty"`
+
+	// EmailDomain The contact's email domain.
+	//
+	// Example: example.com
+	EmailDomain *string `json:"email_domain,omitempty"`
+
+	// EnabledPushMessaging If the user has enabled push messaging.
+	//
+	// Example: true
+	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+	// ExternalId The unique identifier for the contact which is provided by the Client.
+	//
+	// Example: f3b87a2e09d514c6c2e79b9a
+	ExternalId *string `json:"external_id,omitempty"`
+
+	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+	//
+	// Example: true
+	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+	// Id The unique identifier for the contact which is given by Intercom.
+	//
+	// Example: 5ba682d23d7cf92bef87bfd4
+	Id *string `json:"id,omitempty"`
+
+	// IosAppName The name of the iOS app which the contact is using.
+	//
+	// Example: Intercom
+	IosAppName *string `json:"ios_app_name,omitempty"`
+
+	// IosAppVersion The version of the iOS app which the contact is using.
+	//
+	// Example: 5.0.0
+	IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+	// IosDevice The iOS device which the contact is using.
+	//
+	// Example: iPhone 11
+	IosDevice *string `json:"ios_device,omitempty"`
+
+	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+	//
+	// Example: 1571672154
+	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+	// IosOsVersion The version of iOS which the contact is using.
+	//
+	// Example: 13.3.1
+	IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+	// IosSdkVersion The version of the iOS SDK which the contact is using.
+	//
+	// Example: 13.3.1
+	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+	//
+	// Example: en
+	LanguageOverride *string `json:"language_override,omitempty"`
+
+	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+	//
+	// Example: 1571672154
+	LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+	//
+	// Example: 1571672154
+	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+	//
+	// Example: 1571672154
+	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+	//
+	// Example: 1571672154
+	LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+	//
+	// Example: 1571672154
+	LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+	// Location An object containing location meta data about a Intercom contact.
+	Location *ContactLocation `json:"location,omitempty"`
+
+	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+	//
+	// Example: true
+	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+	// Name The contacts name.
+	//
+	// Example: John Doe
+	Name *string `json:"name,omitempty"`
+
+	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Notes *ContactNotes `json:"notes,omitempty"`
+
+	// Os The operating system which the contact is using.
+	//
+	// Example: Mac OS X
+	Os *string `json:"os,omitempty"`
+
+	// OwnerId The id of an admin that has been assigned account ownership of the contact.
+	//
+	// Example: 123
+	OwnerId *int `json:"owner_id,omitempty"`
+
+	// Phone The contacts phone.
+	//
+	// Example: +1123456789
+	Phone *string `json:"phone,omitempty"`
+
+	// Role The role of the contact.
+	//
+	// Example: user
+	Role *string `json:"role,omitempty"`
+
+	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+	//
+	// Example: 1571672154
+	SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+	// SocialProfiles An object containing social profiles that a contact has.
+	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Tags *ContactTags `json:"tags,omitempty"`
+
+	// Type The type of object.
+	//
+	// Example: contact
+	Type *string `json:"type,omitempty"`
+
+	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+	//
+	// Example: true
+	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+	//
+	// Example: 1571672154
+	UpdatedAt *int `json:"updated_at,omitempty"`
+
+	// WorkspaceId The id of the workspace which the contact belongs to.
+	//
+	// Example: ecahpwf5
+	WorkspaceId *string `json:"workspace_id,omitempty"`
+}
+
+// SingleFilterSearchRequestValue The value that you want to search on.
+//
+// Example: 73732934
+type SingleFilterSearchRequestValue struct {
+	union json.RawMessage
+}
+
+// SingleFilterSearchRequestValueBool defines model for SingleFilterSearchRequestValueBool.
+type SingleFilterSearchRequestValueBool = bool
+
+// SingleFilterSearchRequestValueInt defines model for SingleFilterSearchRequestValueInt.
+type SingleFilterSearchRequestValueInt = int
+
+// SingleFilterSearchRequestValueIntList defines model for SingleFilterSearchRequestValueIntList.
+type SingleFilterSearchRequestValueIntList = []int
+
+// SingleFilterSearchRequestValueString defines model for SingleFilterSearchRequestValueString.
+type SingleFilterSearchRequestValueString = string
+
+// SingleFilterSearchRequestValueStringList defines model for SingleFilterSearchRequestValueStringList.
+type SingleFilterSearchRequestValueStringList = []string
+
+// TicketCustomAttributesValue defines model for TicketCustomAttributesValue.
+type TicketCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketCustomAttributesValueAnyList defines model for TicketCustomAttributesValueAnyList.
+type TicketCustomAttributesValueAnyList = []interface{}
+
+// TicketCustomAttributesValueBool defines model for TicketCustomAttributesValueBool.
+type TicketCustomAttributesValueBool = bool
+
+// TicketCustomAttributesValueNumber defines model for TicketCustomAttributesValueNumber.
+type TicketCustomAttributesValueNumber = float32
+
+// TicketCustomAttributesValueString defines model for TicketCustomAttributesValueString.
+type TicketCustomAttributesValueString = string
+
+// TicketRequestCustomAttributesValue defines model for TicketRequestCustomAttributesValue.
+type TicketRequestCustomAttributesValue struct {
+	union json.RawMessage
+}
+
+// TicketRequestCustomAttributesValueAnyList defines model for TicketRequestCustomAttributesValueAnyList.
+type TicketRequestCustomAttributesValueAnyList = []interface{}
+
+// TicketRequestCustomAttributesValueBool defines model for TicketRequestCustomAttributesValueBool.
+type TicketRequestCustomAttributesValueBool = bool
+
+// TicketRequestCustomAttributesValueNumber defines model for TicketRequestCustomAttributesValueNumber.
+type TicketRequestCustomAttributesValueNumber = float32
+
+// TicketRequestCustomAttributesValueString defines model for TicketRequestCustomAttributesValueString.
+type TicketRequestCustomAttributesValueString = string
+
+// UpdateContactRequestBody You can update a contact
+type UpdateContactRequestBody = UpdateContactRequest
+
+// UpdateContactResponse defines model for UpdateContactResponse.
+type UpdateContactResponse struct {
+	// AndroidAppName The name of the Android app which the contact is using.
+	//
+	// Example: Intercom
+	AndroidAppName *string `json:"android_app_name,omitempty"`
+
+	// AndroidAppVersion The version of the Android app which the contact is using.
+	//
+	// Example: 5.0.0
+	AndroidAppVersion *string `json:"android_app_version,omitempty"`
+
+	// AndroidDevice The Android device which the contact is using.
+	//
+	// Example: Pixel 3
+	AndroidDevice *string `json:"android_device,omitempty"`
+
+	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+	//
+	// Example: 1571672154
+	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
+
+	// AndroidOsVersion The version of the Android OS which the contact is using.
+	//
+	// Example: 10
+	AndroidOsVersion *string `json:"android_os_version,omitempty"`
+
+	// AndroidSdkVersion The version of the Android SDK which the contact is using.
+	//
+	// Example: 28
+	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
+	Avatar            *struct {
+		// ImageUrl An image URL containing the avatar of a contact.
+		//
+		// Example: https://example.org/128Wash.jpg
+		ImageUrl *string `json:"image_url,omitempty"`
+
+		// Type The type of object
+		//
+		// Example: avatar
+		Type *string `json:"type,omitempty"`
+	} `json:"avatar,omitempty"`
+
+	// Browser The name of the browser which the contact is using.
+	//
+	// Example: Chrome
+	Browser *string `json:"browser,omitempty"`
+
+	// BrowserLanguage The language set by the browser which the contact is using.
+	//
+	// Example: en-US
+	BrowserLanguage *string `json:"browser_language,omitempty"`
+
+	// BrowserVersion The version of the browser which the contact is using.
+	//
+	// Example: 80.0.3987.132
+	BrowserVersion *string `json:"browser_version,omitempty"`
+
+	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Companies *ContactCompanies `json:"companies,omitempty"`
+
+	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
+	//
+	// Example: 1571672154
+	CreatedAt *int `json:"created_at,omitempty"`
+
+	// CustomAttributes The custom attributes which are set for the contact.
+	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
+
+	// Email The contact's email.
+	//
+	// Example: joe@example.com
+	Email *string `json:"email,omitempty"`
+
+	// EmailDomain The contact's email domain.
+	//
+	// Example: example.com
+	EmailDomain *string `json:"email_domain,omitempty"`
+
+	// EnabledPushMessaging If the user has enabled push messaging.
+	//
+	// Example: true
+	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
+
+	// ExternalId The unique identifier for the contact which is provided by the Client.
+	//
+	// Example: f3b87a2e09d514c6c2e79b9a
+	ExternalId *string `json:"external_id,omitempty"`
+
+	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
+	//
+	// Example: true
+	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
+
+	// Id The unique identifier for the contact which is given by Intercom.
+	//
+	// Example: 5ba682d23d7cf92bef87bfd4
+	Id *string `json:"id,omitempty"`
+
+	// IosAppName The name of the iOS app which the contact is using.
+	//
+	// Example: Intercom
+	IosAppName *string `json:"ios_app_name,omitempty"`
+
+	// IosAppVersion The version of the iOS app which the contact is using.
+	//
+	// Example: 5.0.0
+	IosAppVersion *string `json:"ios_app_version,omitempty"`
+
+	// IosDevice The iOS device which the contact is using.
+	//
+	// Example: iPhone 11
+	IosDevice *string `json:"ios_device,omitempty"`
+
+	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
+	//
+	// Example: 1571672154
+	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
+
+	// IosOsVersion The version of iOS which the contact is using.
+	//
+	// Example: 13.3.1
+	IosOsVersion *string `json:"ios_os_version,omitempty"`
+
+	// IosSdkVersion The version of the iOS SDK which the contact is using.
+	//
+	// Example: 13.3.1
+	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
+
+	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+	//
+	// Example: en
+	LanguageOverride *string `json:"language_override,omitempty"`
+
+	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
+	//
+	// Example: 1571672154
+	LastContactedAt *int `json:"last_contacted_at,omitempty"`
+
+	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+	//
+	// Example: 1571672154
+	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
+
+	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
+	//
+	// Example: 1571672154
+	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
+
+	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
+	//
+	// Example: 1571672154
+	LastRepliedAt *int `json:"last_replied_at,omitempty"`
+
+	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+	//
+	// Example: 1571672154
+	LastSeenAt *int `json:"last_seen_at,omitempty"`
+
+	// Location An object containing location meta data about a Intercom contact.
+	Location *ContactLocation `json:"location,omitempty"`
+
+	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
+	//
+	// Example: true
+	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
+
+	// Name The contacts name.
+	//
+	// Example: John Doe
+	Name *string `json:"name,omitempty"`
+
+	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Notes *ContactNotes `json:"notes,omitempty"`
+
+	// Os The operating system which the contact is using.
+	//
+	// Example: Mac OS X
+	Os *string `json:"os,omitempty"`
+
+	// OwnerId The id of an admin that has been assigned account ownership of the contact.
+	//
+	// Example: 123
+	OwnerId *int `json:"owner_id,omitempty"`
+
+	// Phone The contacts phone.
+	//
+	// Example: +1123456789
+	Phone *string `json:"phone,omitempty"`
+
+	// Role The role of the contact.
+	//
+	// Example: user
+	Role *string `json:"role,omitempty"`
+
+	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
+	//
+	// Example: 1571672154
+	SignedUpAt *int `json:"signed_up_at,omitempty"`
+
+	// SocialProfiles An object containing social profiles that a contact has.
+	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
+
+	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+	Tags *ContactTags `json:"tags,omitempty"`
+
+	// Type The type of object.
+	//
+	// Example: contact
+	Type *string `json:"type,omitempty"`
+
+	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
+	//
+	// Example: true
+	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
+
+	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
+	//
+	// Example: 1571672154
+	UpdatedAt *int `json:"updated_at,omitempty"`
+
+	// WorkspaceId The id of the workspace which the contact belongs to.
+	//
+	// Example: ecahpwf5
+	WorkspaceId *string `json:"workspace_id,omitempty"`
 }
 
 // ActivityLog Activities performed by Admins.
@@ -3872,43 +5032,8 @@ type AttachContactToConversationRequest struct {
 	// AdminId The `id` of the admin who is adding the new participant.
 	//
 	// Example: 12345
-	AdminId  *string                                      `json:"admin_id,omitempty"`
-	Customer *AttachContactToConversationRequest_Customer `json:"customer,omitempty"`
-}
-
-// AttachContactToConversationRequestCustomer0 defines model for AttachContactToConversationRequest.Customer.0.
-type AttachContactToConversationRequestCustomer0 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// AttachContactToConversationRequestCustomer1 defines model for AttachContactToConversationRequest.Customer.1.
-type AttachContactToConversationRequestCustomer1 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	UserId string `json:"user_id"`
-}
-
-// AttachContactToConversationRequestCustomer2 defines model for AttachContactToConversationRequest.Customer.2.
-type AttachContactToConversationRequestCustomer2 struct {
-	Customer *CustomerRequest `json:"customer,omitempty"`
-
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: winstonsmith@truth.org
-	Email string `json:"email"`
-}
-
-// AttachContactToConversationRequest_Customer defines model for AttachContactToConversationRequest.Customer.
-type AttachContactToConversationRequest_Customer struct {
-	union json.RawMessage
+	AdminId  *string                                     `json:"admin_id,omitempty"`
+	Customer *AttachContactToConversationRequestCustomer `json:"customer,omitempty"`
 }
 
 // CloseConversationRequest Payload of the request to close a conversation
@@ -5680,63 +6805,40 @@ type ConvertVisitorRequest struct {
 	Type string `json:"type"`
 
 	// User The unique identifiers retained after converting or merging.
-	User ConvertVisitorRequest_User `json:"user"`
+	User struct {
+		// Email The contact's email, retained by default if one is present.
+		//
+		// Example: winstonsmith@truth.org
+		Email *string `json:"email,omitempty"`
+
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
+
+		// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"user"`
 
 	// Visitor The unique identifiers to convert a single Visitor.
-	Visitor ConvertVisitorRequest_Visitor `json:"visitor"`
-}
+	Visitor struct {
+		// Email The visitor's email.
+		//
+		// Example: winstonsmith@truth.org
+		Email *string `json:"email,omitempty"`
 
-// ConvertVisitorRequestUser0 defines model for ConvertVisitorRequest.User.0.
-type ConvertVisitorRequestUser0 = interface{}
+		// Id The unique identifier for the contact which is given by Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		Id *string `json:"id,omitempty"`
 
-// ConvertVisitorRequestUser1 defines model for ConvertVisitorRequest.User.1.
-type ConvertVisitorRequestUser1 = interface{}
-
-// ConvertVisitorRequest_User The unique identifiers retained after converting or merging.
-type ConvertVisitorRequest_User struct {
-	// Email The contact's email, retained by default if one is present.
-	//
-	// Example: winstonsmith@truth.org
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
-}
-
-// ConvertVisitorRequestVisitor0 defines model for ConvertVisitorRequest.Visitor.0.
-type ConvertVisitorRequestVisitor0 = interface{}
-
-// ConvertVisitorRequestVisitor1 defines model for ConvertVisitorRequest.Visitor.1.
-type ConvertVisitorRequestVisitor1 = interface{}
-
-// ConvertVisitorRequestVisitor2 defines model for ConvertVisitorRequest.Visitor.2.
-type ConvertVisitorRequestVisitor2 = interface{}
-
-// ConvertVisitorRequest_Visitor The unique identifiers to convert a single Visitor.
-type ConvertVisitorRequest_Visitor struct {
-	// Email The visitor's email.
-	//
-	// Example: winstonsmith@truth.org
-	Email *string `json:"email,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	Id *string `json:"id,omitempty"`
-
-	// UserId A unique identifier for the contact which is given to Intercom.
-	//
-	// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
-	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
+		// UserId A unique identifier for the contact which is given to Intercom.
+		//
+		// Example: 8a88a590-e1c3-41e2-a502-e0649dbf721c
+		UserId *string `json:"user_id,omitempty"`
+	} `json:"visitor"`
 }
 
 // CreateArticleRequest You can create an Article
@@ -5808,6 +6910,8 @@ type CreateCollectionRequest struct {
 }
 
 // CreateContactRequest Payload to create a contact
+//
+// Exactly one of these applies: Create contact with email; Create contact with external_id; Create contact with role.
 type CreateContactRequest struct {
 	// Avatar An image URL containing the avatar of a contact
 	//
@@ -5863,17 +6967,7 @@ type CreateContactRequest struct {
 	//
 	// Example: true
 	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-	union                  json.RawMessage
 }
-
-// CreateContactRequest0 defines model for CreateContactRequest.0.
-type CreateContactRequest0 = interface{}
-
-// CreateContactRequest1 defines model for CreateContactRequest.1.
-type CreateContactRequest1 = interface{}
-
-// CreateContactRequest2 defines model for CreateContactRequest.2.
-type CreateContactRequest2 = interface{}
 
 // CreateContentImportSourceRequest You can add an Content Import Source to your Fin Content Library.
 type CreateContentImportSourceRequest struct {
@@ -5983,7 +7077,7 @@ type CreateDataAttributeRequestDataType string
 // Example: contact
 type CreateDataAttributeRequestModel string
 
-// CreateDataEventRequest defines model for create_data_event_request.
+// CreateDataEventRequest Exactly one of these applies: id required; user_id required; email required.
 type CreateDataEventRequest struct {
 	// CreatedAt The time the event occurred as a UTC Unix timestamp
 	//
@@ -6014,17 +7108,7 @@ type CreateDataEventRequest struct {
 	//
 	// Example: 314159
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// CreateDataEventRequest0 defines model for CreateDataEventRequest.0.
-type CreateDataEventRequest0 = interface{}
-
-// CreateDataEventRequest1 defines model for CreateDataEventRequest.1.
-type CreateDataEventRequest1 = interface{}
-
-// CreateDataEventRequest2 defines model for CreateDataEventRequest.2.
-type CreateDataEventRequest2 = interface{}
 
 // CreateDataEventSummariesRequest You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
 type CreateDataEventSummariesRequest struct {
@@ -6119,6 +7203,8 @@ type CreateExternalPageRequest struct {
 type CreateExternalPageRequestLocale string
 
 // CreateMessageRequest You can create a message
+//
+// Exactly one of these applies: message_type: `email`.; message_type: `inapp`..
 type CreateMessageRequest struct {
 	// Body The content of the message. HTML and plaintext are supported.
 	//
@@ -6175,7 +7261,6 @@ type CreateMessageRequest struct {
 		// Example: user
 		Type CreateMessageRequestToType `json:"type"`
 	} `json:"to,omitempty"`
-	union json.RawMessage
 }
 
 // CreateMessageRequestFromType Always `admin`.
@@ -6192,12 +7277,6 @@ type CreateMessageRequestMessageType string
 //
 // Example: user
 type CreateMessageRequestToType string
-
-// CreateMessageRequest0 defines model for CreateMessageRequest.0.
-type CreateMessageRequest0 = interface{}
-
-// CreateMessageRequest1 defines model for CreateMessageRequest.1.
-type CreateMessageRequest1 = interface{}
 
 // CreateOrUpdateCompanyRequest You can create or update a Company
 type CreateOrUpdateCompanyRequest struct {
@@ -6279,7 +7358,7 @@ type CreateTicketRequest struct {
 	// Contacts The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
 	//
 	// Example: [{"id":"1234"}]
-	Contacts []CreateTicketRequest_Contacts_Item `json:"contacts"`
+	Contacts []CreateTicketRequestContactsItem `json:"contacts"`
 
 	// CreatedAt The time the ticket was created. If not provided, the current time will be used.
 	//
@@ -6295,29 +7374,6 @@ type CreateTicketRequest struct {
 	//
 	// Example: 1234
 	TicketTypeId string `json:"ticket_type_id"`
-}
-
-// CreateTicketRequestContacts0 defines model for CreateTicketRequest.Contacts.0.
-type CreateTicketRequestContacts0 struct {
-	// Id The identifier for the contact as given by Intercom.
-	Id string `json:"id"`
-}
-
-// CreateTicketRequestContacts1 defines model for CreateTicketRequest.Contacts.1.
-type CreateTicketRequestContacts1 struct {
-	// ExternalId The external_id you have defined for the contact who is being added as a participant.
-	ExternalId string `json:"external_id"`
-}
-
-// CreateTicketRequestContacts2 defines model for CreateTicketRequest.Contacts.2.
-type CreateTicketRequestContacts2 struct {
-	// Email The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-	Email string `json:"email"`
-}
-
-// CreateTicketRequest_Contacts_Item defines model for create_ticket_request.contacts.Item.
-type CreateTicketRequest_Contacts_Item struct {
-	union json.RawMessage
 }
 
 // CreateTicketTypeAttributeRequest You can create a Ticket Type Attribute
@@ -6447,18 +7503,7 @@ type CursorPagesType string
 // CustomAttributes An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models.
 //
 // Example: {"end_date_timestamp":1677923174,"monthly_spend":155.5,"paid_subscriber":true,"start_date_iso8601":"2023-03-04T09:46:14Z","team_mates":9}
-type CustomAttributes map[string]CustomAttributes_AdditionalProperties
-
-// CustomAttributes0 defines model for CustomAttributes.0.
-type CustomAttributes0 = string
-
-// CustomAttributes1 defines model for CustomAttributes.1.
-type CustomAttributes1 = int
-
-// CustomAttributes_AdditionalProperties defines model for custom_attributes.AdditionalProperties.
-type CustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type CustomAttributes map[string]CustomAttributesValue
 
 // CustomObjectInstance A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 type CustomObjectInstance struct {
@@ -6511,30 +7556,6 @@ type CustomObjectInstanceList struct {
 // CustomerRequest defines model for customer_request.
 type CustomerRequest struct {
 	union json.RawMessage
-}
-
-// CustomerRequest0 defines model for CustomerRequest.0.
-type CustomerRequest0 struct {
-	// IntercomUserId The identifier for the contact as given by Intercom.
-	//
-	// Example: 6329bd9ffe4e2e91dac76188
-	IntercomUserId string `json:"intercom_user_id"`
-}
-
-// CustomerRequest1 defines model for CustomerRequest.1.
-type CustomerRequest1 struct {
-	// UserId The external_id you have defined for the contact who is being added as a participant.
-	//
-	// Example: 2e91dac761886329bd9ffe4e
-	UserId string `json:"user_id"`
-}
-
-// CustomerRequest2 defines model for CustomerRequest.2.
-type CustomerRequest2 struct {
-	// Email The email you have defined for the contact who is being added as a participant.
-	//
-	// Example: sam.sung@example.com
-	Email string `json:"email"`
 }
 
 // DataAttribute Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -6747,12 +7768,6 @@ type DataExportStatus string
 type Datetime struct {
 	union json.RawMessage
 }
-
-// Datetime0 A date and time following the ISO8601 notation.
-type Datetime0 = time.Time
-
-// Datetime1 A date and time as UNIX timestamp notation.
-type Datetime1 = int
 
 // DeletedArticleObject Response returned when an object is deleted
 type DeletedArticleObject struct {
@@ -7641,7 +8656,7 @@ type PagesLinkType string
 // PaginatedResponse Paginated Response
 type PaginatedResponse struct {
 	// Data An array of Objects
-	Data *[]PaginatedResponse_Data_Item `json:"data,omitempty"`
+	Data *[]PaginatedResponseDataItem `json:"data,omitempty"`
 
 	// Pages Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 	// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7656,11 +8671,6 @@ type PaginatedResponse struct {
 	//
 	// Example: list
 	Type *PaginatedResponseType `json:"type,omitempty"`
-}
-
-// PaginatedResponse_Data_Item defines model for paginated_response.data.Item.
-type PaginatedResponse_Data_Item struct {
-	union json.RawMessage
 }
 
 // PaginatedResponseType The type of object
@@ -7725,52 +8735,6 @@ type RedactConversationRequest struct {
 	union json.RawMessage
 }
 
-// RedactConversationRequest0 Payload of the request to redact a conversation part
-type RedactConversationRequest0 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// ConversationPartId The id of the conversation_part.
-	//
-	// Example: 19381789428
-	ConversationPartId string `json:"conversation_part_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: conversation_part
-	Type RedactConversationRequest0Type `json:"type"`
-}
-
-// RedactConversationRequest0Type The type of resource being redacted.
-//
-// Example: conversation_part
-type RedactConversationRequest0Type string
-
-// RedactConversationRequest1 Payload of the request to redact a conversation source
-type RedactConversationRequest1 struct {
-	// ConversationId The id of the conversation.
-	//
-	// Example: 19894788788
-	ConversationId string `json:"conversation_id"`
-
-	// SourceId The id of the source.
-	//
-	// Example: 19894781231
-	SourceId string `json:"source_id"`
-
-	// Type The type of resource being redacted.
-	//
-	// Example: source
-	Type RedactConversationRequest1Type `json:"type"`
-}
-
-// RedactConversationRequest1Type The type of resource being redacted.
-//
-// Example: source
-type RedactConversationRequest1Type string
-
 // Reference reference to another object
 type Reference struct {
 	// Id Example: 1a2b3c
@@ -7788,12 +8752,7 @@ type ReplyConversationRequest struct {
 // SearchRequest Search using Intercoms Search APIs.
 type SearchRequest struct {
 	Pagination *StartingAfterPaging `json:"pagination,omitempty"`
-	Query      SearchRequest_Query  `json:"query"`
-}
-
-// SearchRequest_Query defines model for SearchRequest.Query.
-type SearchRequest_Query struct {
-	union json.RawMessage
+	Query      SearchRequestQuery   `json:"query"`
 }
 
 // Segment A segment is a group of your contacts defined by the rules that you set.
@@ -7879,11 +8838,7 @@ type SingleFilterSearchRequest struct {
 	//
 	// Example: >
 	Operator *SingleFilterSearchRequestOperator `json:"operator,omitempty"`
-
-	// Value The value that you want to search on.
-	//
-	// Example: 73732934
-	Value *SingleFilterSearchRequest_Value `json:"value,omitempty"`
+	Value    *SingleFilterSearchRequestValue    `json:"value,omitempty"`
 }
 
 // SingleFilterSearchRequestOperator The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
@@ -7895,28 +8850,6 @@ type SingleFilterSearchRequest struct {
 //
 // Example: >
 type SingleFilterSearchRequestOperator string
-
-// SingleFilterSearchRequestValue0 defines model for SingleFilterSearchRequest.Value.0.
-type SingleFilterSearchRequestValue0 = string
-
-// SingleFilterSearchRequestValue1 defines model for SingleFilterSearchRequest.Value.1.
-type SingleFilterSearchRequestValue1 = int
-
-// SingleFilterSearchRequestValue2 defines model for SingleFilterSearchRequest.Value.2.
-type SingleFilterSearchRequestValue2 = bool
-
-// SingleFilterSearchRequestValue3 defines model for SingleFilterSearchRequest.Value.3.
-type SingleFilterSearchRequestValue3 = []string
-
-// SingleFilterSearchRequestValue4 defines model for SingleFilterSearchRequest.Value.4.
-type SingleFilterSearchRequestValue4 = []int
-
-// SingleFilterSearchRequest_Value The value that you want to search on.
-//
-// Example: 73732934
-type SingleFilterSearchRequest_Value struct {
-	union json.RawMessage
-}
 
 // SlaApplied The SLA Applied object contains the details for which SLA has been applied to this conversation.
 // Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
@@ -8332,24 +9265,7 @@ type TicketContactsType string
 // TicketCustomAttributes An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 //
 // Example: {"_default_description_":"The button's not working","_default_title_":"Found a bug"}
-type TicketCustomAttributes map[string]TicketCustomAttributes_AdditionalProperties
-
-// TicketCustomAttributes0 defines model for TicketCustomAttributes.0.
-type TicketCustomAttributes0 = string
-
-// TicketCustomAttributes1 defines model for TicketCustomAttributes.1.
-type TicketCustomAttributes1 = float32
-
-// TicketCustomAttributes2 defines model for TicketCustomAttributes.2.
-type TicketCustomAttributes2 = bool
-
-// TicketCustomAttributes3 defines model for TicketCustomAttributes.3.
-type TicketCustomAttributes3 = []interface{}
-
-// TicketCustomAttributes_AdditionalProperties defines model for ticket_custom_attributes.AdditionalProperties.
-type TicketCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketCustomAttributes map[string]TicketCustomAttributesValue
 
 // TicketList Tickets are how you track requests from your users.
 type TicketList struct {
@@ -8548,24 +9464,7 @@ type TicketReplyType string
 // TicketRequestCustomAttributes The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 //
 // Example: {"_default_description_":"The button is not working","_default_title_":"Found a bug"}
-type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributes_AdditionalProperties
-
-// TicketRequestCustomAttributes0 defines model for TicketRequestCustomAttributes.0.
-type TicketRequestCustomAttributes0 = string
-
-// TicketRequestCustomAttributes1 defines model for TicketRequestCustomAttributes.1.
-type TicketRequestCustomAttributes1 = float32
-
-// TicketRequestCustomAttributes2 defines model for TicketRequestCustomAttributes.2.
-type TicketRequestCustomAttributes2 = bool
-
-// TicketRequestCustomAttributes3 defines model for TicketRequestCustomAttributes.3.
-type TicketRequestCustomAttributes3 = []interface{}
-
-// TicketRequestCustomAttributes_AdditionalProperties defines model for ticket_request_custom_attributes.AdditionalProperties.
-type TicketRequestCustomAttributes_AdditionalProperties struct {
-	union json.RawMessage
-}
+type TicketRequestCustomAttributes map[string]TicketRequestCustomAttributesValue
 
 // TicketState A ticket state, used to define the state of a ticket.
 type TicketState struct {
@@ -9252,14 +10151,7 @@ type UpdateVisitorRequest struct {
 	//
 	// Example: 123
 	UserId *string `json:"user_id,omitempty"`
-	union  json.RawMessage
 }
-
-// UpdateVisitorRequest0 defines model for UpdateVisitorRequest.0.
-type UpdateVisitorRequest0 = interface{}
-
-// UpdateVisitorRequest1 defines model for UpdateVisitorRequest.1.
-type UpdateVisitorRequest1 = interface{}
 
 // Visitor Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 type Visitor struct {
@@ -9654,9 +10546,6 @@ type ListConversationsParams struct {
 	StartingAfter *string `form:"starting_after,omitempty" json:"starting_after,omitempty"`
 }
 
-// CreateConversation200JSONResponseBodyMessageType defines parameters for CreateConversation.
-type CreateConversation200JSONResponseBodyMessageType string
-
 // AttachTagToConversationJSONBody defines parameters for AttachTagToConversation.
 type AttachTagToConversationJSONBody struct {
 	// AdminId The unique identifier for the admin which is given by Intercom.
@@ -9904,22 +10793,22 @@ type UpdateVisitorJSONRequestBody = UpdateVisitorRequest
 // ConvertVisitorJSONRequestBody defines body for ConvertVisitor for application/json ContentType.
 type ConvertVisitorJSONRequestBody = ConvertVisitorRequest
 
-// AsCreateContactRequest returns the union data inside the CreateContactRequestBody as a CreateContactRequest
-func (t CreateContactRequestBody) AsCreateContactRequest() (CreateContactRequest, error) {
-	var body CreateContactRequest
+// AsAttachContactToConversationRequestCustomerIntercomUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerIntercomUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerIntercomUserID() (AttachContactToConversationRequestCustomerIntercomUserID, error) {
+	var body AttachContactToConversationRequestCustomerIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateContactRequest overwrites any union data inside the CreateContactRequestBody as the provided CreateContactRequest
-func (t *CreateContactRequestBody) FromCreateContactRequest(v CreateContactRequest) error {
+// FromAttachContactToConversationRequestCustomerIntercomUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateContactRequest performs a merge with any union data inside the CreateContactRequestBody, using the provided CreateContactRequest
-func (t *CreateContactRequestBody) MergeCreateContactRequest(v CreateContactRequest) error {
+// MergeAttachContactToConversationRequestCustomerIntercomUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerIntercomUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerIntercomUserID(v AttachContactToConversationRequestCustomerIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -9930,12 +10819,64 @@ func (t *CreateContactRequestBody) MergeCreateContactRequest(v CreateContactRequ
 	return err
 }
 
-func (t CreateContactRequestBody) MarshalJSON() ([]byte, error) {
+// AsAttachContactToConversationRequestCustomerUserID returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerUserID
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerUserID() (AttachContactToConversationRequestCustomerUserID, error) {
+	var body AttachContactToConversationRequestCustomerUserID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerUserID overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerUserID performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerUserID
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerUserID(v AttachContactToConversationRequestCustomerUserID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAttachContactToConversationRequestCustomerEmail returns the union data inside the AttachContactToConversationRequestCustomer as a AttachContactToConversationRequestCustomerEmail
+func (t AttachContactToConversationRequestCustomer) AsAttachContactToConversationRequestCustomerEmail() (AttachContactToConversationRequestCustomerEmail, error) {
+	var body AttachContactToConversationRequestCustomerEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAttachContactToConversationRequestCustomerEmail overwrites any union data inside the AttachContactToConversationRequestCustomer as the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) FromAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAttachContactToConversationRequestCustomerEmail performs a merge with any union data inside the AttachContactToConversationRequestCustomer, using the provided AttachContactToConversationRequestCustomerEmail
+func (t *AttachContactToConversationRequestCustomer) MergeAttachContactToConversationRequestCustomerEmail(v AttachContactToConversationRequestCustomerEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AttachContactToConversationRequestCustomer) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreateContactRequestBody) UnmarshalJSON(b []byte) error {
+func (t *AttachContactToConversationRequestCustomer) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -10054,6 +10995,208 @@ func (t *CreateTagRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsCreateTicketRequestContactsItemID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemID() (CreateTicketRequestContactsItemID, error) {
+	var body CreateTicketRequestContactsItemID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemID(v CreateTicketRequestContactsItemID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemExternalID returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemExternalID
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemExternalID() (CreateTicketRequestContactsItemExternalID, error) {
+	var body CreateTicketRequestContactsItemExternalID
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemExternalID overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemExternalID performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemExternalID
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemExternalID(v CreateTicketRequestContactsItemExternalID) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTicketRequestContactsItemEmail returns the union data inside the CreateTicketRequestContactsItem as a CreateTicketRequestContactsItemEmail
+func (t CreateTicketRequestContactsItem) AsCreateTicketRequestContactsItemEmail() (CreateTicketRequestContactsItemEmail, error) {
+	var body CreateTicketRequestContactsItemEmail
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTicketRequestContactsItemEmail overwrites any union data inside the CreateTicketRequestContactsItem as the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) FromCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTicketRequestContactsItemEmail performs a merge with any union data inside the CreateTicketRequestContactsItem, using the provided CreateTicketRequestContactsItemEmail
+func (t *CreateTicketRequestContactsItem) MergeCreateTicketRequestContactsItemEmail(v CreateTicketRequestContactsItemEmail) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateTicketRequestContactsItem) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateTicketRequestContactsItem) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCustomAttributesValueString returns the union data inside the CustomAttributesValue as a CustomAttributesValueString
+func (t CustomAttributesValue) AsCustomAttributesValueString() (CustomAttributesValueString, error) {
+	var body CustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCustomAttributesValueString overwrites any union data inside the CustomAttributesValue as the provided CustomAttributesValueString
+func (t *CustomAttributesValue) FromCustomAttributesValueString(v CustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCustomAttributesValueString performs a merge with any union data inside the CustomAttributesValue, using the provided CustomAttributesValueString
+func (t *CustomAttributesValue) MergeCustomAttributesValueString(v CustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCustomAttributesValueInt returns the union data inside the CustomAttributesValue as a CustomAttributesValueInt
+func (t CustomAttributesValue) AsCustomAttributesValueInt() (CustomAttributesValueInt, error) {
+	var body CustomAttributesValueInt
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCustomAttributesValueInt overwrites any union data inside the CustomAttributesValue as the provided CustomAttributesValueInt
+func (t *CustomAttributesValue) FromCustomAttributesValueInt(v CustomAttributesValueInt) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCustomAttributesValueInt performs a merge with any union data inside the CustomAttributesValue, using the provided CustomAttributesValueInt
+func (t *CustomAttributesValue) MergeCustomAttributesValueInt(v CustomAttributesValueInt) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatetime returns the union data inside the CustomAttributesValue as a Datetime
+func (t CustomAttributesValue) AsDatetime() (Datetime, error) {
+	var body Datetime
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatetime overwrites any union data inside the CustomAttributesValue as the provided Datetime
+func (t *CustomAttributesValue) FromDatetime(v Datetime) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatetime performs a merge with any union data inside the CustomAttributesValue, using the provided Datetime
+func (t *CustomAttributesValue) MergeDatetime(v Datetime) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCustomObjectInstanceList returns the union data inside the CustomAttributesValue as a CustomObjectInstanceList
+func (t CustomAttributesValue) AsCustomObjectInstanceList() (CustomObjectInstanceList, error) {
+	var body CustomObjectInstanceList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCustomObjectInstanceList overwrites any union data inside the CustomAttributesValue as the provided CustomObjectInstanceList
+func (t *CustomAttributesValue) FromCustomObjectInstanceList(v CustomObjectInstanceList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCustomObjectInstanceList performs a merge with any union data inside the CustomAttributesValue, using the provided CustomObjectInstanceList
+func (t *CustomAttributesValue) MergeCustomObjectInstanceList(v CustomObjectInstanceList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CustomAttributesValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsCloseConversationRequest returns the union data inside the ManageConversationRequest as a CloseConversationRequest
 func (t ManageConversationRequest) AsCloseConversationRequest() (CloseConversationRequest, error) {
 	var body CloseConversationRequest
@@ -10168,6 +11311,68 @@ func (t *ManageConversationRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsNewsItem returns the union data inside the PaginatedResponseDataItem as a NewsItem
+func (t PaginatedResponseDataItem) AsNewsItem() (NewsItem, error) {
+	var body NewsItem
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNewsItem overwrites any union data inside the PaginatedResponseDataItem as the provided NewsItem
+func (t *PaginatedResponseDataItem) FromNewsItem(v NewsItem) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNewsItem performs a merge with any union data inside the PaginatedResponseDataItem, using the provided NewsItem
+func (t *PaginatedResponseDataItem) MergeNewsItem(v NewsItem) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNewsfeed returns the union data inside the PaginatedResponseDataItem as a Newsfeed
+func (t PaginatedResponseDataItem) AsNewsfeed() (Newsfeed, error) {
+	var body Newsfeed
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNewsfeed overwrites any union data inside the PaginatedResponseDataItem as the provided Newsfeed
+func (t *PaginatedResponseDataItem) FromNewsfeed(v Newsfeed) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNewsfeed performs a merge with any union data inside the PaginatedResponseDataItem, using the provided Newsfeed
+func (t *PaginatedResponseDataItem) MergeNewsfeed(v Newsfeed) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t PaginatedResponseDataItem) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *PaginatedResponseDataItem) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsContactReplyTicketRequest returns the union data inside the ReplyTicketRequest as a ContactReplyTicketRequest
 func (t ReplyTicketRequest) AsContactReplyTicketRequest() (ContactReplyTicketRequest, error) {
 	var body ContactReplyTicketRequest
@@ -10230,22 +11435,22 @@ func (t *ReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsUpdateContactRequest returns the union data inside the UpdateContactRequestBody as a UpdateContactRequest
-func (t UpdateContactRequestBody) AsUpdateContactRequest() (UpdateContactRequest, error) {
-	var body UpdateContactRequest
+// AsSingleFilterSearchRequest returns the union data inside the SearchRequestQuery as a SingleFilterSearchRequest
+func (t SearchRequestQuery) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
+	var body SingleFilterSearchRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromUpdateContactRequest overwrites any union data inside the UpdateContactRequestBody as the provided UpdateContactRequest
-func (t *UpdateContactRequestBody) FromUpdateContactRequest(v UpdateContactRequest) error {
+// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeUpdateContactRequest performs a merge with any union data inside the UpdateContactRequestBody, using the provided UpdateContactRequest
-func (t *UpdateContactRequestBody) MergeUpdateContactRequest(v UpdateContactRequest) error {
+// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided SingleFilterSearchRequest
+func (t *SearchRequestQuery) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10256,32 +11461,58 @@ func (t *UpdateContactRequestBody) MergeUpdateContactRequest(v UpdateContactRequ
 	return err
 }
 
-func (t UpdateContactRequestBody) MarshalJSON() ([]byte, error) {
+// AsMultipleFilterSearchRequest returns the union data inside the SearchRequestQuery as a MultipleFilterSearchRequest
+func (t SearchRequestQuery) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
+	var body MultipleFilterSearchRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequestQuery as the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequestQuery, using the provided MultipleFilterSearchRequest
+func (t *SearchRequestQuery) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SearchRequestQuery) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *UpdateContactRequestBody) UnmarshalJSON(b []byte) error {
+func (t *SearchRequestQuery) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer0 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer0
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer0() (AttachContactToConversationRequestCustomer0, error) {
-	var body AttachContactToConversationRequestCustomer0
+// AsSingleFilterSearchRequestValueString returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueString
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueString() (SingleFilterSearchRequestValueString, error) {
+	var body SingleFilterSearchRequestValueString
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer0 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// FromSingleFilterSearchRequestValueString overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer0 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer0
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer0(v AttachContactToConversationRequestCustomer0) error {
+// MergeSingleFilterSearchRequestValueString performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueString
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueString(v SingleFilterSearchRequestValueString) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10292,22 +11523,22 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer1 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer1
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer1() (AttachContactToConversationRequestCustomer1, error) {
-	var body AttachContactToConversationRequestCustomer1
+// AsSingleFilterSearchRequestValueInt returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueInt
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueInt() (SingleFilterSearchRequestValueInt, error) {
+	var body SingleFilterSearchRequestValueInt
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer1 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// FromSingleFilterSearchRequestValueInt overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer1 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer1
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer1(v AttachContactToConversationRequestCustomer1) error {
+// MergeSingleFilterSearchRequestValueInt performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueInt
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueInt(v SingleFilterSearchRequestValueInt) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10318,22 +11549,22 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-// AsAttachContactToConversationRequestCustomer2 returns the union data inside the AttachContactToConversationRequest_Customer as a AttachContactToConversationRequestCustomer2
-func (t AttachContactToConversationRequest_Customer) AsAttachContactToConversationRequestCustomer2() (AttachContactToConversationRequestCustomer2, error) {
-	var body AttachContactToConversationRequestCustomer2
+// AsSingleFilterSearchRequestValueBool returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueBool
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueBool() (SingleFilterSearchRequestValueBool, error) {
+	var body SingleFilterSearchRequestValueBool
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAttachContactToConversationRequestCustomer2 overwrites any union data inside the AttachContactToConversationRequest_Customer as the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) FromAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
+// FromSingleFilterSearchRequestValueBool overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAttachContactToConversationRequestCustomer2 performs a merge with any union data inside the AttachContactToConversationRequest_Customer, using the provided AttachContactToConversationRequestCustomer2
-func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConversationRequestCustomer2(v AttachContactToConversationRequestCustomer2) error {
+// MergeSingleFilterSearchRequestValueBool performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueBool
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueBool(v SingleFilterSearchRequestValueBool) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10344,12 +11575,318 @@ func (t *AttachContactToConversationRequest_Customer) MergeAttachContactToConver
 	return err
 }
 
-func (t AttachContactToConversationRequest_Customer) MarshalJSON() ([]byte, error) {
+// AsSingleFilterSearchRequestValueStringList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueStringList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueStringList() (SingleFilterSearchRequestValueStringList, error) {
+	var body SingleFilterSearchRequestValueStringList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueStringList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueStringList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueStringList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueStringList(v SingleFilterSearchRequestValueStringList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSingleFilterSearchRequestValueIntList returns the union data inside the SingleFilterSearchRequestValue as a SingleFilterSearchRequestValueIntList
+func (t SingleFilterSearchRequestValue) AsSingleFilterSearchRequestValueIntList() (SingleFilterSearchRequestValueIntList, error) {
+	var body SingleFilterSearchRequestValueIntList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSingleFilterSearchRequestValueIntList overwrites any union data inside the SingleFilterSearchRequestValue as the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) FromSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSingleFilterSearchRequestValueIntList performs a merge with any union data inside the SingleFilterSearchRequestValue, using the provided SingleFilterSearchRequestValueIntList
+func (t *SingleFilterSearchRequestValue) MergeSingleFilterSearchRequestValueIntList(v SingleFilterSearchRequestValueIntList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SingleFilterSearchRequestValue) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *AttachContactToConversationRequest_Customer) UnmarshalJSON(b []byte) error {
+func (t *SingleFilterSearchRequestValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketCustomAttributesValueString returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueString
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueString() (TicketCustomAttributesValueString, error) {
+	var body TicketCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueString overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueString performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueString
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueString(v TicketCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueNumber returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueNumber
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueNumber() (TicketCustomAttributesValueNumber, error) {
+	var body TicketCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueNumber overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueNumber performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueNumber
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueNumber(v TicketCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueBool returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueBool
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueBool() (TicketCustomAttributesValueBool, error) {
+	var body TicketCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueBool overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueBool performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueBool
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueBool(v TicketCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketCustomAttributesValueAnyList returns the union data inside the TicketCustomAttributesValue as a TicketCustomAttributesValueAnyList
+func (t TicketCustomAttributesValue) AsTicketCustomAttributesValueAnyList() (TicketCustomAttributesValueAnyList, error) {
+	var body TicketCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketCustomAttributesValueAnyList overwrites any union data inside the TicketCustomAttributesValue as the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) FromTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketCustomAttributesValueAnyList performs a merge with any union data inside the TicketCustomAttributesValue, using the provided TicketCustomAttributesValueAnyList
+func (t *TicketCustomAttributesValue) MergeTicketCustomAttributesValueAnyList(v TicketCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFileAttribute returns the union data inside the TicketCustomAttributesValue as a FileAttribute
+func (t TicketCustomAttributesValue) AsFileAttribute() (FileAttribute, error) {
+	var body FileAttribute
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFileAttribute overwrites any union data inside the TicketCustomAttributesValue as the provided FileAttribute
+func (t *TicketCustomAttributesValue) FromFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributesValue, using the provided FileAttribute
+func (t *TicketCustomAttributesValue) MergeFileAttribute(v FileAttribute) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketCustomAttributesValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueString returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueString
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueString() (TicketRequestCustomAttributesValueString, error) {
+	var body TicketRequestCustomAttributesValueString
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueString overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueString performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueString
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueString(v TicketRequestCustomAttributesValueString) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueNumber returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueNumber
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueNumber() (TicketRequestCustomAttributesValueNumber, error) {
+	var body TicketRequestCustomAttributesValueNumber
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueNumber overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueNumber performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueNumber
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueNumber(v TicketRequestCustomAttributesValueNumber) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueBool returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueBool
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueBool() (TicketRequestCustomAttributesValueBool, error) {
+	var body TicketRequestCustomAttributesValueBool
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueBool overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueBool performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueBool
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueBool(v TicketRequestCustomAttributesValueBool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTicketRequestCustomAttributesValueAnyList returns the union data inside the TicketRequestCustomAttributesValue as a TicketRequestCustomAttributesValueAnyList
+func (t TicketRequestCustomAttributesValue) AsTicketRequestCustomAttributesValueAnyList() (TicketRequestCustomAttributesValueAnyList, error) {
+	var body TicketRequestCustomAttributesValueAnyList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTicketRequestCustomAttributesValueAnyList overwrites any union data inside the TicketRequestCustomAttributesValue as the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) FromTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTicketRequestCustomAttributesValueAnyList performs a merge with any union data inside the TicketRequestCustomAttributesValue, using the provided TicketRequestCustomAttributesValueAnyList
+func (t *TicketRequestCustomAttributesValue) MergeTicketRequestCustomAttributesValueAnyList(v TicketRequestCustomAttributesValueAnyList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TicketRequestCustomAttributesValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TicketRequestCustomAttributesValue) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -10530,22 +12067,22 @@ func (t *ContactReplyTicketRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsConvertVisitorRequestUser0 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser0
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser0() (ConvertVisitorRequestUser0, error) {
-	var body ConvertVisitorRequestUser0
+// AsCustomerRequestIntercomUserID returns the union data inside the CustomerRequest as a CustomerRequestIntercomUserID
+func (t CustomerRequest) AsCustomerRequestIntercomUserID() (CustomerRequestIntercomUserID, error) {
+	var body CustomerRequestIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser0 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// FromCustomerRequestIntercomUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) FromCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser0 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser0
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVisitorRequestUser0) error {
+// MergeCustomerRequestIntercomUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestIntercomUserID
+func (t *CustomerRequest) MergeCustomerRequestIntercomUserID(v CustomerRequestIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10556,22 +12093,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser0(v ConvertVi
 	return err
 }
 
-// AsConvertVisitorRequestUser1 returns the union data inside the ConvertVisitorRequest_User as a ConvertVisitorRequestUser1
-func (t ConvertVisitorRequest_User) AsConvertVisitorRequestUser1() (ConvertVisitorRequestUser1, error) {
-	var body ConvertVisitorRequestUser1
+// AsCustomerRequestUserID returns the union data inside the CustomerRequest as a CustomerRequestUserID
+func (t CustomerRequest) AsCustomerRequestUserID() (CustomerRequestUserID, error) {
+	var body CustomerRequestUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestUser1 overwrites any union data inside the ConvertVisitorRequest_User as the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) FromConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// FromCustomerRequestUserID overwrites any union data inside the CustomerRequest as the provided CustomerRequestUserID
+func (t *CustomerRequest) FromCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestUser1 performs a merge with any union data inside the ConvertVisitorRequest_User, using the provided ConvertVisitorRequestUser1
-func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVisitorRequestUser1) error {
+// MergeCustomerRequestUserID performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestUserID
+func (t *CustomerRequest) MergeCustomerRequestUserID(v CustomerRequestUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -10582,1146 +12119,22 @@ func (t *ConvertVisitorRequest_User) MergeConvertVisitorRequestUser1(v ConvertVi
 	return err
 }
 
-func (t ConvertVisitorRequest_User) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_User) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsConvertVisitorRequestVisitor0 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor0
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor0() (ConvertVisitorRequestVisitor0, error) {
-	var body ConvertVisitorRequestVisitor0
+// AsCustomerRequestEmail returns the union data inside the CustomerRequest as a CustomerRequestEmail
+func (t CustomerRequest) AsCustomerRequestEmail() (CustomerRequestEmail, error) {
+	var body CustomerRequestEmail
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromConvertVisitorRequestVisitor0 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
+// FromCustomerRequestEmail overwrites any union data inside the CustomerRequest as the provided CustomerRequestEmail
+func (t *CustomerRequest) FromCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeConvertVisitorRequestVisitor0 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor0
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor0(v ConvertVisitorRequestVisitor0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor1 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor1
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor1() (ConvertVisitorRequestVisitor1, error) {
-	var body ConvertVisitorRequestVisitor1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor1 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor1 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor1
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor1(v ConvertVisitorRequestVisitor1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsConvertVisitorRequestVisitor2 returns the union data inside the ConvertVisitorRequest_Visitor as a ConvertVisitorRequestVisitor2
-func (t ConvertVisitorRequest_Visitor) AsConvertVisitorRequestVisitor2() (ConvertVisitorRequestVisitor2, error) {
-	var body ConvertVisitorRequestVisitor2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromConvertVisitorRequestVisitor2 overwrites any union data inside the ConvertVisitorRequest_Visitor as the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) FromConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeConvertVisitorRequestVisitor2 performs a merge with any union data inside the ConvertVisitorRequest_Visitor, using the provided ConvertVisitorRequestVisitor2
-func (t *ConvertVisitorRequest_Visitor) MergeConvertVisitorRequestVisitor2(v ConvertVisitorRequestVisitor2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ConvertVisitorRequest_Visitor) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *ConvertVisitorRequest_Visitor) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateContactRequest0 returns the union data inside the CreateContactRequest as a CreateContactRequest0
-func (t CreateContactRequest) AsCreateContactRequest0() (CreateContactRequest0, error) {
-	var body CreateContactRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest0 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest0
-func (t *CreateContactRequest) FromCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest0 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest0
-func (t *CreateContactRequest) MergeCreateContactRequest0(v CreateContactRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest1 returns the union data inside the CreateContactRequest as a CreateContactRequest1
-func (t CreateContactRequest) AsCreateContactRequest1() (CreateContactRequest1, error) {
-	var body CreateContactRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest1 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest1
-func (t *CreateContactRequest) FromCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest1 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest1
-func (t *CreateContactRequest) MergeCreateContactRequest1(v CreateContactRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateContactRequest2 returns the union data inside the CreateContactRequest as a CreateContactRequest2
-func (t CreateContactRequest) AsCreateContactRequest2() (CreateContactRequest2, error) {
-	var body CreateContactRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateContactRequest2 overwrites any union data inside the CreateContactRequest as the provided CreateContactRequest2
-func (t *CreateContactRequest) FromCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateContactRequest2 performs a merge with any union data inside the CreateContactRequest, using the provided CreateContactRequest2
-func (t *CreateContactRequest) MergeCreateContactRequest2(v CreateContactRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateContactRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Avatar != nil {
-		object["avatar"], err = json.Marshal(t.Avatar)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'avatar': %w", err)
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.ExternalId != nil {
-		object["external_id"], err = json.Marshal(t.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'external_id': %w", err)
-		}
-	}
-
-	if t.LastSeenAt != nil {
-		object["last_seen_at"], err = json.Marshal(t.LastSeenAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'last_seen_at': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.OwnerId != nil {
-		object["owner_id"], err = json.Marshal(t.OwnerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
-		}
-	}
-
-	if t.Phone != nil {
-		object["phone"], err = json.Marshal(t.Phone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phone': %w", err)
-		}
-	}
-
-	if t.Role != nil {
-		object["role"], err = json.Marshal(t.Role)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'role': %w", err)
-		}
-	}
-
-	if t.SignedUpAt != nil {
-		object["signed_up_at"], err = json.Marshal(t.SignedUpAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'signed_up_at': %w", err)
-		}
-	}
-
-	if t.UnsubscribedFromEmails != nil {
-		object["unsubscribed_from_emails"], err = json.Marshal(t.UnsubscribedFromEmails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'unsubscribed_from_emails': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateContactRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["avatar"]; found {
-		err = json.Unmarshal(raw, &t.Avatar)
-		if err != nil {
-			return fmt.Errorf("error reading 'avatar': %w", err)
-		}
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["external_id"]; found {
-		err = json.Unmarshal(raw, &t.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'external_id': %w", err)
-		}
-	}
-
-	if raw, found := object["last_seen_at"]; found {
-		err = json.Unmarshal(raw, &t.LastSeenAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'last_seen_at': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["owner_id"]; found {
-		err = json.Unmarshal(raw, &t.OwnerId)
-		if err != nil {
-			return fmt.Errorf("error reading 'owner_id': %w", err)
-		}
-	}
-
-	if raw, found := object["phone"]; found {
-		err = json.Unmarshal(raw, &t.Phone)
-		if err != nil {
-			return fmt.Errorf("error reading 'phone': %w", err)
-		}
-	}
-
-	if raw, found := object["role"]; found {
-		err = json.Unmarshal(raw, &t.Role)
-		if err != nil {
-			return fmt.Errorf("error reading 'role': %w", err)
-		}
-	}
-
-	if raw, found := object["signed_up_at"]; found {
-		err = json.Unmarshal(raw, &t.SignedUpAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'signed_up_at': %w", err)
-		}
-	}
-
-	if raw, found := object["unsubscribed_from_emails"]; found {
-		err = json.Unmarshal(raw, &t.UnsubscribedFromEmails)
-		if err != nil {
-			return fmt.Errorf("error reading 'unsubscribed_from_emails': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateDataEventRequest0 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest0
-func (t CreateDataEventRequest) AsCreateDataEventRequest0() (CreateDataEventRequest0, error) {
-	var body CreateDataEventRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest0 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) FromCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest0 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest0
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest0(v CreateDataEventRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest1 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest1
-func (t CreateDataEventRequest) AsCreateDataEventRequest1() (CreateDataEventRequest1, error) {
-	var body CreateDataEventRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest1 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) FromCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest1 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest1
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest1(v CreateDataEventRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateDataEventRequest2 returns the union data inside the CreateDataEventRequest as a CreateDataEventRequest2
-func (t CreateDataEventRequest) AsCreateDataEventRequest2() (CreateDataEventRequest2, error) {
-	var body CreateDataEventRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateDataEventRequest2 overwrites any union data inside the CreateDataEventRequest as the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) FromCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateDataEventRequest2 performs a merge with any union data inside the CreateDataEventRequest, using the provided CreateDataEventRequest2
-func (t *CreateDataEventRequest) MergeCreateDataEventRequest2(v CreateDataEventRequest2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateDataEventRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
-	if t.Email != nil {
-		object["email"], err = json.Marshal(t.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if t.EventName != nil {
-		object["event_name"], err = json.Marshal(t.EventName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'event_name': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Metadata != nil {
-		object["metadata"], err = json.Marshal(t.Metadata)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadata': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateDataEventRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &t.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-	}
-
-	if raw, found := object["event_name"]; found {
-		err = json.Unmarshal(raw, &t.EventName)
-		if err != nil {
-			return fmt.Errorf("error reading 'event_name': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["metadata"]; found {
-		err = json.Unmarshal(raw, &t.Metadata)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadata': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateMessageRequest0 returns the union data inside the CreateMessageRequest as a CreateMessageRequest0
-func (t CreateMessageRequest) AsCreateMessageRequest0() (CreateMessageRequest0, error) {
-	var body CreateMessageRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest0 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest0
-func (t *CreateMessageRequest) FromCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest0 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest0
-func (t *CreateMessageRequest) MergeCreateMessageRequest0(v CreateMessageRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateMessageRequest1 returns the union data inside the CreateMessageRequest as a CreateMessageRequest1
-func (t CreateMessageRequest) AsCreateMessageRequest1() (CreateMessageRequest1, error) {
-	var body CreateMessageRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateMessageRequest1 overwrites any union data inside the CreateMessageRequest as the provided CreateMessageRequest1
-func (t *CreateMessageRequest) FromCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateMessageRequest1 performs a merge with any union data inside the CreateMessageRequest, using the provided CreateMessageRequest1
-func (t *CreateMessageRequest) MergeCreateMessageRequest1(v CreateMessageRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateMessageRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.Body != nil {
-		object["body"], err = json.Marshal(t.Body)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'body': %w", err)
-		}
-	}
-
-	if t.CreateConversationWithoutContactReply != nil {
-		object["create_conversation_without_contact_reply"], err = json.Marshal(t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
-	if t.From != nil {
-		object["from"], err = json.Marshal(t.From)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'from': %w", err)
-		}
-	}
-
-	if t.MessageType != nil {
-		object["message_type"], err = json.Marshal(t.MessageType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'message_type': %w", err)
-		}
-	}
-
-	if t.Subject != nil {
-		object["subject"], err = json.Marshal(t.Subject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subject': %w", err)
-		}
-	}
-
-	if t.Template != nil {
-		object["template"], err = json.Marshal(t.Template)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'template': %w", err)
-		}
-	}
-
-	if t.To != nil {
-		object["to"], err = json.Marshal(t.To)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'to': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *CreateMessageRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["body"]; found {
-		err = json.Unmarshal(raw, &t.Body)
-		if err != nil {
-			return fmt.Errorf("error reading 'body': %w", err)
-		}
-	}
-
-	if raw, found := object["create_conversation_without_contact_reply"]; found {
-		err = json.Unmarshal(raw, &t.CreateConversationWithoutContactReply)
-		if err != nil {
-			return fmt.Errorf("error reading 'create_conversation_without_contact_reply': %w", err)
-		}
-	}
-
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
-	if raw, found := object["from"]; found {
-		err = json.Unmarshal(raw, &t.From)
-		if err != nil {
-			return fmt.Errorf("error reading 'from': %w", err)
-		}
-	}
-
-	if raw, found := object["message_type"]; found {
-		err = json.Unmarshal(raw, &t.MessageType)
-		if err != nil {
-			return fmt.Errorf("error reading 'message_type': %w", err)
-		}
-	}
-
-	if raw, found := object["subject"]; found {
-		err = json.Unmarshal(raw, &t.Subject)
-		if err != nil {
-			return fmt.Errorf("error reading 'subject': %w", err)
-		}
-	}
-
-	if raw, found := object["template"]; found {
-		err = json.Unmarshal(raw, &t.Template)
-		if err != nil {
-			return fmt.Errorf("error reading 'template': %w", err)
-		}
-	}
-
-	if raw, found := object["to"]; found {
-		err = json.Unmarshal(raw, &t.To)
-		if err != nil {
-			return fmt.Errorf("error reading 'to': %w", err)
-		}
-	}
-
-	return err
-}
-
-// AsCreateTicketRequestContacts0 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts0
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts0() (CreateTicketRequestContacts0, error) {
-	var body CreateTicketRequestContacts0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts0 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts0 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts0
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts0(v CreateTicketRequestContacts0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts1 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts1
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts1() (CreateTicketRequestContacts1, error) {
-	var body CreateTicketRequestContacts1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts1 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts1 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts1
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts1(v CreateTicketRequestContacts1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateTicketRequestContacts2 returns the union data inside the CreateTicketRequest_Contacts_Item as a CreateTicketRequestContacts2
-func (t CreateTicketRequest_Contacts_Item) AsCreateTicketRequestContacts2() (CreateTicketRequestContacts2, error) {
-	var body CreateTicketRequestContacts2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateTicketRequestContacts2 overwrites any union data inside the CreateTicketRequest_Contacts_Item as the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) FromCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateTicketRequestContacts2 performs a merge with any union data inside the CreateTicketRequest_Contacts_Item, using the provided CreateTicketRequestContacts2
-func (t *CreateTicketRequest_Contacts_Item) MergeCreateTicketRequestContacts2(v CreateTicketRequestContacts2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateTicketRequest_Contacts_Item) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateTicketRequest_Contacts_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCustomAttributes0 returns the union data inside the CustomAttributes_AdditionalProperties as a CustomAttributes0
-func (t CustomAttributes_AdditionalProperties) AsCustomAttributes0() (CustomAttributes0, error) {
-	var body CustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomAttributes0 overwrites any union data inside the CustomAttributes_AdditionalProperties as the provided CustomAttributes0
-func (t *CustomAttributes_AdditionalProperties) FromCustomAttributes0(v CustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomAttributes0 performs a merge with any union data inside the CustomAttributes_AdditionalProperties, using the provided CustomAttributes0
-func (t *CustomAttributes_AdditionalProperties) MergeCustomAttributes0(v CustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomAttributes1 returns the union data inside the CustomAttributes_AdditionalProperties as a CustomAttributes1
-func (t CustomAttributes_AdditionalProperties) AsCustomAttributes1() (CustomAttributes1, error) {
-	var body CustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomAttributes1 overwrites any union data inside the CustomAttributes_AdditionalProperties as the provided CustomAttributes1
-func (t *CustomAttributes_AdditionalProperties) FromCustomAttributes1(v CustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomAttributes1 performs a merge with any union data inside the CustomAttributes_AdditionalProperties, using the provided CustomAttributes1
-func (t *CustomAttributes_AdditionalProperties) MergeCustomAttributes1(v CustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsDatetime returns the union data inside the CustomAttributes_AdditionalProperties as a Datetime
-func (t CustomAttributes_AdditionalProperties) AsDatetime() (Datetime, error) {
-	var body Datetime
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromDatetime overwrites any union data inside the CustomAttributes_AdditionalProperties as the provided Datetime
-func (t *CustomAttributes_AdditionalProperties) FromDatetime(v Datetime) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeDatetime performs a merge with any union data inside the CustomAttributes_AdditionalProperties, using the provided Datetime
-func (t *CustomAttributes_AdditionalProperties) MergeDatetime(v Datetime) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomObjectInstanceList returns the union data inside the CustomAttributes_AdditionalProperties as a CustomObjectInstanceList
-func (t CustomAttributes_AdditionalProperties) AsCustomObjectInstanceList() (CustomObjectInstanceList, error) {
-	var body CustomObjectInstanceList
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomObjectInstanceList overwrites any union data inside the CustomAttributes_AdditionalProperties as the provided CustomObjectInstanceList
-func (t *CustomAttributes_AdditionalProperties) FromCustomObjectInstanceList(v CustomObjectInstanceList) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomObjectInstanceList performs a merge with any union data inside the CustomAttributes_AdditionalProperties, using the provided CustomObjectInstanceList
-func (t *CustomAttributes_AdditionalProperties) MergeCustomObjectInstanceList(v CustomObjectInstanceList) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCustomerRequest0 returns the union data inside the CustomerRequest as a CustomerRequest0
-func (t CustomerRequest) AsCustomerRequest0() (CustomerRequest0, error) {
-	var body CustomerRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest0 overwrites any union data inside the CustomerRequest as the provided CustomerRequest0
-func (t *CustomerRequest) FromCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest0 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest0
-func (t *CustomerRequest) MergeCustomerRequest0(v CustomerRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest1 returns the union data inside the CustomerRequest as a CustomerRequest1
-func (t CustomerRequest) AsCustomerRequest1() (CustomerRequest1, error) {
-	var body CustomerRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest1 overwrites any union data inside the CustomerRequest as the provided CustomerRequest1
-func (t *CustomerRequest) FromCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest1 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest1
-func (t *CustomerRequest) MergeCustomerRequest1(v CustomerRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCustomerRequest2 returns the union data inside the CustomerRequest as a CustomerRequest2
-func (t CustomerRequest) AsCustomerRequest2() (CustomerRequest2, error) {
-	var body CustomerRequest2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCustomerRequest2 overwrites any union data inside the CustomerRequest as the provided CustomerRequest2
-func (t *CustomerRequest) FromCustomerRequest2(v CustomerRequest2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCustomerRequest2 performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequest2
-func (t *CustomerRequest) MergeCustomerRequest2(v CustomerRequest2) error {
+// MergeCustomerRequestEmail performs a merge with any union data inside the CustomerRequest, using the provided CustomerRequestEmail
+func (t *CustomerRequest) MergeCustomerRequestEmail(v CustomerRequestEmail) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11742,22 +12155,22 @@ func (t *CustomerRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsDatetime0 returns the union data inside the Datetime as a Datetime0
-func (t Datetime) AsDatetime0() (Datetime0, error) {
-	var body Datetime0
+// AsDatetimeString returns the union data inside the Datetime as a DatetimeString
+func (t Datetime) AsDatetimeString() (DatetimeString, error) {
+	var body DatetimeString
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromDatetime0 overwrites any union data inside the Datetime as the provided Datetime0
-func (t *Datetime) FromDatetime0(v Datetime0) error {
+// FromDatetimeString overwrites any union data inside the Datetime as the provided DatetimeString
+func (t *Datetime) FromDatetimeString(v DatetimeString) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeDatetime0 performs a merge with any union data inside the Datetime, using the provided Datetime0
-func (t *Datetime) MergeDatetime0(v Datetime0) error {
+// MergeDatetimeString performs a merge with any union data inside the Datetime, using the provided DatetimeString
+func (t *Datetime) MergeDatetimeString(v DatetimeString) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11768,22 +12181,22 @@ func (t *Datetime) MergeDatetime0(v Datetime0) error {
 	return err
 }
 
-// AsDatetime1 returns the union data inside the Datetime as a Datetime1
-func (t Datetime) AsDatetime1() (Datetime1, error) {
-	var body Datetime1
+// AsDatetimeInteger returns the union data inside the Datetime as a DatetimeInteger
+func (t Datetime) AsDatetimeInteger() (DatetimeInteger, error) {
+	var body DatetimeInteger
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromDatetime1 overwrites any union data inside the Datetime as the provided Datetime1
-func (t *Datetime) FromDatetime1(v Datetime1) error {
+// FromDatetimeInteger overwrites any union data inside the Datetime as the provided DatetimeInteger
+func (t *Datetime) FromDatetimeInteger(v DatetimeInteger) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeDatetime1 performs a merge with any union data inside the Datetime, using the provided Datetime1
-func (t *Datetime) MergeDatetime1(v Datetime1) error {
+// MergeDatetimeInteger performs a merge with any union data inside the Datetime, using the provided DatetimeInteger
+func (t *Datetime) MergeDatetimeInteger(v DatetimeInteger) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11866,22 +12279,22 @@ func (t *MultipleOrSingleFilterSearchRequest) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsNewsItem returns the union data inside the PaginatedResponse_Data_Item as a NewsItem
-func (t PaginatedResponse_Data_Item) AsNewsItem() (NewsItem, error) {
-	var body NewsItem
+// AsRedactConversationRequestPartRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestPartRequest
+func (t RedactConversationRequest) AsRedactConversationRequestPartRequest() (RedactConversationRequestPartRequest, error) {
+	var body RedactConversationRequestPartRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromNewsItem overwrites any union data inside the PaginatedResponse_Data_Item as the provided NewsItem
-func (t *PaginatedResponse_Data_Item) FromNewsItem(v NewsItem) error {
+// FromRedactConversationRequestPartRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeNewsItem performs a merge with any union data inside the PaginatedResponse_Data_Item, using the provided NewsItem
-func (t *PaginatedResponse_Data_Item) MergeNewsItem(v NewsItem) error {
+// MergeRedactConversationRequestPartRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestPartRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestPartRequest(v RedactConversationRequestPartRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -11892,84 +12305,22 @@ func (t *PaginatedResponse_Data_Item) MergeNewsItem(v NewsItem) error {
 	return err
 }
 
-// AsNewsfeed returns the union data inside the PaginatedResponse_Data_Item as a Newsfeed
-func (t PaginatedResponse_Data_Item) AsNewsfeed() (Newsfeed, error) {
-	var body Newsfeed
+// AsRedactConversationRequestSourceRequest returns the union data inside the RedactConversationRequest as a RedactConversationRequestSourceRequest
+func (t RedactConversationRequest) AsRedactConversationRequestSourceRequest() (RedactConversationRequestSourceRequest, error) {
+	var body RedactConversationRequestSourceRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromNewsfeed overwrites any union data inside the PaginatedResponse_Data_Item as the provided Newsfeed
-func (t *PaginatedResponse_Data_Item) FromNewsfeed(v Newsfeed) error {
+// FromRedactConversationRequestSourceRequest overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) FromRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeNewsfeed performs a merge with any union data inside the PaginatedResponse_Data_Item, using the provided Newsfeed
-func (t *PaginatedResponse_Data_Item) MergeNewsfeed(v Newsfeed) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t PaginatedResponse_Data_Item) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *PaginatedResponse_Data_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsRedactConversationRequest0 returns the union data inside the RedactConversationRequest as a RedactConversationRequest0
-func (t RedactConversationRequest) AsRedactConversationRequest0() (RedactConversationRequest0, error) {
-	var body RedactConversationRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromRedactConversationRequest0 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest0
-func (t *RedactConversationRequest) FromRedactConversationRequest0(v RedactConversationRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeRedactConversationRequest0 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest0
-func (t *RedactConversationRequest) MergeRedactConversationRequest0(v RedactConversationRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsRedactConversationRequest1 returns the union data inside the RedactConversationRequest as a RedactConversationRequest1
-func (t RedactConversationRequest) AsRedactConversationRequest1() (RedactConversationRequest1, error) {
-	var body RedactConversationRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromRedactConversationRequest1 overwrites any union data inside the RedactConversationRequest as the provided RedactConversationRequest1
-func (t *RedactConversationRequest) FromRedactConversationRequest1(v RedactConversationRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeRedactConversationRequest1 performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequest1
-func (t *RedactConversationRequest) MergeRedactConversationRequest1(v RedactConversationRequest1) error {
+// MergeRedactConversationRequestSourceRequest performs a merge with any union data inside the RedactConversationRequest, using the provided RedactConversationRequestSourceRequest
+func (t *RedactConversationRequest) MergeRedactConversationRequestSourceRequest(v RedactConversationRequestSourceRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -12049,600 +12400,6 @@ func (t ReplyConversationRequest) MarshalJSON() ([]byte, error) {
 
 func (t *ReplyConversationRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequest returns the union data inside the SearchRequest_Query as a SingleFilterSearchRequest
-func (t SearchRequest_Query) AsSingleFilterSearchRequest() (SingleFilterSearchRequest, error) {
-	var body SingleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) FromSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided SingleFilterSearchRequest
-func (t *SearchRequest_Query) MergeSingleFilterSearchRequest(v SingleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsMultipleFilterSearchRequest returns the union data inside the SearchRequest_Query as a MultipleFilterSearchRequest
-func (t SearchRequest_Query) AsMultipleFilterSearchRequest() (MultipleFilterSearchRequest, error) {
-	var body MultipleFilterSearchRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromMultipleFilterSearchRequest overwrites any union data inside the SearchRequest_Query as the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) FromMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeMultipleFilterSearchRequest performs a merge with any union data inside the SearchRequest_Query, using the provided MultipleFilterSearchRequest
-func (t *SearchRequest_Query) MergeMultipleFilterSearchRequest(v MultipleFilterSearchRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SearchRequest_Query) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SearchRequest_Query) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSingleFilterSearchRequestValue0 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue0
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue0() (SingleFilterSearchRequestValue0, error) {
-	var body SingleFilterSearchRequestValue0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue0 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue0 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue0
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue0(v SingleFilterSearchRequestValue0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue1 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue1
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue1() (SingleFilterSearchRequestValue1, error) {
-	var body SingleFilterSearchRequestValue1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue1 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue1 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue1
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue1(v SingleFilterSearchRequestValue1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue2 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue2
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue2() (SingleFilterSearchRequestValue2, error) {
-	var body SingleFilterSearchRequestValue2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue2 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue2 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue2
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue2(v SingleFilterSearchRequestValue2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue3 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue3
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue3() (SingleFilterSearchRequestValue3, error) {
-	var body SingleFilterSearchRequestValue3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue3 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue3 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue3
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue3(v SingleFilterSearchRequestValue3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSingleFilterSearchRequestValue4 returns the union data inside the SingleFilterSearchRequest_Value as a SingleFilterSearchRequestValue4
-func (t SingleFilterSearchRequest_Value) AsSingleFilterSearchRequestValue4() (SingleFilterSearchRequestValue4, error) {
-	var body SingleFilterSearchRequestValue4
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSingleFilterSearchRequestValue4 overwrites any union data inside the SingleFilterSearchRequest_Value as the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) FromSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSingleFilterSearchRequestValue4 performs a merge with any union data inside the SingleFilterSearchRequest_Value, using the provided SingleFilterSearchRequestValue4
-func (t *SingleFilterSearchRequest_Value) MergeSingleFilterSearchRequestValue4(v SingleFilterSearchRequestValue4) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t SingleFilterSearchRequest_Value) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *SingleFilterSearchRequest_Value) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketCustomAttributes0 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes0
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes0() (TicketCustomAttributes0, error) {
-	var body TicketCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes0 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes0 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes0
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes0(v TicketCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes1 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes1
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes1() (TicketCustomAttributes1, error) {
-	var body TicketCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes1 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes1 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes1
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes1(v TicketCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes2 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes2
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes2() (TicketCustomAttributes2, error) {
-	var body TicketCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes2 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes2 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes2
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes2(v TicketCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketCustomAttributes3 returns the union data inside the TicketCustomAttributes_AdditionalProperties as a TicketCustomAttributes3
-func (t TicketCustomAttributes_AdditionalProperties) AsTicketCustomAttributes3() (TicketCustomAttributes3, error) {
-	var body TicketCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketCustomAttributes3 overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) FromTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketCustomAttributes3 performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided TicketCustomAttributes3
-func (t *TicketCustomAttributes_AdditionalProperties) MergeTicketCustomAttributes3(v TicketCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsFileAttribute returns the union data inside the TicketCustomAttributes_AdditionalProperties as a FileAttribute
-func (t TicketCustomAttributes_AdditionalProperties) AsFileAttribute() (FileAttribute, error) {
-	var body FileAttribute
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromFileAttribute overwrites any union data inside the TicketCustomAttributes_AdditionalProperties as the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) FromFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeFileAttribute performs a merge with any union data inside the TicketCustomAttributes_AdditionalProperties, using the provided FileAttribute
-func (t *TicketCustomAttributes_AdditionalProperties) MergeFileAttribute(v FileAttribute) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTicketRequestCustomAttributes0 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes0
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes0() (TicketRequestCustomAttributes0, error) {
-	var body TicketRequestCustomAttributes0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes0 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes0 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes0
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes0(v TicketRequestCustomAttributes0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes1 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes1
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes1() (TicketRequestCustomAttributes1, error) {
-	var body TicketRequestCustomAttributes1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes1 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes1 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes1
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes1(v TicketRequestCustomAttributes1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes2 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes2
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes2() (TicketRequestCustomAttributes2, error) {
-	var body TicketRequestCustomAttributes2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes2 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes2 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes2
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes2(v TicketRequestCustomAttributes2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTicketRequestCustomAttributes3 returns the union data inside the TicketRequestCustomAttributes_AdditionalProperties as a TicketRequestCustomAttributes3
-func (t TicketRequestCustomAttributes_AdditionalProperties) AsTicketRequestCustomAttributes3() (TicketRequestCustomAttributes3, error) {
-	var body TicketRequestCustomAttributes3
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTicketRequestCustomAttributes3 overwrites any union data inside the TicketRequestCustomAttributes_AdditionalProperties as the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) FromTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTicketRequestCustomAttributes3 performs a merge with any union data inside the TicketRequestCustomAttributes_AdditionalProperties, using the provided TicketRequestCustomAttributes3
-func (t *TicketRequestCustomAttributes_AdditionalProperties) MergeTicketRequestCustomAttributes3(v TicketRequestCustomAttributes3) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TicketRequestCustomAttributes_AdditionalProperties) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TicketRequestCustomAttributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsUpdateVisitorRequest0 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest0
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest0() (UpdateVisitorRequest0, error) {
-	var body UpdateVisitorRequest0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest0 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest0 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest0
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest0(v UpdateVisitorRequest0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateVisitorRequest1 returns the union data inside the UpdateVisitorRequest as a UpdateVisitorRequest1
-func (t UpdateVisitorRequest) AsUpdateVisitorRequest1() (UpdateVisitorRequest1, error) {
-	var body UpdateVisitorRequest1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateVisitorRequest1 overwrites any union data inside the UpdateVisitorRequest as the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) FromUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateVisitorRequest1 performs a merge with any union data inside the UpdateVisitorRequest, using the provided UpdateVisitorRequest1
-func (t *UpdateVisitorRequest) MergeUpdateVisitorRequest1(v UpdateVisitorRequest1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateVisitorRequest) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	object := make(map[string]json.RawMessage)
-	if t.union != nil {
-		err = json.Unmarshal(b, &object)
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	if t.CustomAttributes != nil {
-		object["custom_attributes"], err = json.Marshal(t.CustomAttributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'custom_attributes': %w", err)
-		}
-	}
-
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if t.Name != nil {
-		object["name"], err = json.Marshal(t.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if t.UserId != nil {
-		object["user_id"], err = json.Marshal(t.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'user_id': %w", err)
-		}
-	}
-	b, err = json.Marshal(object)
-	return b, err
-}
-
-func (t *UpdateVisitorRequest) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	if err != nil {
-		return err
-	}
-	object := make(map[string]json.RawMessage)
-	err = json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["custom_attributes"]; found {
-		err = json.Unmarshal(raw, &t.CustomAttributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'custom_attributes': %w", err)
-		}
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &t.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-	}
-
-	if raw, found := object["user_id"]; found {
-		err = json.Unmarshal(raw, &t.UserId)
-		if err != nil {
-			return fmt.Errorf("error reading 'user_id': %w", err)
-		}
-	}
-
 	return err
 }
 
@@ -24143,7 +23900,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins (the `ListAdmins` operationId).
-	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error)
+	ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error)
 
 	// ListActivityLogsWithResponse List all activity logs
 	//
@@ -24152,7 +23909,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error)
+	ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error)
 
 	// RetrieveAdminWithResponse Retrieve an admin
 	//
@@ -24161,7 +23918,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error)
+	RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error)
 
 	// SetAwayAdminWithBodyWithResponse Set an admin to away
 	//
@@ -24170,7 +23927,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// SetAwayAdminWithResponse Set an admin to away
 	//
@@ -24179,7 +23936,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error)
+	SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error)
 
 	// ListContentImportSourcesWithResponse List content import sources
 	//
@@ -24188,7 +23945,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-	ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error)
+	ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesRawResponse, error)
 
 	// CreateContentImportSourceWithBodyWithResponse Create a content import source
 	//
@@ -24197,7 +23954,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
+	CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceRawResponse, error)
 
 	// CreateContentImportSourceWithResponse Create a content import source
 	//
@@ -24206,7 +23963,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-	CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error)
+	CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceRawResponse, error)
 
 	// DeleteContentImportSourceWithResponse Delete a content import source
 	//
@@ -24215,14 +23972,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-	DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error)
+	DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceRawResponse, error)
 
 	// GetContentImportSourceWithResponse Retrieve a content import source
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-	GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error)
+	GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceRawResponse, error)
 
 	// UpdateContentImportSourceWithBodyWithResponse Update a content import source
 	//
@@ -24231,7 +23988,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
+	UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceRawResponse, error)
 
 	// UpdateContentImportSourceWithResponse Update a content import source
 	//
@@ -24240,7 +23997,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-	UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error)
+	UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceRawResponse, error)
 
 	// ListExternalPagesWithResponse List external pages
 	//
@@ -24249,7 +24006,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-	ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error)
+	ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesRawResponse, error)
 
 	// CreateExternalPageWithBodyWithResponse Create an external page (or update an external page by external ID)
 	//
@@ -24258,7 +24015,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
+	CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageRawResponse, error)
 
 	// CreateExternalPageWithResponse Create an external page (or update an external page by external ID)
 	//
@@ -24267,7 +24024,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-	CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error)
+	CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageRawResponse, error)
 
 	// DeleteExternalPageWithResponse Delete an external page
 	//
@@ -24276,7 +24033,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-	DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error)
+	DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageRawResponse, error)
 
 	// GetExternalPageWithResponse Retrieve an external page
 	//
@@ -24285,7 +24042,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-	GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error)
+	GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageRawResponse, error)
 
 	// UpdateExternalPageWithBodyWithResponse Update an external page
 	//
@@ -24294,7 +24051,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
+	UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageRawResponse, error)
 
 	// UpdateExternalPageWithResponse Update an external page
 	//
@@ -24303,7 +24060,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-	UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error)
+	UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageRawResponse, error)
 
 	// ListArticlesWithResponse List all articles
 	//
@@ -24316,7 +24073,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles (the `ListArticles` operationId).
-	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error)
+	ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error)
 
 	// CreateArticleWithBodyWithResponse Create an article
 	//
@@ -24325,7 +24082,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// CreateArticleWithResponse Create an article
 	//
@@ -24334,7 +24091,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /articles (the `CreateArticle` operationId).
-	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error)
+	CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error)
 
 	// SearchArticlesWithResponse Search for articles
 	//
@@ -24343,7 +24100,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/search (the `SearchArticles` operationId).
-	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error)
+	SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error)
 
 	// DeleteArticleWithResponse Delete an article
 	//
@@ -24352,7 +24109,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error)
+	DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error)
 
 	// RetrieveArticleWithResponse Retrieve an article
 	//
@@ -24361,7 +24118,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error)
+	RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error)
 
 	// UpdateArticleWithBodyWithResponse Update an article
 	//
@@ -24370,7 +24127,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// UpdateArticleWithResponse Update an article
 	//
@@ -24379,7 +24136,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error)
+	UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error)
 
 	// RetrieveCompanyWithResponse Retrieve companies
 	//
@@ -24398,7 +24155,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies (the `RetrieveCompany` operationId).
-	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error)
+	RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
 	//
@@ -24415,7 +24172,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// CreateOrUpdateCompanyWithResponse Create or Update a company
 	//
@@ -24432,7 +24189,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error)
+	CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error)
 
 	// ListAllCompaniesWithResponse List all companies
 	//
@@ -24449,7 +24206,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error)
+	ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error)
 
 	// ScrollOverAllCompaniesWithResponse Scroll over all companies
 	//
@@ -24472,7 +24229,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error)
+	ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error)
 
 	// DeleteCompanyWithResponse Delete a company
 	//
@@ -24489,7 +24246,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error)
+	DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error)
 
 	// RetrieveACompanyByIdWithResponse Retrieve a company by ID
 	//
@@ -24498,7 +24255,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error)
+	RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error)
 
 	// UpdateCompanyWithResponse Update a company
 	//
@@ -24511,7 +24268,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error)
+	UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error)
 
 	// ListAttachedContactsWithResponse List attached contacts
 	//
@@ -24520,7 +24277,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error)
+	ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error)
 
 	// ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
 	//
@@ -24529,7 +24286,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error)
+	ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error)
 
 	// ListContactsWithResponse List all contacts
 	//
@@ -24545,7 +24302,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts (the `ListContacts` operationId).
-	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error)
+	ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error)
 
 	// CreateContactWithBodyWithResponse Create contact
 	//
@@ -24554,7 +24311,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// CreateContactWithResponse Create contact
 	//
@@ -24563,7 +24320,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts (the `CreateContact` operationId).
-	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error)
+	CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error)
 
 	// MergeContactWithBodyWithResponse Merge a lead and a user
 	//
@@ -24581,7 +24338,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// MergeContactWithResponse Merge a lead and a user
 	//
@@ -24599,7 +24356,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error)
+	MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error)
 
 	// SearchContactsWithBodyWithResponse Search contacts
 	//
@@ -24725,7 +24482,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// SearchContactsWithResponse Search contacts
 	//
@@ -24851,7 +24608,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error)
+	SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error)
 
 	// DetachContactFromACompanyWithResponse Detach a contact from a company
 	//
@@ -24860,7 +24617,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error)
+	DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error)
 
 	// ListSegmentsForAContactWithResponse List attached segments for contact
 	//
@@ -24869,7 +24626,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error)
+	ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error)
 
 	// ListSubscriptionsForAContactWithResponse List subscriptions for a contact
 	//
@@ -24886,7 +24643,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error)
+	ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
 	//
@@ -24901,7 +24658,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
 	//
@@ -24916,7 +24673,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error)
+	AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error)
 
 	// DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
 	//
@@ -24925,7 +24682,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error)
+	DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error)
 
 	// ListTagsForAContactWithResponse List tags attached to a contact
 	//
@@ -24934,7 +24691,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error)
+	ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error)
 
 	// AttachTagToContactWithBodyWithResponse Add tag to a contact
 	//
@@ -24943,7 +24700,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// AttachTagToContactWithResponse Add tag to a contact
 	//
@@ -24952,7 +24709,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error)
+	AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error)
 
 	// DetachTagFromContactWithResponse Remove tag from a contact
 	//
@@ -24961,7 +24718,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error)
+	DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error)
 
 	// DeleteContactWithResponse Delete a contact
 	//
@@ -24970,7 +24727,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error)
 
 	// ShowContactWithResponse Get a contact
 	//
@@ -24983,7 +24740,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error)
+	ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error)
 
 	// UpdateContactWithBodyWithResponse Update a contact
 	//
@@ -24992,7 +24749,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// UpdateContactWithResponse Update a contact
 	//
@@ -25001,7 +24758,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+	UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error)
 
 	// ArchiveContactWithResponse Archive contact
 	//
@@ -25010,7 +24767,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error)
+	ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error)
 
 	// ListCompaniesForAContactWithResponse List attached companies for contact
 	//
@@ -25019,7 +24776,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error)
+	ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error)
 
 	// AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
 	//
@@ -25028,7 +24785,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// AttachContactToACompanyWithResponse Attach a Contact to a Company
 	//
@@ -25037,7 +24794,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error)
+	AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error)
 
 	// ListNotesWithResponse List all notes
 	//
@@ -25046,7 +24803,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+	ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error)
 
 	// CreateNoteWithBodyWithResponse Create a note
 	//
@@ -25055,7 +24812,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// CreateNoteWithResponse Create a note
 	//
@@ -25064,7 +24821,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+	CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error)
 
 	// UnarchiveContactWithResponse Unarchive contact
 	//
@@ -25073,7 +24830,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error)
+	UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error)
 
 	// ListConversationsWithResponse List all conversations
 	//
@@ -25088,7 +24845,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations (the `ListConversations` operationId).
-	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
+	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error)
 
 	// CreateConversationWithBodyWithResponse Creates a conversation
 	//
@@ -25105,7 +24862,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// CreateConversationWithResponse Creates a conversation
 	//
@@ -25122,7 +24879,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations (the `CreateConversation` operationId).
-	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+	CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error)
 
 	// RedactConversationWithBodyWithResponse Redact a conversation part
 	//
@@ -25135,7 +24892,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// RedactConversationWithResponse Redact a conversation part
 	//
@@ -25148,7 +24905,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error)
+	RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error)
 
 	// SearchConversationsWithBodyWithResponse Search conversations
 	//
@@ -25255,7 +25012,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// SearchConversationsWithResponse Search conversations
 	//
@@ -25362,7 +25119,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error)
+	SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error)
 
 	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
 	//
@@ -25375,7 +25132,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// DetachContactFromConversationWithResponse Detach a contact from a group conversation
 	//
@@ -25388,7 +25145,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
+	DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error)
 
 	// AttachTagToConversationWithBodyWithResponse Add tag to a conversation
 	//
@@ -25397,7 +25154,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// AttachTagToConversationWithResponse Add tag to a conversation
 	//
@@ -25406,7 +25163,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error)
+	AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error)
 
 	// DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
 	//
@@ -25415,7 +25172,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// DetachTagFromConversationWithResponse Remove tag from a conversation
 	//
@@ -25424,7 +25181,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error)
+	DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error)
 
 	// RetrieveConversationWithResponse Retrieve a conversation
 	//
@@ -25442,7 +25199,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversations/{id} (the `RetrieveConversation` operationId).
-	RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error)
+	RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error)
 
 	// UpdateConversationWithBodyWithResponse Update a conversation
 	//
@@ -25460,7 +25217,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-	UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// UpdateConversationWithResponse Update a conversation
 	//
@@ -25478,7 +25235,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-	UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+	UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error)
 
 	// ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
 	//
@@ -25487,7 +25244,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// ConvertConversationToTicketWithResponse Convert a conversation to a ticket
 	//
@@ -25496,7 +25253,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error)
+	ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error)
 
 	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
 	//
@@ -25509,7 +25266,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// AttachContactToConversationWithResponse Attach a contact to a conversation
 	//
@@ -25522,7 +25279,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
+	AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error)
 
 	// ManageConversationWithBodyWithResponse Manage a conversation
 	//
@@ -25535,7 +25292,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ManageConversationWithResponse Manage a conversation
 	//
@@ -25548,7 +25305,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error)
+	ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error)
 
 	// ReplyConversationWithBodyWithResponse Reply to a conversation
 	//
@@ -25563,7 +25320,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// ReplyConversationWithResponse Reply to a conversation
 	//
@@ -25578,7 +25335,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error)
+	ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error)
 
 	// LisDataAttributesWithResponse List all data attributes
 	//
@@ -25587,7 +25344,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /data_attributes (the `LisDataAttributes` operationId).
-	LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesResponse, error)
+	LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesRawResponse, error)
 
 	// CreateDataAttributeWithBodyWithResponse Create a data attribute
 	//
@@ -25596,7 +25353,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// CreateDataAttributeWithResponse Create a data attribute
 	//
@@ -25605,7 +25362,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error)
+	CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithBodyWithResponse Update a data attribute
 	//
@@ -25619,7 +25376,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// UpdateDataAttributeWithResponse Update a data attribute
 	//
@@ -25633,7 +25390,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error)
+	UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error)
 
 	// DownloadDataExportWithResponse Download content data export
 	//
@@ -25648,7 +25405,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error)
+	DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error)
 
 	// LisDataEventsWithResponse List all data events
 	//
@@ -25670,7 +25427,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /events (the `LisDataEvents` operationId).
-	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error)
+	LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error)
 
 	// CreateDataEventWithBodyWithResponse Submit a data event
 	//
@@ -25719,7 +25476,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// CreateDataEventWithResponse Submit a data event
 	//
@@ -25768,7 +25525,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events (the `CreateDataEvent` operationId).
-	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error)
+	CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error)
 
 	// DataEventSummariesWithBodyWithResponse Create event summaries
 	//
@@ -25777,7 +25534,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// DataEventSummariesWithResponse Create event summaries
 	//
@@ -25786,7 +25543,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error)
+	DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error)
 
 	// CancelDataExportWithResponse Cancel content data export
 	//
@@ -25795,7 +25552,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error)
+	CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error)
 
 	// CreateDataExportWithBodyWithResponse Create content data export
 	//
@@ -25820,7 +25577,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// CreateDataExportWithResponse Create content data export
 	//
@@ -25845,7 +25602,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error)
+	CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error)
 
 	// GetDataExportWithResponse Show content data export
 	//
@@ -25858,7 +25615,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error)
+	GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error)
 
 	// ListAllCollectionsWithResponse List all collections
 	//
@@ -25869,7 +25626,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error)
+	ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error)
 
 	// CreateCollectionWithBodyWithResponse Create a collection
 	//
@@ -25878,7 +25635,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// CreateCollectionWithResponse Create a collection
 	//
@@ -25887,7 +25644,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error)
+	CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error)
 
 	// DeleteCollectionWithResponse Delete a collection
 	//
@@ -25896,7 +25653,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error)
+	DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error)
 
 	// RetrieveCollectionWithResponse Retrieve a collection
 	//
@@ -25905,7 +25662,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error)
+	RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error)
 
 	// UpdateCollectionWithBodyWithResponse Update a collection
 	//
@@ -25914,7 +25671,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// UpdateCollectionWithResponse Update a collection
 	//
@@ -25923,7 +25680,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error)
+	UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error)
 
 	// ListHelpCentersWithResponse List all Help Centers
 	//
@@ -25932,7 +25689,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error)
+	ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error)
 
 	// RetrieveHelpCenterWithResponse Retrieve a Help Center
 	//
@@ -25941,7 +25698,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error)
+	RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error)
 
 	// IdentifyAdminWithResponse Identify an admin
 	//
@@ -25955,7 +25712,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /me (the `IdentifyAdmin` operationId).
-	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error)
+	IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error)
 
 	// CreateMessageWithBodyWithResponse Create a message
 	//
@@ -25974,7 +25731,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// CreateMessageWithResponse Create a message
 	//
@@ -25993,7 +25750,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /messages (the `CreateMessage` operationId).
-	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error)
+	CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error)
 
 	// ListNewsItemsWithResponse List all news items
 	//
@@ -26002,7 +25759,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error)
+	ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error)
 
 	// CreateNewsItemWithBodyWithResponse Create a news item
 	//
@@ -26011,7 +25768,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// CreateNewsItemWithResponse Create a news item
 	//
@@ -26020,7 +25777,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error)
+	CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error)
 
 	// DeleteNewsItemWithResponse Delete a news item
 	//
@@ -26029,7 +25786,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error)
+	DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error)
 
 	// RetrieveNewsItemWithResponse Retrieve a news item
 	//
@@ -26038,21 +25795,21 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error)
+	RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithBodyWithResponse Update a news item
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// UpdateNewsItemWithResponse Update a news item
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error)
+	UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error)
 
 	// ListNewsfeedsWithResponse List all newsfeeds
 	//
@@ -26061,7 +25818,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error)
+	ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error)
 
 	// RetrieveNewsfeedWithResponse Retrieve a newsfeed
 	//
@@ -26070,7 +25827,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error)
+	RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error)
 
 	// ListLiveNewsfeedItemsWithResponse List all live newsfeed items
 	//
@@ -26079,7 +25836,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error)
+	ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error)
 
 	// RetrieveNoteWithResponse Retrieve a note
 	//
@@ -26088,7 +25845,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error)
+	RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error)
 
 	// CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
 	//
@@ -26100,7 +25857,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// CreatePhoneSwitchWithResponse Create a phone Switch
 	//
@@ -26112,7 +25869,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error)
+	CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error)
 
 	// ListSegmentsWithResponse List all segments
 	//
@@ -26121,7 +25878,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments (the `ListSegments` operationId).
-	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error)
+	ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error)
 
 	// RetrieveSegmentWithResponse Retrieve a segment
 	//
@@ -26130,7 +25887,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error)
+	RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error)
 
 	// ListSubscriptionTypesWithResponse List subscription types
 	//
@@ -26139,7 +25896,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error)
+	ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error)
 
 	// ListTagsWithResponse List all tags
 	//
@@ -26148,7 +25905,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags (the `ListTags` operationId).
-	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error)
+	ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error)
 
 	// CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -26169,7 +25926,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
 	//
@@ -26190,7 +25947,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags (the `CreateTag` operationId).
-	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error)
+	CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error)
 
 	// DeleteTagWithResponse Delete tag
 	//
@@ -26199,7 +25956,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error)
+	DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error)
 
 	// FindTagWithResponse Find a specific tag
 	//
@@ -26209,7 +25966,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tags/{id} (the `FindTag` operationId).
-	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error)
+	FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error)
 
 	// ListTeamsWithResponse List all teams
 	//
@@ -26218,7 +25975,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams (the `ListTeams` operationId).
-	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error)
+	ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error)
 
 	// RetrieveTeamWithResponse Retrieve a team
 	//
@@ -26227,7 +25984,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error)
+	RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error)
 
 	// ListTicketStatesWithResponse List all ticket states
 	//
@@ -26236,7 +25993,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-	ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error)
+	ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesRawResponse, error)
 
 	// ListTicketTypesWithResponse List all ticket types
 	//
@@ -26245,7 +26002,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error)
+	ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error)
 
 	// CreateTicketTypeWithBodyWithResponse Create a ticket type
 	//
@@ -26258,7 +26015,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeWithResponse Create a ticket type
 	//
@@ -26271,7 +26028,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error)
+	CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error)
 
 	// GetTicketTypeWithResponse Retrieve a ticket type
 	//
@@ -26280,7 +26037,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error)
+	GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithBodyWithResponse Update a ticket type
 	//
@@ -26294,7 +26051,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// UpdateTicketTypeWithResponse Update a ticket type
 	//
@@ -26308,7 +26065,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error)
+	UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
 	//
@@ -26317,7 +26074,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
 	//
@@ -26326,7 +26083,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error)
+	CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
 	//
@@ -26335,7 +26092,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
 	//
@@ -26344,7 +26101,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error)
+	UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error)
 
 	// CreateTicketWithBodyWithResponse Create a ticket
 	//
@@ -26353,7 +26110,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// CreateTicketWithResponse Create a ticket
 	//
@@ -26362,7 +26119,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets (the `CreateTicket` operationId).
-	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error)
+	CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error)
 
 	// SearchTicketsWithBodyWithResponse Search tickets
 	//
@@ -26432,7 +26189,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// SearchTicketsWithResponse Search tickets
 	//
@@ -26502,7 +26259,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error)
+	SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error)
 
 	// GetTicketWithResponse Retrieve a ticket
 	//
@@ -26511,7 +26268,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error)
+	GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error)
 
 	// UpdateTicketWithBodyWithResponse Update a ticket
 	//
@@ -26520,7 +26277,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// UpdateTicketWithResponse Update a ticket
 	//
@@ -26529,7 +26286,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error)
+	UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error)
 
 	// ReplyTicketWithBodyWithResponse Reply to a ticket
 	//
@@ -26538,7 +26295,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// ReplyTicketWithResponse Reply to a ticket
 	//
@@ -26547,7 +26304,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error)
+	ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error)
 
 	// AttachTagToTicketWithBodyWithResponse Add tag to a ticket
 	//
@@ -26556,7 +26313,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// AttachTagToTicketWithResponse Add tag to a ticket
 	//
@@ -26565,7 +26322,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error)
+	AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error)
 
 	// DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
 	//
@@ -26574,7 +26331,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// DetachTagFromTicketWithResponse Remove tag from a ticket
 	//
@@ -26583,7 +26340,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error)
+	DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error)
 
 	// RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
 	//
@@ -26592,7 +26349,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error)
+	RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error)
 
 	// UpdateVisitorWithBodyWithResponse Update a visitor
 	//
@@ -26605,7 +26362,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// UpdateVisitorWithResponse Update a visitor
 	//
@@ -26618,7 +26375,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error)
+	UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error)
 
 	// ConvertVisitorWithBodyWithResponse Convert a visitor
 	//
@@ -26631,7 +26388,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 
 	// ConvertVisitorWithResponse Convert a visitor
 	//
@@ -26644,10 +26401,10 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error)
+	ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error)
 }
 
-type ListAdminsResponse struct {
+type ListAdminsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26657,22 +26414,22 @@ type ListAdminsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAdminsResponse) GetJSON200() *AdminList {
+func (r ListAdminsRawResponse) GetJSON200() *AdminList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAdminsResponse) GetJSON401() *Error {
+func (r ListAdminsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAdminsResponse) GetBody() []byte {
+func (r ListAdminsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAdminsResponse) Status() string {
+func (r ListAdminsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26680,7 +26437,7 @@ func (r ListAdminsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAdminsResponse) StatusCode() int {
+func (r ListAdminsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26688,14 +26445,14 @@ func (r ListAdminsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAdminsResponse) ContentType() string {
+func (r ListAdminsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListActivityLogsResponse struct {
+type ListActivityLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26705,22 +26462,22 @@ type ListActivityLogsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListActivityLogsResponse) GetJSON200() *ActivityLogList {
+func (r ListActivityLogsRawResponse) GetJSON200() *ActivityLogList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListActivityLogsResponse) GetJSON401() *Error {
+func (r ListActivityLogsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListActivityLogsResponse) GetBody() []byte {
+func (r ListActivityLogsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListActivityLogsResponse) Status() string {
+func (r ListActivityLogsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26728,7 +26485,7 @@ func (r ListActivityLogsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListActivityLogsResponse) StatusCode() int {
+func (r ListActivityLogsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26736,14 +26493,14 @@ func (r ListActivityLogsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListActivityLogsResponse) ContentType() string {
+func (r ListActivityLogsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveAdminResponse struct {
+type RetrieveAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26755,27 +26512,27 @@ type RetrieveAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveAdminResponse) GetJSON200() *Admin {
+func (r RetrieveAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveAdminResponse) GetJSON401() *Error {
+func (r RetrieveAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveAdminResponse) GetJSON404() *Error {
+func (r RetrieveAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveAdminResponse) GetBody() []byte {
+func (r RetrieveAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveAdminResponse) Status() string {
+func (r RetrieveAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26783,7 +26540,7 @@ func (r RetrieveAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveAdminResponse) StatusCode() int {
+func (r RetrieveAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26791,14 +26548,14 @@ func (r RetrieveAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveAdminResponse) ContentType() string {
+func (r RetrieveAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SetAwayAdminResponse struct {
+type SetAwayAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26810,27 +26567,27 @@ type SetAwayAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SetAwayAdminResponse) GetJSON200() *Admin {
+func (r SetAwayAdminRawResponse) GetJSON200() *Admin {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SetAwayAdminResponse) GetJSON401() *Error {
+func (r SetAwayAdminRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r SetAwayAdminResponse) GetJSON404() *Error {
+func (r SetAwayAdminRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r SetAwayAdminResponse) GetBody() []byte {
+func (r SetAwayAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SetAwayAdminResponse) Status() string {
+func (r SetAwayAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26838,7 +26595,7 @@ func (r SetAwayAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SetAwayAdminResponse) StatusCode() int {
+func (r SetAwayAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26846,14 +26603,14 @@ func (r SetAwayAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SetAwayAdminResponse) ContentType() string {
+func (r SetAwayAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListContentImportSourcesResponse struct {
+type ListContentImportSourcesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26863,22 +26620,22 @@ type ListContentImportSourcesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContentImportSourcesResponse) GetJSON200() *ContentImportSourcesList {
+func (r ListContentImportSourcesRawResponse) GetJSON200() *ContentImportSourcesList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListContentImportSourcesResponse) GetJSON401() *Error {
+func (r ListContentImportSourcesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListContentImportSourcesResponse) GetBody() []byte {
+func (r ListContentImportSourcesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListContentImportSourcesResponse) Status() string {
+func (r ListContentImportSourcesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26886,7 +26643,7 @@ func (r ListContentImportSourcesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListContentImportSourcesResponse) StatusCode() int {
+func (r ListContentImportSourcesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26894,14 +26651,14 @@ func (r ListContentImportSourcesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListContentImportSourcesResponse) ContentType() string {
+func (r ListContentImportSourcesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateContentImportSourceResponse struct {
+type CreateContentImportSourceRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -26911,22 +26668,22 @@ type CreateContentImportSourceResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateContentImportSourceResponse) GetJSON200() *ContentImportSource {
+func (r CreateContentImportSourceRawResponse) GetJSON200() *ContentImportSource {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateContentImportSourceResponse) GetJSON401() *Error {
+func (r CreateContentImportSourceRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateContentImportSourceResponse) GetBody() []byte {
+func (r CreateContentImportSourceRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateContentImportSourceResponse) Status() string {
+func (r CreateContentImportSourceRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26934,7 +26691,7 @@ func (r CreateContentImportSourceResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateContentImportSourceResponse) StatusCode() int {
+func (r CreateContentImportSourceRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26942,14 +26699,14 @@ func (r CreateContentImportSourceResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateContentImportSourceResponse) ContentType() string {
+func (r CreateContentImportSourceRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteContentImportSourceResponse struct {
+type DeleteContentImportSourceRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -26957,17 +26714,17 @@ type DeleteContentImportSourceResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteContentImportSourceResponse) GetJSON401() *Error {
+func (r DeleteContentImportSourceRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteContentImportSourceResponse) GetBody() []byte {
+func (r DeleteContentImportSourceRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteContentImportSourceResponse) Status() string {
+func (r DeleteContentImportSourceRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -26975,7 +26732,7 @@ func (r DeleteContentImportSourceResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteContentImportSourceResponse) StatusCode() int {
+func (r DeleteContentImportSourceRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -26983,62 +26740,14 @@ func (r DeleteContentImportSourceResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteContentImportSourceResponse) ContentType() string {
+func (r DeleteContentImportSourceRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetContentImportSourceResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ContentImportSource
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Error
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetContentImportSourceResponse) GetJSON200() *ContentImportSource {
-	return r.JSON200
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetContentImportSourceResponse) GetJSON401() *Error {
-	return r.JSON401
-}
-
-// GetBody returns the raw response body bytes
-func (r GetContentImportSourceResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetContentImportSourceResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetContentImportSourceResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetContentImportSourceResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type UpdateContentImportSourceResponse struct {
+type GetContentImportSourceRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27048,22 +26757,22 @@ type UpdateContentImportSourceResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateContentImportSourceResponse) GetJSON200() *ContentImportSource {
+func (r GetContentImportSourceRawResponse) GetJSON200() *ContentImportSource {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateContentImportSourceResponse) GetJSON401() *Error {
+func (r GetContentImportSourceRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateContentImportSourceResponse) GetBody() []byte {
+func (r GetContentImportSourceRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateContentImportSourceResponse) Status() string {
+func (r GetContentImportSourceRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27071,7 +26780,7 @@ func (r UpdateContentImportSourceResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateContentImportSourceResponse) StatusCode() int {
+func (r GetContentImportSourceRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27079,14 +26788,62 @@ func (r UpdateContentImportSourceResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateContentImportSourceResponse) ContentType() string {
+func (r GetContentImportSourceRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListExternalPagesResponse struct {
+type UpdateContentImportSourceRawResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContentImportSource
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateContentImportSourceRawResponse) GetJSON200() *ContentImportSource {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateContentImportSourceRawResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateContentImportSourceRawResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateContentImportSourceRawResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateContentImportSourceRawResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateContentImportSourceRawResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListExternalPagesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27096,22 +26853,22 @@ type ListExternalPagesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListExternalPagesResponse) GetJSON200() *ExternalPagesList {
+func (r ListExternalPagesRawResponse) GetJSON200() *ExternalPagesList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListExternalPagesResponse) GetJSON401() *Error {
+func (r ListExternalPagesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListExternalPagesResponse) GetBody() []byte {
+func (r ListExternalPagesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListExternalPagesResponse) Status() string {
+func (r ListExternalPagesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27119,7 +26876,7 @@ func (r ListExternalPagesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListExternalPagesResponse) StatusCode() int {
+func (r ListExternalPagesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27127,14 +26884,14 @@ func (r ListExternalPagesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListExternalPagesResponse) ContentType() string {
+func (r ListExternalPagesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateExternalPageResponse struct {
+type CreateExternalPageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27144,22 +26901,22 @@ type CreateExternalPageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateExternalPageResponse) GetJSON200() *ExternalPage {
+func (r CreateExternalPageRawResponse) GetJSON200() *ExternalPage {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateExternalPageResponse) GetJSON401() *Error {
+func (r CreateExternalPageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateExternalPageResponse) GetBody() []byte {
+func (r CreateExternalPageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateExternalPageResponse) Status() string {
+func (r CreateExternalPageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27167,7 +26924,7 @@ func (r CreateExternalPageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateExternalPageResponse) StatusCode() int {
+func (r CreateExternalPageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27175,14 +26932,14 @@ func (r CreateExternalPageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateExternalPageResponse) ContentType() string {
+func (r CreateExternalPageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteExternalPageResponse struct {
+type DeleteExternalPageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27192,22 +26949,22 @@ type DeleteExternalPageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteExternalPageResponse) GetJSON200() *ExternalPage {
+func (r DeleteExternalPageRawResponse) GetJSON200() *ExternalPage {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteExternalPageResponse) GetJSON401() *Error {
+func (r DeleteExternalPageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteExternalPageResponse) GetBody() []byte {
+func (r DeleteExternalPageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteExternalPageResponse) Status() string {
+func (r DeleteExternalPageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27215,7 +26972,7 @@ func (r DeleteExternalPageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteExternalPageResponse) StatusCode() int {
+func (r DeleteExternalPageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27223,14 +26980,14 @@ func (r DeleteExternalPageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteExternalPageResponse) ContentType() string {
+func (r DeleteExternalPageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetExternalPageResponse struct {
+type GetExternalPageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27240,22 +26997,22 @@ type GetExternalPageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetExternalPageResponse) GetJSON200() *ExternalPage {
+func (r GetExternalPageRawResponse) GetJSON200() *ExternalPage {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetExternalPageResponse) GetJSON401() *Error {
+func (r GetExternalPageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetExternalPageResponse) GetBody() []byte {
+func (r GetExternalPageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetExternalPageResponse) Status() string {
+func (r GetExternalPageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27263,7 +27020,7 @@ func (r GetExternalPageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetExternalPageResponse) StatusCode() int {
+func (r GetExternalPageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27271,14 +27028,14 @@ func (r GetExternalPageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetExternalPageResponse) ContentType() string {
+func (r GetExternalPageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateExternalPageResponse struct {
+type UpdateExternalPageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27288,22 +27045,22 @@ type UpdateExternalPageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateExternalPageResponse) GetJSON200() *ExternalPage {
+func (r UpdateExternalPageRawResponse) GetJSON200() *ExternalPage {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateExternalPageResponse) GetJSON401() *Error {
+func (r UpdateExternalPageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateExternalPageResponse) GetBody() []byte {
+func (r UpdateExternalPageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateExternalPageResponse) Status() string {
+func (r UpdateExternalPageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27311,7 +27068,7 @@ func (r UpdateExternalPageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateExternalPageResponse) StatusCode() int {
+func (r UpdateExternalPageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27319,14 +27076,14 @@ func (r UpdateExternalPageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateExternalPageResponse) ContentType() string {
+func (r UpdateExternalPageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListArticlesResponse struct {
+type ListArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27336,22 +27093,22 @@ type ListArticlesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListArticlesResponse) GetJSON200() *ArticleList {
+func (r ListArticlesRawResponse) GetJSON200() *ArticleList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListArticlesResponse) GetJSON401() *Error {
+func (r ListArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListArticlesResponse) GetBody() []byte {
+func (r ListArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListArticlesResponse) Status() string {
+func (r ListArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27359,7 +27116,7 @@ func (r ListArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListArticlesResponse) StatusCode() int {
+func (r ListArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27367,14 +27124,14 @@ func (r ListArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListArticlesResponse) ContentType() string {
+func (r ListArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateArticleResponse struct {
+type CreateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27386,27 +27143,27 @@ type CreateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateArticleResponse) GetJSON200() *Article {
+func (r CreateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateArticleResponse) GetJSON400() *Error {
+func (r CreateArticleRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateArticleResponse) GetJSON401() *Error {
+func (r CreateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateArticleResponse) GetBody() []byte {
+func (r CreateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateArticleResponse) Status() string {
+func (r CreateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27414,7 +27171,7 @@ func (r CreateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateArticleResponse) StatusCode() int {
+func (r CreateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27422,14 +27179,14 @@ func (r CreateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateArticleResponse) ContentType() string {
+func (r CreateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchArticlesResponse struct {
+type SearchArticlesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27439,22 +27196,22 @@ type SearchArticlesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchArticlesResponse) GetJSON200() *ArticleSearchResponse {
+func (r SearchArticlesRawResponse) GetJSON200() *ArticleSearchResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchArticlesResponse) GetJSON401() *Error {
+func (r SearchArticlesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchArticlesResponse) GetBody() []byte {
+func (r SearchArticlesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchArticlesResponse) Status() string {
+func (r SearchArticlesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27462,7 +27219,7 @@ func (r SearchArticlesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchArticlesResponse) StatusCode() int {
+func (r SearchArticlesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27470,14 +27227,14 @@ func (r SearchArticlesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchArticlesResponse) ContentType() string {
+func (r SearchArticlesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteArticleResponse struct {
+type DeleteArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27489,27 +27246,27 @@ type DeleteArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteArticleResponse) GetJSON200() *DeletedArticleObject {
+func (r DeleteArticleRawResponse) GetJSON200() *DeletedArticleObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteArticleResponse) GetJSON401() *Error {
+func (r DeleteArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteArticleResponse) GetJSON404() *Error {
+func (r DeleteArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteArticleResponse) GetBody() []byte {
+func (r DeleteArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteArticleResponse) Status() string {
+func (r DeleteArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27517,7 +27274,7 @@ func (r DeleteArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteArticleResponse) StatusCode() int {
+func (r DeleteArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27525,14 +27282,14 @@ func (r DeleteArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteArticleResponse) ContentType() string {
+func (r DeleteArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveArticleResponse struct {
+type RetrieveArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27544,27 +27301,27 @@ type RetrieveArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveArticleResponse) GetJSON200() *Article {
+func (r RetrieveArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveArticleResponse) GetJSON401() *Error {
+func (r RetrieveArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveArticleResponse) GetJSON404() *Error {
+func (r RetrieveArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveArticleResponse) GetBody() []byte {
+func (r RetrieveArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveArticleResponse) Status() string {
+func (r RetrieveArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27572,7 +27329,7 @@ func (r RetrieveArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveArticleResponse) StatusCode() int {
+func (r RetrieveArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27580,14 +27337,14 @@ func (r RetrieveArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveArticleResponse) ContentType() string {
+func (r RetrieveArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateArticleResponse struct {
+type UpdateArticleRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27599,27 +27356,27 @@ type UpdateArticleResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateArticleResponse) GetJSON200() *Article {
+func (r UpdateArticleRawResponse) GetJSON200() *Article {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateArticleResponse) GetJSON401() *Error {
+func (r UpdateArticleRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateArticleResponse) GetJSON404() *Error {
+func (r UpdateArticleRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateArticleResponse) GetBody() []byte {
+func (r UpdateArticleRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateArticleResponse) Status() string {
+func (r UpdateArticleRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27627,7 +27384,7 @@ func (r UpdateArticleResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateArticleResponse) StatusCode() int {
+func (r UpdateArticleRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27635,14 +27392,14 @@ func (r UpdateArticleResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateArticleResponse) ContentType() string {
+func (r UpdateArticleRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCompanyResponse struct {
+type RetrieveCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27654,27 +27411,27 @@ type RetrieveCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON200() *CompanyList {
+func (r RetrieveCompanyRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON401() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCompanyResponse) GetJSON404() *Error {
+func (r RetrieveCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCompanyResponse) GetBody() []byte {
+func (r RetrieveCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCompanyResponse) Status() string {
+func (r RetrieveCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27682,7 +27439,7 @@ func (r RetrieveCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCompanyResponse) StatusCode() int {
+func (r RetrieveCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27690,14 +27447,14 @@ func (r RetrieveCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCompanyResponse) ContentType() string {
+func (r RetrieveCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateOrUpdateCompanyResponse struct {
+type CreateOrUpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27709,27 +27466,27 @@ type CreateOrUpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON200() *Company {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON400() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateOrUpdateCompanyResponse) GetJSON401() *Error {
+func (r CreateOrUpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateOrUpdateCompanyResponse) GetBody() []byte {
+func (r CreateOrUpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateOrUpdateCompanyResponse) Status() string {
+func (r CreateOrUpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27737,7 +27494,7 @@ func (r CreateOrUpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateOrUpdateCompanyResponse) StatusCode() int {
+func (r CreateOrUpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27745,14 +27502,14 @@ func (r CreateOrUpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateOrUpdateCompanyResponse) ContentType() string {
+func (r CreateOrUpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCompaniesResponse struct {
+type ListAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27762,22 +27519,22 @@ type ListAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON200() *CompanyList {
+func (r ListAllCompaniesRawResponse) GetJSON200() *CompanyList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCompaniesResponse) GetJSON401() *Error {
+func (r ListAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCompaniesResponse) GetBody() []byte {
+func (r ListAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCompaniesResponse) Status() string {
+func (r ListAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27785,7 +27542,7 @@ func (r ListAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCompaniesResponse) StatusCode() int {
+func (r ListAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27793,14 +27550,14 @@ func (r ListAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCompaniesResponse) ContentType() string {
+func (r ListAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ScrollOverAllCompaniesResponse struct {
+type ScrollOverAllCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27810,22 +27567,22 @@ type ScrollOverAllCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON200() *CompanyScroll {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON200() *CompanyScroll {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ScrollOverAllCompaniesResponse) GetJSON401() *Error {
+func (r ScrollOverAllCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ScrollOverAllCompaniesResponse) GetBody() []byte {
+func (r ScrollOverAllCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ScrollOverAllCompaniesResponse) Status() string {
+func (r ScrollOverAllCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27833,7 +27590,7 @@ func (r ScrollOverAllCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ScrollOverAllCompaniesResponse) StatusCode() int {
+func (r ScrollOverAllCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27841,14 +27598,14 @@ func (r ScrollOverAllCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ScrollOverAllCompaniesResponse) ContentType() string {
+func (r ScrollOverAllCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCompanyResponse struct {
+type DeleteCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27860,27 +27617,27 @@ type DeleteCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCompanyResponse) GetJSON200() *DeletedCompanyObject {
+func (r DeleteCompanyRawResponse) GetJSON200() *DeletedCompanyObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCompanyResponse) GetJSON401() *Error {
+func (r DeleteCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCompanyResponse) GetJSON404() *Error {
+func (r DeleteCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCompanyResponse) GetBody() []byte {
+func (r DeleteCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCompanyResponse) Status() string {
+func (r DeleteCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27888,7 +27645,7 @@ func (r DeleteCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCompanyResponse) StatusCode() int {
+func (r DeleteCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27896,14 +27653,14 @@ func (r DeleteCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCompanyResponse) ContentType() string {
+func (r DeleteCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveACompanyByIdResponse struct {
+type RetrieveACompanyByIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27915,27 +27672,27 @@ type RetrieveACompanyByIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON200() *Company {
+func (r RetrieveACompanyByIdRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON401() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveACompanyByIdResponse) GetJSON404() *Error {
+func (r RetrieveACompanyByIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveACompanyByIdResponse) GetBody() []byte {
+func (r RetrieveACompanyByIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveACompanyByIdResponse) Status() string {
+func (r RetrieveACompanyByIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27943,7 +27700,7 @@ func (r RetrieveACompanyByIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveACompanyByIdResponse) StatusCode() int {
+func (r RetrieveACompanyByIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -27951,14 +27708,14 @@ func (r RetrieveACompanyByIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveACompanyByIdResponse) ContentType() string {
+func (r RetrieveACompanyByIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCompanyResponse struct {
+type UpdateCompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -27970,27 +27727,27 @@ type UpdateCompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCompanyResponse) GetJSON200() *Company {
+func (r UpdateCompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCompanyResponse) GetJSON401() *Error {
+func (r UpdateCompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCompanyResponse) GetJSON404() *Error {
+func (r UpdateCompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCompanyResponse) GetBody() []byte {
+func (r UpdateCompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCompanyResponse) Status() string {
+func (r UpdateCompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -27998,7 +27755,7 @@ func (r UpdateCompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCompanyResponse) StatusCode() int {
+func (r UpdateCompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28006,14 +27763,14 @@ func (r UpdateCompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCompanyResponse) ContentType() string {
+func (r UpdateCompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedContactsResponse struct {
+type ListAttachedContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28025,27 +27782,27 @@ type ListAttachedContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON200() *CompanyAttachedContacts {
+func (r ListAttachedContactsRawResponse) GetJSON200() *CompanyAttachedContacts {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON401() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedContactsResponse) GetJSON404() *Error {
+func (r ListAttachedContactsRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedContactsResponse) GetBody() []byte {
+func (r ListAttachedContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedContactsResponse) Status() string {
+func (r ListAttachedContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28053,7 +27810,7 @@ func (r ListAttachedContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedContactsResponse) StatusCode() int {
+func (r ListAttachedContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28061,14 +27818,14 @@ func (r ListAttachedContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedContactsResponse) ContentType() string {
+func (r ListAttachedContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAttachedSegmentsForCompaniesResponse struct {
+type ListAttachedSegmentsForCompaniesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28080,27 +27837,27 @@ type ListAttachedSegmentsForCompaniesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON200() *CompanyAttachedSegments {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON200() *CompanyAttachedSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON401() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListAttachedSegmentsForCompaniesResponse) GetJSON404() *Error {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAttachedSegmentsForCompaniesResponse) GetBody() []byte {
+func (r ListAttachedSegmentsForCompaniesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28108,7 +27865,7 @@ func (r ListAttachedSegmentsForCompaniesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
+func (r ListAttachedSegmentsForCompaniesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28116,14 +27873,14 @@ func (r ListAttachedSegmentsForCompaniesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAttachedSegmentsForCompaniesResponse) ContentType() string {
+func (r ListAttachedSegmentsForCompaniesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListContactsResponse struct {
+type ListContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -28133,22 +27890,22 @@ type ListContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListContactsResponse) GetJSON200() *ContactList {
+func (r ListContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListContactsResponse) GetJSON401() *Error {
+func (r ListContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListContactsResponse) GetBody() []byte {
+func (r ListContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListContactsResponse) Status() string {
+func (r ListContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28156,7 +27913,7 @@ func (r ListContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListContactsResponse) StatusCode() int {
+func (r ListContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28164,487 +27921,39 @@ func (r ListContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListContactsResponse) ContentType() string {
+func (r ListContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateContactResponse struct {
+type CreateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	JSON200 *CreateContactResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateContactResponse) GetJSON200() *struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-} {
+func (r CreateContactRawResponse) GetJSON200() *CreateContactResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateContactResponse) GetJSON401() *Error {
+func (r CreateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateContactResponse) GetBody() []byte {
+func (r CreateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateContactResponse) Status() string {
+func (r CreateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -28652,7 +27961,7 @@ func (r CreateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateContactResponse) StatusCode() int {
+func (r CreateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -28660,487 +27969,39 @@ func (r CreateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateContactResponse) ContentType() string {
+func (r CreateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type MergeContactResponse struct {
+type MergeContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	JSON200 *MergeContactResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MergeContactResponse) GetJSON200() *struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-} {
+func (r MergeContactRawResponse) GetJSON200() *MergeContactResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r MergeContactResponse) GetJSON401() *Error {
+func (r MergeContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r MergeContactResponse) GetBody() []byte {
+func (r MergeContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r MergeContactResponse) Status() string {
+func (r MergeContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29148,7 +28009,7 @@ func (r MergeContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r MergeContactResponse) StatusCode() int {
+func (r MergeContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29156,14 +28017,14 @@ func (r MergeContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r MergeContactResponse) ContentType() string {
+func (r MergeContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchContactsResponse struct {
+type SearchContactsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29173,22 +28034,22 @@ type SearchContactsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchContactsResponse) GetJSON200() *ContactList {
+func (r SearchContactsRawResponse) GetJSON200() *ContactList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r SearchContactsResponse) GetJSON401() *Error {
+func (r SearchContactsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchContactsResponse) GetBody() []byte {
+func (r SearchContactsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchContactsResponse) Status() string {
+func (r SearchContactsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29196,7 +28057,7 @@ func (r SearchContactsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchContactsResponse) StatusCode() int {
+func (r SearchContactsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29204,14 +28065,14 @@ func (r SearchContactsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchContactsResponse) ContentType() string {
+func (r SearchContactsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromACompanyResponse struct {
+type DetachContactFromACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29223,27 +28084,27 @@ type DetachContactFromACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON200() *Company {
+func (r DetachContactFromACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON401() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromACompanyResponse) GetJSON404() *Error {
+func (r DetachContactFromACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromACompanyResponse) GetBody() []byte {
+func (r DetachContactFromACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromACompanyResponse) Status() string {
+func (r DetachContactFromACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29251,7 +28112,7 @@ func (r DetachContactFromACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromACompanyResponse) StatusCode() int {
+func (r DetachContactFromACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29259,14 +28120,14 @@ func (r DetachContactFromACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromACompanyResponse) ContentType() string {
+func (r DetachContactFromACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsForAContactResponse struct {
+type ListSegmentsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29278,27 +28139,27 @@ type ListSegmentsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON200() *ContactSegments {
+func (r ListSegmentsForAContactRawResponse) GetJSON200() *ContactSegments {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON401() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSegmentsForAContactResponse) GetJSON404() *Error {
+func (r ListSegmentsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsForAContactResponse) GetBody() []byte {
+func (r ListSegmentsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsForAContactResponse) Status() string {
+func (r ListSegmentsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29306,7 +28167,7 @@ func (r ListSegmentsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsForAContactResponse) StatusCode() int {
+func (r ListSegmentsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29314,14 +28175,14 @@ func (r ListSegmentsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsForAContactResponse) ContentType() string {
+func (r ListSegmentsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionsForAContactResponse struct {
+type ListSubscriptionsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29333,27 +28194,27 @@ type ListSubscriptionsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON401() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSubscriptionsForAContactResponse) GetJSON404() *Error {
+func (r ListSubscriptionsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionsForAContactResponse) GetBody() []byte {
+func (r ListSubscriptionsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionsForAContactResponse) Status() string {
+func (r ListSubscriptionsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29361,7 +28222,7 @@ func (r ListSubscriptionsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionsForAContactResponse) StatusCode() int {
+func (r ListSubscriptionsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29369,14 +28230,14 @@ func (r ListSubscriptionsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionsForAContactResponse) ContentType() string {
+func (r ListSubscriptionsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachSubscriptionTypeToContactResponse struct {
+type AttachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29388,27 +28249,27 @@ type AttachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r AttachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r AttachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachSubscriptionTypeToContactResponse) Status() string {
+func (r AttachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29416,7 +28277,7 @@ func (r AttachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r AttachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29424,14 +28285,14 @@ func (r AttachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachSubscriptionTypeToContactResponse) ContentType() string {
+func (r AttachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachSubscriptionTypeToContactResponse struct {
+type DetachSubscriptionTypeToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29443,27 +28304,27 @@ type DetachSubscriptionTypeToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON200() *SubscriptionType {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON200() *SubscriptionType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON401() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachSubscriptionTypeToContactResponse) GetJSON404() *Error {
+func (r DetachSubscriptionTypeToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachSubscriptionTypeToContactResponse) GetBody() []byte {
+func (r DetachSubscriptionTypeToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachSubscriptionTypeToContactResponse) Status() string {
+func (r DetachSubscriptionTypeToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29471,7 +28332,7 @@ func (r DetachSubscriptionTypeToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
+func (r DetachSubscriptionTypeToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29479,14 +28340,14 @@ func (r DetachSubscriptionTypeToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachSubscriptionTypeToContactResponse) ContentType() string {
+func (r DetachSubscriptionTypeToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsForAContactResponse struct {
+type ListTagsForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29498,27 +28359,27 @@ type ListTagsForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON200() *TagList {
+func (r ListTagsForAContactRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON401() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListTagsForAContactResponse) GetJSON404() *Error {
+func (r ListTagsForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsForAContactResponse) GetBody() []byte {
+func (r ListTagsForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsForAContactResponse) Status() string {
+func (r ListTagsForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29526,7 +28387,7 @@ func (r ListTagsForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsForAContactResponse) StatusCode() int {
+func (r ListTagsForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29534,14 +28395,14 @@ func (r ListTagsForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsForAContactResponse) ContentType() string {
+func (r ListTagsForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToContactResponse struct {
+type AttachTagToContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29553,27 +28414,27 @@ type AttachTagToContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToContactResponse) GetJSON200() *Tag {
+func (r AttachTagToContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToContactResponse) GetJSON401() *Error {
+func (r AttachTagToContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToContactResponse) GetJSON404() *Error {
+func (r AttachTagToContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToContactResponse) GetBody() []byte {
+func (r AttachTagToContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToContactResponse) Status() string {
+func (r AttachTagToContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29581,7 +28442,7 @@ func (r AttachTagToContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToContactResponse) StatusCode() int {
+func (r AttachTagToContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29589,14 +28450,14 @@ func (r AttachTagToContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToContactResponse) ContentType() string {
+func (r AttachTagToContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromContactResponse struct {
+type DetachTagFromContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29608,27 +28469,27 @@ type DetachTagFromContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON200() *Tag {
+func (r DetachTagFromContactRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON401() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromContactResponse) GetJSON404() *Error {
+func (r DetachTagFromContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromContactResponse) GetBody() []byte {
+func (r DetachTagFromContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromContactResponse) Status() string {
+func (r DetachTagFromContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29636,7 +28497,7 @@ func (r DetachTagFromContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromContactResponse) StatusCode() int {
+func (r DetachTagFromContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29644,14 +28505,14 @@ func (r DetachTagFromContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromContactResponse) ContentType() string {
+func (r DetachTagFromContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteContactResponse struct {
+type DeleteContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -29661,22 +28522,22 @@ type DeleteContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteContactResponse) GetJSON200() *ContactDeleted {
+func (r DeleteContactRawResponse) GetJSON200() *ContactDeleted {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteContactResponse) GetJSON401() *Error {
+func (r DeleteContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteContactResponse) GetBody() []byte {
+func (r DeleteContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteContactResponse) Status() string {
+func (r DeleteContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -29684,7 +28545,7 @@ func (r DeleteContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteContactResponse) StatusCode() int {
+func (r DeleteContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -29692,487 +28553,39 @@ func (r DeleteContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteContactResponse) ContentType() string {
+func (r DeleteContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ShowContactResponse struct {
+type ShowContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	JSON200 *ShowContactResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ShowContactResponse) GetJSON200() *struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-} {
+func (r ShowContactRawResponse) GetJSON200() *ShowContactResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ShowContactResponse) GetJSON401() *Error {
+func (r ShowContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ShowContactResponse) GetBody() []byte {
+func (r ShowContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ShowContactResponse) Status() string {
+func (r ShowContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30180,7 +28593,7 @@ func (r ShowContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ShowContactResponse) StatusCode() int {
+func (r ShowContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30188,487 +28601,39 @@ func (r ShowContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ShowContactResponse) ContentType() string {
+func (r ShowContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateContactResponse struct {
+type UpdateContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes *ContactNotes `json:"notes,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	JSON200 *UpdateContactResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateContactResponse) GetJSON200() *struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes *ContactNotes `json:"notes,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-} {
+func (r UpdateContactRawResponse) GetJSON200() *UpdateContactResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateContactResponse) GetJSON401() *Error {
+func (r UpdateContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateContactResponse) GetBody() []byte {
+func (r UpdateContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateContactResponse) Status() string {
+func (r UpdateContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30676,7 +28641,7 @@ func (r UpdateContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateContactResponse) StatusCode() int {
+func (r UpdateContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30684,14 +28649,14 @@ func (r UpdateContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateContactResponse) ContentType() string {
+func (r UpdateContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ArchiveContactResponse struct {
+type ArchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30699,17 +28664,17 @@ type ArchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ArchiveContactResponse) GetJSON200() *ContactArchived {
+func (r ArchiveContactRawResponse) GetJSON200() *ContactArchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r ArchiveContactResponse) GetBody() []byte {
+func (r ArchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ArchiveContactResponse) Status() string {
+func (r ArchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30717,7 +28682,7 @@ func (r ArchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ArchiveContactResponse) StatusCode() int {
+func (r ArchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30725,14 +28690,14 @@ func (r ArchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ArchiveContactResponse) ContentType() string {
+func (r ArchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListCompaniesForAContactResponse struct {
+type ListCompaniesForAContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30744,27 +28709,27 @@ type ListCompaniesForAContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON200() *ContactAttachedCompanies {
+func (r ListCompaniesForAContactRawResponse) GetJSON200() *ContactAttachedCompanies {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON401() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListCompaniesForAContactResponse) GetJSON404() *Error {
+func (r ListCompaniesForAContactRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListCompaniesForAContactResponse) GetBody() []byte {
+func (r ListCompaniesForAContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListCompaniesForAContactResponse) Status() string {
+func (r ListCompaniesForAContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30772,7 +28737,7 @@ func (r ListCompaniesForAContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListCompaniesForAContactResponse) StatusCode() int {
+func (r ListCompaniesForAContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30780,14 +28745,14 @@ func (r ListCompaniesForAContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListCompaniesForAContactResponse) ContentType() string {
+func (r ListCompaniesForAContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToACompanyResponse struct {
+type AttachContactToACompanyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30801,32 +28766,32 @@ type AttachContactToACompanyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON200() *Company {
+func (r AttachContactToACompanyRawResponse) GetJSON200() *Company {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON400() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON401() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToACompanyResponse) GetJSON404() *Error {
+func (r AttachContactToACompanyRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToACompanyResponse) GetBody() []byte {
+func (r AttachContactToACompanyRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToACompanyResponse) Status() string {
+func (r AttachContactToACompanyRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30834,7 +28799,7 @@ func (r AttachContactToACompanyResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToACompanyResponse) StatusCode() int {
+func (r AttachContactToACompanyRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30842,14 +28807,14 @@ func (r AttachContactToACompanyResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToACompanyResponse) ContentType() string {
+func (r AttachContactToACompanyRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNotesResponse struct {
+type ListNotesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30859,22 +28824,22 @@ type ListNotesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNotesResponse) GetJSON200() *NoteList {
+func (r ListNotesRawResponse) GetJSON200() *NoteList {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListNotesResponse) GetJSON404() *Error {
+func (r ListNotesRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNotesResponse) GetBody() []byte {
+func (r ListNotesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNotesResponse) Status() string {
+func (r ListNotesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30882,7 +28847,7 @@ func (r ListNotesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNotesResponse) StatusCode() int {
+func (r ListNotesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30890,14 +28855,14 @@ func (r ListNotesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNotesResponse) ContentType() string {
+func (r ListNotesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNoteResponse struct {
+type CreateNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30907,22 +28872,22 @@ type CreateNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNoteResponse) GetJSON200() *Note {
+func (r CreateNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateNoteResponse) GetJSON404() *Error {
+func (r CreateNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNoteResponse) GetBody() []byte {
+func (r CreateNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNoteResponse) Status() string {
+func (r CreateNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30930,7 +28895,7 @@ func (r CreateNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNoteResponse) StatusCode() int {
+func (r CreateNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30938,14 +28903,14 @@ func (r CreateNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNoteResponse) ContentType() string {
+func (r CreateNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UnarchiveContactResponse struct {
+type UnarchiveContactRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30953,17 +28918,17 @@ type UnarchiveContactResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UnarchiveContactResponse) GetJSON200() *ContactUnarchived {
+func (r UnarchiveContactRawResponse) GetJSON200() *ContactUnarchived {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r UnarchiveContactResponse) GetBody() []byte {
+func (r UnarchiveContactRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UnarchiveContactResponse) Status() string {
+func (r UnarchiveContactRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -30971,7 +28936,7 @@ func (r UnarchiveContactResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UnarchiveContactResponse) StatusCode() int {
+func (r UnarchiveContactRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -30979,14 +28944,14 @@ func (r UnarchiveContactResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UnarchiveContactResponse) ContentType() string {
+func (r UnarchiveContactRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListConversationsResponse struct {
+type ListConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -30998,27 +28963,27 @@ type ListConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListConversationsResponse) GetJSON200() *PaginatedResponse {
+func (r ListConversationsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListConversationsResponse) GetJSON401() *Error {
+func (r ListConversationsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListConversationsResponse) GetJSON403() *Error {
+func (r ListConversationsRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetBody returns the raw response body bytes
-func (r ListConversationsResponse) GetBody() []byte {
+func (r ListConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListConversationsResponse) Status() string {
+func (r ListConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31026,7 +28991,7 @@ func (r ListConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListConversationsResponse) StatusCode() int {
+func (r ListConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31034,53 +28999,18 @@ func (r ListConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListConversationsResponse) ContentType() string {
+func (r ListConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateConversationResponse struct {
+type CreateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Body The message body, which may contain HTML.
-		//
-		// Example: Hello
-		Body string `json:"body"`
-
-		// ConversationId The associated conversation_id
-		//
-		// Example: 64619700005570
-		ConversationId string `json:"conversation_id"`
-
-		// CreatedAt The time the conversation was created.
-		//
-		// Example: 1667560812
-		CreatedAt int `json:"created_at"`
-
-		// Id The id representing the message.
-		//
-		// Example: 1488971108
-		Id string `json:"id"`
-
-		// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-		//
-		// Example: inapp
-		MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-		// Subject The subject of the message. Only present if message_type: email.
-		//
-		// Example: Greetings
-		Subject *string `json:"subject,omitempty"`
-
-		// Type The type of the message
-		//
-		// Example: user_message
-		Type string `json:"type"`
-	}
+	JSON200 *CreateConversationResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -31090,67 +29020,32 @@ type CreateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateConversationResponse) GetJSON200() *struct {
-	// Body The message body, which may contain HTML.
-	//
-	// Example: Hello
-	Body string `json:"body"`
-
-	// ConversationId The associated conversation_id
-	//
-	// Example: 64619700005570
-	ConversationId string `json:"conversation_id"`
-
-	// CreatedAt The time the conversation was created.
-	//
-	// Example: 1667560812
-	CreatedAt int `json:"created_at"`
-
-	// Id The id representing the message.
-	//
-	// Example: 1488971108
-	Id string `json:"id"`
-
-	// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-	//
-	// Example: inapp
-	MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-	// Subject The subject of the message. Only present if message_type: email.
-	//
-	// Example: Greetings
-	Subject *string `json:"subject,omitempty"`
-
-	// Type The type of the message
-	//
-	// Example: user_message
-	Type string `json:"type"`
-} {
+func (r CreateConversationRawResponse) GetJSON200() *CreateConversationResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateConversationResponse) GetJSON401() *Error {
+func (r CreateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateConversationResponse) GetJSON403() *Error {
+func (r CreateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateConversationResponse) GetJSON404() *Error {
+func (r CreateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateConversationResponse) GetBody() []byte {
+func (r CreateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateConversationResponse) Status() string {
+func (r CreateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31158,7 +29053,7 @@ func (r CreateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateConversationResponse) StatusCode() int {
+func (r CreateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31166,14 +29061,14 @@ func (r CreateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateConversationResponse) ContentType() string {
+func (r CreateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RedactConversationResponse struct {
+type RedactConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31185,27 +29080,27 @@ type RedactConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RedactConversationResponse) GetJSON200() *Conversation {
+func (r RedactConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RedactConversationResponse) GetJSON401() *Error {
+func (r RedactConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RedactConversationResponse) GetJSON404() *Error {
+func (r RedactConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RedactConversationResponse) GetBody() []byte {
+func (r RedactConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RedactConversationResponse) Status() string {
+func (r RedactConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31213,7 +29108,7 @@ func (r RedactConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RedactConversationResponse) StatusCode() int {
+func (r RedactConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31221,14 +29116,14 @@ func (r RedactConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RedactConversationResponse) ContentType() string {
+func (r RedactConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchConversationsResponse struct {
+type SearchConversationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31236,17 +29131,17 @@ type SearchConversationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchConversationsResponse) GetJSON200() *ConversationList {
+func (r SearchConversationsRawResponse) GetJSON200() *ConversationList {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchConversationsResponse) GetBody() []byte {
+func (r SearchConversationsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchConversationsResponse) Status() string {
+func (r SearchConversationsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31254,7 +29149,7 @@ func (r SearchConversationsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchConversationsResponse) StatusCode() int {
+func (r SearchConversationsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31262,14 +29157,14 @@ func (r SearchConversationsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchConversationsResponse) ContentType() string {
+func (r SearchConversationsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachContactFromConversationResponse struct {
+type DetachContactFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31285,37 +29180,37 @@ type DetachContactFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON200() *Conversation {
+func (r DetachContactFromConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON401() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON403() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON404() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON422() *Error {
+func (r DetachContactFromConversationRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachContactFromConversationResponse) GetBody() []byte {
+func (r DetachContactFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachContactFromConversationResponse) Status() string {
+func (r DetachContactFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31323,7 +29218,7 @@ func (r DetachContactFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromConversationResponse) StatusCode() int {
+func (r DetachContactFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31331,14 +29226,14 @@ func (r DetachContactFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromConversationResponse) ContentType() string {
+func (r DetachContactFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToConversationResponse struct {
+type AttachTagToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31350,27 +29245,27 @@ type AttachTagToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON200() *Tag {
+func (r AttachTagToConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON401() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToConversationResponse) GetJSON404() *Error {
+func (r AttachTagToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToConversationResponse) GetBody() []byte {
+func (r AttachTagToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToConversationResponse) Status() string {
+func (r AttachTagToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31378,7 +29273,7 @@ func (r AttachTagToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToConversationResponse) StatusCode() int {
+func (r AttachTagToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31386,14 +29281,14 @@ func (r AttachTagToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToConversationResponse) ContentType() string {
+func (r AttachTagToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromConversationResponse struct {
+type DetachTagFromConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31405,27 +29300,27 @@ type DetachTagFromConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON200() *Tag {
+func (r DetachTagFromConversationRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON401() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromConversationResponse) GetJSON404() *Error {
+func (r DetachTagFromConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromConversationResponse) GetBody() []byte {
+func (r DetachTagFromConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromConversationResponse) Status() string {
+func (r DetachTagFromConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31433,7 +29328,7 @@ func (r DetachTagFromConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromConversationResponse) StatusCode() int {
+func (r DetachTagFromConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31441,14 +29336,14 @@ func (r DetachTagFromConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromConversationResponse) ContentType() string {
+func (r DetachTagFromConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveConversationResponse struct {
+type RetrieveConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31462,32 +29357,32 @@ type RetrieveConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveConversationResponse) GetJSON200() *Conversation {
+func (r RetrieveConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveConversationResponse) GetJSON401() *Error {
+func (r RetrieveConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RetrieveConversationResponse) GetJSON403() *Error {
+func (r RetrieveConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveConversationResponse) GetJSON404() *Error {
+func (r RetrieveConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveConversationResponse) GetBody() []byte {
+func (r RetrieveConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveConversationResponse) Status() string {
+func (r RetrieveConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31495,7 +29390,7 @@ func (r RetrieveConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveConversationResponse) StatusCode() int {
+func (r RetrieveConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31503,14 +29398,14 @@ func (r RetrieveConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveConversationResponse) ContentType() string {
+func (r RetrieveConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateConversationResponse struct {
+type UpdateConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31524,32 +29419,32 @@ type UpdateConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateConversationResponse) GetJSON200() *Conversation {
+func (r UpdateConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateConversationResponse) GetJSON401() *Error {
+func (r UpdateConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateConversationResponse) GetJSON403() *Error {
+func (r UpdateConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateConversationResponse) GetJSON404() *Error {
+func (r UpdateConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateConversationResponse) GetBody() []byte {
+func (r UpdateConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateConversationResponse) Status() string {
+func (r UpdateConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31557,7 +29452,7 @@ func (r UpdateConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateConversationResponse) StatusCode() int {
+func (r UpdateConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31565,14 +29460,14 @@ func (r UpdateConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateConversationResponse) ContentType() string {
+func (r UpdateConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertConversationToTicketResponse struct {
+type ConvertConversationToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31582,22 +29477,22 @@ type ConvertConversationToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON200() *Ticket {
+func (r ConvertConversationToTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ConvertConversationToTicketResponse) GetJSON400() *Error {
+func (r ConvertConversationToTicketRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertConversationToTicketResponse) GetBody() []byte {
+func (r ConvertConversationToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertConversationToTicketResponse) Status() string {
+func (r ConvertConversationToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31605,7 +29500,7 @@ func (r ConvertConversationToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertConversationToTicketResponse) StatusCode() int {
+func (r ConvertConversationToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31613,14 +29508,14 @@ func (r ConvertConversationToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertConversationToTicketResponse) ContentType() string {
+func (r ConvertConversationToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachContactToConversationResponse struct {
+type AttachContactToConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31634,32 +29529,32 @@ type AttachContactToConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON200() *Conversation {
+func (r AttachContactToConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON401() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON403() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON404() *Error {
+func (r AttachContactToConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachContactToConversationResponse) GetBody() []byte {
+func (r AttachContactToConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachContactToConversationResponse) Status() string {
+func (r AttachContactToConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31667,7 +29562,7 @@ func (r AttachContactToConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToConversationResponse) StatusCode() int {
+func (r AttachContactToConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31675,14 +29570,14 @@ func (r AttachContactToConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToConversationResponse) ContentType() string {
+func (r AttachContactToConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ManageConversationResponse struct {
+type ManageConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31696,32 +29591,32 @@ type ManageConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ManageConversationResponse) GetJSON200() *Conversation {
+func (r ManageConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ManageConversationResponse) GetJSON401() *Error {
+func (r ManageConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ManageConversationResponse) GetJSON403() *Error {
+func (r ManageConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ManageConversationResponse) GetJSON404() *Error {
+func (r ManageConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ManageConversationResponse) GetBody() []byte {
+func (r ManageConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ManageConversationResponse) Status() string {
+func (r ManageConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31729,7 +29624,7 @@ func (r ManageConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ManageConversationResponse) StatusCode() int {
+func (r ManageConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31737,14 +29632,14 @@ func (r ManageConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ManageConversationResponse) ContentType() string {
+func (r ManageConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyConversationResponse struct {
+type ReplyConversationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31758,32 +29653,32 @@ type ReplyConversationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyConversationResponse) GetJSON200() *Conversation {
+func (r ReplyConversationRawResponse) GetJSON200() *Conversation {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyConversationResponse) GetJSON401() *Error {
+func (r ReplyConversationRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ReplyConversationResponse) GetJSON403() *Error {
+func (r ReplyConversationRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyConversationResponse) GetJSON404() *Error {
+func (r ReplyConversationRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyConversationResponse) GetBody() []byte {
+func (r ReplyConversationRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyConversationResponse) Status() string {
+func (r ReplyConversationRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31791,7 +29686,7 @@ func (r ReplyConversationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyConversationResponse) StatusCode() int {
+func (r ReplyConversationRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31799,14 +29694,14 @@ func (r ReplyConversationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyConversationResponse) ContentType() string {
+func (r ReplyConversationRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type LisDataAttributesResponse struct {
+type LisDataAttributesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31816,22 +29711,22 @@ type LisDataAttributesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LisDataAttributesResponse) GetJSON200() *DataAttributeList {
+func (r LisDataAttributesRawResponse) GetJSON200() *DataAttributeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r LisDataAttributesResponse) GetJSON401() *Error {
+func (r LisDataAttributesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r LisDataAttributesResponse) GetBody() []byte {
+func (r LisDataAttributesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r LisDataAttributesResponse) Status() string {
+func (r LisDataAttributesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31839,7 +29734,7 @@ func (r LisDataAttributesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r LisDataAttributesResponse) StatusCode() int {
+func (r LisDataAttributesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31847,14 +29742,14 @@ func (r LisDataAttributesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r LisDataAttributesResponse) ContentType() string {
+func (r LisDataAttributesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataAttributeResponse struct {
+type CreateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31866,27 +29761,27 @@ type CreateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r CreateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON400() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataAttributeResponse) GetJSON401() *Error {
+func (r CreateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataAttributeResponse) GetBody() []byte {
+func (r CreateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataAttributeResponse) Status() string {
+func (r CreateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31894,7 +29789,7 @@ func (r CreateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataAttributeResponse) StatusCode() int {
+func (r CreateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31902,14 +29797,14 @@ func (r CreateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataAttributeResponse) ContentType() string {
+func (r CreateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateDataAttributeResponse struct {
+type UpdateDataAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -31925,37 +29820,37 @@ type UpdateDataAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON200() *DataAttribute {
+func (r UpdateDataAttributeRawResponse) GetJSON200() *DataAttribute {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON400() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON401() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON404() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r UpdateDataAttributeResponse) GetJSON422() *Error {
+func (r UpdateDataAttributeRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateDataAttributeResponse) GetBody() []byte {
+func (r UpdateDataAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateDataAttributeResponse) Status() string {
+func (r UpdateDataAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31963,7 +29858,7 @@ func (r UpdateDataAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateDataAttributeResponse) StatusCode() int {
+func (r UpdateDataAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -31971,25 +29866,25 @@ func (r UpdateDataAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateDataAttributeResponse) ContentType() string {
+func (r UpdateDataAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DownloadDataExportResponse struct {
+type DownloadDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 }
 
 // GetBody returns the raw response body bytes
-func (r DownloadDataExportResponse) GetBody() []byte {
+func (r DownloadDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DownloadDataExportResponse) Status() string {
+func (r DownloadDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -31997,7 +29892,7 @@ func (r DownloadDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DownloadDataExportResponse) StatusCode() int {
+func (r DownloadDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32005,14 +29900,14 @@ func (r DownloadDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DownloadDataExportResponse) ContentType() string {
+func (r DownloadDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type LisDataEventsResponse struct {
+type LisDataEventsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32022,22 +29917,22 @@ type LisDataEventsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LisDataEventsResponse) GetJSON200() *DataEventSummary {
+func (r LisDataEventsRawResponse) GetJSON200() *DataEventSummary {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r LisDataEventsResponse) GetJSON401() *Error {
+func (r LisDataEventsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r LisDataEventsResponse) GetBody() []byte {
+func (r LisDataEventsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r LisDataEventsResponse) Status() string {
+func (r LisDataEventsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32045,7 +29940,7 @@ func (r LisDataEventsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r LisDataEventsResponse) StatusCode() int {
+func (r LisDataEventsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32053,14 +29948,14 @@ func (r LisDataEventsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r LisDataEventsResponse) ContentType() string {
+func (r LisDataEventsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataEventResponse struct {
+type CreateDataEventRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32068,17 +29963,17 @@ type CreateDataEventResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateDataEventResponse) GetJSON401() *Error {
+func (r CreateDataEventRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataEventResponse) GetBody() []byte {
+func (r CreateDataEventRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataEventResponse) Status() string {
+func (r CreateDataEventRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32086,7 +29981,7 @@ func (r CreateDataEventResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataEventResponse) StatusCode() int {
+func (r CreateDataEventRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32094,14 +29989,14 @@ func (r CreateDataEventResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataEventResponse) ContentType() string {
+func (r CreateDataEventRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DataEventSummariesResponse struct {
+type DataEventSummariesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -32109,17 +30004,17 @@ type DataEventSummariesResponse struct {
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DataEventSummariesResponse) GetJSON401() *Error {
+func (r DataEventSummariesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r DataEventSummariesResponse) GetBody() []byte {
+func (r DataEventSummariesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DataEventSummariesResponse) Status() string {
+func (r DataEventSummariesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32127,7 +30022,7 @@ func (r DataEventSummariesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DataEventSummariesResponse) StatusCode() int {
+func (r DataEventSummariesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32135,14 +30030,14 @@ func (r DataEventSummariesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DataEventSummariesResponse) ContentType() string {
+func (r DataEventSummariesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CancelDataExportResponse struct {
+type CancelDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32150,17 +30045,17 @@ type CancelDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelDataExportResponse) GetJSON200() *DataExport {
+func (r CancelDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CancelDataExportResponse) GetBody() []byte {
+func (r CancelDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CancelDataExportResponse) Status() string {
+func (r CancelDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32168,7 +30063,7 @@ func (r CancelDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CancelDataExportResponse) StatusCode() int {
+func (r CancelDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32176,14 +30071,14 @@ func (r CancelDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CancelDataExportResponse) ContentType() string {
+func (r CancelDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateDataExportResponse struct {
+type CreateDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32191,17 +30086,17 @@ type CreateDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateDataExportResponse) GetJSON200() *DataExport {
+func (r CreateDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateDataExportResponse) GetBody() []byte {
+func (r CreateDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateDataExportResponse) Status() string {
+func (r CreateDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32209,7 +30104,7 @@ func (r CreateDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateDataExportResponse) StatusCode() int {
+func (r CreateDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32217,14 +30112,14 @@ func (r CreateDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateDataExportResponse) ContentType() string {
+func (r CreateDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetDataExportResponse struct {
+type GetDataExportRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32232,17 +30127,17 @@ type GetDataExportResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDataExportResponse) GetJSON200() *DataExport {
+func (r GetDataExportRawResponse) GetJSON200() *DataExport {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r GetDataExportResponse) GetBody() []byte {
+func (r GetDataExportRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetDataExportResponse) Status() string {
+func (r GetDataExportRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32250,7 +30145,7 @@ func (r GetDataExportResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetDataExportResponse) StatusCode() int {
+func (r GetDataExportRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32258,14 +30153,14 @@ func (r GetDataExportResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetDataExportResponse) ContentType() string {
+func (r GetDataExportRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListAllCollectionsResponse struct {
+type ListAllCollectionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32275,22 +30170,22 @@ type ListAllCollectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON200() *CollectionList {
+func (r ListAllCollectionsRawResponse) GetJSON200() *CollectionList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListAllCollectionsResponse) GetJSON401() *Error {
+func (r ListAllCollectionsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListAllCollectionsResponse) GetBody() []byte {
+func (r ListAllCollectionsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListAllCollectionsResponse) Status() string {
+func (r ListAllCollectionsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32298,7 +30193,7 @@ func (r ListAllCollectionsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListAllCollectionsResponse) StatusCode() int {
+func (r ListAllCollectionsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32306,14 +30201,14 @@ func (r ListAllCollectionsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListAllCollectionsResponse) ContentType() string {
+func (r ListAllCollectionsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateCollectionResponse struct {
+type CreateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32325,27 +30220,27 @@ type CreateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateCollectionResponse) GetJSON200() *Collection {
+func (r CreateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateCollectionResponse) GetJSON400() *Error {
+func (r CreateCollectionRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateCollectionResponse) GetJSON401() *Error {
+func (r CreateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateCollectionResponse) GetBody() []byte {
+func (r CreateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateCollectionResponse) Status() string {
+func (r CreateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32353,7 +30248,7 @@ func (r CreateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateCollectionResponse) StatusCode() int {
+func (r CreateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32361,14 +30256,14 @@ func (r CreateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateCollectionResponse) ContentType() string {
+func (r CreateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteCollectionResponse struct {
+type DeleteCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32380,27 +30275,27 @@ type DeleteCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteCollectionResponse) GetJSON200() *DeletedCollectionObject {
+func (r DeleteCollectionRawResponse) GetJSON200() *DeletedCollectionObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteCollectionResponse) GetJSON401() *Error {
+func (r DeleteCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteCollectionResponse) GetJSON404() *Error {
+func (r DeleteCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteCollectionResponse) GetBody() []byte {
+func (r DeleteCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteCollectionResponse) Status() string {
+func (r DeleteCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32408,7 +30303,7 @@ func (r DeleteCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteCollectionResponse) StatusCode() int {
+func (r DeleteCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32416,14 +30311,14 @@ func (r DeleteCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteCollectionResponse) ContentType() string {
+func (r DeleteCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveCollectionResponse struct {
+type RetrieveCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32435,27 +30330,27 @@ type RetrieveCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON200() *Collection {
+func (r RetrieveCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON401() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveCollectionResponse) GetJSON404() *Error {
+func (r RetrieveCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveCollectionResponse) GetBody() []byte {
+func (r RetrieveCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveCollectionResponse) Status() string {
+func (r RetrieveCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32463,7 +30358,7 @@ func (r RetrieveCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveCollectionResponse) StatusCode() int {
+func (r RetrieveCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32471,14 +30366,14 @@ func (r RetrieveCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveCollectionResponse) ContentType() string {
+func (r RetrieveCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateCollectionResponse struct {
+type UpdateCollectionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32490,27 +30385,27 @@ type UpdateCollectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateCollectionResponse) GetJSON200() *Collection {
+func (r UpdateCollectionRawResponse) GetJSON200() *Collection {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateCollectionResponse) GetJSON401() *Error {
+func (r UpdateCollectionRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateCollectionResponse) GetJSON404() *Error {
+func (r UpdateCollectionRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateCollectionResponse) GetBody() []byte {
+func (r UpdateCollectionRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateCollectionResponse) Status() string {
+func (r UpdateCollectionRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32518,7 +30413,7 @@ func (r UpdateCollectionResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateCollectionResponse) StatusCode() int {
+func (r UpdateCollectionRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32526,14 +30421,14 @@ func (r UpdateCollectionResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateCollectionResponse) ContentType() string {
+func (r UpdateCollectionRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListHelpCentersResponse struct {
+type ListHelpCentersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32543,22 +30438,22 @@ type ListHelpCentersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListHelpCentersResponse) GetJSON200() *HelpCenterList {
+func (r ListHelpCentersRawResponse) GetJSON200() *HelpCenterList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListHelpCentersResponse) GetJSON401() *Error {
+func (r ListHelpCentersRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListHelpCentersResponse) GetBody() []byte {
+func (r ListHelpCentersRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListHelpCentersResponse) Status() string {
+func (r ListHelpCentersRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32566,7 +30461,7 @@ func (r ListHelpCentersResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListHelpCentersResponse) StatusCode() int {
+func (r ListHelpCentersRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32574,14 +30469,14 @@ func (r ListHelpCentersResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListHelpCentersResponse) ContentType() string {
+func (r ListHelpCentersRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveHelpCenterResponse struct {
+type RetrieveHelpCenterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32593,27 +30488,27 @@ type RetrieveHelpCenterResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON200() *HelpCenter {
+func (r RetrieveHelpCenterRawResponse) GetJSON200() *HelpCenter {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON401() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveHelpCenterResponse) GetJSON404() *Error {
+func (r RetrieveHelpCenterRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveHelpCenterResponse) GetBody() []byte {
+func (r RetrieveHelpCenterRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveHelpCenterResponse) Status() string {
+func (r RetrieveHelpCenterRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32621,7 +30516,7 @@ func (r RetrieveHelpCenterResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveHelpCenterResponse) StatusCode() int {
+func (r RetrieveHelpCenterRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32629,14 +30524,14 @@ func (r RetrieveHelpCenterResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveHelpCenterResponse) ContentType() string {
+func (r RetrieveHelpCenterRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type IdentifyAdminResponse struct {
+type IdentifyAdminRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32644,17 +30539,17 @@ type IdentifyAdminResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r IdentifyAdminResponse) GetJSON200() *AdminWithApp {
+func (r IdentifyAdminRawResponse) GetJSON200() *AdminWithApp {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r IdentifyAdminResponse) GetBody() []byte {
+func (r IdentifyAdminRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r IdentifyAdminResponse) Status() string {
+func (r IdentifyAdminRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32662,7 +30557,7 @@ func (r IdentifyAdminResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r IdentifyAdminResponse) StatusCode() int {
+func (r IdentifyAdminRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32670,14 +30565,14 @@ func (r IdentifyAdminResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r IdentifyAdminResponse) ContentType() string {
+func (r IdentifyAdminRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateMessageResponse struct {
+type CreateMessageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32693,37 +30588,37 @@ type CreateMessageResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateMessageResponse) GetJSON200() *Message {
+func (r CreateMessageRawResponse) GetJSON200() *Message {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateMessageResponse) GetJSON400() *Error {
+func (r CreateMessageRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateMessageResponse) GetJSON401() *Error {
+func (r CreateMessageRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateMessageResponse) GetJSON403() *Error {
+func (r CreateMessageRawResponse) GetJSON403() *Error {
 	return r.JSON403
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreateMessageResponse) GetJSON422() *Error {
+func (r CreateMessageRawResponse) GetJSON422() *Error {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateMessageResponse) GetBody() []byte {
+func (r CreateMessageRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateMessageResponse) Status() string {
+func (r CreateMessageRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32731,7 +30626,7 @@ func (r CreateMessageResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateMessageResponse) StatusCode() int {
+func (r CreateMessageRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32739,14 +30634,14 @@ func (r CreateMessageResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateMessageResponse) ContentType() string {
+func (r CreateMessageRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsItemsResponse struct {
+type ListNewsItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32756,22 +30651,22 @@ type ListNewsItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsItemsResponse) GetJSON200() *PaginatedResponse {
+func (r ListNewsItemsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsItemsResponse) GetJSON401() *Error {
+func (r ListNewsItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsItemsResponse) GetBody() []byte {
+func (r ListNewsItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsItemsResponse) Status() string {
+func (r ListNewsItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32779,7 +30674,7 @@ func (r ListNewsItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsItemsResponse) StatusCode() int {
+func (r ListNewsItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32787,14 +30682,14 @@ func (r ListNewsItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsItemsResponse) ContentType() string {
+func (r ListNewsItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateNewsItemResponse struct {
+type CreateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32804,22 +30699,22 @@ type CreateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateNewsItemResponse) GetJSON200() *NewsItem {
+func (r CreateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateNewsItemResponse) GetJSON401() *Error {
+func (r CreateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateNewsItemResponse) GetBody() []byte {
+func (r CreateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateNewsItemResponse) Status() string {
+func (r CreateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32827,7 +30722,7 @@ func (r CreateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateNewsItemResponse) StatusCode() int {
+func (r CreateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32835,14 +30730,14 @@ func (r CreateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateNewsItemResponse) ContentType() string {
+func (r CreateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteNewsItemResponse struct {
+type DeleteNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32854,27 +30749,27 @@ type DeleteNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON200() *DeletedObject {
+func (r DeleteNewsItemRawResponse) GetJSON200() *DeletedObject {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON401() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteNewsItemResponse) GetJSON404() *Error {
+func (r DeleteNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteNewsItemResponse) GetBody() []byte {
+func (r DeleteNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteNewsItemResponse) Status() string {
+func (r DeleteNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32882,7 +30777,7 @@ func (r DeleteNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteNewsItemResponse) StatusCode() int {
+func (r DeleteNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32890,14 +30785,14 @@ func (r DeleteNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteNewsItemResponse) ContentType() string {
+func (r DeleteNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsItemResponse struct {
+type RetrieveNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32909,27 +30804,27 @@ type RetrieveNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON200() *NewsItem {
+func (r RetrieveNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON401() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNewsItemResponse) GetJSON404() *Error {
+func (r RetrieveNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsItemResponse) GetBody() []byte {
+func (r RetrieveNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsItemResponse) Status() string {
+func (r RetrieveNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32937,7 +30832,7 @@ func (r RetrieveNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsItemResponse) StatusCode() int {
+func (r RetrieveNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -32945,14 +30840,14 @@ func (r RetrieveNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsItemResponse) ContentType() string {
+func (r RetrieveNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateNewsItemResponse struct {
+type UpdateNewsItemRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -32964,27 +30859,27 @@ type UpdateNewsItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON200() *NewsItem {
+func (r UpdateNewsItemRawResponse) GetJSON200() *NewsItem {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON401() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateNewsItemResponse) GetJSON404() *Error {
+func (r UpdateNewsItemRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateNewsItemResponse) GetBody() []byte {
+func (r UpdateNewsItemRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateNewsItemResponse) Status() string {
+func (r UpdateNewsItemRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -32992,7 +30887,7 @@ func (r UpdateNewsItemResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateNewsItemResponse) StatusCode() int {
+func (r UpdateNewsItemRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33000,14 +30895,14 @@ func (r UpdateNewsItemResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateNewsItemResponse) ContentType() string {
+func (r UpdateNewsItemRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListNewsfeedsResponse struct {
+type ListNewsfeedsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33017,22 +30912,22 @@ type ListNewsfeedsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON200() *PaginatedResponse {
+func (r ListNewsfeedsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListNewsfeedsResponse) GetJSON401() *Error {
+func (r ListNewsfeedsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListNewsfeedsResponse) GetBody() []byte {
+func (r ListNewsfeedsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListNewsfeedsResponse) Status() string {
+func (r ListNewsfeedsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33040,7 +30935,7 @@ func (r ListNewsfeedsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListNewsfeedsResponse) StatusCode() int {
+func (r ListNewsfeedsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33048,14 +30943,14 @@ func (r ListNewsfeedsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListNewsfeedsResponse) ContentType() string {
+func (r ListNewsfeedsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNewsfeedResponse struct {
+type RetrieveNewsfeedRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33065,22 +30960,22 @@ type RetrieveNewsfeedResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON200() *Newsfeed {
+func (r RetrieveNewsfeedRawResponse) GetJSON200() *Newsfeed {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNewsfeedResponse) GetJSON401() *Error {
+func (r RetrieveNewsfeedRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNewsfeedResponse) GetBody() []byte {
+func (r RetrieveNewsfeedRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNewsfeedResponse) Status() string {
+func (r RetrieveNewsfeedRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33088,7 +30983,7 @@ func (r RetrieveNewsfeedResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNewsfeedResponse) StatusCode() int {
+func (r RetrieveNewsfeedRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33096,14 +30991,14 @@ func (r RetrieveNewsfeedResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNewsfeedResponse) ContentType() string {
+func (r RetrieveNewsfeedRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListLiveNewsfeedItemsResponse struct {
+type ListLiveNewsfeedItemsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33113,22 +31008,22 @@ type ListLiveNewsfeedItemsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON200() *PaginatedResponse {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON200() *PaginatedResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListLiveNewsfeedItemsResponse) GetJSON401() *Error {
+func (r ListLiveNewsfeedItemsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListLiveNewsfeedItemsResponse) GetBody() []byte {
+func (r ListLiveNewsfeedItemsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListLiveNewsfeedItemsResponse) Status() string {
+func (r ListLiveNewsfeedItemsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33136,7 +31031,7 @@ func (r ListLiveNewsfeedItemsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
+func (r ListLiveNewsfeedItemsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33144,14 +31039,14 @@ func (r ListLiveNewsfeedItemsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListLiveNewsfeedItemsResponse) ContentType() string {
+func (r ListLiveNewsfeedItemsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveNoteResponse struct {
+type RetrieveNoteRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33163,27 +31058,27 @@ type RetrieveNoteResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveNoteResponse) GetJSON200() *Note {
+func (r RetrieveNoteRawResponse) GetJSON200() *Note {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveNoteResponse) GetJSON401() *Error {
+func (r RetrieveNoteRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveNoteResponse) GetJSON404() *Error {
+func (r RetrieveNoteRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveNoteResponse) GetBody() []byte {
+func (r RetrieveNoteRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveNoteResponse) Status() string {
+func (r RetrieveNoteRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33191,7 +31086,7 @@ func (r RetrieveNoteResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveNoteResponse) StatusCode() int {
+func (r RetrieveNoteRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33199,14 +31094,14 @@ func (r RetrieveNoteResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveNoteResponse) ContentType() string {
+func (r RetrieveNoteRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreatePhoneSwitchResponse struct {
+type CreatePhoneSwitchRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33220,32 +31115,32 @@ type CreatePhoneSwitchResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON200() *PhoneSwitch {
+func (r CreatePhoneSwitchRawResponse) GetJSON200() *PhoneSwitch {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON400() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON400() *map[string]interface{} {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON401() *Error {
+func (r CreatePhoneSwitchRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreatePhoneSwitchResponse) GetJSON422() *map[string]interface{} {
+func (r CreatePhoneSwitchRawResponse) GetJSON422() *map[string]interface{} {
 	return r.JSON422
 }
 
 // GetBody returns the raw response body bytes
-func (r CreatePhoneSwitchResponse) GetBody() []byte {
+func (r CreatePhoneSwitchRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreatePhoneSwitchResponse) Status() string {
+func (r CreatePhoneSwitchRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33253,7 +31148,7 @@ func (r CreatePhoneSwitchResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreatePhoneSwitchResponse) StatusCode() int {
+func (r CreatePhoneSwitchRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33261,14 +31156,14 @@ func (r CreatePhoneSwitchResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreatePhoneSwitchResponse) ContentType() string {
+func (r CreatePhoneSwitchRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSegmentsResponse struct {
+type ListSegmentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33278,22 +31173,22 @@ type ListSegmentsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSegmentsResponse) GetJSON200() *SegmentList {
+func (r ListSegmentsRawResponse) GetJSON200() *SegmentList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSegmentsResponse) GetJSON401() *Error {
+func (r ListSegmentsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSegmentsResponse) GetBody() []byte {
+func (r ListSegmentsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSegmentsResponse) Status() string {
+func (r ListSegmentsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33301,7 +31196,7 @@ func (r ListSegmentsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSegmentsResponse) StatusCode() int {
+func (r ListSegmentsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33309,14 +31204,14 @@ func (r ListSegmentsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSegmentsResponse) ContentType() string {
+func (r ListSegmentsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveSegmentResponse struct {
+type RetrieveSegmentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33328,27 +31223,27 @@ type RetrieveSegmentResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON200() *Segment {
+func (r RetrieveSegmentRawResponse) GetJSON200() *Segment {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON401() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveSegmentResponse) GetJSON404() *Error {
+func (r RetrieveSegmentRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveSegmentResponse) GetBody() []byte {
+func (r RetrieveSegmentRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveSegmentResponse) Status() string {
+func (r RetrieveSegmentRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33356,7 +31251,7 @@ func (r RetrieveSegmentResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveSegmentResponse) StatusCode() int {
+func (r RetrieveSegmentRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33364,14 +31259,14 @@ func (r RetrieveSegmentResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveSegmentResponse) ContentType() string {
+func (r RetrieveSegmentRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListSubscriptionTypesResponse struct {
+type ListSubscriptionTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33381,22 +31276,22 @@ type ListSubscriptionTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON200() *SubscriptionTypeList {
+func (r ListSubscriptionTypesRawResponse) GetJSON200() *SubscriptionTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSubscriptionTypesResponse) GetJSON401() *Error {
+func (r ListSubscriptionTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListSubscriptionTypesResponse) GetBody() []byte {
+func (r ListSubscriptionTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListSubscriptionTypesResponse) Status() string {
+func (r ListSubscriptionTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33404,7 +31299,7 @@ func (r ListSubscriptionTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListSubscriptionTypesResponse) StatusCode() int {
+func (r ListSubscriptionTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33412,14 +31307,14 @@ func (r ListSubscriptionTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSubscriptionTypesResponse) ContentType() string {
+func (r ListSubscriptionTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTagsResponse struct {
+type ListTagsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33429,22 +31324,22 @@ type ListTagsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTagsResponse) GetJSON200() *TagList {
+func (r ListTagsRawResponse) GetJSON200() *TagList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTagsResponse) GetJSON401() *Error {
+func (r ListTagsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTagsResponse) GetBody() []byte {
+func (r ListTagsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTagsResponse) Status() string {
+func (r ListTagsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33452,7 +31347,7 @@ func (r ListTagsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTagsResponse) StatusCode() int {
+func (r ListTagsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33460,14 +31355,14 @@ func (r ListTagsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTagsResponse) ContentType() string {
+func (r ListTagsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTagResponse struct {
+type CreateTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33481,32 +31376,32 @@ type CreateTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTagResponse) GetJSON200() *TagBasic {
+func (r CreateTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateTagResponse) GetJSON400() *Error {
+func (r CreateTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTagResponse) GetJSON401() *Error {
+func (r CreateTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateTagResponse) GetJSON404() *Error {
+func (r CreateTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTagResponse) GetBody() []byte {
+func (r CreateTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTagResponse) Status() string {
+func (r CreateTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33514,7 +31409,7 @@ func (r CreateTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTagResponse) StatusCode() int {
+func (r CreateTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33522,14 +31417,14 @@ func (r CreateTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTagResponse) ContentType() string {
+func (r CreateTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DeleteTagResponse struct {
+type DeleteTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -33541,27 +31436,27 @@ type DeleteTagResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r DeleteTagResponse) GetJSON400() *Error {
+func (r DeleteTagRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteTagResponse) GetJSON401() *Error {
+func (r DeleteTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteTagResponse) GetJSON404() *Error {
+func (r DeleteTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DeleteTagResponse) GetBody() []byte {
+func (r DeleteTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DeleteTagResponse) Status() string {
+func (r DeleteTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33569,7 +31464,7 @@ func (r DeleteTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DeleteTagResponse) StatusCode() int {
+func (r DeleteTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33577,14 +31472,14 @@ func (r DeleteTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteTagResponse) ContentType() string {
+func (r DeleteTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type FindTagResponse struct {
+type FindTagRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33596,27 +31491,27 @@ type FindTagResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FindTagResponse) GetJSON200() *TagBasic {
+func (r FindTagRawResponse) GetJSON200() *TagBasic {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FindTagResponse) GetJSON401() *Error {
+func (r FindTagRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FindTagResponse) GetJSON404() *Error {
+func (r FindTagRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r FindTagResponse) GetBody() []byte {
+func (r FindTagRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r FindTagResponse) Status() string {
+func (r FindTagRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33624,7 +31519,7 @@ func (r FindTagResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r FindTagResponse) StatusCode() int {
+func (r FindTagRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33632,14 +31527,14 @@ func (r FindTagResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FindTagResponse) ContentType() string {
+func (r FindTagRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTeamsResponse struct {
+type ListTeamsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33649,22 +31544,22 @@ type ListTeamsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTeamsResponse) GetJSON200() *TeamList {
+func (r ListTeamsRawResponse) GetJSON200() *TeamList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTeamsResponse) GetJSON401() *Error {
+func (r ListTeamsRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTeamsResponse) GetBody() []byte {
+func (r ListTeamsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTeamsResponse) Status() string {
+func (r ListTeamsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33672,7 +31567,7 @@ func (r ListTeamsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTeamsResponse) StatusCode() int {
+func (r ListTeamsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33680,14 +31575,14 @@ func (r ListTeamsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTeamsResponse) ContentType() string {
+func (r ListTeamsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveTeamResponse struct {
+type RetrieveTeamRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33699,27 +31594,27 @@ type RetrieveTeamResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveTeamResponse) GetJSON200() *Team {
+func (r RetrieveTeamRawResponse) GetJSON200() *Team {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveTeamResponse) GetJSON401() *Error {
+func (r RetrieveTeamRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveTeamResponse) GetJSON404() *Error {
+func (r RetrieveTeamRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveTeamResponse) GetBody() []byte {
+func (r RetrieveTeamRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveTeamResponse) Status() string {
+func (r RetrieveTeamRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33727,7 +31622,7 @@ func (r RetrieveTeamResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveTeamResponse) StatusCode() int {
+func (r RetrieveTeamRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33735,14 +31630,14 @@ func (r RetrieveTeamResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveTeamResponse) ContentType() string {
+func (r RetrieveTeamRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTicketStatesResponse struct {
+type ListTicketStatesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33752,22 +31647,22 @@ type ListTicketStatesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTicketStatesResponse) GetJSON200() *TicketStateList {
+func (r ListTicketStatesRawResponse) GetJSON200() *TicketStateList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTicketStatesResponse) GetJSON401() *Error {
+func (r ListTicketStatesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTicketStatesResponse) GetBody() []byte {
+func (r ListTicketStatesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTicketStatesResponse) Status() string {
+func (r ListTicketStatesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33775,7 +31670,7 @@ func (r ListTicketStatesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTicketStatesResponse) StatusCode() int {
+func (r ListTicketStatesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33783,14 +31678,14 @@ func (r ListTicketStatesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTicketStatesResponse) ContentType() string {
+func (r ListTicketStatesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ListTicketTypesResponse struct {
+type ListTicketTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33800,22 +31695,22 @@ type ListTicketTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListTicketTypesResponse) GetJSON200() *TicketTypeList {
+func (r ListTicketTypesRawResponse) GetJSON200() *TicketTypeList {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListTicketTypesResponse) GetJSON401() *Error {
+func (r ListTicketTypesRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ListTicketTypesResponse) GetBody() []byte {
+func (r ListTicketTypesRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ListTicketTypesResponse) Status() string {
+func (r ListTicketTypesRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33823,7 +31718,7 @@ func (r ListTicketTypesResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ListTicketTypesResponse) StatusCode() int {
+func (r ListTicketTypesRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33831,14 +31726,14 @@ func (r ListTicketTypesResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListTicketTypesResponse) ContentType() string {
+func (r ListTicketTypesRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeResponse struct {
+type CreateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33848,22 +31743,22 @@ type CreateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON200() *TicketType {
+func (r CreateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeResponse) GetBody() []byte {
+func (r CreateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeResponse) Status() string {
+func (r CreateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33871,7 +31766,7 @@ func (r CreateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeResponse) StatusCode() int {
+func (r CreateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33879,14 +31774,14 @@ func (r CreateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeResponse) ContentType() string {
+func (r CreateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketTypeResponse struct {
+type GetTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33896,22 +31791,22 @@ type GetTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketTypeResponse) GetJSON200() *TicketType {
+func (r GetTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketTypeResponse) GetJSON401() *Error {
+func (r GetTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketTypeResponse) GetBody() []byte {
+func (r GetTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketTypeResponse) Status() string {
+func (r GetTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33919,7 +31814,7 @@ func (r GetTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketTypeResponse) StatusCode() int {
+func (r GetTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33927,14 +31822,14 @@ func (r GetTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketTypeResponse) ContentType() string {
+func (r GetTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeResponse struct {
+type UpdateTicketTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33944,22 +31839,22 @@ type UpdateTicketTypeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON200() *TicketType {
+func (r UpdateTicketTypeRawResponse) GetJSON200() *TicketType {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeResponse) GetBody() []byte {
+func (r UpdateTicketTypeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeResponse) Status() string {
+func (r UpdateTicketTypeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -33967,7 +31862,7 @@ func (r UpdateTicketTypeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeResponse) StatusCode() int {
+func (r UpdateTicketTypeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -33975,14 +31870,14 @@ func (r UpdateTicketTypeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeResponse) ContentType() string {
+func (r UpdateTicketTypeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketTypeAttributeResponse struct {
+type CreateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -33992,22 +31887,22 @@ type CreateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r CreateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketTypeAttributeResponse) GetBody() []byte {
+func (r CreateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketTypeAttributeResponse) Status() string {
+func (r CreateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34015,7 +31910,7 @@ func (r CreateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketTypeAttributeResponse) StatusCode() int {
+func (r CreateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34023,14 +31918,14 @@ func (r CreateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketTypeAttributeResponse) ContentType() string {
+func (r CreateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketTypeAttributeResponse struct {
+type UpdateTicketTypeAttributeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34040,22 +31935,22 @@ type UpdateTicketTypeAttributeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON200() *TicketTypeAttribute {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON200() *TicketTypeAttribute {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketTypeAttributeResponse) GetJSON401() *Error {
+func (r UpdateTicketTypeAttributeRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketTypeAttributeResponse) GetBody() []byte {
+func (r UpdateTicketTypeAttributeRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketTypeAttributeResponse) Status() string {
+func (r UpdateTicketTypeAttributeRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34063,7 +31958,7 @@ func (r UpdateTicketTypeAttributeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
+func (r UpdateTicketTypeAttributeRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34071,14 +31966,14 @@ func (r UpdateTicketTypeAttributeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketTypeAttributeResponse) ContentType() string {
+func (r UpdateTicketTypeAttributeRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type CreateTicketResponse struct {
+type CreateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34088,22 +31983,22 @@ type CreateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateTicketResponse) GetJSON200() *Ticket {
+func (r CreateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateTicketResponse) GetJSON401() *Error {
+func (r CreateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r CreateTicketResponse) GetBody() []byte {
+func (r CreateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r CreateTicketResponse) Status() string {
+func (r CreateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34111,7 +32006,7 @@ func (r CreateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r CreateTicketResponse) StatusCode() int {
+func (r CreateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34119,14 +32014,14 @@ func (r CreateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateTicketResponse) ContentType() string {
+func (r CreateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type SearchTicketsResponse struct {
+type SearchTicketsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34134,17 +32029,17 @@ type SearchTicketsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SearchTicketsResponse) GetJSON200() *TicketList {
+func (r SearchTicketsRawResponse) GetJSON200() *TicketList {
 	return r.JSON200
 }
 
 // GetBody returns the raw response body bytes
-func (r SearchTicketsResponse) GetBody() []byte {
+func (r SearchTicketsRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r SearchTicketsResponse) Status() string {
+func (r SearchTicketsRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34152,7 +32047,7 @@ func (r SearchTicketsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r SearchTicketsResponse) StatusCode() int {
+func (r SearchTicketsRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34160,14 +32055,14 @@ func (r SearchTicketsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r SearchTicketsResponse) ContentType() string {
+func (r SearchTicketsRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type GetTicketResponse struct {
+type GetTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34177,22 +32072,22 @@ type GetTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTicketResponse) GetJSON200() *Ticket {
+func (r GetTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetTicketResponse) GetJSON401() *Error {
+func (r GetTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r GetTicketResponse) GetBody() []byte {
+func (r GetTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r GetTicketResponse) Status() string {
+func (r GetTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34200,7 +32095,7 @@ func (r GetTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetTicketResponse) StatusCode() int {
+func (r GetTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34208,14 +32103,14 @@ func (r GetTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetTicketResponse) ContentType() string {
+func (r GetTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateTicketResponse struct {
+type UpdateTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34229,32 +32124,32 @@ type UpdateTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateTicketResponse) GetJSON200() *Ticket {
+func (r UpdateTicketRawResponse) GetJSON200() *Ticket {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UpdateTicketResponse) GetJSON400() *map[string]interface{} {
+func (r UpdateTicketRawResponse) GetJSON400() *map[string]interface{} {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateTicketResponse) GetJSON401() *Error {
+func (r UpdateTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateTicketResponse) GetJSON404() *map[string]interface{} {
+func (r UpdateTicketRawResponse) GetJSON404() *map[string]interface{} {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateTicketResponse) GetBody() []byte {
+func (r UpdateTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateTicketResponse) Status() string {
+func (r UpdateTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34262,7 +32157,7 @@ func (r UpdateTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateTicketResponse) StatusCode() int {
+func (r UpdateTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34270,14 +32165,14 @@ func (r UpdateTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateTicketResponse) ContentType() string {
+func (r UpdateTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ReplyTicketResponse struct {
+type ReplyTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34291,32 +32186,32 @@ type ReplyTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplyTicketResponse) GetJSON200() *TicketReply {
+func (r ReplyTicketRawResponse) GetJSON200() *TicketReply {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ReplyTicketResponse) GetJSON400() *Error {
+func (r ReplyTicketRawResponse) GetJSON400() *Error {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ReplyTicketResponse) GetJSON401() *Error {
+func (r ReplyTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ReplyTicketResponse) GetJSON404() *Error {
+func (r ReplyTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r ReplyTicketResponse) GetBody() []byte {
+func (r ReplyTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ReplyTicketResponse) Status() string {
+func (r ReplyTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34324,7 +32219,7 @@ func (r ReplyTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ReplyTicketResponse) StatusCode() int {
+func (r ReplyTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34332,14 +32227,14 @@ func (r ReplyTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ReplyTicketResponse) ContentType() string {
+func (r ReplyTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type AttachTagToTicketResponse struct {
+type AttachTagToTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34351,27 +32246,27 @@ type AttachTagToTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON200() *Tag {
+func (r AttachTagToTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON401() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachTagToTicketResponse) GetJSON404() *Error {
+func (r AttachTagToTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r AttachTagToTicketResponse) GetBody() []byte {
+func (r AttachTagToTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r AttachTagToTicketResponse) Status() string {
+func (r AttachTagToTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34379,7 +32274,7 @@ func (r AttachTagToTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r AttachTagToTicketResponse) StatusCode() int {
+func (r AttachTagToTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34387,14 +32282,14 @@ func (r AttachTagToTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachTagToTicketResponse) ContentType() string {
+func (r AttachTagToTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type DetachTagFromTicketResponse struct {
+type DetachTagFromTicketRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34406,27 +32301,27 @@ type DetachTagFromTicketResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON200() *Tag {
+func (r DetachTagFromTicketRawResponse) GetJSON200() *Tag {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON401() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachTagFromTicketResponse) GetJSON404() *Error {
+func (r DetachTagFromTicketRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r DetachTagFromTicketResponse) GetBody() []byte {
+func (r DetachTagFromTicketRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r DetachTagFromTicketResponse) Status() string {
+func (r DetachTagFromTicketRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34434,7 +32329,7 @@ func (r DetachTagFromTicketResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r DetachTagFromTicketResponse) StatusCode() int {
+func (r DetachTagFromTicketRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34442,14 +32337,14 @@ func (r DetachTagFromTicketResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachTagFromTicketResponse) ContentType() string {
+func (r DetachTagFromTicketRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RetrieveVisitorWithUserIdResponse struct {
+type RetrieveVisitorWithUserIdRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34461,27 +32356,27 @@ type RetrieveVisitorWithUserIdResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON200() *Visitor {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON401() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RetrieveVisitorWithUserIdResponse) GetJSON404() *Error {
+func (r RetrieveVisitorWithUserIdRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r RetrieveVisitorWithUserIdResponse) GetBody() []byte {
+func (r RetrieveVisitorWithUserIdRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RetrieveVisitorWithUserIdResponse) Status() string {
+func (r RetrieveVisitorWithUserIdRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34489,7 +32384,7 @@ func (r RetrieveVisitorWithUserIdResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
+func (r RetrieveVisitorWithUserIdRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34497,14 +32392,14 @@ func (r RetrieveVisitorWithUserIdResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RetrieveVisitorWithUserIdResponse) ContentType() string {
+func (r RetrieveVisitorWithUserIdRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type UpdateVisitorResponse struct {
+type UpdateVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34516,27 +32411,27 @@ type UpdateVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateVisitorResponse) GetJSON200() *Visitor {
+func (r UpdateVisitorRawResponse) GetJSON200() *Visitor {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateVisitorResponse) GetJSON401() *Error {
+func (r UpdateVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateVisitorResponse) GetJSON404() *Error {
+func (r UpdateVisitorRawResponse) GetJSON404() *Error {
 	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
-func (r UpdateVisitorResponse) GetBody() []byte {
+func (r UpdateVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UpdateVisitorResponse) Status() string {
+func (r UpdateVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34544,7 +32439,7 @@ func (r UpdateVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UpdateVisitorResponse) StatusCode() int {
+func (r UpdateVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34552,14 +32447,14 @@ func (r UpdateVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateVisitorResponse) ContentType() string {
+func (r UpdateVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type ConvertVisitorResponse struct {
+type ConvertVisitorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -34569,22 +32464,22 @@ type ConvertVisitorResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConvertVisitorResponse) GetJSON200() *Contact {
+func (r ConvertVisitorRawResponse) GetJSON200() *Contact {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ConvertVisitorResponse) GetJSON401() *Error {
+func (r ConvertVisitorRawResponse) GetJSON401() *Error {
 	return r.JSON401
 }
 
 // GetBody returns the raw response body bytes
-func (r ConvertVisitorResponse) GetBody() []byte {
+func (r ConvertVisitorRawResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ConvertVisitorResponse) Status() string {
+func (r ConvertVisitorRawResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -34592,7 +32487,7 @@ func (r ConvertVisitorResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ConvertVisitorResponse) StatusCode() int {
+func (r ConvertVisitorRawResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -34600,7 +32495,7 @@ func (r ConvertVisitorResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ConvertVisitorResponse) ContentType() string {
+func (r ConvertVisitorRawResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -34614,12 +32509,12 @@ func (r ConvertVisitorResponse) ContentType() string {
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins (the `ListAdmins` operationId).
-func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsResponse, error) {
+func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params *ListAdminsParams, reqEditors ...RequestEditorFn) (*ListAdminsRawResponse, error) {
 	rsp, err := c.ListAdmins(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAdminsResponse(rsp)
+	return ParseListAdminsRawResponse(rsp)
 }
 
 // ListActivityLogsWithResponse List all activity logs
@@ -34629,12 +32524,12 @@ func (c *ClientWithResponses) ListAdminsWithResponse(ctx context.Context, params
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/activity_logs (the `ListActivityLogs` operationId).
-func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsResponse, error) {
+func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, params *ListActivityLogsParams, reqEditors ...RequestEditorFn) (*ListActivityLogsRawResponse, error) {
 	rsp, err := c.ListActivityLogs(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListActivityLogsResponse(rsp)
+	return ParseListActivityLogsRawResponse(rsp)
 }
 
 // RetrieveAdminWithResponse Retrieve an admin
@@ -34644,12 +32539,12 @@ func (c *ClientWithResponses) ListActivityLogsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /admins/{id} (the `RetrieveAdmin` operationId).
-func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminResponse, error) {
+func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveAdminRawResponse, error) {
 	rsp, err := c.RetrieveAdmin(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveAdminResponse(rsp)
+	return ParseRetrieveAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithBodyWithResponse Set an admin to away
@@ -34659,12 +32554,12 @@ func (c *ClientWithResponses) RetrieveAdminWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdminWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // SetAwayAdminWithResponse Set an admin to away
@@ -34674,12 +32569,12 @@ func (c *ClientWithResponses) SetAwayAdminWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /admins/{id}/away (the `SetAwayAdmin` operationId).
-func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminResponse, error) {
+func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, reqEditors ...RequestEditorFn) (*SetAwayAdminRawResponse, error) {
 	rsp, err := c.SetAwayAdmin(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSetAwayAdminResponse(rsp)
+	return ParseSetAwayAdminRawResponse(rsp)
 }
 
 // ListContentImportSourcesWithResponse List content import sources
@@ -34689,12 +32584,12 @@ func (c *ClientWithResponses) SetAwayAdminWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/content_import_sources (the `ListContentImportSources` operationId).
-func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesResponse, error) {
+func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContentImportSourcesRawResponse, error) {
 	rsp, err := c.ListContentImportSources(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListContentImportSourcesResponse(rsp)
+	return ParseListContentImportSourcesRawResponse(rsp)
 }
 
 // CreateContentImportSourceWithBodyWithResponse Create a content import source
@@ -34704,12 +32599,12 @@ func (c *ClientWithResponses) ListContentImportSourcesWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
+func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContentImportSourceRawResponse, error) {
 	rsp, err := c.CreateContentImportSourceWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContentImportSourceResponse(rsp)
+	return ParseCreateContentImportSourceRawResponse(rsp)
 }
 
 // CreateContentImportSourceWithResponse Create a content import source
@@ -34719,12 +32614,12 @@ func (c *ClientWithResponses) CreateContentImportSourceWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/content_import_sources (the `CreateContentImportSource` operationId).
-func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceResponse, error) {
+func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.Context, body CreateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContentImportSourceRawResponse, error) {
 	rsp, err := c.CreateContentImportSource(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContentImportSourceResponse(rsp)
+	return ParseCreateContentImportSourceRawResponse(rsp)
 }
 
 // DeleteContentImportSourceWithResponse Delete a content import source
@@ -34734,12 +32629,12 @@ func (c *ClientWithResponses) CreateContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /ai/content_import_sources/{id} (the `DeleteContentImportSource` operationId).
-func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceResponse, error) {
+func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContentImportSourceRawResponse, error) {
 	rsp, err := c.DeleteContentImportSource(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteContentImportSourceResponse(rsp)
+	return ParseDeleteContentImportSourceRawResponse(rsp)
 }
 
 // GetContentImportSourceWithResponse Retrieve a content import source
@@ -34747,12 +32642,12 @@ func (c *ClientWithResponses) DeleteContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/content_import_sources/{id} (the `GetContentImportSource` operationId).
-func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceResponse, error) {
+func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContentImportSourceRawResponse, error) {
 	rsp, err := c.GetContentImportSource(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetContentImportSourceResponse(rsp)
+	return ParseGetContentImportSourceRawResponse(rsp)
 }
 
 // UpdateContentImportSourceWithBodyWithResponse Update a content import source
@@ -34762,12 +32657,12 @@ func (c *ClientWithResponses) GetContentImportSourceWithResponse(ctx context.Con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
+func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceRawResponse, error) {
 	rsp, err := c.UpdateContentImportSourceWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContentImportSourceResponse(rsp)
+	return ParseUpdateContentImportSourceRawResponse(rsp)
 }
 
 // UpdateContentImportSourceWithResponse Update a content import source
@@ -34777,12 +32672,12 @@ func (c *ClientWithResponses) UpdateContentImportSourceWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/content_import_sources/{id} (the `UpdateContentImportSource` operationId).
-func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceResponse, error) {
+func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContentImportSourceRawResponse, error) {
 	rsp, err := c.UpdateContentImportSource(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContentImportSourceResponse(rsp)
+	return ParseUpdateContentImportSourceRawResponse(rsp)
 }
 
 // ListExternalPagesWithResponse List external pages
@@ -34792,12 +32687,12 @@ func (c *ClientWithResponses) UpdateContentImportSourceWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/external_pages (the `ListExternalPages` operationId).
-func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesResponse, error) {
+func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListExternalPagesRawResponse, error) {
 	rsp, err := c.ListExternalPages(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListExternalPagesResponse(rsp)
+	return ParseListExternalPagesRawResponse(rsp)
 }
 
 // CreateExternalPageWithBodyWithResponse Create an external page (or update an external page by external ID)
@@ -34807,12 +32702,12 @@ func (c *ClientWithResponses) ListExternalPagesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
+func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateExternalPageRawResponse, error) {
 	rsp, err := c.CreateExternalPageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateExternalPageResponse(rsp)
+	return ParseCreateExternalPageRawResponse(rsp)
 }
 
 // CreateExternalPageWithResponse Create an external page (or update an external page by external ID)
@@ -34822,12 +32717,12 @@ func (c *ClientWithResponses) CreateExternalPageWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ai/external_pages (the `CreateExternalPage` operationId).
-func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageResponse, error) {
+func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context, body CreateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateExternalPageRawResponse, error) {
 	rsp, err := c.CreateExternalPage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateExternalPageResponse(rsp)
+	return ParseCreateExternalPageRawResponse(rsp)
 }
 
 // DeleteExternalPageWithResponse Delete an external page
@@ -34837,12 +32732,12 @@ func (c *ClientWithResponses) CreateExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /ai/external_pages/{id} (the `DeleteExternalPage` operationId).
-func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageResponse, error) {
+func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteExternalPageRawResponse, error) {
 	rsp, err := c.DeleteExternalPage(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteExternalPageResponse(rsp)
+	return ParseDeleteExternalPageRawResponse(rsp)
 }
 
 // GetExternalPageWithResponse Retrieve an external page
@@ -34852,12 +32747,12 @@ func (c *ClientWithResponses) DeleteExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ai/external_pages/{id} (the `GetExternalPage` operationId).
-func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageResponse, error) {
+func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetExternalPageRawResponse, error) {
 	rsp, err := c.GetExternalPage(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetExternalPageResponse(rsp)
+	return ParseGetExternalPageRawResponse(rsp)
 }
 
 // UpdateExternalPageWithBodyWithResponse Update an external page
@@ -34867,12 +32762,12 @@ func (c *ClientWithResponses) GetExternalPageWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
+func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateExternalPageRawResponse, error) {
 	rsp, err := c.UpdateExternalPageWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateExternalPageResponse(rsp)
+	return ParseUpdateExternalPageRawResponse(rsp)
 }
 
 // UpdateExternalPageWithResponse Update an external page
@@ -34882,12 +32777,12 @@ func (c *ClientWithResponses) UpdateExternalPageWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ai/external_pages/{id} (the `UpdateExternalPage` operationId).
-func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageResponse, error) {
+func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateExternalPageRawResponse, error) {
 	rsp, err := c.UpdateExternalPage(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateExternalPageResponse(rsp)
+	return ParseUpdateExternalPageRawResponse(rsp)
 }
 
 // ListArticlesWithResponse List all articles
@@ -34901,12 +32796,12 @@ func (c *ClientWithResponses) UpdateExternalPageWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles (the `ListArticles` operationId).
-func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesResponse, error) {
+func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListArticlesRawResponse, error) {
 	rsp, err := c.ListArticles(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListArticlesResponse(rsp)
+	return ParseListArticlesRawResponse(rsp)
 }
 
 // CreateArticleWithBodyWithResponse Create an article
@@ -34916,12 +32811,12 @@ func (c *ClientWithResponses) ListArticlesWithResponse(ctx context.Context, reqE
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticleWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // CreateArticleWithResponse Create an article
@@ -34931,12 +32826,12 @@ func (c *ClientWithResponses) CreateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /articles (the `CreateArticle` operationId).
-func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleResponse, error) {
+func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, body CreateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateArticleRawResponse, error) {
 	rsp, err := c.CreateArticle(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateArticleResponse(rsp)
+	return ParseCreateArticleRawResponse(rsp)
 }
 
 // SearchArticlesWithResponse Search for articles
@@ -34946,12 +32841,12 @@ func (c *ClientWithResponses) CreateArticleWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/search (the `SearchArticles` operationId).
-func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesResponse, error) {
+func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, params *SearchArticlesParams, reqEditors ...RequestEditorFn) (*SearchArticlesRawResponse, error) {
 	rsp, err := c.SearchArticles(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchArticlesResponse(rsp)
+	return ParseSearchArticlesRawResponse(rsp)
 }
 
 // DeleteArticleWithResponse Delete an article
@@ -34961,12 +32856,12 @@ func (c *ClientWithResponses) SearchArticlesWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /articles/{id} (the `DeleteArticle` operationId).
-func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleResponse, error) {
+func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteArticleRawResponse, error) {
 	rsp, err := c.DeleteArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteArticleResponse(rsp)
+	return ParseDeleteArticleRawResponse(rsp)
 }
 
 // RetrieveArticleWithResponse Retrieve an article
@@ -34976,12 +32871,12 @@ func (c *ClientWithResponses) DeleteArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /articles/{id} (the `RetrieveArticle` operationId).
-func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleResponse, error) {
+func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveArticleRawResponse, error) {
 	rsp, err := c.RetrieveArticle(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveArticleResponse(rsp)
+	return ParseRetrieveArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithBodyWithResponse Update an article
@@ -34991,12 +32886,12 @@ func (c *ClientWithResponses) RetrieveArticleWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticleWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // UpdateArticleWithResponse Update an article
@@ -35006,12 +32901,12 @@ func (c *ClientWithResponses) UpdateArticleWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /articles/{id} (the `UpdateArticle` operationId).
-func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleResponse, error) {
+func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id int, body UpdateArticleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateArticleRawResponse, error) {
 	rsp, err := c.UpdateArticle(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateArticleResponse(rsp)
+	return ParseUpdateArticleRawResponse(rsp)
 }
 
 // RetrieveCompanyWithResponse Retrieve companies
@@ -35031,12 +32926,12 @@ func (c *ClientWithResponses) UpdateArticleWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies (the `RetrieveCompany` operationId).
-func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyResponse, error) {
+func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, params *RetrieveCompanyParams, reqEditors ...RequestEditorFn) (*RetrieveCompanyRawResponse, error) {
 	rsp, err := c.RetrieveCompany(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCompanyResponse(rsp)
+	return ParseRetrieveCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithBodyWithResponse Create or Update a company
@@ -35056,12 +32951,12 @@ func (c *ClientWithResponses) RetrieveCompanyWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // CreateOrUpdateCompanyWithResponse Create or Update a company
@@ -35081,12 +32976,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies (the `CreateOrUpdateCompany` operationId).
-func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyResponse, error) {
+func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrUpdateCompanyRawResponse, error) {
 	rsp, err := c.CreateOrUpdateCompany(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOrUpdateCompanyResponse(rsp)
+	return ParseCreateOrUpdateCompanyRawResponse(rsp)
 }
 
 // ListAllCompaniesWithResponse List all companies
@@ -35106,12 +33001,12 @@ func (c *ClientWithResponses) CreateOrUpdateCompanyWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /companies/list (the `ListAllCompanies` operationId).
-func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, params *ListAllCompaniesParams, reqEditors ...RequestEditorFn) (*ListAllCompaniesRawResponse, error) {
 	rsp, err := c.ListAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCompaniesResponse(rsp)
+	return ParseListAllCompaniesRawResponse(rsp)
 }
 
 // ScrollOverAllCompaniesWithResponse Scroll over all companies
@@ -35139,12 +33034,12 @@ func (c *ClientWithResponses) ListAllCompaniesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/scroll (the `ScrollOverAllCompanies` operationId).
-func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesResponse, error) {
+func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Context, params *ScrollOverAllCompaniesParams, reqEditors ...RequestEditorFn) (*ScrollOverAllCompaniesRawResponse, error) {
 	rsp, err := c.ScrollOverAllCompanies(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseScrollOverAllCompaniesResponse(rsp)
+	return ParseScrollOverAllCompaniesRawResponse(rsp)
 }
 
 // DeleteCompanyWithResponse Delete a company
@@ -35162,12 +33057,12 @@ func (c *ClientWithResponses) ScrollOverAllCompaniesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /companies/{id} (the `DeleteCompany` operationId).
-func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyResponse, error) {
+func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteCompanyRawResponse, error) {
 	rsp, err := c.DeleteCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCompanyResponse(rsp)
+	return ParseDeleteCompanyRawResponse(rsp)
 }
 
 // RetrieveACompanyByIdWithResponse Retrieve a company by ID
@@ -35177,12 +33072,12 @@ func (c *ClientWithResponses) DeleteCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id} (the `RetrieveACompanyById` operationId).
-func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdResponse, error) {
+func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveACompanyByIdRawResponse, error) {
 	rsp, err := c.RetrieveACompanyById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveACompanyByIdResponse(rsp)
+	return ParseRetrieveACompanyByIdRawResponse(rsp)
 }
 
 // UpdateCompanyWithResponse Update a company
@@ -35198,12 +33093,12 @@ func (c *ClientWithResponses) RetrieveACompanyByIdWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /companies/{id} (the `UpdateCompany` operationId).
-func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyResponse, error) {
+func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UpdateCompanyRawResponse, error) {
 	rsp, err := c.UpdateCompany(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCompanyResponse(rsp)
+	return ParseUpdateCompanyRawResponse(rsp)
 }
 
 // ListAttachedContactsWithResponse List attached contacts
@@ -35213,12 +33108,12 @@ func (c *ClientWithResponses) UpdateCompanyWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/contacts (the `ListAttachedContacts` operationId).
-func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsResponse, error) {
+func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedContactsRawResponse, error) {
 	rsp, err := c.ListAttachedContacts(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedContactsResponse(rsp)
+	return ParseListAttachedContactsRawResponse(rsp)
 }
 
 // ListAttachedSegmentsForCompaniesWithResponse List attached segments for companies
@@ -35228,12 +33123,12 @@ func (c *ClientWithResponses) ListAttachedContactsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /companies/{id}/segments (the `ListAttachedSegmentsForCompanies` operationId).
-func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesResponse, error) {
+func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	rsp, err := c.ListAttachedSegmentsForCompanies(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAttachedSegmentsForCompaniesResponse(rsp)
+	return ParseListAttachedSegmentsForCompaniesRawResponse(rsp)
 }
 
 // ListContactsWithResponse List all contacts
@@ -35254,12 +33149,12 @@ func (c *ClientWithResponses) ListAttachedSegmentsForCompaniesWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts (the `ListContacts` operationId).
-func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsResponse, error) {
+func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListContactsRawResponse, error) {
 	rsp, err := c.ListContacts(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListContactsResponse(rsp)
+	return ParseListContactsRawResponse(rsp)
 }
 
 // CreateContactWithBodyWithResponse Create contact
@@ -35269,12 +33164,12 @@ func (c *ClientWithResponses) ListContactsWithResponse(ctx context.Context, reqE
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // CreateContactWithResponse Create contact
@@ -35284,12 +33179,12 @@ func (c *ClientWithResponses) CreateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts (the `CreateContact` operationId).
-func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactResponse, error) {
+func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, body CreateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContactRawResponse, error) {
 	rsp, err := c.CreateContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateContactResponse(rsp)
+	return ParseCreateContactRawResponse(rsp)
 }
 
 // MergeContactWithBodyWithResponse Merge a lead and a user
@@ -35310,12 +33205,12 @@ func (c *ClientWithResponses) CreateContactWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContactWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // MergeContactWithResponse Merge a lead and a user
@@ -35336,12 +33231,12 @@ func (c *ClientWithResponses) MergeContactWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/merge (the `MergeContact` operationId).
-func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactResponse, error) {
+func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body MergeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeContactRawResponse, error) {
 	rsp, err := c.MergeContact(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMergeContactResponse(rsp)
+	return ParseMergeContactRawResponse(rsp)
 }
 
 // SearchContactsWithBodyWithResponse Search contacts
@@ -35472,12 +33367,12 @@ func (c *ClientWithResponses) MergeContactWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContactsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // SearchContactsWithResponse Search contacts
@@ -35608,12 +33503,12 @@ func (c *ClientWithResponses) SearchContactsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/search (the `SearchContacts` operationId).
-func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsResponse, error) {
+func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, body SearchContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchContactsRawResponse, error) {
 	rsp, err := c.SearchContacts(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchContactsResponse(rsp)
+	return ParseSearchContactsRawResponse(rsp)
 }
 
 // DetachContactFromACompanyWithResponse Detach a contact from a company
@@ -35623,12 +33518,12 @@ func (c *ClientWithResponses) SearchContactsWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/companies/{id} (the `DetachContactFromACompany` operationId).
-func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyResponse, error) {
+func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachContactFromACompanyRawResponse, error) {
 	rsp, err := c.DetachContactFromACompany(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromACompanyResponse(rsp)
+	return ParseDetachContactFromACompanyRawResponse(rsp)
 }
 
 // ListSegmentsForAContactWithResponse List attached segments for contact
@@ -35638,12 +33533,12 @@ func (c *ClientWithResponses) DetachContactFromACompanyWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/segments (the `ListSegmentsForAContact` operationId).
-func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSegmentsForAContactRawResponse, error) {
 	rsp, err := c.ListSegmentsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsForAContactResponse(rsp)
+	return ParseListSegmentsForAContactRawResponse(rsp)
 }
 
 // ListSubscriptionsForAContactWithResponse List subscriptions for a contact
@@ -35661,12 +33556,12 @@ func (c *ClientWithResponses) ListSegmentsForAContactWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/subscriptions (the `ListSubscriptionsForAContact` operationId).
-func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListSubscriptionsForAContactRawResponse, error) {
 	rsp, err := c.ListSubscriptionsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionsForAContactResponse(rsp)
+	return ParseListSubscriptionsForAContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithBodyWithResponse Add subscription to a contact
@@ -35682,12 +33577,12 @@ func (c *ClientWithResponses) ListSubscriptionsForAContactWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // AttachSubscriptionTypeToContactWithResponse Add subscription to a contact
@@ -35703,12 +33598,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/subscriptions (the `AttachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.AttachSubscriptionTypeToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachSubscriptionTypeToContactResponse(rsp)
+	return ParseAttachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // DetachSubscriptionTypeToContactWithResponse Remove subscription from a contact
@@ -35718,12 +33613,12 @@ func (c *ClientWithResponses) AttachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/subscriptions/{id} (the `DetachSubscriptionTypeToContact` operationId).
-func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactResponse, error) {
+func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	rsp, err := c.DetachSubscriptionTypeToContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachSubscriptionTypeToContactResponse(rsp)
+	return ParseDetachSubscriptionTypeToContactRawResponse(rsp)
 }
 
 // ListTagsForAContactWithResponse List tags attached to a contact
@@ -35733,12 +33628,12 @@ func (c *ClientWithResponses) DetachSubscriptionTypeToContactWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{contact_id}/tags (the `ListTagsForAContact` operationId).
-func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactResponse, error) {
+func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Context, contactId string, reqEditors ...RequestEditorFn) (*ListTagsForAContactRawResponse, error) {
 	rsp, err := c.ListTagsForAContact(ctx, contactId, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsForAContactResponse(rsp)
+	return ParseListTagsForAContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithBodyWithResponse Add tag to a contact
@@ -35748,12 +33643,12 @@ func (c *ClientWithResponses) ListTagsForAContactWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context.Context, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContactWithBody(ctx, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // AttachTagToContactWithResponse Add tag to a contact
@@ -35763,12 +33658,12 @@ func (c *ClientWithResponses) AttachTagToContactWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{contact_id}/tags (the `AttachTagToContact` operationId).
-func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactResponse, error) {
+func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToContactRawResponse, error) {
 	rsp, err := c.AttachTagToContact(ctx, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToContactResponse(rsp)
+	return ParseAttachTagToContactRawResponse(rsp)
 }
 
 // DetachTagFromContactWithResponse Remove tag from a contact
@@ -35778,12 +33673,12 @@ func (c *ClientWithResponses) AttachTagToContactWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{contact_id}/tags/{id} (the `DetachTagFromContact` operationId).
-func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactResponse, error) {
+func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Context, contactId string, id string, reqEditors ...RequestEditorFn) (*DetachTagFromContactRawResponse, error) {
 	rsp, err := c.DetachTagFromContact(ctx, contactId, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromContactResponse(rsp)
+	return ParseDetachTagFromContactRawResponse(rsp)
 }
 
 // DeleteContactWithResponse Delete a contact
@@ -35793,12 +33688,12 @@ func (c *ClientWithResponses) DetachTagFromContactWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /contacts/{id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteContactRawResponse, error) {
 	rsp, err := c.DeleteContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteContactResponse(rsp)
+	return ParseDeleteContactRawResponse(rsp)
 }
 
 // ShowContactWithResponse Get a contact
@@ -35814,12 +33709,12 @@ func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id} (the `ShowContact` operationId).
-func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactResponse, error) {
+func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ShowContactRawResponse, error) {
 	rsp, err := c.ShowContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseShowContactResponse(rsp)
+	return ParseShowContactRawResponse(rsp)
 }
 
 // UpdateContactWithBodyWithResponse Update a contact
@@ -35829,12 +33724,12 @@ func (c *ClientWithResponses) ShowContactWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContactWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // UpdateContactWithResponse Update a contact
@@ -35844,12 +33739,12 @@ func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /contacts/{id} (the `UpdateContact` operationId).
-func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactRawResponse, error) {
 	rsp, err := c.UpdateContact(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateContactResponse(rsp)
+	return ParseUpdateContactRawResponse(rsp)
 }
 
 // ArchiveContactWithResponse Archive contact
@@ -35859,12 +33754,12 @@ func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/archive (the `ArchiveContact` operationId).
-func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactResponse, error) {
+func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ArchiveContactRawResponse, error) {
 	rsp, err := c.ArchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseArchiveContactResponse(rsp)
+	return ParseArchiveContactRawResponse(rsp)
 }
 
 // ListCompaniesForAContactWithResponse List attached companies for contact
@@ -35874,12 +33769,12 @@ func (c *ClientWithResponses) ArchiveContactWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/companies (the `ListCompaniesForAContact` operationId).
-func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactResponse, error) {
+func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListCompaniesForAContactRawResponse, error) {
 	rsp, err := c.ListCompaniesForAContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListCompaniesForAContactResponse(rsp)
+	return ParseListCompaniesForAContactRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithBodyWithResponse Attach a Contact to a Company
@@ -35889,12 +33784,12 @@ func (c *ClientWithResponses) ListCompaniesForAContactWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompanyWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // AttachContactToACompanyWithResponse Attach a Contact to a Company
@@ -35904,12 +33799,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/companies (the `AttachContactToACompany` operationId).
-func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyResponse, error) {
+func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToACompanyRawResponse, error) {
 	rsp, err := c.AttachContactToACompany(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToACompanyResponse(rsp)
+	return ParseAttachContactToACompanyRawResponse(rsp)
 }
 
 // ListNotesWithResponse List all notes
@@ -35919,12 +33814,12 @@ func (c *ClientWithResponses) AttachContactToACompanyWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /contacts/{id}/notes (the `ListNotes` operationId).
-func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ListNotesRawResponse, error) {
 	rsp, err := c.ListNotes(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNotesResponse(rsp)
+	return ParseListNotesRawResponse(rsp)
 }
 
 // CreateNoteWithBodyWithResponse Create a note
@@ -35934,12 +33829,12 @@ func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNoteWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // CreateNoteWithResponse Create a note
@@ -35949,12 +33844,12 @@ func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/notes (the `CreateNote` operationId).
-func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteRawResponse, error) {
 	rsp, err := c.CreateNote(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNoteResponse(rsp)
+	return ParseCreateNoteRawResponse(rsp)
 }
 
 // UnarchiveContactWithResponse Unarchive contact
@@ -35964,12 +33859,12 @@ func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, id int
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /contacts/{id}/unarchive (the `UnarchiveContact` operationId).
-func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactResponse, error) {
+func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*UnarchiveContactRawResponse, error) {
 	rsp, err := c.UnarchiveContact(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnarchiveContactResponse(rsp)
+	return ParseUnarchiveContactRawResponse(rsp)
 }
 
 // ListConversationsWithResponse List all conversations
@@ -35987,12 +33882,12 @@ func (c *ClientWithResponses) UnarchiveContactWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations (the `ListConversations` operationId).
-func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error) {
+func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsRawResponse, error) {
 	rsp, err := c.ListConversations(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListConversationsResponse(rsp)
+	return ParseListConversationsRawResponse(rsp)
 }
 
 // CreateConversationWithBodyWithResponse Creates a conversation
@@ -36010,12 +33905,12 @@ func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // CreateConversationWithResponse Creates a conversation
@@ -36033,12 +33928,12 @@ func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations (the `CreateConversation` operationId).
-func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationRawResponse, error) {
 	rsp, err := c.CreateConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateConversationResponse(rsp)
+	return ParseCreateConversationRawResponse(rsp)
 }
 
 // RedactConversationWithBodyWithResponse Redact a conversation part
@@ -36052,12 +33947,12 @@ func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // RedactConversationWithResponse Redact a conversation part
@@ -36071,12 +33966,12 @@ func (c *ClientWithResponses) RedactConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/redact (the `RedactConversation` operationId).
-func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationResponse, error) {
+func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context, body RedactConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*RedactConversationRawResponse, error) {
 	rsp, err := c.RedactConversation(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRedactConversationResponse(rsp)
+	return ParseRedactConversationRawResponse(rsp)
 }
 
 // SearchConversationsWithBodyWithResponse Search conversations
@@ -36186,12 +34081,12 @@ func (c *ClientWithResponses) RedactConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversationsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // SearchConversationsWithResponse Search conversations
@@ -36301,12 +34196,12 @@ func (c *ClientWithResponses) SearchConversationsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/search (the `SearchConversations` operationId).
-func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsResponse, error) {
+func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Context, body SearchConversationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchConversationsRawResponse, error) {
 	rsp, err := c.SearchConversations(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchConversationsResponse(rsp)
+	return ParseSearchConversationsRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithBodyWithResponse Detach a contact from a group conversation
@@ -36320,12 +34215,12 @@ func (c *ClientWithResponses) SearchConversationsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, contactId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversationWithBody(ctx, conversationId, contactId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // DetachContactFromConversationWithResponse Detach a contact from a group conversation
@@ -36339,12 +34234,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationRawResponse, error) {
 	rsp, err := c.DetachContactFromConversation(ctx, conversationId, contactId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachContactFromConversationResponse(rsp)
+	return ParseDetachContactFromConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithBodyWithResponse Add tag to a conversation
@@ -36354,12 +34249,12 @@ func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx context.Context, conversationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversationWithBody(ctx, conversationId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // AttachTagToConversationWithResponse Add tag to a conversation
@@ -36369,12 +34264,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{conversation_id}/tags (the `AttachTagToConversation` operationId).
-func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationResponse, error) {
+func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToConversationRawResponse, error) {
 	rsp, err := c.AttachTagToConversation(ctx, conversationId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToConversationResponse(rsp)
+	return ParseAttachTagToConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithBodyWithResponse Remove tag from a conversation
@@ -36384,12 +34279,12 @@ func (c *ClientWithResponses) AttachTagToConversationWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx context.Context, conversationId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversationWithBody(ctx, conversationId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // DetachTagFromConversationWithResponse Remove tag from a conversation
@@ -36399,12 +34294,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversations/{conversation_id}/tags/{id} (the `DetachTagFromConversation` operationId).
-func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationResponse, error) {
+func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromConversationRawResponse, error) {
 	rsp, err := c.DetachTagFromConversation(ctx, conversationId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromConversationResponse(rsp)
+	return ParseDetachTagFromConversationRawResponse(rsp)
 }
 
 // RetrieveConversationWithResponse Retrieve a conversation
@@ -36422,12 +34317,12 @@ func (c *ClientWithResponses) DetachTagFromConversationWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversations/{id} (the `RetrieveConversation` operationId).
-func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationResponse, error) {
+func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Context, id int, params *RetrieveConversationParams, reqEditors ...RequestEditorFn) (*RetrieveConversationRawResponse, error) {
 	rsp, err := c.RetrieveConversation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveConversationResponse(rsp)
+	return ParseRetrieveConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithBodyWithResponse Update a conversation
@@ -36445,12 +34340,12 @@ func (c *ClientWithResponses) RetrieveConversationWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, id int, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // UpdateConversationWithResponse Update a conversation
@@ -36468,12 +34363,12 @@ func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /conversations/{id} (the `UpdateConversation` operationId).
-func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, id int, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationRawResponse, error) {
 	rsp, err := c.UpdateConversation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateConversationResponse(rsp)
+	return ParseUpdateConversationRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithBodyWithResponse Convert a conversation to a ticket
@@ -36483,12 +34378,12 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // ConvertConversationToTicketWithResponse Convert a conversation to a ticket
@@ -36498,12 +34393,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/convert (the `ConvertConversationToTicket` operationId).
-func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketResponse, error) {
+func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertConversationToTicketRawResponse, error) {
 	rsp, err := c.ConvertConversationToTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertConversationToTicketResponse(rsp)
+	return ParseConvertConversationToTicketRawResponse(rsp)
 }
 
 // AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
@@ -36517,12 +34412,12 @@ func (c *ClientWithResponses) ConvertConversationToTicketWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // AttachContactToConversationWithResponse Attach a contact to a conversation
@@ -36536,12 +34431,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ct
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
+func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationRawResponse, error) {
 	rsp, err := c.AttachContactToConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachContactToConversationResponse(rsp)
+	return ParseAttachContactToConversationRawResponse(rsp)
 }
 
 // ManageConversationWithBodyWithResponse Manage a conversation
@@ -36555,12 +34450,12 @@ func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ManageConversationWithResponse Manage a conversation
@@ -36574,12 +34469,12 @@ func (c *ClientWithResponses) ManageConversationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/parts (the `ManageConversation` operationId).
-func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationResponse, error) {
+func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context, id string, body ManageConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ManageConversationRawResponse, error) {
 	rsp, err := c.ManageConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseManageConversationResponse(rsp)
+	return ParseManageConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithBodyWithResponse Reply to a conversation
@@ -36595,12 +34490,12 @@ func (c *ClientWithResponses) ManageConversationWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversationWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // ReplyConversationWithResponse Reply to a conversation
@@ -36616,12 +34511,12 @@ func (c *ClientWithResponses) ReplyConversationWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversations/{id}/reply (the `ReplyConversation` operationId).
-func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationResponse, error) {
+func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context, id string, body ReplyConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyConversationRawResponse, error) {
 	rsp, err := c.ReplyConversation(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyConversationResponse(rsp)
+	return ParseReplyConversationRawResponse(rsp)
 }
 
 // LisDataAttributesWithResponse List all data attributes
@@ -36631,12 +34526,12 @@ func (c *ClientWithResponses) ReplyConversationWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /data_attributes (the `LisDataAttributes` operationId).
-func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesResponse, error) {
+func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context, params *LisDataAttributesParams, reqEditors ...RequestEditorFn) (*LisDataAttributesRawResponse, error) {
 	rsp, err := c.LisDataAttributes(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseLisDataAttributesResponse(rsp)
+	return ParseLisDataAttributesRawResponse(rsp)
 }
 
 // CreateDataAttributeWithBodyWithResponse Create a data attribute
@@ -36646,12 +34541,12 @@ func (c *ClientWithResponses) LisDataAttributesWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttributeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // CreateDataAttributeWithResponse Create a data attribute
@@ -36661,12 +34556,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /data_attributes (the `CreateDataAttribute` operationId).
-func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeResponse, error) {
+func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Context, body CreateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataAttributeRawResponse, error) {
 	rsp, err := c.CreateDataAttribute(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataAttributeResponse(rsp)
+	return ParseCreateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithBodyWithResponse Update a data attribute
@@ -36680,12 +34575,12 @@ func (c *ClientWithResponses) CreateDataAttributeWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttributeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // UpdateDataAttributeWithResponse Update a data attribute
@@ -36699,12 +34594,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /data_attributes/{id} (the `UpdateDataAttribute` operationId).
-func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDataAttributeRawResponse, error) {
 	rsp, err := c.UpdateDataAttribute(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateDataAttributeResponse(rsp)
+	return ParseUpdateDataAttributeRawResponse(rsp)
 }
 
 // DownloadDataExportWithResponse Download content data export
@@ -36720,12 +34615,12 @@ func (c *ClientWithResponses) UpdateDataAttributeWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /download/content/data/{job_identifier} (the `DownloadDataExport` operationId).
-func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportResponse, error) {
+func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*DownloadDataExportRawResponse, error) {
 	rsp, err := c.DownloadDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDownloadDataExportResponse(rsp)
+	return ParseDownloadDataExportRawResponse(rsp)
 }
 
 // LisDataEventsWithResponse List all data events
@@ -36747,12 +34642,12 @@ func (c *ClientWithResponses) DownloadDataExportWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /events (the `LisDataEvents` operationId).
-func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsResponse, error) {
+func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, params *LisDataEventsParams, reqEditors ...RequestEditorFn) (*LisDataEventsRawResponse, error) {
 	rsp, err := c.LisDataEvents(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseLisDataEventsResponse(rsp)
+	return ParseLisDataEventsRawResponse(rsp)
 }
 
 // CreateDataEventWithBodyWithResponse Submit a data event
@@ -36801,12 +34696,12 @@ func (c *ClientWithResponses) LisDataEventsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEventWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // CreateDataEventWithResponse Submit a data event
@@ -36855,12 +34750,12 @@ func (c *ClientWithResponses) CreateDataEventWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events (the `CreateDataEvent` operationId).
-func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventResponse, error) {
+func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, body CreateDataEventJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataEventRawResponse, error) {
 	rsp, err := c.CreateDataEvent(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataEventResponse(rsp)
+	return ParseCreateDataEventRawResponse(rsp)
 }
 
 // DataEventSummariesWithBodyWithResponse Create event summaries
@@ -36870,12 +34765,12 @@ func (c *ClientWithResponses) CreateDataEventWithResponse(ctx context.Context, b
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummariesWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // DataEventSummariesWithResponse Create event summaries
@@ -36885,12 +34780,12 @@ func (c *ClientWithResponses) DataEventSummariesWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /events/summaries (the `DataEventSummaries` operationId).
-func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesResponse, error) {
+func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context, body DataEventSummariesJSONRequestBody, reqEditors ...RequestEditorFn) (*DataEventSummariesRawResponse, error) {
 	rsp, err := c.DataEventSummaries(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDataEventSummariesResponse(rsp)
+	return ParseDataEventSummariesRawResponse(rsp)
 }
 
 // CancelDataExportWithResponse Cancel content data export
@@ -36900,12 +34795,12 @@ func (c *ClientWithResponses) DataEventSummariesWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/cancel/{job_identifier} (the `CancelDataExport` operationId).
-func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportResponse, error) {
+func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*CancelDataExportRawResponse, error) {
 	rsp, err := c.CancelDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCancelDataExportResponse(rsp)
+	return ParseCancelDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithBodyWithResponse Create content data export
@@ -36931,12 +34826,12 @@ func (c *ClientWithResponses) CancelDataExportWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExportWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // CreateDataExportWithResponse Create content data export
@@ -36962,12 +34857,12 @@ func (c *ClientWithResponses) CreateDataExportWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /export/content/data (the `CreateDataExport` operationId).
-func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportResponse, error) {
+func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, body CreateDataExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDataExportRawResponse, error) {
 	rsp, err := c.CreateDataExport(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateDataExportResponse(rsp)
+	return ParseCreateDataExportRawResponse(rsp)
 }
 
 // GetDataExportWithResponse Show content data export
@@ -36981,12 +34876,12 @@ func (c *ClientWithResponses) CreateDataExportWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /export/content/data/{job_identifier} (the `GetDataExport` operationId).
-func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportResponse, error) {
+func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, jobIdentifier string, reqEditors ...RequestEditorFn) (*GetDataExportRawResponse, error) {
 	rsp, err := c.GetDataExport(ctx, jobIdentifier, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetDataExportResponse(rsp)
+	return ParseGetDataExportRawResponse(rsp)
 }
 
 // ListAllCollectionsWithResponse List all collections
@@ -36998,12 +34893,12 @@ func (c *ClientWithResponses) GetDataExportWithResponse(ctx context.Context, job
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections (the `ListAllCollections` operationId).
-func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsResponse, error) {
+func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAllCollectionsRawResponse, error) {
 	rsp, err := c.ListAllCollections(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListAllCollectionsResponse(rsp)
+	return ParseListAllCollectionsRawResponse(rsp)
 }
 
 // CreateCollectionWithBodyWithResponse Create a collection
@@ -37013,12 +34908,12 @@ func (c *ClientWithResponses) ListAllCollectionsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollectionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // CreateCollectionWithResponse Create a collection
@@ -37028,12 +34923,12 @@ func (c *ClientWithResponses) CreateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /help_center/collections (the `CreateCollection` operationId).
-func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionResponse, error) {
+func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, body CreateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCollectionRawResponse, error) {
 	rsp, err := c.CreateCollection(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateCollectionResponse(rsp)
+	return ParseCreateCollectionRawResponse(rsp)
 }
 
 // DeleteCollectionWithResponse Delete a collection
@@ -37043,12 +34938,12 @@ func (c *ClientWithResponses) CreateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /help_center/collections/{id} (the `DeleteCollection` operationId).
-func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionResponse, error) {
+func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteCollectionRawResponse, error) {
 	rsp, err := c.DeleteCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCollectionResponse(rsp)
+	return ParseDeleteCollectionRawResponse(rsp)
 }
 
 // RetrieveCollectionWithResponse Retrieve a collection
@@ -37058,12 +34953,12 @@ func (c *ClientWithResponses) DeleteCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/collections/{id} (the `RetrieveCollection` operationId).
-func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionResponse, error) {
+func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveCollectionRawResponse, error) {
 	rsp, err := c.RetrieveCollection(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveCollectionResponse(rsp)
+	return ParseRetrieveCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithBodyWithResponse Update a collection
@@ -37073,12 +34968,12 @@ func (c *ClientWithResponses) RetrieveCollectionWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollectionWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // UpdateCollectionWithResponse Update a collection
@@ -37088,12 +34983,12 @@ func (c *ClientWithResponses) UpdateCollectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /help_center/collections/{id} (the `UpdateCollection` operationId).
-func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionResponse, error) {
+func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCollectionRawResponse, error) {
 	rsp, err := c.UpdateCollection(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCollectionResponse(rsp)
+	return ParseUpdateCollectionRawResponse(rsp)
 }
 
 // ListHelpCentersWithResponse List all Help Centers
@@ -37103,12 +34998,12 @@ func (c *ClientWithResponses) UpdateCollectionWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers (the `ListHelpCenters` operationId).
-func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersResponse, error) {
+func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListHelpCentersRawResponse, error) {
 	rsp, err := c.ListHelpCenters(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListHelpCentersResponse(rsp)
+	return ParseListHelpCentersRawResponse(rsp)
 }
 
 // RetrieveHelpCenterWithResponse Retrieve a Help Center
@@ -37118,12 +35013,12 @@ func (c *ClientWithResponses) ListHelpCentersWithResponse(ctx context.Context, r
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /help_center/help_centers/{id} (the `RetrieveHelpCenter` operationId).
-func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterResponse, error) {
+func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveHelpCenterRawResponse, error) {
 	rsp, err := c.RetrieveHelpCenter(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveHelpCenterResponse(rsp)
+	return ParseRetrieveHelpCenterRawResponse(rsp)
 }
 
 // IdentifyAdminWithResponse Identify an admin
@@ -37137,12 +35032,12 @@ func (c *ClientWithResponses) RetrieveHelpCenterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /me (the `IdentifyAdmin` operationId).
-func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminResponse, error) {
+func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*IdentifyAdminRawResponse, error) {
 	rsp, err := c.IdentifyAdmin(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseIdentifyAdminResponse(rsp)
+	return ParseIdentifyAdminRawResponse(rsp)
 }
 
 // CreateMessageWithBodyWithResponse Create a message
@@ -37162,12 +35057,12 @@ func (c *ClientWithResponses) IdentifyAdminWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessageWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // CreateMessageWithResponse Create a message
@@ -37187,12 +35082,12 @@ func (c *ClientWithResponses) CreateMessageWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /messages (the `CreateMessage` operationId).
-func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageResponse, error) {
+func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, body CreateMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMessageRawResponse, error) {
 	rsp, err := c.CreateMessage(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateMessageResponse(rsp)
+	return ParseCreateMessageRawResponse(rsp)
 }
 
 // ListNewsItemsWithResponse List all news items
@@ -37202,12 +35097,12 @@ func (c *ClientWithResponses) CreateMessageWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items (the `ListNewsItems` operationId).
-func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsResponse, error) {
+func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsItemsRawResponse, error) {
 	rsp, err := c.ListNewsItems(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsItemsResponse(rsp)
+	return ParseListNewsItemsRawResponse(rsp)
 }
 
 // CreateNewsItemWithBodyWithResponse Create a news item
@@ -37217,12 +35112,12 @@ func (c *ClientWithResponses) ListNewsItemsWithResponse(ctx context.Context, req
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItemWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // CreateNewsItemWithResponse Create a news item
@@ -37232,12 +35127,12 @@ func (c *ClientWithResponses) CreateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /news/news_items (the `CreateNewsItem` operationId).
-func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemResponse, error) {
+func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, body CreateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNewsItemRawResponse, error) {
 	rsp, err := c.CreateNewsItem(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateNewsItemResponse(rsp)
+	return ParseCreateNewsItemRawResponse(rsp)
 }
 
 // DeleteNewsItemWithResponse Delete a news item
@@ -37247,12 +35142,12 @@ func (c *ClientWithResponses) CreateNewsItemWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /news/news_items/{id} (the `DeleteNewsItem` operationId).
-func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemResponse, error) {
+func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteNewsItemRawResponse, error) {
 	rsp, err := c.DeleteNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteNewsItemResponse(rsp)
+	return ParseDeleteNewsItemRawResponse(rsp)
 }
 
 // RetrieveNewsItemWithResponse Retrieve a news item
@@ -37262,12 +35157,12 @@ func (c *ClientWithResponses) DeleteNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/news_items/{id} (the `RetrieveNewsItem` operationId).
-func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNewsItemRawResponse, error) {
 	rsp, err := c.RetrieveNewsItem(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsItemResponse(rsp)
+	return ParseRetrieveNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithBodyWithResponse Update a news item
@@ -37275,12 +35170,12 @@ func (c *ClientWithResponses) RetrieveNewsItemWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItemWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // UpdateNewsItemWithResponse Update a news item
@@ -37288,12 +35183,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /news/news_items/{id} (the `UpdateNewsItem` operationId).
-func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemResponse, error) {
+func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNewsItemRawResponse, error) {
 	rsp, err := c.UpdateNewsItem(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateNewsItemResponse(rsp)
+	return ParseUpdateNewsItemRawResponse(rsp)
 }
 
 // ListNewsfeedsWithResponse List all newsfeeds
@@ -37303,12 +35198,12 @@ func (c *ClientWithResponses) UpdateNewsItemWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds (the `ListNewsfeeds` operationId).
-func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsResponse, error) {
+func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListNewsfeedsRawResponse, error) {
 	rsp, err := c.ListNewsfeeds(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListNewsfeedsResponse(rsp)
+	return ParseListNewsfeedsRawResponse(rsp)
 }
 
 // RetrieveNewsfeedWithResponse Retrieve a newsfeed
@@ -37318,12 +35213,12 @@ func (c *ClientWithResponses) ListNewsfeedsWithResponse(ctx context.Context, req
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id} (the `RetrieveNewsfeed` operationId).
-func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedResponse, error) {
+func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveNewsfeedRawResponse, error) {
 	rsp, err := c.RetrieveNewsfeed(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNewsfeedResponse(rsp)
+	return ParseRetrieveNewsfeedRawResponse(rsp)
 }
 
 // ListLiveNewsfeedItemsWithResponse List all live newsfeed items
@@ -37333,12 +35228,12 @@ func (c *ClientWithResponses) RetrieveNewsfeedWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /news/newsfeeds/{id}/items (the `ListLiveNewsfeedItems` operationId).
-func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsResponse, error) {
+func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ListLiveNewsfeedItemsRawResponse, error) {
 	rsp, err := c.ListLiveNewsfeedItems(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListLiveNewsfeedItemsResponse(rsp)
+	return ParseListLiveNewsfeedItemsRawResponse(rsp)
 }
 
 // RetrieveNoteWithResponse Retrieve a note
@@ -37348,12 +35243,12 @@ func (c *ClientWithResponses) ListLiveNewsfeedItemsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /notes/{id} (the `RetrieveNote` operationId).
-func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteResponse, error) {
+func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RetrieveNoteRawResponse, error) {
 	rsp, err := c.RetrieveNote(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveNoteResponse(rsp)
+	return ParseRetrieveNoteRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithBodyWithResponse Create a phone Switch
@@ -37366,12 +35261,12 @@ func (c *ClientWithResponses) RetrieveNoteWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitchWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // CreatePhoneSwitchWithResponse Create a phone Switch
@@ -37384,12 +35279,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /phone_call_redirects (the `CreatePhoneSwitch` operationId).
-func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchResponse, error) {
+func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePhoneSwitchRawResponse, error) {
 	rsp, err := c.CreatePhoneSwitch(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreatePhoneSwitchResponse(rsp)
+	return ParseCreatePhoneSwitchRawResponse(rsp)
 }
 
 // ListSegmentsWithResponse List all segments
@@ -37399,12 +35294,12 @@ func (c *ClientWithResponses) CreatePhoneSwitchWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments (the `ListSegments` operationId).
-func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsResponse, error) {
+func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, params *ListSegmentsParams, reqEditors ...RequestEditorFn) (*ListSegmentsRawResponse, error) {
 	rsp, err := c.ListSegments(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSegmentsResponse(rsp)
+	return ParseListSegmentsRawResponse(rsp)
 }
 
 // RetrieveSegmentWithResponse Retrieve a segment
@@ -37414,12 +35309,12 @@ func (c *ClientWithResponses) ListSegmentsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /segments/{id} (the `RetrieveSegment` operationId).
-func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentResponse, error) {
+func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveSegmentRawResponse, error) {
 	rsp, err := c.RetrieveSegment(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveSegmentResponse(rsp)
+	return ParseRetrieveSegmentRawResponse(rsp)
 }
 
 // ListSubscriptionTypesWithResponse List subscription types
@@ -37429,12 +35324,12 @@ func (c *ClientWithResponses) RetrieveSegmentWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /subscription_types (the `ListSubscriptionTypes` operationId).
-func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesResponse, error) {
+func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSubscriptionTypesRawResponse, error) {
 	rsp, err := c.ListSubscriptionTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListSubscriptionTypesResponse(rsp)
+	return ParseListSubscriptionTypesRawResponse(rsp)
 }
 
 // ListTagsWithResponse List all tags
@@ -37444,12 +35339,12 @@ func (c *ClientWithResponses) ListSubscriptionTypesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags (the `ListTags` operationId).
-func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsResponse, error) {
+func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTagsRawResponse, error) {
 	rsp, err := c.ListTags(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTagsResponse(rsp)
+	return ParseListTagsRawResponse(rsp)
 }
 
 // CreateTagWithBodyWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -37471,12 +35366,12 @@ func (c *ClientWithResponses) ListTagsWithResponse(ctx context.Context, reqEdito
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTagWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // CreateTagWithResponse Create or update a tag, Tag or untag companies, Tag contacts
@@ -37498,12 +35393,12 @@ func (c *ClientWithResponses) CreateTagWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags (the `CreateTag` operationId).
-func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagResponse, error) {
+func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body CreateTagJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTagRawResponse, error) {
 	rsp, err := c.CreateTag(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTagResponse(rsp)
+	return ParseCreateTagRawResponse(rsp)
 }
 
 // DeleteTagWithResponse Delete tag
@@ -37513,12 +35408,12 @@ func (c *ClientWithResponses) CreateTagWithResponse(ctx context.Context, body Cr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tags/{id} (the `DeleteTag` operationId).
-func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagResponse, error) {
+func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteTagRawResponse, error) {
 	rsp, err := c.DeleteTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteTagResponse(rsp)
+	return ParseDeleteTagRawResponse(rsp)
 }
 
 // FindTagWithResponse Find a specific tag
@@ -37529,12 +35424,12 @@ func (c *ClientWithResponses) DeleteTagWithResponse(ctx context.Context, id stri
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tags/{id} (the `FindTag` operationId).
-func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagResponse, error) {
+func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*FindTagRawResponse, error) {
 	rsp, err := c.FindTag(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseFindTagResponse(rsp)
+	return ParseFindTagRawResponse(rsp)
 }
 
 // ListTeamsWithResponse List all teams
@@ -37544,12 +35439,12 @@ func (c *ClientWithResponses) FindTagWithResponse(ctx context.Context, id string
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams (the `ListTeams` operationId).
-func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsResponse, error) {
+func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTeamsRawResponse, error) {
 	rsp, err := c.ListTeams(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTeamsResponse(rsp)
+	return ParseListTeamsRawResponse(rsp)
 }
 
 // RetrieveTeamWithResponse Retrieve a team
@@ -37559,12 +35454,12 @@ func (c *ClientWithResponses) ListTeamsWithResponse(ctx context.Context, reqEdit
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /teams/{id} (the `RetrieveTeam` operationId).
-func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamResponse, error) {
+func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RetrieveTeamRawResponse, error) {
 	rsp, err := c.RetrieveTeam(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveTeamResponse(rsp)
+	return ParseRetrieveTeamRawResponse(rsp)
 }
 
 // ListTicketStatesWithResponse List all ticket states
@@ -37574,12 +35469,12 @@ func (c *ClientWithResponses) RetrieveTeamWithResponse(ctx context.Context, id s
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_states (the `ListTicketStates` operationId).
-func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesResponse, error) {
+func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketStatesRawResponse, error) {
 	rsp, err := c.ListTicketStates(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTicketStatesResponse(rsp)
+	return ParseListTicketStatesRawResponse(rsp)
 }
 
 // ListTicketTypesWithResponse List all ticket types
@@ -37589,12 +35484,12 @@ func (c *ClientWithResponses) ListTicketStatesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types (the `ListTicketTypes` operationId).
-func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesResponse, error) {
+func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListTicketTypesRawResponse, error) {
 	rsp, err := c.ListTicketTypes(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseListTicketTypesResponse(rsp)
+	return ParseListTicketTypesRawResponse(rsp)
 }
 
 // CreateTicketTypeWithBodyWithResponse Create a ticket type
@@ -37608,12 +35503,12 @@ func (c *ClientWithResponses) ListTicketTypesWithResponse(ctx context.Context, r
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeWithResponse Create a ticket type
@@ -37627,12 +35522,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types (the `CreateTicketType` operationId).
-func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, body CreateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeRawResponse, error) {
 	rsp, err := c.CreateTicketType(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeResponse(rsp)
+	return ParseCreateTicketTypeRawResponse(rsp)
 }
 
 // GetTicketTypeWithResponse Retrieve a ticket type
@@ -37642,12 +35537,12 @@ func (c *ClientWithResponses) CreateTicketTypeWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /ticket_types/{id} (the `GetTicketType` operationId).
-func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeResponse, error) {
+func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketTypeRawResponse, error) {
 	rsp, err := c.GetTicketType(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketTypeResponse(rsp)
+	return ParseGetTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithBodyWithResponse Update a ticket type
@@ -37661,12 +35556,12 @@ func (c *ClientWithResponses) GetTicketTypeWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // UpdateTicketTypeWithResponse Update a ticket type
@@ -37680,12 +35575,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{id} (the `UpdateTicketType` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeRawResponse, error) {
 	rsp, err := c.UpdateTicketType(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeResponse(rsp)
+	return ParseUpdateTicketTypeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithBodyWithResponse Create a new attribute for a ticket type
@@ -37695,12 +35590,12 @@ func (c *ClientWithResponses) UpdateTicketTypeWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttributeWithBody(ctx, ticketTypeId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketTypeAttributeWithResponse Create a new attribute for a ticket type
@@ -37710,12 +35605,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /ticket_types/{ticket_type_id}/attributes (the `CreateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.CreateTicketTypeAttribute(ctx, ticketTypeId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketTypeAttributeResponse(rsp)
+	return ParseCreateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithBodyWithResponse Update an existing attribute for a ticket type
@@ -37725,12 +35620,12 @@ func (c *ClientWithResponses) CreateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx context.Context, ticketTypeId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttributeWithBody(ctx, ticketTypeId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // UpdateTicketTypeAttributeWithResponse Update an existing attribute for a ticket type
@@ -37740,12 +35635,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithBodyWithResponse(ctx 
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /ticket_types/{ticket_type_id}/attributes/{id} (the `UpdateTicketTypeAttribute` operationId).
-func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeResponse, error) {
+func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketTypeAttributeRawResponse, error) {
 	rsp, err := c.UpdateTicketTypeAttribute(ctx, ticketTypeId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketTypeAttributeResponse(rsp)
+	return ParseUpdateTicketTypeAttributeRawResponse(rsp)
 }
 
 // CreateTicketWithBodyWithResponse Create a ticket
@@ -37755,12 +35650,12 @@ func (c *ClientWithResponses) UpdateTicketTypeAttributeWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicketWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // CreateTicketWithResponse Create a ticket
@@ -37770,12 +35665,12 @@ func (c *ClientWithResponses) CreateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets (the `CreateTicket` operationId).
-func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketResponse, error) {
+func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body CreateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTicketRawResponse, error) {
 	rsp, err := c.CreateTicket(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateTicketResponse(rsp)
+	return ParseCreateTicketRawResponse(rsp)
 }
 
 // SearchTicketsWithBodyWithResponse Search tickets
@@ -37850,12 +35745,12 @@ func (c *ClientWithResponses) CreateTicketWithResponse(ctx context.Context, body
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTicketsWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // SearchTicketsWithResponse Search tickets
@@ -37930,12 +35825,12 @@ func (c *ClientWithResponses) SearchTicketsWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/search (the `SearchTickets` operationId).
-func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsResponse, error) {
+func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, body SearchTicketsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchTicketsRawResponse, error) {
 	rsp, err := c.SearchTickets(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchTicketsResponse(rsp)
+	return ParseSearchTicketsRawResponse(rsp)
 }
 
 // GetTicketWithResponse Retrieve a ticket
@@ -37945,12 +35840,12 @@ func (c *ClientWithResponses) SearchTicketsWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tickets/{id} (the `GetTicket` operationId).
-func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketResponse, error) {
+func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTicketRawResponse, error) {
 	rsp, err := c.GetTicket(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetTicketResponse(rsp)
+	return ParseGetTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithBodyWithResponse Update a ticket
@@ -37960,12 +35855,12 @@ func (c *ClientWithResponses) GetTicketWithResponse(ctx context.Context, id stri
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // UpdateTicketWithResponse Update a ticket
@@ -37975,12 +35870,12 @@ func (c *ClientWithResponses) UpdateTicketWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tickets/{id} (the `UpdateTicket` operationId).
-func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketResponse, error) {
+func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id string, body UpdateTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTicketRawResponse, error) {
 	rsp, err := c.UpdateTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateTicketResponse(rsp)
+	return ParseUpdateTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithBodyWithResponse Reply to a ticket
@@ -37990,12 +35885,12 @@ func (c *ClientWithResponses) UpdateTicketWithResponse(ctx context.Context, id s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicketWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // ReplyTicketWithResponse Reply to a ticket
@@ -38005,12 +35900,12 @@ func (c *ClientWithResponses) ReplyTicketWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{id}/reply (the `ReplyTicket` operationId).
-func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketResponse, error) {
+func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id string, body ReplyTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplyTicketRawResponse, error) {
 	rsp, err := c.ReplyTicket(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseReplyTicketResponse(rsp)
+	return ParseReplyTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithBodyWithResponse Add tag to a ticket
@@ -38020,12 +35915,12 @@ func (c *ClientWithResponses) ReplyTicketWithResponse(ctx context.Context, id st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.Context, ticketId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicketWithBody(ctx, ticketId, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // AttachTagToTicketWithResponse Add tag to a ticket
@@ -38035,12 +35930,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tickets/{ticket_id}/tags (the `AttachTagToTicket` operationId).
-func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketResponse, error) {
+func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachTagToTicketRawResponse, error) {
 	rsp, err := c.AttachTagToTicket(ctx, ticketId, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseAttachTagToTicketResponse(rsp)
+	return ParseAttachTagToTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithBodyWithResponse Remove tag from a ticket
@@ -38050,12 +35945,12 @@ func (c *ClientWithResponses) AttachTagToTicketWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx context.Context, ticketId string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicketWithBody(ctx, ticketId, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // DetachTagFromTicketWithResponse Remove tag from a ticket
@@ -38065,12 +35960,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tickets/{ticket_id}/tags/{id} (the `DetachTagFromTicket` operationId).
-func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketResponse, error) {
+func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachTagFromTicketRawResponse, error) {
 	rsp, err := c.DetachTagFromTicket(ctx, ticketId, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseDetachTagFromTicketResponse(rsp)
+	return ParseDetachTagFromTicketRawResponse(rsp)
 }
 
 // RetrieveVisitorWithUserIdWithResponse Retrieve a visitor with User ID
@@ -38080,12 +35975,12 @@ func (c *ClientWithResponses) DetachTagFromTicketWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /visitors (the `RetrieveVisitorWithUserId` operationId).
-func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdResponse, error) {
+func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.Context, params *RetrieveVisitorWithUserIdParams, reqEditors ...RequestEditorFn) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	rsp, err := c.RetrieveVisitorWithUserId(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRetrieveVisitorWithUserIdResponse(rsp)
+	return ParseRetrieveVisitorWithUserIdRawResponse(rsp)
 }
 
 // UpdateVisitorWithBodyWithResponse Update a visitor
@@ -38099,12 +35994,12 @@ func (c *ClientWithResponses) RetrieveVisitorWithUserIdWithResponse(ctx context.
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // UpdateVisitorWithResponse Update a visitor
@@ -38118,12 +36013,12 @@ func (c *ClientWithResponses) UpdateVisitorWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /visitors (the `UpdateVisitor` operationId).
-func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorResponse, error) {
+func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, body UpdateVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateVisitorRawResponse, error) {
 	rsp, err := c.UpdateVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateVisitorResponse(rsp)
+	return ParseUpdateVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithBodyWithResponse Convert a visitor
@@ -38137,12 +36032,12 @@ func (c *ClientWithResponses) UpdateVisitorWithResponse(ctx context.Context, bod
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitorWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
 // ConvertVisitorWithResponse Convert a visitor
@@ -38156,23 +36051,23 @@ func (c *ClientWithResponses) ConvertVisitorWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /visitors/convert (the `ConvertVisitor` operationId).
-func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorResponse, error) {
+func (c *ClientWithResponses) ConvertVisitorWithResponse(ctx context.Context, body ConvertVisitorJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertVisitorRawResponse, error) {
 	rsp, err := c.ConvertVisitor(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConvertVisitorResponse(rsp)
+	return ParseConvertVisitorRawResponse(rsp)
 }
 
-// ParseListAdminsResponse parses an HTTP response from a ListAdminsWithResponse call
-func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
+// ParseListAdminsRawResponse parses an HTTP response from a ListAdminsWithResponse call
+func ParseListAdminsRawResponse(rsp *http.Response) (*ListAdminsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAdminsResponse{
+	response := &ListAdminsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38197,15 +36092,15 @@ func ParseListAdminsResponse(rsp *http.Response) (*ListAdminsResponse, error) {
 	return response, nil
 }
 
-// ParseListActivityLogsResponse parses an HTTP response from a ListActivityLogsWithResponse call
-func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsResponse, error) {
+// ParseListActivityLogsRawResponse parses an HTTP response from a ListActivityLogsWithResponse call
+func ParseListActivityLogsRawResponse(rsp *http.Response) (*ListActivityLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListActivityLogsResponse{
+	response := &ListActivityLogsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38230,15 +36125,15 @@ func ParseListActivityLogsResponse(rsp *http.Response) (*ListActivityLogsRespons
 	return response, nil
 }
 
-// ParseRetrieveAdminResponse parses an HTTP response from a RetrieveAdminWithResponse call
-func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, error) {
+// ParseRetrieveAdminRawResponse parses an HTTP response from a RetrieveAdminWithResponse call
+func ParseRetrieveAdminRawResponse(rsp *http.Response) (*RetrieveAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveAdminResponse{
+	response := &RetrieveAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38270,15 +36165,15 @@ func ParseRetrieveAdminResponse(rsp *http.Response) (*RetrieveAdminResponse, err
 	return response, nil
 }
 
-// ParseSetAwayAdminResponse parses an HTTP response from a SetAwayAdminWithResponse call
-func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error) {
+// ParseSetAwayAdminRawResponse parses an HTTP response from a SetAwayAdminWithResponse call
+func ParseSetAwayAdminRawResponse(rsp *http.Response) (*SetAwayAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SetAwayAdminResponse{
+	response := &SetAwayAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38310,15 +36205,15 @@ func ParseSetAwayAdminResponse(rsp *http.Response) (*SetAwayAdminResponse, error
 	return response, nil
 }
 
-// ParseListContentImportSourcesResponse parses an HTTP response from a ListContentImportSourcesWithResponse call
-func ParseListContentImportSourcesResponse(rsp *http.Response) (*ListContentImportSourcesResponse, error) {
+// ParseListContentImportSourcesRawResponse parses an HTTP response from a ListContentImportSourcesWithResponse call
+func ParseListContentImportSourcesRawResponse(rsp *http.Response) (*ListContentImportSourcesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListContentImportSourcesResponse{
+	response := &ListContentImportSourcesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38343,15 +36238,15 @@ func ParseListContentImportSourcesResponse(rsp *http.Response) (*ListContentImpo
 	return response, nil
 }
 
-// ParseCreateContentImportSourceResponse parses an HTTP response from a CreateContentImportSourceWithResponse call
-func ParseCreateContentImportSourceResponse(rsp *http.Response) (*CreateContentImportSourceResponse, error) {
+// ParseCreateContentImportSourceRawResponse parses an HTTP response from a CreateContentImportSourceWithResponse call
+func ParseCreateContentImportSourceRawResponse(rsp *http.Response) (*CreateContentImportSourceRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateContentImportSourceResponse{
+	response := &CreateContentImportSourceRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38376,15 +36271,15 @@ func ParseCreateContentImportSourceResponse(rsp *http.Response) (*CreateContentI
 	return response, nil
 }
 
-// ParseDeleteContentImportSourceResponse parses an HTTP response from a DeleteContentImportSourceWithResponse call
-func ParseDeleteContentImportSourceResponse(rsp *http.Response) (*DeleteContentImportSourceResponse, error) {
+// ParseDeleteContentImportSourceRawResponse parses an HTTP response from a DeleteContentImportSourceWithResponse call
+func ParseDeleteContentImportSourceRawResponse(rsp *http.Response) (*DeleteContentImportSourceRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteContentImportSourceResponse{
+	response := &DeleteContentImportSourceRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38405,15 +36300,15 @@ func ParseDeleteContentImportSourceResponse(rsp *http.Response) (*DeleteContentI
 	return response, nil
 }
 
-// ParseGetContentImportSourceResponse parses an HTTP response from a GetContentImportSourceWithResponse call
-func ParseGetContentImportSourceResponse(rsp *http.Response) (*GetContentImportSourceResponse, error) {
+// ParseGetContentImportSourceRawResponse parses an HTTP response from a GetContentImportSourceWithResponse call
+func ParseGetContentImportSourceRawResponse(rsp *http.Response) (*GetContentImportSourceRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetContentImportSourceResponse{
+	response := &GetContentImportSourceRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38438,15 +36333,15 @@ func ParseGetContentImportSourceResponse(rsp *http.Response) (*GetContentImportS
 	return response, nil
 }
 
-// ParseUpdateContentImportSourceResponse parses an HTTP response from a UpdateContentImportSourceWithResponse call
-func ParseUpdateContentImportSourceResponse(rsp *http.Response) (*UpdateContentImportSourceResponse, error) {
+// ParseUpdateContentImportSourceRawResponse parses an HTTP response from a UpdateContentImportSourceWithResponse call
+func ParseUpdateContentImportSourceRawResponse(rsp *http.Response) (*UpdateContentImportSourceRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateContentImportSourceResponse{
+	response := &UpdateContentImportSourceRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38471,15 +36366,15 @@ func ParseUpdateContentImportSourceResponse(rsp *http.Response) (*UpdateContentI
 	return response, nil
 }
 
-// ParseListExternalPagesResponse parses an HTTP response from a ListExternalPagesWithResponse call
-func ParseListExternalPagesResponse(rsp *http.Response) (*ListExternalPagesResponse, error) {
+// ParseListExternalPagesRawResponse parses an HTTP response from a ListExternalPagesWithResponse call
+func ParseListExternalPagesRawResponse(rsp *http.Response) (*ListExternalPagesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListExternalPagesResponse{
+	response := &ListExternalPagesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38504,15 +36399,15 @@ func ParseListExternalPagesResponse(rsp *http.Response) (*ListExternalPagesRespo
 	return response, nil
 }
 
-// ParseCreateExternalPageResponse parses an HTTP response from a CreateExternalPageWithResponse call
-func ParseCreateExternalPageResponse(rsp *http.Response) (*CreateExternalPageResponse, error) {
+// ParseCreateExternalPageRawResponse parses an HTTP response from a CreateExternalPageWithResponse call
+func ParseCreateExternalPageRawResponse(rsp *http.Response) (*CreateExternalPageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateExternalPageResponse{
+	response := &CreateExternalPageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38537,15 +36432,15 @@ func ParseCreateExternalPageResponse(rsp *http.Response) (*CreateExternalPageRes
 	return response, nil
 }
 
-// ParseDeleteExternalPageResponse parses an HTTP response from a DeleteExternalPageWithResponse call
-func ParseDeleteExternalPageResponse(rsp *http.Response) (*DeleteExternalPageResponse, error) {
+// ParseDeleteExternalPageRawResponse parses an HTTP response from a DeleteExternalPageWithResponse call
+func ParseDeleteExternalPageRawResponse(rsp *http.Response) (*DeleteExternalPageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteExternalPageResponse{
+	response := &DeleteExternalPageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38570,15 +36465,15 @@ func ParseDeleteExternalPageResponse(rsp *http.Response) (*DeleteExternalPageRes
 	return response, nil
 }
 
-// ParseGetExternalPageResponse parses an HTTP response from a GetExternalPageWithResponse call
-func ParseGetExternalPageResponse(rsp *http.Response) (*GetExternalPageResponse, error) {
+// ParseGetExternalPageRawResponse parses an HTTP response from a GetExternalPageWithResponse call
+func ParseGetExternalPageRawResponse(rsp *http.Response) (*GetExternalPageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetExternalPageResponse{
+	response := &GetExternalPageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38603,15 +36498,15 @@ func ParseGetExternalPageResponse(rsp *http.Response) (*GetExternalPageResponse,
 	return response, nil
 }
 
-// ParseUpdateExternalPageResponse parses an HTTP response from a UpdateExternalPageWithResponse call
-func ParseUpdateExternalPageResponse(rsp *http.Response) (*UpdateExternalPageResponse, error) {
+// ParseUpdateExternalPageRawResponse parses an HTTP response from a UpdateExternalPageWithResponse call
+func ParseUpdateExternalPageRawResponse(rsp *http.Response) (*UpdateExternalPageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateExternalPageResponse{
+	response := &UpdateExternalPageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38636,15 +36531,15 @@ func ParseUpdateExternalPageResponse(rsp *http.Response) (*UpdateExternalPageRes
 	return response, nil
 }
 
-// ParseListArticlesResponse parses an HTTP response from a ListArticlesWithResponse call
-func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error) {
+// ParseListArticlesRawResponse parses an HTTP response from a ListArticlesWithResponse call
+func ParseListArticlesRawResponse(rsp *http.Response) (*ListArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListArticlesResponse{
+	response := &ListArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38669,15 +36564,15 @@ func ParseListArticlesResponse(rsp *http.Response) (*ListArticlesResponse, error
 	return response, nil
 }
 
-// ParseCreateArticleResponse parses an HTTP response from a CreateArticleWithResponse call
-func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, error) {
+// ParseCreateArticleRawResponse parses an HTTP response from a CreateArticleWithResponse call
+func ParseCreateArticleRawResponse(rsp *http.Response) (*CreateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateArticleResponse{
+	response := &CreateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38709,15 +36604,15 @@ func ParseCreateArticleResponse(rsp *http.Response) (*CreateArticleResponse, err
 	return response, nil
 }
 
-// ParseSearchArticlesResponse parses an HTTP response from a SearchArticlesWithResponse call
-func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, error) {
+// ParseSearchArticlesRawResponse parses an HTTP response from a SearchArticlesWithResponse call
+func ParseSearchArticlesRawResponse(rsp *http.Response) (*SearchArticlesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchArticlesResponse{
+	response := &SearchArticlesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38742,15 +36637,15 @@ func ParseSearchArticlesResponse(rsp *http.Response) (*SearchArticlesResponse, e
 	return response, nil
 }
 
-// ParseDeleteArticleResponse parses an HTTP response from a DeleteArticleWithResponse call
-func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, error) {
+// ParseDeleteArticleRawResponse parses an HTTP response from a DeleteArticleWithResponse call
+func ParseDeleteArticleRawResponse(rsp *http.Response) (*DeleteArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteArticleResponse{
+	response := &DeleteArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38782,15 +36677,15 @@ func ParseDeleteArticleResponse(rsp *http.Response) (*DeleteArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveArticleResponse parses an HTTP response from a RetrieveArticleWithResponse call
-func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse, error) {
+// ParseRetrieveArticleRawResponse parses an HTTP response from a RetrieveArticleWithResponse call
+func ParseRetrieveArticleRawResponse(rsp *http.Response) (*RetrieveArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveArticleResponse{
+	response := &RetrieveArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38822,15 +36717,15 @@ func ParseRetrieveArticleResponse(rsp *http.Response) (*RetrieveArticleResponse,
 	return response, nil
 }
 
-// ParseUpdateArticleResponse parses an HTTP response from a UpdateArticleWithResponse call
-func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, error) {
+// ParseUpdateArticleRawResponse parses an HTTP response from a UpdateArticleWithResponse call
+func ParseUpdateArticleRawResponse(rsp *http.Response) (*UpdateArticleRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateArticleResponse{
+	response := &UpdateArticleRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38862,15 +36757,15 @@ func ParseUpdateArticleResponse(rsp *http.Response) (*UpdateArticleResponse, err
 	return response, nil
 }
 
-// ParseRetrieveCompanyResponse parses an HTTP response from a RetrieveCompanyWithResponse call
-func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse, error) {
+// ParseRetrieveCompanyRawResponse parses an HTTP response from a RetrieveCompanyWithResponse call
+func ParseRetrieveCompanyRawResponse(rsp *http.Response) (*RetrieveCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCompanyResponse{
+	response := &RetrieveCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38902,15 +36797,15 @@ func ParseRetrieveCompanyResponse(rsp *http.Response) (*RetrieveCompanyResponse,
 	return response, nil
 }
 
-// ParseCreateOrUpdateCompanyResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
-func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateCompanyResponse, error) {
+// ParseCreateOrUpdateCompanyRawResponse parses an HTTP response from a CreateOrUpdateCompanyWithResponse call
+func ParseCreateOrUpdateCompanyRawResponse(rsp *http.Response) (*CreateOrUpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateOrUpdateCompanyResponse{
+	response := &CreateOrUpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38942,15 +36837,15 @@ func ParseCreateOrUpdateCompanyResponse(rsp *http.Response) (*CreateOrUpdateComp
 	return response, nil
 }
 
-// ParseListAllCompaniesResponse parses an HTTP response from a ListAllCompaniesWithResponse call
-func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesResponse, error) {
+// ParseListAllCompaniesRawResponse parses an HTTP response from a ListAllCompaniesWithResponse call
+func ParseListAllCompaniesRawResponse(rsp *http.Response) (*ListAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCompaniesResponse{
+	response := &ListAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -38975,15 +36870,15 @@ func ParseListAllCompaniesResponse(rsp *http.Response) (*ListAllCompaniesRespons
 	return response, nil
 }
 
-// ParseScrollOverAllCompaniesResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
-func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllCompaniesResponse, error) {
+// ParseScrollOverAllCompaniesRawResponse parses an HTTP response from a ScrollOverAllCompaniesWithResponse call
+func ParseScrollOverAllCompaniesRawResponse(rsp *http.Response) (*ScrollOverAllCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ScrollOverAllCompaniesResponse{
+	response := &ScrollOverAllCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39008,15 +36903,15 @@ func ParseScrollOverAllCompaniesResponse(rsp *http.Response) (*ScrollOverAllComp
 	return response, nil
 }
 
-// ParseDeleteCompanyResponse parses an HTTP response from a DeleteCompanyWithResponse call
-func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, error) {
+// ParseDeleteCompanyRawResponse parses an HTTP response from a DeleteCompanyWithResponse call
+func ParseDeleteCompanyRawResponse(rsp *http.Response) (*DeleteCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCompanyResponse{
+	response := &DeleteCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39048,15 +36943,15 @@ func ParseDeleteCompanyResponse(rsp *http.Response) (*DeleteCompanyResponse, err
 	return response, nil
 }
 
-// ParseRetrieveACompanyByIdResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
-func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByIdResponse, error) {
+// ParseRetrieveACompanyByIdRawResponse parses an HTTP response from a RetrieveACompanyByIdWithResponse call
+func ParseRetrieveACompanyByIdRawResponse(rsp *http.Response) (*RetrieveACompanyByIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveACompanyByIdResponse{
+	response := &RetrieveACompanyByIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39088,15 +36983,15 @@ func ParseRetrieveACompanyByIdResponse(rsp *http.Response) (*RetrieveACompanyByI
 	return response, nil
 }
 
-// ParseUpdateCompanyResponse parses an HTTP response from a UpdateCompanyWithResponse call
-func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, error) {
+// ParseUpdateCompanyRawResponse parses an HTTP response from a UpdateCompanyWithResponse call
+func ParseUpdateCompanyRawResponse(rsp *http.Response) (*UpdateCompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCompanyResponse{
+	response := &UpdateCompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39128,15 +37023,15 @@ func ParseUpdateCompanyResponse(rsp *http.Response) (*UpdateCompanyResponse, err
 	return response, nil
 }
 
-// ParseListAttachedContactsResponse parses an HTTP response from a ListAttachedContactsWithResponse call
-func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContactsResponse, error) {
+// ParseListAttachedContactsRawResponse parses an HTTP response from a ListAttachedContactsWithResponse call
+func ParseListAttachedContactsRawResponse(rsp *http.Response) (*ListAttachedContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedContactsResponse{
+	response := &ListAttachedContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39168,15 +37063,15 @@ func ParseListAttachedContactsResponse(rsp *http.Response) (*ListAttachedContact
 	return response, nil
 }
 
-// ParseListAttachedSegmentsForCompaniesResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
-func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesResponse, error) {
+// ParseListAttachedSegmentsForCompaniesRawResponse parses an HTTP response from a ListAttachedSegmentsForCompaniesWithResponse call
+func ParseListAttachedSegmentsForCompaniesRawResponse(rsp *http.Response) (*ListAttachedSegmentsForCompaniesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAttachedSegmentsForCompaniesResponse{
+	response := &ListAttachedSegmentsForCompaniesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39208,15 +37103,15 @@ func ParseListAttachedSegmentsForCompaniesResponse(rsp *http.Response) (*ListAtt
 	return response, nil
 }
 
-// ParseListContactsResponse parses an HTTP response from a ListContactsWithResponse call
-func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error) {
+// ParseListContactsRawResponse parses an HTTP response from a ListContactsWithResponse call
+func ParseListContactsRawResponse(rsp *http.Response) (*ListContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListContactsResponse{
+	response := &ListContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39241,246 +37136,22 @@ func ParseListContactsResponse(rsp *http.Response) (*ListContactsResponse, error
 	return response, nil
 }
 
-// ParseCreateContactResponse parses an HTTP response from a CreateContactWithResponse call
-func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, error) {
+// ParseCreateContactRawResponse parses an HTTP response from a CreateContactWithResponse call
+func ParseCreateContactRawResponse(rsp *http.Response) (*CreateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateContactResponse{
+	response := &CreateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// AndroidAppName The name of the Android app which the contact is using.
-			//
-			// Example: Intercom
-			AndroidAppName *string `json:"android_app_name,omitempty"`
-
-			// AndroidAppVersion The version of the Android app which the contact is using.
-			//
-			// Example: 5.0.0
-			AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-			// AndroidDevice The Android device which the contact is using.
-			//
-			// Example: Pixel 3
-			AndroidDevice *string `json:"android_device,omitempty"`
-
-			// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-			//
-			// Example: 1571672154
-			AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-			// AndroidOsVersion The version of the Android OS which the contact is using.
-			//
-			// Example: 10
-			AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-			// AndroidSdkVersion The version of the Android SDK which the contact is using.
-			//
-			// Example: 28
-			AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-			Avatar            *struct {
-				// ImageUrl An image URL containing the avatar of a contact.
-				//
-				// Example: https://example.org/128Wash.jpg
-				ImageUrl *string `json:"image_url,omitempty"`
-
-				// Type The type of object
-				//
-				// Example: avatar
-				Type *string `json:"type,omitempty"`
-			} `json:"avatar,omitempty"`
-
-			// Browser The name of the browser which the contact is using.
-			//
-			// Example: Chrome
-			Browser *string `json:"browser,omitempty"`
-
-			// BrowserLanguage The language set by the browser which the contact is using.
-			//
-			// Example: en-US
-			BrowserLanguage *string `json:"browser_language,omitempty"`
-
-			// BrowserVersion The version of the browser which the contact is using.
-			//
-			// Example: 80.0.3987.132
-			BrowserVersion *string `json:"browser_version,omitempty"`
-
-			// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Companies *ContactCompanies `json:"companies,omitempty"`
-
-			// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-			//
-			// Example: 1571672154
-			CreatedAt *int `json:"created_at,omitempty"`
-
-			// CustomAttributes The custom attributes which are set for the contact.
-			CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-			// Email The contact's email.
-			//
-			// Example: joe@example.com
-			Email *string `json:"email,omitempty"`
-
-			// EmailDomain The contact's email domain.
-			//
-			// Example: example.com
-			EmailDomain *string `json:"email_domain,omitempty"`
-
-			// EnabledPushMessaging If the user has enabled push messaging.
-			//
-			// Example: true
-			EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-			// ExternalId The unique identifier for the contact which is provided by the Client.
-			//
-			// Example: f3b87a2e09d514c6c2e79b9a
-			ExternalId *string `json:"external_id,omitempty"`
-
-			// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-			//
-			// Example: true
-			HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-			// Id The unique identifier for the contact which is given by Intercom.
-			//
-			// Example: 5ba682d23d7cf92bef87bfd4
-			Id *string `json:"id,omitempty"`
-
-			// IosAppName The name of the iOS app which the contact is using.
-			//
-			// Example: Intercom
-			IosAppName *string `json:"ios_app_name,omitempty"`
-
-			// IosAppVersion The version of the iOS app which the contact is using.
-			//
-			// Example: 5.0.0
-			IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-			// IosDevice The iOS device which the contact is using.
-			//
-			// Example: iPhone 11
-			IosDevice *string `json:"ios_device,omitempty"`
-
-			// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-			//
-			// Example: 1571672154
-			IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-			// IosOsVersion The version of iOS which the contact is using.
-			//
-			// Example: 13.3.1
-			IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-			// IosSdkVersion The version of the iOS SDK which the contact is using.
-			//
-			// Example: 13.3.1
-			IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-			// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-			//
-			// Example: en
-			LanguageOverride *string `json:"language_override,omitempty"`
-
-			// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-			//
-			// Example: 1571672154
-			LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-			// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-			//
-			// Example: 1571672154
-			LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-			// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-			//
-			// Example: 1571672154
-			LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-			// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-			//
-			// Example: 1571672154
-			LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-			// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-			//
-			// Example: 1571672154
-			LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-			// Location An object containing location meta data about a Intercom contact.
-			Location *ContactLocation `json:"location,omitempty"`
-
-			// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-			//
-			// Example: true
-			MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-			// Name The contacts name.
-			//
-			// Example: John Doe
-			Name *string `json:"name,omitempty"`
-
-			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
-
-			// Os The operating system which the contact is using.
-			//
-			// Example: Mac OS X
-			Os *string `json:"os,omitempty"`
-
-			// OwnerId The id of an admin that has been assigned account ownership of the contact.
-			//
-			// Example: 123
-			OwnerId *int `json:"owner_id,omitempty"`
-
-			// Phone The contacts phone.
-			//
-			// Example: +1123456789
-			Phone *string `json:"phone,omitempty"`
-
-			// Role The role of the contact.
-			//
-			// Example: user
-			Role *string `json:"role,omitempty"`
-
-			// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-			//
-			// Example: 1571672154
-			SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-			// SocialProfiles An object containing social profiles that a contact has.
-			SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-			// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Tags *ContactTags `json:"tags,omitempty"`
-
-			// Type The type of object.
-			//
-			// Example: contact
-			Type *string `json:"type,omitempty"`
-
-			// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-			//
-			// Example: true
-			UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-			// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-			//
-			// Example: 1571672154
-			UpdatedAt *int `json:"updated_at,omitempty"`
-
-			// WorkspaceId The id of the workspace which the contact belongs to.
-			//
-			// Example: ecahpwf5
-			WorkspaceId *string `json:"workspace_id,omitempty"`
-		}
+		var dest CreateContactResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -39498,246 +37169,22 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 	return response, nil
 }
 
-// ParseMergeContactResponse parses an HTTP response from a MergeContactWithResponse call
-func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error) {
+// ParseMergeContactRawResponse parses an HTTP response from a MergeContactWithResponse call
+func ParseMergeContactRawResponse(rsp *http.Response) (*MergeContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &MergeContactResponse{
+	response := &MergeContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// AndroidAppName The name of the Android app which the contact is using.
-			//
-			// Example: Intercom
-			AndroidAppName *string `json:"android_app_name,omitempty"`
-
-			// AndroidAppVersion The version of the Android app which the contact is using.
-			//
-			// Example: 5.0.0
-			AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-			// AndroidDevice The Android device which the contact is using.
-			//
-			// Example: Pixel 3
-			AndroidDevice *string `json:"android_device,omitempty"`
-
-			// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-			//
-			// Example: 1571672154
-			AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-			// AndroidOsVersion The version of the Android OS which the contact is using.
-			//
-			// Example: 10
-			AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-			// AndroidSdkVersion The version of the Android SDK which the contact is using.
-			//
-			// Example: 28
-			AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-			Avatar            *struct {
-				// ImageUrl An image URL containing the avatar of a contact.
-				//
-				// Example: https://example.org/128Wash.jpg
-				ImageUrl *string `json:"image_url,omitempty"`
-
-				// Type The type of object
-				//
-				// Example: avatar
-				Type *string `json:"type,omitempty"`
-			} `json:"avatar,omitempty"`
-
-			// Browser The name of the browser which the contact is using.
-			//
-			// Example: Chrome
-			Browser *string `json:"browser,omitempty"`
-
-			// BrowserLanguage The language set by the browser which the contact is using.
-			//
-			// Example: en-US
-			BrowserLanguage *string `json:"browser_language,omitempty"`
-
-			// BrowserVersion The version of the browser which the contact is using.
-			//
-			// Example: 80.0.3987.132
-			BrowserVersion *string `json:"browser_version,omitempty"`
-
-			// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Companies *ContactCompanies `json:"companies,omitempty"`
-
-			// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-			//
-			// Example: 1571672154
-			CreatedAt *int `json:"created_at,omitempty"`
-
-			// CustomAttributes The custom attributes which are set for the contact.
-			CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-			// Email The contact's email.
-			//
-			// Example: joe@example.com
-			Email *string `json:"email,omitempty"`
-
-			// EmailDomain The contact's email domain.
-			//
-			// Example: example.com
-			EmailDomain *string `json:"email_domain,omitempty"`
-
-			// EnabledPushMessaging If the user has enabled push messaging.
-			//
-			// Example: true
-			EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-			// ExternalId The unique identifier for the contact which is provided by the Client.
-			//
-			// Example: f3b87a2e09d514c6c2e79b9a
-			ExternalId *string `json:"external_id,omitempty"`
-
-			// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-			//
-			// Example: true
-			HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-			// Id The unique identifier for the contact which is given by Intercom.
-			//
-			// Example: 5ba682d23d7cf92bef87bfd4
-			Id *string `json:"id,omitempty"`
-
-			// IosAppName The name of the iOS app which the contact is using.
-			//
-			// Example: Intercom
-			IosAppName *string `json:"ios_app_name,omitempty"`
-
-			// IosAppVersion The version of the iOS app which the contact is using.
-			//
-			// Example: 5.0.0
-			IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-			// IosDevice The iOS device which the contact is using.
-			//
-			// Example: iPhone 11
-			IosDevice *string `json:"ios_device,omitempty"`
-
-			// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-			//
-			// Example: 1571672154
-			IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-			// IosOsVersion The version of iOS which the contact is using.
-			//
-			// Example: 13.3.1
-			IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-			// IosSdkVersion The version of the iOS SDK which the contact is using.
-			//
-			// Example: 13.3.1
-			IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-			// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-			//
-			// Example: en
-			LanguageOverride *string `json:"language_override,omitempty"`
-
-			// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-			//
-			// Example: 1571672154
-			LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-			// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-			//
-			// Example: 1571672154
-			LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-			// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-			//
-			// Example: 1571672154
-			LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-			// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-			//
-			// Example: 1571672154
-			LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-			// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-			//
-			// Example: 1571672154
-			LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-			// Location An object containing location meta data about a Intercom contact.
-			Location *ContactLocation `json:"location,omitempty"`
-
-			// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-			//
-			// Example: true
-			MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-			// Name The contacts name.
-			//
-			// Example: John Doe
-			Name *string `json:"name,omitempty"`
-
-			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
-
-			// Os The operating system which the contact is using.
-			//
-			// Example: Mac OS X
-			Os *string `json:"os,omitempty"`
-
-			// OwnerId The id of an admin that has been assigned account ownership of the contact.
-			//
-			// Example: 123
-			OwnerId *int `json:"owner_id,omitempty"`
-
-			// Phone The contacts phone.
-			//
-			// Example: +1123456789
-			Phone *string `json:"phone,omitempty"`
-
-			// Role The role of the contact.
-			//
-			// Example: user
-			Role *string `json:"role,omitempty"`
-
-			// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-			//
-			// Example: 1571672154
-			SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-			// SocialProfiles An object containing social profiles that a contact has.
-			SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-			// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Tags *ContactTags `json:"tags,omitempty"`
-
-			// Type The type of object.
-			//
-			// Example: contact
-			Type *string `json:"type,omitempty"`
-
-			// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-			//
-			// Example: true
-			UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-			// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-			//
-			// Example: 1571672154
-			UpdatedAt *int `json:"updated_at,omitempty"`
-
-			// WorkspaceId The id of the workspace which the contact belongs to.
-			//
-			// Example: ecahpwf5
-			WorkspaceId *string `json:"workspace_id,omitempty"`
-		}
+		var dest MergeContactResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -39755,15 +37202,15 @@ func ParseMergeContactResponse(rsp *http.Response) (*MergeContactResponse, error
 	return response, nil
 }
 
-// ParseSearchContactsResponse parses an HTTP response from a SearchContactsWithResponse call
-func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, error) {
+// ParseSearchContactsRawResponse parses an HTTP response from a SearchContactsWithResponse call
+func ParseSearchContactsRawResponse(rsp *http.Response) (*SearchContactsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchContactsResponse{
+	response := &SearchContactsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39788,15 +37235,15 @@ func ParseSearchContactsResponse(rsp *http.Response) (*SearchContactsResponse, e
 	return response, nil
 }
 
-// ParseDetachContactFromACompanyResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
-func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactFromACompanyResponse, error) {
+// ParseDetachContactFromACompanyRawResponse parses an HTTP response from a DetachContactFromACompanyWithResponse call
+func ParseDetachContactFromACompanyRawResponse(rsp *http.Response) (*DetachContactFromACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromACompanyResponse{
+	response := &DetachContactFromACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39828,15 +37275,15 @@ func ParseDetachContactFromACompanyResponse(rsp *http.Response) (*DetachContactF
 	return response, nil
 }
 
-// ParseListSegmentsForAContactResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
-func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForAContactResponse, error) {
+// ParseListSegmentsForAContactRawResponse parses an HTTP response from a ListSegmentsForAContactWithResponse call
+func ParseListSegmentsForAContactRawResponse(rsp *http.Response) (*ListSegmentsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsForAContactResponse{
+	response := &ListSegmentsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39868,15 +37315,15 @@ func ParseListSegmentsForAContactResponse(rsp *http.Response) (*ListSegmentsForA
 	return response, nil
 }
 
-// ParseListSubscriptionsForAContactResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
-func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscriptionsForAContactResponse, error) {
+// ParseListSubscriptionsForAContactRawResponse parses an HTTP response from a ListSubscriptionsForAContactWithResponse call
+func ParseListSubscriptionsForAContactRawResponse(rsp *http.Response) (*ListSubscriptionsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionsForAContactResponse{
+	response := &ListSubscriptionsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39908,15 +37355,15 @@ func ParseListSubscriptionsForAContactResponse(rsp *http.Response) (*ListSubscri
 	return response, nil
 }
 
-// ParseAttachSubscriptionTypeToContactResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
-func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactResponse, error) {
+// ParseAttachSubscriptionTypeToContactRawResponse parses an HTTP response from a AttachSubscriptionTypeToContactWithResponse call
+func ParseAttachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*AttachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachSubscriptionTypeToContactResponse{
+	response := &AttachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39948,15 +37395,15 @@ func ParseAttachSubscriptionTypeToContactResponse(rsp *http.Response) (*AttachSu
 	return response, nil
 }
 
-// ParseDetachSubscriptionTypeToContactResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
-func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactResponse, error) {
+// ParseDetachSubscriptionTypeToContactRawResponse parses an HTTP response from a DetachSubscriptionTypeToContactWithResponse call
+func ParseDetachSubscriptionTypeToContactRawResponse(rsp *http.Response) (*DetachSubscriptionTypeToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachSubscriptionTypeToContactResponse{
+	response := &DetachSubscriptionTypeToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -39988,15 +37435,15 @@ func ParseDetachSubscriptionTypeToContactResponse(rsp *http.Response) (*DetachSu
 	return response, nil
 }
 
-// ParseListTagsForAContactResponse parses an HTTP response from a ListTagsForAContactWithResponse call
-func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactResponse, error) {
+// ParseListTagsForAContactRawResponse parses an HTTP response from a ListTagsForAContactWithResponse call
+func ParseListTagsForAContactRawResponse(rsp *http.Response) (*ListTagsForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsForAContactResponse{
+	response := &ListTagsForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40028,15 +37475,15 @@ func ParseListTagsForAContactResponse(rsp *http.Response) (*ListTagsForAContactR
 	return response, nil
 }
 
-// ParseAttachTagToContactResponse parses an HTTP response from a AttachTagToContactWithResponse call
-func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactResponse, error) {
+// ParseAttachTagToContactRawResponse parses an HTTP response from a AttachTagToContactWithResponse call
+func ParseAttachTagToContactRawResponse(rsp *http.Response) (*AttachTagToContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToContactResponse{
+	response := &AttachTagToContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40068,15 +37515,15 @@ func ParseAttachTagToContactResponse(rsp *http.Response) (*AttachTagToContactRes
 	return response, nil
 }
 
-// ParseDetachTagFromContactResponse parses an HTTP response from a DetachTagFromContactWithResponse call
-func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContactResponse, error) {
+// ParseDetachTagFromContactRawResponse parses an HTTP response from a DetachTagFromContactWithResponse call
+func ParseDetachTagFromContactRawResponse(rsp *http.Response) (*DetachTagFromContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromContactResponse{
+	response := &DetachTagFromContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40108,15 +37555,15 @@ func ParseDetachTagFromContactResponse(rsp *http.Response) (*DetachTagFromContac
 	return response, nil
 }
 
-// ParseDeleteContactResponse parses an HTTP response from a DeleteContactWithResponse call
-func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, error) {
+// ParseDeleteContactRawResponse parses an HTTP response from a DeleteContactWithResponse call
+func ParseDeleteContactRawResponse(rsp *http.Response) (*DeleteContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteContactResponse{
+	response := &DeleteContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40141,246 +37588,22 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 	return response, nil
 }
 
-// ParseShowContactResponse parses an HTTP response from a ShowContactWithResponse call
-func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) {
+// ParseShowContactRawResponse parses an HTTP response from a ShowContactWithResponse call
+func ParseShowContactRawResponse(rsp *http.Response) (*ShowContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ShowContactResponse{
+	response := &ShowContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// AndroidAppName The name of the Android app which the contact is using.
-			//
-			// Example: Intercom
-			AndroidAppName *string `json:"android_app_name,omitempty"`
-
-			// AndroidAppVersion The version of the Android app which the contact is using.
-			//
-			// Example: 5.0.0
-			AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-			// AndroidDevice The Android device which the contact is using.
-			//
-			// Example: Pixel 3
-			AndroidDevice *string `json:"android_device,omitempty"`
-
-			// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-			//
-			// Example: 1571672154
-			AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-			// AndroidOsVersion The version of the Android OS which the contact is using.
-			//
-			// Example: 10
-			AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-			// AndroidSdkVersion The version of the Android SDK which the contact is using.
-			//
-			// Example: 28
-			AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-			Avatar            *struct {
-				// ImageUrl An image URL containing the avatar of a contact.
-				//
-				// Example: https://example.org/128Wash.jpg
-				ImageUrl *string `json:"image_url,omitempty"`
-
-				// Type The type of object
-				//
-				// Example: avatar
-				Type *string `json:"type,omitempty"`
-			} `json:"avatar,omitempty"`
-
-			// Browser The name of the browser which the contact is using.
-			//
-			// Example: Chrome
-			Browser *string `json:"browser,omitempty"`
-
-			// BrowserLanguage The language set by the browser which the contact is using.
-			//
-			// Example: en-US
-			BrowserLanguage *string `json:"browser_language,omitempty"`
-
-			// BrowserVersion The version of the browser which the contact is using.
-			//
-			// Example: 80.0.3987.132
-			BrowserVersion *string `json:"browser_version,omitempty"`
-
-			// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Companies *ContactCompanies `json:"companies,omitempty"`
-
-			// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-			//
-			// Example: 1571672154
-			CreatedAt *int `json:"created_at,omitempty"`
-
-			// CustomAttributes The custom attributes which are set for the contact.
-			CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-			// Email The contact's email.
-			//
-			// Example: joe@example.com
-			Email *string `json:"email,omitempty"`
-
-			// EmailDomain The contact's email domain.
-			//
-			// Example: example.com
-			EmailDomain *string `json:"email_domain,omitempty"`
-
-			// EnabledPushMessaging If the user has enabled push messaging.
-			//
-			// Example: true
-			EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-			// ExternalId The unique identifier for the contact which is provided by the Client.
-			//
-			// Example: f3b87a2e09d514c6c2e79b9a
-			ExternalId *string `json:"external_id,omitempty"`
-
-			// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-			//
-			// Example: true
-			HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-			// Id The unique identifier for the contact which is given by Intercom.
-			//
-			// Example: 5ba682d23d7cf92bef87bfd4
-			Id *string `json:"id,omitempty"`
-
-			// IosAppName The name of the iOS app which the contact is using.
-			//
-			// Example: Intercom
-			IosAppName *string `json:"ios_app_name,omitempty"`
-
-			// IosAppVersion The version of the iOS app which the contact is using.
-			//
-			// Example: 5.0.0
-			IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-			// IosDevice The iOS device which the contact is using.
-			//
-			// Example: iPhone 11
-			IosDevice *string `json:"ios_device,omitempty"`
-
-			// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-			//
-			// Example: 1571672154
-			IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-			// IosOsVersion The version of iOS which the contact is using.
-			//
-			// Example: 13.3.1
-			IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-			// IosSdkVersion The version of the iOS SDK which the contact is using.
-			//
-			// Example: 13.3.1
-			IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-			// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-			//
-			// Example: en
-			LanguageOverride *string `json:"language_override,omitempty"`
-
-			// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-			//
-			// Example: 1571672154
-			LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-			// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-			//
-			// Example: 1571672154
-			LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-			// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-			//
-			// Example: 1571672154
-			LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-			// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-			//
-			// Example: 1571672154
-			LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-			// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-			//
-			// Example: 1571672154
-			LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-			// Location An object containing location meta data about a Intercom contact.
-			Location *ContactLocation `json:"location,omitempty"`
-
-			// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-			//
-			// Example: true
-			MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-			// Name The contacts name.
-			//
-			// Example: John Doe
-			Name *string `json:"name,omitempty"`
-
-			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
-
-			// Os The operating system which the contact is using.
-			//
-			// Example: Mac OS X
-			Os *string `json:"os,omitempty"`
-
-			// OwnerId The id of an admin that has been assigned account ownership of the contact.
-			//
-			// Example: 123
-			OwnerId *int `json:"owner_id,omitempty"`
-
-			// Phone The contacts phone.
-			//
-			// Example: +1123456789
-			Phone *string `json:"phone,omitempty"`
-
-			// Role The role of the contact.
-			//
-			// Example: user
-			Role *string `json:"role,omitempty"`
-
-			// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-			//
-			// Example: 1571672154
-			SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-			// SocialProfiles An object containing social profiles that a contact has.
-			SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-			// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Tags *ContactTags `json:"tags,omitempty"`
-
-			// Type The type of object.
-			//
-			// Example: contact
-			Type *string `json:"type,omitempty"`
-
-			// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-			//
-			// Example: true
-			UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-			// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-			//
-			// Example: 1571672154
-			UpdatedAt *int `json:"updated_at,omitempty"`
-
-			// WorkspaceId The id of the workspace which the contact belongs to.
-			//
-			// Example: ecahpwf5
-			WorkspaceId *string `json:"workspace_id,omitempty"`
-		}
+		var dest ShowContactResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -40398,246 +37621,22 @@ func ParseShowContactResponse(rsp *http.Response) (*ShowContactResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
-func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
+// ParseUpdateContactRawResponse parses an HTTP response from a UpdateContactWithResponse call
+func ParseUpdateContactRawResponse(rsp *http.Response) (*UpdateContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateContactResponse{
+	response := &UpdateContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// AndroidAppName The name of the Android app which the contact is using.
-			//
-			// Example: Intercom
-			AndroidAppName *string `json:"android_app_name,omitempty"`
-
-			// AndroidAppVersion The version of the Android app which the contact is using.
-			//
-			// Example: 5.0.0
-			AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-			// AndroidDevice The Android device which the contact is using.
-			//
-			// Example: Pixel 3
-			AndroidDevice *string `json:"android_device,omitempty"`
-
-			// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-			//
-			// Example: 1571672154
-			AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-			// AndroidOsVersion The version of the Android OS which the contact is using.
-			//
-			// Example: 10
-			AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-			// AndroidSdkVersion The version of the Android SDK which the contact is using.
-			//
-			// Example: 28
-			AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-			Avatar            *struct {
-				// ImageUrl An image URL containing the avatar of a contact.
-				//
-				// Example: https://example.org/128Wash.jpg
-				ImageUrl *string `json:"image_url,omitempty"`
-
-				// Type The type of object
-				//
-				// Example: avatar
-				Type *string `json:"type,omitempty"`
-			} `json:"avatar,omitempty"`
-
-			// Browser The name of the browser which the contact is using.
-			//
-			// Example: Chrome
-			Browser *string `json:"browser,omitempty"`
-
-			// BrowserLanguage The language set by the browser which the contact is using.
-			//
-			// Example: en-US
-			BrowserLanguage *string `json:"browser_language,omitempty"`
-
-			// BrowserVersion The version of the browser which the contact is using.
-			//
-			// Example: 80.0.3987.132
-			BrowserVersion *string `json:"browser_version,omitempty"`
-
-			// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Companies *ContactCompanies `json:"companies,omitempty"`
-
-			// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-			//
-			// Example: 1571672154
-			CreatedAt *int `json:"created_at,omitempty"`
-
-			// CustomAttributes The custom attributes which are set for the contact.
-			CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-			// Email The contact's email.
-			//
-			// Example: joe@example.com
-			Email *string `json:"email,omitempty"`
-
-			// EmailDomain The contact's email domain.
-			//
-			// Example: example.com
-			EmailDomain *string `json:"email_domain,omitempty"`
-
-			// EnabledPushMessaging If the user has enabled push messaging.
-			//
-			// Example: true
-			EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-			// ExternalId The unique identifier for the contact which is provided by the Client.
-			//
-			// Example: f3b87a2e09d514c6c2e79b9a
-			ExternalId *string `json:"external_id,omitempty"`
-
-			// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-			//
-			// Example: true
-			HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-			// Id The unique identifier for the contact which is given by Intercom.
-			//
-			// Example: 5ba682d23d7cf92bef87bfd4
-			Id *string `json:"id,omitempty"`
-
-			// IosAppName The name of the iOS app which the contact is using.
-			//
-			// Example: Intercom
-			IosAppName *string `json:"ios_app_name,omitempty"`
-
-			// IosAppVersion The version of the iOS app which the contact is using.
-			//
-			// Example: 5.0.0
-			IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-			// IosDevice The iOS device which the contact is using.
-			//
-			// Example: iPhone 11
-			IosDevice *string `json:"ios_device,omitempty"`
-
-			// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-			//
-			// Example: 1571672154
-			IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-			// IosOsVersion The version of iOS which the contact is using.
-			//
-			// Example: 13.3.1
-			IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-			// IosSdkVersion The version of the iOS SDK which the contact is using.
-			//
-			// Example: 13.3.1
-			IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-			// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-			//
-			// Example: en
-			LanguageOverride *string `json:"language_override,omitempty"`
-
-			// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-			//
-			// Example: 1571672154
-			LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-			// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-			//
-			// Example: 1571672154
-			LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-			// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-			//
-			// Example: 1571672154
-			LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-			// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-			//
-			// Example: 1571672154
-			LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-			// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-			//
-			// Example: 1571672154
-			LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-			// Location An object containing location meta data about a Intercom contact.
-			Location *ContactLocation `json:"location,omitempty"`
-
-			// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-			//
-			// Example: true
-			MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-			// Name The contacts name.
-			//
-			// Example: John Doe
-			Name *string `json:"name,omitempty"`
-
-			// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Notes *ContactNotes `json:"notes,omitempty"`
-
-			// Os The operating system which the contact is using.
-			//
-			// Example: Mac OS X
-			Os *string `json:"os,omitempty"`
-
-			// OwnerId The id of an admin that has been assigned account ownership of the contact.
-			//
-			// Example: 123
-			OwnerId *int `json:"owner_id,omitempty"`
-
-			// Phone The contacts phone.
-			//
-			// Example: +1123456789
-			Phone *string `json:"phone,omitempty"`
-
-			// Role The role of the contact.
-			//
-			// Example: user
-			Role *string `json:"role,omitempty"`
-
-			// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-			//
-			// Example: 1571672154
-			SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-			// SocialProfiles An object containing social profiles that a contact has.
-			SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-			// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-			Tags *ContactTags `json:"tags,omitempty"`
-
-			// Type The type of object.
-			//
-			// Example: contact
-			Type *string `json:"type,omitempty"`
-
-			// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-			//
-			// Example: true
-			UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-			// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-			//
-			// Example: 1571672154
-			UpdatedAt *int `json:"updated_at,omitempty"`
-
-			// WorkspaceId The id of the workspace which the contact belongs to.
-			//
-			// Example: ecahpwf5
-			WorkspaceId *string `json:"workspace_id,omitempty"`
-		}
+		var dest UpdateContactResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -40655,15 +37654,15 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 	return response, nil
 }
 
-// ParseArchiveContactResponse parses an HTTP response from a ArchiveContactWithResponse call
-func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, error) {
+// ParseArchiveContactRawResponse parses an HTTP response from a ArchiveContactWithResponse call
+func ParseArchiveContactRawResponse(rsp *http.Response) (*ArchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ArchiveContactResponse{
+	response := &ArchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40681,15 +37680,15 @@ func ParseArchiveContactResponse(rsp *http.Response) (*ArchiveContactResponse, e
 	return response, nil
 }
 
-// ParseListCompaniesForAContactResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
-func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesForAContactResponse, error) {
+// ParseListCompaniesForAContactRawResponse parses an HTTP response from a ListCompaniesForAContactWithResponse call
+func ParseListCompaniesForAContactRawResponse(rsp *http.Response) (*ListCompaniesForAContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListCompaniesForAContactResponse{
+	response := &ListCompaniesForAContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40721,15 +37720,15 @@ func ParseListCompaniesForAContactResponse(rsp *http.Response) (*ListCompaniesFo
 	return response, nil
 }
 
-// ParseAttachContactToACompanyResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
-func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToACompanyResponse, error) {
+// ParseAttachContactToACompanyRawResponse parses an HTTP response from a AttachContactToACompanyWithResponse call
+func ParseAttachContactToACompanyRawResponse(rsp *http.Response) (*AttachContactToACompanyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToACompanyResponse{
+	response := &AttachContactToACompanyRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40768,15 +37767,15 @@ func ParseAttachContactToACompanyResponse(rsp *http.Response) (*AttachContactToA
 	return response, nil
 }
 
-// ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
-func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
+// ParseListNotesRawResponse parses an HTTP response from a ListNotesWithResponse call
+func ParseListNotesRawResponse(rsp *http.Response) (*ListNotesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNotesResponse{
+	response := &ListNotesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40801,15 +37800,15 @@ func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
 	return response, nil
 }
 
-// ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
-func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
+// ParseCreateNoteRawResponse parses an HTTP response from a CreateNoteWithResponse call
+func ParseCreateNoteRawResponse(rsp *http.Response) (*CreateNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNoteResponse{
+	response := &CreateNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40834,15 +37833,15 @@ func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
 	return response, nil
 }
 
-// ParseUnarchiveContactResponse parses an HTTP response from a UnarchiveContactWithResponse call
-func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactResponse, error) {
+// ParseUnarchiveContactRawResponse parses an HTTP response from a UnarchiveContactWithResponse call
+func ParseUnarchiveContactRawResponse(rsp *http.Response) (*UnarchiveContactRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UnarchiveContactResponse{
+	response := &UnarchiveContactRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40860,15 +37859,15 @@ func ParseUnarchiveContactResponse(rsp *http.Response) (*UnarchiveContactRespons
 	return response, nil
 }
 
-// ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
-func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
+// ParseListConversationsRawResponse parses an HTTP response from a ListConversationsWithResponse call
+func ParseListConversationsRawResponse(rsp *http.Response) (*ListConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListConversationsResponse{
+	response := &ListConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -40900,57 +37899,22 @@ func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsRespo
 	return response, nil
 }
 
-// ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
-func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
+// ParseCreateConversationRawResponse parses an HTTP response from a CreateConversationWithResponse call
+func ParseCreateConversationRawResponse(rsp *http.Response) (*CreateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateConversationResponse{
+	response := &CreateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Body The message body, which may contain HTML.
-			//
-			// Example: Hello
-			Body string `json:"body"`
-
-			// ConversationId The associated conversation_id
-			//
-			// Example: 64619700005570
-			ConversationId string `json:"conversation_id"`
-
-			// CreatedAt The time the conversation was created.
-			//
-			// Example: 1667560812
-			CreatedAt int `json:"created_at"`
-
-			// Id The id representing the message.
-			//
-			// Example: 1488971108
-			Id string `json:"id"`
-
-			// MessageType The type of message that was sent. Can be email, inapp, facebook or twitter.
-			//
-			// Example: inapp
-			MessageType CreateConversation200JSONResponseBodyMessageType `json:"message_type"`
-
-			// Subject The subject of the message. Only present if message_type: email.
-			//
-			// Example: Greetings
-			Subject *string `json:"subject,omitempty"`
-
-			// Type The type of the message
-			//
-			// Example: user_message
-			Type string `json:"type"`
-		}
+		var dest CreateConversationResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -40982,15 +37946,15 @@ func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationRes
 	return response, nil
 }
 
-// ParseRedactConversationResponse parses an HTTP response from a RedactConversationWithResponse call
-func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationResponse, error) {
+// ParseRedactConversationRawResponse parses an HTTP response from a RedactConversationWithResponse call
+func ParseRedactConversationRawResponse(rsp *http.Response) (*RedactConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RedactConversationResponse{
+	response := &RedactConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41022,15 +37986,15 @@ func ParseRedactConversationResponse(rsp *http.Response) (*RedactConversationRes
 	return response, nil
 }
 
-// ParseSearchConversationsResponse parses an HTTP response from a SearchConversationsWithResponse call
-func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsResponse, error) {
+// ParseSearchConversationsRawResponse parses an HTTP response from a SearchConversationsWithResponse call
+func ParseSearchConversationsRawResponse(rsp *http.Response) (*SearchConversationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchConversationsResponse{
+	response := &SearchConversationsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41048,15 +38012,15 @@ func ParseSearchConversationsResponse(rsp *http.Response) (*SearchConversationsR
 	return response, nil
 }
 
-// ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
-func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
+// ParseDetachContactFromConversationRawResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
+func ParseDetachContactFromConversationRawResponse(rsp *http.Response) (*DetachContactFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachContactFromConversationResponse{
+	response := &DetachContactFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41102,15 +38066,15 @@ func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachCont
 	return response, nil
 }
 
-// ParseAttachTagToConversationResponse parses an HTTP response from a AttachTagToConversationWithResponse call
-func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConversationResponse, error) {
+// ParseAttachTagToConversationRawResponse parses an HTTP response from a AttachTagToConversationWithResponse call
+func ParseAttachTagToConversationRawResponse(rsp *http.Response) (*AttachTagToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToConversationResponse{
+	response := &AttachTagToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41142,15 +38106,15 @@ func ParseAttachTagToConversationResponse(rsp *http.Response) (*AttachTagToConve
 	return response, nil
 }
 
-// ParseDetachTagFromConversationResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
-func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromConversationResponse, error) {
+// ParseDetachTagFromConversationRawResponse parses an HTTP response from a DetachTagFromConversationWithResponse call
+func ParseDetachTagFromConversationRawResponse(rsp *http.Response) (*DetachTagFromConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromConversationResponse{
+	response := &DetachTagFromConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41182,15 +38146,15 @@ func ParseDetachTagFromConversationResponse(rsp *http.Response) (*DetachTagFromC
 	return response, nil
 }
 
-// ParseRetrieveConversationResponse parses an HTTP response from a RetrieveConversationWithResponse call
-func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversationResponse, error) {
+// ParseRetrieveConversationRawResponse parses an HTTP response from a RetrieveConversationWithResponse call
+func ParseRetrieveConversationRawResponse(rsp *http.Response) (*RetrieveConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveConversationResponse{
+	response := &RetrieveConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41229,15 +38193,15 @@ func ParseRetrieveConversationResponse(rsp *http.Response) (*RetrieveConversatio
 	return response, nil
 }
 
-// ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
-func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
+// ParseUpdateConversationRawResponse parses an HTTP response from a UpdateConversationWithResponse call
+func ParseUpdateConversationRawResponse(rsp *http.Response) (*UpdateConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateConversationResponse{
+	response := &UpdateConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41276,15 +38240,15 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 	return response, nil
 }
 
-// ParseConvertConversationToTicketResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
-func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConversationToTicketResponse, error) {
+// ParseConvertConversationToTicketRawResponse parses an HTTP response from a ConvertConversationToTicketWithResponse call
+func ParseConvertConversationToTicketRawResponse(rsp *http.Response) (*ConvertConversationToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertConversationToTicketResponse{
+	response := &ConvertConversationToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41309,15 +38273,15 @@ func ParseConvertConversationToTicketResponse(rsp *http.Response) (*ConvertConve
 	return response, nil
 }
 
-// ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
-func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
+// ParseAttachContactToConversationRawResponse parses an HTTP response from a AttachContactToConversationWithResponse call
+func ParseAttachContactToConversationRawResponse(rsp *http.Response) (*AttachContactToConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachContactToConversationResponse{
+	response := &AttachContactToConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41356,15 +38320,15 @@ func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContac
 	return response, nil
 }
 
-// ParseManageConversationResponse parses an HTTP response from a ManageConversationWithResponse call
-func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationResponse, error) {
+// ParseManageConversationRawResponse parses an HTTP response from a ManageConversationWithResponse call
+func ParseManageConversationRawResponse(rsp *http.Response) (*ManageConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ManageConversationResponse{
+	response := &ManageConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41403,15 +38367,15 @@ func ParseManageConversationResponse(rsp *http.Response) (*ManageConversationRes
 	return response, nil
 }
 
-// ParseReplyConversationResponse parses an HTTP response from a ReplyConversationWithResponse call
-func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationResponse, error) {
+// ParseReplyConversationRawResponse parses an HTTP response from a ReplyConversationWithResponse call
+func ParseReplyConversationRawResponse(rsp *http.Response) (*ReplyConversationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyConversationResponse{
+	response := &ReplyConversationRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41450,15 +38414,15 @@ func ParseReplyConversationResponse(rsp *http.Response) (*ReplyConversationRespo
 	return response, nil
 }
 
-// ParseLisDataAttributesResponse parses an HTTP response from a LisDataAttributesWithResponse call
-func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesResponse, error) {
+// ParseLisDataAttributesRawResponse parses an HTTP response from a LisDataAttributesWithResponse call
+func ParseLisDataAttributesRawResponse(rsp *http.Response) (*LisDataAttributesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &LisDataAttributesResponse{
+	response := &LisDataAttributesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41483,15 +38447,15 @@ func ParseLisDataAttributesResponse(rsp *http.Response) (*LisDataAttributesRespo
 	return response, nil
 }
 
-// ParseCreateDataAttributeResponse parses an HTTP response from a CreateDataAttributeWithResponse call
-func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeResponse, error) {
+// ParseCreateDataAttributeRawResponse parses an HTTP response from a CreateDataAttributeWithResponse call
+func ParseCreateDataAttributeRawResponse(rsp *http.Response) (*CreateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataAttributeResponse{
+	response := &CreateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41523,15 +38487,15 @@ func ParseCreateDataAttributeResponse(rsp *http.Response) (*CreateDataAttributeR
 	return response, nil
 }
 
-// ParseUpdateDataAttributeResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
-func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeResponse, error) {
+// ParseUpdateDataAttributeRawResponse parses an HTTP response from a UpdateDataAttributeWithResponse call
+func ParseUpdateDataAttributeRawResponse(rsp *http.Response) (*UpdateDataAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateDataAttributeResponse{
+	response := &UpdateDataAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41577,15 +38541,15 @@ func ParseUpdateDataAttributeResponse(rsp *http.Response) (*UpdateDataAttributeR
 	return response, nil
 }
 
-// ParseDownloadDataExportResponse parses an HTTP response from a DownloadDataExportWithResponse call
-func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportResponse, error) {
+// ParseDownloadDataExportRawResponse parses an HTTP response from a DownloadDataExportWithResponse call
+func ParseDownloadDataExportRawResponse(rsp *http.Response) (*DownloadDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DownloadDataExportResponse{
+	response := &DownloadDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41593,15 +38557,15 @@ func ParseDownloadDataExportResponse(rsp *http.Response) (*DownloadDataExportRes
 	return response, nil
 }
 
-// ParseLisDataEventsResponse parses an HTTP response from a LisDataEventsWithResponse call
-func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, error) {
+// ParseLisDataEventsRawResponse parses an HTTP response from a LisDataEventsWithResponse call
+func ParseLisDataEventsRawResponse(rsp *http.Response) (*LisDataEventsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &LisDataEventsResponse{
+	response := &LisDataEventsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41626,15 +38590,15 @@ func ParseLisDataEventsResponse(rsp *http.Response) (*LisDataEventsResponse, err
 	return response, nil
 }
 
-// ParseCreateDataEventResponse parses an HTTP response from a CreateDataEventWithResponse call
-func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse, error) {
+// ParseCreateDataEventRawResponse parses an HTTP response from a CreateDataEventWithResponse call
+func ParseCreateDataEventRawResponse(rsp *http.Response) (*CreateDataEventRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataEventResponse{
+	response := &CreateDataEventRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41655,15 +38619,15 @@ func ParseCreateDataEventResponse(rsp *http.Response) (*CreateDataEventResponse,
 	return response, nil
 }
 
-// ParseDataEventSummariesResponse parses an HTTP response from a DataEventSummariesWithResponse call
-func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesResponse, error) {
+// ParseDataEventSummariesRawResponse parses an HTTP response from a DataEventSummariesWithResponse call
+func ParseDataEventSummariesRawResponse(rsp *http.Response) (*DataEventSummariesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DataEventSummariesResponse{
+	response := &DataEventSummariesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41684,15 +38648,15 @@ func ParseDataEventSummariesResponse(rsp *http.Response) (*DataEventSummariesRes
 	return response, nil
 }
 
-// ParseCancelDataExportResponse parses an HTTP response from a CancelDataExportWithResponse call
-func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportResponse, error) {
+// ParseCancelDataExportRawResponse parses an HTTP response from a CancelDataExportWithResponse call
+func ParseCancelDataExportRawResponse(rsp *http.Response) (*CancelDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CancelDataExportResponse{
+	response := &CancelDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41710,15 +38674,15 @@ func ParseCancelDataExportResponse(rsp *http.Response) (*CancelDataExportRespons
 	return response, nil
 }
 
-// ParseCreateDataExportResponse parses an HTTP response from a CreateDataExportWithResponse call
-func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportResponse, error) {
+// ParseCreateDataExportRawResponse parses an HTTP response from a CreateDataExportWithResponse call
+func ParseCreateDataExportRawResponse(rsp *http.Response) (*CreateDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateDataExportResponse{
+	response := &CreateDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41736,15 +38700,15 @@ func ParseCreateDataExportResponse(rsp *http.Response) (*CreateDataExportRespons
 	return response, nil
 }
 
-// ParseGetDataExportResponse parses an HTTP response from a GetDataExportWithResponse call
-func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, error) {
+// ParseGetDataExportRawResponse parses an HTTP response from a GetDataExportWithResponse call
+func ParseGetDataExportRawResponse(rsp *http.Response) (*GetDataExportRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetDataExportResponse{
+	response := &GetDataExportRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41762,15 +38726,15 @@ func ParseGetDataExportResponse(rsp *http.Response) (*GetDataExportResponse, err
 	return response, nil
 }
 
-// ParseListAllCollectionsResponse parses an HTTP response from a ListAllCollectionsWithResponse call
-func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsResponse, error) {
+// ParseListAllCollectionsRawResponse parses an HTTP response from a ListAllCollectionsWithResponse call
+func ParseListAllCollectionsRawResponse(rsp *http.Response) (*ListAllCollectionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListAllCollectionsResponse{
+	response := &ListAllCollectionsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41795,15 +38759,15 @@ func ParseListAllCollectionsResponse(rsp *http.Response) (*ListAllCollectionsRes
 	return response, nil
 }
 
-// ParseCreateCollectionResponse parses an HTTP response from a CreateCollectionWithResponse call
-func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionResponse, error) {
+// ParseCreateCollectionRawResponse parses an HTTP response from a CreateCollectionWithResponse call
+func ParseCreateCollectionRawResponse(rsp *http.Response) (*CreateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateCollectionResponse{
+	response := &CreateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41835,15 +38799,15 @@ func ParseCreateCollectionResponse(rsp *http.Response) (*CreateCollectionRespons
 	return response, nil
 }
 
-// ParseDeleteCollectionResponse parses an HTTP response from a DeleteCollectionWithResponse call
-func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionResponse, error) {
+// ParseDeleteCollectionRawResponse parses an HTTP response from a DeleteCollectionWithResponse call
+func ParseDeleteCollectionRawResponse(rsp *http.Response) (*DeleteCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteCollectionResponse{
+	response := &DeleteCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41875,15 +38839,15 @@ func ParseDeleteCollectionResponse(rsp *http.Response) (*DeleteCollectionRespons
 	return response, nil
 }
 
-// ParseRetrieveCollectionResponse parses an HTTP response from a RetrieveCollectionWithResponse call
-func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionResponse, error) {
+// ParseRetrieveCollectionRawResponse parses an HTTP response from a RetrieveCollectionWithResponse call
+func ParseRetrieveCollectionRawResponse(rsp *http.Response) (*RetrieveCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveCollectionResponse{
+	response := &RetrieveCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41915,15 +38879,15 @@ func ParseRetrieveCollectionResponse(rsp *http.Response) (*RetrieveCollectionRes
 	return response, nil
 }
 
-// ParseUpdateCollectionResponse parses an HTTP response from a UpdateCollectionWithResponse call
-func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionResponse, error) {
+// ParseUpdateCollectionRawResponse parses an HTTP response from a UpdateCollectionWithResponse call
+func ParseUpdateCollectionRawResponse(rsp *http.Response) (*UpdateCollectionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateCollectionResponse{
+	response := &UpdateCollectionRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41955,15 +38919,15 @@ func ParseUpdateCollectionResponse(rsp *http.Response) (*UpdateCollectionRespons
 	return response, nil
 }
 
-// ParseListHelpCentersResponse parses an HTTP response from a ListHelpCentersWithResponse call
-func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse, error) {
+// ParseListHelpCentersRawResponse parses an HTTP response from a ListHelpCentersWithResponse call
+func ParseListHelpCentersRawResponse(rsp *http.Response) (*ListHelpCentersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListHelpCentersResponse{
+	response := &ListHelpCentersRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -41988,15 +38952,15 @@ func ParseListHelpCentersResponse(rsp *http.Response) (*ListHelpCentersResponse,
 	return response, nil
 }
 
-// ParseRetrieveHelpCenterResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
-func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterResponse, error) {
+// ParseRetrieveHelpCenterRawResponse parses an HTTP response from a RetrieveHelpCenterWithResponse call
+func ParseRetrieveHelpCenterRawResponse(rsp *http.Response) (*RetrieveHelpCenterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveHelpCenterResponse{
+	response := &RetrieveHelpCenterRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42028,15 +38992,15 @@ func ParseRetrieveHelpCenterResponse(rsp *http.Response) (*RetrieveHelpCenterRes
 	return response, nil
 }
 
-// ParseIdentifyAdminResponse parses an HTTP response from a IdentifyAdminWithResponse call
-func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, error) {
+// ParseIdentifyAdminRawResponse parses an HTTP response from a IdentifyAdminWithResponse call
+func ParseIdentifyAdminRawResponse(rsp *http.Response) (*IdentifyAdminRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &IdentifyAdminResponse{
+	response := &IdentifyAdminRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42054,15 +39018,15 @@ func ParseIdentifyAdminResponse(rsp *http.Response) (*IdentifyAdminResponse, err
 	return response, nil
 }
 
-// ParseCreateMessageResponse parses an HTTP response from a CreateMessageWithResponse call
-func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, error) {
+// ParseCreateMessageRawResponse parses an HTTP response from a CreateMessageWithResponse call
+func ParseCreateMessageRawResponse(rsp *http.Response) (*CreateMessageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateMessageResponse{
+	response := &CreateMessageRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42108,15 +39072,15 @@ func ParseCreateMessageResponse(rsp *http.Response) (*CreateMessageResponse, err
 	return response, nil
 }
 
-// ParseListNewsItemsResponse parses an HTTP response from a ListNewsItemsWithResponse call
-func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, error) {
+// ParseListNewsItemsRawResponse parses an HTTP response from a ListNewsItemsWithResponse call
+func ParseListNewsItemsRawResponse(rsp *http.Response) (*ListNewsItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsItemsResponse{
+	response := &ListNewsItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42141,15 +39105,15 @@ func ParseListNewsItemsResponse(rsp *http.Response) (*ListNewsItemsResponse, err
 	return response, nil
 }
 
-// ParseCreateNewsItemResponse parses an HTTP response from a CreateNewsItemWithResponse call
-func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, error) {
+// ParseCreateNewsItemRawResponse parses an HTTP response from a CreateNewsItemWithResponse call
+func ParseCreateNewsItemRawResponse(rsp *http.Response) (*CreateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateNewsItemResponse{
+	response := &CreateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42174,15 +39138,15 @@ func ParseCreateNewsItemResponse(rsp *http.Response) (*CreateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseDeleteNewsItemResponse parses an HTTP response from a DeleteNewsItemWithResponse call
-func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, error) {
+// ParseDeleteNewsItemRawResponse parses an HTTP response from a DeleteNewsItemWithResponse call
+func ParseDeleteNewsItemRawResponse(rsp *http.Response) (*DeleteNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteNewsItemResponse{
+	response := &DeleteNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42214,15 +39178,15 @@ func ParseDeleteNewsItemResponse(rsp *http.Response) (*DeleteNewsItemResponse, e
 	return response, nil
 }
 
-// ParseRetrieveNewsItemResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
-func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemResponse, error) {
+// ParseRetrieveNewsItemRawResponse parses an HTTP response from a RetrieveNewsItemWithResponse call
+func ParseRetrieveNewsItemRawResponse(rsp *http.Response) (*RetrieveNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsItemResponse{
+	response := &RetrieveNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42254,15 +39218,15 @@ func ParseRetrieveNewsItemResponse(rsp *http.Response) (*RetrieveNewsItemRespons
 	return response, nil
 }
 
-// ParseUpdateNewsItemResponse parses an HTTP response from a UpdateNewsItemWithResponse call
-func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, error) {
+// ParseUpdateNewsItemRawResponse parses an HTTP response from a UpdateNewsItemWithResponse call
+func ParseUpdateNewsItemRawResponse(rsp *http.Response) (*UpdateNewsItemRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateNewsItemResponse{
+	response := &UpdateNewsItemRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42294,15 +39258,15 @@ func ParseUpdateNewsItemResponse(rsp *http.Response) (*UpdateNewsItemResponse, e
 	return response, nil
 }
 
-// ParseListNewsfeedsResponse parses an HTTP response from a ListNewsfeedsWithResponse call
-func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, error) {
+// ParseListNewsfeedsRawResponse parses an HTTP response from a ListNewsfeedsWithResponse call
+func ParseListNewsfeedsRawResponse(rsp *http.Response) (*ListNewsfeedsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListNewsfeedsResponse{
+	response := &ListNewsfeedsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42327,15 +39291,15 @@ func ParseListNewsfeedsResponse(rsp *http.Response) (*ListNewsfeedsResponse, err
 	return response, nil
 }
 
-// ParseRetrieveNewsfeedResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
-func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedResponse, error) {
+// ParseRetrieveNewsfeedRawResponse parses an HTTP response from a RetrieveNewsfeedWithResponse call
+func ParseRetrieveNewsfeedRawResponse(rsp *http.Response) (*RetrieveNewsfeedRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNewsfeedResponse{
+	response := &RetrieveNewsfeedRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42360,15 +39324,15 @@ func ParseRetrieveNewsfeedResponse(rsp *http.Response) (*RetrieveNewsfeedRespons
 	return response, nil
 }
 
-// ParseListLiveNewsfeedItemsResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
-func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedItemsResponse, error) {
+// ParseListLiveNewsfeedItemsRawResponse parses an HTTP response from a ListLiveNewsfeedItemsWithResponse call
+func ParseListLiveNewsfeedItemsRawResponse(rsp *http.Response) (*ListLiveNewsfeedItemsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListLiveNewsfeedItemsResponse{
+	response := &ListLiveNewsfeedItemsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42393,15 +39357,15 @@ func ParseListLiveNewsfeedItemsResponse(rsp *http.Response) (*ListLiveNewsfeedIt
 	return response, nil
 }
 
-// ParseRetrieveNoteResponse parses an HTTP response from a RetrieveNoteWithResponse call
-func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error) {
+// ParseRetrieveNoteRawResponse parses an HTTP response from a RetrieveNoteWithResponse call
+func ParseRetrieveNoteRawResponse(rsp *http.Response) (*RetrieveNoteRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveNoteResponse{
+	response := &RetrieveNoteRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42433,15 +39397,15 @@ func ParseRetrieveNoteResponse(rsp *http.Response) (*RetrieveNoteResponse, error
 	return response, nil
 }
 
-// ParseCreatePhoneSwitchResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
-func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchResponse, error) {
+// ParseCreatePhoneSwitchRawResponse parses an HTTP response from a CreatePhoneSwitchWithResponse call
+func ParseCreatePhoneSwitchRawResponse(rsp *http.Response) (*CreatePhoneSwitchRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreatePhoneSwitchResponse{
+	response := &CreatePhoneSwitchRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42480,15 +39444,15 @@ func ParseCreatePhoneSwitchResponse(rsp *http.Response) (*CreatePhoneSwitchRespo
 	return response, nil
 }
 
-// ParseListSegmentsResponse parses an HTTP response from a ListSegmentsWithResponse call
-func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error) {
+// ParseListSegmentsRawResponse parses an HTTP response from a ListSegmentsWithResponse call
+func ParseListSegmentsRawResponse(rsp *http.Response) (*ListSegmentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSegmentsResponse{
+	response := &ListSegmentsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42513,15 +39477,15 @@ func ParseListSegmentsResponse(rsp *http.Response) (*ListSegmentsResponse, error
 	return response, nil
 }
 
-// ParseRetrieveSegmentResponse parses an HTTP response from a RetrieveSegmentWithResponse call
-func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse, error) {
+// ParseRetrieveSegmentRawResponse parses an HTTP response from a RetrieveSegmentWithResponse call
+func ParseRetrieveSegmentRawResponse(rsp *http.Response) (*RetrieveSegmentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveSegmentResponse{
+	response := &RetrieveSegmentRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42553,15 +39517,15 @@ func ParseRetrieveSegmentResponse(rsp *http.Response) (*RetrieveSegmentResponse,
 	return response, nil
 }
 
-// ParseListSubscriptionTypesResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
-func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTypesResponse, error) {
+// ParseListSubscriptionTypesRawResponse parses an HTTP response from a ListSubscriptionTypesWithResponse call
+func ParseListSubscriptionTypesRawResponse(rsp *http.Response) (*ListSubscriptionTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListSubscriptionTypesResponse{
+	response := &ListSubscriptionTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42586,15 +39550,15 @@ func ParseListSubscriptionTypesResponse(rsp *http.Response) (*ListSubscriptionTy
 	return response, nil
 }
 
-// ParseListTagsResponse parses an HTTP response from a ListTagsWithResponse call
-func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
+// ParseListTagsRawResponse parses an HTTP response from a ListTagsWithResponse call
+func ParseListTagsRawResponse(rsp *http.Response) (*ListTagsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTagsResponse{
+	response := &ListTagsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42619,15 +39583,15 @@ func ParseListTagsResponse(rsp *http.Response) (*ListTagsResponse, error) {
 	return response, nil
 }
 
-// ParseCreateTagResponse parses an HTTP response from a CreateTagWithResponse call
-func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
+// ParseCreateTagRawResponse parses an HTTP response from a CreateTagWithResponse call
+func ParseCreateTagRawResponse(rsp *http.Response) (*CreateTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTagResponse{
+	response := &CreateTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42666,15 +39630,15 @@ func ParseCreateTagResponse(rsp *http.Response) (*CreateTagResponse, error) {
 	return response, nil
 }
 
-// ParseDeleteTagResponse parses an HTTP response from a DeleteTagWithResponse call
-func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
+// ParseDeleteTagRawResponse parses an HTTP response from a DeleteTagWithResponse call
+func ParseDeleteTagRawResponse(rsp *http.Response) (*DeleteTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DeleteTagResponse{
+	response := &DeleteTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42709,15 +39673,15 @@ func ParseDeleteTagResponse(rsp *http.Response) (*DeleteTagResponse, error) {
 	return response, nil
 }
 
-// ParseFindTagResponse parses an HTTP response from a FindTagWithResponse call
-func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
+// ParseFindTagRawResponse parses an HTTP response from a FindTagWithResponse call
+func ParseFindTagRawResponse(rsp *http.Response) (*FindTagRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &FindTagResponse{
+	response := &FindTagRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42749,15 +39713,15 @@ func ParseFindTagResponse(rsp *http.Response) (*FindTagResponse, error) {
 	return response, nil
 }
 
-// ParseListTeamsResponse parses an HTTP response from a ListTeamsWithResponse call
-func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
+// ParseListTeamsRawResponse parses an HTTP response from a ListTeamsWithResponse call
+func ParseListTeamsRawResponse(rsp *http.Response) (*ListTeamsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTeamsResponse{
+	response := &ListTeamsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42782,15 +39746,15 @@ func ParseListTeamsResponse(rsp *http.Response) (*ListTeamsResponse, error) {
 	return response, nil
 }
 
-// ParseRetrieveTeamResponse parses an HTTP response from a RetrieveTeamWithResponse call
-func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error) {
+// ParseRetrieveTeamRawResponse parses an HTTP response from a RetrieveTeamWithResponse call
+func ParseRetrieveTeamRawResponse(rsp *http.Response) (*RetrieveTeamRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveTeamResponse{
+	response := &RetrieveTeamRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42822,15 +39786,15 @@ func ParseRetrieveTeamResponse(rsp *http.Response) (*RetrieveTeamResponse, error
 	return response, nil
 }
 
-// ParseListTicketStatesResponse parses an HTTP response from a ListTicketStatesWithResponse call
-func ParseListTicketStatesResponse(rsp *http.Response) (*ListTicketStatesResponse, error) {
+// ParseListTicketStatesRawResponse parses an HTTP response from a ListTicketStatesWithResponse call
+func ParseListTicketStatesRawResponse(rsp *http.Response) (*ListTicketStatesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTicketStatesResponse{
+	response := &ListTicketStatesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42855,15 +39819,15 @@ func ParseListTicketStatesResponse(rsp *http.Response) (*ListTicketStatesRespons
 	return response, nil
 }
 
-// ParseListTicketTypesResponse parses an HTTP response from a ListTicketTypesWithResponse call
-func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse, error) {
+// ParseListTicketTypesRawResponse parses an HTTP response from a ListTicketTypesWithResponse call
+func ParseListTicketTypesRawResponse(rsp *http.Response) (*ListTicketTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ListTicketTypesResponse{
+	response := &ListTicketTypesRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42888,15 +39852,15 @@ func ParseListTicketTypesResponse(rsp *http.Response) (*ListTicketTypesResponse,
 	return response, nil
 }
 
-// ParseCreateTicketTypeResponse parses an HTTP response from a CreateTicketTypeWithResponse call
-func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeResponse, error) {
+// ParseCreateTicketTypeRawResponse parses an HTTP response from a CreateTicketTypeWithResponse call
+func ParseCreateTicketTypeRawResponse(rsp *http.Response) (*CreateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeResponse{
+	response := &CreateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42921,15 +39885,15 @@ func ParseCreateTicketTypeResponse(rsp *http.Response) (*CreateTicketTypeRespons
 	return response, nil
 }
 
-// ParseGetTicketTypeResponse parses an HTTP response from a GetTicketTypeWithResponse call
-func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, error) {
+// ParseGetTicketTypeRawResponse parses an HTTP response from a GetTicketTypeWithResponse call
+func ParseGetTicketTypeRawResponse(rsp *http.Response) (*GetTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketTypeResponse{
+	response := &GetTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42954,15 +39918,15 @@ func ParseGetTicketTypeResponse(rsp *http.Response) (*GetTicketTypeResponse, err
 	return response, nil
 }
 
-// ParseUpdateTicketTypeResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
-func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeResponse, error) {
+// ParseUpdateTicketTypeRawResponse parses an HTTP response from a UpdateTicketTypeWithResponse call
+func ParseUpdateTicketTypeRawResponse(rsp *http.Response) (*UpdateTicketTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeResponse{
+	response := &UpdateTicketTypeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -42987,15 +39951,15 @@ func ParseUpdateTicketTypeResponse(rsp *http.Response) (*UpdateTicketTypeRespons
 	return response, nil
 }
 
-// ParseCreateTicketTypeAttributeResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
-func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTypeAttributeResponse, error) {
+// ParseCreateTicketTypeAttributeRawResponse parses an HTTP response from a CreateTicketTypeAttributeWithResponse call
+func ParseCreateTicketTypeAttributeRawResponse(rsp *http.Response) (*CreateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketTypeAttributeResponse{
+	response := &CreateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43020,15 +39984,15 @@ func ParseCreateTicketTypeAttributeResponse(rsp *http.Response) (*CreateTicketTy
 	return response, nil
 }
 
-// ParseUpdateTicketTypeAttributeResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
-func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTypeAttributeResponse, error) {
+// ParseUpdateTicketTypeAttributeRawResponse parses an HTTP response from a UpdateTicketTypeAttributeWithResponse call
+func ParseUpdateTicketTypeAttributeRawResponse(rsp *http.Response) (*UpdateTicketTypeAttributeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketTypeAttributeResponse{
+	response := &UpdateTicketTypeAttributeRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43053,15 +40017,15 @@ func ParseUpdateTicketTypeAttributeResponse(rsp *http.Response) (*UpdateTicketTy
 	return response, nil
 }
 
-// ParseCreateTicketResponse parses an HTTP response from a CreateTicketWithResponse call
-func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error) {
+// ParseCreateTicketRawResponse parses an HTTP response from a CreateTicketWithResponse call
+func ParseCreateTicketRawResponse(rsp *http.Response) (*CreateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &CreateTicketResponse{
+	response := &CreateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43086,15 +40050,15 @@ func ParseCreateTicketResponse(rsp *http.Response) (*CreateTicketResponse, error
 	return response, nil
 }
 
-// ParseSearchTicketsResponse parses an HTTP response from a SearchTicketsWithResponse call
-func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, error) {
+// ParseSearchTicketsRawResponse parses an HTTP response from a SearchTicketsWithResponse call
+func ParseSearchTicketsRawResponse(rsp *http.Response) (*SearchTicketsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &SearchTicketsResponse{
+	response := &SearchTicketsRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43112,15 +40076,15 @@ func ParseSearchTicketsResponse(rsp *http.Response) (*SearchTicketsResponse, err
 	return response, nil
 }
 
-// ParseGetTicketResponse parses an HTTP response from a GetTicketWithResponse call
-func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
+// ParseGetTicketRawResponse parses an HTTP response from a GetTicketWithResponse call
+func ParseGetTicketRawResponse(rsp *http.Response) (*GetTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetTicketResponse{
+	response := &GetTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43145,15 +40109,15 @@ func ParseGetTicketResponse(rsp *http.Response) (*GetTicketResponse, error) {
 	return response, nil
 }
 
-// ParseUpdateTicketResponse parses an HTTP response from a UpdateTicketWithResponse call
-func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error) {
+// ParseUpdateTicketRawResponse parses an HTTP response from a UpdateTicketWithResponse call
+func ParseUpdateTicketRawResponse(rsp *http.Response) (*UpdateTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateTicketResponse{
+	response := &UpdateTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43192,15 +40156,15 @@ func ParseUpdateTicketResponse(rsp *http.Response) (*UpdateTicketResponse, error
 	return response, nil
 }
 
-// ParseReplyTicketResponse parses an HTTP response from a ReplyTicketWithResponse call
-func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) {
+// ParseReplyTicketRawResponse parses an HTTP response from a ReplyTicketWithResponse call
+func ParseReplyTicketRawResponse(rsp *http.Response) (*ReplyTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ReplyTicketResponse{
+	response := &ReplyTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43239,15 +40203,15 @@ func ParseReplyTicketResponse(rsp *http.Response) (*ReplyTicketResponse, error) 
 	return response, nil
 }
 
-// ParseAttachTagToTicketResponse parses an HTTP response from a AttachTagToTicketWithResponse call
-func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketResponse, error) {
+// ParseAttachTagToTicketRawResponse parses an HTTP response from a AttachTagToTicketWithResponse call
+func ParseAttachTagToTicketRawResponse(rsp *http.Response) (*AttachTagToTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &AttachTagToTicketResponse{
+	response := &AttachTagToTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43279,15 +40243,15 @@ func ParseAttachTagToTicketResponse(rsp *http.Response) (*AttachTagToTicketRespo
 	return response, nil
 }
 
-// ParseDetachTagFromTicketResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
-func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketResponse, error) {
+// ParseDetachTagFromTicketRawResponse parses an HTTP response from a DetachTagFromTicketWithResponse call
+func ParseDetachTagFromTicketRawResponse(rsp *http.Response) (*DetachTagFromTicketRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &DetachTagFromTicketResponse{
+	response := &DetachTagFromTicketRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43319,15 +40283,15 @@ func ParseDetachTagFromTicketResponse(rsp *http.Response) (*DetachTagFromTicketR
 	return response, nil
 }
 
-// ParseRetrieveVisitorWithUserIdResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
-func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdResponse, error) {
+// ParseRetrieveVisitorWithUserIdRawResponse parses an HTTP response from a RetrieveVisitorWithUserIdWithResponse call
+func ParseRetrieveVisitorWithUserIdRawResponse(rsp *http.Response) (*RetrieveVisitorWithUserIdRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RetrieveVisitorWithUserIdResponse{
+	response := &RetrieveVisitorWithUserIdRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43359,15 +40323,15 @@ func ParseRetrieveVisitorWithUserIdResponse(rsp *http.Response) (*RetrieveVisito
 	return response, nil
 }
 
-// ParseUpdateVisitorResponse parses an HTTP response from a UpdateVisitorWithResponse call
-func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, error) {
+// ParseUpdateVisitorRawResponse parses an HTTP response from a UpdateVisitorWithResponse call
+func ParseUpdateVisitorRawResponse(rsp *http.Response) (*UpdateVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UpdateVisitorResponse{
+	response := &UpdateVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -43399,15 +40363,15 @@ func ParseUpdateVisitorResponse(rsp *http.Response) (*UpdateVisitorResponse, err
 	return response, nil
 }
 
-// ParseConvertVisitorResponse parses an HTTP response from a ConvertVisitorWithResponse call
-func ParseConvertVisitorResponse(rsp *http.Response) (*ConvertVisitorResponse, error) {
+// ParseConvertVisitorRawResponse parses an HTTP response from a ConvertVisitorWithResponse call
+func ParseConvertVisitorRawResponse(rsp *http.Response) (*ConvertVisitorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ConvertVisitorResponse{
+	response := &ConvertVisitorRawResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -1,0 +1,106 @@
+package versions_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/intercomgo/intercom/versions"
+)
+
+// positional matches package-level names that say where something sat in
+// the spec rather than what it is: Empty, N1, N212, AND, Value0,
+// SingleFilterSearchRequestValue3, PaginatedResponse_Data_Item.
+var positional = []*regexp.Regexp{
+	regexp.MustCompile(`^Empty$`),
+	regexp.MustCompile(`^N[0-9]+$`),
+	regexp.MustCompile(`^[A-Z]{1,4}$`),
+	regexp.MustCompile(`[a-z][0-9]+$`),
+	regexp.MustCompile(`_`),
+	regexp.MustCompile(`Empty[0-9]*$`),
+}
+
+// TestGeneratedNamesRead scans every version package for package-level
+// identifiers named by position, enum constants without their type's name,
+// and methods that return anonymous structs.
+func TestGeneratedNamesRead(t *testing.T) {
+	require.NotEmpty(t, versions.All)
+	for _, v := range versions.All {
+		t.Run(v.Name, func(t *testing.T) {
+			fset := token.NewFileSet()
+			files, err := filepath.Glob(filepath.Join(v.Package, "*.go"))
+			require.NoError(t, err)
+			require.NotEmpty(t, files)
+			var bad []string
+			checked := 0
+			for _, path := range files {
+				if strings.HasSuffix(path, "_test.go") {
+					continue
+				}
+				f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+				require.NoError(t, err)
+				for _, decl := range f.Decls {
+					switch d := decl.(type) {
+					case *ast.GenDecl:
+						for _, spec := range d.Specs {
+							switch s := spec.(type) {
+							case *ast.TypeSpec:
+								checked++
+								bad = append(bad, check(s.Name.Name)...)
+							case *ast.ValueSpec:
+								for _, n := range s.Names {
+									checked++
+									bad = append(bad, check(n.Name)...)
+									if d.Tok == token.CONST && s.Type != nil {
+										if typ, ok := s.Type.(*ast.Ident); ok && !strings.HasPrefix(n.Name, typ.Name) {
+											bad = append(bad, n.Name+": an enum constant without its type's name "+typ.Name)
+										}
+									}
+								}
+							}
+						}
+					case *ast.FuncDecl:
+						checked++
+						if d.Recv == nil {
+							bad = append(bad, check(d.Name.Name)...)
+						} else if strings.HasPrefix(d.Name.Name, "As") || strings.HasPrefix(d.Name.Name, "From") {
+							bad = append(bad, check(strings.TrimPrefix(strings.TrimPrefix(d.Name.Name, "As"), "From"))...)
+						}
+						if d.Type.Results != nil && d.Name.IsExported() {
+							for _, r := range d.Type.Results.List {
+								typ := r.Type
+								if star, ok := typ.(*ast.StarExpr); ok {
+									typ = star.X
+								}
+								if _, anon := typ.(*ast.StructType); anon {
+									bad = append(bad, d.Name.Name+": returns an anonymous struct")
+								}
+							}
+						}
+					}
+				}
+			}
+			assert.Greater(t, checked, 1000, "the scan found the package's declarations")
+			assert.Empty(t, bad, "names in %s that do not say what they are", v.Package)
+		})
+	}
+}
+
+func check(name string) []string {
+	if !ast.IsExported(name) {
+		return nil
+	}
+	for _, re := range positional {
+		if re.MatchString(name) {
+			return []string{name + ": matches " + re.String()}
+		}
+	}
+	return nil
+}
