@@ -300,9 +300,9 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 func TestOnUnknownOperation(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	srv := intercomtest.NewServer(rec, version)
-	srv.On("showContact", intercomtest.Respond(200, nil))
+	srv.On("showContacts", intercomtest.Respond(200, nil))
 	require.Len(t, rec.errors, 1, "a misnamed operation fails the test")
-	assert.Contains(t, rec.errors[0], `did you mean "ShowContact"`)
+	assert.Contains(t, rec.errors[0], `has no operation "showContacts"`)
 	vs := srv.Violations()
 	require.Len(t, vs, 1)
 	assert.Equal(t, intercomtest.InSetup, vs[0].In)
@@ -412,4 +412,54 @@ func TestErrorsAreUsableWithErrorsAs(t *testing.T) {
 	require.True(t, errors.As(err, &apiErr), "got %v", err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "not_found", apiErr.Errors[0].Code)
+}
+
+func TestOnAcceptsMethodNameOrOperationIDInAnyCase(t *testing.T) {
+	srv := intercomtest.NewServer(t, version)
+	require.Contains(t, srv.Operations(), "listTags")
+	require.Contains(t, srv.Operations(), "ShowContact")
+	for _, name := range []string{"ListTags", "listTags", "LISTTAGS", "list_tags"} {
+		t.Run(name, func(t *testing.T) {
+			srv.Reset()
+			srv.On(name, intercomtest.RespondError(403, "forbidden", name))
+			resp, data := send(t, srv, http.MethodGet, "/tags", "", nil)
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+			assert.Contains(t, string(data), name)
+			assert.Len(t, srv.RequestsFor(name), 1)
+			assert.Len(t, srv.RequestsFor("listTags"), 1)
+		})
+	}
+	srv.On("showContact", intercomtest.RespondError(404, "not_found", "User Not Found"))
+	resp, _ := send(t, srv, http.MethodGet, "/contacts/123", "", nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Len(t, srv.RequestsFor("SHOWCONTACT"), 1)
+	srv.AssertNoViolations(t)
+}
+
+func TestDocumentedWithOverridesFieldsAndStaysValid(t *testing.T) {
+	srv := intercomtest.NewServer(t, version, intercomtest.WithResponseValidation())
+	srv.On("ShowContact", intercomtest.DocumentedWith(map[string]any{
+		"id":                "6657a6e36abd0123d6f0a8f2",
+		"email":             "ada@example.com",
+		"name":              nil,
+		"custom_attributes": map[string]any{"plan": "pro"},
+	}))
+	resp, data := send(t, srv, http.MethodGet, "/contacts/6657a6e36abd0123d6f0a8f2", "", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, "6657a6e36abd0123d6f0a8f2", got["id"])
+	assert.Equal(t, "ada@example.com", got["email"])
+	assert.Contains(t, got, "name")
+	assert.Nil(t, got["name"])
+	assert.Equal(t, map[string]any{"plan": "pro"}, got["custom_attributes"])
+	assert.Equal(t, "contact", got["type"], "the documented fields stay")
+	assert.Greater(t, len(got), 20, "every documented field stays")
+	srv.AssertNoViolations(t)
+
+	// A field of the wrong type is caught by response validation.
+	srv.Reset()
+	srv.On("ShowContact", intercomtest.DocumentedWith(map[string]any{"email": 42}))
+	send(t, srv, http.MethodGet, "/contacts/1", "", nil)
+	assert.NotEmpty(t, srv.Violations())
 }

@@ -1,0 +1,162 @@
+package pipeline
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+)
+
+// BuildersFile holds the request-body constructors that connect a version
+// package to the root package's builders (intercom.Where/And/Or, the
+// conversation actions).
+const BuildersFile = "builders.gen.go"
+
+func init() { Emitters = append(Emitters, emitBuilders) }
+
+// bodyBuilder is one generated constructor.
+type bodyBuilder struct {
+	Type       string   // the body's Go type
+	Operations []string // the typed methods that take it
+	QueryField string   // for a search body: the Go field holding the query
+}
+
+// searchQuerySchema reports whether s is Intercom's search query: a union
+// one of whose variants is a filter with field, operator and value.
+func searchQuerySchema(s *openapi3.Schema) bool {
+	if s == nil {
+		return false
+	}
+	for _, v := range append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...) {
+		if v == nil || v.Value == nil {
+			continue
+		}
+		p := v.Value.Properties
+		if p["field"] != nil && p["operator"] != nil && p["value"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// builders derives the constructors from the request bodies' shapes: a
+// body with a search query property gets Build<Body>(intercom.Query); a body
+// that is itself a union gets Build<Body>(json.Marshaler), which the root
+// package's conversation actions and replies satisfy.
+func builders(r *Result) (search, unions []bodyBuilder) {
+	bySearch, byUnion := map[string]*bodyBuilder{}, map[string]*bodyBuilder{}
+	for i := range r.Operations {
+		op := &r.Operations[i]
+		body := JSONBody(op)
+		if body == nil || op.Spec == nil || op.Spec.RequestBody == nil || op.Spec.RequestBody.Value == nil {
+			continue
+		}
+		media := op.Spec.RequestBody.Value.Content.Get(body.ContentType)
+		if media == nil || media.Schema == nil || media.Schema.Value == nil || media.Schema.Ref == "" {
+			continue // only named bodies: an inline body has no stable name to build
+		}
+		typ := body.Schema.TypeDecl()
+		s := media.Schema.Value
+		for _, name := range sortedProps(s) {
+			if q := s.Properties[name]; q != nil && searchQuerySchema(q.Value) {
+				b := bySearch[typ]
+				if b == nil {
+					b = &bodyBuilder{Type: typ, QueryField: codegen.SchemaNameToTypeName(name)}
+					bySearch[typ] = b
+				}
+				b.Operations = append(b.Operations, op.OperationId)
+			}
+		}
+		if len(s.OneOf) > 1 || len(s.AnyOf) > 1 {
+			b := byUnion[typ]
+			if b == nil {
+				b = &bodyBuilder{Type: typ}
+				byUnion[typ] = b
+			}
+			b.Operations = append(b.Operations, op.OperationId)
+		}
+	}
+	return sortedBuilders(bySearch), sortedBuilders(byUnion)
+}
+
+func sortedProps(s *openapi3.Schema) []string {
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func sortedBuilders(m map[string]*bodyBuilder) []bodyBuilder {
+	out := make([]bodyBuilder, 0, len(m))
+	for _, b := range m {
+		sort.Strings(b.Operations)
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
+	return out
+}
+
+func (b bodyBuilder) OperationList() string {
+	return "[Client." + strings.Join(b.Operations, "], [Client.") + "]"
+}
+
+var buildersTemplate = template.Must(template.New("builders").Parse(Header + `
+
+package {{.Package}}
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/intercomgo/intercom"
+)
+
+// Compile-time use of the imports when a version has no such bodies.
+var (
+	_ json.Marshaler
+	_ = fmt.Errorf
+	_ intercom.Query
+)
+{{range .Search}}
+// Build{{.Type}} builds the body of {{.OperationList}} from a query made with
+// [intercom.Where], [intercom.And] and [intercom.Or], after checking
+// Intercom's limits ([intercom.MaxSearchNesting] levels of nested groups,
+// [intercom.MaxSearchGroupSize] filters per group). Timestamps are compared
+// by day. Set Pagination on the result to choose the page size.
+func Build{{.Type}}(q intercom.Query) ({{.Type}}, error) {
+	var body {{.Type}}
+	if err := intercom.QueryInto(q, &body.{{.QueryField}}); err != nil {
+		return {{.Type}}{}, err
+	}
+	return body, nil
+}
+{{end}}{{range .Unions}}
+// Build{{.Type}} builds the body of {{.OperationList}}, which is one of
+// several shapes, from a value that marshals to one of them, such as
+// intercom.CloseConversation or intercom.ReplyAsAdmin.
+func Build{{.Type}}(v json.Marshaler) ({{.Type}}, error) {
+	var body {{.Type}}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return body, err
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return body, fmt.Errorf("intercom: build {{.Type}}: %w", err)
+	}
+	return body, nil
+}
+{{end}}`))
+
+func emitBuilders(v Version, r *Result) error {
+	search, unions := builders(r)
+	var buf bytes.Buffer
+	if err := buildersTemplate.Execute(&buf, map[string]any{"Package": v.Package(), "Search": search, "Unions": unions}); err != nil {
+		return err
+	}
+	return r.AddGo(BuildersFile, buf.Bytes())
+}
