@@ -152,11 +152,74 @@ func Build{{.Type}}(v json.Marshaler) ({{.Type}}, error) {
 }
 {{end}}`))
 
+var buildersTestTemplate = template.Must(template.New("builders_test").Parse(Header + `
+
+package {{.Package}}
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/intercomgo/intercom"
+)
+
+// rawBody is a request body given as JSON.
+type rawBody string
+
+func (b rawBody) MarshalJSON() ([]byte, error) { return []byte(b), nil }
+
+// Every search body this version has is built from a root-package query.
+func TestSearchBuilders(t *testing.T) {
+	q := intercom.And(
+		intercom.Where("email", intercom.Equals, "ada@example.com"),
+		intercom.Or(intercom.Where("role", intercom.Equals, "user"), intercom.Where("created_at", intercom.GreaterThan, 1717171717)),
+	)
+	want, err := json.Marshal(q)
+	require.NoError(t, err)
+	n := 0
+{{range .Search}}	{
+		body, err := Build{{.Type}}(q)
+		require.NoError(t, err)
+		got, err := json.Marshal(body.{{.QueryField}})
+		require.NoError(t, err)
+		assert.JSONEq(t, string(want), string(got), "{{.Type}}")
+		_, err = Build{{.Type}}(intercom.And())
+		require.ErrorIs(t, err, intercom.ErrInvalidQuery)
+		n++
+	}
+{{end}}	assert.Equal(t, {{len .Search}}, n)
+}
+
+// Every union body this version has is built from JSON of one of its shapes.
+func TestUnionBodyBuilders(t *testing.T) {
+	const sent = ` + "`" + `{"message_type":"close","type":"admin","admin_id":"991267715"}` + "`" + `
+{{range .Unions}}	{
+		body, err := Build{{.Type}}(rawBody(sent))
+		require.NoError(t, err)
+		got, err := json.Marshal(body)
+		require.NoError(t, err)
+		assert.JSONEq(t, sent, string(got), "{{.Type}}")
+		_, err = Build{{.Type}}(intercom.CloseConversation("", ""))
+		require.Error(t, err, "{{.Type}}")
+	}
+{{end}}}
+`))
+
 func emitBuilders(v Version, r *Result) error {
 	search, unions := builders(r)
-	var buf bytes.Buffer
-	if err := buildersTemplate.Execute(&buf, map[string]any{"Package": v.Package(), "Search": search, "Unions": unions}); err != nil {
+	data := map[string]any{"Package": v.Package(), "Search": search, "Unions": unions}
+	var buf, test bytes.Buffer
+	if err := buildersTemplate.Execute(&buf, data); err != nil {
 		return err
 	}
-	return r.AddGo(BuildersFile, buf.Bytes())
+	if err := r.AddGo(BuildersFile, buf.Bytes()); err != nil {
+		return err
+	}
+	if err := buildersTestTemplate.Execute(&test, data); err != nil {
+		return err
+	}
+	return r.AddGo("builders_gen_test.go", test.Bytes())
 }
