@@ -2,7 +2,7 @@
 // for one API version on a loopback address, so that curl and clients in
 // any language can be tested against it.
 //
-//	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-token T]... [-quiet]
+//	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-allow-remote] [-token T]... [-quiet]
 //
 // Every request is routed and validated by the version's OpenAPI
 // description: it must carry "Authorization: Bearer <token>" (any token, or
@@ -17,6 +17,9 @@
 //
 // The address must be a loopback one (127.0.0.0/8, ::1 or localhost): the
 // fake accepts any token and is not meant to be reachable from elsewhere.
+// In a container (docker-compose, a CI service container) pass
+// -allow-remote to listen on another address, such as 0.0.0.0:4010, and
+// give the clients intercom.WithInsecureHTTPHost for the service's name.
 // It stops on interrupt.
 package main
 
@@ -57,8 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	fs := flag.NewFlagSet("intercom-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	version := fs.String("version", names[len(names)-1], "Intercom API version to serve: "+strings.Join(names, ", "))
-	addr := fs.String("addr", "127.0.0.1:4010", "loopback `host:port` to listen on (port 0 picks a free one)")
+	addr := fs.String("addr", "127.0.0.1:4010", "`host:port` to listen on, loopback unless -allow-remote (port 0 picks a free one)")
 	quiet := fs.Bool("quiet", false, "do not log each request and violation to stderr")
+	allowRemote := fs.Bool("allow-remote", false, "also listen on a non-loopback -addr (such as 0.0.0.0:4010 in a container); the fake accepts any token unless -token is given")
 	var tokens []string
 	fs.Func("token", "accept only this bearer `token` (repeatable; default: any non-empty token)", func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -68,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-quiet]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\n\n")
+		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-allow-remote] [-token T]... [-quiet]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -78,8 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fs.Usage()
 		return fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return err
+	if !*allowRemote {
+		if err := checkLoopback(*addr); err != nil {
+			return err
+		}
+	} else if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fmt.Errorf("-addr %q: %w (use HOST:PORT)", *addr, err)
 	}
 
 	opts := []intercomtest.Option{}
@@ -135,7 +143,7 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	if host == "" {
-		return fmt.Errorf("-addr %q listens on every interface: the fake accepts any token, so it serves only a loopback address such as 127.0.0.1:PORT", addr)
+		return fmt.Errorf("-addr %q listens on every interface: the fake accepts any token, so it serves only a loopback address such as 127.0.0.1:PORT unless you pass -allow-remote", addr)
 	}
-	return fmt.Errorf("-addr %q is not a loopback address: the fake accepts any token, so it serves only 127.0.0.0/8, ::1 or localhost", addr)
+	return fmt.Errorf("-addr %q is not a loopback address: the fake accepts any token, so it serves only 127.0.0.0/8, ::1 or localhost unless you pass -allow-remote (for a container or CI service)", addr)
 }
