@@ -51,32 +51,25 @@ func Example_searchContacts() {
 	ctx := context.Background()
 
 	// The task: create, search by email AND role, iterate.
-	contact, err := client.CreateContact(ctx, v2_12.CreateContactRequest{
-		Email: intercom.Ptr("ada@example.com"), Role: intercom.Ptr("user"),
-		CustomAttributes: &map[string]any{"plan": "pro"},
-	})
-	if err != nil {
+	if _, err := client.CreateContact(ctx, v2_12.CreateContactRequest{Email: intercom.Ptr("ada@example.com"),
+		Role: intercom.Ptr("user"), CustomAttributes: &map[string]any{"plan": "pro"}}); err != nil {
 		log.Fatal(err)
 	}
-	query, err := v2_12.BuildSearchRequest(intercom.And(
+	for found, err := range client.SearchContactsMatching(ctx, intercom.And(
 		intercom.Where("email", intercom.Equals, "ada@example.com"),
 		intercom.Where("role", intercom.Equals, "user"),
-	))
-	if err != nil {
-		log.Fatal(err)
-	}
-	for found, err := range client.SearchContactsAll(ctx, query) {
+	)) {
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println("found", show(found.Id))
 	}
-	fmt.Println("created", contact != nil)
+	fmt.Println("created", len(srv.RequestsFor("CreateContact")))
 	fmt.Println("sent", string(srv.RequestsFor("searchContacts")[0].Body))
 	fmt.Println("violations:", len(srv.Violations()))
 	// Output:
 	// found 6657a6e36abd0123d6f0a8f2
-	// created true
+	// created 1
 	// sent {"query":{"operator":"AND","value":[{"field":"email","operator":"=","value":"ada@example.com"},{"field":"role","operator":"=","value":"user"}]}}
 	// violations: 0
 }
@@ -148,4 +141,39 @@ func Example_conversationActions() {
 	// POST /conversations/123/parts {"admin_id":"991267715","assignee_id":"991267716","body":"Over to you","message_type":"assignment","type":"admin"}
 	// POST /conversations/123/parts {"admin_id":"991267715","body":"Solved, thanks!","message_type":"close","type":"admin"}
 	// violations: 0
+}
+
+// Walk every contact: the iterator asks for the next page as the loop
+// reaches it, and a break sends no further request.
+func Example_iterate() {
+	srv, client := fake()
+	defer srv.Close()
+	page := func(ids []string, next string) intercomtest.Responder {
+		data := []any{}
+		for _, id := range ids {
+			data = append(data, map[string]any{"type": "contact", "id": id})
+		}
+		pages := map[string]any{"type": "pages", "per_page": 2, "total_pages": 2}
+		if next != "" {
+			pages["next"] = map[string]any{"per_page": 2, "starting_after": next}
+		}
+		return intercomtest.Respond(200, map[string]any{"type": "list", "data": data, "total_count": 3, "pages": pages})
+	}
+	srv.On("ListContacts", intercomtest.Sequence(
+		page([]string{"6657a6e36abd0123d6f0a8f2", "6657a6e36abd0123d6f0a8f3"}, "WzE3MTcxNzE3MTcwMDAsIjY2NTdhNmUzIl0="),
+		page([]string{"6657a6e36abd0123d6f0a8f4"}, ""),
+	))
+
+	for contact, err := range client.ListContactsAll(context.Background()) {
+		if err != nil {
+			log.Fatal(err) // *intercom.PageError; errors.As finds the *intercom.Error beneath
+		}
+		fmt.Println(show(contact.Id))
+	}
+	fmt.Println("requests:", len(srv.RequestsFor("ListContacts")))
+	// Output:
+	// 6657a6e36abd0123d6f0a8f2
+	// 6657a6e36abd0123d6f0a8f3
+	// 6657a6e36abd0123d6f0a8f4
+	// requests: 2
 }

@@ -106,3 +106,18 @@ func TestReadmeGoBlocksAreExamples(t *testing.T) {
 		assert.NotEmpty(t, found, "README Go block %d (starting %q) matches no Example or TestReadme function: add one, or make the README show the Example's code", i+1, first)
 	}
 }
+
+// TestReadmeSearchTaskFitsFifteenLines keeps the README's search task (create
+// a contact with a custom attribute, search by email AND role, iterate)
+// short.
+func TestReadmeSearchTaskFitsFifteenLines(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for _, b := range goBlock.FindAllStringSubmatch(string(readme), -1) {
+		if strings.Contains(b[1], "client.CreateContact(") && strings.Contains(b[1], "Matching(") {
+			assert.LessOrEqual(t, len(codeLines(b[1])), 15, "the search task has grown:\n%s", b[1])
+			return
+		}
+	}
+	t.Fatal("the README has no search task block")
+}

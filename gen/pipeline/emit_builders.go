@@ -17,6 +17,24 @@ const BuildersFile = "builders.gen.go"
 
 func init() { Emitters = append(Emitters, emitBuilders) }
 
+// SearchBody is a request body built from an intercom.Query.
+type SearchBody struct {
+	Type       string   // the body's Go type, "SearchRequest"
+	Builder    string   // the generated constructor, "BuildSearchRequest"
+	Operations []string // the typed methods that take it
+}
+
+// SearchBodies lists the search bodies of a version, found by their shape
+// as for BuildSearchRequest.
+func SearchBodies(r *Result) []SearchBody {
+	search, _ := builders(r)
+	out := make([]SearchBody, len(search))
+	for i, b := range search {
+		out[i] = SearchBody{Type: b.Type, Builder: "Build" + b.Type, Operations: b.Operations}
+	}
+	return out
+}
+
 // bodyBuilder is one generated constructor.
 type bodyBuilder struct {
 	Type       string   // the body's Go type
