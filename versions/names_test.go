@@ -40,6 +40,7 @@ func TestGeneratedNamesRead(t *testing.T) {
 			require.NotEmpty(t, files)
 			var bad []string
 			checked := 0
+			declared := map[string]bool{}
 			for _, path := range files {
 				if strings.HasSuffix(path, "_test.go") {
 					continue
@@ -52,6 +53,7 @@ func TestGeneratedNamesRead(t *testing.T) {
 						for _, spec := range d.Specs {
 							switch s := spec.(type) {
 							case *ast.TypeSpec:
+								declared[s.Name.Name] = true
 								checked++
 								bad = append(bad, check(s.Name.Name)...)
 							case *ast.ValueSpec:
@@ -67,6 +69,7 @@ func TestGeneratedNamesRead(t *testing.T) {
 							}
 						}
 					case *ast.FuncDecl:
+						declared[d.Name.Name] = true
 						checked++
 						if d.Recv == nil {
 							bad = append(bad, check(d.Name.Name)...)
@@ -88,9 +91,24 @@ func TestGeneratedNamesRead(t *testing.T) {
 				}
 			}
 			assert.Greater(t, checked, 1000, "the scan found the package's declarations")
+			// The concepts every version shares keep one Go name.
+			for _, name := range stableNames {
+				assert.True(t, declared[name], "%s does not declare %s, which every version has", v.Package, name)
+			}
 			assert.Empty(t, bad, "names in %s that do not say what they are", v.Package)
 		})
 	}
+}
+
+// stableNames are concepts of every Intercom version whose Go names the
+// generator derives from the spec's structure; a version without one of
+// them has renamed a concept.
+var stableNames = []string{
+	"SearchRequest", "SearchRequestQuery", "SingleFilterSearchRequestValue", "SingleFilterSearchRequestOperator",
+	"BuildSearchRequest", "SearchContactsMatching", "SearchConversationsMatching",
+	"ManageConversationRequest", "BuildManageConversationRequest",
+	"ReplyConversationRequest", "BuildReplyConversationRequest",
+	"CloseConversationRequest", "AdminReplyConversationRequest",
 }
 
 func check(name string) []string {
