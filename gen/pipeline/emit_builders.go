@@ -155,8 +155,11 @@ func Build{{.Type}}(q intercom.Query) ({{.Type}}, error) {
 }
 {{end}}{{range .Unions}}
 // Build{{.Type}} builds the body of {{.OperationList}}, which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func Build{{.Type}}(v json.Marshaler) ({{.Type}}, error) {
 	var body {{.Type}}
 	raw, err := json.Marshal(v)

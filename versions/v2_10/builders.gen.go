@@ -30,8 +30,11 @@ func BuildSearchRequest(q intercom.Query) (SearchRequest, error) {
 }
 
 // BuildCreateTagRequest builds the body of [Client.CreateTag], which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func BuildCreateTagRequest(v json.Marshaler) (CreateTagRequest, error) {
 	var body CreateTagRequest
 	raw, err := json.Marshal(v)
@@ -45,8 +48,11 @@ func BuildCreateTagRequest(v json.Marshaler) (CreateTagRequest, error) {
 }
 
 // BuildManageConversationRequest builds the body of [Client.ManageConversation], which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func BuildManageConversationRequest(v json.Marshaler) (ManageConversationRequest, error) {
 	var body ManageConversationRequest
 	raw, err := json.Marshal(v)
@@ -60,8 +66,11 @@ func BuildManageConversationRequest(v json.Marshaler) (ManageConversationRequest
 }
 
 // BuildRedactConversationRequest builds the body of [Client.RedactConversation], which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func BuildRedactConversationRequest(v json.Marshaler) (RedactConversationRequest, error) {
 	var body RedactConversationRequest
 	raw, err := json.Marshal(v)
@@ -75,8 +84,11 @@ func BuildRedactConversationRequest(v json.Marshaler) (RedactConversationRequest
 }
 
 // BuildReplyConversationRequest builds the body of [Client.ReplyConversation], which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func BuildReplyConversationRequest(v json.Marshaler) (ReplyConversationRequest, error) {
 	var body ReplyConversationRequest
 	raw, err := json.Marshal(v)
@@ -90,8 +102,11 @@ func BuildReplyConversationRequest(v json.Marshaler) (ReplyConversationRequest, 
 }
 
 // BuildReplyTicketRequest builds the body of [Client.ReplyTicket], which is one of
-// several shapes, from a value that marshals to one of them, such as
-// intercom.CloseConversation or intercom.ReplyAsAdmin.
+// several shapes, from any value that marshals to one of them: one of the
+// root package's builders where there is one for this body (the
+// conversation actions and replies, such as intercom.CloseConversation or
+// intercom.ReplyAsAdmin), or a value of one of the shapes' own types. The
+// value is encoded once, here; its encoding error is returned.
 func BuildReplyTicketRequest(v json.Marshaler) (ReplyTicketRequest, error) {
 	var body ReplyTicketRequest
 	raw, err := json.Marshal(v)
