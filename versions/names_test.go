@@ -1,9 +1,11 @@
 package versions_test
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -121,4 +123,40 @@ func check(name string) []string {
 		}
 	}
 	return nil
+}
+
+// TestVersionHeaderOnlyInTheEmbeddedSpec checks that the Intercom-Version
+// header is gone from the Go code (the transport sets it) and kept in the
+// embedded spec that the fake and Prism validate requests against.
+func TestVersionHeaderOnlyInTheEmbeddedSpec(t *testing.T) {
+	for _, v := range versions.All {
+		t.Run(v.Name, func(t *testing.T) {
+			var doc struct {
+				Paths map[string]map[string]json.RawMessage
+			}
+			require.NoError(t, json.Unmarshal(v.Spec, &doc))
+			withHeader := 0
+			for _, item := range doc.Paths {
+				for key, raw := range item {
+					var op struct {
+						Parameters []struct{ Name, In string }
+					}
+					if key == "parameters" || json.Unmarshal(raw, &op) != nil {
+						continue
+					}
+					for _, p := range op.Parameters {
+						if p.In == "header" && strings.EqualFold(p.Name, "Intercom-Version") {
+							withHeader++
+						}
+					}
+				}
+			}
+			assert.Positive(t, withHeader, "the embedded spec keeps the header for validation")
+
+			src, err := os.ReadFile(filepath.Join(v.Package, "api.gen.go"))
+			require.NoError(t, err)
+			assert.NotContains(t, string(src), "IntercomVersion ", "no generated field or type pretends to set the version")
+			assert.NotContains(t, string(src), `header:"Intercom-Version"`)
+		})
+	}
 }
