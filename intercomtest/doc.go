@@ -38,6 +38,14 @@
 //		srv.AssertNoViolations(t)
 //	}
 //
+// On and RequestsFor name an operation by its operationId or by the Go
+// method that calls it, in any case ("ListTags" and "listTags" alike).
+// DocumentedWith answers with the documented example with some fields set,
+// so that a scripted answer keeps every required field and passes
+// WithResponseValidation.
+//
 // The command intercom-fake serves the same fake on a loopback port for
-// tools and other languages.
+// tools and other languages, or on any address with -allow-remote (for a
+// docker-compose or CI service container; clients then need
+// intercom.WithInsecureHTTPHost for the service's host name).
 package intercomtest
