@@ -205,6 +205,19 @@
 // ending with ErrNoProgress rather than looping on a cursor that does not
 // advance. docs/pagination.md lists each operation and its style.
 //
+// # Search and conversation actions
+//
+// Where Intercom's request bodies are unions, the root package builds them
+// once for every version. [Where], [And] and [Or] make a search [Query],
+// checked against Intercom's limits before sending; a version package's
+// BuildSearchRequest turns it into a search body, and its <Op>Matching
+// iterators take it directly. [ReplyAsAdmin], [NoteAsAdmin],
+// [ReplyAsContact], [CloseConversation], [OpenConversation],
+// [SnoozeConversation] and [AssignConversation] are values that a version
+// package's BuildReplyConversationRequest and
+// BuildManageConversationRequest turn into bodies. [Ptr] fills optional
+// fields.
+//
 // # Security
 //
 // Every input is treated as hostile until checked. The guarantees:

@@ -23,7 +23,7 @@ func Example() {
 	}
 	ctx := context.Background()
 
-	admin, err := client.IdentifyAdmin(ctx, nil)
+	admin, err := client.IdentifyAdmin(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func Example() {
 		fmt.Println("token belongs to", *admin.Email)
 	}
 
-	contact, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	contact, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	if intercom.IsNotFound(err) {
 		fmt.Println("no such contact")
 		return
@@ -56,7 +56,7 @@ func Example_pagination() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	for contact, err := range client.ListContactsAll(ctx, nil) {
+	for contact, err := range client.ListContactsAll(ctx, &v2_11.ListContactsParams{PerPage: intercom.Ptr(50)}) {
 		if err != nil {
 			log.Fatal(err) // *intercom.PageError; errors.As finds the *intercom.Error beneath
 		}

@@ -42,6 +42,7 @@ type config struct {
 	tokenSource  TokenSource
 	region       Region
 	baseURL      string
+	insecure     []string
 	httpClient   *http.Client
 	maxRetries   int
 	minBackoff   time.Duration
@@ -132,6 +133,22 @@ func WithRegion(r Region) Option {
 // for a loopback host (localhost, 127.0.0.0/8, ::1). A path prefix is kept.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) { c.baseURL = rawURL }
+}
+
+// WithInsecureHTTPHost lets WithBaseURL use plain http for the named host,
+// such as the service name of a fake Intercom in docker-compose or a CI
+// service container ("http://intercom-fake:4010"). The bearer token then
+// crosses the network unencrypted: use it only for such test setups, never
+// for Intercom itself. Loopback hosts need no such option.
+func WithInsecureHTTPHost(host string) Option {
+	return func(c *config) {
+		h := strings.TrimSpace(host)
+		if h == "" || strings.ContainsAny(h, "/:@?# ") {
+			c.fail("WithInsecureHTTPHost: %q is not a host name (give the name alone, such as \"intercom-fake\")", host)
+			return
+		}
+		c.insecure = append(c.insecure, h)
+	}
 }
 
 // WithHTTPClient sends requests through a copy of client. The copy's

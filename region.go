@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +33,10 @@ func (r Region) BaseURL() string { return regionURLs[r] }
 
 // parseBaseURL validates a custom base URL and returns it without a trailing
 // slash. Error messages show the URL with any password redacted.
-func parseBaseURL(raw string) (*url.URL, error) {
+//
+// Plain http is allowed for a loopback host, and for a host named in
+// insecureHosts (WithInsecureHTTPHost).
+func parseBaseURL(raw string, insecureHosts ...string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// url.Error quotes the input, which could hold credentials.
@@ -48,9 +52,9 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("intercom: WithBaseURL %q: credentials in the URL are not allowed; use WithToken", shown)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return nil, fmt.Errorf("intercom: WithBaseURL %q: query and fragment are not allowed", shown)
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !isLoopback(u.Hostname()) && !slices.ContainsFunc(insecureHosts, func(h string) bool { return strings.EqualFold(h, u.Hostname()) }):
 		// The bearer token would cross the network in clear text.
-		return nil, fmt.Errorf("intercom: WithBaseURL %q: plain http is only allowed for loopback hosts; use https", shown)
+		return nil, fmt.Errorf("intercom: WithBaseURL %q: plain http is only allowed for loopback hosts; use https, or name the host with WithInsecureHTTPHost (for a fake in a container)", shown)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")

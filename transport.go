@@ -64,7 +64,7 @@ func NewTransport(apiVersion string, opts ...Option) (*Transport, error) {
 	}
 	var base *url.URL
 	if cfg.baseURL != "" {
-		u, err := parseBaseURL(cfg.baseURL)
+		u, err := parseBaseURL(cfg.baseURL, cfg.insecure...)
 		if err != nil {
 			errs = append(errs, err)
 		}

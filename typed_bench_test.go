@@ -89,7 +89,7 @@ func BenchmarkTypedGetContact(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		got, err := c.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+		got, err := c.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 		if err != nil || got.Id == nil {
 			b.Fatal(err)
 		}

@@ -30,7 +30,7 @@
 //		if err != nil {
 //			t.Fatal(err)
 //		}
-//		_, err = client.ShowContact(t.Context(), "123", nil)
+//		_, err = client.ShowContact(t.Context(), "123")
 //		var apiErr *intercom.Error
 //		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
 //			t.Fatalf("got %v, want a 404", err)
@@ -38,6 +38,14 @@
 //		srv.AssertNoViolations(t)
 //	}
 //
+// On and RequestsFor name an operation by its operationId or by the Go
+// method that calls it, in any case ("ListTags" and "listTags" alike).
+// DocumentedWith answers with the documented example with some fields set,
+// so that a scripted answer keeps every required field and passes
+// WithResponseValidation.
+//
 // The command intercom-fake serves the same fake on a loopback port for
-// tools and other languages.
+// tools and other languages, or on any address with -allow-remote (for a
+// docker-compose or CI service container; clients then need
+// intercom.WithInsecureHTTPHost for the service's host name).
 package intercomtest

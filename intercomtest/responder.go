@@ -28,6 +28,8 @@ type Response struct {
 	// err is a problem in building the scripted answer, reported by the
 	// server as a 500 and a violation.
 	err error
+	// overrides, when set, are merged into the documented success body.
+	overrides map[string]any
 }
 
 // Respond answers with status and body: nil sends no body, a []byte,
@@ -84,7 +86,7 @@ func Documented() Responder {
 func (r Responder) WithHeader(key, value string) Responder {
 	return func(req *Request) Response {
 		resp := r(req)
-		if resp.Status == 0 {
+		if resp.Status == 0 && resp.overrides == nil {
 			return resp
 		}
 		resp.Header = resp.Header.Clone()
@@ -117,5 +119,36 @@ func Sequence(rs ...Responder) Responder {
 			return Response{}
 		}
 		return r(req)
+	}
+}
+
+// DocumentedWith answers with the operation's documented success response
+// with the given fields of its JSON object set: a key whose value is a
+// map[string]any is merged into the documented object below it, any
+// other value replaces the documented one, and nil sets JSON null. The
+// rest of the documented example stays, so the answer still carries
+// every required field and passes WithResponseValidation:
+//
+//	srv.On("ShowContact", intercomtest.DocumentedWith(map[string]any{
+//		"id": "6657a6e36abd0123d6f0a8f2", "email": "ada@example.com",
+//		"custom_attributes": map[string]any{"plan": "pro"},
+//	}))
+func DocumentedWith(fields map[string]any) Responder {
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	return func(*Request) Response { return Response{overrides: fields} }
+}
+
+// mergeFields sets fields into doc, recursing into objects on both sides.
+func mergeFields(doc, fields map[string]any) {
+	for k, v := range fields {
+		sub, isMap := v.(map[string]any)
+		cur, curIsMap := doc[k].(map[string]any)
+		if isMap && curIsMap {
+			mergeFields(cur, sub)
+			continue
+		}
+		doc[k] = v
 	}
 }

@@ -185,15 +185,17 @@ func (s *Server) Operations() []string {
 	return ids
 }
 
-// On scripts the answer to every valid request for the operation with the
-// given operationId (as the description spells it, "ShowContact"), in place
-// of the documented success response; a nil Responder restores that.
+// On scripts the answer to every valid request for an operation, in place
+// of the documented success response; a nil Responder restores that. The
+// operation is named by its operationId or by the Go method that calls it,
+// in any case: "listTags", "ListTags" and "listtags" are the same.
 // Requests that break the description are still answered with the
-// violation. An unknown operationId is recorded as a violation (and fails
+// violation. An unknown operation is recorded as a violation (and fails
 // the test of a server from NewServer).
-func (s *Server) On(operationID string, r Responder) {
-	if _, ok := s.doc.Operation(operationID); !ok {
-		v := Violation{In: InSetup, Code: "not_found", Message: s.unknownOperation(operationID)}
+func (s *Server) On(operation string, r Responder) {
+	operationID, ok := s.resolve(operation)
+	if !ok {
+		v := Violation{In: InSetup, Code: "not_found", Message: s.unknownOperation(operation)}
 		s.mu.Lock()
 		s.setup = append(s.setup, v)
 		s.mu.Unlock()
@@ -212,12 +214,47 @@ func (s *Server) On(operationID string, r Responder) {
 	s.responders[operationID] = r
 }
 
+// foldName reduces an operationId or Go method name to the letters and
+// digits that identify it, in lower case.
+func foldName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// resolve finds the operationId an operation or method name stands for:
+// the exact operationId first, then one that differs only in case or
+// punctuation, as long as exactly one does.
+func (s *Server) resolve(name string) (string, bool) {
+	if _, ok := s.doc.Operation(name); ok {
+		return name, true
+	}
+	var found []string
+	for _, o := range s.doc.Operations {
+		if foldName(o.ID) == foldName(name) {
+			found = append(found, o.ID)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
+}
+
 func (s *Server) unknownOperation(id string) string {
 	msg := fmt.Sprintf("On: Intercom API %s has no operation %q", s.doc.Version, id)
+	var close []string
 	for _, o := range s.doc.Operations {
-		if strings.EqualFold(o.ID, id) {
-			return msg + fmt.Sprintf(" (operationIds are case-sensitive: did you mean %q?)", o.ID)
+		if foldName(o.ID) == foldName(id) {
+			close = append(close, o.ID)
 		}
+	}
+	if len(close) > 1 {
+		return msg + fmt.Sprintf(" (it could be any of %s: use the exact operationId)", strings.Join(close, ", "))
 	}
 	return msg + " (Operations lists them)"
 }
@@ -233,8 +270,13 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// RequestsFor returns the requests received so far for one operation.
-func (s *Server) RequestsFor(operationID string) []Request {
+// RequestsFor returns the requests received so far for one operation,
+// named as for On.
+func (s *Server) RequestsFor(operation string) []Request {
+	operationID, ok := s.resolve(operation)
+	if !ok {
+		return nil
+	}
 	var out []Request
 	for _, r := range s.Requests() {
 		if r.OperationID == operationID {
@@ -418,6 +460,13 @@ func (s *Server) handle(r *http.Request, rec *Request) Response {
 		if err != nil {
 			v := Violation{In: InSetup, Code: "server_error", Message: err.Error()}
 			return s.reject(rec, http.StatusInternalServerError, []Violation{v}, nil)
+		}
+		if resp.overrides != nil {
+			resp, err = s.documentedWith(op, resp)
+			if err != nil {
+				v := Violation{In: InSetup, Code: "server_error", Message: err.Error()}
+				return s.reject(rec, http.StatusInternalServerError, []Violation{v}, nil)
+			}
 		}
 		if resp.Status != 0 {
 			if s.cfg.validateResponse {
@@ -635,4 +684,31 @@ func (v Violation) String() string {
 	}
 	b.WriteString("]")
 	return b.String()
+}
+
+// documentedWith builds a DocumentedWith answer: the documented success
+// body with the scripted fields merged in.
+func (s *Server) documentedWith(op *oas.Operation, scripted Response) (Response, error) {
+	a, err := s.answer(op)
+	if err != nil {
+		return Response{}, fmt.Errorf("DocumentedWith: the description documents no valid success response for %s: %w", op.ID, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(a.Body, &doc); err != nil || doc == nil {
+		return Response{}, fmt.Errorf("DocumentedWith: the documented answer of %s is not a JSON object; script it with Respond", op.ID)
+	}
+	mergeFields(doc, scripted.overrides)
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return Response{}, fmt.Errorf("DocumentedWith: a field for %s does not encode as JSON: %w", op.ID, err)
+	}
+	resp := Response{Status: a.Status, Body: body, Header: scripted.Header}
+	if a.ContentType != "" && resp.Header.Get("Content-Type") == "" {
+		resp.Header = resp.Header.Clone()
+		if resp.Header == nil {
+			resp.Header = http.Header{}
+		}
+		resp.Header.Set("Content-Type", a.ContentType)
+	}
+	return resp, nil
 }

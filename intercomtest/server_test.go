@@ -69,7 +69,7 @@ func newClient(t *testing.T, srv *intercomtest.Server) *v2_11.Client {
 
 func TestDocumentedAnswerDecodesIntoTheTypedResult(t *testing.T) {
 	srv := intercomtest.NewServer(t, version)
-	admin, err := newClient(t, srv).IdentifyAdmin(context.Background(), nil)
+	admin, err := newClient(t, srv).IdentifyAdmin(context.Background())
 	require.NoError(t, err)
 	assert.NotEmpty(t, admin.Email, "the documented example names the admin")
 	srv.AssertNoViolations(t)
@@ -92,7 +92,7 @@ func TestScriptedAnswers(t *testing.T) {
 	ctx := context.Background()
 
 	srv.On("ShowContact", intercomtest.RespondError(http.StatusNotFound, "not_found", "User Not Found"))
-	_, err := c.ShowContact(ctx, "123", nil)
+	_, err := c.ShowContact(ctx, "123")
 	var apiErr *intercom.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
@@ -102,14 +102,14 @@ func TestScriptedAnswers(t *testing.T) {
 
 	srv.On("ShowContact", intercomtest.Respond(http.StatusOK, map[string]any{"type": "contact", "id": "abc", "email": "a@example.com"}).
 		WithHeader("X-RateLimit-Remaining", "7"))
-	contact, err := c.ShowContact(ctx, "123", nil)
+	contact, err := c.ShowContact(ctx, "123")
 	require.NoError(t, err)
 	require.NotNil(t, contact.Id)
 	assert.Equal(t, "abc", *contact.Id)
 	assert.Equal(t, 7, c.Transport().RateLimit().Remaining)
 
 	srv.On("ShowContact", nil)
-	contact, err = c.ShowContact(ctx, "123", nil)
+	contact, err = c.ShowContact(ctx, "123")
 	require.NoError(t, err)
 	assert.NotEqual(t, "abc", contact.Id, "a nil Responder restores the documented answer")
 
@@ -143,7 +143,7 @@ func TestRetriesAreRecorded(t *testing.T) {
 	))
 	c, err := v2_11.NewClient(intercom.WithToken("tok"), intercom.WithBaseURL(srv.URL()), intercom.WithMaxRetries(1))
 	require.NoError(t, err)
-	_, err = c.IdentifyAdmin(context.Background(), nil)
+	_, err = c.IdentifyAdmin(context.Background())
 	require.NoError(t, err)
 	reqs := srv.RequestsFor("identifyAdmin")
 	require.Len(t, reqs, 2)
@@ -302,9 +302,9 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 func TestOnUnknownOperation(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	srv := intercomtest.NewServer(rec, version)
-	srv.On("showContact", intercomtest.Respond(200, nil))
+	srv.On("showContacts", intercomtest.Respond(200, nil))
 	require.Len(t, rec.errors, 1, "a misnamed operation fails the test")
-	assert.Contains(t, rec.errors[0], `did you mean "ShowContact"`)
+	assert.Contains(t, rec.errors[0], `has no operation "showContacts"`)
 	vs := srv.Violations()
 	require.Len(t, vs, 1)
 	assert.Equal(t, intercomtest.InSetup, vs[0].In)
@@ -361,7 +361,7 @@ func TestConcurrentRequests(t *testing.T) {
 	errs := make(chan error, 8)
 	for range 8 {
 		wg.Go(func() {
-			_, err := c.IdentifyAdmin(context.Background(), nil)
+			_, err := c.IdentifyAdmin(context.Background())
 			errs <- err
 		})
 	}
@@ -409,9 +409,59 @@ func TestErrorsAreUsableWithErrorsAs(t *testing.T) {
 	srv := intercomtest.NewServer(t, version)
 	c, err := v2_11.NewClient(intercom.WithToken("tok"), intercom.WithBaseURL(srv.URL()+"/prefix"), intercom.WithMaxRetries(0))
 	require.NoError(t, err)
-	_, err = c.IdentifyAdmin(context.Background(), nil)
+	_, err = c.IdentifyAdmin(context.Background())
 	var apiErr *intercom.Error
 	require.True(t, errors.As(err, &apiErr), "got %v", err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "not_found", apiErr.Errors[0].Code)
+}
+
+func TestOnAcceptsMethodNameOrOperationIDInAnyCase(t *testing.T) {
+	srv := intercomtest.NewServer(t, version)
+	require.Contains(t, srv.Operations(), "listTags")
+	require.Contains(t, srv.Operations(), "ShowContact")
+	for _, name := range []string{"ListTags", "listTags", "LISTTAGS", "list_tags"} {
+		t.Run(name, func(t *testing.T) {
+			srv.Reset()
+			srv.On(name, intercomtest.RespondError(403, "forbidden", name))
+			resp, data := send(t, srv, http.MethodGet, "/tags", "", nil)
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+			assert.Contains(t, string(data), name)
+			assert.Len(t, srv.RequestsFor(name), 1)
+			assert.Len(t, srv.RequestsFor("listTags"), 1)
+		})
+	}
+	srv.On("showContact", intercomtest.RespondError(404, "not_found", "User Not Found"))
+	resp, _ := send(t, srv, http.MethodGet, "/contacts/123", "", nil)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Len(t, srv.RequestsFor("SHOWCONTACT"), 1)
+	srv.AssertNoViolations(t)
+}
+
+func TestDocumentedWithOverridesFieldsAndStaysValid(t *testing.T) {
+	srv := intercomtest.NewServer(t, version, intercomtest.WithResponseValidation())
+	srv.On("ShowContact", intercomtest.DocumentedWith(map[string]any{
+		"id":                "6657a6e36abd0123d6f0a8f2",
+		"email":             "ada@example.com",
+		"name":              nil,
+		"custom_attributes": map[string]any{"plan": "pro"},
+	}))
+	resp, data := send(t, srv, http.MethodGet, "/contacts/6657a6e36abd0123d6f0a8f2", "", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, "6657a6e36abd0123d6f0a8f2", got["id"])
+	assert.Equal(t, "ada@example.com", got["email"])
+	assert.Contains(t, got, "name")
+	assert.Nil(t, got["name"])
+	assert.Equal(t, map[string]any{"plan": "pro"}, got["custom_attributes"])
+	assert.Equal(t, "contact", got["type"], "the documented fields stay")
+	assert.Greater(t, len(got), 20, "every documented field stays")
+	srv.AssertNoViolations(t)
+
+	// A field of the wrong type is caught by response validation.
+	srv.Reset()
+	srv.On("ShowContact", intercomtest.DocumentedWith(map[string]any{"email": 42}))
+	send(t, srv, http.MethodGet, "/contacts/1", "", nil)
+	assert.NotEmpty(t, srv.Violations())
 }

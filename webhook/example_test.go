@@ -23,7 +23,7 @@ func ExampleHandler() {
 		log.Fatal(err)
 	}
 	webhook.OnItem(h, webhook.TopicContactUserCreated, func(ctx context.Context, n *webhook.Notification, c v2_11.Contact) error {
-		fmt.Println("new user", c.Id, *c.Email)
+		fmt.Println("new user", *c.Id, *c.Email)
 		return nil
 	})
 	h.OnFallback(func(ctx context.Context, n *webhook.Notification) error {
@@ -78,7 +78,7 @@ func ExampleNotification() {
 	}
 	switch item := item.(type) {
 	case *v2_11.Conversation:
-		fmt.Println(n.Topic, "conversation", item.Id, item.State)
+		fmt.Println(n.Topic, "conversation", *item.Id, *item.State)
 	default:
 		fmt.Printf("%s: %T\n", n.Topic, item)
 	}

@@ -2,7 +2,7 @@
 // for one API version on a loopback address, so that curl and clients in
 // any language can be tested against it.
 //
-//	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-token T]... [-quiet]
+//	intercom-fake [-version 2.12] [-addr 127.0.0.1:4010] [-allow-remote] [-token T]... [-quiet]
 //	              [-history N] [-state] [-seed FILE] [-rate-limit N] [-rate-window 10s]
 //
 // Every request is routed and validated by the version's OpenAPI
@@ -37,6 +37,9 @@
 //
 // The address must be a loopback one (127.0.0.0/8, ::1 or localhost): the
 // fake accepts any token and is not meant to be reachable from elsewhere.
+// In a container (docker-compose, a CI service container) pass
+// -allow-remote to listen on another address, such as 0.0.0.0:4010, and
+// give the clients intercom.WithInsecureHTTPHost for the service's name.
 // It stops on interrupt.
 package main
 
@@ -79,9 +82,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	fs := flag.NewFlagSet("intercom-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	version := fs.String("version", names[len(names)-1], "Intercom API version to serve: "+strings.Join(names, ", "))
-	addr := fs.String("addr", "127.0.0.1:4010", "loopback `host:port` to listen on (port 0 picks a free one)")
+	addr := fs.String("addr", "127.0.0.1:4010", "`host:port` to listen on, loopback unless -allow-remote (port 0 picks a free one)")
 	quiet := fs.Bool("quiet", false, "do not log each request and violation to stderr")
 	history := fs.Int("history", 1000, "keep only the last `n` requests in memory (the history is bounded so a long-running fake does not grow)")
+	allowRemote := fs.Bool("allow-remote", false, "also listen on a non-loopback -addr (such as 0.0.0.0:4010 in a container); the fake accepts any token unless -token is given")
 	var tokens []string
 	fs.Func("token", "accept only this bearer `token` (repeatable; default: any non-empty token)", func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	rateLimit := fs.Int("rate-limit", 0, "answer 429 after `N` requests in a rate window (0: no limit)")
 	rateWindow := fs.Duration("rate-window", workspace.DefaultWindow, "the rate-limit `window`; Intercom counts in 10-second windows")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-token T]... [-history N] [-quiet] [-state] [-seed FILE] [-rate-limit N] [-rate-window D]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nWith -state it remembers what it is sent, like a small Intercom workspace.\nIt keeps only the last -history requests in memory, and closes a connection that takes longer than %v to send a request, %v to take an answer, or stays idle for %v.\n\n",
+		fmt.Fprintf(stderr, "usage: intercom-fake [-version V] [-addr 127.0.0.1:PORT] [-allow-remote] [-token T]... [-history N] [-quiet] [-state] [-seed FILE] [-rate-limit N] [-rate-window D]\n\nServes a fake Intercom API that validates every request against the version's OpenAPI description.\nWith -state it remembers what it is sent, like a small Intercom workspace.\nIt keeps only the last -history requests in memory, and closes a connection that takes longer than %v to send a request, %v to take an answer, or stays idle for %v.\n\n",
 			serverTimeouts.read, serverTimeouts.write, serverTimeouts.idle)
 		fs.PrintDefaults()
 	}
@@ -106,8 +110,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fs.Usage()
 		return fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return err
+	if !*allowRemote {
+		if err := checkLoopback(*addr); err != nil {
+			return err
+		}
+	} else if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fmt.Errorf("-addr %q: %w (use HOST:PORT)", *addr, err)
 	}
 	if *history <= 0 {
 		return fmt.Errorf("-history %d: need a positive number of requests to keep", *history)
@@ -193,9 +201,9 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	if host == "" {
-		return fmt.Errorf("-addr %q listens on every interface: the fake accepts any token, so it serves only a loopback address such as 127.0.0.1:PORT", addr)
+		return fmt.Errorf("-addr %q listens on every interface: the fake accepts any token, so it serves only a loopback address such as 127.0.0.1:PORT unless you pass -allow-remote", addr)
 	}
-	return fmt.Errorf("-addr %q is not a loopback address: the fake accepts any token, so it serves only 127.0.0.0/8, ::1 or localhost", addr)
+	return fmt.Errorf("-addr %q is not a loopback address: the fake accepts any token, so it serves only 127.0.0.0/8, ::1 or localhost unless you pass -allow-remote (for a container or CI service)", addr)
 }
 
 // resetPath empties a stateful workspace and loads its seed again. It is

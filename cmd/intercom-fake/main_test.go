@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -115,6 +116,7 @@ func TestRefusesBadArguments(t *testing.T) {
 		"unknown version":     {[]string{"-version", "9.9"}, "2.10, 2.11, 2.12"},
 		"empty token":         {[]string{"-token", ""}, "empty token"},
 		"stray argument":      {[]string{"2.11"}, "every setting is a flag"},
+		"remote, no port":     {[]string{"-allow-remote", "-addr", "0.0.0.0"}, "missing port"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -138,4 +140,32 @@ func TestLoopbackAddresses(t *testing.T) {
 	for _, a := range []string{"127.0.0.1:4010", "127.1.2.3:0", "[::1]:4010", "localhost:4010"} {
 		assert.NoError(t, checkLoopback(a), a)
 	}
+}
+
+func TestAllowRemoteListensOnEveryInterface(t *testing.T) {
+	var stdout, stderr syncBuffer
+	err := run(context.Background(), []string{"-addr", "0.0.0.0:0"}, &stdout, &stderr, func(string) { t.Error("must not listen") })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-allow-remote", "the refusal says how to ask")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrs := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-allow-remote", "-addr", "0.0.0.0:0", "-quiet", "-version", "2.11"}, &stdout, &stderr, func(a string) { addrs <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("run returned before listening: %v", err)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	assert.True(t, net.ParseIP(host).IsUnspecified(), "listens on every interface, got %s", addr)
+	status, body := get(t, "http://127.0.0.1:"+port+"/me", map[string]string{"Authorization": "Bearer t", "Intercom-Version": "2.11"})
+	assert.Equal(t, http.StatusOK, status, "%s", body)
+	cancel()
+	require.NoError(t, <-done)
 }

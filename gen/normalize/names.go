@@ -66,7 +66,7 @@ var InlineEnumCollision = Rule{
 
 // operationTypeSuffixes are the names oapi-codegen derives from an
 // operationId for the types it declares per operation.
-var operationTypeSuffixes = []string{"Response", "Params", "JSONBody", "JSONRequestBody"}
+var operationTypeSuffixes = []string{ResponseTypeSuffix, "Params", "JSONBody", "JSONRequestBody"}
 
 // OperationTypeCollision renames a component schema whose Go name equals a
 // type oapi-codegen declares per operation (a schema search_articles_response

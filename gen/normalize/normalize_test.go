@@ -248,14 +248,14 @@ paths:
       responses: {}
 components:
   schemas:
-    find_widgets_response:
+    find_widgets_raw_response:
       type: object
     find_widgets_params:
       type: object
 `)
 	r := run(t, OperationTypeCollision, doc)
 	require.Len(t, r.Findings, 2)
-	assert.Equal(t, "FindWidgetsResponseBody", at(t, doc, "#/components/schemas/find_widgets_response/x-go-name"))
+	assert.Equal(t, "FindWidgetsRawResponseBody", at(t, doc, "#/components/schemas/find_widgets_raw_response/x-go-name"))
 	assert.Equal(t, "FindWidgetsParamsBody", at(t, doc, "#/components/schemas/find_widgets_params/x-go-name"))
 }
 
@@ -347,7 +347,7 @@ components:
         bad: {type: integer, example: nope}
         uid: {type: string, format: uuid, maxLength: 24}
     t_kind: {type: object}
-    make_t_response: {type: object}
+    make_t_raw_response: {type: object}
     both:
       type: object
       properties: {name: {type: string}}

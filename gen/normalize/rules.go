@@ -36,6 +36,9 @@ var Default = []Rule{
 // normalized form. A rule belongs here when applying it to the validation
 // spec would loosen or distort validation.
 var CodegenOnly = []Rule{
+	StripVersionHeader,
+	EnumSymbolNames,
+	NameShapes,
 	OptionalResponseProperties,
 }
 

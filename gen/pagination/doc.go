@@ -65,13 +65,13 @@ Every operation of a version package whose answer is one page of a longer
 list has two iterators besides its plain method:
 
 ` + "```go" + `
-for contact, err := range client.ListContactsAll(ctx, nil) {
+for contact, err := range client.ListContactsAll(ctx) {
 	if err != nil {
 		return err // a *intercom.PageError; errors.As finds the *intercom.Error beneath
 	}
 	use(contact)
 }
-for page, err := range client.ListContactsPages(ctx, nil) {
+for page, err := range client.ListContactsPages(ctx) {
 	// page is the typed answer (*ContactList) with total_count and pages
 }
 ` + "```" + `

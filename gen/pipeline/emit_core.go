@@ -378,7 +378,7 @@ var docTemplate = template.Must(template.New("doc").Parse(Header + `
 //	if err != nil {
 //		return err
 //	}
-//	admin, err := client.IdentifyAdmin(ctx, nil)
+//	admin, err := client.IdentifyAdmin(ctx)
 //
 // Options (region, retries, rate limiting, logging) come from the root
 // package [github.com/intercomgo/intercom], and per-call options

@@ -110,11 +110,17 @@ func Generate(v Version, upstream, overlay []byte) (*Result, error) {
 		Generate:    codegen.GenerateOptions{Models: true, Client: true},
 		// Keep the spec's operationIds as written: oapi-codegen would
 		// otherwise rewrite them in the shared document it is handed.
-		Compatibility: codegen.CompatibilityOptions{PreserveOriginalOperationIdCasingInEmbeddedSpec: true},
+		// Enum constants always carry their type's name
+		// (ConversationStateOpen, not Open), so that no constant stands
+		// alone at package level and a new enum never renames old ones.
+		Compatibility: codegen.CompatibilityOptions{PreserveOriginalOperationIdCasingInEmbeddedSpec: true, AlwaysPrefixEnumValues: true},
 		OutputOptions: codegen.OutputOptions{
 			// Client is the name of the hand-shaped client in client.gen.go;
 			// oapi-codegen's own client sits beneath it.
 			ClientTypeName: "RawClient",
+			// The raw client's per-operation wrappers are XRawResponse, so
+			// that XResponse can name the operation's success body.
+			ResponseTypeSuffix: normalize.ResponseTypeSuffix,
 		},
 	}.UpdateDefaults()
 	api, err := codegen.Generate(spec, cfg)

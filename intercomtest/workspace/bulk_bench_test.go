@@ -89,7 +89,7 @@ func bulkJob(b *testing.B, limit int) {
 						b.Error(err)
 						return
 					}
-					if _, err := client.CreateContact(ctx, nil, body); err != nil {
+					if _, err := client.CreateContact(ctx, body); err != nil {
 						fail(err)
 					}
 				}
@@ -98,7 +98,7 @@ func bulkJob(b *testing.B, limit int) {
 		wg.Wait()
 		created := time.Since(start)
 		walked := 0
-		for _, err := range client.ListContactsAll(ctx, nil) {
+		for _, err := range client.ListContactsAll(ctx) {
 			if err != nil {
 				fail(err)
 				break

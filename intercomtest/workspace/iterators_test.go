@@ -42,7 +42,7 @@ func TestSDKIteratorsWalkStoredContacts(t *testing.T) {
 
 	seen := map[string]bool{}
 	var order []string
-	for c, err := range client.ListContactsAll(ctx, nil) {
+	for c, err := range client.ListContactsAll(ctx) {
 		require.NoError(t, err)
 		seen[deref(c.Id)] = true
 		order = append(order, deref(c.Email))
@@ -55,7 +55,7 @@ func TestSDKIteratorsWalkStoredContacts(t *testing.T) {
 	var search v2_12.SearchRequest
 	require.NoError(t, json.Unmarshal([]byte(`{"query":{"field":"custom_attributes.plan","operator":"=","value":"pro"},"pagination":{"per_page":150}}`), &search))
 	pro := 0
-	for _, err := range client.SearchContactsAll(ctx, nil, search) {
+	for _, err := range client.SearchContactsAll(ctx, search) {
 		require.NoError(t, err)
 		pro++
 	}

@@ -53,7 +53,7 @@ func TestRateLimiterHoldsUnderABurst(t *testing.T) {
 	var mu sync.Mutex
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clk.Now() }
 	ws := workspace.MustNew(t, workspace.WithClock(now), workspace.WithRateLimit(25, 0))
-	srv := ws.NewServer(t, lastVersion())
+	srv := ws.NewServer(t, v2_12.APIVersion)
 	client, err := v2_12.NewClient(intercom.WithToken("t"), intercom.WithBaseURL(srv.URL()), intercom.WithMaxRetries(0))
 	require.NoError(t, err)
 
@@ -65,7 +65,7 @@ func TestRateLimiterHoldsUnderABurst(t *testing.T) {
 	)
 	for range 100 {
 		wg.Go(func() {
-			_, err := client.IdentifyAdmin(t.Context(), nil)
+			_, err := client.IdentifyAdmin(t.Context())
 			resMu.Lock()
 			defer resMu.Unlock()
 			var apiErr *intercom.Error

@@ -66,9 +66,13 @@ func TestNestedSearchReturnsExactlyTheMatches(t *testing.T) {
 	eachVersion(t, func(t *testing.T, version string) {
 		a, day0 := searchFixture(t, version)
 		// Users on a paid plan or at globex, created after day 0.
+		// Each group holds only filters or only groups: from 2.13 on, the
+		// spec types a group's value as one or the other.
 		q := obj{"operator": "AND", "value": []any{
-			obj{"field": "role", "operator": "=", "value": "user"},
-			obj{"field": "created_at", "operator": ">", "value": day0},
+			obj{"operator": "AND", "value": []any{
+				obj{"field": "role", "operator": "=", "value": "user"},
+				obj{"field": "created_at", "operator": ">", "value": day0},
+			}},
 			obj{"operator": "OR", "value": []any{
 				obj{"field": "custom_attributes.plan", "operator": "IN", "value": []any{"pro", "team"}},
 				obj{"field": "email", "operator": "$", "value": "@globex.com"},

@@ -69,8 +69,8 @@ func buildError(op string, err error) error {
 // # Archive contact
 //
 // You can archive a single contact.
-func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
-	req, err := NewArchiveContactRequest(c.server, id, params)
+func (c *Client) ArchiveContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ArchiveContact", err)
 	}
@@ -87,8 +87,8 @@ func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveC
 // # Attach a Contact to a Company
 //
 // You can attach a company to a single contact.
-func (c *Client) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewAttachContactToACompanyRequest(c.server, id, params, body)
+func (c *Client) AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("AttachContactToACompany", err)
 	}
@@ -107,8 +107,8 @@ func (c *Client) AttachContactToACompany(ctx context.Context, id string, params 
 // You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
 //
 // If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-func (c *Client) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewAttachContactToConversationRequest(c.server, id, params, body)
+func (c *Client) AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("AttachContactToConversation", err)
 	}
@@ -131,8 +131,8 @@ func (c *Client) AttachContactToConversation(ctx context.Context, id string, par
 //	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
 //
 // This will return a subscription type model for the subscription type that was added to the contact.
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachSubscriptionTypeToContact", err)
 	}
@@ -149,8 +149,8 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Add tag to a contact
 //
 // You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToContact", err)
 	}
@@ -167,8 +167,8 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 // # Add tag to a conversation
 //
 // You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToConversation", err)
 	}
@@ -185,8 +185,8 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 // # Add tag to a ticket
 //
 // You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToTicket", err)
 	}
@@ -207,8 +207,8 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 // You can let a conversation be automatically assigned following assignment rules.
 //
 // It is not possible to use this endpoint with Workflows.
-func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *AutoAssignConversationParams, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewAutoAssignConversationRequest(c.server, id, params)
+func (c *Client) AutoAssignConversation(ctx context.Context, id string, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAutoAssignConversationRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("AutoAssignConversation", err)
 	}
@@ -225,8 +225,8 @@ func (c *Client) AutoAssignConversation(ctx context.Context, id string, params *
 // # Cancel content data export
 //
 // You can cancel your job
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("CancelDataExport", err)
 	}
@@ -243,8 +243,8 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 // # Convert a conversation to a ticket
 //
 // You can convert a conversation to a ticket.
-func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewConvertConversationToTicketRequest(c.server, id, params, body)
+func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ConvertConversationToTicket", err)
 	}
@@ -265,8 +265,8 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params
 // > 📘 What happens upon a visitor being converted?
 // >
 // > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewConvertVisitorRequest(c.server, params, body)
+func (c *Client) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ConvertVisitor", err)
 	}
@@ -283,8 +283,8 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 // # Create an article
 //
 // You can create a new article by making a POST request to `https://api.intercom.io/articles`.
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewCreateArticleRequest(c.server, params, body)
+func (c *Client) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateArticle", err)
 	}
@@ -301,8 +301,8 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 // # Create a collection
 //
 // You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewCreateCollectionRequest(c.server, params, body)
+func (c *Client) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateCollection", err)
 	}
@@ -319,8 +319,8 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 // # Create contact
 //
 // You can create a new contact (ie. user or lead).
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewCreateContactRequest(c.server, params, body)
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewCreateContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContact", err)
 	}
@@ -343,13 +343,13 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // This visitor will be automatically converted to a contact with a lead role once the conversation is created.
 //
 // This will return the Message model that has been created.
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateConversationRequest(c.server, params, body)
+func (c *Client) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*CreateConversationResponse, error) {
+	req, err := NewCreateConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateConversation", err)
 	}
 	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
-	var out Message
+	var out CreateConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -361,8 +361,8 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 // # Create a data attribute
 //
 // You can create a data attributes for a `contact` or a `company`.
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewCreateDataAttributeRequest(c.server, params, body)
+func (c *Client) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataAttribute", err)
 	}
@@ -418,8 +418,8 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //   - Events sent about users that cannot be found will return a `404 Not Found`.
 //   - Event lists containing duplicate events will have those duplicates ignored.
 //   - Server errors will return a `500` response code and may contain an error message in the body.
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewCreateDataEventRequest(c.server, params, body)
+func (c *Client) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, body)
 	if err != nil {
 		return buildError("CreateDataEvent", err)
 	}
@@ -448,8 +448,8 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 // >📘 Date ranges are inclusive
 // >
 // > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCreateDataExportRequest(c.server, params, body)
+func (c *Client) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataExport", err)
 	}
@@ -476,8 +476,8 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 // > 🚧 Retrieving Associated Conversations
 // >
 // > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateMessageRequest(c.server, params, body)
+func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateMessage", err)
 	}
@@ -494,8 +494,8 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 // # Create a news item
 //
 // You can create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewCreateNewsItemRequest(c.server, params, body)
+func (c *Client) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateNewsItem", err)
 	}
@@ -512,8 +512,8 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // # Create a note
 //
 // You can add a note to a single contact.
-func (c *Client) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewCreateNoteRequest(c.server, id, params, body)
+func (c *Client) CreateNote(ctx context.Context, id string, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("CreateNote", err)
 	}
@@ -536,8 +536,8 @@ func (c *Client) CreateNote(ctx context.Context, id string, params *CreateNotePa
 // Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
 //
 //	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateOrUpdateCompany", err)
 	}
@@ -557,8 +557,8 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 // Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
 //
 // If custom attributes are specified, they will be added to the user or lead's custom data attributes.
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
+func (c *Client) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreatePhoneSwitch", err)
 	}
@@ -587,8 +587,8 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
 //
 // Each operation will return a tag object.
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewCreateTagRequest(c.server, params, body)
+func (c *Client) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewCreateTagRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTag", err)
 	}
@@ -605,8 +605,8 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 // # Create a ticket
 //
 // You can create a new ticket.
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewCreateTicketRequest(c.server, params, body)
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicket", err)
 	}
@@ -627,8 +627,8 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 // >
 // > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewCreateTicketTypeRequest(c.server, params, body)
+func (c *Client) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicketType", err)
 	}
@@ -645,8 +645,8 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 // # Create a new attribute for a ticket type
 //
 // You can create a new attribute for a ticket type.
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("CreateTicketTypeAttribute", err)
 	}
@@ -663,8 +663,8 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // # Create event summaries
 //
 // Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewDataEventSummariesRequest(c.server, params, body)
+func (c *Client) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, body)
 	if err != nil {
 		return buildError("DataEventSummaries", err)
 	}
@@ -677,8 +677,8 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 // # Delete an article
 //
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
-	req, err := NewDeleteArticleRequest(c.server, id, params)
+func (c *Client) DeleteArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteArticle", err)
 	}
@@ -695,8 +695,8 @@ func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticl
 // # Delete a collection
 //
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
-	req, err := NewDeleteCollectionRequest(c.server, id, params)
+func (c *Client) DeleteCollection(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteCollection", err)
 	}
@@ -719,8 +719,8 @@ func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCol
 // The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
 //
 // Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
-	req, err := NewDeleteCompanyRequest(c.server, id, params)
+func (c *Client) DeleteCompany(ctx context.Context, id string, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteCompany", err)
 	}
@@ -737,8 +737,8 @@ func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCom
 // # Delete a contact
 //
 // You can delete a single contact.
-func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
-	req, err := NewDeleteContactRequest(c.server, id, params)
+func (c *Client) DeleteContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteContact", err)
 	}
@@ -755,8 +755,8 @@ func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteCon
 // # Delete a news item
 //
 // You can delete a single news item.
-func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
-	req, err := NewDeleteNewsItemRequest(c.server, id, params)
+func (c *Client) DeleteNewsItem(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteNewsItem", err)
 	}
@@ -773,8 +773,8 @@ func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsI
 // # Delete tag
 //
 // You can delete the details of tags that are on the workspace by passing in the id.
-func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteTagRequest(c.server, id, params)
+func (c *Client) DeleteTag(ctx context.Context, id string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, id)
 	if err != nil {
 		return buildError("DeleteTag", err)
 	}
@@ -787,8 +787,8 @@ func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagPara
 // # Detach a contact from a company
 //
 // You can detach a company from a single contact.
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, id, params)
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachContactFromACompany", err)
 	}
@@ -807,8 +807,8 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 // You can remove participants who are contacts from a group conversation, on behalf of an admin.
 //
 // You cannot remove the last remaining contact from a conversation.
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, body)
 	if err != nil {
 		return nil, buildError("DetachContactFromConversation", err)
 	}
@@ -825,8 +825,8 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 // # Remove subscription from a contact
 //
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, id, params)
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachSubscriptionTypeToContact", err)
 	}
@@ -843,8 +843,8 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Remove tag from a contact
 //
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromContactRequest(c.server, contactId, id, params)
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachTagFromContact", err)
 	}
@@ -861,8 +861,8 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id 
 // # Remove tag from a conversation
 //
 // You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, id, params, body)
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, id, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromConversation", err)
 	}
@@ -879,8 +879,8 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 // # Remove tag from a ticket
 //
 // You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, id, params, body)
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, id, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromTicket", err)
 	}
@@ -906,8 +906,8 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 //
 // The success body (application/octet-stream) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("DownloadDataExport", err)
 	}
@@ -921,8 +921,8 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 //
 // You can fetch the details of tags that are on the workspace by their id.
 // This will return a tag object.
-func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewFindTagRequest(c.server, id, params)
+func (c *Client) FindTag(ctx context.Context, id string, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("FindTag", err)
 	}
@@ -943,8 +943,8 @@ func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, 
 //
 // > 🚧 Jobs expire after two days
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("GetDataExport", err)
 	}
@@ -961,8 +961,8 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 // # Retrieve a ticket
 //
 // You can fetch the details of a single ticket.
-func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewGetTicketRequest(c.server, id, params)
+func (c *Client) GetTicket(ctx context.Context, id string, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetTicket", err)
 	}
@@ -979,8 +979,8 @@ func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketPara
 // # Retrieve a ticket type
 //
 // You can fetch the details of a single ticket type.
-func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewGetTicketTypeRequest(c.server, id, params)
+func (c *Client) GetTicketType(ctx context.Context, id string, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetTicketType", err)
 	}
@@ -1001,8 +1001,8 @@ func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicket
 // > 🚧 Single Sign On
 // >
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
-	req, err := NewIdentifyAdminRequest(c.server, params)
+func (c *Client) IdentifyAdmin(ctx context.Context, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server)
 	if err != nil {
 		return nil, buildError("IdentifyAdmin", err)
 	}
@@ -1105,8 +1105,8 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts 
 // You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
 //
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
-	req, err := NewListAllCollectionsRequest(c.server, params)
+func (c *Client) ListAllCollections(ctx context.Context, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAllCollections", err)
 	}
@@ -1152,8 +1152,8 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 // > 📘 How are the articles sorted and ordered?
 // >
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
-	req, err := NewListArticlesRequest(c.server, params)
+func (c *Client) ListArticles(ctx context.Context, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListArticles", err)
 	}
@@ -1170,8 +1170,8 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, o
 // # List attached contacts
 //
 // You can fetch a list of all contacts that belong to a company.
-func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
-	req, err := NewListAttachedContactsRequest(c.server, id, params)
+func (c *Client) ListAttachedContacts(ctx context.Context, id string, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListAttachedContacts", err)
 	}
@@ -1188,8 +1188,8 @@ func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *Li
 // # List attached segments for companies
 //
 // You can fetch a list of all segments that belong to a company.
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, id, params)
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListAttachedSegmentsForCompanies", err)
 	}
@@ -1206,8 +1206,8 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string
 // # List attached companies for contact
 //
 // You can fetch a list of companies that are associated to a contact.
-func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
-	req, err := NewListCompaniesForAContactRequest(c.server, id, params)
+func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListCompaniesForAContact", err)
 	}
@@ -1229,8 +1229,8 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params
 //
 //	You can use pagination to limit the number of results returned. The default is `50` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewListContactsRequest(c.server, params)
+func (c *Client) ListContacts(ctx context.Context, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewListContactsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContacts", err)
 	}
@@ -1270,8 +1270,8 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 // # List all Help Centers
 //
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
-	req, err := NewListHelpCentersRequest(c.server, params)
+func (c *Client) ListHelpCenters(ctx context.Context, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListHelpCenters", err)
 	}
@@ -1288,8 +1288,8 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 // # List all live newsfeed items
 //
 // You can fetch a list of all news items that are live on a given newsfeed
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.server, id, params)
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListLiveNewsfeedItems", err)
 	}
@@ -1306,8 +1306,8 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *L
 // # List all news items
 //
 // You can fetch a list of all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsItemsRequest(c.server, params)
+func (c *Client) ListNewsItems(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsItems", err)
 	}
@@ -1324,8 +1324,8 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 // # List all newsfeeds
 //
 // You can fetch a list of all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsfeedsRequest(c.server, params)
+func (c *Client) ListNewsfeeds(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsfeeds", err)
 	}
@@ -1342,8 +1342,8 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // # List all notes
 //
 // You can fetch a list of notes that are associated to a contact.
-func (c *Client) ListNotes(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListNotesRequest(c.server, id, params)
+func (c *Client) ListNotes(ctx context.Context, id string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListNotes", err)
 	}
@@ -1378,8 +1378,8 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, o
 // # List attached segments for contact
 //
 // You can fetch a list of segments that are associated to a contact.
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
-	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSegmentsForAContact", err)
 	}
@@ -1396,8 +1396,8 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 // # List subscription types
 //
 // You can list all subscription types. A list of subscription type objects will be returned.
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionTypesRequest(c.server, params)
+func (c *Client) ListSubscriptionTypes(ctx context.Context, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListSubscriptionTypes", err)
 	}
@@ -1422,8 +1422,8 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //	2.Opt-in subscription types that the user has opted-in to receiving.
 //
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSubscriptionsForAContact", err)
 	}
@@ -1440,8 +1440,8 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 // # List all tags
 //
 // You can fetch a list of all tags for a given workspace.
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsRequest(c.server, params)
+func (c *Client) ListTags(ctx context.Context, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTags", err)
 	}
@@ -1458,8 +1458,8 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...i
 // # List tags attached to a contact
 //
 // You can fetch a list of all tags that are attached to a specific contact.
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListTagsForAContact", err)
 	}
@@ -1476,8 +1476,8 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 // # List all teams
 //
 // This will return a list of team objects for the App.
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
-	req, err := NewListTeamsRequest(c.server, params)
+func (c *Client) ListTeams(ctx context.Context, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTeams", err)
 	}
@@ -1494,8 +1494,8 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ..
 // # List all ticket types
 //
 // You can get a list of all ticket types for a workspace.
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
-	req, err := NewListTicketTypesRequest(c.server, params)
+func (c *Client) ListTicketTypes(ctx context.Context, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketTypes", err)
 	}
@@ -1516,8 +1516,8 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //   - Snooze a conversation to reopen on a future date
 //   - Open a conversation which is `snoozed` or `closed`
 //   - Assign a conversation to an admin and/or team.
-func (c *Client) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewManageConversationRequest(c.server, id, params, body)
+func (c *Client) ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ManageConversation", err)
 	}
@@ -1541,8 +1541,8 @@ func (c *Client) ManageConversation(ctx context.Context, id string, params *Mana
 //	- **GET /contacts** — The source contact will not appear in list results.
 //
 //	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewMergeContactRequest(c.server, params, body)
+func (c *Client) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewMergeContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("MergeContact", err)
 	}
@@ -1561,8 +1561,8 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 // You can redact a conversation part or the source message of a conversation (as seen in the source object).
 //
 // If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewRedactConversationRequest(c.server, params, body)
+func (c *Client) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("RedactConversation", err)
 	}
@@ -1583,8 +1583,8 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 // By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
 //
 // To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-func (c *Client) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewReplyConversationRequest(c.server, id, params, body)
+func (c *Client) ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ReplyConversation", err)
 	}
@@ -1601,8 +1601,8 @@ func (c *Client) ReplyConversation(ctx context.Context, id string, params *Reply
 // # Reply to a ticket
 //
 // You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
-func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
-	req, err := NewReplyTicketRequest(c.server, id, params, body)
+func (c *Client) ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ReplyTicket", err)
 	}
@@ -1619,8 +1619,8 @@ func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicket
 // # Retrieve a company by ID
 //
 // You can fetch a single company.
-func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.server, id, params)
+func (c *Client) RetrieveACompanyById(ctx context.Context, id string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveACompanyById", err)
 	}
@@ -1637,8 +1637,8 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *Re
 // # Retrieve an admin
 //
 // You can retrieve the details of a single admin.
-func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewRetrieveAdminRequest(c.server, id, params)
+func (c *Client) RetrieveAdmin(ctx context.Context, id int, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveAdmin", err)
 	}
@@ -1655,8 +1655,8 @@ func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdmi
 // # Retrieve an article
 //
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewRetrieveArticleRequest(c.server, id, params)
+func (c *Client) RetrieveArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveArticle", err)
 	}
@@ -1673,8 +1673,8 @@ func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveAr
 // # Retrieve a collection
 //
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
-func (c *Client) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewRetrieveCollectionRequest(c.server, id, params)
+func (c *Client) RetrieveCollection(ctx context.Context, id int, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveCollection", err)
 	}
@@ -1743,8 +1743,8 @@ func (c *Client) RetrieveConversation(ctx context.Context, id int, params *Retri
 // # Retrieve a Help Center
 //
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
-func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.server, id, params)
+func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveHelpCenter", err)
 	}
@@ -1761,8 +1761,8 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *Retriev
 // # Retrieve a news item
 //
 // You can fetch the details of a single news item.
-func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewRetrieveNewsItemRequest(c.server, id, params)
+func (c *Client) RetrieveNewsItem(ctx context.Context, id int, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNewsItem", err)
 	}
@@ -1779,8 +1779,8 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveN
 // # Retrieve a newsfeed
 //
 // You can fetch the details of a single newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.server, id, params)
+func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNewsfeed", err)
 	}
@@ -1797,8 +1797,8 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *Retrie
 // # Retrieve a note
 //
 // You can fetch the details of a single note.
-func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewRetrieveNoteRequest(c.server, id, params)
+func (c *Client) RetrieveNote(ctx context.Context, id int, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNote", err)
 	}
@@ -1815,8 +1815,8 @@ func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteP
 // # Retrieve a segment
 //
 // You can fetch the details of a single segment.
-func (c *Client) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
-	req, err := NewRetrieveSegmentRequest(c.server, id, params)
+func (c *Client) RetrieveSegment(ctx context.Context, id string, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveSegment", err)
 	}
@@ -1833,8 +1833,8 @@ func (c *Client) RetrieveSegment(ctx context.Context, id string, params *Retriev
 // # Retrieve a team
 //
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
-func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
-	req, err := NewRetrieveTeamRequest(c.server, id, params)
+func (c *Client) RetrieveTeam(ctx context.Context, id string, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveTeam", err)
 	}
@@ -2032,8 +2032,8 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 // | !~       | String                               | Doesn't Contain                                                         |
 // | ^        | String                               | Starts With                                                             |
 // | $        | String                               | Ends With                                                               |
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewSearchContactsRequest(c.server, params, body)
+func (c *Client) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewSearchContactsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchContacts", err)
 	}
@@ -2147,8 +2147,8 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
-	req, err := NewSearchConversationsRequest(c.server, params, body)
+func (c *Client) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
+	req, err := NewSearchConversationsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchConversations", err)
 	}
@@ -2223,8 +2223,8 @@ func (c *Client) SearchConversations(ctx context.Context, params *SearchConversa
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
-	req, err := NewSearchTicketsRequest(c.server, params, body)
+func (c *Client) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchTickets", err)
 	}
@@ -2241,8 +2241,8 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 // # Set an admin to away
 //
 // You can set an Admin as away for the Inbox.
-func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewSetAwayAdminRequest(c.server, id, params, body)
+func (c *Client) SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("SetAwayAdmin", err)
 	}
@@ -2261,8 +2261,8 @@ func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminP
 // You can fetch the details of a single contact.
 //
 //	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContactParams, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewShowContactRequest(c.server, id, params)
+func (c *Client) ShowContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewShowContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ShowContact", err)
 	}
@@ -2279,8 +2279,8 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 // # Unarchive contact
 //
 // You can unarchive a single contact.
-func (c *Client) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
-	req, err := NewUnarchiveContactRequest(c.server, id, params)
+func (c *Client) UnarchiveContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("UnarchiveContact", err)
 	}
@@ -2297,8 +2297,8 @@ func (c *Client) UnarchiveContact(ctx context.Context, id string, params *Unarch
 // # Update an article
 //
 // You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewUpdateArticleRequest(c.server, id, params, body)
+func (c *Client) UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateArticle", err)
 	}
@@ -2315,8 +2315,8 @@ func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticl
 // # Update a collection
 //
 // You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewUpdateCollectionRequest(c.server, id, params, body)
+func (c *Client) UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateCollection", err)
 	}
@@ -2335,8 +2335,8 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 // You can update a single company using the Intercom provisioned `id`.
 //
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, id, params, body)
+func (c *Client) UpdateCompany(ctx context.Context, id string, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}
@@ -2353,8 +2353,8 @@ func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCom
 // # Update a contact
 //
 // You can update an existing contact (ie. user or lead).
-func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewUpdateContactRequest(c.server, id, params, body)
+func (c *Client) UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewUpdateContactRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateContact", err)
 	}
@@ -2397,8 +2397,8 @@ func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateC
 // > 🚧 Updating the data type is not possible
 // >
 // > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
-func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewUpdateDataAttributeRequest(c.server, id, params, body)
+func (c *Client) UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateDataAttribute", err)
 	}
@@ -2413,8 +2413,8 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *Update
 // UpdateNewsItem calls PUT /news/news_items/{id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewUpdateNewsItemRequest(c.server, id, params, body)
+func (c *Client) UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateNewsItem", err)
 	}
@@ -2431,8 +2431,8 @@ func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsI
 // # Update a ticket
 //
 // You can update a ticket.
-func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewUpdateTicketRequest(c.server, id, params, body)
+func (c *Client) UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicket", err)
 	}
@@ -2453,8 +2453,8 @@ func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTick
 // > 📘 Updating a ticket type.
 // >
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewUpdateTicketTypeRequest(c.server, id, params, body)
+func (c *Client) UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketType", err)
 	}
@@ -2471,8 +2471,8 @@ func (c *Client) UpdateTicketType(ctx context.Context, id string, params *Update
 // # Update an existing attribute for a ticket type
 //
 // You can update an existing attribute for a ticket type.
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, id, params, body)
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketTypeAttribute", err)
 	}
@@ -2493,8 +2493,8 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
 //
 // **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
-	req, err := NewUpdateVisitorRequest(c.server, params, body)
+func (c *Client) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateVisitor", err)
 	}

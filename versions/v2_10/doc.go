@@ -11,7 +11,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	admin, err := client.IdentifyAdmin(ctx, nil)
+//	admin, err := client.IdentifyAdmin(ctx)
 //
 // Options (region, retries, rate limiting, logging) come from the root
 // package [github.com/intercomgo/intercom], and per-call options

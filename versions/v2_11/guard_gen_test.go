@@ -41,143 +41,143 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 	}
 	calls := []call{
 		{"ArchiveContact", "contact_id", func(bad string) error {
-			_, err := c.ArchiveContact(ctx, bad, nil)
+			_, err := c.ArchiveContact(ctx, bad)
 			return err
 		}},
 		{"AttachContactToACompany", "contact_id", func(bad string) error {
-			_, err := c.AttachContactToACompany(ctx, bad, nil, v2_11.AttachContactToACompanyJSONRequestBody{})
+			_, err := c.AttachContactToACompany(ctx, bad, v2_11.AttachContactToACompanyJSONRequestBody{})
 			return err
 		}},
 		{"AttachContactToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachContactToConversation(ctx, bad, nil, v2_11.AttachContactToConversationJSONRequestBody{})
+			_, err := c.AttachContactToConversation(ctx, bad, v2_11.AttachContactToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, nil, v2_11.AttachSubscriptionTypeToContactJSONRequestBody{})
+			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, v2_11.AttachSubscriptionTypeToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachTagToContact(ctx, bad, nil, v2_11.AttachTagToContactJSONRequestBody{})
+			_, err := c.AttachTagToContact(ctx, bad, v2_11.AttachTagToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachTagToConversation(ctx, bad, nil, v2_11.AttachTagToConversationJSONRequestBody{})
+			_, err := c.AttachTagToConversation(ctx, bad, v2_11.AttachTagToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToTicket", "ticket_id", func(bad string) error {
-			_, err := c.AttachTagToTicket(ctx, bad, nil, v2_11.AttachTagToTicketJSONRequestBody{})
+			_, err := c.AttachTagToTicket(ctx, bad, v2_11.AttachTagToTicketJSONRequestBody{})
 			return err
 		}},
 		{"AutoAssignConversation", "conversation_id", func(bad string) error {
-			_, err := c.AutoAssignConversation(ctx, bad, nil)
+			_, err := c.AutoAssignConversation(ctx, bad)
 			return err
 		}},
 		{"CancelDataExport", "job_identifier", func(bad string) error {
-			_, err := c.CancelDataExport(ctx, bad, nil)
+			_, err := c.CancelDataExport(ctx, bad)
 			return err
 		}},
 		{"ConvertConversationToTicket", "conversation_id", func(bad string) error {
-			_, err := c.ConvertConversationToTicket(ctx, bad, nil, v2_11.ConvertConversationToTicketJSONRequestBody{})
+			_, err := c.ConvertConversationToTicket(ctx, bad, v2_11.ConvertConversationToTicketJSONRequestBody{})
 			return err
 		}},
 		{"CreateNote", "contact_id", func(bad string) error {
-			_, err := c.CreateNote(ctx, bad, nil, v2_11.CreateNoteJSONRequestBody{})
+			_, err := c.CreateNote(ctx, bad, v2_11.CreateNoteJSONRequestBody{})
 			return err
 		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_11.CreateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.CreateTicketTypeAttribute(ctx, bad, v2_11.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"DeleteArticle", "article_id", func(bad string) error {
-			_, err := c.DeleteArticle(ctx, bad, nil)
+			_, err := c.DeleteArticle(ctx, bad)
 			return err
 		}},
 		{"DeleteCollection", "collection_id", func(bad string) error {
-			_, err := c.DeleteCollection(ctx, bad, nil)
+			_, err := c.DeleteCollection(ctx, bad)
 			return err
 		}},
 		{"DeleteCompany", "company_id", func(bad string) error {
-			_, err := c.DeleteCompany(ctx, bad, nil)
+			_, err := c.DeleteCompany(ctx, bad)
 			return err
 		}},
 		{"DeleteContact", "contact_id", func(bad string) error {
-			_, err := c.DeleteContact(ctx, bad, nil)
+			_, err := c.DeleteContact(ctx, bad)
 			return err
 		}},
 		{"DeleteNewsItem", "news_item_id", func(bad string) error {
-			_, err := c.DeleteNewsItem(ctx, bad, nil)
+			_, err := c.DeleteNewsItem(ctx, bad)
 			return err
 		}},
 		{"DeleteTag", "tag_id", func(bad string) error {
-			err := c.DeleteTag(ctx, bad, nil)
+			err := c.DeleteTag(ctx, bad)
 			return err
 		}},
 		{"DetachContactFromACompany", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, bad, "x", nil)
+			_, err := c.DetachContactFromACompany(ctx, bad, "x")
 			return err
 		}},
 		{"DetachContactFromACompany", "company_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, "x", bad, nil)
+			_, err := c.DetachContactFromACompany(ctx, "x", bad)
 			return err
 		}},
 		{"DetachContactFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, bad, "x", nil, v2_11.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, bad, "x", v2_11.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachContactFromConversation", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, "x", bad, nil, v2_11.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, "x", bad, v2_11.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x", nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "subscription_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad, nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromContact", "contact_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, bad, "x", nil)
+			_, err := c.DetachTagFromContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachTagFromContact", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, "x", bad, nil)
+			_, err := c.DetachTagFromContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, bad, "x", nil, v2_11.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, bad, "x", v2_11.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromConversation", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, "x", bad, nil, v2_11.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, "x", bad, v2_11.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "ticket_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, bad, "x", nil, v2_11.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, bad, "x", v2_11.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, "x", bad, nil, v2_11.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, "x", bad, v2_11.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			_, err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad)
 			return err
 		}},
 		{"FindTag", "tag_id", func(bad string) error {
-			_, err := c.FindTag(ctx, bad, nil)
+			_, err := c.FindTag(ctx, bad)
 			return err
 		}},
 		{"GetDataExport", "job_identifier", func(bad string) error {
-			_, err := c.GetDataExport(ctx, bad, nil)
+			_, err := c.GetDataExport(ctx, bad)
 			return err
 		}},
 		{"GetTicket", "ticket_id", func(bad string) error {
-			_, err := c.GetTicket(ctx, bad, nil)
+			_, err := c.GetTicket(ctx, bad)
 			return err
 		}},
 		{"GetTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.GetTicketType(ctx, bad, nil)
+			_, err := c.GetTicketType(ctx, bad)
 			return err
 		}},
 		{"ListAttachedContacts", "company_id", func(bad string) error {
@@ -185,7 +185,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListAttachedSegmentsForCompanies", "company_id", func(bad string) error {
-			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad, nil)
+			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad)
 			return err
 		}},
 		{"ListCompaniesForAContact", "contact_id", func(bad string) error {
@@ -193,7 +193,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListLiveNewsfeedItems", "newsfeed_id", func(bad string) error {
-			_, err := c.ListLiveNewsfeedItems(ctx, bad, nil)
+			_, err := c.ListLiveNewsfeedItems(ctx, bad)
 			return err
 		}},
 		{"ListNotes", "contact_id", func(bad string) error {
@@ -201,43 +201,43 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListSegmentsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSegmentsForAContact(ctx, bad, nil)
+			_, err := c.ListSegmentsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListSubscriptionsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSubscriptionsForAContact(ctx, bad, nil)
+			_, err := c.ListSubscriptionsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListTagsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListTagsForAContact(ctx, bad, nil)
+			_, err := c.ListTagsForAContact(ctx, bad)
 			return err
 		}},
 		{"ManageConversation", "conversation_id", func(bad string) error {
-			_, err := c.ManageConversation(ctx, bad, nil, v2_11.ManageConversationJSONRequestBody{})
+			_, err := c.ManageConversation(ctx, bad, v2_11.ManageConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyConversation", "conversation_id", func(bad string) error {
-			_, err := c.ReplyConversation(ctx, bad, nil, v2_11.ReplyConversationJSONRequestBody{})
+			_, err := c.ReplyConversation(ctx, bad, v2_11.ReplyConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyTicket", "ticket_id", func(bad string) error {
-			_, err := c.ReplyTicket(ctx, bad, nil, v2_11.ReplyTicketJSONRequestBody{})
+			_, err := c.ReplyTicket(ctx, bad, v2_11.ReplyTicketJSONRequestBody{})
 			return err
 		}},
 		{"RetrieveACompanyById", "company_id", func(bad string) error {
-			_, err := c.RetrieveACompanyById(ctx, bad, nil)
+			_, err := c.RetrieveACompanyById(ctx, bad)
 			return err
 		}},
 		{"RetrieveAdmin", "admin_id", func(bad string) error {
-			_, err := c.RetrieveAdmin(ctx, bad, nil)
+			_, err := c.RetrieveAdmin(ctx, bad)
 			return err
 		}},
 		{"RetrieveArticle", "article_id", func(bad string) error {
-			_, err := c.RetrieveArticle(ctx, bad, nil)
+			_, err := c.RetrieveArticle(ctx, bad)
 			return err
 		}},
 		{"RetrieveCollection", "collection_id", func(bad string) error {
-			_, err := c.RetrieveCollection(ctx, bad, nil)
+			_, err := c.RetrieveCollection(ctx, bad)
 			return err
 		}},
 		{"RetrieveConversation", "conversation_id", func(bad string) error {
@@ -245,55 +245,55 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"RetrieveHelpCenter", "help_center_id", func(bad string) error {
-			_, err := c.RetrieveHelpCenter(ctx, bad, nil)
+			_, err := c.RetrieveHelpCenter(ctx, bad)
 			return err
 		}},
 		{"RetrieveNewsItem", "news_item_id", func(bad string) error {
-			_, err := c.RetrieveNewsItem(ctx, bad, nil)
+			_, err := c.RetrieveNewsItem(ctx, bad)
 			return err
 		}},
 		{"RetrieveNewsfeed", "newsfeed_id", func(bad string) error {
-			_, err := c.RetrieveNewsfeed(ctx, bad, nil)
+			_, err := c.RetrieveNewsfeed(ctx, bad)
 			return err
 		}},
 		{"RetrieveNote", "note_id", func(bad string) error {
-			_, err := c.RetrieveNote(ctx, bad, nil)
+			_, err := c.RetrieveNote(ctx, bad)
 			return err
 		}},
 		{"RetrieveSegment", "segment_id", func(bad string) error {
-			_, err := c.RetrieveSegment(ctx, bad, nil)
+			_, err := c.RetrieveSegment(ctx, bad)
 			return err
 		}},
 		{"RetrieveTeam", "team_id", func(bad string) error {
-			_, err := c.RetrieveTeam(ctx, bad, nil)
+			_, err := c.RetrieveTeam(ctx, bad)
 			return err
 		}},
 		{"SetAwayAdmin", "admin_id", func(bad string) error {
-			_, err := c.SetAwayAdmin(ctx, bad, nil, v2_11.SetAwayAdminJSONRequestBody{})
+			_, err := c.SetAwayAdmin(ctx, bad, v2_11.SetAwayAdminJSONRequestBody{})
 			return err
 		}},
 		{"ShowContact", "contact_id", func(bad string) error {
-			_, err := c.ShowContact(ctx, bad, nil)
+			_, err := c.ShowContact(ctx, bad)
 			return err
 		}},
 		{"UnarchiveContact", "contact_id", func(bad string) error {
-			_, err := c.UnarchiveContact(ctx, bad, nil)
+			_, err := c.UnarchiveContact(ctx, bad)
 			return err
 		}},
 		{"UpdateArticle", "article_id", func(bad string) error {
-			_, err := c.UpdateArticle(ctx, bad, nil, v2_11.UpdateArticleJSONRequestBody{})
+			_, err := c.UpdateArticle(ctx, bad, v2_11.UpdateArticleJSONRequestBody{})
 			return err
 		}},
 		{"UpdateCollection", "collection_id", func(bad string) error {
-			_, err := c.UpdateCollection(ctx, bad, nil, v2_11.UpdateCollectionJSONRequestBody{})
+			_, err := c.UpdateCollection(ctx, bad, v2_11.UpdateCollectionJSONRequestBody{})
 			return err
 		}},
 		{"UpdateCompany", "company_id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil, v2_11.UpdateCompanyJSONRequestBody{})
+			_, err := c.UpdateCompany(ctx, bad, v2_11.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "contact_id", func(bad string) error {
-			_, err := c.UpdateContact(ctx, bad, nil, v2_11.UpdateContactJSONRequestBody{})
+			_, err := c.UpdateContact(ctx, bad, v2_11.UpdateContactJSONRequestBody{})
 			return err
 		}},
 		{"UpdateConversation", "conversation_id", func(bad string) error {
@@ -301,27 +301,27 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"UpdateDataAttribute", "data_attribute_id", func(bad string) error {
-			_, err := c.UpdateDataAttribute(ctx, bad, nil, v2_11.UpdateDataAttributeJSONRequestBody{})
+			_, err := c.UpdateDataAttribute(ctx, bad, v2_11.UpdateDataAttributeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateNewsItem", "news_item_id", func(bad string) error {
-			_, err := c.UpdateNewsItem(ctx, bad, nil, v2_11.UpdateNewsItemJSONRequestBody{})
+			_, err := c.UpdateNewsItem(ctx, bad, v2_11.UpdateNewsItemJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicket", "ticket_id", func(bad string) error {
-			_, err := c.UpdateTicket(ctx, bad, nil, v2_11.UpdateTicketJSONRequestBody{})
+			_, err := c.UpdateTicket(ctx, bad, v2_11.UpdateTicketJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketType(ctx, bad, nil, v2_11.UpdateTicketTypeJSONRequestBody{})
+			_, err := c.UpdateTicketType(ctx, bad, v2_11.UpdateTicketTypeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", nil, v2_11.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", v2_11.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "attribute_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, nil, v2_11.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, v2_11.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 	}
@@ -373,7 +373,7 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		}
 		c, err := v2_11.NewClient(opts...)
 		require.NoError(t, err)
-		_, err = c.IdentifyAdmin(context.Background(), nil, editors...)
+		_, err = c.IdentifyAdmin(context.Background(), editors...)
 		require.Error(t, err, mode)
 		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", mode, err)
 		assert.Contains(t, err.Error(), "65536 bytes", mode)

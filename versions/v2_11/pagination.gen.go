@@ -519,26 +519,26 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, opts []
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsItemResponse, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsItemResponse, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, opts).Pages(ctx)
 }
 
 // ListLiveNewsfeedItemsAll returns every NewsItem of ListLiveNewsfeedItems
 // (GET /news/newsfeeds/{newsfeed_id}/items), fetching pages as
 // ListLiveNewsfeedItemsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[NewsItem, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) iter.Seq2[NewsItem, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, opts).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
+func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
 	return intercom.Pager[*PaginatedNewsItemResponse, NewsItem]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsItemResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(opts, at)...)
+			return c.ListLiveNewsfeedItems(ctx, newsfeedId, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedNewsItemResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -580,26 +580,26 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsItemResponse, error] {
-	return c.listNewsItemsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsItemResponse, error] {
+	return c.listNewsItemsPager(opts).Pages(ctx)
 }
 
 // ListNewsItemsAll returns every NewsItem of ListNewsItems (GET
 // /news/news_items), fetching pages as ListNewsItemsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[NewsItem, error] {
-	return c.listNewsItemsPager(params, opts).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[NewsItem, error] {
+	return c.listNewsItemsPager(opts).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
+func (c *Client) listNewsItemsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsItemResponse, NewsItem] {
 	return intercom.Pager[*PaginatedNewsItemResponse, NewsItem]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsItemResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsItems(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedNewsItemResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -641,26 +641,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsfeedResponse, error] {
-	return c.listNewsfeedsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedNewsfeedResponse, error] {
+	return c.listNewsfeedsPager(opts).Pages(ctx)
 }
 
 // ListNewsfeedsAll returns every Newsfeed of ListNewsfeeds (GET
 // /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[Newsfeed, error] {
-	return c.listNewsfeedsPager(params, opts).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[Newsfeed, error] {
+	return c.listNewsfeedsPager(opts).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed] {
+func (c *Client) listNewsfeedsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed] {
 	return intercom.Pager[*PaginatedNewsfeedResponse, Newsfeed]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedNewsfeedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsfeeds(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedNewsfeedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -904,7 +904,7 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*SearchArticlesResponseBody, error] {
+func (c *Client) SearchArticlesPages(ctx context.Context, params *SearchArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*SearchArticlesResponse, error] {
 	return c.searchArticlesPager(params, opts).Pages(ctx)
 }
 
@@ -918,14 +918,14 @@ func (c *Client) SearchArticlesAll(ctx context.Context, params *SearchArticlesPa
 
 // searchArticlesPager describes how SearchArticles pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []intercom.RequestOption) intercom.Pager[*SearchArticlesResponseBody, Article] {
-	return intercom.Pager[*SearchArticlesResponseBody, Article]{
+func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []intercom.RequestOption) intercom.Pager[*SearchArticlesResponse, Article] {
+	return intercom.Pager[*SearchArticlesResponse, Article]{
 		Operation: "SearchArticles",
 		Style:     intercom.PageCursor,
-		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SearchArticlesResponseBody, error) {
+		Fetch: func(ctx context.Context, at intercom.PageRequest) (*SearchArticlesResponse, error) {
 			return c.SearchArticles(ctx, params, pageEditors(opts, at)...)
 		},
-		Info: func(p *SearchArticlesResponseBody) intercom.PageInfo {
+		Info: func(p *SearchArticlesResponse) intercom.PageInfo {
 			var in intercom.PageInfo
 			if v := p.Pages; v != nil {
 				if v := v.Next; v != nil {
@@ -945,7 +945,7 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []interc
 			}
 			return in
 		},
-		Items: func(p *SearchArticlesResponseBody) []Article {
+		Items: func(p *SearchArticlesResponse) []Article {
 			if v := p.Data; v != nil {
 				if v := v.Articles; v != nil {
 					return *v
@@ -966,22 +966,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []interc
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(body, opts).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, opts).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(body, opts).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -998,7 +998,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, opts...)
+			return c.SearchContacts(ctx, b, opts...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1033,22 +1033,22 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*PaginatedConversationResponse, error] {
-	return c.searchConversationsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*PaginatedConversationResponse, error] {
+	return c.searchConversationsPager(body, opts).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, opts).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(body, opts).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*PaginatedConversationResponse, ConversationListItem] {
+func (c *Client) searchConversationsPager(body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*PaginatedConversationResponse, ConversationListItem] {
 	return intercom.Pager[*PaginatedConversationResponse, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -1065,7 +1065,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, opts...)
+			return c.SearchConversations(ctx, b, opts...)
 		},
 		Info: func(p *PaginatedConversationResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1100,22 +1100,22 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(body, opts).Pages(ctx)
 }
 
 // SearchTicketsAll returns every Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Ticket, error] {
-	return c.searchTicketsPager(params, body, opts).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Ticket, error] {
+	return c.searchTicketsPager(body, opts).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, Ticket] {
+func (c *Client) searchTicketsPager(body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, Ticket] {
 	return intercom.Pager[*TicketList, Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -1132,7 +1132,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, opts...)
+			return c.SearchTickets(ctx, b, opts...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo

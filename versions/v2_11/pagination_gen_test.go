@@ -240,30 +240,30 @@ func TestIterators(t *testing.T) {
 			name: "ListLiveNewsfeedItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x"))
 			},
 		},
 		{
 			name: "ListNewsItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsPages(ctx))
 			},
 		},
 		{
 			name: "ListNewsfeeds",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsPages(ctx))
 			},
 		},
 		{
@@ -320,30 +320,30 @@ func TestIterators(t *testing.T) {
 			name: "SearchContacts",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchContactsAll(ctx, nil, *new(v2_11.SearchContactsJSONRequestBody)))
+				return pagecheck.Count(c.SearchContactsAll(ctx, *new(v2_11.SearchContactsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchContactsPages(ctx, nil, *new(v2_11.SearchContactsJSONRequestBody)))
+				return pagecheck.Count(c.SearchContactsPages(ctx, *new(v2_11.SearchContactsJSONRequestBody)))
 			},
 		},
 		{
 			name: "SearchConversations",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"conversations"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchConversationsAll(ctx, nil, *new(v2_11.SearchConversationsJSONRequestBody)))
+				return pagecheck.Count(c.SearchConversationsAll(ctx, *new(v2_11.SearchConversationsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchConversationsPages(ctx, nil, *new(v2_11.SearchConversationsJSONRequestBody)))
+				return pagecheck.Count(c.SearchConversationsPages(ctx, *new(v2_11.SearchConversationsJSONRequestBody)))
 			},
 		},
 		{
 			name: "SearchTickets",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"tickets"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsAll(ctx, nil, *new(v2_11.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsAll(ctx, *new(v2_11.SearchTicketsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_11.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsPages(ctx, nil, *new(v2_11.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsPages(ctx, *new(v2_11.SearchTicketsJSONRequestBody)))
 			},
 		},
 	}

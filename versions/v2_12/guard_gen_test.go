@@ -41,239 +41,239 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 	}
 	calls := []call{
 		{"ArchiveContact", "id", func(bad string) error {
-			_, err := c.ArchiveContact(ctx, bad, nil)
+			_, err := c.ArchiveContact(ctx, bad)
 			return err
 		}},
 		{"AttachContactToACompany", "id", func(bad string) error {
-			_, err := c.AttachContactToACompany(ctx, bad, nil, v2_12.AttachContactToACompanyJSONRequestBody{})
+			_, err := c.AttachContactToACompany(ctx, bad, v2_12.AttachContactToACompanyJSONRequestBody{})
 			return err
 		}},
 		{"AttachContactToConversation", "id", func(bad string) error {
-			_, err := c.AttachContactToConversation(ctx, bad, nil, v2_12.AttachContactToConversationJSONRequestBody{})
+			_, err := c.AttachContactToConversation(ctx, bad, v2_12.AttachContactToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, nil, v2_12.AttachSubscriptionTypeToContactJSONRequestBody{})
+			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, v2_12.AttachSubscriptionTypeToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachTagToContact(ctx, bad, nil, v2_12.AttachTagToContactJSONRequestBody{})
+			_, err := c.AttachTagToContact(ctx, bad, v2_12.AttachTagToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachTagToConversation(ctx, bad, nil, v2_12.AttachTagToConversationJSONRequestBody{})
+			_, err := c.AttachTagToConversation(ctx, bad, v2_12.AttachTagToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToTicket", "ticket_id", func(bad string) error {
-			_, err := c.AttachTagToTicket(ctx, bad, nil, v2_12.AttachTagToTicketJSONRequestBody{})
+			_, err := c.AttachTagToTicket(ctx, bad, v2_12.AttachTagToTicketJSONRequestBody{})
 			return err
 		}},
 		{"CancelDataExport", "job_identifier", func(bad string) error {
-			_, err := c.CancelDataExport(ctx, bad, nil)
+			_, err := c.CancelDataExport(ctx, bad)
 			return err
 		}},
 		{"CreateNote", "id", func(bad string) error {
-			_, err := c.CreateNote(ctx, bad, nil, v2_12.CreateNoteJSONRequestBody{})
+			_, err := c.CreateNote(ctx, bad, v2_12.CreateNoteJSONRequestBody{})
 			return err
 		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_12.CreateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.CreateTicketTypeAttribute(ctx, bad, v2_12.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"DeleteCompany", "id", func(bad string) error {
-			_, err := c.DeleteCompany(ctx, bad, nil)
+			_, err := c.DeleteCompany(ctx, bad)
 			return err
 		}},
 		{"DeleteContact", "id", func(bad string) error {
-			_, err := c.DeleteContact(ctx, bad, nil)
+			_, err := c.DeleteContact(ctx, bad)
 			return err
 		}},
 		{"DeleteContentImportSource", "id", func(bad string) error {
-			err := c.DeleteContentImportSource(ctx, bad, nil)
+			err := c.DeleteContentImportSource(ctx, bad)
 			return err
 		}},
 		{"DeleteExternalPage", "id", func(bad string) error {
-			_, err := c.DeleteExternalPage(ctx, bad, nil)
+			_, err := c.DeleteExternalPage(ctx, bad)
 			return err
 		}},
 		{"DeleteTag", "id", func(bad string) error {
-			err := c.DeleteTag(ctx, bad, nil)
+			err := c.DeleteTag(ctx, bad)
 			return err
 		}},
 		{"DetachContactFromACompany", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, bad, "x", nil)
+			_, err := c.DetachContactFromACompany(ctx, bad, "x")
 			return err
 		}},
 		{"DetachContactFromACompany", "id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, "x", bad, nil)
+			_, err := c.DetachContactFromACompany(ctx, "x", bad)
 			return err
 		}},
 		{"DetachContactFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, bad, "x", nil, v2_12.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, bad, "x", v2_12.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachContactFromConversation", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, "x", bad, nil, v2_12.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, "x", bad, v2_12.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x", nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad, nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromContact", "contact_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, bad, "x", nil)
+			_, err := c.DetachTagFromContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachTagFromContact", "id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, "x", bad, nil)
+			_, err := c.DetachTagFromContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, bad, "x", nil, v2_12.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, bad, "x", v2_12.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromConversation", "id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, "x", bad, nil, v2_12.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, "x", bad, v2_12.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "ticket_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, bad, "x", nil, v2_12.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, bad, "x", v2_12.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, "x", bad, nil, v2_12.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, "x", bad, v2_12.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			_, err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad)
 			return err
 		}},
 		{"FindTag", "id", func(bad string) error {
-			_, err := c.FindTag(ctx, bad, nil)
+			_, err := c.FindTag(ctx, bad)
 			return err
 		}},
 		{"GetContentImportSource", "id", func(bad string) error {
-			_, err := c.GetContentImportSource(ctx, bad, nil)
+			_, err := c.GetContentImportSource(ctx, bad)
 			return err
 		}},
 		{"GetDataExport", "job_identifier", func(bad string) error {
-			_, err := c.GetDataExport(ctx, bad, nil)
+			_, err := c.GetDataExport(ctx, bad)
 			return err
 		}},
 		{"GetExternalPage", "id", func(bad string) error {
-			_, err := c.GetExternalPage(ctx, bad, nil)
+			_, err := c.GetExternalPage(ctx, bad)
 			return err
 		}},
 		{"GetTicket", "id", func(bad string) error {
-			_, err := c.GetTicket(ctx, bad, nil)
+			_, err := c.GetTicket(ctx, bad)
 			return err
 		}},
 		{"GetTicketType", "id", func(bad string) error {
-			_, err := c.GetTicketType(ctx, bad, nil)
+			_, err := c.GetTicketType(ctx, bad)
 			return err
 		}},
 		{"ListAttachedContacts", "id", func(bad string) error {
-			_, err := c.ListAttachedContacts(ctx, bad, nil)
+			_, err := c.ListAttachedContacts(ctx, bad)
 			return err
 		}},
 		{"ListAttachedSegmentsForCompanies", "id", func(bad string) error {
-			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad, nil)
+			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad)
 			return err
 		}},
 		{"ListCompaniesForAContact", "id", func(bad string) error {
-			_, err := c.ListCompaniesForAContact(ctx, bad, nil)
+			_, err := c.ListCompaniesForAContact(ctx, bad)
 			return err
 		}},
 		{"ListLiveNewsfeedItems", "id", func(bad string) error {
-			_, err := c.ListLiveNewsfeedItems(ctx, bad, nil)
+			_, err := c.ListLiveNewsfeedItems(ctx, bad)
 			return err
 		}},
 		{"ListNotes", "id", func(bad string) error {
-			_, err := c.ListNotes(ctx, bad, nil)
+			_, err := c.ListNotes(ctx, bad)
 			return err
 		}},
 		{"ListSegmentsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSegmentsForAContact(ctx, bad, nil)
+			_, err := c.ListSegmentsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListSubscriptionsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSubscriptionsForAContact(ctx, bad, nil)
+			_, err := c.ListSubscriptionsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListTagsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListTagsForAContact(ctx, bad, nil)
+			_, err := c.ListTagsForAContact(ctx, bad)
 			return err
 		}},
 		{"ManageConversation", "id", func(bad string) error {
-			_, err := c.ManageConversation(ctx, bad, nil, v2_12.ManageConversationJSONRequestBody{})
+			_, err := c.ManageConversation(ctx, bad, v2_12.ManageConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyConversation", "id", func(bad string) error {
-			_, err := c.ReplyConversation(ctx, bad, nil, v2_12.ReplyConversationJSONRequestBody{})
+			_, err := c.ReplyConversation(ctx, bad, v2_12.ReplyConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyTicket", "id", func(bad string) error {
-			_, err := c.ReplyTicket(ctx, bad, nil, v2_12.ReplyTicketJSONRequestBody{})
+			_, err := c.ReplyTicket(ctx, bad, v2_12.ReplyTicketJSONRequestBody{})
 			return err
 		}},
 		{"RetrieveACompanyById", "id", func(bad string) error {
-			_, err := c.RetrieveACompanyById(ctx, bad, nil)
+			_, err := c.RetrieveACompanyById(ctx, bad)
 			return err
 		}},
 		{"RetrieveNewsfeed", "id", func(bad string) error {
-			_, err := c.RetrieveNewsfeed(ctx, bad, nil)
+			_, err := c.RetrieveNewsfeed(ctx, bad)
 			return err
 		}},
 		{"RetrieveSegment", "id", func(bad string) error {
-			_, err := c.RetrieveSegment(ctx, bad, nil)
+			_, err := c.RetrieveSegment(ctx, bad)
 			return err
 		}},
 		{"RetrieveTeam", "id", func(bad string) error {
-			_, err := c.RetrieveTeam(ctx, bad, nil)
+			_, err := c.RetrieveTeam(ctx, bad)
 			return err
 		}},
 		{"ShowContact", "id", func(bad string) error {
-			_, err := c.ShowContact(ctx, bad, nil)
+			_, err := c.ShowContact(ctx, bad)
 			return err
 		}},
 		{"UnarchiveContact", "id", func(bad string) error {
-			_, err := c.UnarchiveContact(ctx, bad, nil)
+			_, err := c.UnarchiveContact(ctx, bad)
 			return err
 		}},
 		{"UpdateCompany", "id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil, v2_12.UpdateCompanyJSONRequestBody{})
+			_, err := c.UpdateCompany(ctx, bad, v2_12.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "id", func(bad string) error {
-			_, err := c.UpdateContact(ctx, bad, nil, v2_12.UpdateContactJSONRequestBody{})
+			_, err := c.UpdateContact(ctx, bad, v2_12.UpdateContactJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContentImportSource", "id", func(bad string) error {
-			_, err := c.UpdateContentImportSource(ctx, bad, nil, v2_12.UpdateContentImportSourceJSONRequestBody{})
+			_, err := c.UpdateContentImportSource(ctx, bad, v2_12.UpdateContentImportSourceJSONRequestBody{})
 			return err
 		}},
 		{"UpdateExternalPage", "id", func(bad string) error {
-			_, err := c.UpdateExternalPage(ctx, bad, nil, v2_12.UpdateExternalPageJSONRequestBody{})
+			_, err := c.UpdateExternalPage(ctx, bad, v2_12.UpdateExternalPageJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicket", "id", func(bad string) error {
-			_, err := c.UpdateTicket(ctx, bad, nil, v2_12.UpdateTicketJSONRequestBody{})
+			_, err := c.UpdateTicket(ctx, bad, v2_12.UpdateTicketJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketType", "id", func(bad string) error {
-			_, err := c.UpdateTicketType(ctx, bad, nil, v2_12.UpdateTicketTypeJSONRequestBody{})
+			_, err := c.UpdateTicketType(ctx, bad, v2_12.UpdateTicketTypeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", nil, v2_12.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", v2_12.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, nil, v2_12.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, v2_12.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 	}
@@ -325,7 +325,7 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		}
 		c, err := v2_12.NewClient(opts...)
 		require.NoError(t, err)
-		_, err = c.IdentifyAdmin(context.Background(), nil, editors...)
+		_, err = c.IdentifyAdmin(context.Background(), editors...)
 		require.Error(t, err, mode)
 		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", mode, err)
 		assert.Contains(t, err.Error(), "65536 bytes", mode)

@@ -137,26 +137,26 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, opts []in
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
-	return c.listAllCollectionsPager(params, opts).Pages(ctx)
+func (c *Client) ListAllCollectionsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
+	return c.listAllCollectionsPager(opts).Pages(ctx)
 }
 
 // ListAllCollectionsAll returns every Collection of ListAllCollections (GET
 // /help_center/collections), fetching pages as ListAllCollectionsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
-	return c.listAllCollectionsPager(params, opts).All(ctx)
+func (c *Client) ListAllCollectionsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
+	return c.listAllCollectionsPager(opts).All(ctx)
 }
 
 // listAllCollectionsPager describes how ListAllCollections pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
+func (c *Client) listAllCollectionsPager(opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
 	return intercom.Pager[*CollectionList, Collection]{
 		Operation: "ListAllCollections",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CollectionList, error) {
-			return c.ListAllCollections(ctx, params, pageEditors(opts, at)...)
+			return c.ListAllCollections(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *CollectionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -250,26 +250,26 @@ func (c *Client) listAllCompaniesPager(params *ListAllCompaniesParams, opts []in
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
-	return c.listArticlesPager(params, opts).Pages(ctx)
+func (c *Client) ListArticlesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
+	return c.listArticlesPager(opts).Pages(ctx)
 }
 
 // ListArticlesAll returns every ArticleListItem of ListArticles (GET
 // /articles), fetching pages as ListArticlesPages does: lazily, once each, in
 // order, ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
-	return c.listArticlesPager(params, opts).All(ctx)
+func (c *Client) ListArticlesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
+	return c.listArticlesPager(opts).All(ctx)
 }
 
 // listArticlesPager describes how ListArticles pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
+func (c *Client) listArticlesPager(opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
 	return intercom.Pager[*ArticleList, ArticleListItem]{
 		Operation: "ListArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleList, error) {
-			return c.ListArticles(ctx, params, pageEditors(opts, at)...)
+			return c.ListArticles(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -311,26 +311,26 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.R
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAttachedContactsPages(ctx context.Context, id string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
-	return c.listAttachedContactsPager(id, params, opts).Pages(ctx)
+func (c *Client) ListAttachedContactsPages(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
+	return c.listAttachedContactsPager(id, opts).Pages(ctx)
 }
 
 // ListAttachedContactsAll returns every Contact of ListAttachedContacts (GET
 // /companies/{id}/contacts), fetching pages as ListAttachedContactsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAttachedContactsAll(ctx context.Context, id string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
-	return c.listAttachedContactsPager(id, params, opts).All(ctx)
+func (c *Client) ListAttachedContactsAll(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listAttachedContactsPager(id, opts).All(ctx)
 }
 
 // listAttachedContactsPager describes how ListAttachedContacts pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listAttachedContactsPager(id string, params *ListAttachedContactsParams, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
+func (c *Client) listAttachedContactsPager(id string, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
 	return intercom.Pager[*CompanyAttachedContacts, Contact]{
 		Operation: "ListAttachedContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyAttachedContacts, error) {
-			return c.ListAttachedContacts(ctx, id, params, pageEditors(opts, at)...)
+			return c.ListAttachedContacts(ctx, id, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyAttachedContacts) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -369,26 +369,26 @@ func (c *Client) listAttachedContactsPager(id string, params *ListAttachedContac
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompaniesForAContactPages(ctx context.Context, id string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
-	return c.listCompaniesForAContactPager(id, params, opts).Pages(ctx)
+func (c *Client) ListCompaniesForAContactPages(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
+	return c.listCompaniesForAContactPager(id, opts).Pages(ctx)
 }
 
 // ListCompaniesForAContactAll returns every Company of
 // ListCompaniesForAContact (GET /contacts/{id}/companies), fetching pages as
 // ListCompaniesForAContactPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListCompaniesForAContactAll(ctx context.Context, id string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
-	return c.listCompaniesForAContactPager(id, params, opts).All(ctx)
+func (c *Client) ListCompaniesForAContactAll(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listCompaniesForAContactPager(id, opts).All(ctx)
 }
 
 // listCompaniesForAContactPager describes how ListCompaniesForAContact pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCompaniesForAContactPager(id string, params *ListCompaniesForAContactParams, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
+func (c *Client) listCompaniesForAContactPager(id string, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
 	return intercom.Pager[*ContactAttachedCompanies, Company]{
 		Operation: "ListCompaniesForAContact",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactAttachedCompanies, error) {
-			return c.ListCompaniesForAContact(ctx, id, params, pageEditors(opts, at)...)
+			return c.ListCompaniesForAContact(ctx, id, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactAttachedCompanies) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -418,26 +418,26 @@ func (c *Client) listCompaniesForAContactPager(id string, params *ListCompaniesF
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContactsPages(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
-	return c.listContactsPager(params, opts).Pages(ctx)
+func (c *Client) ListContactsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.listContactsPager(opts).Pages(ctx)
 }
 
 // ListContactsAll returns every Contact of ListContacts (GET /contacts),
 // fetching pages as ListContactsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListContactsAll(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
-	return c.listContactsPager(params, opts).All(ctx)
+func (c *Client) ListContactsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listContactsPager(opts).All(ctx)
 }
 
 // listContactsPager describes how ListContacts pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
+func (c *Client) listContactsPager(opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "ListContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactList, error) {
-			return c.ListContacts(ctx, params, pageEditors(opts, at)...)
+			return c.ListContacts(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -476,26 +476,26 @@ func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.R
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
-	return c.listContentImportSourcesPager(params, opts).Pages(ctx)
+func (c *Client) ListContentImportSourcesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
+	return c.listContentImportSourcesPager(opts).Pages(ctx)
 }
 
 // ListContentImportSourcesAll returns every ContentImportSource of
 // ListContentImportSources (GET /ai/content_import_sources), fetching pages as
 // ListContentImportSourcesPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
-	return c.listContentImportSourcesPager(params, opts).All(ctx)
+func (c *Client) ListContentImportSourcesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
+	return c.listContentImportSourcesPager(opts).All(ctx)
 }
 
 // listContentImportSourcesPager describes how ListContentImportSources pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
+func (c *Client) listContentImportSourcesPager(opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
 	return intercom.Pager[*ContentImportSourcesList, ContentImportSource]{
 		Operation: "ListContentImportSources",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentImportSourcesList, error) {
-			return c.ListContentImportSources(ctx, params, pageEditors(opts, at)...)
+			return c.ListContentImportSources(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentImportSourcesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -584,26 +584,26 @@ func (c *Client) listConversationsPager(params *ListConversationsParams, opts []
 // base URL. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
-	return c.listExternalPagesPager(params, opts).Pages(ctx)
+func (c *Client) ListExternalPagesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
+	return c.listExternalPagesPager(opts).Pages(ctx)
 }
 
 // ListExternalPagesAll returns every ExternalPage of ListExternalPages (GET
 // /ai/external_pages), fetching pages as ListExternalPagesPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
-	return c.listExternalPagesPager(params, opts).All(ctx)
+func (c *Client) ListExternalPagesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
+	return c.listExternalPagesPager(opts).All(ctx)
 }
 
 // listExternalPagesPager describes how ListExternalPages pages (next URL: the
 // response's pages.next is a link).
-func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
+func (c *Client) listExternalPagesPager(opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
 	return intercom.Pager[*ExternalPagesList, ExternalPage]{
 		Operation: "ListExternalPages",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ExternalPagesList, error) {
-			return c.ListExternalPages(ctx, params, pageEditors(opts, at)...)
+			return c.ListExternalPages(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ExternalPagesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -634,26 +634,26 @@ func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, opts []
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listLiveNewsfeedItemsPager(id, params, opts).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listLiveNewsfeedItemsPager(id, opts).Pages(ctx)
 }
 
-// ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
+// ListLiveNewsfeedItemsAll returns every PaginatedResponseDataItem of
 // ListLiveNewsfeedItems (GET /news/newsfeeds/{id}/items), fetching pages as
 // ListLiveNewsfeedItemsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listLiveNewsfeedItemsPager(id, params, opts).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listLiveNewsfeedItemsPager(id, opts).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(id string, params *ListLiveNewsfeedItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listLiveNewsfeedItemsPager(id string, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, id, params, pageEditors(opts, at)...)
+			return c.ListLiveNewsfeedItems(ctx, id, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -675,7 +675,7 @@ func (c *Client) listLiveNewsfeedItemsPager(id string, params *ListLiveNewsfeedI
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -695,26 +695,26 @@ func (c *Client) listLiveNewsfeedItemsPager(id string, params *ListLiveNewsfeedI
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsItemsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsItemsPager(opts).Pages(ctx)
 }
 
-// ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
+// ListNewsItemsAll returns every PaginatedResponseDataItem of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsItemsPager(params, opts).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listNewsItemsPager(opts).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsItemsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsItems(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -736,7 +736,7 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -756,26 +756,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsfeedsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsfeedsPager(opts).Pages(ctx)
 }
 
-// ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
+// ListNewsfeedsAll returns every PaginatedResponseDataItem of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsfeedsPager(params, opts).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listNewsfeedsPager(opts).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsfeedsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsfeeds(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -797,7 +797,7 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -817,25 +817,25 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
-	return c.listNotesPager(id, params, opts).Pages(ctx)
+func (c *Client) ListNotesPages(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listNotesPager(id, opts).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET /contacts/{id}/notes),
 // fetching pages as ListNotesPages does: lazily, once each, in order, ending
 // at the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
-	return c.listNotesPager(id, params, opts).All(ctx)
+func (c *Client) ListNotesAll(ctx context.Context, id string, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listNotesPager(id, opts).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(id string, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(id string, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListNotes(ctx, id, params, pageEditors(opts, at)...)
+			return c.ListNotes(ctx, id, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1088,22 +1088,22 @@ func (c *Client) searchArticlesPager(params *SearchArticlesParams, opts []interc
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchContactsPages(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
-	return c.searchContactsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchContactsPages(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ContactList, error] {
+	return c.searchContactsPager(body, opts).Pages(ctx)
 }
 
 // SearchContactsAll returns every Contact of SearchContacts (POST
 // /contacts/search), fetching pages as SearchContactsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchContactsAll(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
-	return c.searchContactsPager(params, body, opts).All(ctx)
+func (c *Client) SearchContactsAll(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.searchContactsPager(body, opts).All(ctx)
 }
 
 // searchContactsPager describes how SearchContacts pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
+func (c *Client) searchContactsPager(body SearchContactsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ContactList, Contact] {
 	return intercom.Pager[*ContactList, Contact]{
 		Operation: "SearchContacts",
 		Style:     intercom.PageSearch,
@@ -1120,7 +1120,7 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchContacts(ctx, params, b, opts...)
+			return c.SearchContacts(ctx, b, opts...)
 		},
 		Info: func(p *ContactList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1155,22 +1155,22 @@ func (c *Client) searchContactsPager(params *SearchContactsParams, body SearchCo
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchConversationsPages(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
-	return c.searchConversationsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchConversationsPages(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ConversationList, error] {
+	return c.searchConversationsPager(body, opts).Pages(ctx)
 }
 
 // SearchConversationsAll returns every ConversationListItem of
 // SearchConversations (POST /conversations/search), fetching pages as
 // SearchConversationsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) SearchConversationsAll(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
-	return c.searchConversationsPager(params, body, opts).All(ctx)
+func (c *Client) SearchConversationsAll(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[ConversationListItem, error] {
+	return c.searchConversationsPager(body, opts).All(ctx)
 }
 
 // searchConversationsPager describes how SearchConversations pages (search:
 // the request body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchConversationsPager(params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
+func (c *Client) searchConversationsPager(body SearchConversationsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ConversationList, ConversationListItem] {
 	return intercom.Pager[*ConversationList, ConversationListItem]{
 		Operation: "SearchConversations",
 		Style:     intercom.PageSearch,
@@ -1187,7 +1187,7 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchConversations(ctx, params, b, opts...)
+			return c.SearchConversations(ctx, b, opts...)
 		},
 		Info: func(p *ConversationList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1222,22 +1222,22 @@ func (c *Client) searchConversationsPager(params *SearchConversationsParams, bod
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(body, opts).Pages(ctx)
 }
 
 // SearchTicketsAll returns every *Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
-	return c.searchTicketsPager(params, body, opts).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
+	return c.searchTicketsPager(body, opts).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
+func (c *Client) searchTicketsPager(body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
 	return intercom.Pager[*TicketList, *Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -1254,7 +1254,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, opts...)
+			return c.SearchTickets(ctx, b, opts...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo

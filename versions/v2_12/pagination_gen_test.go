@@ -180,10 +180,10 @@ func TestIterators(t *testing.T) {
 			name: "ListAllCollections",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListAllCollectionsAll(ctx, nil))
+				return pagecheck.Count(c.ListAllCollectionsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListAllCollectionsPages(ctx, nil))
+				return pagecheck.Count(c.ListAllCollectionsPages(ctx))
 			},
 		},
 		{
@@ -200,50 +200,50 @@ func TestIterators(t *testing.T) {
 			name: "ListArticles",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListArticlesAll(ctx, nil))
+				return pagecheck.Count(c.ListArticlesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListArticlesPages(ctx, nil))
+				return pagecheck.Count(c.ListArticlesPages(ctx))
 			},
 		},
 		{
 			name: "ListAttachedContacts",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListAttachedContactsAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListAttachedContactsAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListAttachedContactsPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListAttachedContactsPages(ctx, "x"))
 			},
 		},
 		{
 			name: "ListCompaniesForAContact",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListCompaniesForAContactPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompaniesForAContactPages(ctx, "x"))
 			},
 		},
 		{
 			name: "ListContacts",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListContactsAll(ctx, nil))
+				return pagecheck.Count(c.ListContactsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListContactsPages(ctx, nil))
+				return pagecheck.Count(c.ListContactsPages(ctx))
 			},
 		},
 		{
 			name: "ListContentImportSources",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListContentImportSourcesAll(ctx, nil))
+				return pagecheck.Count(c.ListContentImportSourcesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListContentImportSourcesPages(ctx, nil))
+				return pagecheck.Count(c.ListContentImportSourcesPages(ctx))
 			},
 		},
 		{
@@ -260,50 +260,50 @@ func TestIterators(t *testing.T) {
 			name: "ListExternalPages",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListExternalPagesAll(ctx, nil))
+				return pagecheck.Count(c.ListExternalPagesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListExternalPagesPages(ctx, nil))
+				return pagecheck.Count(c.ListExternalPagesPages(ctx))
 			},
 		},
 		{
 			name: "ListLiveNewsfeedItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x"))
 			},
 		},
 		{
 			name: "ListNewsItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsPages(ctx))
 			},
 		},
 		{
 			name: "ListNewsfeeds",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsPages(ctx))
 			},
 		},
 		{
 			name: "ListNotes",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListNotesAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListNotesPages(ctx, "x"))
 			},
 		},
 		{
@@ -350,30 +350,30 @@ func TestIterators(t *testing.T) {
 			name: "SearchContacts",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchContactsAll(ctx, nil, *new(v2_12.SearchContactsJSONRequestBody)))
+				return pagecheck.Count(c.SearchContactsAll(ctx, *new(v2_12.SearchContactsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchContactsPages(ctx, nil, *new(v2_12.SearchContactsJSONRequestBody)))
+				return pagecheck.Count(c.SearchContactsPages(ctx, *new(v2_12.SearchContactsJSONRequestBody)))
 			},
 		},
 		{
 			name: "SearchConversations",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"conversations"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchConversationsAll(ctx, nil, *new(v2_12.SearchConversationsJSONRequestBody)))
+				return pagecheck.Count(c.SearchConversationsAll(ctx, *new(v2_12.SearchConversationsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchConversationsPages(ctx, nil, *new(v2_12.SearchConversationsJSONRequestBody)))
+				return pagecheck.Count(c.SearchConversationsPages(ctx, *new(v2_12.SearchConversationsJSONRequestBody)))
 			},
 		},
 		{
 			name: "SearchTickets",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"tickets"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsAll(ctx, nil, *new(v2_12.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsAll(ctx, *new(v2_12.SearchTicketsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_12.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsPages(ctx, nil, *new(v2_12.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsPages(ctx, *new(v2_12.SearchTicketsJSONRequestBody)))
 			},
 		},
 	}

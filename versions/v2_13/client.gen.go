@@ -69,8 +69,8 @@ func buildError(op string, err error) error {
 // # Archive contact
 //
 // You can archive a single contact.
-func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
-	req, err := NewArchiveContactRequest(c.server, id, params)
+func (c *Client) ArchiveContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ArchiveContact", err)
 	}
@@ -87,8 +87,8 @@ func (c *Client) ArchiveContact(ctx context.Context, id string, params *ArchiveC
 // # Attach a Contact to a Company
 //
 // You can attach a company to a single contact.
-func (c *Client) AttachContactToACompany(ctx context.Context, id string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewAttachContactToACompanyRequest(c.server, id, params, body)
+func (c *Client) AttachContactToACompany(ctx context.Context, id string, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("AttachContactToACompany", err)
 	}
@@ -107,8 +107,8 @@ func (c *Client) AttachContactToACompany(ctx context.Context, id string, params 
 // You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
 //
 // If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-func (c *Client) AttachContactToConversation(ctx context.Context, id string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewAttachContactToConversationRequest(c.server, id, params, body)
+func (c *Client) AttachContactToConversation(ctx context.Context, id string, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("AttachContactToConversation", err)
 	}
@@ -131,8 +131,8 @@ func (c *Client) AttachContactToConversation(ctx context.Context, id string, par
 //	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
 //
 // This will return a subscription type model for the subscription type that was added to the contact.
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachSubscriptionTypeToContact", err)
 	}
@@ -149,8 +149,8 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Add tag to a contact
 //
 // You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToContact", err)
 	}
@@ -167,8 +167,8 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 // # Add tag to a conversation
 //
 // You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToConversation", err)
 	}
@@ -185,8 +185,8 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 // # Add tag to a ticket
 //
 // You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToTicket", err)
 	}
@@ -203,8 +203,8 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 // # Block contact
 //
 // Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
-func (c *Client) BlockContact(ctx context.Context, id string, params *BlockContactParams, opts ...intercom.RequestOption) (*ContactBlocked, error) {
-	req, err := NewBlockContactRequest(c.server, id, params)
+func (c *Client) BlockContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactBlocked, error) {
+	req, err := NewBlockContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("BlockContact", err)
 	}
@@ -221,8 +221,8 @@ func (c *Client) BlockContact(ctx context.Context, id string, params *BlockConta
 // # Cancel content data export
 //
 // You can cancel your job
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("CancelDataExport", err)
 	}
@@ -239,8 +239,8 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 // # Convert a conversation to a ticket
 //
 // You can convert a conversation to a ticket.
-func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewConvertConversationToTicketRequest(c.server, id, params, body)
+func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ConvertConversationToTicket", err)
 	}
@@ -261,8 +261,8 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, id int, params
 // > 📘 What happens upon a visitor being converted?
 // >
 // > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewConvertVisitorRequest(c.server, params, body)
+func (c *Client) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ConvertVisitor", err)
 	}
@@ -279,8 +279,8 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 // # Create an article
 //
 // You can create a new article by making a POST request to `https://api.intercom.io/articles`.
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewCreateArticleRequest(c.server, params, body)
+func (c *Client) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateArticle", err)
 	}
@@ -297,8 +297,8 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 // # Create a collection
 //
 // You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewCreateCollectionRequest(c.server, params, body)
+func (c *Client) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateCollection", err)
 	}
@@ -315,465 +315,13 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 // # Create contact
 //
 // You can create a new contact (ie. user or lead).
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: 70
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewCreateContactRequest(c.server, params, body)
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*CreateContactResponse, error) {
+	req, err := NewCreateContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContact", err)
 	}
 	op := intercom.Operation{Name: "CreateContact", ID: "CreateContact", Method: "POST", Path: "/contacts"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: 70
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out CreateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -785,8 +333,8 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // # Create a content import source
 //
 // You can create a new content import source by sending a POST request to this endpoint.
-func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewCreateContentImportSourceRequest(c.server, params, body)
+func (c *Client) CreateContentImportSource(ctx context.Context, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewCreateContentImportSourceRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContentImportSource", err)
 	}
@@ -809,13 +357,13 @@ func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateCo
 // This visitor will be automatically converted to a contact with a lead role once the conversation is created.
 //
 // This will return the Message model that has been created.
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateConversationRequest(c.server, params, body)
+func (c *Client) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*CreateConversationResponse, error) {
+	req, err := NewCreateConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateConversation", err)
 	}
 	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
-	var out Message
+	var out CreateConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -827,8 +375,8 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 // # Create or Update a Custom Object Instance
 //
 // Create or update a custom object instance
-func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, params *CreateCustomObjectInstancesParams, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, params, body)
+func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, body)
 	if err != nil {
 		return nil, buildError("CreateCustomObjectInstances", err)
 	}
@@ -845,8 +393,8 @@ func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTy
 // # Create a data attribute
 //
 // You can create a data attributes for a `contact` or a `company`.
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewCreateDataAttributeRequest(c.server, params, body)
+func (c *Client) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataAttribute", err)
 	}
@@ -902,8 +450,8 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //   - Events sent about users that cannot be found will return a `404 Not Found`.
 //   - Event lists containing duplicate events will have those duplicates ignored.
 //   - Server errors will return a `500` response code and may contain an error message in the body.
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewCreateDataEventRequest(c.server, params, body)
+func (c *Client) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, body)
 	if err != nil {
 		return buildError("CreateDataEvent", err)
 	}
@@ -932,8 +480,8 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 // >📘 Date ranges are inclusive
 // >
 // > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCreateDataExportRequest(c.server, params, body)
+func (c *Client) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataExport", err)
 	}
@@ -950,8 +498,8 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 // Create an external page (or update an external page by external ID)
 //
 // You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
-func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewCreateExternalPageRequest(c.server, params, body)
+func (c *Client) CreateExternalPage(ctx context.Context, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewCreateExternalPageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateExternalPage", err)
 	}
@@ -968,8 +516,8 @@ func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalP
 // # Create an internal article
 //
 // You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
-func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateInternalArticleParams, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewCreateInternalArticleRequest(c.server, params, body)
+func (c *Client) CreateInternalArticle(ctx context.Context, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewCreateInternalArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateInternalArticle", err)
 	}
@@ -996,8 +544,8 @@ func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateIntern
 // > 🚧 Retrieving Associated Conversations
 // >
 // > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateMessageRequest(c.server, params, body)
+func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateMessage", err)
 	}
@@ -1014,8 +562,8 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 // # Create a news item
 //
 // You can create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewCreateNewsItemRequest(c.server, params, body)
+func (c *Client) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateNewsItem", err)
 	}
@@ -1032,8 +580,8 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // # Create a note
 //
 // You can add a note to a single contact.
-func (c *Client) CreateNote(ctx context.Context, id string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewCreateNoteRequest(c.server, id, params, body)
+func (c *Client) CreateNote(ctx context.Context, id string, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("CreateNote", err)
 	}
@@ -1056,8 +604,8 @@ func (c *Client) CreateNote(ctx context.Context, id string, params *CreateNotePa
 // Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
 //
 //	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateOrUpdateCompany", err)
 	}
@@ -1077,8 +625,8 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 // Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
 //
 // If custom attributes are specified, they will be added to the user or lead's custom data attributes.
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
+func (c *Client) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreatePhoneSwitch", err)
 	}
@@ -1107,8 +655,8 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
 //
 // Each operation will return a tag object.
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewCreateTagRequest(c.server, params, body)
+func (c *Client) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewCreateTagRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTag", err)
 	}
@@ -1125,8 +673,8 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 // # Create a ticket
 //
 // You can create a new ticket.
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewCreateTicketRequest(c.server, params, body)
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicket", err)
 	}
@@ -1147,8 +695,8 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 // >
 // > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewCreateTicketTypeRequest(c.server, params, body)
+func (c *Client) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicketType", err)
 	}
@@ -1165,8 +713,8 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 // # Create a new attribute for a ticket type
 //
 // You can create a new attribute for a ticket type.
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("CreateTicketTypeAttribute", err)
 	}
@@ -1183,8 +731,8 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // # Create event summaries
 //
 // Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewDataEventSummariesRequest(c.server, params, body)
+func (c *Client) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, body)
 	if err != nil {
 		return buildError("DataEventSummaries", err)
 	}
@@ -1197,8 +745,8 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 // # Delete an article
 //
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
-	req, err := NewDeleteArticleRequest(c.server, id, params)
+func (c *Client) DeleteArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteArticle", err)
 	}
@@ -1215,8 +763,8 @@ func (c *Client) DeleteArticle(ctx context.Context, id int, params *DeleteArticl
 // # Delete a collection
 //
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
-	req, err := NewDeleteCollectionRequest(c.server, id, params)
+func (c *Client) DeleteCollection(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteCollection", err)
 	}
@@ -1239,8 +787,8 @@ func (c *Client) DeleteCollection(ctx context.Context, id int, params *DeleteCol
 // The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
 //
 // Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
-	req, err := NewDeleteCompanyRequest(c.server, id, params)
+func (c *Client) DeleteCompany(ctx context.Context, id string, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteCompany", err)
 	}
@@ -1257,8 +805,8 @@ func (c *Client) DeleteCompany(ctx context.Context, id string, params *DeleteCom
 // # Delete a contact
 //
 // You can delete a single contact.
-func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
-	req, err := NewDeleteContactRequest(c.server, id, params)
+func (c *Client) DeleteContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteContact", err)
 	}
@@ -1275,8 +823,8 @@ func (c *Client) DeleteContact(ctx context.Context, id string, params *DeleteCon
 // # Delete a content import source
 //
 // You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
-func (c *Client) DeleteContentImportSource(ctx context.Context, id string, params *DeleteContentImportSourceParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteContentImportSourceRequest(c.server, id, params)
+func (c *Client) DeleteContentImportSource(ctx context.Context, id string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteContentImportSourceRequest(c.server, id)
 	if err != nil {
 		return buildError("DeleteContentImportSource", err)
 	}
@@ -1291,8 +839,8 @@ func (c *Client) DeleteContentImportSource(ctx context.Context, id string, param
 // Deleting a conversation is permanent and cannot be reversed.
 //
 // Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
-func (c *Client) DeleteConversation(ctx context.Context, id int, params *DeleteConversationParams, opts ...intercom.RequestOption) (*ConversationDeleted, error) {
-	req, err := NewDeleteConversationRequest(c.server, id, params)
+func (c *Client) DeleteConversation(ctx context.Context, id int, opts ...intercom.RequestOption) (*ConversationDeleted, error) {
+	req, err := NewDeleteConversationRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteConversation", err)
 	}
@@ -1309,8 +857,8 @@ func (c *Client) DeleteConversation(ctx context.Context, id int, params *DeleteC
 // # Delete a Custom Object Instance by ID
 //
 // Delete a single Custom Object instance using the Intercom defined id.
-func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, id string, params *DeleteCustomObjectInstancesByExternalIdParams, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
-	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, id, params)
+func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, id string, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
+	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, id)
 	if err != nil {
 		return nil, buildError("DeleteCustomObjectInstancesByExternalId", err)
 	}
@@ -1345,8 +893,8 @@ func (c *Client) DeleteCustomObjectInstancesById(ctx context.Context, customObje
 // # Delete an external page
 //
 // Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
-func (c *Client) DeleteExternalPage(ctx context.Context, id string, params *DeleteExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewDeleteExternalPageRequest(c.server, id, params)
+func (c *Client) DeleteExternalPage(ctx context.Context, id string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewDeleteExternalPageRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteExternalPage", err)
 	}
@@ -1363,8 +911,8 @@ func (c *Client) DeleteExternalPage(ctx context.Context, id string, params *Dele
 // # Delete an internal article
 //
 // You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) DeleteInternalArticle(ctx context.Context, id int, params *DeleteInternalArticleParams, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
-	req, err := NewDeleteInternalArticleRequest(c.server, id, params)
+func (c *Client) DeleteInternalArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
+	req, err := NewDeleteInternalArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteInternalArticle", err)
 	}
@@ -1381,8 +929,8 @@ func (c *Client) DeleteInternalArticle(ctx context.Context, id int, params *Dele
 // # Delete a news item
 //
 // You can delete a single news item.
-func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
-	req, err := NewDeleteNewsItemRequest(c.server, id, params)
+func (c *Client) DeleteNewsItem(ctx context.Context, id int, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteNewsItem", err)
 	}
@@ -1399,8 +947,8 @@ func (c *Client) DeleteNewsItem(ctx context.Context, id int, params *DeleteNewsI
 // # Delete tag
 //
 // You can delete the details of tags that are on the workspace by passing in the id.
-func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteTagRequest(c.server, id, params)
+func (c *Client) DeleteTag(ctx context.Context, id string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, id)
 	if err != nil {
 		return buildError("DeleteTag", err)
 	}
@@ -1415,8 +963,8 @@ func (c *Client) DeleteTag(ctx context.Context, id string, params *DeleteTagPara
 // Deleting a ticket is permanent and cannot be reversed.
 //
 // Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
-func (c *Client) DeleteTicket(ctx context.Context, id string, params *DeleteTicketParams, opts ...intercom.RequestOption) (*TicketDeleted, error) {
-	req, err := NewDeleteTicketRequest(c.server, id, params)
+func (c *Client) DeleteTicket(ctx context.Context, id string, opts ...intercom.RequestOption) (*TicketDeleted, error) {
+	req, err := NewDeleteTicketRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteTicket", err)
 	}
@@ -1433,8 +981,8 @@ func (c *Client) DeleteTicket(ctx context.Context, id string, params *DeleteTick
 // # Detach a contact from a company
 //
 // You can detach a company from a single contact.
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, id, params)
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachContactFromACompany", err)
 	}
@@ -1453,8 +1001,8 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 // You can remove participants who are contacts from a group conversation, on behalf of an admin.
 //
 // You cannot remove the last remaining contact from a conversation.
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, body)
 	if err != nil {
 		return nil, buildError("DetachContactFromConversation", err)
 	}
@@ -1471,8 +1019,8 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 // # Remove subscription from a contact
 //
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, id, params)
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachSubscriptionTypeToContact", err)
 	}
@@ -1489,8 +1037,8 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Remove tag from a contact
 //
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromContactRequest(c.server, contactId, id, params)
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, id)
 	if err != nil {
 		return nil, buildError("DetachTagFromContact", err)
 	}
@@ -1507,8 +1055,8 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, id 
 // # Remove tag from a conversation
 //
 // You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, id, params, body)
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, id string, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, id, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromConversation", err)
 	}
@@ -1525,8 +1073,8 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 // # Remove tag from a ticket
 //
 // You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, id, params, body)
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id string, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, id, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromTicket", err)
 	}
@@ -1552,8 +1100,8 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, id st
 //
 // The success body (application/octet-stream) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("DownloadDataExport", err)
 	}
@@ -1567,8 +1115,8 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 //
 // You can fetch the details of tags that are on the workspace by their id.
 // This will return a tag object.
-func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewFindTagRequest(c.server, id, params)
+func (c *Client) FindTag(ctx context.Context, id string, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("FindTag", err)
 	}
@@ -1583,8 +1131,8 @@ func (c *Client) FindTag(ctx context.Context, id string, params *FindTagParams, 
 // GetContentImportSource calls GET /ai/content_import_sources/{id} (getContentImportSource).
 //
 // Retrieve a content import source
-func (c *Client) GetContentImportSource(ctx context.Context, id string, params *GetContentImportSourceParams, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewGetContentImportSourceRequest(c.server, id, params)
+func (c *Client) GetContentImportSource(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewGetContentImportSourceRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetContentImportSource", err)
 	}
@@ -1619,8 +1167,8 @@ func (c *Client) GetCustomObjectInstancesByExternalId(ctx context.Context, custo
 // # Get Custom Object Instance by ID
 //
 // Fetch a Custom Object Instance by id.
-func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, id string, params *GetCustomObjectInstancesByIdParams, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, id, params)
+func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, id string, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, id)
 	if err != nil {
 		return nil, buildError("GetCustomObjectInstancesById", err)
 	}
@@ -1641,8 +1189,8 @@ func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectT
 //
 // > 🚧 Jobs expire after two days
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("GetDataExport", err)
 	}
@@ -1659,8 +1207,8 @@ func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params
 // # Retrieve an external page
 //
 // You can retrieve an external page.
-func (c *Client) GetExternalPage(ctx context.Context, id string, params *GetExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewGetExternalPageRequest(c.server, id, params)
+func (c *Client) GetExternalPage(ctx context.Context, id string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewGetExternalPageRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetExternalPage", err)
 	}
@@ -1677,8 +1225,8 @@ func (c *Client) GetExternalPage(ctx context.Context, id string, params *GetExte
 // # Retrieve a ticket
 //
 // You can fetch the details of a single ticket.
-func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewGetTicketRequest(c.server, id, params)
+func (c *Client) GetTicket(ctx context.Context, id string, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetTicket", err)
 	}
@@ -1695,8 +1243,8 @@ func (c *Client) GetTicket(ctx context.Context, id string, params *GetTicketPara
 // # Retrieve a ticket type
 //
 // You can fetch the details of a single ticket type.
-func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewGetTicketTypeRequest(c.server, id, params)
+func (c *Client) GetTicketType(ctx context.Context, id string, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetTicketType", err)
 	}
@@ -1717,8 +1265,8 @@ func (c *Client) GetTicketType(ctx context.Context, id string, params *GetTicket
 // > 🚧 Single Sign On
 // >
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
-	req, err := NewIdentifyAdminRequest(c.server, params)
+func (c *Client) IdentifyAdmin(ctx context.Context, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server)
 	if err != nil {
 		return nil, buildError("IdentifyAdmin", err)
 	}
@@ -1821,8 +1369,8 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts 
 // You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
 //
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
-	req, err := NewListAllCollectionsRequest(c.server, params)
+func (c *Client) ListAllCollections(ctx context.Context, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAllCollections", err)
 	}
@@ -1868,8 +1416,8 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 // > 📘 How are the articles sorted and ordered?
 // >
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
-	req, err := NewListArticlesRequest(c.server, params)
+func (c *Client) ListArticles(ctx context.Context, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListArticles", err)
 	}
@@ -1886,8 +1434,8 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, o
 // # List attached contacts
 //
 // You can fetch a list of all contacts that belong to a company.
-func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
-	req, err := NewListAttachedContactsRequest(c.server, id, params)
+func (c *Client) ListAttachedContacts(ctx context.Context, id string, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListAttachedContacts", err)
 	}
@@ -1904,8 +1452,8 @@ func (c *Client) ListAttachedContacts(ctx context.Context, id string, params *Li
 // # List attached segments for companies
 //
 // You can fetch a list of all segments that belong to a company.
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, id, params)
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListAttachedSegmentsForCompanies", err)
 	}
@@ -1922,8 +1470,8 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, id string
 // # List attached companies for contact
 //
 // You can fetch a list of companies that are associated to a contact.
-func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
-	req, err := NewListCompaniesForAContactRequest(c.server, id, params)
+func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListCompaniesForAContact", err)
 	}
@@ -1945,8 +1493,8 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, id string, params
 //
 //	You can use pagination to limit the number of results returned. The default is `50` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewListContactsRequest(c.server, params)
+func (c *Client) ListContacts(ctx context.Context, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewListContactsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContacts", err)
 	}
@@ -1963,8 +1511,8 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, o
 // # List content import sources
 //
 // You can retrieve a list of all content import sources for a workspace.
-func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
-	req, err := NewListContentImportSourcesRequest(c.server, params)
+func (c *Client) ListContentImportSources(ctx context.Context, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
+	req, err := NewListContentImportSourcesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContentImportSources", err)
 	}
@@ -2004,8 +1552,8 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 // # List external pages
 //
 // You can retrieve a list of all external pages for a workspace.
-func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
-	req, err := NewListExternalPagesRequest(c.server, params)
+func (c *Client) ListExternalPages(ctx context.Context, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
+	req, err := NewListExternalPagesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListExternalPages", err)
 	}
@@ -2022,8 +1570,8 @@ func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPage
 // # List all Help Centers
 //
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
-	req, err := NewListHelpCentersRequest(c.server, params)
+func (c *Client) ListHelpCenters(ctx context.Context, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListHelpCenters", err)
 	}
@@ -2040,8 +1588,8 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 // # List all articles
 //
 // You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
-func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) (*InternalArticleList, error) {
-	req, err := NewListInternalArticlesRequest(c.server, params)
+func (c *Client) ListInternalArticles(ctx context.Context, opts ...intercom.RequestOption) (*InternalArticleList, error) {
+	req, err := NewListInternalArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListInternalArticles", err)
 	}
@@ -2058,8 +1606,8 @@ func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalA
 // # List all live newsfeed items
 //
 // You can fetch a list of all news items that are live on a given newsfeed
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.server, id, params)
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListLiveNewsfeedItems", err)
 	}
@@ -2076,8 +1624,8 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, id string, params *L
 // # List all news items
 //
 // You can fetch a list of all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsItemsRequest(c.server, params)
+func (c *Client) ListNewsItems(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsItems", err)
 	}
@@ -2094,8 +1642,8 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 // # List all newsfeeds
 //
 // You can fetch a list of all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsfeedsRequest(c.server, params)
+func (c *Client) ListNewsfeeds(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsfeeds", err)
 	}
@@ -2112,8 +1660,8 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // # List all notes
 //
 // You can fetch a list of notes that are associated to a contact.
-func (c *Client) ListNotes(ctx context.Context, id string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListNotesRequest(c.server, id, params)
+func (c *Client) ListNotes(ctx context.Context, id string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListNotes", err)
 	}
@@ -2148,8 +1696,8 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, o
 // # List attached segments for contact
 //
 // You can fetch a list of segments that are associated to a contact.
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
-	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSegmentsForAContact", err)
 	}
@@ -2166,8 +1714,8 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 // # List subscription types
 //
 // You can list all subscription types. A list of subscription type objects will be returned.
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionTypesRequest(c.server, params)
+func (c *Client) ListSubscriptionTypes(ctx context.Context, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListSubscriptionTypes", err)
 	}
@@ -2192,8 +1740,8 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //	2.Opt-in subscription types that the user has opted-in to receiving.
 //
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSubscriptionsForAContact", err)
 	}
@@ -2210,8 +1758,8 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 // # List all tags
 //
 // You can fetch a list of all tags for a given workspace.
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsRequest(c.server, params)
+func (c *Client) ListTags(ctx context.Context, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTags", err)
 	}
@@ -2228,8 +1776,8 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...i
 // # List tags attached to a contact
 //
 // You can fetch a list of all tags that are attached to a specific contact.
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListTagsForAContact", err)
 	}
@@ -2246,8 +1794,8 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 // # List all teams
 //
 // This will return a list of team objects for the App.
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
-	req, err := NewListTeamsRequest(c.server, params)
+func (c *Client) ListTeams(ctx context.Context, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTeams", err)
 	}
@@ -2264,8 +1812,8 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ..
 // # List all ticket states
 //
 // You can get a list of all ticket states for a workspace.
-func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, opts ...intercom.RequestOption) (*TicketStateList, error) {
-	req, err := NewListTicketStatesRequest(c.server, params)
+func (c *Client) ListTicketStates(ctx context.Context, opts ...intercom.RequestOption) (*TicketStateList, error) {
+	req, err := NewListTicketStatesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketStates", err)
 	}
@@ -2282,8 +1830,8 @@ func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesP
 // # List all ticket types
 //
 // You can get a list of all ticket types for a workspace.
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
-	req, err := NewListTicketTypesRequest(c.server, params)
+func (c *Client) ListTicketTypes(ctx context.Context, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketTypes", err)
 	}
@@ -2304,8 +1852,8 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //   - Snooze a conversation to reopen on a future date
 //   - Open a conversation which is `snoozed` or `closed`
 //   - Assign a conversation to an admin and/or team.
-func (c *Client) ManageConversation(ctx context.Context, id string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewManageConversationRequest(c.server, id, params, body)
+func (c *Client) ManageConversation(ctx context.Context, id string, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ManageConversation", err)
 	}
@@ -2329,465 +1877,13 @@ func (c *Client) ManageConversation(ctx context.Context, id string, params *Mana
 //	- **GET /contacts** — The source contact will not appear in list results.
 //
 //	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: 70
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewMergeContactRequest(c.server, params, body)
+func (c *Client) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*MergeContactResponse, error) {
+	req, err := NewMergeContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("MergeContact", err)
 	}
 	op := intercom.Operation{Name: "MergeContact", ID: "MergeContact", Method: "POST", Path: "/contacts/merge"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: 70
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out MergeContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -2801,8 +1897,8 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 // You can redact a conversation part or the source message of a conversation (as seen in the source object).
 //
 // If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewRedactConversationRequest(c.server, params, body)
+func (c *Client) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("RedactConversation", err)
 	}
@@ -2823,8 +1919,8 @@ func (c *Client) RedactConversation(ctx context.Context, params *RedactConversat
 // By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
 //
 // To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-func (c *Client) ReplyConversation(ctx context.Context, id string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewReplyConversationRequest(c.server, id, params, body)
+func (c *Client) ReplyConversation(ctx context.Context, id string, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ReplyConversation", err)
 	}
@@ -2841,8 +1937,8 @@ func (c *Client) ReplyConversation(ctx context.Context, id string, params *Reply
 // # Reply to a ticket
 //
 // You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
-func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
-	req, err := NewReplyTicketRequest(c.server, id, params, body)
+func (c *Client) ReplyTicket(ctx context.Context, id string, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("ReplyTicket", err)
 	}
@@ -2859,8 +1955,8 @@ func (c *Client) ReplyTicket(ctx context.Context, id string, params *ReplyTicket
 // # Retrieve a company by ID
 //
 // You can fetch a single company.
-func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.server, id, params)
+func (c *Client) RetrieveACompanyById(ctx context.Context, id string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveACompanyById", err)
 	}
@@ -2877,8 +1973,8 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, id string, params *Re
 // # Retrieve an admin
 //
 // You can retrieve the details of a single admin.
-func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewRetrieveAdminRequest(c.server, id, params)
+func (c *Client) RetrieveAdmin(ctx context.Context, id int, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveAdmin", err)
 	}
@@ -2895,8 +1991,8 @@ func (c *Client) RetrieveAdmin(ctx context.Context, id int, params *RetrieveAdmi
 // # Retrieve an article
 //
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewRetrieveArticleRequest(c.server, id, params)
+func (c *Client) RetrieveArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveArticle", err)
 	}
@@ -2913,8 +2009,8 @@ func (c *Client) RetrieveArticle(ctx context.Context, id int, params *RetrieveAr
 // # Retrieve a collection
 //
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
-func (c *Client) RetrieveCollection(ctx context.Context, id int, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewRetrieveCollectionRequest(c.server, id, params)
+func (c *Client) RetrieveCollection(ctx context.Context, id int, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveCollection", err)
 	}
@@ -2983,8 +2079,8 @@ func (c *Client) RetrieveConversation(ctx context.Context, id int, params *Retri
 // # Retrieve a Help Center
 //
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
-func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.server, id, params)
+func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveHelpCenter", err)
 	}
@@ -3001,8 +2097,8 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, id int, params *Retriev
 // # Retrieve an internal article
 //
 // You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) RetrieveInternalArticle(ctx context.Context, id int, params *RetrieveInternalArticleParams, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewRetrieveInternalArticleRequest(c.server, id, params)
+func (c *Client) RetrieveInternalArticle(ctx context.Context, id int, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewRetrieveInternalArticleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveInternalArticle", err)
 	}
@@ -3019,8 +2115,8 @@ func (c *Client) RetrieveInternalArticle(ctx context.Context, id int, params *Re
 // # Retrieve a news item
 //
 // You can fetch the details of a single news item.
-func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewRetrieveNewsItemRequest(c.server, id, params)
+func (c *Client) RetrieveNewsItem(ctx context.Context, id int, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNewsItem", err)
 	}
@@ -3037,8 +2133,8 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, id int, params *RetrieveN
 // # Retrieve a newsfeed
 //
 // You can fetch the details of a single newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.server, id, params)
+func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNewsfeed", err)
 	}
@@ -3055,8 +2151,8 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, id string, params *Retrie
 // # Retrieve a note
 //
 // You can fetch the details of a single note.
-func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewRetrieveNoteRequest(c.server, id, params)
+func (c *Client) RetrieveNote(ctx context.Context, id int, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveNote", err)
 	}
@@ -3073,8 +2169,8 @@ func (c *Client) RetrieveNote(ctx context.Context, id int, params *RetrieveNoteP
 // # Retrieve a segment
 //
 // You can fetch the details of a single segment.
-func (c *Client) RetrieveSegment(ctx context.Context, id string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
-	req, err := NewRetrieveSegmentRequest(c.server, id, params)
+func (c *Client) RetrieveSegment(ctx context.Context, id string, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveSegment", err)
 	}
@@ -3091,8 +2187,8 @@ func (c *Client) RetrieveSegment(ctx context.Context, id string, params *Retriev
 // # Retrieve a team
 //
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
-func (c *Client) RetrieveTeam(ctx context.Context, id string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
-	req, err := NewRetrieveTeamRequest(c.server, id, params)
+func (c *Client) RetrieveTeam(ctx context.Context, id string, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveTeam", err)
 	}
@@ -3290,8 +2386,8 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 // | !~       | String                               | Doesn't Contain                                                         |
 // | ^        | String                               | Starts With                                                             |
 // | $        | String                               | Ends With                                                               |
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewSearchContactsRequest(c.server, params, body)
+func (c *Client) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewSearchContactsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchContacts", err)
 	}
@@ -3405,8 +2501,8 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
-	req, err := NewSearchConversationsRequest(c.server, params, body)
+func (c *Client) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
+	req, err := NewSearchConversationsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchConversations", err)
 	}
@@ -3499,8 +2595,8 @@ func (c *Client) SearchInternalArticles(ctx context.Context, params *SearchInter
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
-	req, err := NewSearchTicketsRequest(c.server, params, body)
+func (c *Client) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchTickets", err)
 	}
@@ -3517,8 +2613,8 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 // # Set an admin to away
 //
 // You can set an Admin as away for the Inbox.
-func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewSetAwayAdminRequest(c.server, id, params, body)
+func (c *Client) SetAwayAdmin(ctx context.Context, id int, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("SetAwayAdmin", err)
 	}
@@ -3537,465 +2633,13 @@ func (c *Client) SetAwayAdmin(ctx context.Context, id int, params *SetAwayAdminP
 // You can fetch the details of a single contact.
 //
 //	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContactParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: 70
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewShowContactRequest(c.server, id, params)
+func (c *Client) ShowContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ShowContactResponse, error) {
+	req, err := NewShowContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ShowContact", err)
 	}
 	op := intercom.Operation{Name: "ShowContact", ID: "ShowContact", Method: "GET", Path: "/contacts/{id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: 70
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4007,465 +2651,13 @@ func (c *Client) ShowContact(ctx context.Context, id string, params *ShowContact
 // # Get a contact by External ID
 //
 // You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
-func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: 70
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewShowContactByExternalIdRequest(c.server, externalId, params)
+func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, opts ...intercom.RequestOption) (*ShowContactByExternalIdResponse, error) {
+	req, err := NewShowContactByExternalIdRequest(c.server, externalId)
 	if err != nil {
 		return nil, buildError("ShowContactByExternalId", err)
 	}
 	op := intercom.Operation{Name: "ShowContactByExternalId", ID: "ShowContactByExternalId", Method: "GET", Path: "/contacts/find_by_external_id/{external_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: 70
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactByExternalIdResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4477,8 +2669,8 @@ func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string,
 // # Unarchive contact
 //
 // You can unarchive a single contact.
-func (c *Client) UnarchiveContact(ctx context.Context, id string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
-	req, err := NewUnarchiveContactRequest(c.server, id, params)
+func (c *Client) UnarchiveContact(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("UnarchiveContact", err)
 	}
@@ -4495,8 +2687,8 @@ func (c *Client) UnarchiveContact(ctx context.Context, id string, params *Unarch
 // # Update an article
 //
 // You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewUpdateArticleRequest(c.server, id, params, body)
+func (c *Client) UpdateArticle(ctx context.Context, id int, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateArticle", err)
 	}
@@ -4513,8 +2705,8 @@ func (c *Client) UpdateArticle(ctx context.Context, id int, params *UpdateArticl
 // # Update a collection
 //
 // You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewUpdateCollectionRequest(c.server, id, params, body)
+func (c *Client) UpdateCollection(ctx context.Context, id int, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateCollection", err)
 	}
@@ -4533,8 +2725,8 @@ func (c *Client) UpdateCollection(ctx context.Context, id int, params *UpdateCol
 // You can update a single company using the Intercom provisioned `id`.
 //
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, id, params, body)
+func (c *Client) UpdateCompany(ctx context.Context, id string, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}
@@ -4555,465 +2747,13 @@ func (c *Client) UpdateCompany(ctx context.Context, id string, params *UpdateCom
 //	This endpoint handles both **contact updates** and **custom object associations**.
 //
 //	See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
-func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: 70
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewUpdateContactRequest(c.server, id, params, body)
+func (c *Client) UpdateContact(ctx context.Context, id string, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*UpdateContactResponse, error) {
+	req, err := NewUpdateContactRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateContact", err)
 	}
 	op := intercom.Operation{Name: "UpdateContact", ID: "UpdateContact", Method: "PUT", Path: "/contacts/{id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: 70
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out UpdateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -5025,8 +2765,8 @@ func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateCon
 // # Update a content import source
 //
 // You can update an existing content import source.
-func (c *Client) UpdateContentImportSource(ctx context.Context, id string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewUpdateContentImportSourceRequest(c.server, id, params, body)
+func (c *Client) UpdateContentImportSource(ctx context.Context, id string, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewUpdateContentImportSourceRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateContentImportSource", err)
 	}
@@ -5073,8 +2813,8 @@ func (c *Client) UpdateConversation(ctx context.Context, id int, params *UpdateC
 // > 🚧 Updating the data type is not possible
 // >
 // > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
-func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewUpdateDataAttributeRequest(c.server, id, params, body)
+func (c *Client) UpdateDataAttribute(ctx context.Context, id int, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateDataAttribute", err)
 	}
@@ -5091,8 +2831,8 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, id int, params *Update
 // # Update an external page
 //
 // You can update an existing external page (if it was created via the API).
-func (c *Client) UpdateExternalPage(ctx context.Context, id string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewUpdateExternalPageRequest(c.server, id, params, body)
+func (c *Client) UpdateExternalPage(ctx context.Context, id string, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewUpdateExternalPageRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateExternalPage", err)
 	}
@@ -5109,8 +2849,8 @@ func (c *Client) UpdateExternalPage(ctx context.Context, id string, params *Upda
 // # Update an internal article
 //
 // You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) UpdateInternalArticle(ctx context.Context, id int, params *UpdateInternalArticleParams, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewUpdateInternalArticleRequest(c.server, id, params, body)
+func (c *Client) UpdateInternalArticle(ctx context.Context, id int, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewUpdateInternalArticleRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateInternalArticle", err)
 	}
@@ -5125,8 +2865,8 @@ func (c *Client) UpdateInternalArticle(ctx context.Context, id int, params *Upda
 // UpdateNewsItem calls PUT /news/news_items/{id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewUpdateNewsItemRequest(c.server, id, params, body)
+func (c *Client) UpdateNewsItem(ctx context.Context, id int, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateNewsItem", err)
 	}
@@ -5143,8 +2883,8 @@ func (c *Client) UpdateNewsItem(ctx context.Context, id int, params *UpdateNewsI
 // # Update a ticket
 //
 // You can update a ticket.
-func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewUpdateTicketRequest(c.server, id, params, body)
+func (c *Client) UpdateTicket(ctx context.Context, id string, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicket", err)
 	}
@@ -5165,8 +2905,8 @@ func (c *Client) UpdateTicket(ctx context.Context, id string, params *UpdateTick
 // > 📘 Updating a ticket type.
 // >
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) UpdateTicketType(ctx context.Context, id string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewUpdateTicketTypeRequest(c.server, id, params, body)
+func (c *Client) UpdateTicketType(ctx context.Context, id string, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketType", err)
 	}
@@ -5183,8 +2923,8 @@ func (c *Client) UpdateTicketType(ctx context.Context, id string, params *Update
 // # Update an existing attribute for a ticket type
 //
 // You can update an existing attribute for a ticket type.
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, id, params, body)
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, id string, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, id, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketTypeAttribute", err)
 	}
@@ -5205,8 +2945,8 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
 //
 // **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
-	req, err := NewUpdateVisitorRequest(c.server, params, body)
+func (c *Client) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateVisitor", err)
 	}

@@ -23,326 +23,287 @@ func TestConformance(t *testing.T) {
 var conformanceCalls = map[string]conformance.Call[*Client]{
 	"ArchiveContact": {Method: "ArchiveContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ArchiveContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ArchiveContact(ctx, p0, &params))
+		return conformance.Result(c.ArchiveContact(ctx, p0))
 	}},
 	"attachContactToACompany": {Method: "AttachContactToACompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachContactToACompanyParams
 		var body AttachContactToACompanyJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachContactToACompany(ctx, p0, &params, body))
+		return conformance.Result(c.AttachContactToACompany(ctx, p0, body))
 	}},
 	"attachContactToConversation": {Method: "AttachContactToConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachContactToConversationParams
 		var body AttachContactToConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachContactToConversation(ctx, p0, &params, body))
+		return conformance.Result(c.AttachContactToConversation(ctx, p0, body))
 	}},
 	"attachSubscriptionTypeToContact": {Method: "AttachSubscriptionTypeToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachSubscriptionTypeToContactParams
 		var body AttachSubscriptionTypeToContactJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachSubscriptionTypeToContact(ctx, p0, &params, body))
+		return conformance.Result(c.AttachSubscriptionTypeToContact(ctx, p0, body))
 	}},
 	"attachTagToContact": {Method: "AttachTagToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToContactParams
 		var body AttachTagToContactJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToContact(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToContact(ctx, p0, body))
 	}},
 	"attachTagToConversation": {Method: "AttachTagToConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToConversationParams
 		var body AttachTagToConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToConversation(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToConversation(ctx, p0, body))
 	}},
 	"attachTagToTicket": {Method: "AttachTagToTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToTicketParams
 		var body AttachTagToTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToTicket(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToTicket(ctx, p0, body))
 	}},
 	"BlockContact": {Method: "BlockContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params BlockContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.BlockContact(ctx, p0, &params))
+		return conformance.Result(c.BlockContact(ctx, p0))
 	}},
 	"cancelDataExport": {Method: "CancelDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CancelDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CancelDataExport(ctx, p0, &params))
+		return conformance.Result(c.CancelDataExport(ctx, p0))
 	}},
 	"convertConversationToTicket": {Method: "ConvertConversationToTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params ConvertConversationToTicketParams
 		var body ConvertConversationToTicketJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ConvertConversationToTicket(ctx, p0, &params, body))
+		return conformance.Result(c.ConvertConversationToTicket(ctx, p0, body))
 	}},
 	"convertVisitor": {Method: "ConvertVisitor", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ConvertVisitorParams
 		var body ConvertVisitorJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ConvertVisitor(ctx, &params, body))
+		return conformance.Result(c.ConvertVisitor(ctx, body))
 	}},
 	"createArticle": {Method: "CreateArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateArticleParams
 		var body CreateArticleJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateArticle(ctx, &params, body))
+		return conformance.Result(c.CreateArticle(ctx, body))
 	}},
 	"createCollection": {Method: "CreateCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateCollectionParams
 		var body CreateCollectionJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateCollection(ctx, &params, body))
+		return conformance.Result(c.CreateCollection(ctx, body))
 	}},
 	"CreateContact": {Method: "CreateContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateContactParams
 		var body CreateContactJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateContact(ctx, &params, body))
+		return conformance.Result(c.CreateContact(ctx, body))
 	}},
 	"createContentImportSource": {Method: "CreateContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateContentImportSourceParams
 		var body CreateContentImportSourceJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateContentImportSource(ctx, &params, body))
+		return conformance.Result(c.CreateContentImportSource(ctx, body))
 	}},
 	"createConversation": {Method: "CreateConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateConversationParams
 		var body CreateConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateConversation(ctx, &params, body))
+		return conformance.Result(c.CreateConversation(ctx, body))
 	}},
 	"createCustomObjectInstances": {Method: "CreateCustomObjectInstances", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateCustomObjectInstancesParams
 		var body CreateCustomObjectInstancesJSONRequestBody
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateCustomObjectInstances(ctx, p0, &params, body))
+		return conformance.Result(c.CreateCustomObjectInstances(ctx, p0, body))
 	}},
 	"createDataAttribute": {Method: "CreateDataAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataAttributeParams
 		var body CreateDataAttributeJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateDataAttribute(ctx, &params, body))
+		return conformance.Result(c.CreateDataAttribute(ctx, body))
 	}},
 	"createDataEvent": {Method: "CreateDataEvent", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataEventParams
 		var body CreateDataEventJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return nil, c.CreateDataEvent(ctx, &params, body)
+		return nil, c.CreateDataEvent(ctx, body)
 	}},
 	"createDataExport": {Method: "CreateDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataExportParams
 		var body CreateDataExportJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateDataExport(ctx, &params, body))
+		return conformance.Result(c.CreateDataExport(ctx, body))
 	}},
 	"createExternalPage": {Method: "CreateExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateExternalPageParams
 		var body CreateExternalPageJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateExternalPage(ctx, &params, body))
+		return conformance.Result(c.CreateExternalPage(ctx, body))
 	}},
 	"createInternalArticle": {Method: "CreateInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateInternalArticleParams
 		var body CreateInternalArticleJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateInternalArticle(ctx, &params, body))
+		return conformance.Result(c.CreateInternalArticle(ctx, body))
 	}},
 	"createMessage": {Method: "CreateMessage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateMessageParams
 		var body CreateMessageJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateMessage(ctx, &params, body))
+		return conformance.Result(c.CreateMessage(ctx, body))
 	}},
 	"createNewsItem": {Method: "CreateNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateNewsItemParams
 		var body CreateNewsItemJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateNewsItem(ctx, &params, body))
+		return conformance.Result(c.CreateNewsItem(ctx, body))
 	}},
 	"createNote": {Method: "CreateNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateNoteParams
 		var body CreateNoteJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateNote(ctx, p0, &params, body))
+		return conformance.Result(c.CreateNote(ctx, p0, body))
 	}},
 	"createOrUpdateCompany": {Method: "CreateOrUpdateCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateOrUpdateCompanyParams
 		var body CreateOrUpdateCompanyJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateOrUpdateCompany(ctx, &params, body))
+		return conformance.Result(c.CreateOrUpdateCompany(ctx, body))
 	}},
 	"createPhoneSwitch": {Method: "CreatePhoneSwitch", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreatePhoneSwitchParams
 		var body CreatePhoneSwitchJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreatePhoneSwitch(ctx, &params, body))
+		return conformance.Result(c.CreatePhoneSwitch(ctx, body))
 	}},
 	"createTag": {Method: "CreateTag", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTagParams
 		var body CreateTagJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTag(ctx, &params, body))
+		return conformance.Result(c.CreateTag(ctx, body))
 	}},
 	"createTicket": {Method: "CreateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTicketParams
 		var body CreateTicketJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicket(ctx, &params, body))
+		return conformance.Result(c.CreateTicket(ctx, body))
 	}},
 	"createTicketType": {Method: "CreateTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTicketTypeParams
 		var body CreateTicketTypeJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicketType(ctx, &params, body))
+		return conformance.Result(c.CreateTicketType(ctx, body))
 	}},
 	"createTicketTypeAttribute": {Method: "CreateTicketTypeAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateTicketTypeAttributeParams
 		var body CreateTicketTypeAttributeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicketTypeAttribute(ctx, p0, &params, body))
+		return conformance.Result(c.CreateTicketTypeAttribute(ctx, p0, body))
 	}},
 	"dataEventSummaries": {Method: "DataEventSummaries", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params DataEventSummariesParams
 		var body DataEventSummariesJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return nil, c.DataEventSummaries(ctx, &params, body)
+		return nil, c.DataEventSummaries(ctx, body)
 	}},
 	"deleteArticle": {Method: "DeleteArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteArticleParams
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteArticle(ctx, p0, &params))
+		return conformance.Result(c.DeleteArticle(ctx, p0))
 	}},
 	"deleteCollection": {Method: "DeleteCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteCollectionParams
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCollection(ctx, p0, &params))
+		return conformance.Result(c.DeleteCollection(ctx, p0))
 	}},
 	"deleteCompany": {Method: "DeleteCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteCompanyParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCompany(ctx, p0, &params))
+		return conformance.Result(c.DeleteCompany(ctx, p0))
 	}},
 	"DeleteContact": {Method: "DeleteContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteContact(ctx, p0, &params))
+		return conformance.Result(c.DeleteContact(ctx, p0))
 	}},
 	"deleteContentImportSource": {Method: "DeleteContentImportSource", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteContentImportSourceParams
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteContentImportSource(ctx, p0, &params)
+		return nil, c.DeleteContentImportSource(ctx, p0)
 	}},
 	"deleteConversation": {Method: "DeleteConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteConversationParams
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteConversation(ctx, p0, &params))
+		return conformance.Result(c.DeleteConversation(ctx, p0))
 	}},
 	"deleteCustomObjectInstancesByExternalId": {Method: "DeleteCustomObjectInstancesByExternalId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DeleteCustomObjectInstancesByExternalIdParams
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCustomObjectInstancesByExternalId(ctx, p0, p1, &params))
+		return conformance.Result(c.DeleteCustomObjectInstancesByExternalId(ctx, p0, p1))
 	}},
 	"deleteCustomObjectInstancesById": {Method: "DeleteCustomObjectInstancesById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -354,132 +315,117 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"deleteExternalPage": {Method: "DeleteExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteExternalPageParams
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteExternalPage(ctx, p0, &params))
+		return conformance.Result(c.DeleteExternalPage(ctx, p0))
 	}},
 	"deleteInternalArticle": {Method: "DeleteInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteInternalArticleParams
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteInternalArticle(ctx, p0, &params))
+		return conformance.Result(c.DeleteInternalArticle(ctx, p0))
 	}},
 	"deleteNewsItem": {Method: "DeleteNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteNewsItemParams
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteNewsItem(ctx, p0, &params))
+		return conformance.Result(c.DeleteNewsItem(ctx, p0))
 	}},
 	"deleteTag": {Method: "DeleteTag", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteTagParams
-		if err := errors.Join(in.Path("tag_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("tag_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteTag(ctx, p0, &params)
+		return nil, c.DeleteTag(ctx, p0)
 	}},
 	"deleteTicket": {Method: "DeleteTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteTicketParams
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteTicket(ctx, p0, &params))
+		return conformance.Result(c.DeleteTicket(ctx, p0))
 	}},
 	"detachContactFromACompany": {Method: "DetachContactFromACompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachContactFromACompanyParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("company_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("company_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachContactFromACompany(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachContactFromACompany(ctx, p0, p1))
 	}},
 	"detachContactFromConversation": {Method: "DetachContactFromConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachContactFromConversationParams
 		var body DetachContactFromConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("contact_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("contact_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachContactFromConversation(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachContactFromConversation(ctx, p0, p1, body))
 	}},
 	"detachSubscriptionTypeToContact": {Method: "DetachSubscriptionTypeToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachSubscriptionTypeToContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("subscription_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("subscription_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachSubscriptionTypeToContact(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachSubscriptionTypeToContact(ctx, p0, p1))
 	}},
 	"detachTagFromContact": {Method: "DetachTagFromContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("tag_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("tag_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromContact(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachTagFromContact(ctx, p0, p1))
 	}},
 	"detachTagFromConversation": {Method: "DetachTagFromConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromConversationParams
 		var body DetachTagFromConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("tag_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("tag_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromConversation(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachTagFromConversation(ctx, p0, p1, body))
 	}},
 	"detachTagFromTicket": {Method: "DetachTagFromTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromTicketParams
 		var body DetachTagFromTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("tag_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("tag_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromTicket(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachTagFromTicket(ctx, p0, p1, body))
 	}},
 	"downloadDataExport": {Method: "DownloadDataExport", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DownloadDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, &params, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
+		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
 	}},
 	"enqueueCreateTicket": {Method: "EnqueueCreateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params EnqueueCreateTicketParams
 		var body EnqueueCreateTicketJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.EnqueueCreateTicket(ctx, &params, body))
+		return conformance.Result(c.EnqueueCreateTicket(ctx, body))
 	}},
 	"findTag": {Method: "FindTag", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params FindTagParams
-		if err := errors.Join(in.Path("tag_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("tag_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.FindTag(ctx, p0, &params))
+		return conformance.Result(c.FindTag(ctx, p0))
 	}},
 	"getContentImportSource": {Method: "GetContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetContentImportSourceParams
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetContentImportSource(ctx, p0, &params))
+		return conformance.Result(c.GetContentImportSource(ctx, p0))
 	}},
 	"getCustomObjectInstancesByExternalId": {Method: "GetCustomObjectInstancesByExternalId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -492,19 +438,17 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	"getCustomObjectInstancesById": {Method: "GetCustomObjectInstancesById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params GetCustomObjectInstancesByIdParams
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetCustomObjectInstancesById(ctx, p0, p1, &params))
+		return conformance.Result(c.GetCustomObjectInstancesById(ctx, p0, p1))
 	}},
 	"getDataExport": {Method: "GetDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetDataExport(ctx, p0, &params))
+		return conformance.Result(c.GetDataExport(ctx, p0))
 	}},
 	"getDownloadReportingDataByJobIdentifier": {Method: "GetDownloadReportingDataByJobIdentifier", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -523,57 +467,41 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.GetExportReportingDataByJobIdentifier(ctx, p0, &params))
 	}},
 	"getExportReportingDataGetDatasets": {Method: "GetExportReportingDataGetDatasets", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params GetExportReportingDataGetDatasetsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.GetExportReportingDataGetDatasets(ctx, &params))
+		return conformance.Result(c.GetExportReportingDataGetDatasets(ctx))
 	}},
 	"getExternalPage": {Method: "GetExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetExternalPageParams
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetExternalPage(ctx, p0, &params))
+		return conformance.Result(c.GetExternalPage(ctx, p0))
 	}},
 	"getIpAllowlist": {Method: "GetIpAllowlist", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params GetIpAllowlistParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.GetIpAllowlist(ctx, &params))
+		return conformance.Result(c.GetIpAllowlist(ctx))
 	}},
 	"getTicket": {Method: "GetTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetTicketParams
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetTicket(ctx, p0, &params))
+		return conformance.Result(c.GetTicket(ctx, p0))
 	}},
 	"getTicketType": {Method: "GetTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetTicketTypeParams
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetTicketType(ctx, p0, &params))
+		return conformance.Result(c.GetTicketType(ctx, p0))
 	}},
 	"identifyAdmin": {Method: "IdentifyAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params IdentifyAdminParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.IdentifyAdmin(ctx, &params))
+		return conformance.Result(c.IdentifyAdmin(ctx))
 	}},
 	"jobsStatus": {Method: "JobsStatus", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params JobsStatusParams
-		if err := errors.Join(in.Path("job_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.JobsStatus(ctx, p0, &params))
+		return conformance.Result(c.JobsStatus(ctx, p0))
 	}},
 	"lisDataAttributes": {Method: "LisDataAttributes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params LisDataAttributesParams
@@ -604,11 +532,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListAdmins(ctx, &params))
 	}},
 	"listAllCollections": {Method: "ListAllCollections", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListAllCollectionsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListAllCollections(ctx, &params))
+		return conformance.Result(c.ListAllCollections(ctx))
 	}},
 	"listAllCompanies": {Method: "ListAllCompanies", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListAllCompaniesParams
@@ -618,34 +542,24 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListAllCompanies(ctx, &params))
 	}},
 	"listArticles": {Method: "ListArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListArticlesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListArticles(ctx, &params))
+		return conformance.Result(c.ListArticles(ctx))
 	}},
 	"ListAttachedContacts": {Method: "ListAttachedContacts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListAttachedContactsParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListAttachedContacts(ctx, p0, &params))
+		return conformance.Result(c.ListAttachedContacts(ctx, p0))
 	}},
 	"ListAttachedSegmentsForCompanies": {Method: "ListAttachedSegmentsForCompanies", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListAttachedSegmentsForCompaniesParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListAttachedSegmentsForCompanies(ctx, p0, &params))
+		return conformance.Result(c.ListAttachedSegmentsForCompanies(ctx, p0))
 	}},
 	"listAwayStatusReasons": {Method: "ListAwayStatusReasons", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListAwayStatusReasonsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListAwayStatusReasons(ctx, &params))
+		return conformance.Result(c.ListAwayStatusReasons(ctx))
 	}},
 	"listCalls": {Method: "ListCalls", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListCallsParams
@@ -655,34 +569,24 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListCalls(ctx, &params))
 	}},
 	"listCallsWithTranscripts": {Method: "ListCallsWithTranscripts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListCallsWithTranscriptsParams
 		var body ListCallsWithTranscriptsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListCallsWithTranscripts(ctx, &params, body))
+		return conformance.Result(c.ListCallsWithTranscripts(ctx, body))
 	}},
 	"listCompaniesForAContact": {Method: "ListCompaniesForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListCompaniesForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListCompaniesForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListCompaniesForAContact(ctx, p0))
 	}},
 	"ListContacts": {Method: "ListContacts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListContactsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListContacts(ctx, &params))
+		return conformance.Result(c.ListContacts(ctx))
 	}},
 	"listContentImportSources": {Method: "ListContentImportSources", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListContentImportSourcesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListContentImportSources(ctx, &params))
+		return conformance.Result(c.ListContentImportSources(ctx))
 	}},
 	"listConversations": {Method: "ListConversations", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListConversationsParams
@@ -692,55 +596,33 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListConversations(ctx, &params))
 	}},
 	"listExternalPages": {Method: "ListExternalPages", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListExternalPagesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListExternalPages(ctx, &params))
+		return conformance.Result(c.ListExternalPages(ctx))
 	}},
 	"listHelpCenters": {Method: "ListHelpCenters", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListHelpCentersParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListHelpCenters(ctx, &params))
+		return conformance.Result(c.ListHelpCenters(ctx))
 	}},
 	"listInternalArticles": {Method: "ListInternalArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListInternalArticlesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListInternalArticles(ctx, &params))
+		return conformance.Result(c.ListInternalArticles(ctx))
 	}},
 	"listLiveNewsfeedItems": {Method: "ListLiveNewsfeedItems", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListLiveNewsfeedItemsParams
-		if err := errors.Join(in.Path("newsfeed_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("newsfeed_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListLiveNewsfeedItems(ctx, p0, &params))
+		return conformance.Result(c.ListLiveNewsfeedItems(ctx, p0))
 	}},
 	"listNewsItems": {Method: "ListNewsItems", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListNewsItemsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListNewsItems(ctx, &params))
+		return conformance.Result(c.ListNewsItems(ctx))
 	}},
 	"listNewsfeeds": {Method: "ListNewsfeeds", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListNewsfeedsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListNewsfeeds(ctx, &params))
+		return conformance.Result(c.ListNewsfeeds(ctx))
 	}},
 	"listNotes": {Method: "ListNotes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListNotesParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListNotes(ctx, p0, &params))
+		return conformance.Result(c.ListNotes(ctx, p0))
 	}},
 	"listSegments": {Method: "ListSegments", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListSegmentsParams
@@ -751,153 +633,119 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"listSegmentsForAContact": {Method: "ListSegmentsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListSegmentsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListSegmentsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListSegmentsForAContact(ctx, p0))
 	}},
 	"listSubscriptionTypes": {Method: "ListSubscriptionTypes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListSubscriptionTypesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListSubscriptionTypes(ctx, &params))
+		return conformance.Result(c.ListSubscriptionTypes(ctx))
 	}},
 	"listSubscriptionsForAContact": {Method: "ListSubscriptionsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListSubscriptionsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListSubscriptionsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListSubscriptionsForAContact(ctx, p0))
 	}},
 	"listTags": {Method: "ListTags", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTagsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTags(ctx, &params))
+		return conformance.Result(c.ListTags(ctx))
 	}},
 	"listTagsForAContact": {Method: "ListTagsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListTagsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListTagsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListTagsForAContact(ctx, p0))
 	}},
 	"listTeams": {Method: "ListTeams", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTeamsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTeams(ctx, &params))
+		return conformance.Result(c.ListTeams(ctx))
 	}},
 	"listTicketStates": {Method: "ListTicketStates", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTicketStatesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTicketStates(ctx, &params))
+		return conformance.Result(c.ListTicketStates(ctx))
 	}},
 	"listTicketTypes": {Method: "ListTicketTypes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTicketTypesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTicketTypes(ctx, &params))
+		return conformance.Result(c.ListTicketTypes(ctx))
 	}},
 	"manageConversation": {Method: "ManageConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ManageConversationParams
 		var body ManageConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ManageConversation(ctx, p0, &params, body))
+		return conformance.Result(c.ManageConversation(ctx, p0, body))
 	}},
 	"MergeContact": {Method: "MergeContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params MergeContactParams
 		var body MergeContactJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.MergeContact(ctx, &params, body))
+		return conformance.Result(c.MergeContact(ctx, body))
 	}},
 	"postExportReportingDataEnqueue": {Method: "PostExportReportingDataEnqueue", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params PostExportReportingDataEnqueueParams
 		var body PostExportReportingDataEnqueueJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.PostExportReportingDataEnqueue(ctx, &params, body))
+		return conformance.Result(c.PostExportReportingDataEnqueue(ctx, body))
 	}},
 	"redactConversation": {Method: "RedactConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params RedactConversationParams
 		var body RedactConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RedactConversation(ctx, &params, body))
+		return conformance.Result(c.RedactConversation(ctx, body))
 	}},
 	"replyConversation": {Method: "ReplyConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ReplyConversationParams
 		var body ReplyConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyConversation(ctx, p0, &params, body))
+		return conformance.Result(c.ReplyConversation(ctx, p0, body))
 	}},
 	"replyTicket": {Method: "ReplyTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ReplyTicketParams
 		var body ReplyTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyTicket(ctx, p0, &params, body))
+		return conformance.Result(c.ReplyTicket(ctx, p0, body))
 	}},
 	"replyToFin": {Method: "ReplyToFin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ReplyToFinParams
 		var body ReplyToFinJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyToFin(ctx, &params, body))
+		return conformance.Result(c.ReplyToFin(ctx, body))
 	}},
 	"RetrieveACompanyById": {Method: "RetrieveACompanyById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveACompanyByIdParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveACompanyById(ctx, p0, &params))
+		return conformance.Result(c.RetrieveACompanyById(ctx, p0))
 	}},
 	"retrieveAdmin": {Method: "RetrieveAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveAdminParams
-		if err := errors.Join(in.Path("admin_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("admin_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveAdmin(ctx, p0, &params))
+		return conformance.Result(c.RetrieveAdmin(ctx, p0))
 	}},
 	"retrieveArticle": {Method: "RetrieveArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveArticleParams
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveArticle(ctx, p0, &params))
+		return conformance.Result(c.RetrieveArticle(ctx, p0))
 	}},
 	"retrieveCollection": {Method: "RetrieveCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveCollectionParams
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveCollection(ctx, p0, &params))
+		return conformance.Result(c.RetrieveCollection(ctx, p0))
 	}},
 	"retrieveCompany": {Method: "RetrieveCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params RetrieveCompanyParams
@@ -916,59 +764,52 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"retrieveHelpCenter": {Method: "RetrieveHelpCenter", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveHelpCenterParams
-		if err := errors.Join(in.Path("help_center_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("help_center_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveHelpCenter(ctx, p0, &params))
+		return conformance.Result(c.RetrieveHelpCenter(ctx, p0))
 	}},
 	"retrieveInternalArticle": {Method: "RetrieveInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveInternalArticleParams
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveInternalArticle(ctx, p0, &params))
+		return conformance.Result(c.RetrieveInternalArticle(ctx, p0))
 	}},
 	"retrieveNewsItem": {Method: "RetrieveNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveNewsItemParams
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNewsItem(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNewsItem(ctx, p0))
 	}},
 	"retrieveNewsfeed": {Method: "RetrieveNewsfeed", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveNewsfeedParams
-		if err := errors.Join(in.Path("newsfeed_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("newsfeed_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNewsfeed(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNewsfeed(ctx, p0))
 	}},
 	"retrieveNote": {Method: "RetrieveNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveNoteParams
-		if err := errors.Join(in.Path("note_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("note_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNote(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNote(ctx, p0))
 	}},
 	"retrieveSegment": {Method: "RetrieveSegment", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveSegmentParams
-		if err := errors.Join(in.Path("segment_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("segment_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveSegment(ctx, p0, &params))
+		return conformance.Result(c.RetrieveSegment(ctx, p0))
 	}},
 	"retrieveTeam": {Method: "RetrieveTeam", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveTeamParams
-		if err := errors.Join(in.Path("team_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("team_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveTeam(ctx, p0, &params))
+		return conformance.Result(c.RetrieveTeam(ctx, p0))
 	}},
 	"retrieveVisitorWithUserId": {Method: "RetrieveVisitorWithUserId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params RetrieveVisitorWithUserIdParams
@@ -992,20 +833,18 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.SearchArticles(ctx, &params))
 	}},
 	"SearchContacts": {Method: "SearchContacts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SearchContactsParams
 		var body SearchContactsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SearchContacts(ctx, &params, body))
+		return conformance.Result(c.SearchContacts(ctx, body))
 	}},
 	"searchConversations": {Method: "SearchConversations", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SearchConversationsParams
 		var body SearchConversationsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SearchConversations(ctx, &params, body))
+		return conformance.Result(c.SearchConversations(ctx, body))
 	}},
 	"searchInternalArticles": {Method: "SearchInternalArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params SearchInternalArticlesParams
@@ -1015,130 +854,115 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.SearchInternalArticles(ctx, &params))
 	}},
 	"searchTickets": {Method: "SearchTickets", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SearchTicketsParams
 		var body SearchTicketsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SearchTickets(ctx, &params, body))
+		return conformance.Result(c.SearchTickets(ctx, body))
 	}},
 	"setAwayAdmin": {Method: "SetAwayAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params SetAwayAdminParams
 		var body SetAwayAdminJSONRequestBody
-		if err := errors.Join(in.Path("admin_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("admin_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SetAwayAdmin(ctx, p0, &params, body))
+		return conformance.Result(c.SetAwayAdmin(ctx, p0, body))
 	}},
 	"showCall": {Method: "ShowCall", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ShowCall(ctx, p0, &params))
+		return conformance.Result(c.ShowCall(ctx, p0))
 	}},
 	"showCallRecording": {Method: "ShowCallRecording", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallRecordingParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.ShowCallRecording(ctx, p0, &params)
+		return nil, c.ShowCallRecording(ctx, p0)
 	}},
 	"showCallTranscript": {Method: "ShowCallTranscript", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallTranscriptParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, conformance.Stream(c.ShowCallTranscript(ctx, p0, &params, intercom.WithHeader("Accept", "text/plain, application/json;q=0.5")))
+		return nil, conformance.Stream(c.ShowCallTranscript(ctx, p0, intercom.WithHeader("Accept", "text/plain, application/json;q=0.5")))
 	}},
 	"ShowContact": {Method: "ShowContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ShowContact(ctx, p0, &params))
+		return conformance.Result(c.ShowContact(ctx, p0))
 	}},
 	"ShowContactByExternalId": {Method: "ShowContactByExternalId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowContactByExternalIdParams
-		if err := errors.Join(in.Path("external_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("external_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ShowContactByExternalId(ctx, p0, &params))
+		return conformance.Result(c.ShowContactByExternalId(ctx, p0))
 	}},
 	"startFinConversation": {Method: "StartFinConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params StartFinConversationParams
 		var body StartFinConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.StartFinConversation(ctx, &params, body))
+		return conformance.Result(c.StartFinConversation(ctx, body))
 	}},
 	"submitFinCsat": {Method: "SubmitFinCsat", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SubmitFinCsatParams
 		var body SubmitFinCsatJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SubmitFinCsat(ctx, &params, body))
+		return conformance.Result(c.SubmitFinCsat(ctx, body))
 	}},
 	"UnarchiveContact": {Method: "UnarchiveContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UnarchiveContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UnarchiveContact(ctx, p0, &params))
+		return conformance.Result(c.UnarchiveContact(ctx, p0))
 	}},
 	"updateArticle": {Method: "UpdateArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateArticleParams
 		var body UpdateArticleJSONRequestBody
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateArticle(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateArticle(ctx, p0, body))
 	}},
 	"updateCollection": {Method: "UpdateCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateCollectionParams
 		var body UpdateCollectionJSONRequestBody
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateCollection(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateCollection(ctx, p0, body))
 	}},
 	"UpdateCompany": {Method: "UpdateCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateCompanyParams
 		var body UpdateCompanyJSONRequestBody
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateCompany(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateCompany(ctx, p0, body))
 	}},
 	"UpdateContact": {Method: "UpdateContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateContactParams
 		var body UpdateContactJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateContact(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateContact(ctx, p0, body))
 	}},
 	"updateContentImportSource": {Method: "UpdateContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateContentImportSourceParams
 		var body UpdateContentImportSourceJSONRequestBody
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateContentImportSource(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateContentImportSource(ctx, p0, body))
 	}},
 	"updateConversation": {Method: "UpdateConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
@@ -1151,82 +975,73 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"updateDataAttribute": {Method: "UpdateDataAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateDataAttributeParams
 		var body UpdateDataAttributeJSONRequestBody
-		if err := errors.Join(in.Path("data_attribute_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("data_attribute_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateDataAttribute(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateDataAttribute(ctx, p0, body))
 	}},
 	"updateExternalPage": {Method: "UpdateExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateExternalPageParams
 		var body UpdateExternalPageJSONRequestBody
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateExternalPage(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateExternalPage(ctx, p0, body))
 	}},
 	"updateInternalArticle": {Method: "UpdateInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateInternalArticleParams
 		var body UpdateInternalArticleJSONRequestBody
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateInternalArticle(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateInternalArticle(ctx, p0, body))
 	}},
 	"updateIpAllowlist": {Method: "UpdateIpAllowlist", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params UpdateIpAllowlistParams
 		var body UpdateIpAllowlistJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateIpAllowlist(ctx, &params, body))
+		return conformance.Result(c.UpdateIpAllowlist(ctx, body))
 	}},
 	"updateNewsItem": {Method: "UpdateNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateNewsItemParams
 		var body UpdateNewsItemJSONRequestBody
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateNewsItem(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateNewsItem(ctx, p0, body))
 	}},
 	"updateTicket": {Method: "UpdateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateTicketParams
 		var body UpdateTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicket(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateTicket(ctx, p0, body))
 	}},
 	"updateTicketType": {Method: "UpdateTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateTicketTypeParams
 		var body UpdateTicketTypeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicketType(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateTicketType(ctx, p0, body))
 	}},
 	"updateTicketTypeAttribute": {Method: "UpdateTicketTypeAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params UpdateTicketTypeAttributeParams
 		var body UpdateTicketTypeAttributeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Path("attribute_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Path("attribute_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicketTypeAttribute(ctx, p0, p1, &params, body))
+		return conformance.Result(c.UpdateTicketTypeAttribute(ctx, p0, p1, body))
 	}},
 	"updateVisitor": {Method: "UpdateVisitor", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params UpdateVisitorParams
 		var body UpdateVisitorJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateVisitor(ctx, &params, body))
+		return conformance.Result(c.UpdateVisitor(ctx, body))
 	}},
 }

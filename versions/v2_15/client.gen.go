@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/intercomgo/intercom"
 )
@@ -70,8 +69,8 @@ func buildError(op string, err error) error {
 // # Archive contact
 //
 // You can archive a single contact.
-func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
-	req, err := NewArchiveContactRequest(c.server, contactId, params)
+func (c *Client) ArchiveContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ArchiveContact", err)
 	}
@@ -88,8 +87,8 @@ func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *A
 // # Attach a Contact to a Company
 //
 // You can attach a company to a single contact.
-func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewAttachContactToACompanyRequest(c.server, contactId, params, body)
+func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachContactToACompany", err)
 	}
@@ -108,8 +107,8 @@ func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, 
 // You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
 //
 // If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewAttachContactToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachContactToConversation", err)
 	}
@@ -132,8 +131,8 @@ func (c *Client) AttachContactToConversation(ctx context.Context, conversationId
 //	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
 //
 // This will return a subscription type model for the subscription type that was added to the contact.
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachSubscriptionTypeToContact", err)
 	}
@@ -150,8 +149,8 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Add tag to a contact
 //
 // You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToContact", err)
 	}
@@ -168,8 +167,8 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 // # Add tag to a conversation
 //
 // You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToConversation", err)
 	}
@@ -186,8 +185,8 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 // # Add tag to a ticket
 //
 // You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToTicket", err)
 	}
@@ -204,8 +203,8 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 // # Block contact
 //
 // Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
-func (c *Client) BlockContact(ctx context.Context, contactId string, params *BlockContactParams, opts ...intercom.RequestOption) (*ContactBlocked, error) {
-	req, err := NewBlockContactRequest(c.server, contactId, params)
+func (c *Client) BlockContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactBlocked, error) {
+	req, err := NewBlockContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("BlockContact", err)
 	}
@@ -222,8 +221,8 @@ func (c *Client) BlockContact(ctx context.Context, contactId string, params *Blo
 // # Cancel content data export
 //
 // You can cancel your job
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("CancelDataExport", err)
 	}
@@ -312,8 +311,8 @@ func (c *Client) CollectFinVoiceCallsByConversationId(ctx context.Context, conve
 // # Convert a conversation to a ticket
 //
 // You can convert a conversation to a ticket.
-func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, params, body)
+func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ConvertConversationToTicket", err)
 	}
@@ -334,8 +333,8 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId
 // > 📘 What happens upon a visitor being converted?
 // >
 // > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewConvertVisitorRequest(c.server, params, body)
+func (c *Client) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ConvertVisitor", err)
 	}
@@ -356,8 +355,8 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 // > 📘 Tags cannot be managed via the Articles API
 // >
 // > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewCreateArticleRequest(c.server, params, body)
+func (c *Client) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateArticle", err)
 	}
@@ -374,8 +373,8 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 // # Create a collection
 //
 // You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewCreateCollectionRequest(c.server, params, body)
+func (c *Client) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateCollection", err)
 	}
@@ -392,465 +391,13 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 // # Create contact
 //
 // You can create a new contact (ie. user or lead).
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewCreateContactRequest(c.server, params, body)
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*CreateContactResponse, error) {
+	req, err := NewCreateContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContact", err)
 	}
 	op := intercom.Operation{Name: "CreateContact", ID: "CreateContact", Method: "POST", Path: "/contacts"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out CreateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -862,8 +409,8 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // # Create a content import source
 //
 // You can create a new content import source by sending a POST request to this endpoint.
-func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewCreateContentImportSourceRequest(c.server, params, body)
+func (c *Client) CreateContentImportSource(ctx context.Context, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewCreateContentImportSourceRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContentImportSource", err)
 	}
@@ -886,13 +433,13 @@ func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateCo
 // This visitor will be automatically converted to a contact with a lead role once the conversation is created.
 //
 // This will return the Message model that has been created.
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateConversationRequest(c.server, params, body)
+func (c *Client) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*CreateConversationResponse, error) {
+	req, err := NewCreateConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateConversation", err)
 	}
 	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
-	var out Message
+	var out CreateConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -904,8 +451,8 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 // # Create or Update a Custom Object Instance
 //
 // Create or update a custom object instance
-func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, params *CreateCustomObjectInstancesParams, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, params, body)
+func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, body)
 	if err != nil {
 		return nil, buildError("CreateCustomObjectInstances", err)
 	}
@@ -922,8 +469,8 @@ func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTy
 // # Create a data attribute
 //
 // You can create a data attributes for a `contact` or a `company`.
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewCreateDataAttributeRequest(c.server, params, body)
+func (c *Client) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataAttribute", err)
 	}
@@ -979,8 +526,8 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 //   - Events sent about users that cannot be found will return a `404 Not Found`.
 //   - Event lists containing duplicate events will have those duplicates ignored.
 //   - Server errors will return a `500` response code and may contain an error message in the body.
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewCreateDataEventRequest(c.server, params, body)
+func (c *Client) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, body)
 	if err != nil {
 		return buildError("CreateDataEvent", err)
 	}
@@ -1009,8 +556,8 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 // >📘 Date ranges are inclusive
 // >
 // > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCreateDataExportRequest(c.server, params, body)
+func (c *Client) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataExport", err)
 	}
@@ -1027,8 +574,8 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 // Create an external page (or update an external page by external ID)
 //
 // You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
-func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewCreateExternalPageRequest(c.server, params, body)
+func (c *Client) CreateExternalPage(ctx context.Context, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewCreateExternalPageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateExternalPage", err)
 	}
@@ -1045,8 +592,8 @@ func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalP
 // # Create an internal article
 //
 // You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
-func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateInternalArticleParams, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewCreateInternalArticleRequest(c.server, params, body)
+func (c *Client) CreateInternalArticle(ctx context.Context, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewCreateInternalArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateInternalArticle", err)
 	}
@@ -1073,8 +620,8 @@ func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateIntern
 // > 🚧 Retrieving Associated Conversations
 // >
 // > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateMessageRequest(c.server, params, body)
+func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateMessage", err)
 	}
@@ -1091,8 +638,8 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 // # Create a news item
 //
 // You can create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewCreateNewsItemRequest(c.server, params, body)
+func (c *Client) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateNewsItem", err)
 	}
@@ -1109,8 +656,8 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // # Create a note
 //
 // You can add a note to a single contact.
-func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewCreateNoteRequest(c.server, contactId, params, body)
+func (c *Client) CreateNote(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("CreateNote", err)
 	}
@@ -1133,8 +680,8 @@ func (c *Client) CreateNote(ctx context.Context, contactId string, params *Creat
 // Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
 //
 //	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateOrUpdateCompany", err)
 	}
@@ -1154,8 +701,8 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 // Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
 //
 // If custom attributes are specified, they will be added to the user or lead's custom data attributes.
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
+func (c *Client) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreatePhoneSwitch", err)
 	}
@@ -1184,8 +731,8 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
 //
 // Each operation will return a tag object.
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewCreateTagRequest(c.server, params, body)
+func (c *Client) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewCreateTagRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTag", err)
 	}
@@ -1202,8 +749,8 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 // # Create a ticket
 //
 // You can create a new ticket.
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewCreateTicketRequest(c.server, params, body)
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicket", err)
 	}
@@ -1224,8 +771,8 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 // >
 // > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewCreateTicketTypeRequest(c.server, params, body)
+func (c *Client) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicketType", err)
 	}
@@ -1242,8 +789,8 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 // # Create a new attribute for a ticket type
 //
 // You can create a new attribute for a ticket type.
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("CreateTicketTypeAttribute", err)
 	}
@@ -1260,8 +807,8 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // # Create event summaries
 //
 // Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewDataEventSummariesRequest(c.server, params, body)
+func (c *Client) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, body)
 	if err != nil {
 		return buildError("DataEventSummaries", err)
 	}
@@ -1274,8 +821,8 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 // # Delete an article
 //
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
-	req, err := NewDeleteArticleRequest(c.server, articleId, params)
+func (c *Client) DeleteArticle(ctx context.Context, articleId int, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, articleId)
 	if err != nil {
 		return nil, buildError("DeleteArticle", err)
 	}
@@ -1292,8 +839,8 @@ func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *Delet
 // # Delete a collection
 //
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
-	req, err := NewDeleteCollectionRequest(c.server, collectionId, params)
+func (c *Client) DeleteCollection(ctx context.Context, collectionId int, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, collectionId)
 	if err != nil {
 		return nil, buildError("DeleteCollection", err)
 	}
@@ -1316,8 +863,8 @@ func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params 
 // The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
 //
 // Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
-	req, err := NewDeleteCompanyRequest(c.server, companyId, params)
+func (c *Client) DeleteCompany(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("DeleteCompany", err)
 	}
@@ -1334,8 +881,8 @@ func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *De
 // # Delete a contact
 //
 // You can delete a single contact.
-func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
-	req, err := NewDeleteContactRequest(c.server, contactId, params)
+func (c *Client) DeleteContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("DeleteContact", err)
 	}
@@ -1352,8 +899,8 @@ func (c *Client) DeleteContact(ctx context.Context, contactId string, params *De
 // # Delete a content import source
 //
 // You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
-func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, params *DeleteContentImportSourceParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteContentImportSourceRequest(c.server, sourceId, params)
+func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteContentImportSourceRequest(c.server, sourceId)
 	if err != nil {
 		return buildError("DeleteContentImportSource", err)
 	}
@@ -1368,8 +915,8 @@ func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string,
 // Deleting a conversation is permanent and cannot be reversed.
 //
 // Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
-func (c *Client) DeleteConversation(ctx context.Context, conversationId int, params *DeleteConversationParams, opts ...intercom.RequestOption) (*ConversationDeleted, error) {
-	req, err := NewDeleteConversationRequest(c.server, conversationId, params)
+func (c *Client) DeleteConversation(ctx context.Context, conversationId int, opts ...intercom.RequestOption) (*ConversationDeleted, error) {
+	req, err := NewDeleteConversationRequest(c.server, conversationId)
 	if err != nil {
 		return nil, buildError("DeleteConversation", err)
 	}
@@ -1386,8 +933,8 @@ func (c *Client) DeleteConversation(ctx context.Context, conversationId int, par
 // # Delete a Custom Object Instance by ID
 //
 // Delete a single Custom Object instance using the Intercom defined id.
-func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *DeleteCustomObjectInstancesByExternalIdParams, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
-	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
+func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
+	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId)
 	if err != nil {
 		return nil, buildError("DeleteCustomObjectInstancesByExternalId", err)
 	}
@@ -1422,8 +969,8 @@ func (c *Client) DeleteCustomObjectInstancesById(ctx context.Context, customObje
 // # Delete an external page
 //
 // Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
-func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *DeleteExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewDeleteExternalPageRequest(c.server, pageId, params)
+func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewDeleteExternalPageRequest(c.server, pageId)
 	if err != nil {
 		return nil, buildError("DeleteExternalPage", err)
 	}
@@ -1440,8 +987,8 @@ func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *
 // # Delete an internal article
 //
 // You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, params *DeleteInternalArticleParams, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
-	req, err := NewDeleteInternalArticleRequest(c.server, internalArticleId, params)
+func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
+	req, err := NewDeleteInternalArticleRequest(c.server, internalArticleId)
 	if err != nil {
 		return nil, buildError("DeleteInternalArticle", err)
 	}
@@ -1458,8 +1005,8 @@ func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId in
 // # Delete a news item
 //
 // You can delete a single news item.
-func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
-	req, err := NewDeleteNewsItemRequest(c.server, newsItemId, params)
+func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, newsItemId)
 	if err != nil {
 		return nil, buildError("DeleteNewsItem", err)
 	}
@@ -1476,8 +1023,8 @@ func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *Del
 // # Delete tag
 //
 // You can delete the details of tags that are on the workspace by passing in the id.
-func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteTagRequest(c.server, tagId, params)
+func (c *Client) DeleteTag(ctx context.Context, tagId string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, tagId)
 	if err != nil {
 		return buildError("DeleteTag", err)
 	}
@@ -1492,8 +1039,8 @@ func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagP
 // Deleting a ticket is permanent and cannot be reversed.
 //
 // Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
-func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *DeleteTicketParams, opts ...intercom.RequestOption) (*TicketDeleted, error) {
-	req, err := NewDeleteTicketRequest(c.server, ticketId, params)
+func (c *Client) DeleteTicket(ctx context.Context, ticketId string, opts ...intercom.RequestOption) (*TicketDeleted, error) {
+	req, err := NewDeleteTicketRequest(c.server, ticketId)
 	if err != nil {
 		return nil, buildError("DeleteTicket", err)
 	}
@@ -1510,8 +1057,8 @@ func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *Dele
 // # Detach a contact from a company
 //
 // You can detach a company from a single contact.
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId, params)
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId)
 	if err != nil {
 		return nil, buildError("DetachContactFromACompany", err)
 	}
@@ -1530,8 +1077,8 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 // You can remove participants who are contacts from a group conversation, on behalf of an admin.
 //
 // You cannot remove the last remaining contact from a conversation.
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, body)
 	if err != nil {
 		return nil, buildError("DetachContactFromConversation", err)
 	}
@@ -1548,8 +1095,8 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 // # Remove subscription from a contact
 //
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId, params)
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId)
 	if err != nil {
 		return nil, buildError("DetachSubscriptionTypeToContact", err)
 	}
@@ -1566,8 +1113,8 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 // # Remove tag from a contact
 //
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId, params)
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId)
 	if err != nil {
 		return nil, buildError("DetachTagFromContact", err)
 	}
@@ -1584,8 +1131,8 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tag
 // # Remove tag from a conversation
 //
 // You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, params, body)
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromConversation", err)
 	}
@@ -1602,8 +1149,8 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 // # Remove tag from a ticket
 //
 // You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, params, body)
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromTicket", err)
 	}
@@ -1629,8 +1176,8 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId
 //
 // The success body (application/octet-stream) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("DownloadDataExport", err)
 	}
@@ -1643,8 +1190,8 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 // # Enqueue create ticket
 //
 // Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
-func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateTicketParams, body EnqueueCreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Jobs, error) {
-	req, err := NewEnqueueCreateTicketRequest(c.server, params, body)
+func (c *Client) EnqueueCreateTicket(ctx context.Context, body EnqueueCreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewEnqueueCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("EnqueueCreateTicket", err)
 	}
@@ -1663,8 +1210,8 @@ func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateT
 // Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
 //
 // This endpoint is designed for EU Data Act compliance, allowing customers to export their workflow configurations.
-func (c *Client) ExportWorkflow(ctx context.Context, id string, params *ExportWorkflowParams, opts ...intercom.RequestOption) (*WorkflowExport, error) {
-	req, err := NewExportWorkflowRequest(c.server, id, params)
+func (c *Client) ExportWorkflow(ctx context.Context, id string, opts ...intercom.RequestOption) (*WorkflowExport, error) {
+	req, err := NewExportWorkflowRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ExportWorkflow", err)
 	}
@@ -1682,8 +1229,8 @@ func (c *Client) ExportWorkflow(ctx context.Context, id string, params *ExportWo
 //
 // You can fetch the details of tags that are on the workspace by their id.
 // This will return a tag object.
-func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewFindTagRequest(c.server, tagId, params)
+func (c *Client) FindTag(ctx context.Context, tagId string, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, tagId)
 	if err != nil {
 		return nil, buildError("FindTag", err)
 	}
@@ -1698,8 +1245,8 @@ func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParam
 // GetContentImportSource calls GET /ai/content_import_sources/{source_id} (getContentImportSource).
 //
 // Retrieve a content import source
-func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, params *GetContentImportSourceParams, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewGetContentImportSourceRequest(c.server, sourceId, params)
+func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewGetContentImportSourceRequest(c.server, sourceId)
 	if err != nil {
 		return nil, buildError("GetContentImportSource", err)
 	}
@@ -1734,8 +1281,8 @@ func (c *Client) GetCustomObjectInstancesByExternalId(ctx context.Context, custo
 // # Get Custom Object Instance by ID
 //
 // Fetch a Custom Object Instance by id.
-func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *GetCustomObjectInstancesByIdParams, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
+func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId)
 	if err != nil {
 		return nil, buildError("GetCustomObjectInstancesById", err)
 	}
@@ -1756,8 +1303,8 @@ func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectT
 //
 // > 🚧 Jobs expire after two days
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("GetDataExport", err)
 	}
@@ -1790,23 +1337,13 @@ func (c *Client) GetDownloadReportingDataByJobIdentifier(ctx context.Context, jo
 // GetExportReportingDataByJobIdentifier calls GET /export/reporting_data/{job_identifier} (getExportReportingDataByJobIdentifier).
 //
 // Get export job status
-func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) (*struct {
-	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-	DownloadUrl       *string `json:"download_url,omitempty"`
-	JobIdentifier     *string `json:"job_identifier,omitempty"`
-	Status            *string `json:"status,omitempty"`
-}, error) {
+func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) (*GetExportReportingDataByJobIdentifierResponse, error) {
 	req, err := NewGetExportReportingDataByJobIdentifierRequest(c.server, jobIdentifier, params)
 	if err != nil {
 		return nil, buildError("GetExportReportingDataByJobIdentifier", err)
 	}
 	op := intercom.Operation{Name: "GetExportReportingDataByJobIdentifier", ID: "getExportReportingDataByJobIdentifier", Method: "GET", Path: "/export/reporting_data/{job_identifier}"}
-	var out struct {
-		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-		DownloadUrl       *string `json:"download_url,omitempty"`
-		JobIdentifier     *string `json:"job_identifier,omitempty"`
-		Status            *string `json:"status,omitempty"`
-	}
+	var out GetExportReportingDataByJobIdentifierResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1816,63 +1353,13 @@ func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobI
 // GetExportReportingDataGetDatasets calls GET /export/reporting_data/get_datasets (getExportReportingDataGetDatasets).
 //
 // List available datasets and attributes
-func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *GetExportReportingDataGetDatasetsParams, opts ...intercom.RequestOption) (*struct {
-	Data *[]struct {
-		Attributes *[]struct {
-			// Id Example: conversation_id
-			Id *string `json:"id,omitempty"`
-
-			// Name Example: Conversation ID
-			Name *string `json:"name,omitempty"`
-		} `json:"attributes,omitempty"`
-
-		// DefaultTimeAttributeId Example: conversation_started_at
-		DefaultTimeAttributeId *string `json:"default_time_attribute_id,omitempty"`
-
-		// Description Example: Conversation-level details: status, channel, assignee.
-		Description *string `json:"description,omitempty"`
-
-		// Id Example: conversation
-		Id *string `json:"id,omitempty"`
-
-		// Name Example: Conversation
-		Name *string `json:"name,omitempty"`
-	} `json:"data,omitempty"`
-
-	// Type Example: list
-	Type *string `json:"type,omitempty"`
-}, error) {
-	req, err := NewGetExportReportingDataGetDatasetsRequest(c.server, params)
+func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, opts ...intercom.RequestOption) (*GetExportReportingDataGetDatasetsResponse, error) {
+	req, err := NewGetExportReportingDataGetDatasetsRequest(c.server)
 	if err != nil {
 		return nil, buildError("GetExportReportingDataGetDatasets", err)
 	}
 	op := intercom.Operation{Name: "GetExportReportingDataGetDatasets", ID: "getExportReportingDataGetDatasets", Method: "GET", Path: "/export/reporting_data/get_datasets"}
-	var out struct {
-		Data *[]struct {
-			Attributes *[]struct {
-				// Id Example: conversation_id
-				Id *string `json:"id,omitempty"`
-
-				// Name Example: Conversation ID
-				Name *string `json:"name,omitempty"`
-			} `json:"attributes,omitempty"`
-
-			// DefaultTimeAttributeId Example: conversation_started_at
-			DefaultTimeAttributeId *string `json:"default_time_attribute_id,omitempty"`
-
-			// Description Example: Conversation-level details: status, channel, assignee.
-			Description *string `json:"description,omitempty"`
-
-			// Id Example: conversation
-			Id *string `json:"id,omitempty"`
-
-			// Name Example: Conversation
-			Name *string `json:"name,omitempty"`
-		} `json:"data,omitempty"`
-
-		// Type Example: list
-		Type *string `json:"type,omitempty"`
-	}
+	var out GetExportReportingDataGetDatasetsResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1884,8 +1371,8 @@ func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *
 // # Retrieve an external page
 //
 // You can retrieve an external page.
-func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *GetExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewGetExternalPageRequest(c.server, pageId, params)
+func (c *Client) GetExternalPage(ctx context.Context, pageId string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewGetExternalPageRequest(c.server, pageId)
 	if err != nil {
 		return nil, buildError("GetExternalPage", err)
 	}
@@ -1902,8 +1389,8 @@ func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *Get
 // # Get IP allowlist settings
 //
 // Retrieve the current IP allowlist configuration for the workspace.
-func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParams, opts ...intercom.RequestOption) (*IpAllowlist, error) {
-	req, err := NewGetIpAllowlistRequest(c.server, params)
+func (c *Client) GetIpAllowlist(ctx context.Context, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewGetIpAllowlistRequest(c.server)
 	if err != nil {
 		return nil, buildError("GetIpAllowlist", err)
 	}
@@ -1920,8 +1407,8 @@ func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParam
 // # Retrieve a ticket
 //
 // You can fetch the details of a single ticket.
-func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewGetTicketRequest(c.server, ticketId, params)
+func (c *Client) GetTicket(ctx context.Context, ticketId string, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, ticketId)
 	if err != nil {
 		return nil, buildError("GetTicket", err)
 	}
@@ -1938,8 +1425,8 @@ func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTick
 // # Retrieve a ticket type
 //
 // You can fetch the details of a single ticket type.
-func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId, params)
+func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId)
 	if err != nil {
 		return nil, buildError("GetTicketType", err)
 	}
@@ -1960,8 +1447,8 @@ func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params 
 // > 🚧 Single Sign On
 // >
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
-	req, err := NewIdentifyAdminRequest(c.server, params)
+func (c *Client) IdentifyAdmin(ctx context.Context, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server)
 	if err != nil {
 		return nil, buildError("IdentifyAdmin", err)
 	}
@@ -1978,8 +1465,8 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 // # Retrieve job status
 //
 // Retrieve the status of job execution.
-func (c *Client) JobsStatus(ctx context.Context, jobId string, params *JobsStatusParams, opts ...intercom.RequestOption) (*Jobs, error) {
-	req, err := NewJobsStatusRequest(c.server, jobId, params)
+func (c *Client) JobsStatus(ctx context.Context, jobId string, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewJobsStatusRequest(c.server, jobId)
 	if err != nil {
 		return nil, buildError("JobsStatus", err)
 	}
@@ -2082,8 +1569,8 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts 
 // You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
 //
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
-	req, err := NewListAllCollectionsRequest(c.server, params)
+func (c *Client) ListAllCollections(ctx context.Context, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAllCollections", err)
 	}
@@ -2129,8 +1616,8 @@ func (c *Client) ListAllCompanies(ctx context.Context, params *ListAllCompaniesP
 // > 📘 How are the articles sorted and ordered?
 // >
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
-	req, err := NewListArticlesRequest(c.server, params)
+func (c *Client) ListArticles(ctx context.Context, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListArticles", err)
 	}
@@ -2147,8 +1634,8 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, o
 // # List attached contacts
 //
 // You can fetch a list of all contacts that belong to a company.
-func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
-	req, err := NewListAttachedContactsRequest(c.server, companyId, params)
+func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListAttachedContacts", err)
 	}
@@ -2165,8 +1652,8 @@ func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, par
 // # List attached segments for companies
 //
 // You can fetch a list of all segments that belong to a company.
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId, params)
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListAttachedSegmentsForCompanies", err)
 	}
@@ -2183,8 +1670,8 @@ func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId
 // # List all away status reasons
 //
 // Returns a list of all away status reasons configured for the workspace, including deleted ones.
-func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStatusReasonsParams, opts ...intercom.RequestOption) (*AwayStatusReasonList, error) {
-	req, err := NewListAwayStatusReasonsRequest(c.server, params)
+func (c *Client) ListAwayStatusReasons(ctx context.Context, opts ...intercom.RequestOption) (*AwayStatusReasonList, error) {
+	req, err := NewListAwayStatusReasonsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAwayStatusReasons", err)
 	}
@@ -2202,8 +1689,8 @@ func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStat
 //
 // Retrieves all brands for the workspace, including the default brand.
 // The default brand id always matches the workspace
-func (c *Client) ListBrands(ctx context.Context, params *ListBrandsParams, opts ...intercom.RequestOption) (*BrandList, error) {
-	req, err := NewListBrandsRequest(c.server, params)
+func (c *Client) ListBrands(ctx context.Context, opts ...intercom.RequestOption) (*BrandList, error) {
+	req, err := NewListBrandsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListBrands", err)
 	}
@@ -2239,177 +1726,13 @@ func (c *Client) ListCalls(ctx context.Context, params *ListCallsParams, opts ..
 //
 // Retrieve calls by a list of conversation ids and include transcripts when available.
 // A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
-func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCallsWithTranscriptsParams, body ListCallsWithTranscriptsJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	Data *[]struct {
-		// AdminId The id of the admin associated with the call, if any.
-		//
-		// Example: 789
-		AdminId    *string   `json:"admin_id,omitempty"`
-		AnsweredAt *Datetime `json:"answered_at,omitempty"`
-
-		// CallType The type of call.
-		//
-		// Example: phone
-		CallType *string `json:"call_type,omitempty"`
-
-		// ContactId The id of the contact associated with the call, if any.
-		//
-		// Example: 6762f0dd1bb69f9f2193bb83
-		ContactId *string `json:"contact_id,omitempty"`
-
-		// ConversationId The id of the conversation associated with the call, if any.
-		//
-		// Example: 456
-		ConversationId *string   `json:"conversation_id,omitempty"`
-		CreatedAt      *Datetime `json:"created_at,omitempty"`
-
-		// Direction The direction of the call.
-		//
-		// Example: outbound
-		Direction *string   `json:"direction,omitempty"`
-		EndedAt   *Datetime `json:"ended_at,omitempty"`
-
-		// EndedReason The reason for the call end, if applicable.
-		//
-		// Example: completed
-		EndedReason *string `json:"ended_reason,omitempty"`
-
-		// FinRecordingUrl API URL to the AI Agent (Fin) call recording if available.
-		FinRecordingUrl *string `json:"fin_recording_url,omitempty"`
-
-		// FinTranscriptionUrl API URL to the AI Agent (Fin) call transcript if available.
-		FinTranscriptionUrl *string `json:"fin_transcription_url,omitempty"`
-
-		// Id The id of the call.
-		//
-		// Example: 123
-		Id          *string   `json:"id,omitempty"`
-		InitiatedAt *Datetime `json:"initiated_at,omitempty"`
-
-		// Phone The phone number involved in the call, in E.164 format.
-		//
-		// Example: +15551234567
-		Phone *string `json:"phone,omitempty"`
-
-		// RecordingUrl API URL to download or redirect to the call recording if available.
-		//
-		// Example: https://api.intercom.io/calls/123/recording
-		RecordingUrl *string `json:"recording_url,omitempty"`
-
-		// State The current state of the call.
-		//
-		// Example: completed
-		State *string `json:"state,omitempty"`
-
-		// Transcript The call transcript if available, otherwise an empty array.
-		Transcript *[]map[string]interface{} `json:"transcript,omitempty"`
-
-		// TranscriptStatus The status of the transcript if available.
-		TranscriptStatus *string `json:"transcript_status,omitempty"`
-
-		// TranscriptionUrl API URL to download or redirect to the call transcript if available.
-		//
-		// Example: https://api.intercom.io/calls/123/transcript
-		TranscriptionUrl *string `json:"transcription_url,omitempty"`
-
-		// Type String representing the object's type. Always has the value `call`.
-		//
-		// Example: call
-		Type      *string   `json:"type,omitempty"`
-		UpdatedAt *Datetime `json:"updated_at,omitempty"`
-	} `json:"data,omitempty"`
-
-	// Type Example: list
-	Type *string `json:"type,omitempty"`
-}, error) {
-	req, err := NewListCallsWithTranscriptsRequest(c.server, params, body)
+func (c *Client) ListCallsWithTranscripts(ctx context.Context, body ListCallsWithTranscriptsJSONRequestBody, opts ...intercom.RequestOption) (*ListCallsWithTranscriptsResponse, error) {
+	req, err := NewListCallsWithTranscriptsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ListCallsWithTranscripts", err)
 	}
 	op := intercom.Operation{Name: "ListCallsWithTranscripts", ID: "listCallsWithTranscripts", Method: "POST", Path: "/calls/search"}
-	var out struct {
-		Data *[]struct {
-			// AdminId The id of the admin associated with the call, if any.
-			//
-			// Example: 789
-			AdminId    *string   `json:"admin_id,omitempty"`
-			AnsweredAt *Datetime `json:"answered_at,omitempty"`
-
-			// CallType The type of call.
-			//
-			// Example: phone
-			CallType *string `json:"call_type,omitempty"`
-
-			// ContactId The id of the contact associated with the call, if any.
-			//
-			// Example: 6762f0dd1bb69f9f2193bb83
-			ContactId *string `json:"contact_id,omitempty"`
-
-			// ConversationId The id of the conversation associated with the call, if any.
-			//
-			// Example: 456
-			ConversationId *string   `json:"conversation_id,omitempty"`
-			CreatedAt      *Datetime `json:"created_at,omitempty"`
-
-			// Direction The direction of the call.
-			//
-			// Example: outbound
-			Direction *string   `json:"direction,omitempty"`
-			EndedAt   *Datetime `json:"ended_at,omitempty"`
-
-			// EndedReason The reason for the call end, if applicable.
-			//
-			// Example: completed
-			EndedReason *string `json:"ended_reason,omitempty"`
-
-			// FinRecordingUrl API URL to the AI Agent (Fin) call recording if available.
-			FinRecordingUrl *string `json:"fin_recording_url,omitempty"`
-
-			// FinTranscriptionUrl API URL to the AI Agent (Fin) call transcript if available.
-			FinTranscriptionUrl *string `json:"fin_transcription_url,omitempty"`
-
-			// Id The id of the call.
-			//
-			// Example: 123
-			Id          *string   `json:"id,omitempty"`
-			InitiatedAt *Datetime `json:"initiated_at,omitempty"`
-
-			// Phone The phone number involved in the call, in E.164 format.
-			//
-			// Example: +15551234567
-			Phone *string `json:"phone,omitempty"`
-
-			// RecordingUrl API URL to download or redirect to the call recording if available.
-			//
-			// Example: https://api.intercom.io/calls/123/recording
-			RecordingUrl *string `json:"recording_url,omitempty"`
-
-			// State The current state of the call.
-			//
-			// Example: completed
-			State *string `json:"state,omitempty"`
-
-			// Transcript The call transcript if available, otherwise an empty array.
-			Transcript *[]map[string]interface{} `json:"transcript,omitempty"`
-
-			// TranscriptStatus The status of the transcript if available.
-			TranscriptStatus *string `json:"transcript_status,omitempty"`
-
-			// TranscriptionUrl API URL to download or redirect to the call transcript if available.
-			//
-			// Example: https://api.intercom.io/calls/123/transcript
-			TranscriptionUrl *string `json:"transcription_url,omitempty"`
-
-			// Type String representing the object's type. Always has the value `call`.
-			//
-			// Example: call
-			Type      *string   `json:"type,omitempty"`
-			UpdatedAt *Datetime `json:"updated_at,omitempty"`
-		} `json:"data,omitempty"`
-
-		// Type Example: list
-		Type *string `json:"type,omitempty"`
-	}
+	var out ListCallsWithTranscriptsResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -2421,8 +1744,8 @@ func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCalls
 // # List attached companies for contact
 //
 // You can fetch a list of companies that are associated to a contact.
-func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
-	req, err := NewListCompaniesForAContactRequest(c.server, contactId, params)
+func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListCompaniesForAContact", err)
 	}
@@ -2439,8 +1762,8 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string,
 // # List all company notes
 //
 // You can fetch a list of notes that are associated to a company.
-func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListCompanyNotesRequest(c.server, companyId, params)
+func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListCompanyNotesRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListCompanyNotes", err)
 	}
@@ -2462,8 +1785,8 @@ func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, params 
 //
 //	You can use pagination to limit the number of results returned. The default is `50` results per page.
 //	See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewListContactsRequest(c.server, params)
+func (c *Client) ListContacts(ctx context.Context, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewListContactsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContacts", err)
 	}
@@ -2480,8 +1803,8 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, o
 // # List content import sources
 //
 // You can retrieve a list of all content import sources for a workspace.
-func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
-	req, err := NewListContentImportSourcesRequest(c.server, params)
+func (c *Client) ListContentImportSources(ctx context.Context, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
+	req, err := NewListContentImportSourcesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContentImportSources", err)
 	}
@@ -2521,8 +1844,8 @@ func (c *Client) ListConversations(ctx context.Context, params *ListConversation
 // # List all email settings
 //
 // Lists all sender email address settings for the workspace
-func (c *Client) ListEmails(ctx context.Context, params *ListEmailsParams, opts ...intercom.RequestOption) (*EmailList, error) {
-	req, err := NewListEmailsRequest(c.server, params)
+func (c *Client) ListEmails(ctx context.Context, opts ...intercom.RequestOption) (*EmailList, error) {
+	req, err := NewListEmailsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListEmails", err)
 	}
@@ -2539,8 +1862,8 @@ func (c *Client) ListEmails(ctx context.Context, params *ListEmailsParams, opts 
 // # List external pages
 //
 // You can retrieve a list of all external pages for a workspace.
-func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
-	req, err := NewListExternalPagesRequest(c.server, params)
+func (c *Client) ListExternalPages(ctx context.Context, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
+	req, err := NewListExternalPagesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListExternalPages", err)
 	}
@@ -2559,8 +1882,8 @@ func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPage
 // List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
 //
 // Requires the `read_conversations` OAuth scope.
-func (c *Client) ListHandlingEvents(ctx context.Context, id string, params *ListHandlingEventsParams, opts ...intercom.RequestOption) (*HandlingEventList, error) {
-	req, err := NewListHandlingEventsRequest(c.server, id, params)
+func (c *Client) ListHandlingEvents(ctx context.Context, id string, opts ...intercom.RequestOption) (*HandlingEventList, error) {
+	req, err := NewListHandlingEventsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListHandlingEvents", err)
 	}
@@ -2577,8 +1900,8 @@ func (c *Client) ListHandlingEvents(ctx context.Context, id string, params *List
 // # List all Help Centers
 //
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
-	req, err := NewListHelpCentersRequest(c.server, params)
+func (c *Client) ListHelpCenters(ctx context.Context, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListHelpCenters", err)
 	}
@@ -2595,8 +1918,8 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 // # List all articles
 //
 // You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
-func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) (*InternalArticleList, error) {
-	req, err := NewListInternalArticlesRequest(c.server, params)
+func (c *Client) ListInternalArticles(ctx context.Context, opts ...intercom.RequestOption) (*InternalArticleList, error) {
+	req, err := NewListInternalArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListInternalArticles", err)
 	}
@@ -2613,8 +1936,8 @@ func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalA
 // # List all live newsfeed items
 //
 // You can fetch a list of all news items that are live on a given newsfeed
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId, params)
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId)
 	if err != nil {
 		return nil, buildError("ListLiveNewsfeedItems", err)
 	}
@@ -2631,8 +1954,8 @@ func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, p
 // # List all news items
 //
 // You can fetch a list of all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsItemsRequest(c.server, params)
+func (c *Client) ListNewsItems(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsItems", err)
 	}
@@ -2649,8 +1972,8 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 // # List all newsfeeds
 //
 // You can fetch a list of all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsfeedsRequest(c.server, params)
+func (c *Client) ListNewsfeeds(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsfeeds", err)
 	}
@@ -2667,8 +1990,8 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // # List all notes
 //
 // You can fetch a list of notes that are associated to a contact.
-func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListNotesRequest(c.server, contactId, params)
+func (c *Client) ListNotes(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListNotes", err)
 	}
@@ -2703,8 +2026,8 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, o
 // # List attached segments for contact
 //
 // You can fetch a list of segments that are associated to a contact.
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
-	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSegmentsForAContact", err)
 	}
@@ -2721,8 +2044,8 @@ func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, 
 // # List subscription types
 //
 // You can list all subscription types. A list of subscription type objects will be returned.
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionTypesRequest(c.server, params)
+func (c *Client) ListSubscriptionTypes(ctx context.Context, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListSubscriptionTypes", err)
 	}
@@ -2747,8 +2070,8 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //	2.Opt-in subscription types that the user has opted-in to receiving.
 //
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSubscriptionsForAContact", err)
 	}
@@ -2765,8 +2088,8 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 // # List all tags
 //
 // You can fetch a list of all tags for a given workspace.
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsRequest(c.server, params)
+func (c *Client) ListTags(ctx context.Context, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTags", err)
 	}
@@ -2783,8 +2106,8 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...i
 // # List tags attached to a contact
 //
 // You can fetch a list of all tags that are attached to a specific contact.
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListTagsForAContact", err)
 	}
@@ -2801,8 +2124,8 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 // # List all teams
 //
 // This will return a list of team objects for the App.
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
-	req, err := NewListTeamsRequest(c.server, params)
+func (c *Client) ListTeams(ctx context.Context, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTeams", err)
 	}
@@ -2819,8 +2142,8 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ..
 // # List all ticket states
 //
 // You can get a list of all ticket states for a workspace.
-func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, opts ...intercom.RequestOption) (*TicketStateList, error) {
-	req, err := NewListTicketStatesRequest(c.server, params)
+func (c *Client) ListTicketStates(ctx context.Context, opts ...intercom.RequestOption) (*TicketStateList, error) {
+	req, err := NewListTicketStatesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketStates", err)
 	}
@@ -2837,8 +2160,8 @@ func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesP
 // # List all ticket types
 //
 // You can get a list of all ticket types for a workspace.
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
-	req, err := NewListTicketTypesRequest(c.server, params)
+func (c *Client) ListTicketTypes(ctx context.Context, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketTypes", err)
 	}
@@ -2859,8 +2182,8 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //   - Snooze a conversation to reopen on a future date
 //   - Open a conversation which is `snoozed` or `closed`
 //   - Assign a conversation to an admin and/or team.
-func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewManageConversationRequest(c.server, conversationId, params, body)
+func (c *Client) ManageConversation(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ManageConversation", err)
 	}
@@ -2884,465 +2207,13 @@ func (c *Client) ManageConversation(ctx context.Context, conversationId string, 
 //	- **GET /contacts** — The source contact will not appear in list results.
 //
 //	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewMergeContactRequest(c.server, params, body)
+func (c *Client) MergeContact(ctx context.Context, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*MergeContactResponse, error) {
+	req, err := NewMergeContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("MergeContact", err)
 	}
 	op := intercom.Operation{Name: "MergeContact", ID: "MergeContact", Method: "POST", Path: "/contacts/merge"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out MergeContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -3352,31 +2223,13 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 // PostExportReportingDataEnqueue calls POST /export/reporting_data/enqueue (postExportReportingDataEnqueue).
 //
 // Enqueue a new reporting data export job
-func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *PostExportReportingDataEnqueueParams, body PostExportReportingDataEnqueueJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-	DownloadUrl       *string `json:"download_url,omitempty"`
-
-	// JobIdentifier Example: job1
-	JobIdentifier *string `json:"job_identifier,omitempty"`
-
-	// Status Example: pending
-	Status *string `json:"status,omitempty"`
-}, error) {
-	req, err := NewPostExportReportingDataEnqueueRequest(c.server, params, body)
+func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, body PostExportReportingDataEnqueueJSONRequestBody, opts ...intercom.RequestOption) (*PostExportReportingDataEnqueueResponse, error) {
+	req, err := NewPostExportReportingDataEnqueueRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("PostExportReportingDataEnqueue", err)
 	}
 	op := intercom.Operation{Name: "PostExportReportingDataEnqueue", ID: "postExportReportingDataEnqueue", Method: "POST", Path: "/export/reporting_data/enqueue"}
-	var out struct {
-		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-		DownloadUrl       *string `json:"download_url,omitempty"`
-
-		// JobIdentifier Example: job1
-		JobIdentifier *string `json:"job_identifier,omitempty"`
-
-		// Status Example: pending
-		Status *string `json:"status,omitempty"`
-	}
+	var out PostExportReportingDataEnqueueResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -3390,8 +2243,8 @@ func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *Pos
 // You can redact a conversation part or the source message of a conversation (as seen in the source object).
 //
 // If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewRedactConversationRequest(c.server, params, body)
+func (c *Client) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("RedactConversation", err)
 	}
@@ -3436,8 +2289,8 @@ func (c *Client) RegisterFinVoiceCall(ctx context.Context, body RegisterFinVoice
 // By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
 //
 // To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewReplyConversationRequest(c.server, conversationId, params, body)
+func (c *Client) ReplyConversation(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ReplyConversation", err)
 	}
@@ -3454,8 +2307,8 @@ func (c *Client) ReplyConversation(ctx context.Context, conversationId string, p
 // # Reply to a ticket
 //
 // You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
-func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
-	req, err := NewReplyTicketRequest(c.server, ticketId, params, body)
+func (c *Client) ReplyTicket(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("ReplyTicket", err)
 	}
@@ -3476,73 +2329,13 @@ func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *Reply
 // If a user replies, use this endpoint to send this response to Fin.
 //
 // Please reach out to your accounts team to discuss access.
-func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body ReplyToFinJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The ID of the conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-	//
-	// Example: 2025-01-24T10:00:00.123Z
-	CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-	// Errors Contains error details if any user or conversation attribute updates failed.
-	Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-	// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-	//
-	//
-	// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...
-	SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-	// Status Fin's current status in the conversation workflow.
-	//
-	//
-	// Example: thinking
-	Status *ReplyToFin200JSONResponseBodyStatus `json:"status,omitempty"`
-
-	// UserId The ID of the user.
-	//
-	// Example: user-456
-	UserId *string `json:"user_id,omitempty"`
-}, error) {
-	req, err := NewReplyToFinRequest(c.server, params, body)
+func (c *Client) ReplyToFin(ctx context.Context, body ReplyToFinJSONRequestBody, opts ...intercom.RequestOption) (*ReplyToFinResponse, error) {
+	req, err := NewReplyToFinRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ReplyToFin", err)
 	}
 	op := intercom.Operation{Name: "ReplyToFin", ID: "replyToFin", Method: "POST", Path: "/fin/reply"}
-	var out struct {
-		// ConversationId The ID of the conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-		//
-		// Example: 2025-01-24T10:00:00.123Z
-		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-		// Errors Contains error details if any user or conversation attribute updates failed.
-		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-		//
-		//
-		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...
-		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-		// Status Fin's current status in the conversation workflow.
-		//
-		//
-		// Example: thinking
-		Status *ReplyToFin200JSONResponseBodyStatus `json:"status,omitempty"`
-
-		// UserId The ID of the user.
-		//
-		// Example: user-456
-		UserId *string `json:"user_id,omitempty"`
-	}
+	var out ReplyToFinResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -3554,8 +2347,8 @@ func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body 
 // # Retrieve a company by ID
 //
 // You can fetch a single company.
-func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId, params)
+func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("RetrieveACompanyById", err)
 	}
@@ -3572,8 +2365,8 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, par
 // # Retrieve an admin
 //
 // You can retrieve the details of a single admin.
-func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewRetrieveAdminRequest(c.server, adminId, params)
+func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, adminId)
 	if err != nil {
 		return nil, buildError("RetrieveAdmin", err)
 	}
@@ -3590,8 +2383,8 @@ func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *Retriev
 // # Retrieve an article
 //
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewRetrieveArticleRequest(c.server, articleId, params)
+func (c *Client) RetrieveArticle(ctx context.Context, articleId int, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, articleId)
 	if err != nil {
 		return nil, buildError("RetrieveArticle", err)
 	}
@@ -3608,8 +2401,8 @@ func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *Ret
 // # Retrieve a brand
 //
 // Fetches a specific brand by its unique identifier
-func (c *Client) RetrieveBrand(ctx context.Context, id string, params *RetrieveBrandParams, opts ...intercom.RequestOption) (*Brand, error) {
-	req, err := NewRetrieveBrandRequest(c.server, id, params)
+func (c *Client) RetrieveBrand(ctx context.Context, id string, opts ...intercom.RequestOption) (*Brand, error) {
+	req, err := NewRetrieveBrandRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveBrand", err)
 	}
@@ -3626,8 +2419,8 @@ func (c *Client) RetrieveBrand(ctx context.Context, id string, params *RetrieveB
 // # Retrieve a collection
 //
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
-func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewRetrieveCollectionRequest(c.server, collectionId, params)
+func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, collectionId)
 	if err != nil {
 		return nil, buildError("RetrieveCollection", err)
 	}
@@ -3696,8 +2489,8 @@ func (c *Client) RetrieveConversation(ctx context.Context, conversationId int, p
 // # Retrieve an email setting
 //
 // Fetches a specific email setting by its unique identifier
-func (c *Client) RetrieveEmail(ctx context.Context, id string, params *RetrieveEmailParams, opts ...intercom.RequestOption) (*EmailSetting, error) {
-	req, err := NewRetrieveEmailRequest(c.server, id, params)
+func (c *Client) RetrieveEmail(ctx context.Context, id string, opts ...intercom.RequestOption) (*EmailSetting, error) {
+	req, err := NewRetrieveEmailRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveEmail", err)
 	}
@@ -3714,8 +2507,8 @@ func (c *Client) RetrieveEmail(ctx context.Context, id string, params *RetrieveE
 // # Retrieve a Help Center
 //
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
-func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId, params)
+func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId)
 	if err != nil {
 		return nil, buildError("RetrieveHelpCenter", err)
 	}
@@ -3732,8 +2525,8 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, param
 // # Retrieve an internal article
 //
 // You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, params *RetrieveInternalArticleParams, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewRetrieveInternalArticleRequest(c.server, internalArticleId, params)
+func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewRetrieveInternalArticleRequest(c.server, internalArticleId)
 	if err != nil {
 		return nil, buildError("RetrieveInternalArticle", err)
 	}
@@ -3750,8 +2543,8 @@ func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId 
 // # Retrieve a news item
 //
 // You can fetch the details of a single news item.
-func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId, params)
+func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId)
 	if err != nil {
 		return nil, buildError("RetrieveNewsItem", err)
 	}
@@ -3768,8 +2561,8 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *R
 // # Retrieve a newsfeed
 //
 // You can fetch the details of a single newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId, params)
+func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId)
 	if err != nil {
 		return nil, buildError("RetrieveNewsfeed", err)
 	}
@@ -3786,8 +2579,8 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params
 // # Retrieve a note
 //
 // You can fetch the details of a single note.
-func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewRetrieveNoteRequest(c.server, noteId, params)
+func (c *Client) RetrieveNote(ctx context.Context, noteId int, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, noteId)
 	if err != nil {
 		return nil, buildError("RetrieveNote", err)
 	}
@@ -3804,8 +2597,8 @@ func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveN
 // # Retrieve a segment
 //
 // You can fetch the details of a single segment.
-func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
-	req, err := NewRetrieveSegmentRequest(c.server, segmentId, params)
+func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, segmentId)
 	if err != nil {
 		return nil, buildError("RetrieveSegment", err)
 	}
@@ -3822,8 +2615,8 @@ func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *
 // # Retrieve a team
 //
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
-func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
-	req, err := NewRetrieveTeamRequest(c.server, teamId, params)
+func (c *Client) RetrieveTeam(ctx context.Context, teamId string, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, teamId)
 	if err != nil {
 		return nil, buildError("RetrieveTeam", err)
 	}
@@ -4021,8 +2814,8 @@ func (c *Client) SearchArticles(ctx context.Context, params *SearchArticlesParam
 // | !~       | String                               | Doesn't Contain                                                         |
 // | ^        | String                               | Starts With                                                             |
 // | $        | String                               | Ends With                                                               |
-func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParams, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
-	req, err := NewSearchContactsRequest(c.server, params, body)
+func (c *Client) SearchContacts(ctx context.Context, body SearchContactsJSONRequestBody, opts ...intercom.RequestOption) (*ContactList, error) {
+	req, err := NewSearchContactsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchContacts", err)
 	}
@@ -4136,8 +2929,8 @@ func (c *Client) SearchContacts(ctx context.Context, params *SearchContactsParam
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchConversations(ctx context.Context, params *SearchConversationsParams, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
-	req, err := NewSearchConversationsRequest(c.server, params, body)
+func (c *Client) SearchConversations(ctx context.Context, body SearchConversationsJSONRequestBody, opts ...intercom.RequestOption) (*ConversationList, error) {
+	req, err := NewSearchConversationsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchConversations", err)
 	}
@@ -4235,8 +3028,8 @@ func (c *Client) SearchInternalArticles(ctx context.Context, params *SearchInter
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
-	req, err := NewSearchTicketsRequest(c.server, params, body)
+func (c *Client) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchTickets", err)
 	}
@@ -4253,8 +3046,8 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 // # Set an admin to away
 //
 // You can set an Admin as away for the Inbox.
-func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewSetAwayAdminRequest(c.server, adminId, params, body)
+func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, adminId, body)
 	if err != nil {
 		return nil, buildError("SetAwayAdmin", err)
 	}
@@ -4271,8 +3064,8 @@ func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayA
 // # Get a call
 //
 // Retrieve a single call by id.
-func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallParams, opts ...intercom.RequestOption) (*Call, error) {
-	req, err := NewShowCallRequest(c.server, callId, params)
+func (c *Client) ShowCall(ctx context.Context, callId string, opts ...intercom.RequestOption) (*Call, error) {
+	req, err := NewShowCallRequest(c.server, callId)
 	if err != nil {
 		return nil, buildError("ShowCall", err)
 	}
@@ -4289,8 +3082,8 @@ func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallPa
 // # Get call recording by call id
 //
 // Redirects to a signed URL for the call's recording if it exists.
-func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *ShowCallRecordingParams, opts ...intercom.RequestOption) error {
-	req, err := NewShowCallRecordingRequest(c.server, callId, params)
+func (c *Client) ShowCallRecording(ctx context.Context, callId string, opts ...intercom.RequestOption) error {
+	req, err := NewShowCallRecordingRequest(c.server, callId)
 	if err != nil {
 		return buildError("ShowCallRecording", err)
 	}
@@ -4306,8 +3099,8 @@ func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *S
 //
 // The success body (text/plain) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *ShowCallTranscriptParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewShowCallTranscriptRequest(c.server, callId, params)
+func (c *Client) ShowCallTranscript(ctx context.Context, callId string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewShowCallTranscriptRequest(c.server, callId)
 	if err != nil {
 		return nil, buildError("ShowCallTranscript", err)
 	}
@@ -4322,465 +3115,13 @@ func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *
 // You can fetch the details of a single contact.
 //
 //	If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewShowContactRequest(c.server, contactId, params)
+func (c *Client) ShowContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ShowContactResponse, error) {
+	req, err := NewShowContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ShowContact", err)
 	}
 	op := intercom.Operation{Name: "ShowContact", ID: "ShowContact", Method: "GET", Path: "/contacts/{contact_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4792,465 +3133,13 @@ func (c *Client) ShowContact(ctx context.Context, contactId string, params *Show
 // # Get a contact by External ID
 //
 // You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
-func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewShowContactByExternalIdRequest(c.server, externalId, params)
+func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, opts ...intercom.RequestOption) (*ShowContactByExternalIdResponse, error) {
+	req, err := NewShowContactByExternalIdRequest(c.server, externalId)
 	if err != nil {
 		return nil, buildError("ShowContactByExternalId", err)
 	}
 	op := intercom.Operation{Name: "ShowContactByExternalId", ID: "ShowContactByExternalId", Method: "GET", Path: "/contacts/find_by_external_id/{external_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactByExternalIdResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -5270,73 +3159,13 @@ func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string,
 // Once Fin is initialized, it progresses through a series of statuses such as *thinking*, *awaiting_user_reply*, or *resolved* before ending with a status of *complete*.
 //
 // During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
-func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConversationParams, body StartFinConversationJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The ID of the conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-	//
-	// Example: 2025-01-24T10:00:00.123Z
-	CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-	// Errors Contains error details if any user or conversation attribute updates failed.
-	Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-	// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-	//
-	//
-	// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m
-	SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-	// Status Fin's current status in the conversation workflow.
-	//
-	//
-	// Example: thinking
-	Status *StartFinConversation200JSONResponseBodyStatus `json:"status,omitempty"`
-
-	// UserId The ID of the user.
-	//
-	// Example: user-456
-	UserId *string `json:"user_id,omitempty"`
-}, error) {
-	req, err := NewStartFinConversationRequest(c.server, params, body)
+func (c *Client) StartFinConversation(ctx context.Context, body StartFinConversationJSONRequestBody, opts ...intercom.RequestOption) (*StartFinConversationResponse, error) {
+	req, err := NewStartFinConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("StartFinConversation", err)
 	}
 	op := intercom.Operation{Name: "StartFinConversation", ID: "startFinConversation", Method: "POST", Path: "/fin/start"}
-	var out struct {
-		// ConversationId The ID of the conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-		//
-		// Example: 2025-01-24T10:00:00.123Z
-		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-		// Errors Contains error details if any user or conversation attribute updates failed.
-		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-		//
-		//
-		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m
-		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-		// Status Fin's current status in the conversation workflow.
-		//
-		//
-		// Example: thinking
-		Status *StartFinConversation200JSONResponseBodyStatus `json:"status,omitempty"`
-
-		// UserId The ID of the user.
-		//
-		// Example: user-456
-		UserId *string `json:"user_id,omitempty"`
-	}
+	var out StartFinConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -5362,43 +3191,13 @@ func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConve
 // longer be changed.
 //
 // Please reach out to your accounts team to discuss access.
-func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams, body SubmitFinCsatJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The external ID of the rated conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// Rating The rating now recorded on the conversation.
-	//
-	// Example: amazing
-	Rating *SubmitFinCsat200JSONResponseBodyRating `json:"rating,omitempty"`
-
-	// Status The result of the submission.
-	//
-	// Example: rated
-	Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
-}, error) {
-	req, err := NewSubmitFinCsatRequest(c.server, params, body)
+func (c *Client) SubmitFinCsat(ctx context.Context, body SubmitFinCsatJSONRequestBody, opts ...intercom.RequestOption) (*SubmitFinCsatResponse, error) {
+	req, err := NewSubmitFinCsatRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SubmitFinCsat", err)
 	}
 	op := intercom.Operation{Name: "SubmitFinCsat", ID: "submitFinCsat", Method: "POST", Path: "/fin/csat"}
-	var out struct {
-		// ConversationId The external ID of the rated conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// Rating The rating now recorded on the conversation.
-		//
-		// Example: amazing
-		Rating *SubmitFinCsat200JSONResponseBodyRating `json:"rating,omitempty"`
-
-		// Status The result of the submission.
-		//
-		// Example: rated
-		Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
-	}
+	var out SubmitFinCsatResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -5410,8 +3209,8 @@ func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams,
 // # Unarchive contact
 //
 // You can unarchive a single contact.
-func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
-	req, err := NewUnarchiveContactRequest(c.server, contactId, params)
+func (c *Client) UnarchiveContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("UnarchiveContact", err)
 	}
@@ -5432,8 +3231,8 @@ func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params 
 // > 📘 Tags cannot be managed via the Articles API
 // >
 // > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
-func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewUpdateArticleRequest(c.server, articleId, params, body)
+func (c *Client) UpdateArticle(ctx context.Context, articleId int, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, articleId, body)
 	if err != nil {
 		return nil, buildError("UpdateArticle", err)
 	}
@@ -5450,8 +3249,8 @@ func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *Updat
 // # Update a collection
 //
 // You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewUpdateCollectionRequest(c.server, collectionId, params, body)
+func (c *Client) UpdateCollection(ctx context.Context, collectionId int, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, collectionId, body)
 	if err != nil {
 		return nil, buildError("UpdateCollection", err)
 	}
@@ -5470,8 +3269,8 @@ func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params 
 // You can update a single company using the Intercom provisioned `id`.
 //
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
+func (c *Client) UpdateCompany(ctx context.Context, companyId string, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, companyId, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}
@@ -5492,465 +3291,13 @@ func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *Up
 //	This endpoint handles both **contact updates** and **custom object associations**.
 //
 //	See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
-func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 123
-	OwnerId *int `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewUpdateContactRequest(c.server, contactId, params, body)
+func (c *Client) UpdateContact(ctx context.Context, contactId string, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*UpdateContactResponse, error) {
+	req, err := NewUpdateContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("UpdateContact", err)
 	}
 	op := intercom.Operation{Name: "UpdateContact", ID: "UpdateContact", Method: "PUT", Path: "/contacts/{contact_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 123
-		OwnerId *int `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out UpdateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -5962,8 +3309,8 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 // # Update a content import source
 //
 // You can update an existing content import source.
-func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewUpdateContentImportSourceRequest(c.server, sourceId, params, body)
+func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewUpdateContentImportSourceRequest(c.server, sourceId, body)
 	if err != nil {
 		return nil, buildError("UpdateContentImportSource", err)
 	}
@@ -6010,8 +3357,8 @@ func (c *Client) UpdateConversation(ctx context.Context, conversationId int, par
 // > 🚧 Updating the data type is not possible
 // >
 // > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
-func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, params, body)
+func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, body)
 	if err != nil {
 		return nil, buildError("UpdateDataAttribute", err)
 	}
@@ -6028,8 +3375,8 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, p
 // # Update an external page
 //
 // You can update an existing external page (if it was created via the API).
-func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewUpdateExternalPageRequest(c.server, pageId, params, body)
+func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewUpdateExternalPageRequest(c.server, pageId, body)
 	if err != nil {
 		return nil, buildError("UpdateExternalPage", err)
 	}
@@ -6046,8 +3393,8 @@ func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *
 // # Update an internal article
 //
 // You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, params *UpdateInternalArticleParams, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewUpdateInternalArticleRequest(c.server, internalArticleId, params, body)
+func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewUpdateInternalArticleRequest(c.server, internalArticleId, body)
 	if err != nil {
 		return nil, buildError("UpdateInternalArticle", err)
 	}
@@ -6066,8 +3413,8 @@ func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId in
 // Update the IP allowlist configuration for the workspace.
 //
 //	The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
-func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlistParams, body UpdateIpAllowlistJSONRequestBody, opts ...intercom.RequestOption) (*IpAllowlist, error) {
-	req, err := NewUpdateIpAllowlistRequest(c.server, params, body)
+func (c *Client) UpdateIpAllowlist(ctx context.Context, body UpdateIpAllowlistJSONRequestBody, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewUpdateIpAllowlistRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateIpAllowlist", err)
 	}
@@ -6082,8 +3429,8 @@ func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlis
 // UpdateNewsItem calls PUT /news/news_items/{news_item_id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, params, body)
+func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, body)
 	if err != nil {
 		return nil, buildError("UpdateNewsItem", err)
 	}
@@ -6100,8 +3447,8 @@ func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *Upd
 // # Update a ticket
 //
 // You can update a ticket.
-func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewUpdateTicketRequest(c.server, ticketId, params, body)
+func (c *Client) UpdateTicket(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicket", err)
 	}
@@ -6122,8 +3469,8 @@ func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *Upda
 // > 📘 Updating a ticket type.
 // >
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketType", err)
 	}
@@ -6140,8 +3487,8 @@ func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, para
 // # Update an existing attribute for a ticket type
 //
 // You can update an existing attribute for a ticket type.
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, params, body)
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketTypeAttribute", err)
 	}
@@ -6162,8 +3509,8 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
 //
 // **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
-	req, err := NewUpdateVisitorRequest(c.server, params, body)
+func (c *Client) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateVisitor", err)
 	}

@@ -41,39 +41,39 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 	}
 	calls := []call{
 		{"ArchiveContact", "contact_id", func(bad string) error {
-			_, err := c.ArchiveContact(ctx, bad, nil)
+			_, err := c.ArchiveContact(ctx, bad)
 			return err
 		}},
 		{"AttachContactToACompany", "contact_id", func(bad string) error {
-			_, err := c.AttachContactToACompany(ctx, bad, nil, v2_15.AttachContactToACompanyJSONRequestBody{})
+			_, err := c.AttachContactToACompany(ctx, bad, v2_15.AttachContactToACompanyJSONRequestBody{})
 			return err
 		}},
 		{"AttachContactToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachContactToConversation(ctx, bad, nil, v2_15.AttachContactToConversationJSONRequestBody{})
+			_, err := c.AttachContactToConversation(ctx, bad, v2_15.AttachContactToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, nil, v2_15.AttachSubscriptionTypeToContactJSONRequestBody{})
+			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, v2_15.AttachSubscriptionTypeToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachTagToContact(ctx, bad, nil, v2_15.AttachTagToContactJSONRequestBody{})
+			_, err := c.AttachTagToContact(ctx, bad, v2_15.AttachTagToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachTagToConversation(ctx, bad, nil, v2_15.AttachTagToConversationJSONRequestBody{})
+			_, err := c.AttachTagToConversation(ctx, bad, v2_15.AttachTagToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToTicket", "ticket_id", func(bad string) error {
-			_, err := c.AttachTagToTicket(ctx, bad, nil, v2_15.AttachTagToTicketJSONRequestBody{})
+			_, err := c.AttachTagToTicket(ctx, bad, v2_15.AttachTagToTicketJSONRequestBody{})
 			return err
 		}},
 		{"BlockContact", "contact_id", func(bad string) error {
-			_, err := c.BlockContact(ctx, bad, nil)
+			_, err := c.BlockContact(ctx, bad)
 			return err
 		}},
 		{"CancelDataExport", "job_identifier", func(bad string) error {
-			_, err := c.CancelDataExport(ctx, bad, nil)
+			_, err := c.CancelDataExport(ctx, bad)
 			return err
 		}},
 		{"CollectFinVoiceCallByExternalId", "external_id", func(bad string) error {
@@ -89,35 +89,35 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"CreateCustomObjectInstances", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.CreateCustomObjectInstances(ctx, bad, nil, v2_15.CreateCustomObjectInstancesJSONRequestBody{})
+			_, err := c.CreateCustomObjectInstances(ctx, bad, v2_15.CreateCustomObjectInstancesJSONRequestBody{})
 			return err
 		}},
 		{"CreateNote", "contact_id", func(bad string) error {
-			_, err := c.CreateNote(ctx, bad, nil, v2_15.CreateNoteJSONRequestBody{})
+			_, err := c.CreateNote(ctx, bad, v2_15.CreateNoteJSONRequestBody{})
 			return err
 		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_15.CreateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.CreateTicketTypeAttribute(ctx, bad, v2_15.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"DeleteCompany", "company_id", func(bad string) error {
-			_, err := c.DeleteCompany(ctx, bad, nil)
+			_, err := c.DeleteCompany(ctx, bad)
 			return err
 		}},
 		{"DeleteContact", "contact_id", func(bad string) error {
-			_, err := c.DeleteContact(ctx, bad, nil)
+			_, err := c.DeleteContact(ctx, bad)
 			return err
 		}},
 		{"DeleteContentImportSource", "source_id", func(bad string) error {
-			err := c.DeleteContentImportSource(ctx, bad, nil)
+			err := c.DeleteContentImportSource(ctx, bad)
 			return err
 		}},
 		{"DeleteCustomObjectInstancesByExternalId", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, bad, "x", nil)
+			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, bad, "x")
 			return err
 		}},
 		{"DeleteCustomObjectInstancesByExternalId", "custom_object_instance_id", func(bad string) error {
-			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, "x", bad, nil)
+			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, "x", bad)
 			return err
 		}},
 		{"DeleteCustomObjectInstancesById", "custom_object_type_identifier", func(bad string) error {
@@ -125,79 +125,79 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DeleteExternalPage", "page_id", func(bad string) error {
-			_, err := c.DeleteExternalPage(ctx, bad, nil)
+			_, err := c.DeleteExternalPage(ctx, bad)
 			return err
 		}},
 		{"DeleteTag", "tag_id", func(bad string) error {
-			err := c.DeleteTag(ctx, bad, nil)
+			err := c.DeleteTag(ctx, bad)
 			return err
 		}},
 		{"DeleteTicket", "ticket_id", func(bad string) error {
-			_, err := c.DeleteTicket(ctx, bad, nil)
+			_, err := c.DeleteTicket(ctx, bad)
 			return err
 		}},
 		{"DetachContactFromACompany", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, bad, "x", nil)
+			_, err := c.DetachContactFromACompany(ctx, bad, "x")
 			return err
 		}},
 		{"DetachContactFromACompany", "company_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, "x", bad, nil)
+			_, err := c.DetachContactFromACompany(ctx, "x", bad)
 			return err
 		}},
 		{"DetachContactFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, bad, "x", nil, v2_15.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, bad, "x", v2_15.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachContactFromConversation", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, "x", bad, nil, v2_15.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, "x", bad, v2_15.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x", nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "subscription_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad, nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromContact", "contact_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, bad, "x", nil)
+			_, err := c.DetachTagFromContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachTagFromContact", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, "x", bad, nil)
+			_, err := c.DetachTagFromContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, bad, "x", nil, v2_15.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, bad, "x", v2_15.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromConversation", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, "x", bad, nil, v2_15.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, "x", bad, v2_15.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "ticket_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, bad, "x", nil, v2_15.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, bad, "x", v2_15.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, "x", bad, nil, v2_15.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, "x", bad, v2_15.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			_, err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad)
 			return err
 		}},
 		{"ExportWorkflow", "id", func(bad string) error {
-			_, err := c.ExportWorkflow(ctx, bad, nil)
+			_, err := c.ExportWorkflow(ctx, bad)
 			return err
 		}},
 		{"FindTag", "tag_id", func(bad string) error {
-			_, err := c.FindTag(ctx, bad, nil)
+			_, err := c.FindTag(ctx, bad)
 			return err
 		}},
 		{"GetContentImportSource", "source_id", func(bad string) error {
-			_, err := c.GetContentImportSource(ctx, bad, nil)
+			_, err := c.GetContentImportSource(ctx, bad)
 			return err
 		}},
 		{"GetCustomObjectInstancesByExternalId", "custom_object_type_identifier", func(bad string) error {
@@ -205,15 +205,15 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"GetCustomObjectInstancesById", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.GetCustomObjectInstancesById(ctx, bad, "x", nil)
+			_, err := c.GetCustomObjectInstancesById(ctx, bad, "x")
 			return err
 		}},
 		{"GetCustomObjectInstancesById", "custom_object_instance_id", func(bad string) error {
-			_, err := c.GetCustomObjectInstancesById(ctx, "x", bad, nil)
+			_, err := c.GetCustomObjectInstancesById(ctx, "x", bad)
 			return err
 		}},
 		{"GetDataExport", "job_identifier", func(bad string) error {
-			_, err := c.GetDataExport(ctx, bad, nil)
+			_, err := c.GetDataExport(ctx, bad)
 			return err
 		}},
 		{"GetDownloadReportingDataByJobIdentifier", "job_identifier", func(bad string) error {
@@ -225,151 +225,151 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"GetExternalPage", "page_id", func(bad string) error {
-			_, err := c.GetExternalPage(ctx, bad, nil)
+			_, err := c.GetExternalPage(ctx, bad)
 			return err
 		}},
 		{"GetTicket", "ticket_id", func(bad string) error {
-			_, err := c.GetTicket(ctx, bad, nil)
+			_, err := c.GetTicket(ctx, bad)
 			return err
 		}},
 		{"GetTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.GetTicketType(ctx, bad, nil)
+			_, err := c.GetTicketType(ctx, bad)
 			return err
 		}},
 		{"JobsStatus", "job_id", func(bad string) error {
-			_, err := c.JobsStatus(ctx, bad, nil)
+			_, err := c.JobsStatus(ctx, bad)
 			return err
 		}},
 		{"ListAttachedContacts", "company_id", func(bad string) error {
-			_, err := c.ListAttachedContacts(ctx, bad, nil)
+			_, err := c.ListAttachedContacts(ctx, bad)
 			return err
 		}},
 		{"ListAttachedSegmentsForCompanies", "company_id", func(bad string) error {
-			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad, nil)
+			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad)
 			return err
 		}},
 		{"ListCompaniesForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListCompaniesForAContact(ctx, bad, nil)
+			_, err := c.ListCompaniesForAContact(ctx, bad)
 			return err
 		}},
 		{"ListCompanyNotes", "company_id", func(bad string) error {
-			_, err := c.ListCompanyNotes(ctx, bad, nil)
+			_, err := c.ListCompanyNotes(ctx, bad)
 			return err
 		}},
 		{"ListHandlingEvents", "id", func(bad string) error {
-			_, err := c.ListHandlingEvents(ctx, bad, nil)
+			_, err := c.ListHandlingEvents(ctx, bad)
 			return err
 		}},
 		{"ListLiveNewsfeedItems", "newsfeed_id", func(bad string) error {
-			_, err := c.ListLiveNewsfeedItems(ctx, bad, nil)
+			_, err := c.ListLiveNewsfeedItems(ctx, bad)
 			return err
 		}},
 		{"ListNotes", "contact_id", func(bad string) error {
-			_, err := c.ListNotes(ctx, bad, nil)
+			_, err := c.ListNotes(ctx, bad)
 			return err
 		}},
 		{"ListSegmentsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSegmentsForAContact(ctx, bad, nil)
+			_, err := c.ListSegmentsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListSubscriptionsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSubscriptionsForAContact(ctx, bad, nil)
+			_, err := c.ListSubscriptionsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListTagsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListTagsForAContact(ctx, bad, nil)
+			_, err := c.ListTagsForAContact(ctx, bad)
 			return err
 		}},
 		{"ManageConversation", "conversation_id", func(bad string) error {
-			_, err := c.ManageConversation(ctx, bad, nil, v2_15.ManageConversationJSONRequestBody{})
+			_, err := c.ManageConversation(ctx, bad, v2_15.ManageConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyConversation", "conversation_id", func(bad string) error {
-			_, err := c.ReplyConversation(ctx, bad, nil, v2_15.ReplyConversationJSONRequestBody{})
+			_, err := c.ReplyConversation(ctx, bad, v2_15.ReplyConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyTicket", "ticket_id", func(bad string) error {
-			_, err := c.ReplyTicket(ctx, bad, nil, v2_15.ReplyTicketJSONRequestBody{})
+			_, err := c.ReplyTicket(ctx, bad, v2_15.ReplyTicketJSONRequestBody{})
 			return err
 		}},
 		{"RetrieveACompanyById", "company_id", func(bad string) error {
-			_, err := c.RetrieveACompanyById(ctx, bad, nil)
+			_, err := c.RetrieveACompanyById(ctx, bad)
 			return err
 		}},
 		{"RetrieveBrand", "id", func(bad string) error {
-			_, err := c.RetrieveBrand(ctx, bad, nil)
+			_, err := c.RetrieveBrand(ctx, bad)
 			return err
 		}},
 		{"RetrieveEmail", "id", func(bad string) error {
-			_, err := c.RetrieveEmail(ctx, bad, nil)
+			_, err := c.RetrieveEmail(ctx, bad)
 			return err
 		}},
 		{"RetrieveNewsfeed", "newsfeed_id", func(bad string) error {
-			_, err := c.RetrieveNewsfeed(ctx, bad, nil)
+			_, err := c.RetrieveNewsfeed(ctx, bad)
 			return err
 		}},
 		{"RetrieveSegment", "segment_id", func(bad string) error {
-			_, err := c.RetrieveSegment(ctx, bad, nil)
+			_, err := c.RetrieveSegment(ctx, bad)
 			return err
 		}},
 		{"RetrieveTeam", "team_id", func(bad string) error {
-			_, err := c.RetrieveTeam(ctx, bad, nil)
+			_, err := c.RetrieveTeam(ctx, bad)
 			return err
 		}},
 		{"ShowCall", "call_id", func(bad string) error {
-			_, err := c.ShowCall(ctx, bad, nil)
+			_, err := c.ShowCall(ctx, bad)
 			return err
 		}},
 		{"ShowCallRecording", "call_id", func(bad string) error {
-			err := c.ShowCallRecording(ctx, bad, nil)
+			err := c.ShowCallRecording(ctx, bad)
 			return err
 		}},
 		{"ShowCallTranscript", "call_id", func(bad string) error {
-			_, err := c.ShowCallTranscript(ctx, bad, nil)
+			_, err := c.ShowCallTranscript(ctx, bad)
 			return err
 		}},
 		{"ShowContact", "contact_id", func(bad string) error {
-			_, err := c.ShowContact(ctx, bad, nil)
+			_, err := c.ShowContact(ctx, bad)
 			return err
 		}},
 		{"ShowContactByExternalId", "external_id", func(bad string) error {
-			_, err := c.ShowContactByExternalId(ctx, bad, nil)
+			_, err := c.ShowContactByExternalId(ctx, bad)
 			return err
 		}},
 		{"UnarchiveContact", "contact_id", func(bad string) error {
-			_, err := c.UnarchiveContact(ctx, bad, nil)
+			_, err := c.UnarchiveContact(ctx, bad)
 			return err
 		}},
 		{"UpdateCompany", "company_id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil, v2_15.UpdateCompanyJSONRequestBody{})
+			_, err := c.UpdateCompany(ctx, bad, v2_15.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "contact_id", func(bad string) error {
-			_, err := c.UpdateContact(ctx, bad, nil, v2_15.UpdateContactJSONRequestBody{})
+			_, err := c.UpdateContact(ctx, bad, v2_15.UpdateContactJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContentImportSource", "source_id", func(bad string) error {
-			_, err := c.UpdateContentImportSource(ctx, bad, nil, v2_15.UpdateContentImportSourceJSONRequestBody{})
+			_, err := c.UpdateContentImportSource(ctx, bad, v2_15.UpdateContentImportSourceJSONRequestBody{})
 			return err
 		}},
 		{"UpdateExternalPage", "page_id", func(bad string) error {
-			_, err := c.UpdateExternalPage(ctx, bad, nil, v2_15.UpdateExternalPageJSONRequestBody{})
+			_, err := c.UpdateExternalPage(ctx, bad, v2_15.UpdateExternalPageJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicket", "ticket_id", func(bad string) error {
-			_, err := c.UpdateTicket(ctx, bad, nil, v2_15.UpdateTicketJSONRequestBody{})
+			_, err := c.UpdateTicket(ctx, bad, v2_15.UpdateTicketJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketType(ctx, bad, nil, v2_15.UpdateTicketTypeJSONRequestBody{})
+			_, err := c.UpdateTicketType(ctx, bad, v2_15.UpdateTicketTypeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", nil, v2_15.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", v2_15.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "attribute_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, nil, v2_15.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, v2_15.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 	}
@@ -421,7 +421,7 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		}
 		c, err := v2_15.NewClient(opts...)
 		require.NoError(t, err)
-		_, err = c.GetExportReportingDataGetDatasets(context.Background(), nil, editors...)
+		_, err = c.GetExportReportingDataGetDatasets(context.Background(), editors...)
 		require.Error(t, err, mode)
 		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", mode, err)
 		assert.Contains(t, err.Error(), "65536 bytes", mode)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/intercomgo/intercom"
 )
@@ -70,8 +69,8 @@ func buildError(op string, err error) error {
 // # Archive contact
 //
 // You can archive a single contact.
-func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *ArchiveContactParams, opts ...intercom.RequestOption) (*ContactArchived, error) {
-	req, err := NewArchiveContactRequest(c.server, contactId, params)
+func (c *Client) ArchiveContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactArchived, error) {
+	req, err := NewArchiveContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ArchiveContact", err)
 	}
@@ -88,8 +87,8 @@ func (c *Client) ArchiveContact(ctx context.Context, contactId string, params *A
 // # Attach a Contact to a Company
 //
 // You can attach a company to a single contact.
-func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, params *AttachContactToACompanyParams, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewAttachContactToACompanyRequest(c.server, contactId, params, body)
+func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, body AttachContactToACompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewAttachContactToACompanyRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachContactToACompany", err)
 	}
@@ -108,8 +107,8 @@ func (c *Client) AttachContactToACompany(ctx context.Context, contactId string, 
 // You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
 //
 // If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewAttachContactToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachContactToConversation(ctx context.Context, conversationId string, body AttachContactToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewAttachContactToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachContactToConversation", err)
 	}
@@ -132,8 +131,8 @@ func (c *Client) AttachContactToConversation(ctx context.Context, conversationId
 //	2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
 //
 // This will return a subscription type model for the subscription type that was added to the contact.
-func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, params *AttachSubscriptionTypeToContactParams, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId string, body AttachSubscriptionTypeToContactJSONRequestBody, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewAttachSubscriptionTypeToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachSubscriptionTypeToContact", err)
 	}
@@ -156,8 +155,8 @@ func (c *Client) AttachSubscriptionTypeToContact(ctx context.Context, contactId 
 // permission.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) AttachTagToArticle(ctx context.Context, articleId int, params *AttachTagToArticleParams, body AttachTagToArticleJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToArticleRequest(c.server, articleId, params, body)
+func (c *Client) AttachTagToArticle(ctx context.Context, articleId int, body AttachTagToArticleJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToArticleRequest(c.server, articleId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToArticle", err)
 	}
@@ -174,8 +173,8 @@ func (c *Client) AttachTagToArticle(ctx context.Context, articleId int, params *
 // # Add tag to a contact
 //
 // You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
-func (c *Client) AttachTagToContact(ctx context.Context, contactId string, params *AttachTagToContactParams, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToContactRequest(c.server, contactId, params, body)
+func (c *Client) AttachTagToContact(ctx context.Context, contactId string, body AttachTagToContactJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContactRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToContact", err)
 	}
@@ -198,8 +197,8 @@ func (c *Client) AttachTagToContact(ctx context.Context, contactId string, param
 // permission.
 //
 // Requires the `read_write_content_snippets` OAuth scope.
-func (c *Client) AttachTagToContentSnippet(ctx context.Context, contentSnippetId string, params *AttachTagToContentSnippetParams, body AttachTagToContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToContentSnippetRequest(c.server, contentSnippetId, params, body)
+func (c *Client) AttachTagToContentSnippet(ctx context.Context, contentSnippetId string, body AttachTagToContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToContentSnippetRequest(c.server, contentSnippetId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToContentSnippet", err)
 	}
@@ -216,8 +215,8 @@ func (c *Client) AttachTagToContentSnippet(ctx context.Context, contentSnippetId
 // # Add tag to a conversation
 //
 // You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
-func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, params *AttachTagToConversationParams, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToConversationRequest(c.server, conversationId, params, body)
+func (c *Client) AttachTagToConversation(ctx context.Context, conversationId string, body AttachTagToConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToConversation", err)
 	}
@@ -240,8 +239,8 @@ func (c *Client) AttachTagToConversation(ctx context.Context, conversationId str
 // permission.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) AttachTagToInternalArticle(ctx context.Context, internalArticleId int, params *AttachTagToInternalArticleParams, body AttachTagToInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToInternalArticleRequest(c.server, internalArticleId, params, body)
+func (c *Client) AttachTagToInternalArticle(ctx context.Context, internalArticleId int, body AttachTagToInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToInternalArticleRequest(c.server, internalArticleId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToInternalArticle", err)
 	}
@@ -258,8 +257,8 @@ func (c *Client) AttachTagToInternalArticle(ctx context.Context, internalArticle
 // # Add tag to a ticket
 //
 // You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
-func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params *AttachTagToTicketParams, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewAttachTagToTicketRequest(c.server, ticketId, params, body)
+func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, body AttachTagToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewAttachTagToTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("AttachTagToTicket", err)
 	}
@@ -276,8 +275,8 @@ func (c *Client) AttachTagToTicket(ctx context.Context, ticketId string, params 
 // # Block contact
 //
 // Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
-func (c *Client) BlockContact(ctx context.Context, contactId string, params *BlockContactParams, opts ...intercom.RequestOption) (*ContactBlocked, error) {
-	req, err := NewBlockContactRequest(c.server, contactId, params)
+func (c *Client) BlockContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactBlocked, error) {
+	req, err := NewBlockContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("BlockContact", err)
 	}
@@ -312,8 +311,8 @@ func (c *Client) BlockContact(ctx context.Context, contactId string, params *Blo
 // removed by disconnecting the underlying import source.
 //
 // Requires the `write_content` OAuth scope.
-func (c *Client) BulkContentActions(ctx context.Context, params *BulkContentActionsParams, body BulkContentActionsJSONRequestBody, opts ...intercom.RequestOption) (*ContentBulkActionResponse, error) {
-	req, err := NewBulkContentActionsRequest(c.server, params, body)
+func (c *Client) BulkContentActions(ctx context.Context, body BulkContentActionsJSONRequestBody, opts ...intercom.RequestOption) (*ContentBulkActionResponse, error) {
+	req, err := NewBulkContentActionsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("BulkContentActions", err)
 	}
@@ -330,8 +329,8 @@ func (c *Client) BulkContentActions(ctx context.Context, params *BulkContentActi
 // # Cancel content data export
 //
 // You can cancel your job
-func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, params *CancelDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCancelDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCancelDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("CancelDataExport", err)
 	}
@@ -348,8 +347,8 @@ func (c *Client) CancelDataExport(ctx context.Context, jobIdentifier string, par
 // # Change ticket type
 //
 // You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
-func (c *Client) ChangeTicketType(ctx context.Context, ticketId string, params *ChangeTicketTypeParams, body ChangeTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewChangeTicketTypeRequest(c.server, ticketId, params, body)
+func (c *Client) ChangeTicketType(ctx context.Context, ticketId string, body ChangeTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewChangeTicketTypeRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("ChangeTicketType", err)
 	}
@@ -438,8 +437,8 @@ func (c *Client) CollectFinVoiceCallsByConversationId(ctx context.Context, conve
 // # Convert a conversation to a ticket
 //
 // You can convert a conversation to a ticket.
-func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, params *ConvertConversationToTicketParams, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, params, body)
+func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId int, body ConvertConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewConvertConversationToTicketRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ConvertConversationToTicket", err)
 	}
@@ -460,8 +459,8 @@ func (c *Client) ConvertConversationToTicket(ctx context.Context, conversationId
 // > 📘 What happens upon a visitor being converted?
 // >
 // > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
-func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParams, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
-	req, err := NewConvertVisitorRequest(c.server, params, body)
+func (c *Client) ConvertVisitor(ctx context.Context, body ConvertVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Contact, error) {
+	req, err := NewConvertVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ConvertVisitor", err)
 	}
@@ -482,8 +481,8 @@ func (c *Client) ConvertVisitor(ctx context.Context, params *ConvertVisitorParam
 // > 📘 Tags cannot be managed via the Articles API
 // >
 // > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
-func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewCreateArticleRequest(c.server, params, body)
+func (c *Client) CreateArticle(ctx context.Context, body CreateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewCreateArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateArticle", err)
 	}
@@ -500,8 +499,8 @@ func (c *Client) CreateArticle(ctx context.Context, params *CreateArticleParams,
 // # Create an audience
 //
 // You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
-func (c *Client) CreateAudience(ctx context.Context, params *CreateAudienceParams, body CreateAudienceJSONRequestBody, opts ...intercom.RequestOption) (*Audience, error) {
-	req, err := NewCreateAudienceRequest(c.server, params, body)
+func (c *Client) CreateAudience(ctx context.Context, body CreateAudienceJSONRequestBody, opts ...intercom.RequestOption) (*Audience, error) {
+	req, err := NewCreateAudienceRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateAudience", err)
 	}
@@ -518,8 +517,8 @@ func (c *Client) CreateAudience(ctx context.Context, params *CreateAudienceParam
 // # Create a collection
 //
 // You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
-func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionParams, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewCreateCollectionRequest(c.server, params, body)
+func (c *Client) CreateCollection(ctx context.Context, body CreateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewCreateCollectionRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateCollection", err)
 	}
@@ -536,8 +535,8 @@ func (c *Client) CreateCollection(ctx context.Context, params *CreateCollectionP
 // # Create a company note
 //
 // You can add a note to a single company.
-func (c *Client) CreateCompanyNote(ctx context.Context, companyId string, params *CreateCompanyNoteParams, body CreateCompanyNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewCreateCompanyNoteRequest(c.server, companyId, params, body)
+func (c *Client) CreateCompanyNote(ctx context.Context, companyId string, body CreateCompanyNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateCompanyNoteRequest(c.server, companyId, body)
 	if err != nil {
 		return nil, buildError("CreateCompanyNote", err)
 	}
@@ -554,471 +553,13 @@ func (c *Client) CreateCompanyNote(ctx context.Context, companyId string, params
 // # Create contact
 //
 // You can create a new contact (ie. user or lead).
-func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-	MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 321
-	OwnerId *string `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
-	req, err := NewCreateContactRequest(c.server, params, body)
+func (c *Client) CreateContact(ctx context.Context, body CreateContactJSONRequestBody, opts ...intercom.RequestOption) (*CreateContactResponse, error) {
+	req, err := NewCreateContactRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContact", err)
 	}
 	op := intercom.Operation{Name: "CreateContact", ID: "CreateContact", Method: "POST", Path: "/contacts"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-		MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 321
-		OwnerId *string `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out CreateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1030,8 +571,8 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // # Create a content import source
 //
 // You can create a new content import source by sending a POST request to this endpoint.
-func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateContentImportSourceParams, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewCreateContentImportSourceRequest(c.server, params, body)
+func (c *Client) CreateContentImportSource(ctx context.Context, body CreateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewCreateContentImportSourceRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContentImportSource", err)
 	}
@@ -1048,8 +589,8 @@ func (c *Client) CreateContentImportSource(ctx context.Context, params *CreateCo
 // # Create a content snippet
 //
 // You can create a new content snippet.
-func (c *Client) CreateContentSnippet(ctx context.Context, params *CreateContentSnippetParams, body CreateContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*ContentSnippet, error) {
-	req, err := NewCreateContentSnippetRequest(c.server, params, body)
+func (c *Client) CreateContentSnippet(ctx context.Context, body CreateContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*ContentSnippet, error) {
+	req, err := NewCreateContentSnippetRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateContentSnippet", err)
 	}
@@ -1072,13 +613,13 @@ func (c *Client) CreateContentSnippet(ctx context.Context, params *CreateContent
 // This visitor will be automatically converted to a contact with a lead role once the conversation is created.
 //
 // This will return the Message model that has been created.
-func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateConversationRequest(c.server, params, body)
+func (c *Client) CreateConversation(ctx context.Context, body CreateConversationJSONRequestBody, opts ...intercom.RequestOption) (*CreateConversationResponse, error) {
+	req, err := NewCreateConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateConversation", err)
 	}
 	op := intercom.Operation{Name: "CreateConversation", ID: "createConversation", Method: "POST", Path: "/conversations"}
-	var out Message
+	var out CreateConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1090,8 +631,8 @@ func (c *Client) CreateConversation(ctx context.Context, params *CreateConversat
 // # Create a conversation attribute
 //
 // Create a new conversation attribute.
-func (c *Client) CreateConversationAttribute(ctx context.Context, params *CreateConversationAttributeParams, body CreateConversationAttributeJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewCreateConversationAttributeRequest(c.server, params, body)
+func (c *Client) CreateConversationAttribute(ctx context.Context, body CreateConversationAttributeJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewCreateConversationAttributeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateConversationAttribute", err)
 	}
@@ -1108,8 +649,8 @@ func (c *Client) CreateConversationAttribute(ctx context.Context, params *Create
 // # Add an option to a list conversation attribute
 //
 // Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
-func (c *Client) CreateConversationAttributeOption(ctx context.Context, id int, params *CreateConversationAttributeOptionParams, body CreateConversationAttributeOptionJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewCreateConversationAttributeOptionRequest(c.server, id, params, body)
+func (c *Client) CreateConversationAttributeOption(ctx context.Context, id int, body CreateConversationAttributeOptionJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewCreateConversationAttributeOptionRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("CreateConversationAttributeOption", err)
 	}
@@ -1126,8 +667,8 @@ func (c *Client) CreateConversationAttributeOption(ctx context.Context, id int, 
 // # Create or Update a Custom Object Instance
 //
 // Create or update a custom object instance
-func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, params *CreateCustomObjectInstancesParams, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, params, body)
+func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTypeIdentifier string, body CreateCustomObjectInstancesJSONRequestBody, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewCreateCustomObjectInstancesRequest(c.server, customObjectTypeIdentifier, body)
 	if err != nil {
 		return nil, buildError("CreateCustomObjectInstances", err)
 	}
@@ -1144,8 +685,8 @@ func (c *Client) CreateCustomObjectInstances(ctx context.Context, customObjectTy
 // # Create a data attribute
 //
 // You can create a data attributes for a `contact` or a `company`.
-func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttributeParams, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewCreateDataAttributeRequest(c.server, params, body)
+func (c *Client) CreateDataAttribute(ctx context.Context, body CreateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewCreateDataAttributeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataAttribute", err)
 	}
@@ -1162,8 +703,8 @@ func (c *Client) CreateDataAttribute(ctx context.Context, params *CreateDataAttr
 // # Create a data connector
 //
 // Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
-func (c *Client) CreateDataConnector(ctx context.Context, params *CreateDataConnectorParams, body CreateDataConnectorJSONRequestBody, opts ...intercom.RequestOption) (*DataConnectorDetail, error) {
-	req, err := NewCreateDataConnectorRequest(c.server, params, body)
+func (c *Client) CreateDataConnector(ctx context.Context, body CreateDataConnectorJSONRequestBody, opts ...intercom.RequestOption) (*DataConnectorDetail, error) {
+	req, err := NewCreateDataConnectorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataConnector", err)
 	}
@@ -1219,8 +760,8 @@ func (c *Client) CreateDataConnector(ctx context.Context, params *CreateDataConn
 //   - Events sent about users that cannot be found will return a `404 Not Found`.
 //   - Event lists containing duplicate events will have those duplicates ignored.
 //   - Server errors will return a `500` response code and may contain an error message in the body.
-func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventParams, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewCreateDataEventRequest(c.server, params, body)
+func (c *Client) CreateDataEvent(ctx context.Context, body CreateDataEventJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewCreateDataEventRequest(c.server, body)
 	if err != nil {
 		return buildError("CreateDataEvent", err)
 	}
@@ -1249,8 +790,8 @@ func (c *Client) CreateDataEvent(ctx context.Context, params *CreateDataEventPar
 // >📘 Date ranges are inclusive
 // >
 // > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
-func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportParams, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewCreateDataExportRequest(c.server, params, body)
+func (c *Client) CreateDataExport(ctx context.Context, body CreateDataExportJSONRequestBody, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewCreateDataExportRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateDataExport", err)
 	}
@@ -1267,8 +808,8 @@ func (c *Client) CreateDataExport(ctx context.Context, params *CreateDataExportP
 // Create an external page (or update an external page by external ID)
 //
 // You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
-func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalPageParams, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewCreateExternalPageRequest(c.server, params, body)
+func (c *Client) CreateExternalPage(ctx context.Context, body CreateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewCreateExternalPageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateExternalPage", err)
 	}
@@ -1287,8 +828,8 @@ func (c *Client) CreateExternalPage(ctx context.Context, params *CreateExternalP
 // You can create a new URL redirect by making a POST request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
 //
 // Requires the `read_write_help_center_redirects_scope` OAuth scope.
-func (c *Client) CreateHelpCenterRedirect(ctx context.Context, helpCenterId string, params *CreateHelpCenterRedirectParams, body CreateHelpCenterRedirectJSONRequestBody, opts ...intercom.RequestOption) (*HelpCenterRedirect, error) {
-	req, err := NewCreateHelpCenterRedirectRequest(c.server, helpCenterId, params, body)
+func (c *Client) CreateHelpCenterRedirect(ctx context.Context, helpCenterId string, body CreateHelpCenterRedirectJSONRequestBody, opts ...intercom.RequestOption) (*HelpCenterRedirect, error) {
+	req, err := NewCreateHelpCenterRedirectRequest(c.server, helpCenterId, body)
 	if err != nil {
 		return nil, buildError("CreateHelpCenterRedirect", err)
 	}
@@ -1305,8 +846,8 @@ func (c *Client) CreateHelpCenterRedirect(ctx context.Context, helpCenterId stri
 // # Create an internal article
 //
 // You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
-func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateInternalArticleParams, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewCreateInternalArticleRequest(c.server, params, body)
+func (c *Client) CreateInternalArticle(ctx context.Context, body CreateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewCreateInternalArticleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateInternalArticle", err)
 	}
@@ -1333,8 +874,8 @@ func (c *Client) CreateInternalArticle(ctx context.Context, params *CreateIntern
 // > 🚧 Retrieving Associated Conversations
 // >
 // > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
-func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
-	req, err := NewCreateMessageRequest(c.server, params, body)
+func (c *Client) CreateMessage(ctx context.Context, body CreateMessageJSONRequestBody, opts ...intercom.RequestOption) (*Message, error) {
+	req, err := NewCreateMessageRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateMessage", err)
 	}
@@ -1351,8 +892,8 @@ func (c *Client) CreateMessage(ctx context.Context, params *CreateMessageParams,
 // # Create a news item
 //
 // You can create a news item
-func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParams, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewCreateNewsItemRequest(c.server, params, body)
+func (c *Client) CreateNewsItem(ctx context.Context, body CreateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewCreateNewsItemRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateNewsItem", err)
 	}
@@ -1369,8 +910,8 @@ func (c *Client) CreateNewsItem(ctx context.Context, params *CreateNewsItemParam
 // # Create a note
 //
 // You can add a note to a single contact.
-func (c *Client) CreateNote(ctx context.Context, contactId string, params *CreateNoteParams, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewCreateNoteRequest(c.server, contactId, params, body)
+func (c *Client) CreateNote(ctx context.Context, contactId string, body CreateNoteJSONRequestBody, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewCreateNoteRequest(c.server, contactId, body)
 	if err != nil {
 		return nil, buildError("CreateNote", err)
 	}
@@ -1387,8 +928,8 @@ func (c *Client) CreateNote(ctx context.Context, contactId string, params *Creat
 // # Create an office hours exception
 //
 // You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
-func (c *Client) CreateOfficeHoursException(ctx context.Context, officeHoursScheduleId string, params *CreateOfficeHoursExceptionParams, body CreateOfficeHoursExceptionJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
-	req, err := NewCreateOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, params, body)
+func (c *Client) CreateOfficeHoursException(ctx context.Context, officeHoursScheduleId string, body CreateOfficeHoursExceptionJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
+	req, err := NewCreateOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, body)
 	if err != nil {
 		return nil, buildError("CreateOfficeHoursException", err)
 	}
@@ -1405,8 +946,8 @@ func (c *Client) CreateOfficeHoursException(ctx context.Context, officeHoursSche
 // # Create an office hours schedule
 //
 // You can create a new office hours schedule for the workspace.
-func (c *Client) CreateOfficeHoursSchedule(ctx context.Context, params *CreateOfficeHoursScheduleParams, body CreateOfficeHoursScheduleJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
-	req, err := NewCreateOfficeHoursScheduleRequest(c.server, params, body)
+func (c *Client) CreateOfficeHoursSchedule(ctx context.Context, body CreateOfficeHoursScheduleJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
+	req, err := NewCreateOfficeHoursScheduleRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateOfficeHoursSchedule", err)
 	}
@@ -1429,8 +970,8 @@ func (c *Client) CreateOfficeHoursSchedule(ctx context.Context, params *CreateOf
 // Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
 //
 //	You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
-func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpdateCompanyParams, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewCreateOrUpdateCompanyRequest(c.server, params, body)
+func (c *Client) CreateOrUpdateCompany(ctx context.Context, body CreateOrUpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewCreateOrUpdateCompanyRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateOrUpdateCompany", err)
 	}
@@ -1450,8 +991,8 @@ func (c *Client) CreateOrUpdateCompany(ctx context.Context, params *CreateOrUpda
 // Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
 //
 // If custom attributes are specified, they will be added to the user or lead's custom data attributes.
-func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitchParams, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
-	req, err := NewCreatePhoneSwitchRequest(c.server, params, body)
+func (c *Client) CreatePhoneSwitch(ctx context.Context, body CreatePhoneSwitchJSONRequestBody, opts ...intercom.RequestOption) (*PhoneSwitch, error) {
+	req, err := NewCreatePhoneSwitchRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreatePhoneSwitch", err)
 	}
@@ -1480,8 +1021,8 @@ func (c *Client) CreatePhoneSwitch(ctx context.Context, params *CreatePhoneSwitc
 //	**5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
 //
 // Each operation will return a tag object.
-func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagCreateResponse, error) {
-	req, err := NewCreateTagRequest(c.server, params, body)
+func (c *Client) CreateTag(ctx context.Context, body CreateTagJSONRequestBody, opts ...intercom.RequestOption) (*TagCreateResponse, error) {
+	req, err := NewCreateTagRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTag", err)
 	}
@@ -1498,8 +1039,8 @@ func (c *Client) CreateTag(ctx context.Context, params *CreateTagParams, body Cr
 // # Create a ticket
 //
 // You can create a new ticket.
-func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewCreateTicketRequest(c.server, params, body)
+func (c *Client) CreateTicket(ctx context.Context, body CreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicket", err)
 	}
@@ -1520,8 +1061,8 @@ func (c *Client) CreateTicket(ctx context.Context, params *CreateTicketParams, b
 // >
 // > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeParams, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewCreateTicketTypeRequest(c.server, params, body)
+func (c *Client) CreateTicketType(ctx context.Context, body CreateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewCreateTicketTypeRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("CreateTicketType", err)
 	}
@@ -1538,8 +1079,8 @@ func (c *Client) CreateTicketType(ctx context.Context, params *CreateTicketTypeP
 // # Create a new attribute for a ticket type
 //
 // You can create a new attribute for a ticket type.
-func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, params *CreateTicketTypeAttributeParams, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId string, body CreateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewCreateTicketTypeAttributeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("CreateTicketTypeAttribute", err)
 	}
@@ -1556,8 +1097,8 @@ func (c *Client) CreateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // # Create event summaries
 //
 // Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
-func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummariesParams, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
-	req, err := NewDataEventSummariesRequest(c.server, params, body)
+func (c *Client) DataEventSummaries(ctx context.Context, body DataEventSummariesJSONRequestBody, opts ...intercom.RequestOption) error {
+	req, err := NewDataEventSummariesRequest(c.server, body)
 	if err != nil {
 		return buildError("DataEventSummaries", err)
 	}
@@ -1570,8 +1111,8 @@ func (c *Client) DataEventSummaries(ctx context.Context, params *DataEventSummar
 // # Delete an article
 //
 // You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *DeleteArticleParams, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
-	req, err := NewDeleteArticleRequest(c.server, articleId, params)
+func (c *Client) DeleteArticle(ctx context.Context, articleId int, opts ...intercom.RequestOption) (*DeletedArticleObject, error) {
+	req, err := NewDeleteArticleRequest(c.server, articleId)
 	if err != nil {
 		return nil, buildError("DeleteArticle", err)
 	}
@@ -1588,8 +1129,8 @@ func (c *Client) DeleteArticle(ctx context.Context, articleId int, params *Delet
 // # Delete an audience
 //
 // You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
-func (c *Client) DeleteAudience(ctx context.Context, id string, params *DeleteAudienceParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteAudienceRequest(c.server, id, params)
+func (c *Client) DeleteAudience(ctx context.Context, id string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteAudienceRequest(c.server, id)
 	if err != nil {
 		return buildError("DeleteAudience", err)
 	}
@@ -1602,8 +1143,8 @@ func (c *Client) DeleteAudience(ctx context.Context, id string, params *DeleteAu
 // # Delete a collection
 //
 // You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params *DeleteCollectionParams, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
-	req, err := NewDeleteCollectionRequest(c.server, collectionId, params)
+func (c *Client) DeleteCollection(ctx context.Context, collectionId int, opts ...intercom.RequestOption) (*DeletedCollectionObject, error) {
+	req, err := NewDeleteCollectionRequest(c.server, collectionId)
 	if err != nil {
 		return nil, buildError("DeleteCollection", err)
 	}
@@ -1626,8 +1167,8 @@ func (c *Client) DeleteCollection(ctx context.Context, collectionId int, params 
 // The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
 //
 // Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *DeleteCompanyParams, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
-	req, err := NewDeleteCompanyRequest(c.server, companyId, params)
+func (c *Client) DeleteCompany(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*DeletedCompanyObject, error) {
+	req, err := NewDeleteCompanyRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("DeleteCompany", err)
 	}
@@ -1644,8 +1185,8 @@ func (c *Client) DeleteCompany(ctx context.Context, companyId string, params *De
 // # Delete a contact
 //
 // You can delete a single contact.
-func (c *Client) DeleteContact(ctx context.Context, contactId string, params *DeleteContactParams, opts ...intercom.RequestOption) (*ContactDeleted, error) {
-	req, err := NewDeleteContactRequest(c.server, contactId, params)
+func (c *Client) DeleteContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactDeleted, error) {
+	req, err := NewDeleteContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("DeleteContact", err)
 	}
@@ -1662,8 +1203,8 @@ func (c *Client) DeleteContact(ctx context.Context, contactId string, params *De
 // # Delete a content import source
 //
 // You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
-func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, params *DeleteContentImportSourceParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteContentImportSourceRequest(c.server, sourceId, params)
+func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteContentImportSourceRequest(c.server, sourceId)
 	if err != nil {
 		return buildError("DeleteContentImportSource", err)
 	}
@@ -1676,8 +1217,8 @@ func (c *Client) DeleteContentImportSource(ctx context.Context, sourceId string,
 // # Delete a content snippet
 //
 // You can delete a single content snippet by its id.
-func (c *Client) DeleteContentSnippet(ctx context.Context, id string, params *DeleteContentSnippetParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteContentSnippetRequest(c.server, id, params)
+func (c *Client) DeleteContentSnippet(ctx context.Context, id string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteContentSnippetRequest(c.server, id)
 	if err != nil {
 		return buildError("DeleteContentSnippet", err)
 	}
@@ -1718,8 +1259,8 @@ func (c *Client) DeleteConversation(ctx context.Context, conversationId int, par
 // # Delete (archive) a conversation attribute
 //
 // Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
-func (c *Client) DeleteConversationAttribute(ctx context.Context, id int, params *DeleteConversationAttributeParams, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewDeleteConversationAttributeRequest(c.server, id, params)
+func (c *Client) DeleteConversationAttribute(ctx context.Context, id int, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewDeleteConversationAttributeRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteConversationAttribute", err)
 	}
@@ -1736,8 +1277,8 @@ func (c *Client) DeleteConversationAttribute(ctx context.Context, id int, params
 // # Archive an option on a list conversation attribute
 //
 // Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
-func (c *Client) DeleteConversationAttributeOption(ctx context.Context, id int, optionId string, params *DeleteConversationAttributeOptionParams, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewDeleteConversationAttributeOptionRequest(c.server, id, optionId, params)
+func (c *Client) DeleteConversationAttributeOption(ctx context.Context, id int, optionId string, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewDeleteConversationAttributeOptionRequest(c.server, id, optionId)
 	if err != nil {
 		return nil, buildError("DeleteConversationAttributeOption", err)
 	}
@@ -1754,8 +1295,8 @@ func (c *Client) DeleteConversationAttributeOption(ctx context.Context, id int, 
 // # Delete a Custom Object Instance by ID
 //
 // Delete a single Custom Object instance using the Intercom defined id.
-func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *DeleteCustomObjectInstancesByExternalIdParams, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
-	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
+func (c *Client) DeleteCustomObjectInstancesByExternalId(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, opts ...intercom.RequestOption) (*CustomObjectInstanceDeleted, error) {
+	req, err := NewDeleteCustomObjectInstancesByExternalIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId)
 	if err != nil {
 		return nil, buildError("DeleteCustomObjectInstancesByExternalId", err)
 	}
@@ -1790,8 +1331,8 @@ func (c *Client) DeleteCustomObjectInstancesById(ctx context.Context, customObje
 // # Delete a data connector
 //
 // Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
-func (c *Client) DeleteDataConnector(ctx context.Context, id string, params *DeleteDataConnectorParams, opts ...intercom.RequestOption) (*DeletedDataConnectorObject, error) {
-	req, err := NewDeleteDataConnectorRequest(c.server, id, params)
+func (c *Client) DeleteDataConnector(ctx context.Context, id string, opts ...intercom.RequestOption) (*DeletedDataConnectorObject, error) {
+	req, err := NewDeleteDataConnectorRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteDataConnector", err)
 	}
@@ -1808,8 +1349,8 @@ func (c *Client) DeleteDataConnector(ctx context.Context, id string, params *Del
 // # Delete an external page
 //
 // Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
-func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *DeleteExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewDeleteExternalPageRequest(c.server, pageId, params)
+func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewDeleteExternalPageRequest(c.server, pageId)
 	if err != nil {
 		return nil, buildError("DeleteExternalPage", err)
 	}
@@ -1828,8 +1369,8 @@ func (c *Client) DeleteExternalPage(ctx context.Context, pageId string, params *
 // You can delete a single redirect by making a DELETE request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
 //
 // Requires the `read_write_help_center_redirects_scope` OAuth scope.
-func (c *Client) DeleteHelpCenterRedirect(ctx context.Context, helpCenterId string, id string, params *DeleteHelpCenterRedirectParams, opts ...intercom.RequestOption) (*DeletedHelpCenterRedirectObject, error) {
-	req, err := NewDeleteHelpCenterRedirectRequest(c.server, helpCenterId, id, params)
+func (c *Client) DeleteHelpCenterRedirect(ctx context.Context, helpCenterId string, id string, opts ...intercom.RequestOption) (*DeletedHelpCenterRedirectObject, error) {
+	req, err := NewDeleteHelpCenterRedirectRequest(c.server, helpCenterId, id)
 	if err != nil {
 		return nil, buildError("DeleteHelpCenterRedirect", err)
 	}
@@ -1846,8 +1387,8 @@ func (c *Client) DeleteHelpCenterRedirect(ctx context.Context, helpCenterId stri
 // # Delete an internal article
 //
 // You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, params *DeleteInternalArticleParams, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
-	req, err := NewDeleteInternalArticleRequest(c.server, internalArticleId, params)
+func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId int, opts ...intercom.RequestOption) (*DeletedInternalArticleObject, error) {
+	req, err := NewDeleteInternalArticleRequest(c.server, internalArticleId)
 	if err != nil {
 		return nil, buildError("DeleteInternalArticle", err)
 	}
@@ -1864,8 +1405,8 @@ func (c *Client) DeleteInternalArticle(ctx context.Context, internalArticleId in
 // # Delete a news item
 //
 // You can delete a single news item.
-func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *DeleteNewsItemParams, opts ...intercom.RequestOption) (*DeletedObject, error) {
-	req, err := NewDeleteNewsItemRequest(c.server, newsItemId, params)
+func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, opts ...intercom.RequestOption) (*DeletedObject, error) {
+	req, err := NewDeleteNewsItemRequest(c.server, newsItemId)
 	if err != nil {
 		return nil, buildError("DeleteNewsItem", err)
 	}
@@ -1882,31 +1423,13 @@ func (c *Client) DeleteNewsItem(ctx context.Context, newsItemId int, params *Del
 // # Delete an office hours exception
 //
 // You can delete a single office hours exception.
-func (c *Client) DeleteOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, params *DeleteOfficeHoursExceptionParams, opts ...intercom.RequestOption) (*struct {
-	// Deleted Example: true
-	Deleted *bool `json:"deleted,omitempty"`
-
-	// Id Example: 456
-	Id *string `json:"id,omitempty"`
-
-	// Object Example: office_hours_exception
-	Object *string `json:"object,omitempty"`
-}, error) {
-	req, err := NewDeleteOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id, params)
+func (c *Client) DeleteOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, opts ...intercom.RequestOption) (*DeleteOfficeHoursExceptionResponse, error) {
+	req, err := NewDeleteOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id)
 	if err != nil {
 		return nil, buildError("DeleteOfficeHoursException", err)
 	}
 	op := intercom.Operation{Name: "DeleteOfficeHoursException", ID: "deleteOfficeHoursException", Method: "DELETE", Path: "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}"}
-	var out struct {
-		// Deleted Example: true
-		Deleted *bool `json:"deleted,omitempty"`
-
-		// Id Example: 456
-		Id *string `json:"id,omitempty"`
-
-		// Object Example: office_hours_exception
-		Object *string `json:"object,omitempty"`
-	}
+	var out DeleteOfficeHoursExceptionResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1918,31 +1441,13 @@ func (c *Client) DeleteOfficeHoursException(ctx context.Context, officeHoursSche
 // # Delete an office hours schedule
 //
 // You can delete a single office hours schedule.
-func (c *Client) DeleteOfficeHoursSchedule(ctx context.Context, id string, params *DeleteOfficeHoursScheduleParams, opts ...intercom.RequestOption) (*struct {
-	// Deleted Example: true
-	Deleted *bool `json:"deleted,omitempty"`
-
-	// Id Example: 123
-	Id *string `json:"id,omitempty"`
-
-	// Object Example: office_hours_schedule
-	Object *string `json:"object,omitempty"`
-}, error) {
-	req, err := NewDeleteOfficeHoursScheduleRequest(c.server, id, params)
+func (c *Client) DeleteOfficeHoursSchedule(ctx context.Context, id string, opts ...intercom.RequestOption) (*DeleteOfficeHoursScheduleResponse, error) {
+	req, err := NewDeleteOfficeHoursScheduleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("DeleteOfficeHoursSchedule", err)
 	}
 	op := intercom.Operation{Name: "DeleteOfficeHoursSchedule", ID: "deleteOfficeHoursSchedule", Method: "DELETE", Path: "/office_hours_schedules/{id}"}
-	var out struct {
-		// Deleted Example: true
-		Deleted *bool `json:"deleted,omitempty"`
-
-		// Id Example: 123
-		Id *string `json:"id,omitempty"`
-
-		// Object Example: office_hours_schedule
-		Object *string `json:"object,omitempty"`
-	}
+	var out DeleteOfficeHoursScheduleResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -1954,8 +1459,8 @@ func (c *Client) DeleteOfficeHoursSchedule(ctx context.Context, id string, param
 // # Delete tag
 //
 // You can delete the details of tags that are on the workspace by passing in the id.
-func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagParams, opts ...intercom.RequestOption) error {
-	req, err := NewDeleteTagRequest(c.server, tagId, params)
+func (c *Client) DeleteTag(ctx context.Context, tagId string, opts ...intercom.RequestOption) error {
+	req, err := NewDeleteTagRequest(c.server, tagId)
 	if err != nil {
 		return buildError("DeleteTag", err)
 	}
@@ -1970,8 +1475,8 @@ func (c *Client) DeleteTag(ctx context.Context, tagId string, params *DeleteTagP
 // Deleting a ticket is permanent and cannot be reversed.
 //
 // Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
-func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *DeleteTicketParams, opts ...intercom.RequestOption) (*TicketDeleted, error) {
-	req, err := NewDeleteTicketRequest(c.server, ticketId, params)
+func (c *Client) DeleteTicket(ctx context.Context, ticketId string, opts ...intercom.RequestOption) (*TicketDeleted, error) {
+	req, err := NewDeleteTicketRequest(c.server, ticketId)
 	if err != nil {
 		return nil, buildError("DeleteTicket", err)
 	}
@@ -1988,8 +1493,8 @@ func (c *Client) DeleteTicket(ctx context.Context, ticketId string, params *Dele
 // # Detach a contact from a company
 //
 // You can detach a company from a single contact.
-func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, params *DetachContactFromACompanyParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId, params)
+func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string, companyId string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewDetachContactFromACompanyRequest(c.server, contactId, companyId)
 	if err != nil {
 		return nil, buildError("DetachContactFromACompany", err)
 	}
@@ -2008,8 +1513,8 @@ func (c *Client) DetachContactFromACompany(ctx context.Context, contactId string
 // You can remove participants who are contacts from a group conversation, on behalf of an admin.
 //
 // You cannot remove the last remaining contact from a conversation.
-func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, params, body)
+func (c *Client) DetachContactFromConversation(ctx context.Context, conversationId string, contactId string, body DetachContactFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewDetachContactFromConversationRequest(c.server, conversationId, contactId, body)
 	if err != nil {
 		return nil, buildError("DetachContactFromConversation", err)
 	}
@@ -2026,8 +1531,8 @@ func (c *Client) DetachContactFromConversation(ctx context.Context, conversation
 // # Remove subscription from a contact
 //
 // You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
-func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, params *DetachSubscriptionTypeToContactParams, opts ...intercom.RequestOption) (*SubscriptionType, error) {
-	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId, params)
+func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId string, subscriptionId string, opts ...intercom.RequestOption) (*SubscriptionType, error) {
+	req, err := NewDetachSubscriptionTypeToContactRequest(c.server, contactId, subscriptionId)
 	if err != nil {
 		return nil, buildError("DetachSubscriptionTypeToContact", err)
 	}
@@ -2050,8 +1555,8 @@ func (c *Client) DetachSubscriptionTypeToContact(ctx context.Context, contactId 
 // permission.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) DetachTagFromArticle(ctx context.Context, articleId int, id string, params *DetachTagFromArticleParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromArticleRequest(c.server, articleId, id, params)
+func (c *Client) DetachTagFromArticle(ctx context.Context, articleId int, id string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromArticleRequest(c.server, articleId, id)
 	if err != nil {
 		return nil, buildError("DetachTagFromArticle", err)
 	}
@@ -2068,8 +1573,8 @@ func (c *Client) DetachTagFromArticle(ctx context.Context, articleId int, id str
 // # Remove tag from a contact
 //
 // You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
-func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, params *DetachTagFromContactParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId, params)
+func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tagId string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContactRequest(c.server, contactId, tagId)
 	if err != nil {
 		return nil, buildError("DetachTagFromContact", err)
 	}
@@ -2092,8 +1597,8 @@ func (c *Client) DetachTagFromContact(ctx context.Context, contactId string, tag
 // permission.
 //
 // Requires the `read_write_content_snippets` OAuth scope.
-func (c *Client) DetachTagFromContentSnippet(ctx context.Context, contentSnippetId string, id string, params *DetachTagFromContentSnippetParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromContentSnippetRequest(c.server, contentSnippetId, id, params)
+func (c *Client) DetachTagFromContentSnippet(ctx context.Context, contentSnippetId string, id string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromContentSnippetRequest(c.server, contentSnippetId, id)
 	if err != nil {
 		return nil, buildError("DetachTagFromContentSnippet", err)
 	}
@@ -2110,8 +1615,8 @@ func (c *Client) DetachTagFromContentSnippet(ctx context.Context, contentSnippet
 // # Remove tag from a conversation
 //
 // You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
-func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, params *DetachTagFromConversationParams, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, params, body)
+func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId string, tagId string, body DetachTagFromConversationJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromConversationRequest(c.server, conversationId, tagId, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromConversation", err)
 	}
@@ -2134,8 +1639,8 @@ func (c *Client) DetachTagFromConversation(ctx context.Context, conversationId s
 // permission.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) DetachTagFromInternalArticle(ctx context.Context, internalArticleId int, id string, params *DetachTagFromInternalArticleParams, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromInternalArticleRequest(c.server, internalArticleId, id, params)
+func (c *Client) DetachTagFromInternalArticle(ctx context.Context, internalArticleId int, id string, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromInternalArticleRequest(c.server, internalArticleId, id)
 	if err != nil {
 		return nil, buildError("DetachTagFromInternalArticle", err)
 	}
@@ -2152,8 +1657,8 @@ func (c *Client) DetachTagFromInternalArticle(ctx context.Context, internalArtic
 // # Remove tag from a ticket
 //
 // You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
-func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, params *DetachTagFromTicketParams, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
-	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, params, body)
+func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId string, body DetachTagFromTicketJSONRequestBody, opts ...intercom.RequestOption) (*Tag, error) {
+	req, err := NewDetachTagFromTicketRequest(c.server, ticketId, tagId, body)
 	if err != nil {
 		return nil, buildError("DetachTagFromTicket", err)
 	}
@@ -2175,8 +1680,8 @@ func (c *Client) DetachTagFromTicket(ctx context.Context, ticketId string, tagId
 //
 // The request is idempotent: dismissing an already-dismissed banner succeeds and
 // returns the same response.
-func (c *Client) DismissContactBanner(ctx context.Context, id string, viewId string, params *DismissContactBannerParams, opts ...intercom.RequestOption) (*BannerDismiss, error) {
-	req, err := NewDismissContactBannerRequest(c.server, id, viewId, params)
+func (c *Client) DismissContactBanner(ctx context.Context, id string, viewId string, opts ...intercom.RequestOption) (*BannerDismiss, error) {
+	req, err := NewDismissContactBannerRequest(c.server, id, viewId)
 	if err != nil {
 		return nil, buildError("DismissContactBanner", err)
 	}
@@ -2202,8 +1707,8 @@ func (c *Client) DismissContactBanner(ctx context.Context, id string, viewId str
 //
 // The success body (application/octet-stream) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, params *DownloadDataExportParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewDownloadDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("DownloadDataExport", err)
 	}
@@ -2216,8 +1721,8 @@ func (c *Client) DownloadDataExport(ctx context.Context, jobIdentifier string, p
 // # Enqueue create ticket
 //
 // Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
-func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateTicketParams, body EnqueueCreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Jobs, error) {
-	req, err := NewEnqueueCreateTicketRequest(c.server, params, body)
+func (c *Client) EnqueueCreateTicket(ctx context.Context, body EnqueueCreateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewEnqueueCreateTicketRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("EnqueueCreateTicket", err)
 	}
@@ -2236,8 +1741,8 @@ func (c *Client) EnqueueCreateTicket(ctx context.Context, params *EnqueueCreateT
 // Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
 //
 // This endpoint is designed for EU Data Act compliance, allowing customers to export their workflow configurations.
-func (c *Client) ExportWorkflow(ctx context.Context, id string, params *ExportWorkflowParams, opts ...intercom.RequestOption) (*WorkflowExport, error) {
-	req, err := NewExportWorkflowRequest(c.server, id, params)
+func (c *Client) ExportWorkflow(ctx context.Context, id string, opts ...intercom.RequestOption) (*WorkflowExport, error) {
+	req, err := NewExportWorkflowRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ExportWorkflow", err)
 	}
@@ -2255,8 +1760,8 @@ func (c *Client) ExportWorkflow(ctx context.Context, id string, params *ExportWo
 //
 // You can fetch the details of tags that are on the workspace by their id.
 // This will return a tag object.
-func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParams, opts ...intercom.RequestOption) (*TagBasic, error) {
-	req, err := NewFindTagRequest(c.server, tagId, params)
+func (c *Client) FindTag(ctx context.Context, tagId string, opts ...intercom.RequestOption) (*TagBasic, error) {
+	req, err := NewFindTagRequest(c.server, tagId)
 	if err != nil {
 		return nil, buildError("FindTag", err)
 	}
@@ -2271,8 +1776,8 @@ func (c *Client) FindTag(ctx context.Context, tagId string, params *FindTagParam
 // GetContentImportSource calls GET /ai/content_import_sources/{source_id} (getContentImportSource).
 //
 // Retrieve a content import source
-func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, params *GetContentImportSourceParams, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewGetContentImportSourceRequest(c.server, sourceId, params)
+func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewGetContentImportSourceRequest(c.server, sourceId)
 	if err != nil {
 		return nil, buildError("GetContentImportSource", err)
 	}
@@ -2289,8 +1794,8 @@ func (c *Client) GetContentImportSource(ctx context.Context, sourceId string, pa
 // # Retrieve a content snippet
 //
 // You can fetch a single content snippet by its id.
-func (c *Client) GetContentSnippet(ctx context.Context, id string, params *GetContentSnippetParams, opts ...intercom.RequestOption) (*ContentSnippet, error) {
-	req, err := NewGetContentSnippetRequest(c.server, id, params)
+func (c *Client) GetContentSnippet(ctx context.Context, id string, opts ...intercom.RequestOption) (*ContentSnippet, error) {
+	req, err := NewGetContentSnippetRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetContentSnippet", err)
 	}
@@ -2307,8 +1812,8 @@ func (c *Client) GetContentSnippet(ctx context.Context, id string, params *GetCo
 // # Get a conversation attribute
 //
 // Retrieve a single conversation attribute by ID.
-func (c *Client) GetConversationAttribute(ctx context.Context, id int, params *GetConversationAttributeParams, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewGetConversationAttributeRequest(c.server, id, params)
+func (c *Client) GetConversationAttribute(ctx context.Context, id int, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewGetConversationAttributeRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetConversationAttribute", err)
 	}
@@ -2325,8 +1830,8 @@ func (c *Client) GetConversationAttribute(ctx context.Context, id int, params *G
 // # Get Custom Object Instance by ID
 //
 // Fetch a Custom Object Instance by id.
-func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, params *GetCustomObjectInstancesByIdParams, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
-	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId, params)
+func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectTypeIdentifier string, customObjectInstanceId string, opts ...intercom.RequestOption) (*CustomObjectInstance, error) {
+	req, err := NewGetCustomObjectInstancesByIdRequest(c.server, customObjectTypeIdentifier, customObjectInstanceId)
 	if err != nil {
 		return nil, buildError("GetCustomObjectInstancesById", err)
 	}
@@ -2347,8 +1852,8 @@ func (c *Client) GetCustomObjectInstancesById(ctx context.Context, customObjectT
 //
 // > 🚧 Jobs expire after two days
 // > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
-func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, params *GetDataExportParams, opts ...intercom.RequestOption) (*DataExport, error) {
-	req, err := NewGetDataExportRequest(c.server, jobIdentifier, params)
+func (c *Client) GetDataExport(ctx context.Context, jobIdentifier string, opts ...intercom.RequestOption) (*DataExport, error) {
+	req, err := NewGetDataExportRequest(c.server, jobIdentifier)
 	if err != nil {
 		return nil, buildError("GetDataExport", err)
 	}
@@ -2381,23 +1886,13 @@ func (c *Client) GetDownloadReportingDataByJobIdentifier(ctx context.Context, jo
 // GetExportReportingDataByJobIdentifier calls GET /export/reporting_data/{job_identifier} (getExportReportingDataByJobIdentifier).
 //
 // Get export job status
-func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) (*struct {
-	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-	DownloadUrl       *string `json:"download_url,omitempty"`
-	JobIdentifier     *string `json:"job_identifier,omitempty"`
-	Status            *string `json:"status,omitempty"`
-}, error) {
+func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobIdentifier string, params *GetExportReportingDataByJobIdentifierParams, opts ...intercom.RequestOption) (*GetExportReportingDataByJobIdentifierResponse, error) {
 	req, err := NewGetExportReportingDataByJobIdentifierRequest(c.server, jobIdentifier, params)
 	if err != nil {
 		return nil, buildError("GetExportReportingDataByJobIdentifier", err)
 	}
 	op := intercom.Operation{Name: "GetExportReportingDataByJobIdentifier", ID: "getExportReportingDataByJobIdentifier", Method: "GET", Path: "/export/reporting_data/{job_identifier}"}
-	var out struct {
-		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-		DownloadUrl       *string `json:"download_url,omitempty"`
-		JobIdentifier     *string `json:"job_identifier,omitempty"`
-		Status            *string `json:"status,omitempty"`
-	}
+	var out GetExportReportingDataByJobIdentifierResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -2407,77 +1902,13 @@ func (c *Client) GetExportReportingDataByJobIdentifier(ctx context.Context, jobI
 // GetExportReportingDataGetDatasets calls GET /export/reporting_data/get_datasets (getExportReportingDataGetDatasets).
 //
 // List available datasets and attributes
-func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *GetExportReportingDataGetDatasetsParams, opts ...intercom.RequestOption) (*struct {
-	Data *[]struct {
-		Attributes *[]struct {
-			// Id The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-			//
-			// Example: conversation_id
-			Id *string `json:"id,omitempty"`
-
-			// Name Example: Conversation ID
-			Name *string `json:"name,omitempty"`
-
-			// QualifiedId A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-			//
-			// Example: conversation.conversation_id
-			QualifiedId *string `json:"qualified_id,omitempty"`
-		} `json:"attributes,omitempty"`
-
-		// DefaultTimeAttributeId Example: conversation_started_at
-		DefaultTimeAttributeId *string `json:"default_time_attribute_id,omitempty"`
-
-		// Description Example: Conversation-level details: status, channel, assignee.
-		Description *string `json:"description,omitempty"`
-
-		// Id Example: conversation
-		Id *string `json:"id,omitempty"`
-
-		// Name Example: Conversation
-		Name *string `json:"name,omitempty"`
-	} `json:"data,omitempty"`
-
-	// Type Example: list
-	Type *string `json:"type,omitempty"`
-}, error) {
-	req, err := NewGetExportReportingDataGetDatasetsRequest(c.server, params)
+func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, opts ...intercom.RequestOption) (*GetExportReportingDataGetDatasetsResponse, error) {
+	req, err := NewGetExportReportingDataGetDatasetsRequest(c.server)
 	if err != nil {
 		return nil, buildError("GetExportReportingDataGetDatasets", err)
 	}
 	op := intercom.Operation{Name: "GetExportReportingDataGetDatasets", ID: "getExportReportingDataGetDatasets", Method: "GET", Path: "/export/reporting_data/get_datasets"}
-	var out struct {
-		Data *[]struct {
-			Attributes *[]struct {
-				// Id The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-				//
-				// Example: conversation_id
-				Id *string `json:"id,omitempty"`
-
-				// Name Example: Conversation ID
-				Name *string `json:"name,omitempty"`
-
-				// QualifiedId A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-				//
-				// Example: conversation.conversation_id
-				QualifiedId *string `json:"qualified_id,omitempty"`
-			} `json:"attributes,omitempty"`
-
-			// DefaultTimeAttributeId Example: conversation_started_at
-			DefaultTimeAttributeId *string `json:"default_time_attribute_id,omitempty"`
-
-			// Description Example: Conversation-level details: status, channel, assignee.
-			Description *string `json:"description,omitempty"`
-
-			// Id Example: conversation
-			Id *string `json:"id,omitempty"`
-
-			// Name Example: Conversation
-			Name *string `json:"name,omitempty"`
-		} `json:"data,omitempty"`
-
-		// Type Example: list
-		Type *string `json:"type,omitempty"`
-	}
+	var out GetExportReportingDataGetDatasetsResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -2489,8 +1920,8 @@ func (c *Client) GetExportReportingDataGetDatasets(ctx context.Context, params *
 // # Retrieve an external page
 //
 // You can retrieve an external page.
-func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *GetExternalPageParams, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewGetExternalPageRequest(c.server, pageId, params)
+func (c *Client) GetExternalPage(ctx context.Context, pageId string, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewGetExternalPageRequest(c.server, pageId)
 	if err != nil {
 		return nil, buildError("GetExternalPage", err)
 	}
@@ -2507,8 +1938,8 @@ func (c *Client) GetExternalPage(ctx context.Context, pageId string, params *Get
 // # Get IP allowlist settings
 //
 // Retrieve the current IP allowlist configuration for the workspace.
-func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParams, opts ...intercom.RequestOption) (*IpAllowlist, error) {
-	req, err := NewGetIpAllowlistRequest(c.server, params)
+func (c *Client) GetIpAllowlist(ctx context.Context, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewGetIpAllowlistRequest(c.server)
 	if err != nil {
 		return nil, buildError("GetIpAllowlist", err)
 	}
@@ -2541,8 +1972,8 @@ func (c *Client) GetIpAllowlist(ctx context.Context, params *GetIpAllowlistParam
 //   - To: `<attribute key="user.name" default="there"/>`
 //
 // Default values in placeholders are HTML-escaped for security.
-func (c *Client) GetMacro(ctx context.Context, id string, params *GetMacroParams, opts ...intercom.RequestOption) (*Macro, error) {
-	req, err := NewGetMacroRequest(c.server, id, params)
+func (c *Client) GetMacro(ctx context.Context, id string, opts ...intercom.RequestOption) (*Macro, error) {
+	req, err := NewGetMacroRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetMacro", err)
 	}
@@ -2559,8 +1990,8 @@ func (c *Client) GetMacro(ctx context.Context, id string, params *GetMacroParams
 // # Retrieve an office hours exception
 //
 // You can fetch the details of a single office hours exception.
-func (c *Client) GetOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, params *GetOfficeHoursExceptionParams, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
-	req, err := NewGetOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id, params)
+func (c *Client) GetOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
+	req, err := NewGetOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id)
 	if err != nil {
 		return nil, buildError("GetOfficeHoursException", err)
 	}
@@ -2577,8 +2008,8 @@ func (c *Client) GetOfficeHoursException(ctx context.Context, officeHoursSchedul
 // # Retrieve an office hours schedule
 //
 // You can fetch the details of a single office hours schedule.
-func (c *Client) GetOfficeHoursSchedule(ctx context.Context, id string, params *GetOfficeHoursScheduleParams, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
-	req, err := NewGetOfficeHoursScheduleRequest(c.server, id, params)
+func (c *Client) GetOfficeHoursSchedule(ctx context.Context, id string, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
+	req, err := NewGetOfficeHoursScheduleRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("GetOfficeHoursSchedule", err)
 	}
@@ -2615,8 +2046,8 @@ func (c *Client) GetTeamMetrics(ctx context.Context, teamId string, params *GetT
 // # Retrieve a ticket
 //
 // You can fetch the details of a single ticket.
-func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTicketParams, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewGetTicketRequest(c.server, ticketId, params)
+func (c *Client) GetTicket(ctx context.Context, ticketId string, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewGetTicketRequest(c.server, ticketId)
 	if err != nil {
 		return nil, buildError("GetTicket", err)
 	}
@@ -2633,8 +2064,8 @@ func (c *Client) GetTicket(ctx context.Context, ticketId string, params *GetTick
 // # Retrieve a ticket type
 //
 // You can fetch the details of a single ticket type.
-func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, params *GetTicketTypeParams, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId, params)
+func (c *Client) GetTicketType(ctx context.Context, ticketTypeId string, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewGetTicketTypeRequest(c.server, ticketTypeId)
 	if err != nil {
 		return nil, buildError("GetTicketType", err)
 	}
@@ -2676,8 +2107,8 @@ func (c *Client) GetWhatsAppMessageStatus(ctx context.Context, params *GetWhatsA
 // > 🚧 Single Sign On
 // >
 // > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams, opts ...intercom.RequestOption) (*AdminWithApp, error) {
-	req, err := NewIdentifyAdminRequest(c.server, params)
+func (c *Client) IdentifyAdmin(ctx context.Context, opts ...intercom.RequestOption) (*AdminWithApp, error) {
+	req, err := NewIdentifyAdminRequest(c.server)
 	if err != nil {
 		return nil, buildError("IdentifyAdmin", err)
 	}
@@ -2694,8 +2125,8 @@ func (c *Client) IdentifyAdmin(ctx context.Context, params *IdentifyAdminParams,
 // # Retrieve job status
 //
 // Retrieve the status of job execution.
-func (c *Client) JobsStatus(ctx context.Context, jobId string, params *JobsStatusParams, opts ...intercom.RequestOption) (*Jobs, error) {
-	req, err := NewJobsStatusRequest(c.server, jobId, params)
+func (c *Client) JobsStatus(ctx context.Context, jobId string, opts ...intercom.RequestOption) (*Jobs, error) {
+	req, err := NewJobsStatusRequest(c.server, jobId)
 	if err != nil {
 		return nil, buildError("JobsStatus", err)
 	}
@@ -2723,8 +2154,8 @@ func (c *Client) JobsStatus(ctx context.Context, jobId string, params *JobsStatu
 // limit is reached, further requests return `linked_conversation_limit_exceeded`.
 //
 // Requires the `write_tickets` OAuth scope.
-func (c *Client) LinkConversationToTicket(ctx context.Context, ticketId string, params *LinkConversationToTicketParams, body LinkConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewLinkConversationToTicketRequest(c.server, ticketId, params, body)
+func (c *Client) LinkConversationToTicket(ctx context.Context, ticketId string, body LinkConversationToTicketJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewLinkConversationToTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("LinkConversationToTicket", err)
 	}
@@ -2791,8 +2222,8 @@ func (c *Client) LisDataEvents(ctx context.Context, params *LisDataEventsParams,
 // # List all activity log event types
 //
 // You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
-func (c *Client) ListActivityLogEventTypes(ctx context.Context, params *ListActivityLogEventTypesParams, opts ...intercom.RequestOption) (*ActivityLogEventTypeList, error) {
-	req, err := NewListActivityLogEventTypesRequest(c.server, params)
+func (c *Client) ListActivityLogEventTypes(ctx context.Context, opts ...intercom.RequestOption) (*ActivityLogEventTypeList, error) {
+	req, err := NewListActivityLogEventTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListActivityLogEventTypes", err)
 	}
@@ -2847,8 +2278,8 @@ func (c *Client) ListAdmins(ctx context.Context, params *ListAdminsParams, opts 
 // You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
 //
 // Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
-func (c *Client) ListAllCollections(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) (*CollectionList, error) {
-	req, err := NewListAllCollectionsRequest(c.server, params)
+func (c *Client) ListAllCollections(ctx context.Context, opts ...intercom.RequestOption) (*CollectionList, error) {
+	req, err := NewListAllCollectionsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAllCollections", err)
 	}
@@ -2918,8 +2349,8 @@ func (c *Client) ListArticleVersions(ctx context.Context, articleId int, params 
 // > 📘 How are the articles sorted and ordered?
 // >
 // > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
-func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) (*ArticleList, error) {
-	req, err := NewListArticlesRequest(c.server, params)
+func (c *Client) ListArticles(ctx context.Context, opts ...intercom.RequestOption) (*ArticleList, error) {
+	req, err := NewListArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListArticles", err)
 	}
@@ -2936,8 +2367,8 @@ func (c *Client) ListArticles(ctx context.Context, params *ListArticlesParams, o
 // # List attached contacts
 //
 // You can fetch a list of all contacts that belong to a company.
-func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
-	req, err := NewListAttachedContactsRequest(c.server, companyId, params)
+func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*CompanyAttachedContacts, error) {
+	req, err := NewListAttachedContactsRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListAttachedContacts", err)
 	}
@@ -2954,8 +2385,8 @@ func (c *Client) ListAttachedContacts(ctx context.Context, companyId string, par
 // # List attached segments for companies
 //
 // You can fetch a list of all segments that belong to a company.
-func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, params *ListAttachedSegmentsForCompaniesParams, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
-	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId, params)
+func (c *Client) ListAttachedSegmentsForCompanies(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*CompanyAttachedSegments, error) {
+	req, err := NewListAttachedSegmentsForCompaniesRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListAttachedSegmentsForCompanies", err)
 	}
@@ -2990,8 +2421,8 @@ func (c *Client) ListAudiences(ctx context.Context, params *ListAudiencesParams,
 // # List all away status reasons
 //
 // Returns a list of all away status reasons configured for the workspace, including deleted ones.
-func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStatusReasonsParams, opts ...intercom.RequestOption) (*AwayStatusReasonList, error) {
-	req, err := NewListAwayStatusReasonsRequest(c.server, params)
+func (c *Client) ListAwayStatusReasons(ctx context.Context, opts ...intercom.RequestOption) (*AwayStatusReasonList, error) {
+	req, err := NewListAwayStatusReasonsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListAwayStatusReasons", err)
 	}
@@ -3009,8 +2440,8 @@ func (c *Client) ListAwayStatusReasons(ctx context.Context, params *ListAwayStat
 //
 // Retrieves all brands for the workspace, including the default brand.
 // The default brand id always matches the workspace
-func (c *Client) ListBrands(ctx context.Context, params *ListBrandsParams, opts ...intercom.RequestOption) (*BrandList, error) {
-	req, err := NewListBrandsRequest(c.server, params)
+func (c *Client) ListBrands(ctx context.Context, opts ...intercom.RequestOption) (*BrandList, error) {
+	req, err := NewListBrandsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListBrands", err)
 	}
@@ -3046,177 +2477,13 @@ func (c *Client) ListCalls(ctx context.Context, params *ListCallsParams, opts ..
 //
 // Retrieve calls by a list of conversation ids and include transcripts when available.
 // A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
-func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCallsWithTranscriptsParams, body ListCallsWithTranscriptsJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	Data *[]struct {
-		// AdminId The id of the admin associated with the call, if any.
-		//
-		// Example: 789
-		AdminId    *string   `json:"admin_id,omitempty"`
-		AnsweredAt *Datetime `json:"answered_at,omitempty"`
-
-		// CallType The type of call.
-		//
-		// Example: phone
-		CallType *string `json:"call_type,omitempty"`
-
-		// ContactId The id of the contact associated with the call, if any.
-		//
-		// Example: 6762f0dd1bb69f9f2193bb83
-		ContactId *string `json:"contact_id,omitempty"`
-
-		// ConversationId The id of the conversation associated with the call, if any.
-		//
-		// Example: 456
-		ConversationId *string   `json:"conversation_id,omitempty"`
-		CreatedAt      *Datetime `json:"created_at,omitempty"`
-
-		// Direction The direction of the call.
-		//
-		// Example: outbound
-		Direction *string   `json:"direction,omitempty"`
-		EndedAt   *Datetime `json:"ended_at,omitempty"`
-
-		// EndedReason The reason for the call end, if applicable.
-		//
-		// Example: completed
-		EndedReason *string `json:"ended_reason,omitempty"`
-
-		// FinRecordingUrl API URL to the AI Agent (Fin) call recording if available.
-		FinRecordingUrl *string `json:"fin_recording_url,omitempty"`
-
-		// FinTranscriptionUrl API URL to the AI Agent (Fin) call transcript if available.
-		FinTranscriptionUrl *string `json:"fin_transcription_url,omitempty"`
-
-		// Id The id of the call.
-		//
-		// Example: 123
-		Id          *string   `json:"id,omitempty"`
-		InitiatedAt *Datetime `json:"initiated_at,omitempty"`
-
-		// Phone The phone number involved in the call, in E.164 format.
-		//
-		// Example: +15551234567
-		Phone *string `json:"phone,omitempty"`
-
-		// RecordingUrl API URL to download or redirect to the call recording if available.
-		//
-		// Example: https://api.intercom.io/calls/123/recording
-		RecordingUrl *string `json:"recording_url,omitempty"`
-
-		// State The current state of the call.
-		//
-		// Example: completed
-		State *string `json:"state,omitempty"`
-
-		// Transcript The call transcript if available, otherwise an empty array.
-		Transcript *[]map[string]interface{} `json:"transcript,omitempty"`
-
-		// TranscriptStatus The status of the transcript if available.
-		TranscriptStatus *string `json:"transcript_status,omitempty"`
-
-		// TranscriptionUrl API URL to download or redirect to the call transcript if available.
-		//
-		// Example: https://api.intercom.io/calls/123/transcript
-		TranscriptionUrl *string `json:"transcription_url,omitempty"`
-
-		// Type String representing the object's type. Always has the value `call`.
-		//
-		// Example: call
-		Type      *string   `json:"type,omitempty"`
-		UpdatedAt *Datetime `json:"updated_at,omitempty"`
-	} `json:"data,omitempty"`
-
-	// Type Example: list
-	Type *string `json:"type,omitempty"`
-}, error) {
-	req, err := NewListCallsWithTranscriptsRequest(c.server, params, body)
+func (c *Client) ListCallsWithTranscripts(ctx context.Context, body ListCallsWithTranscriptsJSONRequestBody, opts ...intercom.RequestOption) (*ListCallsWithTranscriptsResponse, error) {
+	req, err := NewListCallsWithTranscriptsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ListCallsWithTranscripts", err)
 	}
 	op := intercom.Operation{Name: "ListCallsWithTranscripts", ID: "listCallsWithTranscripts", Method: "POST", Path: "/calls/search"}
-	var out struct {
-		Data *[]struct {
-			// AdminId The id of the admin associated with the call, if any.
-			//
-			// Example: 789
-			AdminId    *string   `json:"admin_id,omitempty"`
-			AnsweredAt *Datetime `json:"answered_at,omitempty"`
-
-			// CallType The type of call.
-			//
-			// Example: phone
-			CallType *string `json:"call_type,omitempty"`
-
-			// ContactId The id of the contact associated with the call, if any.
-			//
-			// Example: 6762f0dd1bb69f9f2193bb83
-			ContactId *string `json:"contact_id,omitempty"`
-
-			// ConversationId The id of the conversation associated with the call, if any.
-			//
-			// Example: 456
-			ConversationId *string   `json:"conversation_id,omitempty"`
-			CreatedAt      *Datetime `json:"created_at,omitempty"`
-
-			// Direction The direction of the call.
-			//
-			// Example: outbound
-			Direction *string   `json:"direction,omitempty"`
-			EndedAt   *Datetime `json:"ended_at,omitempty"`
-
-			// EndedReason The reason for the call end, if applicable.
-			//
-			// Example: completed
-			EndedReason *string `json:"ended_reason,omitempty"`
-
-			// FinRecordingUrl API URL to the AI Agent (Fin) call recording if available.
-			FinRecordingUrl *string `json:"fin_recording_url,omitempty"`
-
-			// FinTranscriptionUrl API URL to the AI Agent (Fin) call transcript if available.
-			FinTranscriptionUrl *string `json:"fin_transcription_url,omitempty"`
-
-			// Id The id of the call.
-			//
-			// Example: 123
-			Id          *string   `json:"id,omitempty"`
-			InitiatedAt *Datetime `json:"initiated_at,omitempty"`
-
-			// Phone The phone number involved in the call, in E.164 format.
-			//
-			// Example: +15551234567
-			Phone *string `json:"phone,omitempty"`
-
-			// RecordingUrl API URL to download or redirect to the call recording if available.
-			//
-			// Example: https://api.intercom.io/calls/123/recording
-			RecordingUrl *string `json:"recording_url,omitempty"`
-
-			// State The current state of the call.
-			//
-			// Example: completed
-			State *string `json:"state,omitempty"`
-
-			// Transcript The call transcript if available, otherwise an empty array.
-			Transcript *[]map[string]interface{} `json:"transcript,omitempty"`
-
-			// TranscriptStatus The status of the transcript if available.
-			TranscriptStatus *string `json:"transcript_status,omitempty"`
-
-			// TranscriptionUrl API URL to download or redirect to the call transcript if available.
-			//
-			// Example: https://api.intercom.io/calls/123/transcript
-			TranscriptionUrl *string `json:"transcription_url,omitempty"`
-
-			// Type String representing the object's type. Always has the value `call`.
-			//
-			// Example: call
-			Type      *string   `json:"type,omitempty"`
-			UpdatedAt *Datetime `json:"updated_at,omitempty"`
-		} `json:"data,omitempty"`
-
-		// Type Example: list
-		Type *string `json:"type,omitempty"`
-	}
+	var out ListCallsWithTranscriptsResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -3228,8 +2495,8 @@ func (c *Client) ListCallsWithTranscripts(ctx context.Context, params *ListCalls
 // # List attached companies for contact
 //
 // You can fetch a list of companies that are associated to a contact.
-func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
-	req, err := NewListCompaniesForAContactRequest(c.server, contactId, params)
+func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactAttachedCompanies, error) {
+	req, err := NewListCompaniesForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListCompaniesForAContact", err)
 	}
@@ -3246,8 +2513,8 @@ func (c *Client) ListCompaniesForAContact(ctx context.Context, contactId string,
 // # List all company notes
 //
 // You can fetch a list of notes that are associated to a company.
-func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListCompanyNotesRequest(c.server, companyId, params)
+func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListCompanyNotesRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("ListCompanyNotes", err)
 	}
@@ -3270,8 +2537,8 @@ func (c *Client) ListCompanyNotes(ctx context.Context, companyId string, params 
 // with the dismiss endpoint. A returned banner is treated as shown: requesting
 // this endpoint records an impression for each banner returned, so call it at the
 // point you are about to display the banners, not speculatively.
-func (c *Client) ListContactBanners(ctx context.Context, id string, params *ListContactBannersParams, opts ...intercom.RequestOption) (*BannerList, error) {
-	req, err := NewListContactBannersRequest(c.server, id, params)
+func (c *Client) ListContactBanners(ctx context.Context, id string, opts ...intercom.RequestOption) (*BannerList, error) {
+	req, err := NewListContactBannersRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListContactBanners", err)
 	}
@@ -3331,8 +2598,8 @@ func (c *Client) ListContacts(ctx context.Context, params *ListContactsParams, o
 // # List content import sources
 //
 // You can retrieve a list of all content import sources for a workspace.
-func (c *Client) ListContentImportSources(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
-	req, err := NewListContentImportSourcesRequest(c.server, params)
+func (c *Client) ListContentImportSources(ctx context.Context, opts ...intercom.RequestOption) (*ContentImportSourcesList, error) {
+	req, err := NewListContentImportSourcesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListContentImportSources", err)
 	}
@@ -3490,8 +2757,8 @@ func (c *Client) ListDeletedConversationIds(ctx context.Context, params *ListDel
 // # List all email settings
 //
 // Lists all sender email address settings for the workspace
-func (c *Client) ListEmails(ctx context.Context, params *ListEmailsParams, opts ...intercom.RequestOption) (*EmailList, error) {
-	req, err := NewListEmailsRequest(c.server, params)
+func (c *Client) ListEmails(ctx context.Context, opts ...intercom.RequestOption) (*EmailList, error) {
+	req, err := NewListEmailsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListEmails", err)
 	}
@@ -3508,8 +2775,8 @@ func (c *Client) ListEmails(ctx context.Context, params *ListEmailsParams, opts 
 // # List external pages
 //
 // You can retrieve a list of all external pages for a workspace.
-func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
-	req, err := NewListExternalPagesRequest(c.server, params)
+func (c *Client) ListExternalPages(ctx context.Context, opts ...intercom.RequestOption) (*ExternalPagesList, error) {
+	req, err := NewListExternalPagesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListExternalPages", err)
 	}
@@ -3528,8 +2795,8 @@ func (c *Client) ListExternalPages(ctx context.Context, params *ListExternalPage
 // List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
 //
 // Requires the `read_conversations` OAuth scope.
-func (c *Client) ListHandlingEvents(ctx context.Context, id string, params *ListHandlingEventsParams, opts ...intercom.RequestOption) (*HandlingEventList, error) {
-	req, err := NewListHandlingEventsRequest(c.server, id, params)
+func (c *Client) ListHandlingEvents(ctx context.Context, id string, opts ...intercom.RequestOption) (*HandlingEventList, error) {
+	req, err := NewListHandlingEventsRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("ListHandlingEvents", err)
 	}
@@ -3568,8 +2835,8 @@ func (c *Client) ListHelpCenterRedirects(ctx context.Context, helpCenterId strin
 // # List all Help Centers
 //
 // You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersParams, opts ...intercom.RequestOption) (*HelpCenterList, error) {
-	req, err := NewListHelpCentersRequest(c.server, params)
+func (c *Client) ListHelpCenters(ctx context.Context, opts ...intercom.RequestOption) (*HelpCenterList, error) {
+	req, err := NewListHelpCentersRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListHelpCenters", err)
 	}
@@ -3586,8 +2853,8 @@ func (c *Client) ListHelpCenters(ctx context.Context, params *ListHelpCentersPar
 // # List all articles
 //
 // You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
-func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) (*InternalArticleList, error) {
-	req, err := NewListInternalArticlesRequest(c.server, params)
+func (c *Client) ListInternalArticles(ctx context.Context, opts ...intercom.RequestOption) (*InternalArticleList, error) {
+	req, err := NewListInternalArticlesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListInternalArticles", err)
 	}
@@ -3604,8 +2871,8 @@ func (c *Client) ListInternalArticles(ctx context.Context, params *ListInternalA
 // # List all live newsfeed items
 //
 // You can fetch a list of all news items that are live on a given newsfeed
-func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId, params)
+func (c *Client) ListLiveNewsfeedItems(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListLiveNewsfeedItemsRequest(c.server, newsfeedId)
 	if err != nil {
 		return nil, buildError("ListLiveNewsfeedItems", err)
 	}
@@ -3652,8 +2919,8 @@ func (c *Client) ListMacros(ctx context.Context, params *ListMacrosParams, opts 
 // # List all news items
 //
 // You can fetch a list of all news items
-func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsItemsRequest(c.server, params)
+func (c *Client) ListNewsItems(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsItemsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsItems", err)
 	}
@@ -3670,8 +2937,8 @@ func (c *Client) ListNewsItems(ctx context.Context, params *ListNewsItemsParams,
 // # List all newsfeeds
 //
 // You can fetch a list of all newsfeeds
-func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
-	req, err := NewListNewsfeedsRequest(c.server, params)
+func (c *Client) ListNewsfeeds(ctx context.Context, opts ...intercom.RequestOption) (*PaginatedResponse, error) {
+	req, err := NewListNewsfeedsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListNewsfeeds", err)
 	}
@@ -3688,8 +2955,8 @@ func (c *Client) ListNewsfeeds(ctx context.Context, params *ListNewsfeedsParams,
 // # List all notes
 //
 // You can fetch a list of notes that are associated to a contact.
-func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) (*NoteList, error) {
-	req, err := NewListNotesRequest(c.server, contactId, params)
+func (c *Client) ListNotes(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*NoteList, error) {
+	req, err := NewListNotesRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListNotes", err)
 	}
@@ -3706,8 +2973,8 @@ func (c *Client) ListNotes(ctx context.Context, contactId string, params *ListNo
 // # List all office hours exceptions
 //
 // You can fetch a list of all exceptions for an office hours schedule.
-func (c *Client) ListOfficeHoursExceptions(ctx context.Context, officeHoursScheduleId string, params *ListOfficeHoursExceptionsParams, opts ...intercom.RequestOption) (*OfficeHoursExceptionList, error) {
-	req, err := NewListOfficeHoursExceptionsRequest(c.server, officeHoursScheduleId, params)
+func (c *Client) ListOfficeHoursExceptions(ctx context.Context, officeHoursScheduleId string, opts ...intercom.RequestOption) (*OfficeHoursExceptionList, error) {
+	req, err := NewListOfficeHoursExceptionsRequest(c.server, officeHoursScheduleId)
 	if err != nil {
 		return nil, buildError("ListOfficeHoursExceptions", err)
 	}
@@ -3724,8 +2991,8 @@ func (c *Client) ListOfficeHoursExceptions(ctx context.Context, officeHoursSched
 // # List all office hours schedules
 //
 // You can fetch a list of all office hours schedules for the workspace.
-func (c *Client) ListOfficeHoursSchedules(ctx context.Context, params *ListOfficeHoursSchedulesParams, opts ...intercom.RequestOption) (*OfficeHoursScheduleList, error) {
-	req, err := NewListOfficeHoursSchedulesRequest(c.server, params)
+func (c *Client) ListOfficeHoursSchedules(ctx context.Context, opts ...intercom.RequestOption) (*OfficeHoursScheduleList, error) {
+	req, err := NewListOfficeHoursSchedulesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListOfficeHoursSchedules", err)
 	}
@@ -3760,8 +3027,8 @@ func (c *Client) ListSegments(ctx context.Context, params *ListSegmentsParams, o
 // # List attached segments for contact
 //
 // You can fetch a list of segments that are associated to a contact.
-func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, params *ListSegmentsForAContactParams, opts ...intercom.RequestOption) (*ContactSegments, error) {
-	req, err := NewListSegmentsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSegmentsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactSegments, error) {
+	req, err := NewListSegmentsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSegmentsForAContact", err)
 	}
@@ -3800,8 +3067,8 @@ func (c *Client) ListSideConversations(ctx context.Context, id string, params *L
 // # List subscription types
 //
 // You can list all subscription types. A list of subscription type objects will be returned.
-func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscriptionTypesParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionTypesRequest(c.server, params)
+func (c *Client) ListSubscriptionTypes(ctx context.Context, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListSubscriptionTypes", err)
 	}
@@ -3826,8 +3093,8 @@ func (c *Client) ListSubscriptionTypes(ctx context.Context, params *ListSubscrip
 //	2.Opt-in subscription types that the user has opted-in to receiving.
 //
 // **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, params *ListSubscriptionsForAContactParams, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
-	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*SubscriptionTypeList, error) {
+	req, err := NewListSubscriptionsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListSubscriptionsForAContact", err)
 	}
@@ -3844,8 +3111,8 @@ func (c *Client) ListSubscriptionsForAContact(ctx context.Context, contactId str
 // # List all tags
 //
 // You can fetch a list of all tags for a given workspace.
-func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsRequest(c.server, params)
+func (c *Client) ListTags(ctx context.Context, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTags", err)
 	}
@@ -3862,8 +3129,8 @@ func (c *Client) ListTags(ctx context.Context, params *ListTagsParams, opts ...i
 // # List tags attached to a contact
 //
 // You can fetch a list of all tags that are attached to a specific contact.
-func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, params *ListTagsForAContactParams, opts ...intercom.RequestOption) (*TagList, error) {
-	req, err := NewListTagsForAContactRequest(c.server, contactId, params)
+func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*TagList, error) {
+	req, err := NewListTagsForAContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("ListTagsForAContact", err)
 	}
@@ -3880,8 +3147,8 @@ func (c *Client) ListTagsForAContact(ctx context.Context, contactId string, para
 // # List all teams
 //
 // This will return a list of team objects for the App.
-func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ...intercom.RequestOption) (*TeamList, error) {
-	req, err := NewListTeamsRequest(c.server, params)
+func (c *Client) ListTeams(ctx context.Context, opts ...intercom.RequestOption) (*TeamList, error) {
+	req, err := NewListTeamsRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTeams", err)
 	}
@@ -3898,8 +3165,8 @@ func (c *Client) ListTeams(ctx context.Context, params *ListTeamsParams, opts ..
 // # List all ticket states
 //
 // You can get a list of all ticket states for a workspace.
-func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesParams, opts ...intercom.RequestOption) (*TicketStateList, error) {
-	req, err := NewListTicketStatesRequest(c.server, params)
+func (c *Client) ListTicketStates(ctx context.Context, opts ...intercom.RequestOption) (*TicketStateList, error) {
+	req, err := NewListTicketStatesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketStates", err)
 	}
@@ -3916,8 +3183,8 @@ func (c *Client) ListTicketStates(ctx context.Context, params *ListTicketStatesP
 // # List all ticket types
 //
 // You can get a list of all ticket types for a workspace.
-func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesParams, opts ...intercom.RequestOption) (*TicketTypeList, error) {
-	req, err := NewListTicketTypesRequest(c.server, params)
+func (c *Client) ListTicketTypes(ctx context.Context, opts ...intercom.RequestOption) (*TicketTypeList, error) {
+	req, err := NewListTicketTypesRequest(c.server)
 	if err != nil {
 		return nil, buildError("ListTicketTypes", err)
 	}
@@ -3938,8 +3205,8 @@ func (c *Client) ListTicketTypes(ctx context.Context, params *ListTicketTypesPar
 //   - Snooze a conversation to reopen on a future date
 //   - Open a conversation which is `snoozed` or `closed`
 //   - Assign a conversation to an admin and/or team.
-func (c *Client) ManageConversation(ctx context.Context, conversationId string, params *ManageConversationParams, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewManageConversationRequest(c.server, conversationId, params, body)
+func (c *Client) ManageConversation(ctx context.Context, conversationId string, body ManageConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewManageConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ManageConversation", err)
 	}
@@ -3963,471 +3230,13 @@ func (c *Client) ManageConversation(ctx context.Context, conversationId string, 
 //	- **GET /contacts** — The source contact will not appear in list results.
 //
 //	Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-	MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 321
-	OwnerId *string `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
+func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, body MergeContactJSONRequestBody, opts ...intercom.RequestOption) (*MergeContactResponse, error) {
 	req, err := NewMergeContactRequest(c.server, params, body)
 	if err != nil {
 		return nil, buildError("MergeContact", err)
 	}
 	op := intercom.Operation{Name: "MergeContact", ID: "MergeContact", Method: "POST", Path: "/contacts/merge"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-		MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 321
-		OwnerId *string `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out MergeContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4444,8 +3253,8 @@ func (c *Client) MergeContact(ctx context.Context, params *MergeContactParams, b
 //
 // Requires `write_conversations` OAuth scope. When the secondary is a ticket,
 // `write_tickets` scope is also required.
-func (c *Client) MergeConversation(ctx context.Context, id string, params *MergeConversationParams, body MergeConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewMergeConversationRequest(c.server, id, params, body)
+func (c *Client) MergeConversation(ctx context.Context, id string, body MergeConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewMergeConversationRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("MergeConversation", err)
 	}
@@ -4462,31 +3271,13 @@ func (c *Client) MergeConversation(ctx context.Context, id string, params *Merge
 // # Enqueue a new reporting data export job
 //
 // For the conversation dataset, from this version onward this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
-func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *PostExportReportingDataEnqueueParams, body PostExportReportingDataEnqueueJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-	DownloadUrl       *string `json:"download_url,omitempty"`
-
-	// JobIdentifier Example: job1
-	JobIdentifier *string `json:"job_identifier,omitempty"`
-
-	// Status Example: pending
-	Status *string `json:"status,omitempty"`
-}, error) {
-	req, err := NewPostExportReportingDataEnqueueRequest(c.server, params, body)
+func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, body PostExportReportingDataEnqueueJSONRequestBody, opts ...intercom.RequestOption) (*PostExportReportingDataEnqueueResponse, error) {
+	req, err := NewPostExportReportingDataEnqueueRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("PostExportReportingDataEnqueue", err)
 	}
 	op := intercom.Operation{Name: "PostExportReportingDataEnqueue", ID: "postExportReportingDataEnqueue", Method: "POST", Path: "/export/reporting_data/enqueue"}
-	var out struct {
-		DownloadExpiresAt *string `json:"download_expires_at,omitempty"`
-		DownloadUrl       *string `json:"download_url,omitempty"`
-
-		// JobIdentifier Example: job1
-		JobIdentifier *string `json:"job_identifier,omitempty"`
-
-		// Status Example: pending
-		Status *string `json:"status,omitempty"`
-	}
+	var out PostExportReportingDataEnqueueResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4507,8 +3298,8 @@ func (c *Client) PostExportReportingDataEnqueue(ctx context.Context, params *Pos
 // publish, or when a requested locale has no pending changes.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) PublishArticleDraft(ctx context.Context, id int, params *PublishArticleDraftParams, body PublishArticleDraftJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewPublishArticleDraftRequest(c.server, id, params, body)
+func (c *Client) PublishArticleDraft(ctx context.Context, id int, body PublishArticleDraftJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewPublishArticleDraftRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("PublishArticleDraft", err)
 	}
@@ -4527,8 +3318,8 @@ func (c *Client) PublishArticleDraft(ctx context.Context, id int, params *Publis
 // You can redact a conversation part or the source message of a conversation (as seen in the source object).
 //
 // If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-func (c *Client) RedactConversation(ctx context.Context, params *RedactConversationParams, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewRedactConversationRequest(c.server, params, body)
+func (c *Client) RedactConversation(ctx context.Context, body RedactConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewRedactConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("RedactConversation", err)
 	}
@@ -4573,8 +3364,8 @@ func (c *Client) RegisterFinVoiceCall(ctx context.Context, body RegisterFinVoice
 // By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
 //
 // To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-func (c *Client) ReplyConversation(ctx context.Context, conversationId string, params *ReplyConversationParams, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewReplyConversationRequest(c.server, conversationId, params, body)
+func (c *Client) ReplyConversation(ctx context.Context, conversationId string, body ReplyConversationJSONRequestBody, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewReplyConversationRequest(c.server, conversationId, body)
 	if err != nil {
 		return nil, buildError("ReplyConversation", err)
 	}
@@ -4591,8 +3382,8 @@ func (c *Client) ReplyConversation(ctx context.Context, conversationId string, p
 // # Reply to a ticket
 //
 // You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
-func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *ReplyTicketParams, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
-	req, err := NewReplyTicketRequest(c.server, ticketId, params, body)
+func (c *Client) ReplyTicket(ctx context.Context, ticketId string, body ReplyTicketJSONRequestBody, opts ...intercom.RequestOption) (*TicketReply, error) {
+	req, err := NewReplyTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("ReplyTicket", err)
 	}
@@ -4613,73 +3404,13 @@ func (c *Client) ReplyTicket(ctx context.Context, ticketId string, params *Reply
 // If a user replies, use this endpoint to send this response to Fin.
 //
 // Please reach out to your accounts team to discuss access.
-func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body ReplyToFinJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The ID of the conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-	//
-	// Example: 2025-01-24T10:00:00.123Z
-	CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-	// Errors Contains error details if any user or conversation attribute updates failed.
-	Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-	// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-	//
-	//
-	// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...
-	SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-	// Status Fin's current status in the conversation workflow.
-	//
-	//
-	// Example: thinking
-	Status *ReplyToFin200JSONResponseBodyStatus `json:"status,omitempty"`
-
-	// UserId The ID of the user.
-	//
-	// Example: user-456
-	UserId *string `json:"user_id,omitempty"`
-}, error) {
-	req, err := NewReplyToFinRequest(c.server, params, body)
+func (c *Client) ReplyToFin(ctx context.Context, body ReplyToFinJSONRequestBody, opts ...intercom.RequestOption) (*ReplyToFinResponse, error) {
+	req, err := NewReplyToFinRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("ReplyToFin", err)
 	}
 	op := intercom.Operation{Name: "ReplyToFin", ID: "replyToFin", Method: "POST", Path: "/fin/reply"}
-	var out struct {
-		// ConversationId The ID of the conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-		//
-		// Example: 2025-01-24T10:00:00.123Z
-		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-		// Errors Contains error details if any user or conversation attribute updates failed.
-		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-		//
-		//
-		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...
-		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-		// Status Fin's current status in the conversation workflow.
-		//
-		//
-		// Example: thinking
-		Status *ReplyToFin200JSONResponseBodyStatus `json:"status,omitempty"`
-
-		// UserId The ID of the user.
-		//
-		// Example: user-456
-		UserId *string `json:"user_id,omitempty"`
-	}
+	var out ReplyToFinResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -4691,8 +3422,8 @@ func (c *Client) ReplyToFin(ctx context.Context, params *ReplyToFinParams, body 
 // # Retrieve a company by ID
 //
 // You can fetch a single company.
-func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, params *RetrieveACompanyByIdParams, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId, params)
+func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewRetrieveACompanyByIdRequest(c.server, companyId)
 	if err != nil {
 		return nil, buildError("RetrieveACompanyById", err)
 	}
@@ -4709,8 +3440,8 @@ func (c *Client) RetrieveACompanyById(ctx context.Context, companyId string, par
 // # Retrieve an admin
 //
 // You can retrieve the details of a single admin.
-func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *RetrieveAdminParams, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewRetrieveAdminRequest(c.server, adminId, params)
+func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewRetrieveAdminRequest(c.server, adminId)
 	if err != nil {
 		return nil, buildError("RetrieveAdmin", err)
 	}
@@ -4727,8 +3458,8 @@ func (c *Client) RetrieveAdmin(ctx context.Context, adminId int, params *Retriev
 // # Retrieve an article
 //
 // You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
-func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *RetrieveArticleParams, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewRetrieveArticleRequest(c.server, articleId, params)
+func (c *Client) RetrieveArticle(ctx context.Context, articleId int, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleRequest(c.server, articleId)
 	if err != nil {
 		return nil, buildError("RetrieveArticle", err)
 	}
@@ -4752,8 +3483,8 @@ func (c *Client) RetrieveArticle(ctx context.Context, articleId int, params *Ret
 // on top of it. Returns `404` when the article has no staged draft.
 //
 // Requires the `read_articles_scope` OAuth scope.
-func (c *Client) RetrieveArticleDraft(ctx context.Context, id int, params *RetrieveArticleDraftParams, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewRetrieveArticleDraftRequest(c.server, id, params)
+func (c *Client) RetrieveArticleDraft(ctx context.Context, id int, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewRetrieveArticleDraftRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveArticleDraft", err)
 	}
@@ -4793,8 +3524,8 @@ func (c *Client) RetrieveArticleVersion(ctx context.Context, articleId int, id s
 // # Retrieve an audience
 //
 // You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
-func (c *Client) RetrieveAudience(ctx context.Context, id string, params *RetrieveAudienceParams, opts ...intercom.RequestOption) (*Audience, error) {
-	req, err := NewRetrieveAudienceRequest(c.server, id, params)
+func (c *Client) RetrieveAudience(ctx context.Context, id string, opts ...intercom.RequestOption) (*Audience, error) {
+	req, err := NewRetrieveAudienceRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveAudience", err)
 	}
@@ -4811,8 +3542,8 @@ func (c *Client) RetrieveAudience(ctx context.Context, id string, params *Retrie
 // # Retrieve a brand
 //
 // Fetches a specific brand by its unique identifier
-func (c *Client) RetrieveBrand(ctx context.Context, id string, params *RetrieveBrandParams, opts ...intercom.RequestOption) (*Brand, error) {
-	req, err := NewRetrieveBrandRequest(c.server, id, params)
+func (c *Client) RetrieveBrand(ctx context.Context, id string, opts ...intercom.RequestOption) (*Brand, error) {
+	req, err := NewRetrieveBrandRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveBrand", err)
 	}
@@ -4829,8 +3560,8 @@ func (c *Client) RetrieveBrand(ctx context.Context, id string, params *RetrieveB
 // # Retrieve a collection
 //
 // You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
-func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, params *RetrieveCollectionParams, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewRetrieveCollectionRequest(c.server, collectionId, params)
+func (c *Client) RetrieveCollection(ctx context.Context, collectionId int, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewRetrieveCollectionRequest(c.server, collectionId)
 	if err != nil {
 		return nil, buildError("RetrieveCollection", err)
 	}
@@ -4919,8 +3650,8 @@ func (c *Client) RetrieveDataConnector(ctx context.Context, id string, params *R
 // # Retrieve an email setting
 //
 // Fetches a specific email setting by its unique identifier
-func (c *Client) RetrieveEmail(ctx context.Context, id string, params *RetrieveEmailParams, opts ...intercom.RequestOption) (*EmailSetting, error) {
-	req, err := NewRetrieveEmailRequest(c.server, id, params)
+func (c *Client) RetrieveEmail(ctx context.Context, id string, opts ...intercom.RequestOption) (*EmailSetting, error) {
+	req, err := NewRetrieveEmailRequest(c.server, id)
 	if err != nil {
 		return nil, buildError("RetrieveEmail", err)
 	}
@@ -4937,8 +3668,8 @@ func (c *Client) RetrieveEmail(ctx context.Context, id string, params *RetrieveE
 // # Retrieve a Help Center
 //
 // You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
-func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, params *RetrieveHelpCenterParams, opts ...intercom.RequestOption) (*HelpCenter, error) {
-	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId, params)
+func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, opts ...intercom.RequestOption) (*HelpCenter, error) {
+	req, err := NewRetrieveHelpCenterRequest(c.server, helpCenterId)
 	if err != nil {
 		return nil, buildError("RetrieveHelpCenter", err)
 	}
@@ -4957,8 +3688,8 @@ func (c *Client) RetrieveHelpCenter(ctx context.Context, helpCenterId int, param
 // You can fetch the details of a single redirect by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
 //
 // Requires the `read_help_center_redirects_scope` OAuth scope.
-func (c *Client) RetrieveHelpCenterRedirect(ctx context.Context, helpCenterId string, id string, params *RetrieveHelpCenterRedirectParams, opts ...intercom.RequestOption) (*HelpCenterRedirect, error) {
-	req, err := NewRetrieveHelpCenterRedirectRequest(c.server, helpCenterId, id, params)
+func (c *Client) RetrieveHelpCenterRedirect(ctx context.Context, helpCenterId string, id string, opts ...intercom.RequestOption) (*HelpCenterRedirect, error) {
+	req, err := NewRetrieveHelpCenterRedirectRequest(c.server, helpCenterId, id)
 	if err != nil {
 		return nil, buildError("RetrieveHelpCenterRedirect", err)
 	}
@@ -4975,8 +3706,8 @@ func (c *Client) RetrieveHelpCenterRedirect(ctx context.Context, helpCenterId st
 // # Retrieve an internal article
 //
 // You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, params *RetrieveInternalArticleParams, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewRetrieveInternalArticleRequest(c.server, internalArticleId, params)
+func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId int, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewRetrieveInternalArticleRequest(c.server, internalArticleId)
 	if err != nil {
 		return nil, buildError("RetrieveInternalArticle", err)
 	}
@@ -4993,8 +3724,8 @@ func (c *Client) RetrieveInternalArticle(ctx context.Context, internalArticleId 
 // # Retrieve a news item
 //
 // You can fetch the details of a single news item.
-func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *RetrieveNewsItemParams, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId, params)
+func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewRetrieveNewsItemRequest(c.server, newsItemId)
 	if err != nil {
 		return nil, buildError("RetrieveNewsItem", err)
 	}
@@ -5011,8 +3742,8 @@ func (c *Client) RetrieveNewsItem(ctx context.Context, newsItemId int, params *R
 // # Retrieve a newsfeed
 //
 // You can fetch the details of a single newsfeed
-func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params *RetrieveNewsfeedParams, opts ...intercom.RequestOption) (*Newsfeed, error) {
-	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId, params)
+func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) (*Newsfeed, error) {
+	req, err := NewRetrieveNewsfeedRequest(c.server, newsfeedId)
 	if err != nil {
 		return nil, buildError("RetrieveNewsfeed", err)
 	}
@@ -5029,8 +3760,8 @@ func (c *Client) RetrieveNewsfeed(ctx context.Context, newsfeedId string, params
 // # Retrieve a note
 //
 // You can fetch the details of a single note.
-func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveNoteParams, opts ...intercom.RequestOption) (*Note, error) {
-	req, err := NewRetrieveNoteRequest(c.server, noteId, params)
+func (c *Client) RetrieveNote(ctx context.Context, noteId int, opts ...intercom.RequestOption) (*Note, error) {
+	req, err := NewRetrieveNoteRequest(c.server, noteId)
 	if err != nil {
 		return nil, buildError("RetrieveNote", err)
 	}
@@ -5047,8 +3778,8 @@ func (c *Client) RetrieveNote(ctx context.Context, noteId int, params *RetrieveN
 // # Retrieve a segment
 //
 // You can fetch the details of a single segment.
-func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *RetrieveSegmentParams, opts ...intercom.RequestOption) (*Segment, error) {
-	req, err := NewRetrieveSegmentRequest(c.server, segmentId, params)
+func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, opts ...intercom.RequestOption) (*Segment, error) {
+	req, err := NewRetrieveSegmentRequest(c.server, segmentId)
 	if err != nil {
 		return nil, buildError("RetrieveSegment", err)
 	}
@@ -5065,8 +3796,8 @@ func (c *Client) RetrieveSegment(ctx context.Context, segmentId string, params *
 // # Retrieve a team
 //
 // You can fetch the details of a single team, containing an array of admins that belong to this team.
-func (c *Client) RetrieveTeam(ctx context.Context, teamId string, params *RetrieveTeamParams, opts ...intercom.RequestOption) (*Team, error) {
-	req, err := NewRetrieveTeamRequest(c.server, teamId, params)
+func (c *Client) RetrieveTeam(ctx context.Context, teamId string, opts ...intercom.RequestOption) (*Team, error) {
+	req, err := NewRetrieveTeamRequest(c.server, teamId)
 	if err != nil {
 		return nil, buildError("RetrieveTeam", err)
 	}
@@ -5152,8 +3883,8 @@ func (c *Client) ScrollOverAllCompanies(ctx context.Context, params *ScrollOverA
 // # Search activity logs
 //
 // Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
-func (c *Client) SearchActivityLogs(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) (*ActivityLogList, error) {
-	req, err := NewSearchActivityLogsRequest(c.server, params, body)
+func (c *Client) SearchActivityLogs(ctx context.Context, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) (*ActivityLogList, error) {
+	req, err := NewSearchActivityLogsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchActivityLogs", err)
 	}
@@ -5539,8 +4270,8 @@ func (c *Client) SearchInternalArticles(ctx context.Context, params *SearchInter
 // | !~       | String                         | Doesn't Contain                                              |
 // | ^        | String                         | Starts With                                                  |
 // | $        | String                         | Ends With                                                    |
-func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
-	req, err := NewSearchTicketsRequest(c.server, params, body)
+func (c *Client) SearchTickets(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) (*TicketList, error) {
+	req, err := NewSearchTicketsRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SearchTickets", err)
 	}
@@ -5557,8 +4288,8 @@ func (c *Client) SearchTickets(ctx context.Context, params *SearchTicketsParams,
 // # Set an admin to away
 //
 // You can set an Admin as away for the Inbox.
-func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayAdminParams, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
-	req, err := NewSetAwayAdminRequest(c.server, adminId, params, body)
+func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, body SetAwayAdminJSONRequestBody, opts ...intercom.RequestOption) (*Admin, error) {
+	req, err := NewSetAwayAdminRequest(c.server, adminId, body)
 	if err != nil {
 		return nil, buildError("SetAwayAdmin", err)
 	}
@@ -5575,8 +4306,8 @@ func (c *Client) SetAwayAdmin(ctx context.Context, adminId int, params *SetAwayA
 // # Get a call
 //
 // Retrieve a single call by id.
-func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallParams, opts ...intercom.RequestOption) (*Call, error) {
-	req, err := NewShowCallRequest(c.server, callId, params)
+func (c *Client) ShowCall(ctx context.Context, callId string, opts ...intercom.RequestOption) (*Call, error) {
+	req, err := NewShowCallRequest(c.server, callId)
 	if err != nil {
 		return nil, buildError("ShowCall", err)
 	}
@@ -5593,8 +4324,8 @@ func (c *Client) ShowCall(ctx context.Context, callId string, params *ShowCallPa
 // # Get call recording by call id
 //
 // Redirects to a signed URL for the call's recording if it exists.
-func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *ShowCallRecordingParams, opts ...intercom.RequestOption) error {
-	req, err := NewShowCallRecordingRequest(c.server, callId, params)
+func (c *Client) ShowCallRecording(ctx context.Context, callId string, opts ...intercom.RequestOption) error {
+	req, err := NewShowCallRecordingRequest(c.server, callId)
 	if err != nil {
 		return buildError("ShowCallRecording", err)
 	}
@@ -5610,8 +4341,8 @@ func (c *Client) ShowCallRecording(ctx context.Context, callId string, params *S
 //
 // The success body (text/plain) is returned as a stream, which the caller
 // must close; it is not bounded by intercom.WithMaxResponseBytes.
-func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *ShowCallTranscriptParams, opts ...intercom.RequestOption) (io.ReadCloser, error) {
-	req, err := NewShowCallTranscriptRequest(c.server, callId, params)
+func (c *Client) ShowCallTranscript(ctx context.Context, callId string, opts ...intercom.RequestOption) (io.ReadCloser, error) {
+	req, err := NewShowCallTranscriptRequest(c.server, callId)
 	if err != nil {
 		return nil, buildError("ShowCallTranscript", err)
 	}
@@ -5641,471 +4372,13 @@ func (c *Client) ShowCallTranscript(ctx context.Context, callId string, params *
 //	```
 //
 //	The `Link` header contains the path to the final merge target, resolving multi-hop merge chains (up to 3 hops).
-func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-	MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 321
-	OwnerId *string `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
+func (c *Client) ShowContact(ctx context.Context, contactId string, params *ShowContactParams, opts ...intercom.RequestOption) (*ShowContactResponse, error) {
 	req, err := NewShowContactRequest(c.server, contactId, params)
 	if err != nil {
 		return nil, buildError("ShowContact", err)
 	}
 	op := intercom.Operation{Name: "ShowContact", ID: "ShowContact", Method: "GET", Path: "/contacts/{contact_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-		MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 321
-		OwnerId *string `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -6119,471 +4392,13 @@ func (c *Client) ShowContact(ctx context.Context, contactId string, params *Show
 // You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
 //
 //	If the contact with this external ID has been merged into another contact, the API returns **HTTP 410 Gone** with a `Link` header pointing to the canonical (merged-into) contact. See `GET /contacts/{id}` for details on the response format.
-func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-	MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 321
-	OwnerId *string `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
+func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string, params *ShowContactByExternalIdParams, opts ...intercom.RequestOption) (*ShowContactByExternalIdResponse, error) {
 	req, err := NewShowContactByExternalIdRequest(c.server, externalId, params)
 	if err != nil {
 		return nil, buildError("ShowContactByExternalId", err)
 	}
 	op := intercom.Operation{Name: "ShowContactByExternalId", ID: "ShowContactByExternalId", Method: "GET", Path: "/contacts/find_by_external_id/{external_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-		MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 321
-		OwnerId *string `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out ShowContactByExternalIdResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -6596,8 +4411,8 @@ func (c *Client) ShowContactByExternalId(ctx context.Context, externalId string,
 //
 // Retrieve details for a specific data connector execution result.
 // Always includes request/response bodies and the sanitised request URL.
-func (c *Client) ShowDataConnectorExecutionResult(ctx context.Context, dataConnectorId string, id string, params *ShowDataConnectorExecutionResultParams, opts ...intercom.RequestOption) (*DataConnectorExecutionResult, error) {
-	req, err := NewShowDataConnectorExecutionResultRequest(c.server, dataConnectorId, id, params)
+func (c *Client) ShowDataConnectorExecutionResult(ctx context.Context, dataConnectorId string, id string, opts ...intercom.RequestOption) (*DataConnectorExecutionResult, error) {
+	req, err := NewShowDataConnectorExecutionResultRequest(c.server, dataConnectorId, id)
 	if err != nil {
 		return nil, buildError("ShowDataConnectorExecutionResult", err)
 	}
@@ -6625,8 +4440,8 @@ func (c *Client) ShowDataConnectorExecutionResult(ctx context.Context, dataConne
 // values untouched.
 //
 // Requires the `read_write_articles_scope` OAuth scope.
-func (c *Client) StageArticleDraft(ctx context.Context, id int, params *StageArticleDraftParams, body StageArticleDraftJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewStageArticleDraftRequest(c.server, id, params, body)
+func (c *Client) StageArticleDraft(ctx context.Context, id int, body StageArticleDraftJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewStageArticleDraftRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("StageArticleDraft", err)
 	}
@@ -6651,73 +4466,13 @@ func (c *Client) StageArticleDraft(ctx context.Context, id int, params *StageArt
 // Once Fin is initialized, it progresses through a series of statuses such as *thinking*, *replying*, *awaiting_user_reply*, or *resolved* before ending with a status of *complete*.
 //
 // During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
-func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConversationParams, body StartFinConversationJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The ID of the conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-	//
-	// Example: 2025-01-24T10:00:00.123Z
-	CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-	// Errors Contains error details if any user or conversation attribute updates failed.
-	Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-	// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-	//
-	//
-	// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m
-	SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-	// Status Fin's current status in the conversation workflow.
-	//
-	//
-	// Example: thinking
-	Status *StartFinConversation200JSONResponseBodyStatus `json:"status,omitempty"`
-
-	// UserId The ID of the user.
-	//
-	// Example: user-456
-	UserId *string `json:"user_id,omitempty"`
-}, error) {
-	req, err := NewStartFinConversationRequest(c.server, params, body)
+func (c *Client) StartFinConversation(ctx context.Context, body StartFinConversationJSONRequestBody, opts ...intercom.RequestOption) (*StartFinConversationResponse, error) {
+	req, err := NewStartFinConversationRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("StartFinConversation", err)
 	}
 	op := intercom.Operation{Name: "StartFinConversation", ID: "startFinConversation", Method: "POST", Path: "/fin/start"}
-	var out struct {
-		// ConversationId The ID of the conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// CreatedAtMs The timestamp the response was created at, with millisecond precision.
-		//
-		// Example: 2025-01-24T10:00:00.123Z
-		CreatedAtMs *time.Time `json:"created_at_ms,omitempty"`
-
-		// Errors Contains error details if any user or conversation attribute updates failed.
-		Errors *FinAgentAttributeErrors `json:"errors,omitempty"`
-
-		// SseSubscriptionUrl Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-		//
-		//
-		// Example: https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m
-		SseSubscriptionUrl *string `json:"sse_subscription_url,omitempty"`
-
-		// Status Fin's current status in the conversation workflow.
-		//
-		//
-		// Example: thinking
-		Status *StartFinConversation200JSONResponseBodyStatus `json:"status,omitempty"`
-
-		// UserId The ID of the user.
-		//
-		// Example: user-456
-		UserId *string `json:"user_id,omitempty"`
-	}
+	var out StartFinConversationResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -6743,43 +4498,13 @@ func (c *Client) StartFinConversation(ctx context.Context, params *StartFinConve
 // longer be changed.
 //
 // Please reach out to your accounts team to discuss access.
-func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams, body SubmitFinCsatJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// ConversationId The external ID of the rated conversation.
-	//
-	// Example: ext-123
-	ConversationId *string `json:"conversation_id,omitempty"`
-
-	// Rating The rating now recorded on the conversation.
-	//
-	// Example: amazing
-	Rating *SubmitFinCsat200JSONResponseBodyRating `json:"rating,omitempty"`
-
-	// Status The result of the submission.
-	//
-	// Example: rated
-	Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
-}, error) {
-	req, err := NewSubmitFinCsatRequest(c.server, params, body)
+func (c *Client) SubmitFinCsat(ctx context.Context, body SubmitFinCsatJSONRequestBody, opts ...intercom.RequestOption) (*SubmitFinCsatResponse, error) {
+	req, err := NewSubmitFinCsatRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("SubmitFinCsat", err)
 	}
 	op := intercom.Operation{Name: "SubmitFinCsat", ID: "submitFinCsat", Method: "POST", Path: "/fin/csat"}
-	var out struct {
-		// ConversationId The external ID of the rated conversation.
-		//
-		// Example: ext-123
-		ConversationId *string `json:"conversation_id,omitempty"`
-
-		// Rating The rating now recorded on the conversation.
-		//
-		// Example: amazing
-		Rating *SubmitFinCsat200JSONResponseBodyRating `json:"rating,omitempty"`
-
-		// Status The result of the submission.
-		//
-		// Example: rated
-		Status *SubmitFinCsat200JSONResponseBodyStatus `json:"status,omitempty"`
-	}
+	var out SubmitFinCsatResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -6791,8 +4516,8 @@ func (c *Client) SubmitFinCsat(ctx context.Context, params *SubmitFinCsatParams,
 // # Unarchive contact
 //
 // You can unarchive a single contact.
-func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params *UnarchiveContactParams, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
-	req, err := NewUnarchiveContactRequest(c.server, contactId, params)
+func (c *Client) UnarchiveContact(ctx context.Context, contactId string, opts ...intercom.RequestOption) (*ContactUnarchived, error) {
+	req, err := NewUnarchiveContactRequest(c.server, contactId)
 	if err != nil {
 		return nil, buildError("UnarchiveContact", err)
 	}
@@ -6813,8 +4538,8 @@ func (c *Client) UnarchiveContact(ctx context.Context, contactId string, params 
 // This returns the conversation that was unlinked.
 //
 // Requires the `write_tickets` OAuth scope.
-func (c *Client) UnlinkConversationFromTicket(ctx context.Context, ticketId string, id string, params *UnlinkConversationFromTicketParams, opts ...intercom.RequestOption) (*Conversation, error) {
-	req, err := NewUnlinkConversationFromTicketRequest(c.server, ticketId, id, params)
+func (c *Client) UnlinkConversationFromTicket(ctx context.Context, ticketId string, id string, opts ...intercom.RequestOption) (*Conversation, error) {
+	req, err := NewUnlinkConversationFromTicketRequest(c.server, ticketId, id)
 	if err != nil {
 		return nil, buildError("UnlinkConversationFromTicket", err)
 	}
@@ -6835,8 +4560,8 @@ func (c *Client) UnlinkConversationFromTicket(ctx context.Context, ticketId stri
 // > 📘 Tags cannot be managed via the Articles API
 // >
 // > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
-func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *UpdateArticleParams, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
-	req, err := NewUpdateArticleRequest(c.server, articleId, params, body)
+func (c *Client) UpdateArticle(ctx context.Context, articleId int, body UpdateArticleJSONRequestBody, opts ...intercom.RequestOption) (*Article, error) {
+	req, err := NewUpdateArticleRequest(c.server, articleId, body)
 	if err != nil {
 		return nil, buildError("UpdateArticle", err)
 	}
@@ -6853,8 +4578,8 @@ func (c *Client) UpdateArticle(ctx context.Context, articleId int, params *Updat
 // # Update an audience
 //
 // You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
-func (c *Client) UpdateAudience(ctx context.Context, id string, params *UpdateAudienceParams, body UpdateAudienceJSONRequestBody, opts ...intercom.RequestOption) (*Audience, error) {
-	req, err := NewUpdateAudienceRequest(c.server, id, params, body)
+func (c *Client) UpdateAudience(ctx context.Context, id string, body UpdateAudienceJSONRequestBody, opts ...intercom.RequestOption) (*Audience, error) {
+	req, err := NewUpdateAudienceRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateAudience", err)
 	}
@@ -6871,8 +4596,8 @@ func (c *Client) UpdateAudience(ctx context.Context, id string, params *UpdateAu
 // # Update a collection
 //
 // You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
-func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params *UpdateCollectionParams, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
-	req, err := NewUpdateCollectionRequest(c.server, collectionId, params, body)
+func (c *Client) UpdateCollection(ctx context.Context, collectionId int, body UpdateCollectionJSONRequestBody, opts ...intercom.RequestOption) (*Collection, error) {
+	req, err := NewUpdateCollectionRequest(c.server, collectionId, body)
 	if err != nil {
 		return nil, buildError("UpdateCollection", err)
 	}
@@ -6891,8 +4616,8 @@ func (c *Client) UpdateCollection(ctx context.Context, collectionId int, params 
 // You can update a single company using the Intercom provisioned `id`.
 //
 //	When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *UpdateCompanyParams, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
-	req, err := NewUpdateCompanyRequest(c.server, companyId, params, body)
+func (c *Client) UpdateCompany(ctx context.Context, companyId string, body UpdateCompanyJSONRequestBody, opts ...intercom.RequestOption) (*Company, error) {
+	req, err := NewUpdateCompanyRequest(c.server, companyId, body)
 	if err != nil {
 		return nil, buildError("UpdateCompany", err)
 	}
@@ -6913,471 +4638,13 @@ func (c *Client) UpdateCompany(ctx context.Context, companyId string, params *Up
 //	This endpoint handles both **contact updates** and **custom object associations**.
 //
 //	See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
-func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*struct {
-	// AndroidAppName The name of the Android app which the contact is using.
-	//
-	// Example: Intercom
-	AndroidAppName *string `json:"android_app_name,omitempty"`
-
-	// AndroidAppVersion The version of the Android app which the contact is using.
-	//
-	// Example: 5.0.0
-	AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-	// AndroidDevice The Android device which the contact is using.
-	//
-	// Example: Pixel 3
-	AndroidDevice *string `json:"android_device,omitempty"`
-
-	// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-	//
-	// Example: 1571672154
-	AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-	// AndroidOsVersion The version of the Android OS which the contact is using.
-	//
-	// Example: 10
-	AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-	// AndroidSdkVersion The version of the Android SDK which the contact is using.
-	//
-	// Example: 28
-	AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-	Avatar            *struct {
-		// ImageUrl An image URL containing the avatar of a contact.
-		//
-		// Example: https://example.org/128Wash.jpg
-		ImageUrl *string `json:"image_url,omitempty"`
-
-		// Type The type of object
-		//
-		// Example: avatar
-		Type *string `json:"type,omitempty"`
-	} `json:"avatar,omitempty"`
-
-	// Browser The name of the browser which the contact is using.
-	//
-	// Example: Chrome
-	Browser *string `json:"browser,omitempty"`
-
-	// BrowserLanguage The language set by the browser which the contact is using.
-	//
-	// Example: en-US
-	BrowserLanguage *string `json:"browser_language,omitempty"`
-
-	// BrowserVersion The version of the browser which the contact is using.
-	//
-	// Example: 80.0.3987.132
-	BrowserVersion *string `json:"browser_version,omitempty"`
-
-	// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-	Companies *ContactCompanies `json:"companies,omitempty"`
-
-	// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-	//
-	// Example: 1571672154
-	CreatedAt *int `json:"created_at,omitempty"`
-
-	// CustomAttributes The custom attributes which are set for the contact.
-	CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-	// Email The contact's email.
-	//
-	// Example: joe@example.com
-	Email *string `json:"email,omitempty"`
-
-	// EmailDomain The contact's email domain.
-	//
-	// Example: example.com
-	EmailDomain *string `json:"email_domain,omitempty"`
-
-	// EnabledPushMessaging If the user has enabled push messaging.
-	//
-	// Example: true
-	EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-	// ExternalId The unique identifier for the contact which is provided by the Client.
-	//
-	// Example: f3b87a2e09d514c6c2e79b9a
-	ExternalId *string `json:"external_id,omitempty"`
-
-	// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-	//
-	// Example: true
-	HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-	// Id The unique identifier for the contact which is given by Intercom.
-	//
-	// Example: 5ba682d23d7cf92bef87bfd4
-	Id *string `json:"id,omitempty"`
-
-	// IosAppName The name of the iOS app which the contact is using.
-	//
-	// Example: Intercom
-	IosAppName *string `json:"ios_app_name,omitempty"`
-
-	// IosAppVersion The version of the iOS app which the contact is using.
-	//
-	// Example: 5.0.0
-	IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-	// IosDevice The iOS device which the contact is using.
-	//
-	// Example: iPhone 11
-	IosDevice *string `json:"ios_device,omitempty"`
-
-	// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-	//
-	// Example: 1571672154
-	IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-	// IosOsVersion The version of iOS which the contact is using.
-	//
-	// Example: 13.3.1
-	IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-	// IosSdkVersion The version of the iOS SDK which the contact is using.
-	//
-	// Example: 13.3.1
-	IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-	// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-	//
-	// Example: en
-	LanguageOverride *string `json:"language_override,omitempty"`
-
-	// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-	//
-	// Example: 1571672154
-	LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-	// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-	//
-	// Example: 1571672154
-	LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-	// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-	//
-	// Example: 1571672154
-	LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-	// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-	//
-	// Example: 1571672154
-	LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-	// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-	//
-	// Example: 1571672154
-	LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-	// Location An object containing location meta data about a Intercom contact.
-	Location *ContactLocation `json:"location,omitempty"`
-
-	// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-	//
-	// Example: true
-	MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-	// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-	MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-	// Name The contacts name.
-	//
-	// Example: John Doe
-	Name *string `json:"name,omitempty"`
-
-	// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Notes                     *ContactNotes           `json:"notes,omitempty"`
-	OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-	OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-	// Os The operating system which the contact is using.
-	//
-	// Example: Mac OS X
-	Os *string `json:"os,omitempty"`
-
-	// OwnerId The id of an admin that has been assigned account ownership of the contact.
-	//
-	// Example: 321
-	OwnerId *string `json:"owner_id,omitempty"`
-
-	// Phone The contacts phone.
-	//
-	// Example: +1123456789
-	Phone *string `json:"phone,omitempty"`
-
-	// Role The role of the contact.
-	//
-	// Example: user
-	Role *string `json:"role,omitempty"`
-
-	// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-	//
-	// Example: 1571672154
-	SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-	// SocialProfiles An object containing social profiles that a contact has.
-	SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-	// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-	Tags *ContactTags `json:"tags,omitempty"`
-
-	// Type The type of object.
-	//
-	// Example: contact
-	Type *string `json:"type,omitempty"`
-
-	// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-	//
-	// Example: true
-	UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-	// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-	//
-	// Example: 1571672154
-	UpdatedAt *int `json:"updated_at,omitempty"`
-
-	// WorkspaceId The id of the workspace which the contact belongs to.
-	//
-	// Example: ecahpwf5
-	WorkspaceId *string `json:"workspace_id,omitempty"`
-}, error) {
+func (c *Client) UpdateContact(ctx context.Context, contactId string, params *UpdateContactParams, body UpdateContactJSONRequestBody, opts ...intercom.RequestOption) (*UpdateContactResponse, error) {
 	req, err := NewUpdateContactRequest(c.server, contactId, params, body)
 	if err != nil {
 		return nil, buildError("UpdateContact", err)
 	}
 	op := intercom.Operation{Name: "UpdateContact", ID: "UpdateContact", Method: "PUT", Path: "/contacts/{contact_id}"}
-	var out struct {
-		// AndroidAppName The name of the Android app which the contact is using.
-		//
-		// Example: Intercom
-		AndroidAppName *string `json:"android_app_name,omitempty"`
-
-		// AndroidAppVersion The version of the Android app which the contact is using.
-		//
-		// Example: 5.0.0
-		AndroidAppVersion *string `json:"android_app_version,omitempty"`
-
-		// AndroidDevice The Android device which the contact is using.
-		//
-		// Example: Pixel 3
-		AndroidDevice *string `json:"android_device,omitempty"`
-
-		// AndroidLastSeenAt (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-		//
-		// Example: 1571672154
-		AndroidLastSeenAt *int `json:"android_last_seen_at,omitempty"`
-
-		// AndroidOsVersion The version of the Android OS which the contact is using.
-		//
-		// Example: 10
-		AndroidOsVersion *string `json:"android_os_version,omitempty"`
-
-		// AndroidSdkVersion The version of the Android SDK which the contact is using.
-		//
-		// Example: 28
-		AndroidSdkVersion *string `json:"android_sdk_version,omitempty"`
-		Avatar            *struct {
-			// ImageUrl An image URL containing the avatar of a contact.
-			//
-			// Example: https://example.org/128Wash.jpg
-			ImageUrl *string `json:"image_url,omitempty"`
-
-			// Type The type of object
-			//
-			// Example: avatar
-			Type *string `json:"type,omitempty"`
-		} `json:"avatar,omitempty"`
-
-		// Browser The name of the browser which the contact is using.
-		//
-		// Example: Chrome
-		Browser *string `json:"browser,omitempty"`
-
-		// BrowserLanguage The language set by the browser which the contact is using.
-		//
-		// Example: en-US
-		BrowserLanguage *string `json:"browser_language,omitempty"`
-
-		// BrowserVersion The version of the browser which the contact is using.
-		//
-		// Example: 80.0.3987.132
-		BrowserVersion *string `json:"browser_version,omitempty"`
-
-		// Companies An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-		Companies *ContactCompanies `json:"companies,omitempty"`
-
-		// CreatedAt (Unix timestamp in seconds) The time when the contact was created.
-		//
-		// Example: 1571672154
-		CreatedAt *int `json:"created_at,omitempty"`
-
-		// CustomAttributes The custom attributes which are set for the contact.
-		CustomAttributes *map[string]interface{} `json:"custom_attributes,omitempty"`
-
-		// Email The contact's email.
-		//
-		// Example: joe@example.com
-		Email *string `json:"email,omitempty"`
-
-		// EmailDomain The contact's email domain.
-		//
-		// Example: example.com
-		EmailDomain *string `json:"email_domain,omitempty"`
-
-		// EnabledPushMessaging If the user has enabled push messaging.
-		//
-		// Example: true
-		EnabledPushMessaging *bool `json:"enabled_push_messaging,omitempty"`
-
-		// ExternalId The unique identifier for the contact which is provided by the Client.
-		//
-		// Example: f3b87a2e09d514c6c2e79b9a
-		ExternalId *string `json:"external_id,omitempty"`
-
-		// HasHardBounced Whether the contact has had an email sent to them hard bounce.
-		//
-		// Example: true
-		HasHardBounced *bool `json:"has_hard_bounced,omitempty"`
-
-		// Id The unique identifier for the contact which is given by Intercom.
-		//
-		// Example: 5ba682d23d7cf92bef87bfd4
-		Id *string `json:"id,omitempty"`
-
-		// IosAppName The name of the iOS app which the contact is using.
-		//
-		// Example: Intercom
-		IosAppName *string `json:"ios_app_name,omitempty"`
-
-		// IosAppVersion The version of the iOS app which the contact is using.
-		//
-		// Example: 5.0.0
-		IosAppVersion *string `json:"ios_app_version,omitempty"`
-
-		// IosDevice The iOS device which the contact is using.
-		//
-		// Example: iPhone 11
-		IosDevice *string `json:"ios_device,omitempty"`
-
-		// IosLastSeenAt (Unix timestamp in seconds) The last time the contact used the iOS app.
-		//
-		// Example: 1571672154
-		IosLastSeenAt *int `json:"ios_last_seen_at,omitempty"`
-
-		// IosOsVersion The version of iOS which the contact is using.
-		//
-		// Example: 13.3.1
-		IosOsVersion *string `json:"ios_os_version,omitempty"`
-
-		// IosSdkVersion The version of the iOS SDK which the contact is using.
-		//
-		// Example: 13.3.1
-		IosSdkVersion *string `json:"ios_sdk_version,omitempty"`
-
-		// LanguageOverride A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-		//
-		// Example: en
-		LanguageOverride *string `json:"language_override,omitempty"`
-
-		// LastContactedAt (Unix timestamp in seconds) The time when the contact was last messaged.
-		//
-		// Example: 1571672154
-		LastContactedAt *int `json:"last_contacted_at,omitempty"`
-
-		// LastEmailClickedAt (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-		//
-		// Example: 1571672154
-		LastEmailClickedAt *int `json:"last_email_clicked_at,omitempty"`
-
-		// LastEmailOpenedAt (Unix timestamp in seconds) The time when the contact last opened an email.
-		//
-		// Example: 1571672154
-		LastEmailOpenedAt *int `json:"last_email_opened_at,omitempty"`
-
-		// LastRepliedAt (Unix timestamp in seconds) The time when the contact last messaged in.
-		//
-		// Example: 1571672154
-		LastRepliedAt *int `json:"last_replied_at,omitempty"`
-
-		// LastSeenAt (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-		//
-		// Example: 1571672154
-		LastSeenAt *int `json:"last_seen_at,omitempty"`
-
-		// Location An object containing location meta data about a Intercom contact.
-		Location *ContactLocation `json:"location,omitempty"`
-
-		// MarkedEmailAsSpam Whether the contact has marked an email sent to them as spam.
-		//
-		// Example: true
-		MarkedEmailAsSpam *bool `json:"marked_email_as_spam,omitempty"`
-
-		// MergeHistory A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-		MergeHistory *[]MergeHistoryItem `json:"merge_history,omitempty"`
-
-		// Name The contacts name.
-		//
-		// Example: John Doe
-		Name *string `json:"name,omitempty"`
-
-		// Notes An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Notes                     *ContactNotes           `json:"notes,omitempty"`
-		OptedInSubscriptionTypes  *map[string]interface{} `json:"opted_in_subscription_types,omitempty"`
-		OptedOutSubscriptionTypes *map[string]interface{} `json:"opted_out_subscription_types,omitempty"`
-
-		// Os The operating system which the contact is using.
-		//
-		// Example: Mac OS X
-		Os *string `json:"os,omitempty"`
-
-		// OwnerId The id of an admin that has been assigned account ownership of the contact.
-		//
-		// Example: 321
-		OwnerId *string `json:"owner_id,omitempty"`
-
-		// Phone The contacts phone.
-		//
-		// Example: +1123456789
-		Phone *string `json:"phone,omitempty"`
-
-		// Role The role of the contact.
-		//
-		// Example: user
-		Role *string `json:"role,omitempty"`
-
-		// SignedUpAt (Unix timestamp in seconds) The time specified for when a contact signed up.
-		//
-		// Example: 1571672154
-		SignedUpAt *int `json:"signed_up_at,omitempty"`
-
-		// SocialProfiles An object containing social profiles that a contact has.
-		SocialProfiles *ContactSocialProfiles `json:"social_profiles,omitempty"`
-
-		// Tags An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-		Tags *ContactTags `json:"tags,omitempty"`
-
-		// Type The type of object.
-		//
-		// Example: contact
-		Type *string `json:"type,omitempty"`
-
-		// UnsubscribedFromEmails Whether the contact is unsubscribed from emails.
-		//
-		// Example: true
-		UnsubscribedFromEmails *bool `json:"unsubscribed_from_emails,omitempty"`
-
-		// UpdatedAt (Unix timestamp in seconds) The time when the contact was last updated.
-		//
-		// Example: 1571672154
-		UpdatedAt *int `json:"updated_at,omitempty"`
-
-		// WorkspaceId The id of the workspace which the contact belongs to.
-		//
-		// Example: ecahpwf5
-		WorkspaceId *string `json:"workspace_id,omitempty"`
-	}
+	var out UpdateContactResponse
 	if err := c.transport.Call(ctx, op, req, &out, opts); err != nil {
 		return nil, err
 	}
@@ -7389,8 +4656,8 @@ func (c *Client) UpdateContact(ctx context.Context, contactId string, params *Up
 // # Update a content import source
 //
 // You can update an existing content import source.
-func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, params *UpdateContentImportSourceParams, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
-	req, err := NewUpdateContentImportSourceRequest(c.server, sourceId, params, body)
+func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string, body UpdateContentImportSourceJSONRequestBody, opts ...intercom.RequestOption) (*ContentImportSource, error) {
+	req, err := NewUpdateContentImportSourceRequest(c.server, sourceId, body)
 	if err != nil {
 		return nil, buildError("UpdateContentImportSource", err)
 	}
@@ -7407,8 +4674,8 @@ func (c *Client) UpdateContentImportSource(ctx context.Context, sourceId string,
 // # Update a content snippet
 //
 // You can update an existing content snippet.
-func (c *Client) UpdateContentSnippet(ctx context.Context, id string, params *UpdateContentSnippetParams, body UpdateContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*ContentSnippet, error) {
-	req, err := NewUpdateContentSnippetRequest(c.server, id, params, body)
+func (c *Client) UpdateContentSnippet(ctx context.Context, id string, body UpdateContentSnippetJSONRequestBody, opts ...intercom.RequestOption) (*ContentSnippet, error) {
+	req, err := NewUpdateContentSnippetRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateContentSnippet", err)
 	}
@@ -7451,8 +4718,8 @@ func (c *Client) UpdateConversation(ctx context.Context, conversationId int, par
 // # Update a conversation attribute
 //
 // Update an existing conversation attribute.
-func (c *Client) UpdateConversationAttribute(ctx context.Context, id int, params *UpdateConversationAttributeParams, body UpdateConversationAttributeJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewUpdateConversationAttributeRequest(c.server, id, params, body)
+func (c *Client) UpdateConversationAttribute(ctx context.Context, id int, body UpdateConversationAttributeJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewUpdateConversationAttributeRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateConversationAttribute", err)
 	}
@@ -7469,8 +4736,8 @@ func (c *Client) UpdateConversationAttribute(ctx context.Context, id int, params
 // # Update an option on a list conversation attribute
 //
 // Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
-func (c *Client) UpdateConversationAttributeOption(ctx context.Context, id int, optionId string, params *UpdateConversationAttributeOptionParams, body UpdateConversationAttributeOptionJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
-	req, err := NewUpdateConversationAttributeOptionRequest(c.server, id, optionId, params, body)
+func (c *Client) UpdateConversationAttributeOption(ctx context.Context, id int, optionId string, body UpdateConversationAttributeOptionJSONRequestBody, opts ...intercom.RequestOption) (*ConversationAttribute, error) {
+	req, err := NewUpdateConversationAttributeOptionRequest(c.server, id, optionId, body)
 	if err != nil {
 		return nil, buildError("UpdateConversationAttributeOption", err)
 	}
@@ -7491,8 +4758,8 @@ func (c *Client) UpdateConversationAttributeOption(ctx context.Context, id int, 
 // > 🚧 Updating the data type is not possible
 // >
 // > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
-func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, params *UpdateDataAttributeParams, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
-	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, params, body)
+func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, body UpdateDataAttributeJSONRequestBody, opts ...intercom.RequestOption) (*DataAttribute, error) {
+	req, err := NewUpdateDataAttributeRequest(c.server, dataAttributeId, body)
 	if err != nil {
 		return nil, buildError("UpdateDataAttribute", err)
 	}
@@ -7509,8 +4776,8 @@ func (c *Client) UpdateDataAttribute(ctx context.Context, dataAttributeId int, p
 // # Update a data connector
 //
 // Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
-func (c *Client) UpdateDataConnector(ctx context.Context, id string, params *UpdateDataConnectorParams, body UpdateDataConnectorJSONRequestBody, opts ...intercom.RequestOption) (*DataConnectorDetail, error) {
-	req, err := NewUpdateDataConnectorRequest(c.server, id, params, body)
+func (c *Client) UpdateDataConnector(ctx context.Context, id string, body UpdateDataConnectorJSONRequestBody, opts ...intercom.RequestOption) (*DataConnectorDetail, error) {
+	req, err := NewUpdateDataConnectorRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateDataConnector", err)
 	}
@@ -7527,8 +4794,8 @@ func (c *Client) UpdateDataConnector(ctx context.Context, id string, params *Upd
 // # Update an external page
 //
 // You can update an existing external page (if it was created via the API).
-func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *UpdateExternalPageParams, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
-	req, err := NewUpdateExternalPageRequest(c.server, pageId, params, body)
+func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, body UpdateExternalPageJSONRequestBody, opts ...intercom.RequestOption) (*ExternalPage, error) {
+	req, err := NewUpdateExternalPageRequest(c.server, pageId, body)
 	if err != nil {
 		return nil, buildError("UpdateExternalPage", err)
 	}
@@ -7545,8 +4812,8 @@ func (c *Client) UpdateExternalPage(ctx context.Context, pageId string, params *
 // # Update an internal article
 //
 // You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
-func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, params *UpdateInternalArticleParams, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
-	req, err := NewUpdateInternalArticleRequest(c.server, internalArticleId, params, body)
+func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId int, body UpdateInternalArticleJSONRequestBody, opts ...intercom.RequestOption) (*InternalArticle, error) {
+	req, err := NewUpdateInternalArticleRequest(c.server, internalArticleId, body)
 	if err != nil {
 		return nil, buildError("UpdateInternalArticle", err)
 	}
@@ -7565,8 +4832,8 @@ func (c *Client) UpdateInternalArticle(ctx context.Context, internalArticleId in
 // Update the IP allowlist configuration for the workspace.
 //
 //	The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
-func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlistParams, body UpdateIpAllowlistJSONRequestBody, opts ...intercom.RequestOption) (*IpAllowlist, error) {
-	req, err := NewUpdateIpAllowlistRequest(c.server, params, body)
+func (c *Client) UpdateIpAllowlist(ctx context.Context, body UpdateIpAllowlistJSONRequestBody, opts ...intercom.RequestOption) (*IpAllowlist, error) {
+	req, err := NewUpdateIpAllowlistRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateIpAllowlist", err)
 	}
@@ -7581,8 +4848,8 @@ func (c *Client) UpdateIpAllowlist(ctx context.Context, params *UpdateIpAllowlis
 // UpdateNewsItem calls PUT /news/news_items/{news_item_id} (updateNewsItem).
 //
 // Update a news item
-func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *UpdateNewsItemParams, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
-	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, params, body)
+func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, body UpdateNewsItemJSONRequestBody, opts ...intercom.RequestOption) (*NewsItem, error) {
+	req, err := NewUpdateNewsItemRequest(c.server, newsItemId, body)
 	if err != nil {
 		return nil, buildError("UpdateNewsItem", err)
 	}
@@ -7599,8 +4866,8 @@ func (c *Client) UpdateNewsItem(ctx context.Context, newsItemId int, params *Upd
 // # Update an office hours exception
 //
 // You can update an existing office hours exception.
-func (c *Client) UpdateOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, params *UpdateOfficeHoursExceptionParams, body UpdateOfficeHoursExceptionJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
-	req, err := NewUpdateOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id, params, body)
+func (c *Client) UpdateOfficeHoursException(ctx context.Context, officeHoursScheduleId string, id string, body UpdateOfficeHoursExceptionJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursException, error) {
+	req, err := NewUpdateOfficeHoursExceptionRequest(c.server, officeHoursScheduleId, id, body)
 	if err != nil {
 		return nil, buildError("UpdateOfficeHoursException", err)
 	}
@@ -7617,8 +4884,8 @@ func (c *Client) UpdateOfficeHoursException(ctx context.Context, officeHoursSche
 // # Update an office hours schedule
 //
 // You can update an existing office hours schedule.
-func (c *Client) UpdateOfficeHoursSchedule(ctx context.Context, id string, params *UpdateOfficeHoursScheduleParams, body UpdateOfficeHoursScheduleJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
-	req, err := NewUpdateOfficeHoursScheduleRequest(c.server, id, params, body)
+func (c *Client) UpdateOfficeHoursSchedule(ctx context.Context, id string, body UpdateOfficeHoursScheduleJSONRequestBody, opts ...intercom.RequestOption) (*OfficeHoursSchedule, error) {
+	req, err := NewUpdateOfficeHoursScheduleRequest(c.server, id, body)
 	if err != nil {
 		return nil, buildError("UpdateOfficeHoursSchedule", err)
 	}
@@ -7635,8 +4902,8 @@ func (c *Client) UpdateOfficeHoursSchedule(ctx context.Context, id string, param
 // # Update a ticket
 //
 // You can update a ticket.
-func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *UpdateTicketParams, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
-	req, err := NewUpdateTicketRequest(c.server, ticketId, params, body)
+func (c *Client) UpdateTicket(ctx context.Context, ticketId string, body UpdateTicketJSONRequestBody, opts ...intercom.RequestOption) (*Ticket, error) {
+	req, err := NewUpdateTicketRequest(c.server, ticketId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicket", err)
 	}
@@ -7657,8 +4924,8 @@ func (c *Client) UpdateTicket(ctx context.Context, ticketId string, params *Upda
 // > 📘 Updating a ticket type.
 // >
 // > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, params *UpdateTicketTypeParams, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
-	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, params, body)
+func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, body UpdateTicketTypeJSONRequestBody, opts ...intercom.RequestOption) (*TicketType, error) {
+	req, err := NewUpdateTicketTypeRequest(c.server, ticketTypeId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketType", err)
 	}
@@ -7675,8 +4942,8 @@ func (c *Client) UpdateTicketType(ctx context.Context, ticketTypeId string, para
 // # Update an existing attribute for a ticket type
 //
 // You can update an existing attribute for a ticket type.
-func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, params *UpdateTicketTypeAttributeParams, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
-	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, params, body)
+func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId string, attributeId string, body UpdateTicketTypeAttributeJSONRequestBody, opts ...intercom.RequestOption) (*TicketTypeAttribute, error) {
+	req, err := NewUpdateTicketTypeAttributeRequest(c.server, ticketTypeId, attributeId, body)
 	if err != nil {
 		return nil, buildError("UpdateTicketTypeAttribute", err)
 	}
@@ -7697,8 +4964,8 @@ func (c *Client) UpdateTicketTypeAttribute(ctx context.Context, ticketTypeId str
 // **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
 //
 // **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
-func (c *Client) UpdateVisitor(ctx context.Context, params *UpdateVisitorParams, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
-	req, err := NewUpdateVisitorRequest(c.server, params, body)
+func (c *Client) UpdateVisitor(ctx context.Context, body UpdateVisitorJSONRequestBody, opts ...intercom.RequestOption) (*Visitor, error) {
+	req, err := NewUpdateVisitorRequest(c.server, body)
 	if err != nil {
 		return nil, buildError("UpdateVisitor", err)
 	}

@@ -23,125 +23,111 @@ func TestConformance(t *testing.T) {
 var conformanceCalls = map[string]conformance.Call[*Client]{
 	"ArchiveContact": {Method: "ArchiveContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ArchiveContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ArchiveContact(ctx, p0, &params))
+		return conformance.Result(c.ArchiveContact(ctx, p0))
 	}},
 	"attachContactToACompany": {Method: "AttachContactToACompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachContactToACompanyParams
 		var body AttachContactToACompanyJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachContactToACompany(ctx, p0, &params, body))
+		return conformance.Result(c.AttachContactToACompany(ctx, p0, body))
 	}},
 	"attachContactToConversation": {Method: "AttachContactToConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachContactToConversationParams
 		var body AttachContactToConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachContactToConversation(ctx, p0, &params, body))
+		return conformance.Result(c.AttachContactToConversation(ctx, p0, body))
 	}},
 	"attachSubscriptionTypeToContact": {Method: "AttachSubscriptionTypeToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachSubscriptionTypeToContactParams
 		var body AttachSubscriptionTypeToContactJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachSubscriptionTypeToContact(ctx, p0, &params, body))
+		return conformance.Result(c.AttachSubscriptionTypeToContact(ctx, p0, body))
 	}},
 	"attachTagToArticle": {Method: "AttachTagToArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params AttachTagToArticleParams
 		var body AttachTagToArticleJSONRequestBody
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToArticle(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToArticle(ctx, p0, body))
 	}},
 	"attachTagToContact": {Method: "AttachTagToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToContactParams
 		var body AttachTagToContactJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToContact(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToContact(ctx, p0, body))
 	}},
 	"attachTagToContentSnippet": {Method: "AttachTagToContentSnippet", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToContentSnippetParams
 		var body AttachTagToContentSnippetJSONRequestBody
-		if err := errors.Join(in.Path("content_snippet_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("content_snippet_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToContentSnippet(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToContentSnippet(ctx, p0, body))
 	}},
 	"attachTagToConversation": {Method: "AttachTagToConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToConversationParams
 		var body AttachTagToConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToConversation(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToConversation(ctx, p0, body))
 	}},
 	"attachTagToInternalArticle": {Method: "AttachTagToInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params AttachTagToInternalArticleParams
 		var body AttachTagToInternalArticleJSONRequestBody
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToInternalArticle(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToInternalArticle(ctx, p0, body))
 	}},
 	"attachTagToTicket": {Method: "AttachTagToTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params AttachTagToTicketParams
 		var body AttachTagToTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.AttachTagToTicket(ctx, p0, &params, body))
+		return conformance.Result(c.AttachTagToTicket(ctx, p0, body))
 	}},
 	"BlockContact": {Method: "BlockContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params BlockContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.BlockContact(ctx, p0, &params))
+		return conformance.Result(c.BlockContact(ctx, p0))
 	}},
 	"bulkContentActions": {Method: "BulkContentActions", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params BulkContentActionsParams
 		var body BulkContentActionsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.BulkContentActions(ctx, &params, body))
+		return conformance.Result(c.BulkContentActions(ctx, body))
 	}},
 	"cancelDataExport": {Method: "CancelDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CancelDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CancelDataExport(ctx, p0, &params))
+		return conformance.Result(c.CancelDataExport(ctx, p0))
 	}},
 	"changeTicketType": {Method: "ChangeTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ChangeTicketTypeParams
 		var body ChangeTicketTypeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ChangeTicketType(ctx, p0, &params, body))
+		return conformance.Result(c.ChangeTicketType(ctx, p0, body))
 	}},
 	"collectFinVoiceCallByExternalId": {Method: "CollectFinVoiceCallByExternalId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -173,323 +159,284 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"convertConversationToTicket": {Method: "ConvertConversationToTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params ConvertConversationToTicketParams
 		var body ConvertConversationToTicketJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ConvertConversationToTicket(ctx, p0, &params, body))
+		return conformance.Result(c.ConvertConversationToTicket(ctx, p0, body))
 	}},
 	"convertVisitor": {Method: "ConvertVisitor", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ConvertVisitorParams
 		var body ConvertVisitorJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ConvertVisitor(ctx, &params, body))
+		return conformance.Result(c.ConvertVisitor(ctx, body))
 	}},
 	"createArticle": {Method: "CreateArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateArticleParams
 		var body CreateArticleJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateArticle(ctx, &params, body))
+		return conformance.Result(c.CreateArticle(ctx, body))
 	}},
 	"createAudience": {Method: "CreateAudience", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateAudienceParams
 		var body CreateAudienceJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateAudience(ctx, &params, body))
+		return conformance.Result(c.CreateAudience(ctx, body))
 	}},
 	"createCollection": {Method: "CreateCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateCollectionParams
 		var body CreateCollectionJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateCollection(ctx, &params, body))
+		return conformance.Result(c.CreateCollection(ctx, body))
 	}},
 	"createCompanyNote": {Method: "CreateCompanyNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateCompanyNoteParams
 		var body CreateCompanyNoteJSONRequestBody
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateCompanyNote(ctx, p0, &params, body))
+		return conformance.Result(c.CreateCompanyNote(ctx, p0, body))
 	}},
 	"CreateContact": {Method: "CreateContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateContactParams
 		var body CreateContactJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateContact(ctx, &params, body))
+		return conformance.Result(c.CreateContact(ctx, body))
 	}},
 	"createContentImportSource": {Method: "CreateContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateContentImportSourceParams
 		var body CreateContentImportSourceJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateContentImportSource(ctx, &params, body))
+		return conformance.Result(c.CreateContentImportSource(ctx, body))
 	}},
 	"createContentSnippet": {Method: "CreateContentSnippet", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateContentSnippetParams
 		var body CreateContentSnippetJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateContentSnippet(ctx, &params, body))
+		return conformance.Result(c.CreateContentSnippet(ctx, body))
 	}},
 	"createConversation": {Method: "CreateConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateConversationParams
 		var body CreateConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateConversation(ctx, &params, body))
+		return conformance.Result(c.CreateConversation(ctx, body))
 	}},
 	"createConversationAttribute": {Method: "CreateConversationAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateConversationAttributeParams
 		var body CreateConversationAttributeJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateConversationAttribute(ctx, &params, body))
+		return conformance.Result(c.CreateConversationAttribute(ctx, body))
 	}},
 	"createConversationAttributeOption": {Method: "CreateConversationAttributeOption", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params CreateConversationAttributeOptionParams
 		var body CreateConversationAttributeOptionJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateConversationAttributeOption(ctx, p0, &params, body))
+		return conformance.Result(c.CreateConversationAttributeOption(ctx, p0, body))
 	}},
 	"createCustomObjectInstances": {Method: "CreateCustomObjectInstances", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateCustomObjectInstancesParams
 		var body CreateCustomObjectInstancesJSONRequestBody
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateCustomObjectInstances(ctx, p0, &params, body))
+		return conformance.Result(c.CreateCustomObjectInstances(ctx, p0, body))
 	}},
 	"createDataAttribute": {Method: "CreateDataAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataAttributeParams
 		var body CreateDataAttributeJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateDataAttribute(ctx, &params, body))
+		return conformance.Result(c.CreateDataAttribute(ctx, body))
 	}},
 	"createDataConnector": {Method: "CreateDataConnector", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataConnectorParams
 		var body CreateDataConnectorJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateDataConnector(ctx, &params, body))
+		return conformance.Result(c.CreateDataConnector(ctx, body))
 	}},
 	"createDataEvent": {Method: "CreateDataEvent", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataEventParams
 		var body CreateDataEventJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return nil, c.CreateDataEvent(ctx, &params, body)
+		return nil, c.CreateDataEvent(ctx, body)
 	}},
 	"createDataExport": {Method: "CreateDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateDataExportParams
 		var body CreateDataExportJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateDataExport(ctx, &params, body))
+		return conformance.Result(c.CreateDataExport(ctx, body))
 	}},
 	"createExternalPage": {Method: "CreateExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateExternalPageParams
 		var body CreateExternalPageJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateExternalPage(ctx, &params, body))
+		return conformance.Result(c.CreateExternalPage(ctx, body))
 	}},
 	"createHelpCenterRedirect": {Method: "CreateHelpCenterRedirect", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateHelpCenterRedirectParams
 		var body CreateHelpCenterRedirectJSONRequestBody
-		if err := errors.Join(in.Path("help_center_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("help_center_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateHelpCenterRedirect(ctx, p0, &params, body))
+		return conformance.Result(c.CreateHelpCenterRedirect(ctx, p0, body))
 	}},
 	"createInternalArticle": {Method: "CreateInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateInternalArticleParams
 		var body CreateInternalArticleJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateInternalArticle(ctx, &params, body))
+		return conformance.Result(c.CreateInternalArticle(ctx, body))
 	}},
 	"createMessage": {Method: "CreateMessage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateMessageParams
 		var body CreateMessageJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateMessage(ctx, &params, body))
+		return conformance.Result(c.CreateMessage(ctx, body))
 	}},
 	"createNewsItem": {Method: "CreateNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateNewsItemParams
 		var body CreateNewsItemJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateNewsItem(ctx, &params, body))
+		return conformance.Result(c.CreateNewsItem(ctx, body))
 	}},
 	"createNote": {Method: "CreateNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateNoteParams
 		var body CreateNoteJSONRequestBody
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateNote(ctx, p0, &params, body))
+		return conformance.Result(c.CreateNote(ctx, p0, body))
 	}},
 	"createOfficeHoursException": {Method: "CreateOfficeHoursException", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateOfficeHoursExceptionParams
 		var body CreateOfficeHoursExceptionJSONRequestBody
-		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateOfficeHoursException(ctx, p0, &params, body))
+		return conformance.Result(c.CreateOfficeHoursException(ctx, p0, body))
 	}},
 	"createOfficeHoursSchedule": {Method: "CreateOfficeHoursSchedule", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateOfficeHoursScheduleParams
 		var body CreateOfficeHoursScheduleJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateOfficeHoursSchedule(ctx, &params, body))
+		return conformance.Result(c.CreateOfficeHoursSchedule(ctx, body))
 	}},
 	"createOrUpdateCompany": {Method: "CreateOrUpdateCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateOrUpdateCompanyParams
 		var body CreateOrUpdateCompanyJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateOrUpdateCompany(ctx, &params, body))
+		return conformance.Result(c.CreateOrUpdateCompany(ctx, body))
 	}},
 	"createPhoneSwitch": {Method: "CreatePhoneSwitch", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreatePhoneSwitchParams
 		var body CreatePhoneSwitchJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreatePhoneSwitch(ctx, &params, body))
+		return conformance.Result(c.CreatePhoneSwitch(ctx, body))
 	}},
 	"createTag": {Method: "CreateTag", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTagParams
 		var body CreateTagJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTag(ctx, &params, body))
+		return conformance.Result(c.CreateTag(ctx, body))
 	}},
 	"createTicket": {Method: "CreateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTicketParams
 		var body CreateTicketJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicket(ctx, &params, body))
+		return conformance.Result(c.CreateTicket(ctx, body))
 	}},
 	"createTicketType": {Method: "CreateTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params CreateTicketTypeParams
 		var body CreateTicketTypeJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicketType(ctx, &params, body))
+		return conformance.Result(c.CreateTicketType(ctx, body))
 	}},
 	"createTicketTypeAttribute": {Method: "CreateTicketTypeAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params CreateTicketTypeAttributeParams
 		var body CreateTicketTypeAttributeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.CreateTicketTypeAttribute(ctx, p0, &params, body))
+		return conformance.Result(c.CreateTicketTypeAttribute(ctx, p0, body))
 	}},
 	"dataEventSummaries": {Method: "DataEventSummaries", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params DataEventSummariesParams
 		var body DataEventSummariesJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return nil, c.DataEventSummaries(ctx, &params, body)
+		return nil, c.DataEventSummaries(ctx, body)
 	}},
 	"deleteArticle": {Method: "DeleteArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteArticleParams
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteArticle(ctx, p0, &params))
+		return conformance.Result(c.DeleteArticle(ctx, p0))
 	}},
 	"deleteAudience": {Method: "DeleteAudience", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteAudienceParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteAudience(ctx, p0, &params)
+		return nil, c.DeleteAudience(ctx, p0)
 	}},
 	"deleteCollection": {Method: "DeleteCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteCollectionParams
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCollection(ctx, p0, &params))
+		return conformance.Result(c.DeleteCollection(ctx, p0))
 	}},
 	"deleteCompany": {Method: "DeleteCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteCompanyParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCompany(ctx, p0, &params))
+		return conformance.Result(c.DeleteCompany(ctx, p0))
 	}},
 	"DeleteContact": {Method: "DeleteContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteContact(ctx, p0, &params))
+		return conformance.Result(c.DeleteContact(ctx, p0))
 	}},
 	"deleteContentImportSource": {Method: "DeleteContentImportSource", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteContentImportSourceParams
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteContentImportSource(ctx, p0, &params)
+		return nil, c.DeleteContentImportSource(ctx, p0)
 	}},
 	"deleteContentSnippet": {Method: "DeleteContentSnippet", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteContentSnippetParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteContentSnippet(ctx, p0, &params)
+		return nil, c.DeleteContentSnippet(ctx, p0)
 	}},
 	"deleteConversation": {Method: "DeleteConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
@@ -501,29 +448,26 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"deleteConversationAttribute": {Method: "DeleteConversationAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteConversationAttributeParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteConversationAttribute(ctx, p0, &params))
+		return conformance.Result(c.DeleteConversationAttribute(ctx, p0))
 	}},
 	"deleteConversationAttributeOption": {Method: "DeleteConversationAttributeOption", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
 		var p1 string
-		var params DeleteConversationAttributeOptionParams
-		if err := errors.Join(in.Path("id", &p0), in.Path("option_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Path("option_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteConversationAttributeOption(ctx, p0, p1, &params))
+		return conformance.Result(c.DeleteConversationAttributeOption(ctx, p0, p1))
 	}},
 	"deleteCustomObjectInstancesByExternalId": {Method: "DeleteCustomObjectInstancesByExternalId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DeleteCustomObjectInstancesByExternalIdParams
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteCustomObjectInstancesByExternalId(ctx, p0, p1, &params))
+		return conformance.Result(c.DeleteCustomObjectInstancesByExternalId(ctx, p0, p1))
 	}},
 	"deleteCustomObjectInstancesById": {Method: "DeleteCustomObjectInstancesById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -535,243 +479,215 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"deleteDataConnector": {Method: "DeleteDataConnector", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteDataConnectorParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteDataConnector(ctx, p0, &params))
+		return conformance.Result(c.DeleteDataConnector(ctx, p0))
 	}},
 	"deleteExternalPage": {Method: "DeleteExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteExternalPageParams
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteExternalPage(ctx, p0, &params))
+		return conformance.Result(c.DeleteExternalPage(ctx, p0))
 	}},
 	"deleteHelpCenterRedirect": {Method: "DeleteHelpCenterRedirect", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DeleteHelpCenterRedirectParams
-		if err := errors.Join(in.Path("help_center_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("help_center_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteHelpCenterRedirect(ctx, p0, p1, &params))
+		return conformance.Result(c.DeleteHelpCenterRedirect(ctx, p0, p1))
 	}},
 	"deleteInternalArticle": {Method: "DeleteInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteInternalArticleParams
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteInternalArticle(ctx, p0, &params))
+		return conformance.Result(c.DeleteInternalArticle(ctx, p0))
 	}},
 	"deleteNewsItem": {Method: "DeleteNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params DeleteNewsItemParams
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteNewsItem(ctx, p0, &params))
+		return conformance.Result(c.DeleteNewsItem(ctx, p0))
 	}},
 	"deleteOfficeHoursException": {Method: "DeleteOfficeHoursException", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DeleteOfficeHoursExceptionParams
-		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteOfficeHoursException(ctx, p0, p1, &params))
+		return conformance.Result(c.DeleteOfficeHoursException(ctx, p0, p1))
 	}},
 	"deleteOfficeHoursSchedule": {Method: "DeleteOfficeHoursSchedule", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteOfficeHoursScheduleParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteOfficeHoursSchedule(ctx, p0, &params))
+		return conformance.Result(c.DeleteOfficeHoursSchedule(ctx, p0))
 	}},
 	"deleteTag": {Method: "DeleteTag", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteTagParams
-		if err := errors.Join(in.Path("tag_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("tag_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.DeleteTag(ctx, p0, &params)
+		return nil, c.DeleteTag(ctx, p0)
 	}},
 	"deleteTicket": {Method: "DeleteTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DeleteTicketParams
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DeleteTicket(ctx, p0, &params))
+		return conformance.Result(c.DeleteTicket(ctx, p0))
 	}},
 	"detachContactFromACompany": {Method: "DetachContactFromACompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachContactFromACompanyParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("company_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("company_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachContactFromACompany(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachContactFromACompany(ctx, p0, p1))
 	}},
 	"detachContactFromConversation": {Method: "DetachContactFromConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachContactFromConversationParams
 		var body DetachContactFromConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("contact_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("contact_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachContactFromConversation(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachContactFromConversation(ctx, p0, p1, body))
 	}},
 	"detachSubscriptionTypeToContact": {Method: "DetachSubscriptionTypeToContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachSubscriptionTypeToContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("subscription_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("subscription_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachSubscriptionTypeToContact(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachSubscriptionTypeToContact(ctx, p0, p1))
 	}},
 	"detachTagFromArticle": {Method: "DetachTagFromArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
 		var p1 string
-		var params DetachTagFromArticleParams
-		if err := errors.Join(in.Path("article_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromArticle(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachTagFromArticle(ctx, p0, p1))
 	}},
 	"detachTagFromContact": {Method: "DetachTagFromContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Path("tag_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0), in.Path("tag_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromContact(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachTagFromContact(ctx, p0, p1))
 	}},
 	"detachTagFromContentSnippet": {Method: "DetachTagFromContentSnippet", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromContentSnippetParams
-		if err := errors.Join(in.Path("content_snippet_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("content_snippet_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromContentSnippet(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachTagFromContentSnippet(ctx, p0, p1))
 	}},
 	"detachTagFromConversation": {Method: "DetachTagFromConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromConversationParams
 		var body DetachTagFromConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("tag_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Path("tag_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromConversation(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachTagFromConversation(ctx, p0, p1, body))
 	}},
 	"detachTagFromInternalArticle": {Method: "DetachTagFromInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
 		var p1 string
-		var params DetachTagFromInternalArticleParams
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromInternalArticle(ctx, p0, p1, &params))
+		return conformance.Result(c.DetachTagFromInternalArticle(ctx, p0, p1))
 	}},
 	"detachTagFromTicket": {Method: "DetachTagFromTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DetachTagFromTicketParams
 		var body DetachTagFromTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("tag_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("tag_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DetachTagFromTicket(ctx, p0, p1, &params, body))
+		return conformance.Result(c.DetachTagFromTicket(ctx, p0, p1, body))
 	}},
 	"dismissContactBanner": {Method: "DismissContactBanner", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params DismissContactBannerParams
-		if err := errors.Join(in.Path("id", &p0), in.Path("view_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Path("view_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.DismissContactBanner(ctx, p0, p1, &params))
+		return conformance.Result(c.DismissContactBanner(ctx, p0, p1))
 	}},
 	"downloadDataExport": {Method: "DownloadDataExport", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params DownloadDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, &params, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
+		return nil, conformance.Stream(c.DownloadDataExport(ctx, p0, intercom.WithHeader("Accept", "application/octet-stream, application/json;q=0.5")))
 	}},
 	"enqueueCreateTicket": {Method: "EnqueueCreateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params EnqueueCreateTicketParams
 		var body EnqueueCreateTicketJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.EnqueueCreateTicket(ctx, &params, body))
+		return conformance.Result(c.EnqueueCreateTicket(ctx, body))
 	}},
 	"exportWorkflow": {Method: "ExportWorkflow", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ExportWorkflowParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ExportWorkflow(ctx, p0, &params))
+		return conformance.Result(c.ExportWorkflow(ctx, p0))
 	}},
 	"findTag": {Method: "FindTag", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params FindTagParams
-		if err := errors.Join(in.Path("tag_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("tag_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.FindTag(ctx, p0, &params))
+		return conformance.Result(c.FindTag(ctx, p0))
 	}},
 	"getContentImportSource": {Method: "GetContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetContentImportSourceParams
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetContentImportSource(ctx, p0, &params))
+		return conformance.Result(c.GetContentImportSource(ctx, p0))
 	}},
 	"getContentSnippet": {Method: "GetContentSnippet", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetContentSnippetParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetContentSnippet(ctx, p0, &params))
+		return conformance.Result(c.GetContentSnippet(ctx, p0))
 	}},
 	"getConversationAttribute": {Method: "GetConversationAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params GetConversationAttributeParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetConversationAttribute(ctx, p0, &params))
+		return conformance.Result(c.GetConversationAttribute(ctx, p0))
 	}},
 	"getCustomObjectInstancesById": {Method: "GetCustomObjectInstancesById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params GetCustomObjectInstancesByIdParams
-		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("custom_object_type_identifier", &p0), in.Path("custom_object_instance_id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetCustomObjectInstancesById(ctx, p0, p1, &params))
+		return conformance.Result(c.GetCustomObjectInstancesById(ctx, p0, p1))
 	}},
 	"getDataExport": {Method: "GetDataExport", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetDataExportParams
-		if err := errors.Join(in.Path("job_identifier", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_identifier", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetDataExport(ctx, p0, &params))
+		return conformance.Result(c.GetDataExport(ctx, p0))
 	}},
 	"getDownloadReportingDataByJobIdentifier": {Method: "GetDownloadReportingDataByJobIdentifier", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -790,51 +706,39 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.GetExportReportingDataByJobIdentifier(ctx, p0, &params))
 	}},
 	"getExportReportingDataGetDatasets": {Method: "GetExportReportingDataGetDatasets", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params GetExportReportingDataGetDatasetsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.GetExportReportingDataGetDatasets(ctx, &params))
+		return conformance.Result(c.GetExportReportingDataGetDatasets(ctx))
 	}},
 	"getExternalPage": {Method: "GetExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetExternalPageParams
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetExternalPage(ctx, p0, &params))
+		return conformance.Result(c.GetExternalPage(ctx, p0))
 	}},
 	"getIpAllowlist": {Method: "GetIpAllowlist", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params GetIpAllowlistParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.GetIpAllowlist(ctx, &params))
+		return conformance.Result(c.GetIpAllowlist(ctx))
 	}},
 	"getMacro": {Method: "GetMacro", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetMacroParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetMacro(ctx, p0, &params))
+		return conformance.Result(c.GetMacro(ctx, p0))
 	}},
 	"getOfficeHoursException": {Method: "GetOfficeHoursException", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params GetOfficeHoursExceptionParams
-		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetOfficeHoursException(ctx, p0, p1, &params))
+		return conformance.Result(c.GetOfficeHoursException(ctx, p0, p1))
 	}},
 	"getOfficeHoursSchedule": {Method: "GetOfficeHoursSchedule", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetOfficeHoursScheduleParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetOfficeHoursSchedule(ctx, p0, &params))
+		return conformance.Result(c.GetOfficeHoursSchedule(ctx, p0))
 	}},
 	"getTeamMetrics": {Method: "GetTeamMetrics", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -846,19 +750,17 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"getTicket": {Method: "GetTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetTicketParams
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetTicket(ctx, p0, &params))
+		return conformance.Result(c.GetTicket(ctx, p0))
 	}},
 	"getTicketType": {Method: "GetTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params GetTicketTypeParams
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.GetTicketType(ctx, p0, &params))
+		return conformance.Result(c.GetTicketType(ctx, p0))
 	}},
 	"getWhatsAppMessageStatus": {Method: "GetWhatsAppMessageStatus", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params GetWhatsAppMessageStatusParams
@@ -868,28 +770,22 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.GetWhatsAppMessageStatus(ctx, &params))
 	}},
 	"identifyAdmin": {Method: "IdentifyAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params IdentifyAdminParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.IdentifyAdmin(ctx, &params))
+		return conformance.Result(c.IdentifyAdmin(ctx))
 	}},
 	"jobsStatus": {Method: "JobsStatus", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params JobsStatusParams
-		if err := errors.Join(in.Path("job_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("job_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.JobsStatus(ctx, p0, &params))
+		return conformance.Result(c.JobsStatus(ctx, p0))
 	}},
 	"linkConversationToTicket": {Method: "LinkConversationToTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params LinkConversationToTicketParams
 		var body LinkConversationToTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.LinkConversationToTicket(ctx, p0, &params, body))
+		return conformance.Result(c.LinkConversationToTicket(ctx, p0, body))
 	}},
 	"lisDataAttributes": {Method: "LisDataAttributes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params LisDataAttributesParams
@@ -906,11 +802,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.LisDataEvents(ctx, &params))
 	}},
 	"listActivityLogEventTypes": {Method: "ListActivityLogEventTypes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListActivityLogEventTypesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListActivityLogEventTypes(ctx, &params))
+		return conformance.Result(c.ListActivityLogEventTypes(ctx))
 	}},
 	"listActivityLogs": {Method: "ListActivityLogs", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListActivityLogsParams
@@ -927,11 +819,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListAdmins(ctx, &params))
 	}},
 	"listAllCollections": {Method: "ListAllCollections", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListAllCollectionsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListAllCollections(ctx, &params))
+		return conformance.Result(c.ListAllCollections(ctx))
 	}},
 	"listAllCompanies": {Method: "ListAllCompanies", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListAllCompaniesParams
@@ -949,27 +837,21 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListArticleVersions(ctx, p0, &params))
 	}},
 	"listArticles": {Method: "ListArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListArticlesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListArticles(ctx, &params))
+		return conformance.Result(c.ListArticles(ctx))
 	}},
 	"ListAttachedContacts": {Method: "ListAttachedContacts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListAttachedContactsParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListAttachedContacts(ctx, p0, &params))
+		return conformance.Result(c.ListAttachedContacts(ctx, p0))
 	}},
 	"ListAttachedSegmentsForCompanies": {Method: "ListAttachedSegmentsForCompanies", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListAttachedSegmentsForCompaniesParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListAttachedSegmentsForCompanies(ctx, p0, &params))
+		return conformance.Result(c.ListAttachedSegmentsForCompanies(ctx, p0))
 	}},
 	"listAudiences": {Method: "ListAudiences", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListAudiencesParams
@@ -979,18 +861,10 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListAudiences(ctx, &params))
 	}},
 	"listAwayStatusReasons": {Method: "ListAwayStatusReasons", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListAwayStatusReasonsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListAwayStatusReasons(ctx, &params))
+		return conformance.Result(c.ListAwayStatusReasons(ctx))
 	}},
 	"listBrands": {Method: "ListBrands", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListBrandsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListBrands(ctx, &params))
+		return conformance.Result(c.ListBrands(ctx))
 	}},
 	"listCalls": {Method: "ListCalls", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListCallsParams
@@ -1000,36 +874,32 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListCalls(ctx, &params))
 	}},
 	"listCallsWithTranscripts": {Method: "ListCallsWithTranscripts", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListCallsWithTranscriptsParams
 		var body ListCallsWithTranscriptsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListCallsWithTranscripts(ctx, &params, body))
+		return conformance.Result(c.ListCallsWithTranscripts(ctx, body))
 	}},
 	"listCompaniesForAContact": {Method: "ListCompaniesForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListCompaniesForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListCompaniesForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListCompaniesForAContact(ctx, p0))
 	}},
 	"listCompanyNotes": {Method: "ListCompanyNotes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListCompanyNotesParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListCompanyNotes(ctx, p0, &params))
+		return conformance.Result(c.ListCompanyNotes(ctx, p0))
 	}},
 	"listContactBanners": {Method: "ListContactBanners", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListContactBannersParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListContactBanners(ctx, p0, &params))
+		return conformance.Result(c.ListContactBanners(ctx, p0))
 	}},
 	"ListContactMergeHistory": {Method: "ListContactMergeHistory", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -1047,11 +917,7 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListContacts(ctx, &params))
 	}},
 	"listContentImportSources": {Method: "ListContentImportSources", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListContentImportSourcesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListContentImportSources(ctx, &params))
+		return conformance.Result(c.ListContentImportSources(ctx))
 	}},
 	"listContentSnippets": {Method: "ListContentSnippets", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListContentSnippetsParams
@@ -1105,26 +971,17 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListDeletedConversationIds(ctx, &params))
 	}},
 	"listEmails": {Method: "ListEmails", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListEmailsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListEmails(ctx, &params))
+		return conformance.Result(c.ListEmails(ctx))
 	}},
 	"listExternalPages": {Method: "ListExternalPages", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListExternalPagesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListExternalPages(ctx, &params))
+		return conformance.Result(c.ListExternalPages(ctx))
 	}},
 	"listHandlingEvents": {Method: "ListHandlingEvents", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListHandlingEventsParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListHandlingEvents(ctx, p0, &params))
+		return conformance.Result(c.ListHandlingEvents(ctx, p0))
 	}},
 	"listHelpCenterRedirects": {Method: "ListHelpCenterRedirects", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -1135,26 +992,17 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListHelpCenterRedirects(ctx, p0, &params))
 	}},
 	"listHelpCenters": {Method: "ListHelpCenters", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListHelpCentersParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListHelpCenters(ctx, &params))
+		return conformance.Result(c.ListHelpCenters(ctx))
 	}},
 	"listInternalArticles": {Method: "ListInternalArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListInternalArticlesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListInternalArticles(ctx, &params))
+		return conformance.Result(c.ListInternalArticles(ctx))
 	}},
 	"listLiveNewsfeedItems": {Method: "ListLiveNewsfeedItems", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListLiveNewsfeedItemsParams
-		if err := errors.Join(in.Path("newsfeed_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("newsfeed_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListLiveNewsfeedItems(ctx, p0, &params))
+		return conformance.Result(c.ListLiveNewsfeedItems(ctx, p0))
 	}},
 	"listMacros": {Method: "ListMacros", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListMacrosParams
@@ -1164,41 +1012,27 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListMacros(ctx, &params))
 	}},
 	"listNewsItems": {Method: "ListNewsItems", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListNewsItemsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListNewsItems(ctx, &params))
+		return conformance.Result(c.ListNewsItems(ctx))
 	}},
 	"listNewsfeeds": {Method: "ListNewsfeeds", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListNewsfeedsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListNewsfeeds(ctx, &params))
+		return conformance.Result(c.ListNewsfeeds(ctx))
 	}},
 	"listNotes": {Method: "ListNotes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListNotesParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListNotes(ctx, p0, &params))
+		return conformance.Result(c.ListNotes(ctx, p0))
 	}},
 	"listOfficeHoursExceptions": {Method: "ListOfficeHoursExceptions", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListOfficeHoursExceptionsParams
-		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("office_hours_schedule_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListOfficeHoursExceptions(ctx, p0, &params))
+		return conformance.Result(c.ListOfficeHoursExceptions(ctx, p0))
 	}},
 	"listOfficeHoursSchedules": {Method: "ListOfficeHoursSchedules", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListOfficeHoursSchedulesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListOfficeHoursSchedules(ctx, &params))
+		return conformance.Result(c.ListOfficeHoursSchedules(ctx))
 	}},
 	"listSegments": {Method: "ListSegments", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params ListSegmentsParams
@@ -1209,11 +1043,10 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"listSegmentsForAContact": {Method: "ListSegmentsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListSegmentsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListSegmentsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListSegmentsForAContact(ctx, p0))
 	}},
 	"listSideConversations": {Method: "ListSideConversations", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -1224,64 +1057,41 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ListSideConversations(ctx, p0, &params))
 	}},
 	"listSubscriptionTypes": {Method: "ListSubscriptionTypes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListSubscriptionTypesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListSubscriptionTypes(ctx, &params))
+		return conformance.Result(c.ListSubscriptionTypes(ctx))
 	}},
 	"listSubscriptionsForAContact": {Method: "ListSubscriptionsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListSubscriptionsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListSubscriptionsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListSubscriptionsForAContact(ctx, p0))
 	}},
 	"listTags": {Method: "ListTags", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTagsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTags(ctx, &params))
+		return conformance.Result(c.ListTags(ctx))
 	}},
 	"listTagsForAContact": {Method: "ListTagsForAContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ListTagsForAContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ListTagsForAContact(ctx, p0, &params))
+		return conformance.Result(c.ListTagsForAContact(ctx, p0))
 	}},
 	"listTeams": {Method: "ListTeams", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTeamsParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTeams(ctx, &params))
+		return conformance.Result(c.ListTeams(ctx))
 	}},
 	"listTicketStates": {Method: "ListTicketStates", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTicketStatesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTicketStates(ctx, &params))
+		return conformance.Result(c.ListTicketStates(ctx))
 	}},
 	"listTicketTypes": {Method: "ListTicketTypes", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ListTicketTypesParams
-		if err := errors.Join(in.Params(&params)); err != nil {
-			return nil, err
-		}
-		return conformance.Result(c.ListTicketTypes(ctx, &params))
+		return conformance.Result(c.ListTicketTypes(ctx))
 	}},
 	"manageConversation": {Method: "ManageConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ManageConversationParams
 		var body ManageConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ManageConversation(ctx, p0, &params, body))
+		return conformance.Result(c.ManageConversation(ctx, p0, body))
 	}},
 	"MergeContact": {Method: "MergeContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params MergeContactParams
@@ -1293,37 +1103,33 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"mergeConversation": {Method: "MergeConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params MergeConversationParams
 		var body MergeConversationJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.MergeConversation(ctx, p0, &params, body))
+		return conformance.Result(c.MergeConversation(ctx, p0, body))
 	}},
 	"postExportReportingDataEnqueue": {Method: "PostExportReportingDataEnqueue", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params PostExportReportingDataEnqueueParams
 		var body PostExportReportingDataEnqueueJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.PostExportReportingDataEnqueue(ctx, &params, body))
+		return conformance.Result(c.PostExportReportingDataEnqueue(ctx, body))
 	}},
 	"publishArticleDraft": {Method: "PublishArticleDraft", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params PublishArticleDraftParams
 		var body PublishArticleDraftJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.PublishArticleDraft(ctx, p0, &params, body))
+		return conformance.Result(c.PublishArticleDraft(ctx, p0, body))
 	}},
 	"redactConversation": {Method: "RedactConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params RedactConversationParams
 		var body RedactConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RedactConversation(ctx, &params, body))
+		return conformance.Result(c.RedactConversation(ctx, body))
 	}},
 	"registerFinVoiceCall": {Method: "RegisterFinVoiceCall", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var body RegisterFinVoiceCallJSONRequestBody
@@ -1334,61 +1140,54 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"replyConversation": {Method: "ReplyConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ReplyConversationParams
 		var body ReplyConversationJSONRequestBody
-		if err := errors.Join(in.Path("conversation_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("conversation_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyConversation(ctx, p0, &params, body))
+		return conformance.Result(c.ReplyConversation(ctx, p0, body))
 	}},
 	"replyTicket": {Method: "ReplyTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ReplyTicketParams
 		var body ReplyTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyTicket(ctx, p0, &params, body))
+		return conformance.Result(c.ReplyTicket(ctx, p0, body))
 	}},
 	"replyToFin": {Method: "ReplyToFin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params ReplyToFinParams
 		var body ReplyToFinJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ReplyToFin(ctx, &params, body))
+		return conformance.Result(c.ReplyToFin(ctx, body))
 	}},
 	"RetrieveACompanyById": {Method: "RetrieveACompanyById", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveACompanyByIdParams
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveACompanyById(ctx, p0, &params))
+		return conformance.Result(c.RetrieveACompanyById(ctx, p0))
 	}},
 	"retrieveAdmin": {Method: "RetrieveAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveAdminParams
-		if err := errors.Join(in.Path("admin_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("admin_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveAdmin(ctx, p0, &params))
+		return conformance.Result(c.RetrieveAdmin(ctx, p0))
 	}},
 	"retrieveArticle": {Method: "RetrieveArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveArticleParams
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveArticle(ctx, p0, &params))
+		return conformance.Result(c.RetrieveArticle(ctx, p0))
 	}},
 	"retrieveArticleDraft": {Method: "RetrieveArticleDraft", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveArticleDraftParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveArticleDraft(ctx, p0, &params))
+		return conformance.Result(c.RetrieveArticleDraft(ctx, p0))
 	}},
 	"retrieveArticleVersion": {Method: "RetrieveArticleVersion", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
@@ -1401,27 +1200,24 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"retrieveAudience": {Method: "RetrieveAudience", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveAudienceParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveAudience(ctx, p0, &params))
+		return conformance.Result(c.RetrieveAudience(ctx, p0))
 	}},
 	"retrieveBrand": {Method: "RetrieveBrand", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveBrandParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveBrand(ctx, p0, &params))
+		return conformance.Result(c.RetrieveBrand(ctx, p0))
 	}},
 	"retrieveCollection": {Method: "RetrieveCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveCollectionParams
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveCollection(ctx, p0, &params))
+		return conformance.Result(c.RetrieveCollection(ctx, p0))
 	}},
 	"retrieveCompany": {Method: "RetrieveCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params RetrieveCompanyParams
@@ -1448,76 +1244,67 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"retrieveEmail": {Method: "RetrieveEmail", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveEmailParams
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveEmail(ctx, p0, &params))
+		return conformance.Result(c.RetrieveEmail(ctx, p0))
 	}},
 	"retrieveHelpCenter": {Method: "RetrieveHelpCenter", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveHelpCenterParams
-		if err := errors.Join(in.Path("help_center_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("help_center_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveHelpCenter(ctx, p0, &params))
+		return conformance.Result(c.RetrieveHelpCenter(ctx, p0))
 	}},
 	"retrieveHelpCenterRedirect": {Method: "RetrieveHelpCenterRedirect", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params RetrieveHelpCenterRedirectParams
-		if err := errors.Join(in.Path("help_center_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("help_center_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveHelpCenterRedirect(ctx, p0, p1, &params))
+		return conformance.Result(c.RetrieveHelpCenterRedirect(ctx, p0, p1))
 	}},
 	"retrieveInternalArticle": {Method: "RetrieveInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveInternalArticleParams
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveInternalArticle(ctx, p0, &params))
+		return conformance.Result(c.RetrieveInternalArticle(ctx, p0))
 	}},
 	"retrieveNewsItem": {Method: "RetrieveNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveNewsItemParams
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNewsItem(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNewsItem(ctx, p0))
 	}},
 	"retrieveNewsfeed": {Method: "RetrieveNewsfeed", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveNewsfeedParams
-		if err := errors.Join(in.Path("newsfeed_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("newsfeed_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNewsfeed(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNewsfeed(ctx, p0))
 	}},
 	"retrieveNote": {Method: "RetrieveNote", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params RetrieveNoteParams
-		if err := errors.Join(in.Path("note_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("note_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveNote(ctx, p0, &params))
+		return conformance.Result(c.RetrieveNote(ctx, p0))
 	}},
 	"retrieveSegment": {Method: "RetrieveSegment", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveSegmentParams
-		if err := errors.Join(in.Path("segment_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("segment_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveSegment(ctx, p0, &params))
+		return conformance.Result(c.RetrieveSegment(ctx, p0))
 	}},
 	"retrieveTeam": {Method: "RetrieveTeam", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params RetrieveTeamParams
-		if err := errors.Join(in.Path("team_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("team_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.RetrieveTeam(ctx, p0, &params))
+		return conformance.Result(c.RetrieveTeam(ctx, p0))
 	}},
 	"retrieveVisitorWithUserId": {Method: "RetrieveVisitorWithUserId", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params RetrieveVisitorWithUserIdParams
@@ -1541,12 +1328,11 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.ScrollOverAllCompanies(ctx, &params))
 	}},
 	"searchActivityLogs": {Method: "SearchActivityLogs", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SearchActivityLogsParams
 		var body SearchActivityLogsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SearchActivityLogs(ctx, &params, body))
+		return conformance.Result(c.SearchActivityLogs(ctx, body))
 	}},
 	"searchArticles": {Method: "SearchArticles", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var params SearchArticlesParams
@@ -1586,45 +1372,40 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 		return conformance.Result(c.SearchInternalArticles(ctx, &params))
 	}},
 	"searchTickets": {Method: "SearchTickets", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SearchTicketsParams
 		var body SearchTicketsJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SearchTickets(ctx, &params, body))
+		return conformance.Result(c.SearchTickets(ctx, body))
 	}},
 	"setAwayAdmin": {Method: "SetAwayAdmin", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params SetAwayAdminParams
 		var body SetAwayAdminJSONRequestBody
-		if err := errors.Join(in.Path("admin_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("admin_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SetAwayAdmin(ctx, p0, &params, body))
+		return conformance.Result(c.SetAwayAdmin(ctx, p0, body))
 	}},
 	"showCall": {Method: "ShowCall", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ShowCall(ctx, p0, &params))
+		return conformance.Result(c.ShowCall(ctx, p0))
 	}},
 	"showCallRecording": {Method: "ShowCallRecording", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallRecordingParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, c.ShowCallRecording(ctx, p0, &params)
+		return nil, c.ShowCallRecording(ctx, p0)
 	}},
 	"showCallTranscript": {Method: "ShowCallTranscript", Result: false, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params ShowCallTranscriptParams
-		if err := errors.Join(in.Path("call_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("call_id", &p0)); err != nil {
 			return nil, err
 		}
-		return nil, conformance.Stream(c.ShowCallTranscript(ctx, p0, &params, intercom.WithHeader("Accept", "text/plain, application/json;q=0.5")))
+		return nil, conformance.Stream(c.ShowCallTranscript(ctx, p0, intercom.WithHeader("Accept", "text/plain, application/json;q=0.5")))
 	}},
 	"ShowContact": {Method: "ShowContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -1645,89 +1426,79 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	"showDataConnectorExecutionResult": {Method: "ShowDataConnectorExecutionResult", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params ShowDataConnectorExecutionResultParams
-		if err := errors.Join(in.Path("data_connector_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("data_connector_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.ShowDataConnectorExecutionResult(ctx, p0, p1, &params))
+		return conformance.Result(c.ShowDataConnectorExecutionResult(ctx, p0, p1))
 	}},
 	"stageArticleDraft": {Method: "StageArticleDraft", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params StageArticleDraftParams
 		var body StageArticleDraftJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.StageArticleDraft(ctx, p0, &params, body))
+		return conformance.Result(c.StageArticleDraft(ctx, p0, body))
 	}},
 	"startFinConversation": {Method: "StartFinConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params StartFinConversationParams
 		var body StartFinConversationJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.StartFinConversation(ctx, &params, body))
+		return conformance.Result(c.StartFinConversation(ctx, body))
 	}},
 	"submitFinCsat": {Method: "SubmitFinCsat", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params SubmitFinCsatParams
 		var body SubmitFinCsatJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.SubmitFinCsat(ctx, &params, body))
+		return conformance.Result(c.SubmitFinCsat(ctx, body))
 	}},
 	"UnarchiveContact": {Method: "UnarchiveContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UnarchiveContactParams
-		if err := errors.Join(in.Path("contact_id", &p0), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("contact_id", &p0)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UnarchiveContact(ctx, p0, &params))
+		return conformance.Result(c.UnarchiveContact(ctx, p0))
 	}},
 	"unlinkConversationFromTicket": {Method: "UnlinkConversationFromTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params UnlinkConversationFromTicketParams
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("id", &p1), in.Params(&params)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Path("id", &p1)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UnlinkConversationFromTicket(ctx, p0, p1, &params))
+		return conformance.Result(c.UnlinkConversationFromTicket(ctx, p0, p1))
 	}},
 	"updateArticle": {Method: "UpdateArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateArticleParams
 		var body UpdateArticleJSONRequestBody
-		if err := errors.Join(in.Path("article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateArticle(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateArticle(ctx, p0, body))
 	}},
 	"updateAudience": {Method: "UpdateAudience", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateAudienceParams
 		var body UpdateAudienceJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateAudience(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateAudience(ctx, p0, body))
 	}},
 	"updateCollection": {Method: "UpdateCollection", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateCollectionParams
 		var body UpdateCollectionJSONRequestBody
-		if err := errors.Join(in.Path("collection_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("collection_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateCollection(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateCollection(ctx, p0, body))
 	}},
 	"UpdateCompany": {Method: "UpdateCompany", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateCompanyParams
 		var body UpdateCompanyJSONRequestBody
-		if err := errors.Join(in.Path("company_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("company_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateCompany(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateCompany(ctx, p0, body))
 	}},
 	"UpdateContact": {Method: "UpdateContact", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
@@ -1740,21 +1511,19 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"updateContentImportSource": {Method: "UpdateContentImportSource", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateContentImportSourceParams
 		var body UpdateContentImportSourceJSONRequestBody
-		if err := errors.Join(in.Path("source_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("source_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateContentImportSource(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateContentImportSource(ctx, p0, body))
 	}},
 	"updateContentSnippet": {Method: "UpdateContentSnippet", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateContentSnippetParams
 		var body UpdateContentSnippetJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateContentSnippet(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateContentSnippet(ctx, p0, body))
 	}},
 	"updateConversation": {Method: "UpdateConversation", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
@@ -1767,129 +1536,115 @@ var conformanceCalls = map[string]conformance.Call[*Client]{
 	}},
 	"updateConversationAttribute": {Method: "UpdateConversationAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateConversationAttributeParams
 		var body UpdateConversationAttributeJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateConversationAttribute(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateConversationAttribute(ctx, p0, body))
 	}},
 	"updateConversationAttributeOption": {Method: "UpdateConversationAttributeOption", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
 		var p1 string
-		var params UpdateConversationAttributeOptionParams
 		var body UpdateConversationAttributeOptionJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Path("option_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Path("option_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateConversationAttributeOption(ctx, p0, p1, &params, body))
+		return conformance.Result(c.UpdateConversationAttributeOption(ctx, p0, p1, body))
 	}},
 	"updateDataAttribute": {Method: "UpdateDataAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateDataAttributeParams
 		var body UpdateDataAttributeJSONRequestBody
-		if err := errors.Join(in.Path("data_attribute_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("data_attribute_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateDataAttribute(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateDataAttribute(ctx, p0, body))
 	}},
 	"updateDataConnector": {Method: "UpdateDataConnector", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateDataConnectorParams
 		var body UpdateDataConnectorJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateDataConnector(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateDataConnector(ctx, p0, body))
 	}},
 	"updateExternalPage": {Method: "UpdateExternalPage", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateExternalPageParams
 		var body UpdateExternalPageJSONRequestBody
-		if err := errors.Join(in.Path("page_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("page_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateExternalPage(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateExternalPage(ctx, p0, body))
 	}},
 	"updateInternalArticle": {Method: "UpdateInternalArticle", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateInternalArticleParams
 		var body UpdateInternalArticleJSONRequestBody
-		if err := errors.Join(in.Path("internal_article_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("internal_article_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateInternalArticle(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateInternalArticle(ctx, p0, body))
 	}},
 	"updateIpAllowlist": {Method: "UpdateIpAllowlist", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params UpdateIpAllowlistParams
 		var body UpdateIpAllowlistJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateIpAllowlist(ctx, &params, body))
+		return conformance.Result(c.UpdateIpAllowlist(ctx, body))
 	}},
 	"updateNewsItem": {Method: "UpdateNewsItem", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 int
-		var params UpdateNewsItemParams
 		var body UpdateNewsItemJSONRequestBody
-		if err := errors.Join(in.Path("news_item_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("news_item_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateNewsItem(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateNewsItem(ctx, p0, body))
 	}},
 	"updateOfficeHoursException": {Method: "UpdateOfficeHoursException", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params UpdateOfficeHoursExceptionParams
 		var body UpdateOfficeHoursExceptionJSONRequestBody
-		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("office_hours_schedule_id", &p0), in.Path("id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateOfficeHoursException(ctx, p0, p1, &params, body))
+		return conformance.Result(c.UpdateOfficeHoursException(ctx, p0, p1, body))
 	}},
 	"updateOfficeHoursSchedule": {Method: "UpdateOfficeHoursSchedule", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateOfficeHoursScheduleParams
 		var body UpdateOfficeHoursScheduleJSONRequestBody
-		if err := errors.Join(in.Path("id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateOfficeHoursSchedule(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateOfficeHoursSchedule(ctx, p0, body))
 	}},
 	"updateTicket": {Method: "UpdateTicket", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateTicketParams
 		var body UpdateTicketJSONRequestBody
-		if err := errors.Join(in.Path("ticket_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicket(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateTicket(ctx, p0, body))
 	}},
 	"updateTicketType": {Method: "UpdateTicketType", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
-		var params UpdateTicketTypeParams
 		var body UpdateTicketTypeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicketType(ctx, p0, &params, body))
+		return conformance.Result(c.UpdateTicketType(ctx, p0, body))
 	}},
 	"updateTicketTypeAttribute": {Method: "UpdateTicketTypeAttribute", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
 		var p0 string
 		var p1 string
-		var params UpdateTicketTypeAttributeParams
 		var body UpdateTicketTypeAttributeJSONRequestBody
-		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Path("attribute_id", &p1), in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Path("ticket_type_id", &p0), in.Path("attribute_id", &p1), in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateTicketTypeAttribute(ctx, p0, p1, &params, body))
+		return conformance.Result(c.UpdateTicketTypeAttribute(ctx, p0, p1, body))
 	}},
 	"updateVisitor": {Method: "UpdateVisitor", Result: true, Do: func(ctx context.Context, c *Client, in *conformance.Input) (any, error) {
-		var params UpdateVisitorParams
 		var body UpdateVisitorJSONRequestBody
-		if err := errors.Join(in.Params(&params), in.Body(&body)); err != nil {
+		if err := errors.Join(in.Body(&body)); err != nil {
 			return nil, err
 		}
-		return conformance.Result(c.UpdateVisitor(ctx, &params, body))
+		return conformance.Result(c.UpdateVisitor(ctx, body))
 	}},
 }

@@ -41,47 +41,47 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 	}
 	calls := []call{
 		{"ArchiveContact", "contact_id", func(bad string) error {
-			_, err := c.ArchiveContact(ctx, bad, nil)
+			_, err := c.ArchiveContact(ctx, bad)
 			return err
 		}},
 		{"AttachContactToACompany", "contact_id", func(bad string) error {
-			_, err := c.AttachContactToACompany(ctx, bad, nil, v2_16.AttachContactToACompanyJSONRequestBody{})
+			_, err := c.AttachContactToACompany(ctx, bad, v2_16.AttachContactToACompanyJSONRequestBody{})
 			return err
 		}},
 		{"AttachContactToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachContactToConversation(ctx, bad, nil, v2_16.AttachContactToConversationJSONRequestBody{})
+			_, err := c.AttachContactToConversation(ctx, bad, v2_16.AttachContactToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, nil, v2_16.AttachSubscriptionTypeToContactJSONRequestBody{})
+			_, err := c.AttachSubscriptionTypeToContact(ctx, bad, v2_16.AttachSubscriptionTypeToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToContact", "contact_id", func(bad string) error {
-			_, err := c.AttachTagToContact(ctx, bad, nil, v2_16.AttachTagToContactJSONRequestBody{})
+			_, err := c.AttachTagToContact(ctx, bad, v2_16.AttachTagToContactJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToContentSnippet", "content_snippet_id", func(bad string) error {
-			_, err := c.AttachTagToContentSnippet(ctx, bad, nil, v2_16.AttachTagToContentSnippetJSONRequestBody{})
+			_, err := c.AttachTagToContentSnippet(ctx, bad, v2_16.AttachTagToContentSnippetJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToConversation", "conversation_id", func(bad string) error {
-			_, err := c.AttachTagToConversation(ctx, bad, nil, v2_16.AttachTagToConversationJSONRequestBody{})
+			_, err := c.AttachTagToConversation(ctx, bad, v2_16.AttachTagToConversationJSONRequestBody{})
 			return err
 		}},
 		{"AttachTagToTicket", "ticket_id", func(bad string) error {
-			_, err := c.AttachTagToTicket(ctx, bad, nil, v2_16.AttachTagToTicketJSONRequestBody{})
+			_, err := c.AttachTagToTicket(ctx, bad, v2_16.AttachTagToTicketJSONRequestBody{})
 			return err
 		}},
 		{"BlockContact", "contact_id", func(bad string) error {
-			_, err := c.BlockContact(ctx, bad, nil)
+			_, err := c.BlockContact(ctx, bad)
 			return err
 		}},
 		{"CancelDataExport", "job_identifier", func(bad string) error {
-			_, err := c.CancelDataExport(ctx, bad, nil)
+			_, err := c.CancelDataExport(ctx, bad)
 			return err
 		}},
 		{"ChangeTicketType", "ticket_id", func(bad string) error {
-			_, err := c.ChangeTicketType(ctx, bad, nil, v2_16.ChangeTicketTypeJSONRequestBody{})
+			_, err := c.ChangeTicketType(ctx, bad, v2_16.ChangeTicketTypeJSONRequestBody{})
 			return err
 		}},
 		{"CollectFinVoiceCallByExternalId", "external_id", func(bad string) error {
@@ -97,59 +97,59 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"CreateCompanyNote", "company_id", func(bad string) error {
-			_, err := c.CreateCompanyNote(ctx, bad, nil, v2_16.CreateCompanyNoteJSONRequestBody{})
+			_, err := c.CreateCompanyNote(ctx, bad, v2_16.CreateCompanyNoteJSONRequestBody{})
 			return err
 		}},
 		{"CreateCustomObjectInstances", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.CreateCustomObjectInstances(ctx, bad, nil, v2_16.CreateCustomObjectInstancesJSONRequestBody{})
+			_, err := c.CreateCustomObjectInstances(ctx, bad, v2_16.CreateCustomObjectInstancesJSONRequestBody{})
 			return err
 		}},
 		{"CreateHelpCenterRedirect", "help_center_id", func(bad string) error {
-			_, err := c.CreateHelpCenterRedirect(ctx, bad, nil, v2_16.CreateHelpCenterRedirectJSONRequestBody{})
+			_, err := c.CreateHelpCenterRedirect(ctx, bad, v2_16.CreateHelpCenterRedirectJSONRequestBody{})
 			return err
 		}},
 		{"CreateNote", "contact_id", func(bad string) error {
-			_, err := c.CreateNote(ctx, bad, nil, v2_16.CreateNoteJSONRequestBody{})
+			_, err := c.CreateNote(ctx, bad, v2_16.CreateNoteJSONRequestBody{})
 			return err
 		}},
 		{"CreateOfficeHoursException", "office_hours_schedule_id", func(bad string) error {
-			_, err := c.CreateOfficeHoursException(ctx, bad, nil, v2_16.CreateOfficeHoursExceptionJSONRequestBody{})
+			_, err := c.CreateOfficeHoursException(ctx, bad, v2_16.CreateOfficeHoursExceptionJSONRequestBody{})
 			return err
 		}},
 		{"CreateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.CreateTicketTypeAttribute(ctx, bad, nil, v2_16.CreateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.CreateTicketTypeAttribute(ctx, bad, v2_16.CreateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"DeleteAudience", "id", func(bad string) error {
-			err := c.DeleteAudience(ctx, bad, nil)
+			err := c.DeleteAudience(ctx, bad)
 			return err
 		}},
 		{"DeleteCompany", "company_id", func(bad string) error {
-			_, err := c.DeleteCompany(ctx, bad, nil)
+			_, err := c.DeleteCompany(ctx, bad)
 			return err
 		}},
 		{"DeleteContact", "contact_id", func(bad string) error {
-			_, err := c.DeleteContact(ctx, bad, nil)
+			_, err := c.DeleteContact(ctx, bad)
 			return err
 		}},
 		{"DeleteContentImportSource", "source_id", func(bad string) error {
-			err := c.DeleteContentImportSource(ctx, bad, nil)
+			err := c.DeleteContentImportSource(ctx, bad)
 			return err
 		}},
 		{"DeleteContentSnippet", "id", func(bad string) error {
-			err := c.DeleteContentSnippet(ctx, bad, nil)
+			err := c.DeleteContentSnippet(ctx, bad)
 			return err
 		}},
 		{"DeleteConversationAttributeOption", "option_id", func(bad string) error {
-			_, err := c.DeleteConversationAttributeOption(ctx, 1, bad, nil)
+			_, err := c.DeleteConversationAttributeOption(ctx, 1, bad)
 			return err
 		}},
 		{"DeleteCustomObjectInstancesByExternalId", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, bad, "x", nil)
+			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, bad, "x")
 			return err
 		}},
 		{"DeleteCustomObjectInstancesByExternalId", "custom_object_instance_id", func(bad string) error {
-			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, "x", bad, nil)
+			_, err := c.DeleteCustomObjectInstancesByExternalId(ctx, "x", bad)
 			return err
 		}},
 		{"DeleteCustomObjectInstancesById", "custom_object_type_identifier", func(bad string) error {
@@ -157,143 +157,143 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"DeleteDataConnector", "id", func(bad string) error {
-			_, err := c.DeleteDataConnector(ctx, bad, nil)
+			_, err := c.DeleteDataConnector(ctx, bad)
 			return err
 		}},
 		{"DeleteExternalPage", "page_id", func(bad string) error {
-			_, err := c.DeleteExternalPage(ctx, bad, nil)
+			_, err := c.DeleteExternalPage(ctx, bad)
 			return err
 		}},
 		{"DeleteHelpCenterRedirect", "help_center_id", func(bad string) error {
-			_, err := c.DeleteHelpCenterRedirect(ctx, bad, "x", nil)
+			_, err := c.DeleteHelpCenterRedirect(ctx, bad, "x")
 			return err
 		}},
 		{"DeleteHelpCenterRedirect", "id", func(bad string) error {
-			_, err := c.DeleteHelpCenterRedirect(ctx, "x", bad, nil)
+			_, err := c.DeleteHelpCenterRedirect(ctx, "x", bad)
 			return err
 		}},
 		{"DeleteOfficeHoursException", "office_hours_schedule_id", func(bad string) error {
-			_, err := c.DeleteOfficeHoursException(ctx, bad, "x", nil)
+			_, err := c.DeleteOfficeHoursException(ctx, bad, "x")
 			return err
 		}},
 		{"DeleteOfficeHoursException", "id", func(bad string) error {
-			_, err := c.DeleteOfficeHoursException(ctx, "x", bad, nil)
+			_, err := c.DeleteOfficeHoursException(ctx, "x", bad)
 			return err
 		}},
 		{"DeleteOfficeHoursSchedule", "id", func(bad string) error {
-			_, err := c.DeleteOfficeHoursSchedule(ctx, bad, nil)
+			_, err := c.DeleteOfficeHoursSchedule(ctx, bad)
 			return err
 		}},
 		{"DeleteTag", "tag_id", func(bad string) error {
-			err := c.DeleteTag(ctx, bad, nil)
+			err := c.DeleteTag(ctx, bad)
 			return err
 		}},
 		{"DeleteTicket", "ticket_id", func(bad string) error {
-			_, err := c.DeleteTicket(ctx, bad, nil)
+			_, err := c.DeleteTicket(ctx, bad)
 			return err
 		}},
 		{"DetachContactFromACompany", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, bad, "x", nil)
+			_, err := c.DetachContactFromACompany(ctx, bad, "x")
 			return err
 		}},
 		{"DetachContactFromACompany", "company_id", func(bad string) error {
-			_, err := c.DetachContactFromACompany(ctx, "x", bad, nil)
+			_, err := c.DetachContactFromACompany(ctx, "x", bad)
 			return err
 		}},
 		{"DetachContactFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, bad, "x", nil, v2_16.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, bad, "x", v2_16.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachContactFromConversation", "contact_id", func(bad string) error {
-			_, err := c.DetachContactFromConversation(ctx, "x", bad, nil, v2_16.DetachContactFromConversationJSONRequestBody{})
+			_, err := c.DetachContactFromConversation(ctx, "x", bad, v2_16.DetachContactFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "contact_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x", nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachSubscriptionTypeToContact", "subscription_id", func(bad string) error {
-			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad, nil)
+			_, err := c.DetachSubscriptionTypeToContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromArticle", "id", func(bad string) error {
-			_, err := c.DetachTagFromArticle(ctx, 1, bad, nil)
+			_, err := c.DetachTagFromArticle(ctx, 1, bad)
 			return err
 		}},
 		{"DetachTagFromContact", "contact_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, bad, "x", nil)
+			_, err := c.DetachTagFromContact(ctx, bad, "x")
 			return err
 		}},
 		{"DetachTagFromContact", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromContact(ctx, "x", bad, nil)
+			_, err := c.DetachTagFromContact(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromContentSnippet", "content_snippet_id", func(bad string) error {
-			_, err := c.DetachTagFromContentSnippet(ctx, bad, "x", nil)
+			_, err := c.DetachTagFromContentSnippet(ctx, bad, "x")
 			return err
 		}},
 		{"DetachTagFromContentSnippet", "id", func(bad string) error {
-			_, err := c.DetachTagFromContentSnippet(ctx, "x", bad, nil)
+			_, err := c.DetachTagFromContentSnippet(ctx, "x", bad)
 			return err
 		}},
 		{"DetachTagFromConversation", "conversation_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, bad, "x", nil, v2_16.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, bad, "x", v2_16.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromConversation", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromConversation(ctx, "x", bad, nil, v2_16.DetachTagFromConversationJSONRequestBody{})
+			_, err := c.DetachTagFromConversation(ctx, "x", bad, v2_16.DetachTagFromConversationJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromInternalArticle", "id", func(bad string) error {
-			_, err := c.DetachTagFromInternalArticle(ctx, 1, bad, nil)
+			_, err := c.DetachTagFromInternalArticle(ctx, 1, bad)
 			return err
 		}},
 		{"DetachTagFromTicket", "ticket_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, bad, "x", nil, v2_16.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, bad, "x", v2_16.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DetachTagFromTicket", "tag_id", func(bad string) error {
-			_, err := c.DetachTagFromTicket(ctx, "x", bad, nil, v2_16.DetachTagFromTicketJSONRequestBody{})
+			_, err := c.DetachTagFromTicket(ctx, "x", bad, v2_16.DetachTagFromTicketJSONRequestBody{})
 			return err
 		}},
 		{"DismissContactBanner", "id", func(bad string) error {
-			_, err := c.DismissContactBanner(ctx, bad, "x", nil)
+			_, err := c.DismissContactBanner(ctx, bad, "x")
 			return err
 		}},
 		{"DismissContactBanner", "view_id", func(bad string) error {
-			_, err := c.DismissContactBanner(ctx, "x", bad, nil)
+			_, err := c.DismissContactBanner(ctx, "x", bad)
 			return err
 		}},
 		{"DownloadDataExport", "job_identifier", func(bad string) error {
-			_, err := c.DownloadDataExport(ctx, bad, nil)
+			_, err := c.DownloadDataExport(ctx, bad)
 			return err
 		}},
 		{"ExportWorkflow", "id", func(bad string) error {
-			_, err := c.ExportWorkflow(ctx, bad, nil)
+			_, err := c.ExportWorkflow(ctx, bad)
 			return err
 		}},
 		{"FindTag", "tag_id", func(bad string) error {
-			_, err := c.FindTag(ctx, bad, nil)
+			_, err := c.FindTag(ctx, bad)
 			return err
 		}},
 		{"GetContentImportSource", "source_id", func(bad string) error {
-			_, err := c.GetContentImportSource(ctx, bad, nil)
+			_, err := c.GetContentImportSource(ctx, bad)
 			return err
 		}},
 		{"GetContentSnippet", "id", func(bad string) error {
-			_, err := c.GetContentSnippet(ctx, bad, nil)
+			_, err := c.GetContentSnippet(ctx, bad)
 			return err
 		}},
 		{"GetCustomObjectInstancesById", "custom_object_type_identifier", func(bad string) error {
-			_, err := c.GetCustomObjectInstancesById(ctx, bad, "x", nil)
+			_, err := c.GetCustomObjectInstancesById(ctx, bad, "x")
 			return err
 		}},
 		{"GetCustomObjectInstancesById", "custom_object_instance_id", func(bad string) error {
-			_, err := c.GetCustomObjectInstancesById(ctx, "x", bad, nil)
+			_, err := c.GetCustomObjectInstancesById(ctx, "x", bad)
 			return err
 		}},
 		{"GetDataExport", "job_identifier", func(bad string) error {
-			_, err := c.GetDataExport(ctx, bad, nil)
+			_, err := c.GetDataExport(ctx, bad)
 			return err
 		}},
 		{"GetDownloadReportingDataByJobIdentifier", "job_identifier", func(bad string) error {
@@ -305,23 +305,23 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"GetExternalPage", "page_id", func(bad string) error {
-			_, err := c.GetExternalPage(ctx, bad, nil)
+			_, err := c.GetExternalPage(ctx, bad)
 			return err
 		}},
 		{"GetMacro", "id", func(bad string) error {
-			_, err := c.GetMacro(ctx, bad, nil)
+			_, err := c.GetMacro(ctx, bad)
 			return err
 		}},
 		{"GetOfficeHoursException", "office_hours_schedule_id", func(bad string) error {
-			_, err := c.GetOfficeHoursException(ctx, bad, "x", nil)
+			_, err := c.GetOfficeHoursException(ctx, bad, "x")
 			return err
 		}},
 		{"GetOfficeHoursException", "id", func(bad string) error {
-			_, err := c.GetOfficeHoursException(ctx, "x", bad, nil)
+			_, err := c.GetOfficeHoursException(ctx, "x", bad)
 			return err
 		}},
 		{"GetOfficeHoursSchedule", "id", func(bad string) error {
-			_, err := c.GetOfficeHoursSchedule(ctx, bad, nil)
+			_, err := c.GetOfficeHoursSchedule(ctx, bad)
 			return err
 		}},
 		{"GetTeamMetrics", "team_id", func(bad string) error {
@@ -329,39 +329,39 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"GetTicket", "ticket_id", func(bad string) error {
-			_, err := c.GetTicket(ctx, bad, nil)
+			_, err := c.GetTicket(ctx, bad)
 			return err
 		}},
 		{"GetTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.GetTicketType(ctx, bad, nil)
+			_, err := c.GetTicketType(ctx, bad)
 			return err
 		}},
 		{"JobsStatus", "job_id", func(bad string) error {
-			_, err := c.JobsStatus(ctx, bad, nil)
+			_, err := c.JobsStatus(ctx, bad)
 			return err
 		}},
 		{"LinkConversationToTicket", "ticket_id", func(bad string) error {
-			_, err := c.LinkConversationToTicket(ctx, bad, nil, v2_16.LinkConversationToTicketJSONRequestBody{})
+			_, err := c.LinkConversationToTicket(ctx, bad, v2_16.LinkConversationToTicketJSONRequestBody{})
 			return err
 		}},
 		{"ListAttachedContacts", "company_id", func(bad string) error {
-			_, err := c.ListAttachedContacts(ctx, bad, nil)
+			_, err := c.ListAttachedContacts(ctx, bad)
 			return err
 		}},
 		{"ListAttachedSegmentsForCompanies", "company_id", func(bad string) error {
-			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad, nil)
+			_, err := c.ListAttachedSegmentsForCompanies(ctx, bad)
 			return err
 		}},
 		{"ListCompaniesForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListCompaniesForAContact(ctx, bad, nil)
+			_, err := c.ListCompaniesForAContact(ctx, bad)
 			return err
 		}},
 		{"ListCompanyNotes", "company_id", func(bad string) error {
-			_, err := c.ListCompanyNotes(ctx, bad, nil)
+			_, err := c.ListCompanyNotes(ctx, bad)
 			return err
 		}},
 		{"ListContactBanners", "id", func(bad string) error {
-			_, err := c.ListContactBanners(ctx, bad, nil)
+			_, err := c.ListContactBanners(ctx, bad)
 			return err
 		}},
 		{"ListContactMergeHistory", "id", func(bad string) error {
@@ -377,7 +377,7 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListHandlingEvents", "id", func(bad string) error {
-			_, err := c.ListHandlingEvents(ctx, bad, nil)
+			_, err := c.ListHandlingEvents(ctx, bad)
 			return err
 		}},
 		{"ListHelpCenterRedirects", "help_center_id", func(bad string) error {
@@ -385,19 +385,19 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListLiveNewsfeedItems", "newsfeed_id", func(bad string) error {
-			_, err := c.ListLiveNewsfeedItems(ctx, bad, nil)
+			_, err := c.ListLiveNewsfeedItems(ctx, bad)
 			return err
 		}},
 		{"ListNotes", "contact_id", func(bad string) error {
-			_, err := c.ListNotes(ctx, bad, nil)
+			_, err := c.ListNotes(ctx, bad)
 			return err
 		}},
 		{"ListOfficeHoursExceptions", "office_hours_schedule_id", func(bad string) error {
-			_, err := c.ListOfficeHoursExceptions(ctx, bad, nil)
+			_, err := c.ListOfficeHoursExceptions(ctx, bad)
 			return err
 		}},
 		{"ListSegmentsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSegmentsForAContact(ctx, bad, nil)
+			_, err := c.ListSegmentsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListSideConversations", "id", func(bad string) error {
@@ -405,31 +405,31 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ListSubscriptionsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListSubscriptionsForAContact(ctx, bad, nil)
+			_, err := c.ListSubscriptionsForAContact(ctx, bad)
 			return err
 		}},
 		{"ListTagsForAContact", "contact_id", func(bad string) error {
-			_, err := c.ListTagsForAContact(ctx, bad, nil)
+			_, err := c.ListTagsForAContact(ctx, bad)
 			return err
 		}},
 		{"ManageConversation", "conversation_id", func(bad string) error {
-			_, err := c.ManageConversation(ctx, bad, nil, v2_16.ManageConversationJSONRequestBody{})
+			_, err := c.ManageConversation(ctx, bad, v2_16.ManageConversationJSONRequestBody{})
 			return err
 		}},
 		{"MergeConversation", "id", func(bad string) error {
-			_, err := c.MergeConversation(ctx, bad, nil, v2_16.MergeConversationJSONRequestBody{})
+			_, err := c.MergeConversation(ctx, bad, v2_16.MergeConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyConversation", "conversation_id", func(bad string) error {
-			_, err := c.ReplyConversation(ctx, bad, nil, v2_16.ReplyConversationJSONRequestBody{})
+			_, err := c.ReplyConversation(ctx, bad, v2_16.ReplyConversationJSONRequestBody{})
 			return err
 		}},
 		{"ReplyTicket", "ticket_id", func(bad string) error {
-			_, err := c.ReplyTicket(ctx, bad, nil, v2_16.ReplyTicketJSONRequestBody{})
+			_, err := c.ReplyTicket(ctx, bad, v2_16.ReplyTicketJSONRequestBody{})
 			return err
 		}},
 		{"RetrieveACompanyById", "company_id", func(bad string) error {
-			_, err := c.RetrieveACompanyById(ctx, bad, nil)
+			_, err := c.RetrieveACompanyById(ctx, bad)
 			return err
 		}},
 		{"RetrieveArticleVersion", "id", func(bad string) error {
@@ -437,11 +437,11 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"RetrieveAudience", "id", func(bad string) error {
-			_, err := c.RetrieveAudience(ctx, bad, nil)
+			_, err := c.RetrieveAudience(ctx, bad)
 			return err
 		}},
 		{"RetrieveBrand", "id", func(bad string) error {
-			_, err := c.RetrieveBrand(ctx, bad, nil)
+			_, err := c.RetrieveBrand(ctx, bad)
 			return err
 		}},
 		{"RetrieveDataConnector", "id", func(bad string) error {
@@ -449,39 +449,39 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"RetrieveEmail", "id", func(bad string) error {
-			_, err := c.RetrieveEmail(ctx, bad, nil)
+			_, err := c.RetrieveEmail(ctx, bad)
 			return err
 		}},
 		{"RetrieveHelpCenterRedirect", "help_center_id", func(bad string) error {
-			_, err := c.RetrieveHelpCenterRedirect(ctx, bad, "x", nil)
+			_, err := c.RetrieveHelpCenterRedirect(ctx, bad, "x")
 			return err
 		}},
 		{"RetrieveHelpCenterRedirect", "id", func(bad string) error {
-			_, err := c.RetrieveHelpCenterRedirect(ctx, "x", bad, nil)
+			_, err := c.RetrieveHelpCenterRedirect(ctx, "x", bad)
 			return err
 		}},
 		{"RetrieveNewsfeed", "newsfeed_id", func(bad string) error {
-			_, err := c.RetrieveNewsfeed(ctx, bad, nil)
+			_, err := c.RetrieveNewsfeed(ctx, bad)
 			return err
 		}},
 		{"RetrieveSegment", "segment_id", func(bad string) error {
-			_, err := c.RetrieveSegment(ctx, bad, nil)
+			_, err := c.RetrieveSegment(ctx, bad)
 			return err
 		}},
 		{"RetrieveTeam", "team_id", func(bad string) error {
-			_, err := c.RetrieveTeam(ctx, bad, nil)
+			_, err := c.RetrieveTeam(ctx, bad)
 			return err
 		}},
 		{"ShowCall", "call_id", func(bad string) error {
-			_, err := c.ShowCall(ctx, bad, nil)
+			_, err := c.ShowCall(ctx, bad)
 			return err
 		}},
 		{"ShowCallRecording", "call_id", func(bad string) error {
-			err := c.ShowCallRecording(ctx, bad, nil)
+			err := c.ShowCallRecording(ctx, bad)
 			return err
 		}},
 		{"ShowCallTranscript", "call_id", func(bad string) error {
-			_, err := c.ShowCallTranscript(ctx, bad, nil)
+			_, err := c.ShowCallTranscript(ctx, bad)
 			return err
 		}},
 		{"ShowContact", "contact_id", func(bad string) error {
@@ -493,31 +493,31 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"ShowDataConnectorExecutionResult", "data_connector_id", func(bad string) error {
-			_, err := c.ShowDataConnectorExecutionResult(ctx, bad, "x", nil)
+			_, err := c.ShowDataConnectorExecutionResult(ctx, bad, "x")
 			return err
 		}},
 		{"ShowDataConnectorExecutionResult", "id", func(bad string) error {
-			_, err := c.ShowDataConnectorExecutionResult(ctx, "x", bad, nil)
+			_, err := c.ShowDataConnectorExecutionResult(ctx, "x", bad)
 			return err
 		}},
 		{"UnarchiveContact", "contact_id", func(bad string) error {
-			_, err := c.UnarchiveContact(ctx, bad, nil)
+			_, err := c.UnarchiveContact(ctx, bad)
 			return err
 		}},
 		{"UnlinkConversationFromTicket", "ticket_id", func(bad string) error {
-			_, err := c.UnlinkConversationFromTicket(ctx, bad, "x", nil)
+			_, err := c.UnlinkConversationFromTicket(ctx, bad, "x")
 			return err
 		}},
 		{"UnlinkConversationFromTicket", "id", func(bad string) error {
-			_, err := c.UnlinkConversationFromTicket(ctx, "x", bad, nil)
+			_, err := c.UnlinkConversationFromTicket(ctx, "x", bad)
 			return err
 		}},
 		{"UpdateAudience", "id", func(bad string) error {
-			_, err := c.UpdateAudience(ctx, bad, nil, v2_16.UpdateAudienceJSONRequestBody{})
+			_, err := c.UpdateAudience(ctx, bad, v2_16.UpdateAudienceJSONRequestBody{})
 			return err
 		}},
 		{"UpdateCompany", "company_id", func(bad string) error {
-			_, err := c.UpdateCompany(ctx, bad, nil, v2_16.UpdateCompanyJSONRequestBody{})
+			_, err := c.UpdateCompany(ctx, bad, v2_16.UpdateCompanyJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContact", "contact_id", func(bad string) error {
@@ -525,51 +525,51 @@ func TestPathParametersCannotChangeTheEndpoint(t *testing.T) {
 			return err
 		}},
 		{"UpdateContentImportSource", "source_id", func(bad string) error {
-			_, err := c.UpdateContentImportSource(ctx, bad, nil, v2_16.UpdateContentImportSourceJSONRequestBody{})
+			_, err := c.UpdateContentImportSource(ctx, bad, v2_16.UpdateContentImportSourceJSONRequestBody{})
 			return err
 		}},
 		{"UpdateContentSnippet", "id", func(bad string) error {
-			_, err := c.UpdateContentSnippet(ctx, bad, nil, v2_16.UpdateContentSnippetJSONRequestBody{})
+			_, err := c.UpdateContentSnippet(ctx, bad, v2_16.UpdateContentSnippetJSONRequestBody{})
 			return err
 		}},
 		{"UpdateConversationAttributeOption", "option_id", func(bad string) error {
-			_, err := c.UpdateConversationAttributeOption(ctx, 1, bad, nil, v2_16.UpdateConversationAttributeOptionJSONRequestBody{})
+			_, err := c.UpdateConversationAttributeOption(ctx, 1, bad, v2_16.UpdateConversationAttributeOptionJSONRequestBody{})
 			return err
 		}},
 		{"UpdateDataConnector", "id", func(bad string) error {
-			_, err := c.UpdateDataConnector(ctx, bad, nil, v2_16.UpdateDataConnectorJSONRequestBody{})
+			_, err := c.UpdateDataConnector(ctx, bad, v2_16.UpdateDataConnectorJSONRequestBody{})
 			return err
 		}},
 		{"UpdateExternalPage", "page_id", func(bad string) error {
-			_, err := c.UpdateExternalPage(ctx, bad, nil, v2_16.UpdateExternalPageJSONRequestBody{})
+			_, err := c.UpdateExternalPage(ctx, bad, v2_16.UpdateExternalPageJSONRequestBody{})
 			return err
 		}},
 		{"UpdateOfficeHoursException", "office_hours_schedule_id", func(bad string) error {
-			_, err := c.UpdateOfficeHoursException(ctx, bad, "x", nil, v2_16.UpdateOfficeHoursExceptionJSONRequestBody{})
+			_, err := c.UpdateOfficeHoursException(ctx, bad, "x", v2_16.UpdateOfficeHoursExceptionJSONRequestBody{})
 			return err
 		}},
 		{"UpdateOfficeHoursException", "id", func(bad string) error {
-			_, err := c.UpdateOfficeHoursException(ctx, "x", bad, nil, v2_16.UpdateOfficeHoursExceptionJSONRequestBody{})
+			_, err := c.UpdateOfficeHoursException(ctx, "x", bad, v2_16.UpdateOfficeHoursExceptionJSONRequestBody{})
 			return err
 		}},
 		{"UpdateOfficeHoursSchedule", "id", func(bad string) error {
-			_, err := c.UpdateOfficeHoursSchedule(ctx, bad, nil, v2_16.UpdateOfficeHoursScheduleJSONRequestBody{})
+			_, err := c.UpdateOfficeHoursSchedule(ctx, bad, v2_16.UpdateOfficeHoursScheduleJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicket", "ticket_id", func(bad string) error {
-			_, err := c.UpdateTicket(ctx, bad, nil, v2_16.UpdateTicketJSONRequestBody{})
+			_, err := c.UpdateTicket(ctx, bad, v2_16.UpdateTicketJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketType", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketType(ctx, bad, nil, v2_16.UpdateTicketTypeJSONRequestBody{})
+			_, err := c.UpdateTicketType(ctx, bad, v2_16.UpdateTicketTypeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "ticket_type_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", nil, v2_16.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, bad, "x", v2_16.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 		{"UpdateTicketTypeAttribute", "attribute_id", func(bad string) error {
-			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, nil, v2_16.UpdateTicketTypeAttributeJSONRequestBody{})
+			_, err := c.UpdateTicketTypeAttribute(ctx, "x", bad, v2_16.UpdateTicketTypeAttributeJSONRequestBody{})
 			return err
 		}},
 	}
@@ -621,7 +621,7 @@ func TestResponseSizeIsCapped(t *testing.T) {
 		}
 		c, err := v2_16.NewClient(opts...)
 		require.NoError(t, err)
-		_, err = c.GetExportReportingDataGetDatasets(context.Background(), nil, editors...)
+		_, err = c.GetExportReportingDataGetDatasets(context.Background(), editors...)
 		require.Error(t, err, mode)
 		assert.True(t, errors.Is(err, intercom.ErrResponseTooLarge), "%s: %v", mode, err)
 		assert.Contains(t, err.Error(), "65536 bytes", mode)

@@ -268,26 +268,26 @@ func (c *Client) listActivityLogsPager(params *ListActivityLogsParams, opts []in
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListAllCollectionsPages(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
-	return c.listAllCollectionsPager(params, opts).Pages(ctx)
+func (c *Client) ListAllCollectionsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*CollectionList, error] {
+	return c.listAllCollectionsPager(opts).Pages(ctx)
 }
 
 // ListAllCollectionsAll returns every Collection of ListAllCollections (GET
 // /help_center/collections), fetching pages as ListAllCollectionsPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListAllCollectionsAll(ctx context.Context, params *ListAllCollectionsParams, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
-	return c.listAllCollectionsPager(params, opts).All(ctx)
+func (c *Client) ListAllCollectionsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[Collection, error] {
+	return c.listAllCollectionsPager(opts).All(ctx)
 }
 
 // listAllCollectionsPager describes how ListAllCollections pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listAllCollectionsPager(params *ListAllCollectionsParams, opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
+func (c *Client) listAllCollectionsPager(opts []intercom.RequestOption) intercom.Pager[*CollectionList, Collection] {
 	return intercom.Pager[*CollectionList, Collection]{
 		Operation: "ListAllCollections",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CollectionList, error) {
-			return c.ListAllCollections(ctx, params, pageEditors(opts, at)...)
+			return c.ListAllCollections(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *CollectionList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -435,26 +435,26 @@ func (c *Client) listArticleVersionsPager(articleId int, params *ListArticleVers
 // by number (the page query parameter). Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListArticlesPages(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
-	return c.listArticlesPager(params, opts).Pages(ctx)
+func (c *Client) ListArticlesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ArticleList, error] {
+	return c.listArticlesPager(opts).Pages(ctx)
 }
 
 // ListArticlesAll returns every ArticleListItem of ListArticles (GET
 // /articles), fetching pages as ListArticlesPages does: lazily, once each, in
 // order, ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListArticlesAll(ctx context.Context, params *ListArticlesParams, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
-	return c.listArticlesPager(params, opts).All(ctx)
+func (c *Client) ListArticlesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ArticleListItem, error] {
+	return c.listArticlesPager(opts).All(ctx)
 }
 
 // listArticlesPager describes how ListArticles pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
+func (c *Client) listArticlesPager(opts []intercom.RequestOption) intercom.Pager[*ArticleList, ArticleListItem] {
 	return intercom.Pager[*ArticleList, ArticleListItem]{
 		Operation: "ListArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ArticleList, error) {
-			return c.ListArticles(ctx, params, pageEditors(opts, at)...)
+			return c.ListArticles(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -496,26 +496,26 @@ func (c *Client) listArticlesPager(params *ListArticlesParams, opts []intercom.R
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
-	return c.listAttachedContactsPager(companyId, params, opts).Pages(ctx)
+func (c *Client) ListAttachedContactsPages(ctx context.Context, companyId string, opts ...intercom.RequestOption) iter.Seq2[*CompanyAttachedContacts, error] {
+	return c.listAttachedContactsPager(companyId, opts).Pages(ctx)
 }
 
 // ListAttachedContactsAll returns every Contact of ListAttachedContacts (GET
 // /companies/{company_id}/contacts), fetching pages as
 // ListAttachedContactsPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, params *ListAttachedContactsParams, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
-	return c.listAttachedContactsPager(companyId, params, opts).All(ctx)
+func (c *Client) ListAttachedContactsAll(ctx context.Context, companyId string, opts ...intercom.RequestOption) iter.Seq2[Contact, error] {
+	return c.listAttachedContactsPager(companyId, opts).All(ctx)
 }
 
 // listAttachedContactsPager describes how ListAttachedContacts pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listAttachedContactsPager(companyId string, params *ListAttachedContactsParams, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
+func (c *Client) listAttachedContactsPager(companyId string, opts []intercom.RequestOption) intercom.Pager[*CompanyAttachedContacts, Contact] {
 	return intercom.Pager[*CompanyAttachedContacts, Contact]{
 		Operation: "ListAttachedContacts",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*CompanyAttachedContacts, error) {
-			return c.ListAttachedContacts(ctx, companyId, params, pageEditors(opts, at)...)
+			return c.ListAttachedContacts(ctx, companyId, pageEditors(opts, at)...)
 		},
 		Info: func(p *CompanyAttachedContacts) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -658,8 +658,8 @@ func (c *Client) listCallsPager(params *ListCallsParams, opts []intercom.Request
 // request, to the client's own base URL. Requests go through the client's
 // retry policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
-	return c.listCompaniesForAContactPager(contactId, params, opts).Pages(ctx)
+func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId string, opts ...intercom.RequestOption) iter.Seq2[*ContactAttachedCompanies, error] {
+	return c.listCompaniesForAContactPager(contactId, opts).Pages(ctx)
 }
 
 // ListCompaniesForAContactAll returns every Company of
@@ -667,18 +667,18 @@ func (c *Client) ListCompaniesForAContactPages(ctx context.Context, contactId st
 // pages as ListCompaniesForAContactPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, params *ListCompaniesForAContactParams, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
-	return c.listCompaniesForAContactPager(contactId, params, opts).All(ctx)
+func (c *Client) ListCompaniesForAContactAll(ctx context.Context, contactId string, opts ...intercom.RequestOption) iter.Seq2[Company, error] {
+	return c.listCompaniesForAContactPager(contactId, opts).All(ctx)
 }
 
 // listCompaniesForAContactPager describes how ListCompaniesForAContact pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCompaniesForAContactParams, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
+func (c *Client) listCompaniesForAContactPager(contactId string, opts []intercom.RequestOption) intercom.Pager[*ContactAttachedCompanies, Company] {
 	return intercom.Pager[*ContactAttachedCompanies, Company]{
 		Operation: "ListCompaniesForAContact",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContactAttachedCompanies, error) {
-			return c.ListCompaniesForAContact(ctx, contactId, params, pageEditors(opts, at)...)
+			return c.ListCompaniesForAContact(ctx, contactId, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContactAttachedCompanies) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -709,26 +709,26 @@ func (c *Client) listCompaniesForAContactPager(contactId string, params *ListCom
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListCompanyNotesPages(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
-	return c.listCompanyNotesPager(companyId, params, opts).Pages(ctx)
+func (c *Client) ListCompanyNotesPages(ctx context.Context, companyId string, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listCompanyNotesPager(companyId, opts).Pages(ctx)
 }
 
 // ListCompanyNotesAll returns every Note of ListCompanyNotes (GET
 // /companies/{company_id}/notes), fetching pages as ListCompanyNotesPages
 // does: lazily, once each, in order, ending at the first error. Breaking out
 // of the loop sends no further request.
-func (c *Client) ListCompanyNotesAll(ctx context.Context, companyId string, params *ListCompanyNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
-	return c.listCompanyNotesPager(companyId, params, opts).All(ctx)
+func (c *Client) ListCompanyNotesAll(ctx context.Context, companyId string, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listCompanyNotesPager(companyId, opts).All(ctx)
 }
 
 // listCompanyNotesPager describes how ListCompanyNotes pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) listCompanyNotesPager(companyId string, params *ListCompanyNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
+func (c *Client) listCompanyNotesPager(companyId string, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListCompanyNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListCompanyNotes(ctx, companyId, params, pageEditors(opts, at)...)
+			return c.ListCompanyNotes(ctx, companyId, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -882,26 +882,26 @@ func (c *Client) listContactsPager(params *ListContactsParams, opts []intercom.R
 // client's own base URL. Requests go through the client's retry policy; each
 // page is delivered once, in order, and an error (a *intercom.PageError) ends
 // the sequence. See intercom.Pager.Pages.
-func (c *Client) ListContentImportSourcesPages(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
-	return c.listContentImportSourcesPager(params, opts).Pages(ctx)
+func (c *Client) ListContentImportSourcesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ContentImportSourcesList, error] {
+	return c.listContentImportSourcesPager(opts).Pages(ctx)
 }
 
 // ListContentImportSourcesAll returns every ContentImportSource of
 // ListContentImportSources (GET /ai/content_import_sources), fetching pages as
 // ListContentImportSourcesPages does: lazily, once each, in order, ending at
 // the first error. Breaking out of the loop sends no further request.
-func (c *Client) ListContentImportSourcesAll(ctx context.Context, params *ListContentImportSourcesParams, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
-	return c.listContentImportSourcesPager(params, opts).All(ctx)
+func (c *Client) ListContentImportSourcesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ContentImportSource, error] {
+	return c.listContentImportSourcesPager(opts).All(ctx)
 }
 
 // listContentImportSourcesPager describes how ListContentImportSources pages
 // (next URL: the response's pages.next is a link).
-func (c *Client) listContentImportSourcesPager(params *ListContentImportSourcesParams, opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
+func (c *Client) listContentImportSourcesPager(opts []intercom.RequestOption) intercom.Pager[*ContentImportSourcesList, ContentImportSource] {
 	return intercom.Pager[*ContentImportSourcesList, ContentImportSource]{
 		Operation: "ListContentImportSources",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ContentImportSourcesList, error) {
-			return c.ListContentImportSources(ctx, params, pageEditors(opts, at)...)
+			return c.ListContentImportSources(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ContentImportSourcesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1247,26 +1247,26 @@ func (c *Client) listDeletedConversationIdsPager(params *ListDeletedConversation
 // base URL. Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListExternalPagesPages(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
-	return c.listExternalPagesPager(params, opts).Pages(ctx)
+func (c *Client) ListExternalPagesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*ExternalPagesList, error] {
+	return c.listExternalPagesPager(opts).Pages(ctx)
 }
 
 // ListExternalPagesAll returns every ExternalPage of ListExternalPages (GET
 // /ai/external_pages), fetching pages as ListExternalPagesPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListExternalPagesAll(ctx context.Context, params *ListExternalPagesParams, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
-	return c.listExternalPagesPager(params, opts).All(ctx)
+func (c *Client) ListExternalPagesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[ExternalPage, error] {
+	return c.listExternalPagesPager(opts).All(ctx)
 }
 
 // listExternalPagesPager describes how ListExternalPages pages (next URL: the
 // response's pages.next is a link).
-func (c *Client) listExternalPagesPager(params *ListExternalPagesParams, opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
+func (c *Client) listExternalPagesPager(opts []intercom.RequestOption) intercom.Pager[*ExternalPagesList, ExternalPage] {
 	return intercom.Pager[*ExternalPagesList, ExternalPage]{
 		Operation: "ListExternalPages",
 		Style:     intercom.PageNextURL,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ExternalPagesList, error) {
-			return c.ListExternalPages(ctx, params, pageEditors(opts, at)...)
+			return c.ListExternalPages(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *ExternalPagesList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1353,26 +1353,26 @@ func (c *Client) listHelpCenterRedirectsPager(helpCenterId string, params *ListH
 // parameter). Requests go through the client's retry policy; each page is
 // delivered once, in order, and an error (a *intercom.PageError) ends the
 // sequence. See intercom.Pager.Pages.
-func (c *Client) ListInternalArticlesPages(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleList, error] {
-	return c.listInternalArticlesPager(params, opts).Pages(ctx)
+func (c *Client) ListInternalArticlesPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*InternalArticleList, error] {
+	return c.listInternalArticlesPager(opts).Pages(ctx)
 }
 
 // ListInternalArticlesAll returns every InternalArticleListItem of
 // ListInternalArticles (GET /internal_articles), fetching pages as
 // ListInternalArticlesPages does: lazily, once each, in order, ending at the
 // first error. Breaking out of the loop sends no further request.
-func (c *Client) ListInternalArticlesAll(ctx context.Context, params *ListInternalArticlesParams, opts ...intercom.RequestOption) iter.Seq2[InternalArticleListItem, error] {
-	return c.listInternalArticlesPager(params, opts).All(ctx)
+func (c *Client) ListInternalArticlesAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[InternalArticleListItem, error] {
+	return c.listInternalArticlesPager(opts).All(ctx)
 }
 
 // listInternalArticlesPager describes how ListInternalArticles pages (cursor:
 // the response has pages.next.starting_after).
-func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, opts []intercom.RequestOption) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
+func (c *Client) listInternalArticlesPager(opts []intercom.RequestOption) intercom.Pager[*InternalArticleList, InternalArticleListItem] {
 	return intercom.Pager[*InternalArticleList, InternalArticleListItem]{
 		Operation: "ListInternalArticles",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*InternalArticleList, error) {
-			return c.ListInternalArticles(ctx, params, pageEditors(opts, at)...)
+			return c.ListInternalArticles(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *InternalArticleList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1414,27 +1414,27 @@ func (c *Client) listInternalArticlesPager(params *ListInternalArticlesParams, o
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).Pages(ctx)
+func (c *Client) ListLiveNewsfeedItemsPages(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, opts).Pages(ctx)
 }
 
-// ListLiveNewsfeedItemsAll returns every PaginatedResponse_Data_Item of
+// ListLiveNewsfeedItemsAll returns every PaginatedResponseDataItem of
 // ListLiveNewsfeedItems (GET /news/newsfeeds/{newsfeed_id}/items), fetching
 // pages as ListLiveNewsfeedItemsPages does: lazily, once each, in order,
 // ending at the first error. Breaking out of the loop sends no further
 // request.
-func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, params *ListLiveNewsfeedItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listLiveNewsfeedItemsPager(newsfeedId, params, opts).All(ctx)
+func (c *Client) ListLiveNewsfeedItemsAll(ctx context.Context, newsfeedId string, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listLiveNewsfeedItemsPager(newsfeedId, opts).All(ctx)
 }
 
 // listLiveNewsfeedItemsPager describes how ListLiveNewsfeedItems pages
 // (cursor: the response has pages.next.starting_after).
-func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveNewsfeedItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListLiveNewsfeedItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListLiveNewsfeedItems(ctx, newsfeedId, params, pageEditors(opts, at)...)
+			return c.ListLiveNewsfeedItems(ctx, newsfeedId, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1456,7 +1456,7 @@ func (c *Client) listLiveNewsfeedItemsPager(newsfeedId string, params *ListLiveN
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -1526,26 +1526,26 @@ func (c *Client) listMacrosPager(params *ListMacrosParams, opts []intercom.Reque
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsItemsPages(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsItemsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsItemsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsItemsPager(opts).Pages(ctx)
 }
 
-// ListNewsItemsAll returns every PaginatedResponse_Data_Item of ListNewsItems
+// ListNewsItemsAll returns every PaginatedResponseDataItem of ListNewsItems
 // (GET /news/news_items), fetching pages as ListNewsItemsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsItemsAll(ctx context.Context, params *ListNewsItemsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsItemsPager(params, opts).All(ctx)
+func (c *Client) ListNewsItemsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listNewsItemsPager(opts).All(ctx)
 }
 
 // listNewsItemsPager describes how ListNewsItems pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsItemsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsItems",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsItems(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsItems(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1567,7 +1567,7 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -1587,26 +1587,26 @@ func (c *Client) listNewsItemsPager(params *ListNewsItemsParams, opts []intercom
 // through the client's retry policy; each page is delivered once, in order,
 // and an error (a *intercom.PageError) ends the sequence. See
 // intercom.Pager.Pages.
-func (c *Client) ListNewsfeedsPages(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
-	return c.listNewsfeedsPager(params, opts).Pages(ctx)
+func (c *Client) ListNewsfeedsPages(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[*PaginatedResponse, error] {
+	return c.listNewsfeedsPager(opts).Pages(ctx)
 }
 
-// ListNewsfeedsAll returns every PaginatedResponse_Data_Item of ListNewsfeeds
+// ListNewsfeedsAll returns every PaginatedResponseDataItem of ListNewsfeeds
 // (GET /news/newsfeeds), fetching pages as ListNewsfeedsPages does: lazily,
 // once each, in order, ending at the first error. Breaking out of the loop
 // sends no further request.
-func (c *Client) ListNewsfeedsAll(ctx context.Context, params *ListNewsfeedsParams, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponse_Data_Item, error] {
-	return c.listNewsfeedsPager(params, opts).All(ctx)
+func (c *Client) ListNewsfeedsAll(ctx context.Context, opts ...intercom.RequestOption) iter.Seq2[PaginatedResponseDataItem, error] {
+	return c.listNewsfeedsPager(opts).All(ctx)
 }
 
 // listNewsfeedsPager describes how ListNewsfeeds pages (cursor: the response
 // has pages.next.starting_after).
-func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item] {
-	return intercom.Pager[*PaginatedResponse, PaginatedResponse_Data_Item]{
+func (c *Client) listNewsfeedsPager(opts []intercom.RequestOption) intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem] {
+	return intercom.Pager[*PaginatedResponse, PaginatedResponseDataItem]{
 		Operation: "ListNewsfeeds",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*PaginatedResponse, error) {
-			return c.ListNewsfeeds(ctx, params, pageEditors(opts, at)...)
+			return c.ListNewsfeeds(ctx, pageEditors(opts, at)...)
 		},
 		Info: func(p *PaginatedResponse) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1628,7 +1628,7 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 			}
 			return in
 		},
-		Items: func(p *PaginatedResponse) []PaginatedResponse_Data_Item {
+		Items: func(p *PaginatedResponse) []PaginatedResponseDataItem {
 			if v := p.Data; v != nil {
 				return *v
 			}
@@ -1648,26 +1648,26 @@ func (c *Client) listNewsfeedsPager(params *ListNewsfeedsParams, opts []intercom
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) ListNotesPages(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
-	return c.listNotesPager(contactId, params, opts).Pages(ctx)
+func (c *Client) ListNotesPages(ctx context.Context, contactId string, opts ...intercom.RequestOption) iter.Seq2[*NoteList, error] {
+	return c.listNotesPager(contactId, opts).Pages(ctx)
 }
 
 // ListNotesAll returns every Note of ListNotes (GET
 // /contacts/{contact_id}/notes), fetching pages as ListNotesPages does:
 // lazily, once each, in order, ending at the first error. Breaking out of the
 // loop sends no further request.
-func (c *Client) ListNotesAll(ctx context.Context, contactId string, params *ListNotesParams, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
-	return c.listNotesPager(contactId, params, opts).All(ctx)
+func (c *Client) ListNotesAll(ctx context.Context, contactId string, opts ...intercom.RequestOption) iter.Seq2[Note, error] {
+	return c.listNotesPager(contactId, opts).All(ctx)
 }
 
 // listNotesPager describes how ListNotes pages (cursor: the response has
 // pages.next.starting_after).
-func (c *Client) listNotesPager(contactId string, params *ListNotesParams, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
+func (c *Client) listNotesPager(contactId string, opts []intercom.RequestOption) intercom.Pager[*NoteList, Note] {
 	return intercom.Pager[*NoteList, Note]{
 		Operation: "ListNotes",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*NoteList, error) {
-			return c.ListNotes(ctx, contactId, params, pageEditors(opts, at)...)
+			return c.ListNotes(ctx, contactId, pageEditors(opts, at)...)
 		},
 		Info: func(p *NoteList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -1913,26 +1913,26 @@ func (c *Client) scrollOverAllCompaniesPager(params *ScrollOverAllCompaniesParam
 // (the page query parameter). Requests go through the client's retry policy;
 // each page is delivered once, in order, and an error (a *intercom.PageError)
 // ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchActivityLogsPages(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLogList, error] {
-	return c.searchActivityLogsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchActivityLogsPages(ctx context.Context, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLogList, error] {
+	return c.searchActivityLogsPager(body, opts).Pages(ctx)
 }
 
 // SearchActivityLogsAll returns every *ActivityLog of SearchActivityLogs (POST
 // /admins/activity_logs/search), fetching pages as SearchActivityLogsPages
 // does: lazily, once each, in order, ending at the first error. Breaking out
 // of the loop sends no further request.
-func (c *Client) SearchActivityLogsAll(ctx context.Context, params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLog, error] {
-	return c.searchActivityLogsPager(params, body, opts).All(ctx)
+func (c *Client) SearchActivityLogsAll(ctx context.Context, body SearchActivityLogsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*ActivityLog, error] {
+	return c.searchActivityLogsPager(body, opts).All(ctx)
 }
 
 // searchActivityLogsPager describes how SearchActivityLogs pages (cursor: the
 // response has pages.next.starting_after).
-func (c *Client) searchActivityLogsPager(params *SearchActivityLogsParams, body SearchActivityLogsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ActivityLogList, *ActivityLog] {
+func (c *Client) searchActivityLogsPager(body SearchActivityLogsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*ActivityLogList, *ActivityLog] {
 	return intercom.Pager[*ActivityLogList, *ActivityLog]{
 		Operation: "SearchActivityLogs",
 		Style:     intercom.PageCursor,
 		Fetch: func(ctx context.Context, at intercom.PageRequest) (*ActivityLogList, error) {
-			return c.SearchActivityLogs(ctx, params, body, pageEditors(opts, at)...)
+			return c.SearchActivityLogs(ctx, body, pageEditors(opts, at)...)
 		},
 		Info: func(p *ActivityLogList) intercom.PageInfo {
 			var in intercom.PageInfo
@@ -2280,22 +2280,22 @@ func (c *Client) searchInternalArticlesPager(params *SearchInternalArticlesParam
 // retried although the method is POST. Requests go through the client's retry
 // policy; each page is delivered once, in order, and an error (a
 // *intercom.PageError) ends the sequence. See intercom.Pager.Pages.
-func (c *Client) SearchTicketsPages(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
-	return c.searchTicketsPager(params, body, opts).Pages(ctx)
+func (c *Client) SearchTicketsPages(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*TicketList, error] {
+	return c.searchTicketsPager(body, opts).Pages(ctx)
 }
 
 // SearchTicketsAll returns every *Ticket of SearchTickets (POST
 // /tickets/search), fetching pages as SearchTicketsPages does: lazily, once
 // each, in order, ending at the first error. Breaking out of the loop sends no
 // further request.
-func (c *Client) SearchTicketsAll(ctx context.Context, params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
-	return c.searchTicketsPager(params, body, opts).All(ctx)
+func (c *Client) SearchTicketsAll(ctx context.Context, body SearchTicketsJSONRequestBody, opts ...intercom.RequestOption) iter.Seq2[*Ticket, error] {
+	return c.searchTicketsPager(body, opts).All(ctx)
 }
 
 // searchTicketsPager describes how SearchTickets pages (search: the request
 // body has pagination.starting_after and the response
 // pages.next.starting_after).
-func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
+func (c *Client) searchTicketsPager(body SearchTicketsJSONRequestBody, opts []intercom.RequestOption) intercom.Pager[*TicketList, *Ticket] {
 	return intercom.Pager[*TicketList, *Ticket]{
 		Operation: "SearchTickets",
 		Style:     intercom.PageSearch,
@@ -2312,7 +2312,7 @@ func (c *Client) searchTicketsPager(params *SearchTicketsParams, body SearchTick
 				}
 				b.Pagination = &pg
 			}
-			return c.SearchTickets(ctx, params, b, opts...)
+			return c.SearchTickets(ctx, b, opts...)
 		},
 		Info: func(p *TicketList) intercom.PageInfo {
 			var in intercom.PageInfo

@@ -303,10 +303,10 @@ func TestIterators(t *testing.T) {
 			name: "ListAllCollections",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListAllCollectionsAll(ctx, nil))
+				return pagecheck.Count(c.ListAllCollectionsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListAllCollectionsPages(ctx, nil))
+				return pagecheck.Count(c.ListAllCollectionsPages(ctx))
 			},
 		},
 		{
@@ -333,20 +333,20 @@ func TestIterators(t *testing.T) {
 			name: "ListArticles",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListArticlesAll(ctx, nil))
+				return pagecheck.Count(c.ListArticlesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListArticlesPages(ctx, nil))
+				return pagecheck.Count(c.ListArticlesPages(ctx))
 			},
 		},
 		{
 			name: "ListAttachedContacts",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListAttachedContactsAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListAttachedContactsAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListAttachedContactsPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListAttachedContactsPages(ctx, "x"))
 			},
 		},
 		{
@@ -373,20 +373,20 @@ func TestIterators(t *testing.T) {
 			name: "ListCompaniesForAContact",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompaniesForAContactAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListCompaniesForAContactPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompaniesForAContactPages(ctx, "x"))
 			},
 		},
 		{
 			name: "ListCompanyNotes",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListCompanyNotesAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompanyNotesAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListCompanyNotesPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListCompanyNotesPages(ctx, "x"))
 			},
 		},
 		{
@@ -413,10 +413,10 @@ func TestIterators(t *testing.T) {
 			name: "ListContentImportSources",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListContentImportSourcesAll(ctx, nil))
+				return pagecheck.Count(c.ListContentImportSourcesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListContentImportSourcesPages(ctx, nil))
+				return pagecheck.Count(c.ListContentImportSourcesPages(ctx))
 			},
 		},
 		{
@@ -483,10 +483,10 @@ func TestIterators(t *testing.T) {
 			name: "ListExternalPages",
 			cfg:  pagecheck.Config{Style: "next URL", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListExternalPagesAll(ctx, nil))
+				return pagecheck.Count(c.ListExternalPagesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListExternalPagesPages(ctx, nil))
+				return pagecheck.Count(c.ListExternalPagesPages(ctx))
 			},
 		},
 		{
@@ -503,20 +503,20 @@ func TestIterators(t *testing.T) {
 			name: "ListInternalArticles",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListInternalArticlesAll(ctx, nil))
+				return pagecheck.Count(c.ListInternalArticlesAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListInternalArticlesPages(ctx, nil))
+				return pagecheck.Count(c.ListInternalArticlesPages(ctx))
 			},
 		},
 		{
 			name: "ListLiveNewsfeedItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListLiveNewsfeedItemsPages(ctx, "x"))
 			},
 		},
 		{
@@ -533,30 +533,30 @@ func TestIterators(t *testing.T) {
 			name: "ListNewsItems",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsItemsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsItemsPages(ctx))
 			},
 		},
 		{
 			name: "ListNewsfeeds",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsAll(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsAll(ctx))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNewsfeedsPages(ctx, nil))
+				return pagecheck.Count(c.ListNewsfeedsPages(ctx))
 			},
 		},
 		{
 			name: "ListNotes",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"data"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesAll(ctx, "x", nil))
+				return pagecheck.Count(c.ListNotesAll(ctx, "x"))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.ListNotesPages(ctx, "x", nil))
+				return pagecheck.Count(c.ListNotesPages(ctx, "x"))
 			},
 		},
 		{
@@ -603,10 +603,10 @@ func TestIterators(t *testing.T) {
 			name: "SearchActivityLogs",
 			cfg:  pagecheck.Config{Style: "cursor", ItemsPath: []string{"activity_logs"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.SearchActivityLogsAll(ctx, nil, *new(v2_16.SearchActivityLogsJSONRequestBody)))
+				return pagecheck.Count(c.SearchActivityLogsAll(ctx, *new(v2_16.SearchActivityLogsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.SearchActivityLogsPages(ctx, nil, *new(v2_16.SearchActivityLogsJSONRequestBody)))
+				return pagecheck.Count(c.SearchActivityLogsPages(ctx, *new(v2_16.SearchActivityLogsJSONRequestBody)))
 			},
 		},
 		{
@@ -663,10 +663,10 @@ func TestIterators(t *testing.T) {
 			name: "SearchTickets",
 			cfg:  pagecheck.Config{Style: "search", ItemsPath: []string{"tickets"}, Item: func(int) string { return `{}` }},
 			all: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsAll(ctx, nil, *new(v2_16.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsAll(ctx, *new(v2_16.SearchTicketsJSONRequestBody)))
 			},
 			pages: func(ctx context.Context, c *v2_16.Client) (int, error) {
-				return pagecheck.Count(c.SearchTicketsPages(ctx, nil, *new(v2_16.SearchTicketsJSONRequestBody)))
+				return pagecheck.Count(c.SearchTicketsPages(ctx, *new(v2_16.SearchTicketsJSONRequestBody)))
 			},
 		},
 	}
