@@ -52,9 +52,11 @@ func injectRaw(api string, types map[string]bool) (string, error) {
 	if injected == 0 {
 		return api, nil
 	}
-	const anchor = "\t\"github.com/oapi-codegen/runtime\"\n"
+	// The import goes at the head of the import block; a package with no
+	// parameters to style has no oapi-codegen/runtime import to anchor on.
+	const anchor = "\nimport (\n"
 	if strings.Count(api, anchor) != 1 {
-		return "", fmt.Errorf("oapi-codegen's output changed shape: expected the import %q once; update injectRaw", strings.TrimSpace(anchor))
+		return "", fmt.Errorf("oapi-codegen's output changed shape: expected one import block; update injectRaw")
 	}
-	return strings.Replace(api, anchor, rawImport+anchor, 1), nil
+	return strings.Replace(api, anchor, anchor+rawImport, 1), nil
 }
