@@ -116,9 +116,9 @@
 // X-RateLimit-Reset headers. ParseRateLimit reads them,
 // Transport.RateLimit returns those of the latest response, and an *Error
 // carries those of its response. WithRateLimit(n) additionally paces
-// requests (retries included) to at most n per 10-second window, spaced
-// evenly, so that a busy program stays under its limit instead of
-// relying on 429 retries. A request claims its slot only when it is sent,
+// requests (retries included) to at most n in any 10-second window (plus a
+// 1% margin for network delay), so that a busy program stays under its
+// limit instead of relying on 429 retries; up to n may go out at once. A request claims its slot only when it is sent,
 // so callers that give up waiting (a cancelled context, a deadline) never
 // let an extra request through and never hold up the others.
 //
@@ -256,8 +256,11 @@
 //     port or scheme, the Authorization header is dropped from that and
 //     every later hop. WithHTTPClient's client is copied, never modified.
 //   - Rate-limit pacing. WithRateLimit(n) never lets more than n requests
-//     start in any RateLimitWindow, whatever the callers' contexts do: a
-//     request takes its slot only when it is sent, so a cancelled or
-//     timed-out wait neither lets an extra request through nor delays
-//     other callers.
+//     start in any RateLimitWindow (widened by a 1% margin for network
+//     delay), whatever the callers' contexts do: a request takes its slot
+//     only when it is sent, so a cancelled or timed-out wait neither lets
+//     an extra request through nor delays other callers. The pacer
+//     remembers when the last n requests went out, so a caller that wakes
+//     late finds every slot freed meanwhile and throughput stays at the
+//     limit.
 package intercom

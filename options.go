@@ -232,7 +232,12 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithRateLimit paces requests on the client side so that no more than n are
 // sent in any RateLimitWindow (10 seconds, Intercom's enforcement window).
-// Requests are spread evenly, one every RateLimitWindow/n; retries count too.
+// Up to n requests may go out at once, as Intercom's own window allows;
+// after that each waits until the one sent n requests before it is a window
+// old, so a busy client sends at the full limit and a caller that wakes
+// late loses nothing. The window paced in is RateLimitWindow plus 1%
+// (100ms), which absorbs differences in network delay between requests
+// so that Intercom's own windows see no more than n. Retries count too.
 // The limit holds whatever the callers' contexts do: a wait that is
 // cancelled, or that could not end before its deadline, takes no slot and
 // delays no other caller. 0 disables pacing, which is the default.

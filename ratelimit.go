@@ -50,24 +50,46 @@ func headerInt(h http.Header, key string) (int, bool) {
 	return n, true
 }
 
-// pacer spaces requests evenly so that at most n start in any window:
-// consecutive requests are admitted at least window/n (rounded up) apart, so
-// any half-open window of that length holds at most n of them, which also
-// keeps every one of Intercom's fixed windows within the limit.
+// rateLimitMargin widens the window WithRateLimit paces in beyond
+// RateLimitWindow. The pacer counts requests when they leave the client,
+// Intercom when they arrive, in fixed windows of its own: a request held up
+// on the way (a slow connection, a loaded machine) could otherwise land in
+// the same server window as one sent a full window after it. The margin
+// absorbs such differences in delay up to its size, for 1% of throughput;
+// a 429 past it is still retried after the wait Intercom asks for.
+const rateLimitMargin = RateLimitWindow / 100
+
+// pacer keeps a sliding-window log: it remembers when each of the last n
+// requests was admitted and admits a caller at t only if fewer than n were
+// admitted in (t-window, t], that is if the n-th most recent admission is at
+// or before t-window. Any window of that length (half-open, wherever it
+// starts) therefore holds at most n admissions, and so does each of
+// Intercom's fixed windows. Up to n requests may go out back to back, as
+// Intercom's own window allows; after that a request goes out as soon as the
+// one n places before it has left the window.
 //
-// A waiter claims a send slot only at the moment it is admitted, under the
+// The decision depends only on when admissions happened, never on when a
+// waiter happened to wake: a waiter that wakes late finds every slot that
+// freed meanwhile still free, so late wake-ups on a loaded machine cost
+// nothing in throughput.
+//
+// A waiter claims a slot only at the moment it is admitted, under the
 // mutex. Nothing is booked ahead, so a wait that is cancelled leaves no
 // reservation to give back: it can neither let an extra request through nor
 // hold a slot that another waiter could have used. Waiters that lose a race
-// for a slot sleep again until the next one.
+// for a slot sleep again until the next one frees.
 type pacer struct {
-	interval time.Duration
-	now      func() time.Time
-	sleep    func(context.Context, time.Duration) error
+	n      int
+	window time.Duration
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
 
-	mu   sync.Mutex
-	last time.Time // when the latest request was admitted
-	used bool      // whether any request has been admitted
+	mu sync.Mutex
+	// log holds the admission times still inside the window, oldest first,
+	// from log[head] on; at most n of them. It grows with the traffic, not
+	// with n, so a large n costs memory only if it is used.
+	log  []time.Time
+	head int
 	// admitted, when set (by tests), is called under the mutex with each
 	// admission time.
 	admitted func(time.Time)
@@ -77,23 +99,29 @@ func newPacer(n int, window time.Duration, now func() time.Time, sleep func(cont
 	if n <= 0 {
 		return nil
 	}
-	// Round up: truncating window/n would allow slightly more than n.
-	interval := (window + time.Duration(n) - 1) / time.Duration(n)
-	return &pacer{interval: interval, now: now, sleep: sleep}
+	return &pacer{n: n, window: window, now: now, sleep: sleep}
 }
 
-// tryAdmit admits the caller if the next send slot has come, and otherwise
-// returns how long until it comes, without claiming it.
+// tryAdmit admits the caller if fewer than n requests were admitted in the
+// last window, and otherwise returns how long until the oldest of them
+// leaves it, without claiming anything.
 func (p *pacer) tryAdmit() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if p.used {
-		if next := p.last.Add(p.interval); now.Before(next) {
-			return next.Sub(now)
-		}
+	// Forget admissions that have left the window: they limit nobody.
+	for p.head < len(p.log) && !now.Before(p.log[p.head].Add(p.window)) {
+		p.head++
 	}
-	p.last, p.used = now, true
+	if len(p.log)-p.head >= p.n {
+		return p.log[p.head].Add(p.window).Sub(now)
+	}
+	if p.head > 0 && p.head >= len(p.log)/2 {
+		// Compact so the log's backing array stays within about 2n.
+		p.log = append(p.log[:0], p.log[p.head:]...)
+		p.head = 0
+	}
+	p.log = append(p.log, now)
 	if p.admitted != nil {
 		p.admitted(now)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,6 +24,9 @@ type pacerSim struct {
 	busy     int // goroutines running (neither parked nor finished)
 	sleepers []*simSleeper
 	seq      int
+	// late, when set, is added to every sleep: a loaded machine wakes
+	// sleepers after the time they asked for.
+	late func() time.Duration
 }
 
 type simSleeper struct {
@@ -65,6 +69,9 @@ type simWaiterKey struct{}
 func (s *pacerSim) sleep(ctx context.Context, d time.Duration) error {
 	sl := &simSleeper{ch: make(chan struct{}), w: s.sleeperFor(ctx)}
 	s.mu.Lock()
+	if s.late != nil {
+		d += s.late()
+	}
 	sl.wake, sl.seq = s.t.Add(d), s.seq
 	s.seq++
 	s.sleepers = append(s.sleepers, sl)
@@ -247,9 +254,10 @@ func TestPacerUnderCancellationChurn(t *testing.T) {
 				require.GreaterOrEqual(t, admissions[i+tc.n].Sub(admissions[i]), RateLimitWindow,
 					"n=%d seed=%d: admissions %d..%d fit in one window", tc.n, seed, i, i+tc.n)
 			}
-			// Work-conserving: between two admissions (and after the last)
-			// the slot is free from prev+interval on; no caller may be
-			// waiting, still willing, at a moment the slot is free.
+			// Work-conserving: between admissions j-1 and j a slot is free
+			// from the moment the admission n places before j has left the
+			// window (at once if there is none); no caller may be waiting,
+			// still willing, at a moment a slot is free.
 			freeFrom := func(j int) (from, until time.Time, ok bool) {
 				until = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 				if j < len(admissions) {
@@ -258,7 +266,13 @@ func TestPacerUnderCancellationChurn(t *testing.T) {
 				if j == 0 {
 					return time.Time{}, until, true
 				}
-				return admissions[j-1].Add(p.interval), until, true
+				from = admissions[j-1]
+				if j >= tc.n {
+					if left := admissions[j-tc.n].Add(RateLimitWindow); left.After(from) {
+						from = left
+					}
+				}
+				return from, until, true
 			}
 			for _, w := range waiters {
 				end := w.cancelAt
@@ -315,5 +329,71 @@ func TestPacerChurnRace(t *testing.T) {
 	require.Equal(t, int(ok.Load()), len(admissions))
 	for i := 0; i+n < len(admissions); i++ {
 		require.GreaterOrEqual(t, admissions[i+n].Sub(admissions[i]), window, "admissions %d..%d fit in one window", i, i+n)
+	}
+}
+
+// TestPacerLateWakeUpsKeepThroughput wakes every sleeping caller up to 6ms
+// late (on a simulated clock), more than the 4ms between requests at 250
+// a second, with more callers waiting than the limit lets through. A late
+// wake-up may delay the admission it was waiting for by as much as it was
+// late, but the delay must not carry over to later admissions: admission k
+// comes at most 6ms after both the moment admission k-n left the window and
+// the moment caller k arrived.
+func TestPacerLateWakeUpsKeepThroughput(t *testing.T) {
+	const maxLate = 6 * time.Millisecond
+	for _, tc := range []struct {
+		name       string
+		n          int
+		window     time.Duration
+		callers    int
+		arrivalGap time.Duration // between consecutive arrivals
+	}{
+		{name: "all at once", n: 100, window: RateLimitWindow, callers: 1000},
+		{name: "arriving faster than the limit", n: 250, window: time.Second, callers: 700, arrivalGap: time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, uint64(tc.n)))
+			sim := newPacerSim()
+			sim.late = func() time.Duration { return time.Duration(rng.Int64N(int64(maxLate) + 1)) }
+			p := newPacer(tc.n, tc.window, sim.now, sim.sleep)
+			base := sim.now()
+			never := base.Add(1000 * time.Hour)
+			var waiters []*simWaiter
+			var arrivals []time.Time
+			for i := range tc.callers {
+				at := base.Add(time.Duration(i) * tc.arrivalGap)
+				arrivals = append(arrivals, at)
+				waiters = append(waiters, &simWaiter{arrive: at, cancelAt: never})
+			}
+			sim.run(p, waiters)
+
+			var admissions []time.Time
+			for _, w := range waiters {
+				require.True(t, w.admitted, "every caller is admitted")
+				admissions = append(admissions, w.admittedAt)
+			}
+			sort.Slice(admissions, func(i, j int) bool { return admissions[i].Before(admissions[j]) })
+			// ideal[k] is when admission k would come with punctual wake-ups.
+			ideal := make([]time.Time, len(admissions))
+			for k, at := range admissions {
+				due := arrivals[k]
+				ideal[k] = arrivals[k]
+				if k >= tc.n {
+					if left := admissions[k-tc.n].Add(tc.window); left.After(due) {
+						due = left
+					}
+					if left := ideal[k-tc.n].Add(tc.window); left.After(ideal[k]) {
+						ideal[k] = left
+					}
+					require.GreaterOrEqual(t, at.Sub(admissions[k-tc.n]), tc.window, "admissions %d..%d fit in one window", k-tc.n, k)
+				}
+				require.LessOrEqual(t, at.Sub(due), maxLate, "admission %d came %v after it was due", k, at.Sub(due))
+			}
+			// Over the whole run the late wake-ups cost at most maxLate once
+			// per window, not once per request.
+			windows := (tc.callers - 1) / tc.n
+			last := len(admissions) - 1
+			assert.LessOrEqual(t, admissions[last].Sub(ideal[last]), time.Duration(windows+1)*maxLate)
+		})
 	}
 }

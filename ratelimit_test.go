@@ -35,20 +35,29 @@ func TestParseRateLimit(t *testing.T) {
 	assert.False(t, rl.IsZero())
 }
 
-func TestPacerSpacesAdmissions(t *testing.T) {
+func TestPacerAdmitsUpToNThenWaitsForTheWindow(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(5, RateLimitWindow, clock.now, clock.sleep)
-	iv := p.interval
-	assert.Equal(t, 2*time.Second, iv)
-	for range 4 {
-		require.NoError(t, p.wait(context.Background()))
+	for i := range 5 {
+		if i > 0 {
+			clock.advance(time.Second)
+		}
+		require.NoError(t, p.wait(context.Background())) // at 0s, 1s, ... 4s
 	}
-	assert.Equal(t, []time.Duration{iv, iv, iv}, clock.recorded())
+	assert.Empty(t, clock.recorded(), "up to n go out at once, as Intercom's window allows")
 
-	clock.advance(10 * time.Second)
-	assert.Equal(t, time.Duration(0), p.tryAdmit(), "the slot has long come")
-	assert.Equal(t, iv, p.tryAdmit(), "the next one is an interval away")
-	assert.Equal(t, iv, p.tryAdmit(), "asking again claims nothing")
+	clock.advance(3 * time.Second) // 7s
+	require.NoError(t, p.wait(context.Background()))
+	assert.Equal(t, []time.Duration{3 * time.Second}, clock.recorded(), "the sixth waits until the first leaves the window, at 10s")
+	assert.Equal(t, time.Second, p.tryAdmit(), "the next slot frees when the one sent at 1s leaves")
+	assert.Equal(t, time.Second, p.tryAdmit(), "asking again claims nothing")
+
+	// Arriving late (at 12s) loses nothing: both slots freed meanwhile
+	// are still there.
+	clock.advance(2 * time.Second)
+	assert.Equal(t, time.Duration(0), p.tryAdmit())
+	assert.Equal(t, time.Duration(0), p.tryAdmit())
+	assert.Equal(t, time.Second, p.tryAdmit(), "then the one sent at 3s is next, at 13s")
 
 	assert.Nil(t, newPacer(0, RateLimitWindow, clock.now, clock.sleep), "0 disables pacing")
 	assert.NoError(t, (*pacer)(nil).wait(context.Background()))
@@ -63,7 +72,7 @@ func TestPacerNeverExceedsLimitInAnyWindow(t *testing.T) {
 		for range 3*n + 10 {
 			// Irregular demand: sometimes idle for a while, mostly eager.
 			if rng.IntN(4) == 0 {
-				clock.advance(time.Duration(rng.Int64N(int64(3 * p.interval))))
+				clock.advance(time.Duration(rng.Int64N(int64(3 * RateLimitWindow / time.Duration(n)))))
 			}
 			require.NoError(t, p.wait(context.Background()))
 			sent = append(sent, clock.now())
@@ -73,31 +82,34 @@ func TestPacerNeverExceedsLimitInAnyWindow(t *testing.T) {
 			require.GreaterOrEqual(t, span, RateLimitWindow,
 				"n=%d: requests %d..%d fit in one window", n, i, i+n)
 		}
+		require.LessOrEqual(t, len(p.log), 2*n+1, "n=%d: the log stays bounded", n)
 	}
 }
 
 func TestPacerKeepsThroughput(t *testing.T) {
-	// Pacing must not throttle to a trickle: 100 eager requests at 20 per
-	// 10s need about 99 intervals of 500ms.
+	// Pacing must not throttle below the limit: 100 eager requests at 20
+	// per 10s go out in five windows, the last at 40s.
 	clock := newFakeClock()
 	p := newPacer(20, RateLimitWindow, clock.now, clock.sleep)
 	start := clock.now()
 	for range 100 {
 		require.NoError(t, p.wait(context.Background()))
 	}
-	assert.InDelta(t, float64(99*500*time.Millisecond), float64(clock.now().Sub(start)), float64(time.Millisecond))
+	assert.Equal(t, 4*RateLimitWindow, clock.now().Sub(start))
 }
 
 func TestPacerCancelledWaitTakesNoSlot(t *testing.T) {
 	clock := newFakeClock()
-	p := newPacer(5, RateLimitWindow, clock.now, clock.sleep)
-	require.NoError(t, p.wait(context.Background())) // takes the free slot
+	p := newPacer(2, RateLimitWindow, clock.now, clock.sleep)
+	require.NoError(t, p.wait(context.Background())) // takes a free slot
+	clock.advance(time.Second)
+	require.NoError(t, p.wait(context.Background())) // and the other
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := p.wait(ctx)
 	require.ErrorIs(t, err, context.Canceled)
-	assert.Equal(t, p.interval, p.tryAdmit(), "the next slot is still the one after the first request")
+	assert.Equal(t, 9*time.Second, p.tryAdmit(), "the next slot still frees when the first request leaves the window, at 10s")
 }
 
 func TestPacerFailsFastPastDeadline(t *testing.T) {
@@ -111,13 +123,13 @@ func TestPacerFailsFastPastDeadline(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "rate limit")
 	assert.Empty(t, clock.recorded(), "no sleep for a wait that cannot finish in time")
-	assert.Equal(t, p.interval, p.tryAdmit(), "the failed wait claimed nothing")
+	assert.Equal(t, RateLimitWindow, p.tryAdmit(), "the failed wait claimed nothing")
 }
 
 func TestTransportPacesRequestsAndRetries(t *testing.T) {
 	rec := newRecorder(t, statuses(http.StatusServiceUnavailable))
 	clock := newFakeClock()
-	tr := newTestTransport(t, rec.URL, WithRateLimit(20), withClock(clock.now), withSleep(clock.sleep),
+	tr := newTestTransport(t, rec.URL, WithRateLimit(2), withClock(clock.now), withSleep(clock.sleep),
 		withJitter(noJitter))
 
 	for range 3 {
@@ -126,12 +138,13 @@ func TestTransportPacesRequestsAndRetries(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 	}
 	assert.Equal(t, 4, rec.count())
-	// 20 per 10s is one every 500ms. The retry's own backoff is 0 here,
-	// then the pacer waits before the retry and before each of the two
-	// later calls.
-	iv := tr.pacer.interval
-	assert.Equal(t, 500*time.Millisecond, iv)
-	assert.Equal(t, []time.Duration{0, iv, iv, iv}, clock.recorded())
+	// 2 per window: the first call and its retry (whose own backoff is 0
+	// here) take both slots at once; the second call waits until the first
+	// attempt leaves the window (widened by the margin), and the third
+	// goes out with it, as the retry left at the same instant.
+	w := RateLimitWindow + rateLimitMargin
+	assert.Equal(t, w, tr.pacer.window)
+	assert.Equal(t, []time.Duration{0, w}, clock.recorded())
 }
 
 func TestTransportRateLimitWaitRespectsCancellation(t *testing.T) {

@@ -103,7 +103,7 @@ func NewTransport(apiVersion string, opts ...Option) (*Transport, error) {
 		timeout:      cfg.timeout,
 		maxBody:      cfg.maxResponseBytes,
 		logger:       cfg.logger,
-		pacer:        newPacer(cfg.rateLimit, RateLimitWindow, cfg.now, cfg.sleep),
+		pacer:        newPacer(cfg.rateLimit, RateLimitWindow+rateLimitMargin, cfg.now, cfg.sleep),
 		now:          cfg.now,
 		sleep:        cfg.sleep,
 		jitter:       cfg.jitter,
