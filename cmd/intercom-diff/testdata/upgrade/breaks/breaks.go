@@ -9,15 +9,11 @@ import (
 )
 
 // Attributes reads a field v2_12's Conversation no longer has.
-func Attributes(c *v2_11.Conversation) map[string]interface{} {
+func Attributes(c *v2_11.Conversation) *map[string]interface{} {
 	return c.CustomAttributes
 }
 
 // FirstPage lists conversations with a response type v2_12 renamed.
-func FirstPage(ctx context.Context, c *v2_11.ClientWithResponses) (*v2_11.PaginatedConversationResponse, error) {
-	r, err := c.ListConversationsWithResponse(ctx, &v2_11.ListConversationsParams{})
-	if err != nil {
-		return nil, err
-	}
-	return r.JSON200, nil
+func FirstPage(ctx context.Context, c *v2_11.Client) (*v2_11.PaginatedConversationResponse, error) {
+	return c.ListConversations(ctx, &v2_11.ListConversationsParams{})
 }

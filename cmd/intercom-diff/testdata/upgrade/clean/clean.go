@@ -9,11 +9,10 @@ import (
 )
 
 // Tag creates a tag by name.
-func Tag(ctx context.Context, c *intercom.ClientWithResponses, name string) (*intercom.TagBasic, error) {
-	r, err := c.CreateTagWithResponse(ctx, &intercom.CreateTagParams{}, intercom.CreateTagJSONRequestBody{})
-	if err != nil {
+func Tag(ctx context.Context, c *intercom.Client, name string) (*intercom.TagBasic, error) {
+	var body intercom.CreateTagJSONRequestBody
+	if err := body.FromCreateOrUpdateTagRequest(intercom.CreateOrUpdateTagRequest{Name: name}); err != nil {
 		return nil, err
 	}
-	_ = name
-	return r.JSON200, nil
+	return c.CreateTag(ctx, body)
 }
