@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"time"
 
 	"github.com/intercomgo/intercom"
 	"github.com/intercomgo/intercom/intercomtest"
@@ -41,7 +42,7 @@ func Example_rawField() {
 	}))
 	ctx := context.Background()
 
-	c, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	c, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func Example_rawField() {
 
 	// The whole response, headers included, is available per call too.
 	var resp intercom.Response
-	if _, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil, intercom.WithResponse(&resp)); err != nil {
+	if _, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", intercom.WithResponse(&resp)); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("status:", resp.StatusCode, "request id:", len(resp.Header.Get("X-Request-Id")), "characters")
@@ -66,6 +67,48 @@ func Example_rawField() {
 	// single call: true
 	// iterator item: 6657a6e36abd0123d6f0a8f2 true
 	// status: 200 request id: 20 characters
+}
+
+// Per-call options, and a contact whose JSON disagrees with its type: the
+// call still succeeds, each disagreement is reported as a Mismatch, and the
+// field the types do not model is read from the raw JSON.
+func Example_perCallOptions() {
+	srv, client := fakeClient()
+	defer srv.Close()
+	srv.On("ShowContact", intercomtest.Respond(http.StatusOK, map[string]any{
+		"type": "contact", "id": "6657a6e36abd0123d6f0a8f2", "role": "user",
+		"name":         42,     // a number where the spec says string: coerced
+		"last_seen_at": "soon", // not a timestamp: dropped, still in the raw JSON
+		"sms_consent":  true,   // not in the spec at all
+	}))
+	ctx := context.Background()
+	id, traceID := "6657a6e36abd0123d6f0a8f2", "4bf92f3577b34da6a3ce929d0e0e4736"
+
+	var ms []intercom.Mismatch
+	var resp intercom.Response
+	contact, err := client.ShowContact(ctx, id,
+		intercom.WithCallTimeout(5*time.Second), // per-call options follow the arguments
+		intercom.WithCallRetries(0),
+		intercom.WithHeader("X-Trace", traceID),
+		intercom.WithMismatches(&ms),
+		intercom.WithResponse(&resp),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	consent, ok := contact.RawField("sms_consent")
+	fmt.Println("name:", *contact.Name, "last seen set:", contact.LastSeenAt != nil)
+	for _, m := range ms {
+		fmt.Println("mismatch:", m.Operation, m.Path, m.Expected, "->", m.Action)
+	}
+	fmt.Println("sms_consent:", string(consent), ok)
+	fmt.Println("status:", resp.StatusCode, "X-Trace sent:", srv.Requests()[0].Header.Get("X-Trace") == traceID)
+	// Output:
+	// name: 42 last seen set: false
+	// mismatch: ShowContact /last_seen_at integer -> dropped
+	// mismatch: ShowContact /name string -> coerced
+	// sms_consent: true true
+	// status: 200 X-Trace sent: true
 }
 
 // Tell error statuses apart: every answer outside 2xx is an
@@ -76,16 +119,16 @@ func Example_handleErrors() {
 	ctx := context.Background()
 
 	srv.On("ShowContact", intercomtest.RespondError(http.StatusNotFound, "not_found", "User Not Found"))
-	_, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	_, err := client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	fmt.Println("404 is not found:", intercom.IsNotFound(err))
 
 	srv.On("ShowContact", intercomtest.RespondError(http.StatusUnauthorized, "unauthorized", "Access Token Invalid"))
-	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	fmt.Println("401 is unauthorized:", intercom.IsUnauthorized(err))
 
 	srv.On("ShowContact", intercomtest.RespondError(http.StatusTooManyRequests, "rate_limit_exceeded", "Exceeded rate limit").
 		WithHeader("Retry-After", "7"))
-	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	var apiErr *intercom.Error
 	if errors.As(err, &apiErr) {
 		fmt.Println("429:", intercom.IsRateLimited(err), "retry after", apiErr.RetryAfter, "in", apiErr.Operation, apiErr.Method, apiErr.Path)
@@ -95,7 +138,7 @@ func Example_handleErrors() {
 	srv.On("ShowContact", func(*intercomtest.Request) intercomtest.Response {
 		return intercomtest.Response{Status: http.StatusBadGateway, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>Bad Gateway</html>")}
 	})
-	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2", nil)
+	_, err = client.ShowContact(ctx, "6657a6e36abd0123d6f0a8f2")
 	fmt.Println("502 is a server error:", intercom.IsServerError(err))
 	// Output:
 	// 404 is not found: true
@@ -111,7 +154,7 @@ func Example_downloadDataExport() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	archive, err := client.DownloadDataExport(ctx, "orzzsbd7hk67xyu", nil)
+	archive, err := client.DownloadDataExport(ctx, "orzzsbd7hk67xyu")
 	if err != nil {
 		log.Fatal(err)
 	}

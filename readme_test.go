@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,6 +59,40 @@ func inOrder(want, have []string) bool {
 	return i == len(want)
 }
 
+// handWrittenTestFiles lists the module's test files that are not
+// generated, in every package (the README shows the webhook, oauth and
+// workspace packages too), leaving out testdata, node_modules and hidden
+// directories.
+func handWrittenTestFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != "." && (name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly|parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		if !ast.IsGenerated(f) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return files
+}
+
 // TestReadmeGoBlocksAreExamples checks that every Go block of the README is
 // code that compiles and runs: each block's lines appear, in order, in an
 // Example (or a TestReadme test) of this module's test files.
@@ -70,23 +105,19 @@ func TestReadmeGoBlocksAreExamples(t *testing.T) {
 	var bodies [][]string
 	var names []string
 	fset := token.NewFileSet()
-	for _, dir := range []string{".", "intercomtest"} {
-		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	for _, path := range handWrittenTestFiles(t) {
+		src, err := os.ReadFile(path)
 		require.NoError(t, err)
-		for _, path := range files {
-			src, err := os.ReadFile(path)
-			require.NoError(t, err)
-			f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
-			require.NoError(t, err)
-			for _, d := range f.Decls {
-				fn, ok := d.(*ast.FuncDecl)
-				if !ok || fn.Body == nil || !(strings.HasPrefix(fn.Name.Name, "Example") || strings.HasPrefix(fn.Name.Name, "TestReadme")) {
-					continue
-				}
-				body := string(src[fset.Position(fn.Pos()).Offset:fset.Position(fn.End()).Offset])
-				bodies = append(bodies, codeLines(body))
-				names = append(names, fn.Name.Name)
+		f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || !(strings.HasPrefix(fn.Name.Name, "Example") || strings.HasPrefix(fn.Name.Name, "TestReadme")) {
+				continue
 			}
+			body := string(src[fset.Position(fn.Pos()).Offset:fset.Position(fn.End()).Offset])
+			bodies = append(bodies, codeLines(body))
+			names = append(names, path+": "+fn.Name.Name)
 		}
 	}
 	require.NotEmpty(t, bodies)

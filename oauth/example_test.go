@@ -66,7 +66,7 @@ func ExampleConfig() {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		if _, err := client.IdentifyAdmin(r.Context(), nil); err != nil {
+		if _, err := client.IdentifyAdmin(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}

@@ -21,7 +21,7 @@ func TestReadmeExample(t *testing.T) {
 	require.NoError(t, err)
 
 	var names []string
-	for c, err := range client.ListContactsAll(t.Context(), nil) {
+	for c, err := range client.ListContactsAll(t.Context()) {
 		require.NoError(t, err)
 		names = append(names, *c.Name)
 	}
