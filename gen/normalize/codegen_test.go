@@ -162,3 +162,47 @@ components:
 	assert.Equal(t, "#/components/schemas/CreateThingResponse", at(t, doc, "#/paths/~1c/post/responses/200/content/application~1json/schema/$ref"))
 	assert.Equal(t, "#/components/schemas/thing", at(t, doc, "#/paths/~1c/get/responses/200/content/application~1json/schema/$ref"), "a body equal to a component reuses it")
 }
+
+func TestNameShapesNamesErrorBodiesByStatus(t *testing.T) {
+	doc := parse(t, `
+openapi: 3.0.1
+paths:
+  /csat:
+    post:
+      operationId: submitRating
+      responses:
+        '422':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  errors: {type: object, additionalProperties: {type: string}}
+        '4XX':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {reason: {type: string}}
+        '400':
+          content:
+            application/json:
+              schema: {type: object, additionalProperties: {type: string}}
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {status: {type: string}}
+components:
+  schemas: {}
+`)
+	run(t, NameShapes, doc)
+	body := func(code string) any {
+		return at(t, doc, "#/paths/~1csat/post/responses/"+code+"/content/application~1json/schema")
+	}
+	assert.Equal(t, map[string]any{"$ref": "#/components/schemas/SubmitRatingResponse"}, body("200"), "the success body keeps the plain name")
+	assert.Equal(t, map[string]any{"$ref": "#/components/schemas/SubmitRatingUnprocessableEntityResponse"}, body("422"))
+	assert.Equal(t, map[string]any{"$ref": "#/components/schemas/SubmitRatingClientErrorResponse"}, body("4XX"))
+	assert.NotContains(t, body("400"), "$ref", "a map body stays a map")
+}

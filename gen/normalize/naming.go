@@ -2,8 +2,11 @@ package normalize
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
@@ -108,9 +111,10 @@ var EnumSymbolNames = Rule{
 //   - a union nested in a property or array moves into components/schemas
 //     too, named by its path (SingleFilterSearchRequestValue rather than
 //     SingleFilterSearchRequest_Value);
-//   - an inline JSON success body becomes a component named after the
-//     operation (CreateContactResponse), or a reference to an existing
-//     component when it equals one.
+//   - an inline JSON response body becomes a component named after the
+//     operation (CreateContactResponse) and, for any answer but a success,
+//     its status (SubmitFinCsatUnprocessableEntityResponse), or a reference
+//     to an existing component when it equals one.
 //
 // Names come from the spec's structure (schema and property names,
 // operationIds, titles), never from a list kept for one version, so the
@@ -186,10 +190,14 @@ var NameShapes = Rule{
 				}
 			}
 			resps := asMap(o.op["responses"])
-			for _, code := range sortedKeys(resps) {
-				if !strings.HasPrefix(code, "2") {
-					continue
-				}
+			// Success bodies first, so that they keep the plain
+			// <Operation>Response name whatever the other answers hold.
+			codes := sortedKeys(resps)
+			sort.SliceStable(codes, func(i, j int) bool {
+				return strings.HasPrefix(codes[i], "2") && !strings.HasPrefix(codes[j], "2")
+			})
+			for _, code := range codes {
+				name := base + responseBodyWord(code) + "Response"
 				content := asMap(asMap(resps[code])["content"])
 				for _, mt := range sortedKeys(content) {
 					m := asMap(content[mt])
@@ -198,18 +206,44 @@ var NameShapes = Rule{
 						continue
 					}
 					where := o.pointer() + "/responses/" + code
-					if rep := n.visit(s, base+"Response", where, false); rep != nil {
+					if rep := n.visit(s, name, where, false); rep != nil {
 						m["schema"] = rep
 						continue
 					}
 					if s["$ref"] == nil && (s["properties"] != nil || s["allOf"] != nil) {
-						m["schema"] = n.hoistBody(s, base+"Response", where, original)
+						m["schema"] = n.hoistBody(s, name, where, original)
 					}
 				}
 			}
 		}
 		return nil
 	},
+}
+
+// responseBodyWord says which answer of an operation a response code is, for
+// the name of its body: nothing for a success (CreateContactResponse), the
+// status text otherwise (UnprocessableEntity, ClientError, Default).
+func responseBodyWord(code string) string {
+	if strings.HasPrefix(code, "2") {
+		return ""
+	}
+	if n, err := strconv.Atoi(code); err == nil {
+		if text := http.StatusText(n); text != "" {
+			return goWords(text)
+		}
+		return "Status" + code
+	}
+	switch strings.ToUpper(code) {
+	case "1XX":
+		return "Informational"
+	case "3XX":
+		return "Redirect"
+	case "4XX":
+		return "ClientError"
+	case "5XX":
+		return "ServerError"
+	}
+	return goWords(code)
 }
 
 type namer struct {

@@ -3,8 +3,9 @@ package pagination
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"text/template"
+
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
 	"github.com/intercomgo/intercom/gen/pipeline"
 )
@@ -20,6 +21,9 @@ type searchIter struct {
 	Method   string // the search method, "SearchContacts"
 	Builder  string // "BuildSearchRequest"
 	ItemType string
+	// Params says the search method also takes a params object of
+	// optional query parameters, which the walk leaves unset.
+	Params bool
 }
 
 var searchTemplate = template.Must(template.New("search").Parse(pipeline.Header + `
@@ -45,8 +49,14 @@ var (
 // pages as the loop asks for them, as {{.Method}}All does. The query is
 // checked against Intercom's limits before the first request; an invalid
 // one is the walk's only error, wrapping [intercom.ErrInvalidQuery].
+{{- if .Params}}
+// Intercom compares timestamps by day. The walk sends no query parameters:
+// to set them, the page size or per-call options, build the body with
+// {{.Builder}} and call {{.Method}}All.
+{{- else}}
 // Intercom compares timestamps by day. To set the page size or per-call
 // options, build the body with {{.Builder}} and call {{.Method}}All.
+{{- end}}
 func (c *Client) {{.Method}}Matching(ctx context.Context, q intercom.Query) iter.Seq2[{{.ItemType}}, error] {
 	body, err := {{.Builder}}(q)
 	if err != nil {
@@ -55,7 +65,7 @@ func (c *Client) {{.Method}}Matching(ctx context.Context, q intercom.Query) iter
 			yield(zero, err)
 		}
 	}
-	return c.{{.Method}}All(ctx, body)
+	return c.{{.Method}}All(ctx, {{if .Params}}nil, {{end}}body)
 }
 {{end}}`))
 
@@ -94,7 +104,10 @@ func TestSearchMatchingRefusesInvalidQueries(t *testing.T) {
 `))
 
 // EmitSearch writes <Op>Matching for every search operation that has an
-// item iterator and whose only argument is a search body.
+// item iterator and whose arguments are a search body and, at most, a
+// params object whose parameters are all optional (a version may add
+// include_* switches to a search): the walk sends the query alone, so
+// every version's <Op>Matching takes the same arguments.
 func EmitSearch(v pipeline.Version, r *pipeline.Result) error {
 	plan, err := Plan(r)
 	if err != nil {
@@ -106,16 +119,24 @@ func EmitSearch(v pipeline.Version, r *pipeline.Result) error {
 			bodyOf[op] = b
 		}
 	}
+	optional := map[string]bool{}
+	for i := range r.Operations {
+		optional[r.Operations[i].OperationId] = onlyOptionalParams(&r.Operations[i])
+	}
 	var iters []searchIter
 	for _, g := range plan.Ops {
 		b, ok := bodyOf[g.Method.Name]
-		if !ok || strings.Contains(g.Method.Args, ",") || !strings.HasPrefix(g.Method.Args, "body ") {
+		if !ok {
+			continue
+		}
+		withParams, ok := searchArgs(g.Method.Args, optional[g.Method.Name])
+		if !ok {
 			continue
 		}
 		if _, taken := plan.AllMethods[g.Method.Name+"Matching"]; taken {
 			return fmt.Errorf("search: %sMatching is already a method", g.Method.Name)
 		}
-		iters = append(iters, searchIter{Method: g.Method.Name, Builder: b.Builder, ItemType: g.ItemType})
+		iters = append(iters, searchIter{Method: g.Method.Name, Builder: b.Builder, ItemType: g.ItemType, Params: withParams})
 	}
 	data := map[string]any{"Package": v.Package(), "Iters": iters}
 	var code, test bytes.Buffer
@@ -129,4 +150,41 @@ func EmitSearch(v pipeline.Version, r *pipeline.Result) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	return r.AddGo("search_gen_test.go", test.Bytes())
+}
+
+// searchArgs reports whether a search method's parameter list (after ctx)
+// is one <Op>Matching can fill from a query alone: the body, optionally
+// preceded by a params object when onlyOptional says none of its
+// parameters is required. withParams says the params object is there.
+func searchArgs(args string, onlyOptional bool) (withParams, ok bool) {
+	fields, err := funcParams(args)
+	if err != nil {
+		return false, false
+	}
+	var names []string
+	for _, f := range fields {
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+	}
+	switch {
+	case len(names) == 1 && names[0] == "body":
+		return false, true
+	case len(names) == 2 && names[0] == "params" && names[1] == "body" && onlyOptional:
+		return true, true
+	}
+	return false, false
+}
+
+// onlyOptionalParams reports whether none of op's query, header and cookie
+// parameters is required, so that a nil params object is a valid request.
+func onlyOptionalParams(op *codegen.OperationDefinition) bool {
+	for _, list := range [][]codegen.ParameterDefinition{op.QueryParams, op.HeaderParams, op.CookieParams} {
+		for _, p := range list {
+			if p.Required {
+				return false
+			}
+		}
+	}
+	return true
 }

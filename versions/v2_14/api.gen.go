@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/intercomgo/intercom"
+
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -4799,6 +4800,14 @@ type SubmitFinCsatResponseRating string
 //
 // Example: rated
 type SubmitFinCsatResponseStatus string
+
+// SubmitFinCsatUnprocessableEntityResponse defines model for SubmitFinCsatUnprocessableEntityResponse.
+type SubmitFinCsatUnprocessableEntityResponse struct {
+	// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
+	//
+	// Example: {"base":"The rating window for this conversation has closed"}
+	Errors *map[string]string `json:"errors,omitempty"`
+}
 
 // TicketCustomAttributesValue defines model for TicketCustomAttributesValue.
 type TicketCustomAttributesValue struct {
@@ -37880,12 +37889,7 @@ type SubmitFinCsatRawResponse struct {
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *struct {
-		// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-		//
-		// Example: {"base":"The rating window for this conversation has closed"}
-		Errors *map[string]string `json:"errors,omitempty"`
-	}
+	JSON422 *SubmitFinCsatUnprocessableEntityResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -37899,12 +37903,7 @@ func (r SubmitFinCsatRawResponse) GetJSON401() *Error {
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r SubmitFinCsatRawResponse) GetJSON422() *struct {
-	// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-	//
-	// Example: {"base":"The rating window for this conversation has closed"}
-	Errors *map[string]string `json:"errors,omitempty"`
-} {
+func (r SubmitFinCsatRawResponse) GetJSON422() *SubmitFinCsatUnprocessableEntityResponse {
 	return r.JSON422
 }
 
@@ -48703,12 +48702,7 @@ func ParseSubmitFinCsatRawResponse(rsp *http.Response) (*SubmitFinCsatRawRespons
 		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest struct {
-			// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-			//
-			// Example: {"base":"The rating window for this conversation has closed"}
-			Errors *map[string]string `json:"errors,omitempty"`
-		}
+		var dest SubmitFinCsatUnprocessableEntityResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

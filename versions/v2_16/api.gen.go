@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/intercomgo/intercom"
+
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -7189,6 +7190,14 @@ type SubmitFinCsatResponseRating string
 //
 // Example: rated
 type SubmitFinCsatResponseStatus string
+
+// SubmitFinCsatUnprocessableEntityResponse defines model for SubmitFinCsatUnprocessableEntityResponse.
+type SubmitFinCsatUnprocessableEntityResponse struct {
+	// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
+	//
+	// Example: {"base":"The rating window for this conversation has closed"}
+	Errors *map[string]string `json:"errors,omitempty"`
+}
 
 // TicketCustomAttributesValue defines model for TicketCustomAttributesValue.
 type TicketCustomAttributesValue struct {
@@ -58531,12 +58540,7 @@ type SubmitFinCsatRawResponse struct {
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *struct {
-		// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-		//
-		// Example: {"base":"The rating window for this conversation has closed"}
-		Errors *map[string]string `json:"errors,omitempty"`
-	}
+	JSON422 *SubmitFinCsatUnprocessableEntityResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -58550,12 +58554,7 @@ func (r SubmitFinCsatRawResponse) GetJSON401() *Error {
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r SubmitFinCsatRawResponse) GetJSON422() *struct {
-	// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-	//
-	// Example: {"base":"The rating window for this conversation has closed"}
-	Errors *map[string]string `json:"errors,omitempty"`
-} {
+func (r SubmitFinCsatRawResponse) GetJSON422() *SubmitFinCsatUnprocessableEntityResponse {
 	return r.JSON422
 }
 
@@ -75201,12 +75200,7 @@ func ParseSubmitFinCsatRawResponse(rsp *http.Response) (*SubmitFinCsatRawRespons
 		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest struct {
-			// Errors Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-			//
-			// Example: {"base":"The rating window for this conversation has closed"}
-			Errors *map[string]string `json:"errors,omitempty"`
-		}
+		var dest SubmitFinCsatUnprocessableEntityResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -16,6 +16,44 @@ var (
 	_ intercom.Query
 )
 
+// SearchContactsMatching walks every item that SearchContacts finds for q, a query
+// made with [intercom.Where], [intercom.And] and [intercom.Or], fetching
+// pages as the loop asks for them, as SearchContactsAll does. The query is
+// checked against Intercom's limits before the first request; an invalid
+// one is the walk's only error, wrapping [intercom.ErrInvalidQuery].
+// Intercom compares timestamps by day. The walk sends no query parameters:
+// to set them, the page size or per-call options, build the body with
+// BuildContactSearchRequest and call SearchContactsAll.
+func (c *Client) SearchContactsMatching(ctx context.Context, q intercom.Query) iter.Seq2[Contact, error] {
+	body, err := BuildContactSearchRequest(q)
+	if err != nil {
+		return func(yield func(Contact, error) bool) {
+			var zero Contact
+			yield(zero, err)
+		}
+	}
+	return c.SearchContactsAll(ctx, nil, body)
+}
+
+// SearchConversationsMatching walks every item that SearchConversations finds for q, a query
+// made with [intercom.Where], [intercom.And] and [intercom.Or], fetching
+// pages as the loop asks for them, as SearchConversationsAll does. The query is
+// checked against Intercom's limits before the first request; an invalid
+// one is the walk's only error, wrapping [intercom.ErrInvalidQuery].
+// Intercom compares timestamps by day. The walk sends no query parameters:
+// to set them, the page size or per-call options, build the body with
+// BuildSearchRequest and call SearchConversationsAll.
+func (c *Client) SearchConversationsMatching(ctx context.Context, q intercom.Query) iter.Seq2[ConversationListItem, error] {
+	body, err := BuildSearchRequest(q)
+	if err != nil {
+		return func(yield func(ConversationListItem, error) bool) {
+			var zero ConversationListItem
+			yield(zero, err)
+		}
+	}
+	return c.SearchConversationsAll(ctx, nil, body)
+}
+
 // SearchTicketsMatching walks every item that SearchTickets finds for q, a query
 // made with [intercom.Where], [intercom.And] and [intercom.Or], fetching
 // pages as the loop asks for them, as SearchTicketsAll does. The query is

@@ -21,6 +21,24 @@ func TestSearchMatchingRefusesInvalidQueries(t *testing.T) {
 	n := 0
 	{
 		var errs []error
+		for _, err := range c.SearchContactsMatching(context.Background(), tooDeep) {
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1, "SearchContactsMatching")
+		assert.ErrorIs(t, errs[0], intercom.ErrInvalidQuery)
+		n++
+	}
+	{
+		var errs []error
+		for _, err := range c.SearchConversationsMatching(context.Background(), tooDeep) {
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1, "SearchConversationsMatching")
+		assert.ErrorIs(t, errs[0], intercom.ErrInvalidQuery)
+		n++
+	}
+	{
+		var errs []error
 		for _, err := range c.SearchTicketsMatching(context.Background(), tooDeep) {
 			errs = append(errs, err)
 		}
@@ -28,5 +46,5 @@ func TestSearchMatchingRefusesInvalidQueries(t *testing.T) {
 		assert.ErrorIs(t, errs[0], intercom.ErrInvalidQuery)
 		n++
 	}
-	assert.Equal(t, 1, n)
+	assert.Equal(t, 3, n)
 }
