@@ -192,7 +192,7 @@ type rawBody string
 
 func (b rawBody) MarshalJSON() ([]byte, error) { return []byte(b), nil }
 
-// Every search body this version has is built from a root-package query.
+{{if .Search}}// Every search body this version has is built from a root-package query.
 func TestSearchBuilders(t *testing.T) {
 	q := intercom.And(
 		intercom.Where("email", intercom.Equals, "ada@example.com"),
@@ -213,8 +213,8 @@ func TestSearchBuilders(t *testing.T) {
 	}
 {{end}}	assert.Equal(t, {{len .Search}}, n)
 }
-
-// Every union body this version has is built from JSON of one of its shapes.
+{{end}}
+{{if .Unions}}// Every union body this version has is built from JSON of one of its shapes.
 func TestUnionBodyBuilders(t *testing.T) {
 	const sent = ` + "`" + `{"message_type":"close","type":"admin","admin_id":"991267715"}` + "`" + `
 {{range .Unions}}	{
@@ -227,7 +227,7 @@ func TestUnionBodyBuilders(t *testing.T) {
 		require.Error(t, err, "{{.Type}}")
 	}
 {{end}}}
-`))
+{{end}}`))
 
 func emitBuilders(v Version, r *Result) error {
 	search, unions := builders(r)

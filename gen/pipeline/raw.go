@@ -52,11 +52,27 @@ func injectRaw(api string, types map[string]bool) (string, error) {
 	if injected == 0 {
 		return api, nil
 	}
-	// The import goes at the head of the import block; a package with no
-	// parameters to style has no oapi-codegen/runtime import to anchor on.
+	// The import joins the block's group of non-standard imports (a
+	// package with no parameters to style may have none, and then it ends
+	// the block).
 	const anchor = "\nimport (\n"
 	if strings.Count(api, anchor) != 1 {
 		return "", fmt.Errorf("oapi-codegen's output changed shape: expected one import block; update injectRaw")
 	}
-	return strings.Replace(api, anchor, anchor+rawImport, 1), nil
+	start := strings.Index(api, anchor) + len(anchor)
+	end := strings.Index(api[start:], "\n)\n")
+	if end < 0 {
+		return "", fmt.Errorf("oapi-codegen's output changed shape: the import block does not end; update injectRaw")
+	}
+	at := start + end + 1
+	for off := start; off < start+end; {
+		line := api[off:]
+		line = line[:strings.IndexByte(line, '\n')]
+		if path := strings.Trim(strings.TrimSpace(line), `"`); strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+			at = off
+			break
+		}
+		off += len(line) + 1
+	}
+	return api[:at] + rawImport + api[at:], nil
 }
