@@ -150,7 +150,17 @@ func compareExamples(base, rev *openapi3.T, schemaChanged, schemaModified func(s
 			}
 		}
 	}
-	contradictions = append(contradictions, typedContradictions(be, re, base, rev, schemaModified)...)
+	// A typed object the example's own schema already found wrong at the
+	// same place is reported once.
+	own := map[string]bool{}
+	for _, c := range contradictions {
+		own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] = true
+	}
+	for _, c := range typedContradictions(be, re, base, rev, schemaModified) {
+		if !own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] {
+			contradictions = append(contradictions, c)
+		}
+	}
 	slices.SortStableFunc(contradictions, func(a, b Contradiction) int {
 		return cmp.Or(compareOps(a.Operation, b.Operation), cmp.Compare(a.Where, b.Where), cmp.Compare(a.Example, b.Example), cmp.Compare(a.Path, b.Path))
 	})

@@ -47,22 +47,25 @@ type typedProblem struct {
 
 // typedProblems walks an example and returns, for each typed object in it
 // whose schema wanted reports true, the properties the schema rejects.
-// own is the example's own schema, whose objects contradicts already
-// checks.
+// own is the example's own schema: the objects it types as their typed
+// schema are left to contradicts.
 func typedProblems(doc *openapi3.T, v any, own *openapi3.Schema, request bool, wanted func(string) bool) []typedProblem {
 	mode := openapi3.VisitAsResponse()
 	if request {
 		mode = openapi3.VisitAsRequest()
 	}
 	var out []typedProblem
-	var walk func(v any, path string, depth int)
-	walk = func(v any, path string, depth int) {
+	// cur is the schema the example's own schema gives the value, where
+	// it can tell: an object it already validates as its typed schema is
+	// not checked twice.
+	var walk func(v any, cur *openapi3.Schema, path string, depth int)
+	walk = func(v any, cur *openapi3.Schema, path string, depth int) {
 		if depth > 32 {
 			return
 		}
 		switch x := v.(type) {
 		case map[string]any:
-			if name, s := typedSchema(doc, x); s != nil && s != own && wanted(name) {
+			if name, s := typedSchema(doc, x); s != nil && s != cur && wanted(name) {
 				for _, k := range slices.Sorted(maps.Keys(x)) {
 					p := s.Properties[k]
 					if k == "type" || p == nil || p.Value == nil {
@@ -78,15 +81,25 @@ func typedProblems(doc *openapi3.T, v any, own *openapi3.Schema, request bool, w
 				}
 			}
 			for _, k := range slices.Sorted(maps.Keys(x)) {
-				walk(x[k], joinPath(path, k), depth+1)
+				var next *openapi3.Schema
+				if cur != nil {
+					if p := cur.Properties[k]; p != nil {
+						next = p.Value
+					}
+				}
+				walk(x[k], next, joinPath(path, k), depth+1)
 			}
 		case []any:
+			var next *openapi3.Schema
+			if cur != nil && cur.Items != nil {
+				next = cur.Items.Value
+			}
 			for i, item := range x {
-				walk(item, joinPath(path, strconv.Itoa(i)), depth+1)
+				walk(item, next, joinPath(path, strconv.Itoa(i)), depth+1)
 			}
 		}
 	}
-	walk(v, "", 0)
+	walk(v, own, "", 0)
 	return out
 }
 
@@ -130,7 +143,7 @@ func typedContradictions(be, re map[string][]example, base, rev *openapi3.T, sch
 		}
 		out = append(out, Contradiction{Operation: e.op, OperationID: e.opID, Where: e.where, Example: e.name,
 			Schema: p.schema, Path: p.path,
-			Problem: "the object of type \"" + p.schema + "\" here has a `" + p.prop + "` that the `" + p.schema + "` schema rejects: " + p.problem})
+			Problem: "the object of type \"" + p.schema + "\" here has a `" + p.prop + "` property that the `" + p.schema + "` schema rejects: " + p.problem})
 	})
 	return out
 }
