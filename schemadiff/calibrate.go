@@ -59,6 +59,9 @@ const (
 	whyEnumAdded = "clients that switch exhaustively on this enum may see new values"
 	whySuperset  = "the new list accepts everything the old one did (a superset)"
 	whySameFlag  = "the effective schemas agree"
+	// whyFlipped begins the reason of a retyping that the neighbouring
+	// versions undo.
+	whyFlipped = "probable spec error: the type flips and reverts"
 	// whyVersionHeader explains why the version header's values and
 	// default changing is no change to act on: a client sends the version
 	// it was written for, and each version names itself.
@@ -134,6 +137,18 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		return v
 	}
 	if kind == TypeChanged && !annotationType(c, vb, vr) {
+		// A real retyping that the versions around the pair undo: the
+		// base is the odd one out, the version before says what the
+		// revision says. The description flipped, not the API.
+		if vb != vr && cb.prev != nil {
+			if vp, ok := cb.state(cb.prev, c, kind, res); ok && vp == vr {
+				v.sev = Warning
+				v.why = fmt.Sprintf(whyFlipped+": %s says %s too, only %s says %s", cb.prev.name, vr, cb.base.name, vb)
+				return v
+			}
+		}
+		// A revision that is the odd one out (the next version goes back)
+		// still says what it says: its users get the new type.
 		return v
 	}
 	if vb == vr {

@@ -286,3 +286,109 @@ func TestSchemaContradictsItsExample(t *testing.T) {
 	require.Equal(t, Breaking, got[0].Oasdiff)
 	require.Contains(t, got[0].Why, "probable spec error")
 }
+
+// withTeammate adds a teammate schema, reached by its own operation, whose
+// avatar has the given type, and an untyped assignee on contact.
+func withTeammate(avatar map[string]any) func(tree) {
+	return func(d tree) {
+		schemas := d.at("components", "schemas")
+		schemas["teammate"] = map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"type":   map[string]any{"type": "string", "enum": []any{"teammate"}},
+				"id":     map[string]any{"type": "string"},
+				"avatar": avatar,
+			},
+		}
+		schemas["contact"].(map[string]any)["properties"].(map[string]any)["assignee"] = map[string]any{"type": "object"}
+		d.at("paths")["/teammates/{id}"] = map[string]any{"get": map[string]any{
+			"operationId": "getTeammate",
+			"parameters": []any{
+				map[string]any{"$ref": "#/components/parameters/version"},
+				map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}},
+			},
+			"responses": map[string]any{"200": map[string]any{"description": "ok", "content": map[string]any{
+				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/teammate"}},
+			}}},
+		}}
+	}
+}
+
+var (
+	avatarObject = map[string]any{"type": "object", "properties": map[string]any{"image_url": map[string]any{"type": "string"}}}
+	avatarString = map[string]any{"type": "string", "format": "uri"}
+)
+
+// TestTypedObjectInAnotherExampleContradictsItsSchema pins the rule that
+// an object inside any example naming its schema by its "type" field is
+// checked against that schema: the teammate schema has no example of its
+// own, but a contact's example shows a teammate whose avatar is an object
+// after the revision retypes it as a string.
+func TestTypedObjectInAnotherExampleContradictsItsSchema(t *testing.T) {
+	example := withExample(map[string]any{"id": "1", "name": "Ada",
+		"assignee": map[string]any{"type": "teammate", "id": "814860", "avatar": map[string]any{"image_url": "https://static.example.com/a.png"}}})
+	base := edited(t, func(d tree) { withTeammate(avatarObject)(d); example(d) })
+	rev := edited(t, func(d tree) { withTeammate(avatarString)(d); example(d) })
+	r := comparePair(t, base, rev, nil, nil)
+	require.Len(t, r.Contradictions, 1, "%v", r.Contradictions)
+	c := r.Contradictions[0]
+	require.Equal(t, "teammate", c.Schema)
+	require.Equal(t, "GET /contacts/{id}", c.Operation)
+	require.Equal(t, "assignee/avatar", c.Path)
+	require.Contains(t, c.Problem, "must be a string")
+	got := typeChanges(r, "teammate")
+	require.Len(t, got, 1, "%v", got)
+	require.Equal(t, Breaking, got[0].Oasdiff)
+	require.Equal(t, Warning, got[0].Severity)
+	require.Contains(t, got[0].Why, "probable spec error")
+	require.Contains(t, got[0].Why, `type "teammate"`)
+
+	// Without the example the retyping stands as breaking.
+	r = comparePair(t, edited(t, withTeammate(avatarObject)), edited(t, withTeammate(avatarString)), nil, nil)
+	require.Empty(t, r.Contradictions)
+	require.Equal(t, Breaking, typeChanges(r, "teammate")[0].Severity)
+
+	// An object whose type names no schema, or a schema whose type
+	// property does not allow the name, is checked against nothing.
+	other := withExample(map[string]any{"id": "1", "name": "Ada",
+		"assignee": map[string]any{"type": "bot", "avatar": map[string]any{"image_url": "x"}}})
+	r = comparePair(t, edited(t, func(d tree) { withTeammate(avatarObject)(d); other(d) }),
+		edited(t, func(d tree) { withTeammate(avatarString)(d); other(d) }), nil, nil)
+	require.Empty(t, r.Contradictions)
+}
+
+// TestTypeThatFlipsAndReverts pins the rule for a real retyping that the
+// neighbouring versions undo: a probable spec error, not a breaking change.
+func TestTypeThatFlipsAndReverts(t *testing.T) {
+	before := edited(t, withTeammate(avatarString))
+	base := edited(t, withTeammate(avatarObject))
+	rev := edited(t, withTeammate(avatarString))
+
+	// string, object, string: only the base says object.
+	r := comparePair(t, base, rev, &before, nil)
+	got := typeChanges(r, "teammate")
+	require.Len(t, got, 1)
+	require.Equal(t, Warning, got[0].Severity)
+	require.Contains(t, got[0].Why, "flips and reverts: prev says string/uri too, only base says object")
+	require.False(t, r.Has(Breaking))
+
+	// object, string, object: the revision is the odd one out, and its
+	// users get a string: still breaking.
+	r = comparePair(t, base, rev, nil, &base)
+	require.Equal(t, Breaking, typeChanges(r, "teammate")[0].Severity)
+
+	// The neighbours confirm the change: breaking.
+	r = comparePair(t, base, rev, &base, &rev)
+	require.Equal(t, Breaking, typeChanges(r, "teammate")[0].Severity)
+}
+
+// typeChanges returns a schema's type-changed entries.
+func typeChanges(r *Report, schema string) []Change {
+	var out []Change
+	for _, c := range schemaEntries(r, schema) {
+		if c.Kind == TypeChanged {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -157,9 +157,9 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 		contradictions []Contradiction
 	}
 	examples := make(chan exampleResult, 1)
-	modified := payloadsModified(d)
+	modified, schemas := payloadsModified(d), schemasModified(d)
 	go func() {
-		c, k := compareExamples(s1.Spec, s2.Spec, func(key string) bool { return modified[key] })
+		c, k := compareExamples(s1.Spec, s2.Spec, func(key string) bool { return modified[key] }, func(name string) bool { return schemas[name] })
 		examples <- exampleResult{c, k}
 	}()
 	changes := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
@@ -594,6 +594,22 @@ func payloadsModified(d *diff.Diff) map[string]bool {
 				out[opMatchKey(method, path)] = true
 			}
 		}
+	}
+	return out
+}
+
+// schemasModified returns the components schemas that differ between the
+// two documents, or that only the revision has.
+func schemasModified(d *diff.Diff) map[string]bool {
+	out := map[string]bool{}
+	if d == nil || d.ComponentsDiff == nil || d.ComponentsDiff.SchemasDiff == nil {
+		return out
+	}
+	for name := range d.ComponentsDiff.SchemasDiff.Modified {
+		out[name] = true
+	}
+	for _, name := range d.ComponentsDiff.SchemasDiff.Added {
+		out[name] = true
 	}
 	return out
 }

@@ -21,7 +21,10 @@
 // The severity is calibrated (the wire view): both sides are compared with
 // allOf flattened; a oneOf or anyOf that accepts a superset of what it did
 // is compatible; the new values of one response enum are one warning; a
-// change the revision's own examples contradict is a probable spec error.
+// change the revision's own examples contradict is a probable spec error
+// (an object anywhere in an example whose "type" field names a components
+// schema is checked against that schema too), and so is a retyping that
+// only the base has (the version before it has the revision's type).
 // Annotation flips (required, nullable, enum-constraint and format flags,
 // path parameters typed text or integer) are marked as churn, apart from
 // the wire view, unless the versions around the pair confirm them: the

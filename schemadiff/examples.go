@@ -40,6 +40,10 @@ type Contradiction struct {
 	OperationID string `json:"operationId,omitempty"`
 	Where       string `json:"where"`
 	Example     string `json:"example,omitempty"`
+	// Schema names the components schema contradicted, when it is not the
+	// operation's own but the one an object inside the example names by
+	// its "type" field ("admin" for the admin inside GET /me's example).
+	Schema string `json:"schema,omitempty"`
 	// Path is where in the example the schema disagrees.
 	Path string `json:"path"`
 	// Problem is the schema's complaint.
@@ -98,8 +102,10 @@ func examplesOf(doc *openapi3.T) map[string][]example {
 // the base. schemaChanged says whether an operation's payload schemas
 // differ; where they do not, only the examples that changed are validated,
 // since an unchanged example of an unchanged schema contradicts it in
-// both versions or in neither.
-func compareExamples(base, rev *openapi3.T, schemaChanged func(key string) bool) ([]ExampleChange, []Contradiction) {
+// both versions or in neither. schemaModified says the same of a
+// components schema, for the objects inside examples that name their
+// schema by their "type" field (see typedContradictions).
+func compareExamples(base, rev *openapi3.T, schemaChanged, schemaModified func(string) bool) ([]ExampleChange, []Contradiction) {
 	be, re := examplesOf(base), examplesOf(rev)
 	changes := []ExampleChange{}
 	contradictions := []Contradiction{}
@@ -142,6 +148,17 @@ func compareExamples(base, rev *openapi3.T, schemaChanged func(key string) bool)
 					changes = append(changes, ExampleChange{Operation: e.op, OperationID: e.opID, Where: e.where, Example: e.name, Path: path, From: f, To: to[path]})
 				}
 			}
+		}
+	}
+	// A typed object the example's own schema already found wrong at the
+	// same place is reported once.
+	own := map[string]bool{}
+	for _, c := range contradictions {
+		own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] = true
+	}
+	for _, c := range typedContradictions(be, re, base, rev, schemaModified) {
+		if !own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] {
+			contradictions = append(contradictions, c)
 		}
 	}
 	slices.SortStableFunc(contradictions, func(a, b Contradiction) int {
@@ -305,19 +322,38 @@ func ignoredKey(k string) bool {
 // still shows the property the change says is gone or retyped.
 func markSpecErrors(r *Report) {
 	byOp := map[string][]Contradiction{}
+	bySchema := map[string][]Contradiction{}
 	for _, c := range r.Contradictions {
-		byOp[matchKey(c.Operation)] = append(byOp[matchKey(c.Operation)], c)
+		if c.Schema != "" {
+			bySchema[c.Schema] = append(bySchema[c.Schema], c)
+		} else {
+			byOp[matchKey(c.Operation)] = append(byOp[matchKey(c.Operation)], c)
+		}
 	}
-	if len(byOp) == 0 {
-		return
-	}
-	mark := func(c *Change, ops []string) {
-		if c.Annotation || c.Severity != Breaking || (c.Kind != TypeChanged && c.Kind != PropertyRemoved) {
+	mark := func(c *Change, ops []string, schema string) {
+		flipped := strings.HasPrefix(c.Why, whyFlipped)
+		if c.Annotation || (c.Severity != Breaking && !flipped) || (c.Kind != TypeChanged && c.Kind != PropertyRemoved) {
 			return
 		}
 		for _, prop := range c.Properties {
 			steps := strings.Split(prop, "/")
 			name := steps[0]
+			// An example object typed as this schema shows the property
+			// as the base did.
+			for _, k := range bySchema[schema] {
+				if path := strings.Split(k.Path, "/"); path[len(path)-1] == name {
+					why := fmt.Sprintf("%s's example for %s has an object of type %q whose `%s` the schema rejects", r.Revision, k.Operation, schema, name)
+					if flipped {
+						c.Why += "; " + why
+					} else {
+						c.Severity, c.Why = Warning, "probable spec error: "+why
+					}
+					return
+				}
+			}
+			if flipped {
+				continue
+			}
 			for _, op := range ops {
 				for _, k := range byOp[matchKey(op)] {
 					if slices.Contains(strings.Split(k.Path, "/"), name) {
@@ -332,13 +368,13 @@ func markSpecErrors(r *Report) {
 	for i := range r.Schemas {
 		for j := range r.Schemas[i].Changes {
 			c := &r.Schemas[i].Changes[j]
-			mark(c, c.Operations)
+			mark(c, c.Operations, r.Schemas[i].Name)
 		}
 	}
 	for i := range r.Operations {
 		o := &r.Operations[i]
 		for j := range o.Changes {
-			mark(&o.Changes[j], []string{opKey(o.Method, o.Path)})
+			mark(&o.Changes[j], []string{opKey(o.Method, o.Path)}, "")
 		}
 	}
 }

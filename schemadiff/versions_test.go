@@ -283,3 +283,38 @@ func TestReportsAreDeterministic(t *testing.T) {
 	kinds := slices.Collect(maps.Keys(decoded.Summary.ByKind))
 	require.Contains(t, kinds, BecameOptional)
 }
+
+// TestAdminAvatarIsAProbableSpecError checks the typed-object and
+// flip-revert rules on the real 2.11 to 2.12 pair: 2.10 and 2.12 type the
+// admin's avatar as a URL string, 2.11 as an object, and 2.12's example of
+// GET /me shows an admin whose avatar is an object.
+func TestAdminAvatarIsAProbableSpecError(t *testing.T) {
+	for _, v := range []string{"2.10", "2.11", "2.12"} {
+		if _, ok := versions.Lookup(v); !ok {
+			t.Skipf("the module does not know version %s", v)
+		}
+	}
+	r := compareVersions(t, "2.11", "2.12")
+	var typed []Contradiction
+	for _, c := range r.Contradictions {
+		if c.Schema == "admin" {
+			typed = append(typed, c)
+		}
+	}
+	require.Len(t, typed, 1, "%v", typed)
+	require.Equal(t, "GET /me", typed[0].Operation)
+	require.Equal(t, "avatar", typed[0].Path)
+	require.Contains(t, typed[0].Problem, "must be a string")
+
+	var avatar []Change
+	for _, c := range schemaEntries(r, "admin") {
+		if c.Kind == TypeChanged && slices.Contains(c.Properties, "avatar") {
+			avatar = append(avatar, c)
+		}
+	}
+	require.Len(t, avatar, 1)
+	require.Equal(t, Breaking, avatar[0].Oasdiff)
+	require.Equal(t, Warning, avatar[0].Severity)
+	require.Contains(t, avatar[0].Why, "flips and reverts: 2.10 says string/uri too, only 2.11 says object")
+	require.Contains(t, avatar[0].Why, `GET /me has an object of type "admin"`)
+}

@@ -5,6 +5,7 @@
 package specload
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -46,9 +47,59 @@ func Parse(data []byte) (*yaml.Node, error) {
 }
 
 // Check reports whether data parses within the bounds Parse applies.
+// Strict JSON has no aliases, so a document that is valid JSON is checked
+// with one scan for its size and depth, without building a YAML tree;
+// anything else goes through Parse.
 func Check(data []byte) error {
+	if len(data) > MaxBytes {
+		_, err := Parse(data)
+		return err
+	}
+	if ok, err := checkJSON(data); ok {
+		return err
+	}
 	_, err := Parse(data)
 	return err
+}
+
+// checkJSON reports whether data is a JSON object or array (ok), and if it
+// is, whether it nests deeper than maxDepth. A document that is not valid
+// JSON is not ok: YAML flow style looks like JSON but may hold aliases.
+func checkJSON(data []byte) (ok bool, err error) {
+	i := 0
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	if i == len(data) || (data[i] != '{' && data[i] != '[') {
+		return false, nil
+	}
+	depth, inString, line := 0, false, 1
+	for ; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+		case inString:
+			if c == '\\' {
+				i++ // skip the escaped byte; JSON strings hold no raw newlines
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > maxDepth {
+				if !json.Valid(data) {
+					return false, nil
+				}
+				return true, fmt.Errorf("the document nests more than %d levels deep (line %d)", maxDepth, line)
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return json.Valid(data), nil
 }
 
 type walker struct {

@@ -69,3 +69,32 @@ func TestEveryVersionSpecLoads(t *testing.T) {
 		assert.NoError(t, Check(data), fmt.Sprintf("version %s", e.Version))
 	}
 }
+
+// TestJSONIsCheckedByScan pins the JSON fast path: valid JSON within the
+// bounds passes, deep JSON is refused with the same message as YAML, and a
+// flow-style YAML document that looks like JSON but holds aliases still
+// goes through the alias check.
+func TestJSONIsCheckedByScan(t *testing.T) {
+	ok, err := checkJSON([]byte(` {"openapi": "3.0.3", "x": ["a\"[[[", {"b": null}]}`))
+	assert.True(t, ok)
+	require.NoError(t, err)
+
+	deep := `{"a":` + strings.Repeat(`[`, 2000) + strings.Repeat(`]`, 2000) + `}`
+	ok, err = checkJSON([]byte(deep))
+	assert.True(t, ok)
+	assert.ErrorContains(t, err, "levels deep")
+	assert.ErrorContains(t, Check([]byte(deep)), "levels deep")
+
+	var b strings.Builder
+	b.WriteString(`{"big": &big "` + strings.Repeat("a", 1<<20) + `", "copies": [`)
+	for i := range 300 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("*big")
+	}
+	b.WriteString("]}")
+	ok, _ = checkJSON([]byte(b.String()))
+	assert.False(t, ok, "flow-style YAML with aliases is not JSON")
+	require.ErrorIs(t, Check([]byte(b.String())), ErrTooLarge)
+}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/intercomgo/intercom"
-
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
