@@ -146,6 +146,10 @@ func EmitSearch(v pipeline.Version, r *pipeline.Result) error {
 	if err := r.AddGo(SearchFile, code.Bytes()); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
+	if len(iters) == 0 {
+		// No search walk to test (a version without search operations).
+		return nil
+	}
 	if err := searchTestTemplate.Execute(&test, data); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
