@@ -104,7 +104,7 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	client, err := v2_11.NewClient(append(a.cfg.Options(a.tok), intercom.WithBaseURL(a.api))...)
 	if err == nil {
-		_, err = client.IdentifyAdmin(r.Context(), nil)
+		_, err = client.IdentifyAdmin(r.Context())
 	}
 	a.adminErr = err
 	_, _ = io.WriteString(w, "connected")
@@ -267,7 +267,7 @@ func TestRegionTokenExchange(t *testing.T) {
 	require.NoError(t, err)
 	client, err := v2_11.NewClient(append(cfg.Options(tok), intercom.WithHTTPClient(httpClient))...)
 	require.NoError(t, err)
-	_, err = client.IdentifyAdmin(context.Background(), nil)
+	_, err = client.IdentifyAdmin(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, []string{"api.eu.intercom.io/auth/eagle/token", "api.eu.intercom.io/me"}, hosts)
 }
