@@ -42,11 +42,39 @@ type calibrator struct {
 }
 
 type stateKey struct {
-	doc  *rawDoc
+	doc     *rawDoc
+	finding string // see findingKey
+}
+
+// finding is one finding being calibrated, with the key its lookups are
+// cached under, built once for the up to four documents it is looked up in.
+type finding struct {
+	c    checker.ApiChange
 	kind Kind
-	id   string
-	op   string
-	args string
+	res  resolved
+	key  string
+}
+
+// findingKey identifies what a finding looks up: its rule, operation,
+// arguments and the positions of its property and status.
+func findingKey(c checker.ApiChange, kind Kind, res resolved) string {
+	var b strings.Builder
+	b.WriteString(c.Id)
+	b.WriteByte(0)
+	b.WriteString(string(kind))
+	b.WriteByte(0)
+	b.WriteString(matchKey(opKey(c.Operation, c.Path)))
+	b.WriteByte(0)
+	for _, a := range c.Args {
+		if s, ok := a.(string); ok {
+			b.WriteString(s)
+		}
+		b.WriteByte(0)
+	}
+	b.WriteString(strconv.Itoa(res.pathArg))
+	b.WriteByte(0)
+	b.WriteString(strconv.Itoa(res.statusArg))
+	return b.String()
 }
 
 type stateValue struct {
@@ -83,6 +111,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 	if cb == nil {
 		return v
 	}
+	f := &finding{c: c, kind: kind, res: res}
 	switch {
 	case versionHeader(c):
 		v.sev, v.why = Compatible, whyVersionHeader
@@ -121,8 +150,8 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 			// A property only the base lists: the version before it did
 			// not list it either.
 			if cb.prev != nil {
-				if vp, ok := cb.state(cb.prev, c, kind, res); ok && vp == "not listed" {
-					if vb, ok := cb.state(cb.base, c, kind, res); ok && vb == "listed" {
+				if vp, ok := cb.state(cb.prev, f); ok && vp == "not listed" {
+					if vb, ok := cb.state(cb.base, f); ok && vb == "listed" {
 						v.annotation = true
 						v.why = fmt.Sprintf("%s did not list it either: only %s does", cb.prev.name, cb.base.name)
 					}
@@ -131,8 +160,8 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 			return v
 		}
 	}
-	vb, okb := cb.state(cb.base, c, kind, res)
-	vr, okr := cb.state(cb.rev, c, kind, res)
+	vb, okb := cb.state(cb.base, f)
+	vr, okr := cb.state(cb.rev, f)
 	if !okb || !okr {
 		return v
 	}
@@ -141,7 +170,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		// base is the odd one out, the version before says what the
 		// revision says. The description flipped, not the API.
 		if vb != vr && cb.prev != nil {
-			if vp, ok := cb.state(cb.prev, c, kind, res); ok && vp == vr {
+			if vp, ok := cb.state(cb.prev, f); ok && vp == vr {
 				v.sev = Warning
 				v.why = fmt.Sprintf(whyFlipped+": %s says %s too, only %s says %s", cb.prev.name, vr, cb.base.name, vb)
 				return v
@@ -158,7 +187,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		return v
 	}
 	if cb.next != nil {
-		if vn, ok := cb.state(cb.next, c, kind, res); ok && vn == vb {
+		if vn, ok := cb.state(cb.next, f); ok && vn == vb {
 			v.annotation = true
 			v.why = fmt.Sprintf("%s → %s, and back to %s in %s", vb, vr, vb, cb.next.name)
 			return v
@@ -166,7 +195,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 	}
 	confirmed := false
 	if cb.prev != nil {
-		vp, ok := cb.state(cb.prev, c, kind, res)
+		vp, ok := cb.state(cb.prev, f)
 		switch {
 		case ok && vp != vb:
 			v.annotation = true
@@ -181,7 +210,7 @@ func (cb *calibrator) verdict(c checker.ApiChange, kind Kind, res resolved) verd
 		}
 	}
 	if cb.next != nil {
-		if vn, ok := cb.state(cb.next, c, kind, res); ok && vn == vr {
+		if vn, ok := cb.state(cb.next, f); ok && vn == vr {
 			confirmed = true
 		}
 	}
@@ -227,25 +256,18 @@ func annotationType(c checker.ApiChange, vb, vr string) bool {
 
 // state looks up, in doc, the flag a finding is about, as a word a report
 // can show ("required", "nullable", "integer/int64").
-func (cb *calibrator) state(doc *rawDoc, c checker.ApiChange, kind Kind, res resolved) (string, bool) {
+func (cb *calibrator) state(doc *rawDoc, f *finding) (string, bool) {
 	if doc == nil {
 		return "", false
 	}
-	var args strings.Builder
-	for _, a := range c.Args {
-		if s, ok := a.(string); ok {
-			args.WriteString(s)
-		}
-		args.WriteByte(0)
+	if f.key == "" {
+		f.key = findingKey(f.c, f.kind, f.res)
 	}
-	args.WriteString(strconv.Itoa(res.pathArg))
-	args.WriteByte(0)
-	args.WriteString(strconv.Itoa(res.statusArg))
-	key := stateKey{doc, kind, c.Id, matchKey(opKey(c.Operation, c.Path)), args.String()}
+	key := stateKey{doc, f.key}
 	if v, ok := cb.states[key]; ok {
 		return v.v, v.ok
 	}
-	v, ok := cb.lookup(doc, c, kind, res)
+	v, ok := cb.lookup(doc, f.c, f.kind, f.res)
 	if cb.states == nil {
 		cb.states = map[stateKey]stateValue{}
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
 	"github.com/oasdiff/oasdiff/flatten/allof"
-	"github.com/oasdiff/oasdiff/load"
 
 	"github.com/intercomgo/intercom/versions"
 )
@@ -70,13 +69,13 @@ func neighbours(base, revision Spec) (prev, next *Spec) {
 
 // loaded is everything Compare reads before comparing.
 type loaded struct {
-	s1, s2 *load.SpecInfo
+	p1, p2 *prepared
 	cb     *calibrator
 }
 
-// loadAll loads both sides with kin-openapi, flattening allOf so that the
-// comparison sees effective schemas, and reads the raw documents the
-// calibration rules consult, in parallel.
+// loadAll prepares both sides (see prepare), flattening allOf so that the
+// comparison sees effective schemas, and reads the neighbouring versions
+// the calibration rules consult, in parallel.
 func loadAll(ctx context.Context, base, revision Spec, cfg config) (*loaded, error) {
 	prev, next := neighbours(base, revision)
 	if cfg.neighbours != nil {
@@ -84,19 +83,19 @@ func loadAll(ctx context.Context, base, revision Spec, cfg config) (*loaded, err
 	}
 	var (
 		wg   sync.WaitGroup
-		out  = &loaded{cb: &calibrator{}}
-		errs [6]error
+		out  = &loaded{}
+		errs [4]error
+		cb   = &calibrator{}
 	)
-	spec := func(i int, s Spec, into **load.SpecInfo) {
+	side := func(i int, s Spec, into **prepared) {
 		defer wg.Done()
-		info, err := loadSpec(ctx, s)
+		p, err := prepare(ctx, s)
 		if err == nil {
-			_, err = allof.MergeSpec(info.Spec)
-			if err != nil {
+			if _, err = allof.MergeSpec(p.info.Spec); err != nil {
 				err = &SpecError{Name: s.Name, Err: fmt.Errorf("flatten allOf: %w", err)}
 			}
 		}
-		*into, errs[i] = info, err
+		*into, errs[i] = p, err
 	}
 	raw := func(i int, s *Spec, into **rawDoc) {
 		defer wg.Done()
@@ -104,30 +103,26 @@ func loadAll(ctx context.Context, base, revision Spec, cfg config) (*loaded, err
 			*into, errs[i] = parseRaw(s.Name, s.Data)
 		}
 	}
-	wg.Add(6)
-	go spec(0, base, &out.s1)
-	go spec(1, revision, &out.s2)
-	go raw(2, &base, &out.cb.base)
-	go raw(3, &revision, &out.cb.rev)
-	go raw(4, prev, &out.cb.prev)
-	go raw(5, next, &out.cb.next)
+	wg.Add(4)
+	go side(0, base, &out.p1)
+	go side(1, revision, &out.p2)
+	go raw(2, prev, &cb.prev)
+	go raw(3, next, &cb.next)
 	wg.Wait()
 	for _, err := range errs[:2] {
 		if err != nil {
 			return nil, err
 		}
 	}
-	if errs[2] != nil || errs[3] != nil {
-		out.cb = nil // loaded by kin-openapi but not plain JSON or YAML: no calibration
-	} else {
-		// A neighbour that cannot be read gives no evidence.
-		if errs[4] != nil {
-			out.cb.prev = nil
-		}
-		if errs[5] != nil {
-			out.cb.next = nil
-		}
+	// A neighbour that cannot be read gives no evidence.
+	if errs[2] != nil {
+		cb.prev = nil
 	}
+	if errs[3] != nil {
+		cb.next = nil
+	}
+	cb.base, cb.rev = out.p1.raw, out.p2.raw
+	out.cb = cb
 	return out, ctx.Err()
 }
 
@@ -142,7 +137,7 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	s1, s2 := l.s1, l.s2
+	s1, s2 := l.p1.info, l.p2.info
 	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), s1, s2)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s and %s: %w", base.Name, revision.Name, err)
@@ -159,7 +154,7 @@ func Compare(ctx context.Context, base, revision Spec, opts ...Option) (*Report,
 	examples := make(chan exampleResult, 1)
 	modified, schemas := payloadsModified(d), schemasModified(d)
 	go func() {
-		c, k := compareExamples(s1.Spec, s2.Spec, func(key string) bool { return modified[key] }, func(name string) bool { return schemas[name] })
+		c, k := compareExamples(l.p1, l.p2, func(key string) bool { return modified[key] }, func(name string) bool { return schemas[name] })
 		examples <- exampleResult{c, k}
 	}()
 	changes := checker.CheckBackwardCompatibilityUntilLevel(checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)

@@ -55,46 +55,13 @@ type example struct {
 	op, opID, where, name string
 	schema                *openapi3.SchemaRef
 	value                 any
+	loc                   exampleLoc
 }
 
-// examplesOf lists the request and response examples of every operation,
-// keyed by the operation's match key.
-func examplesOf(doc *openapi3.T) map[string][]example {
-	out := map[string][]example{}
-	if doc == nil || doc.Paths == nil {
-		return out
-	}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			key := opMatchKey(method, path)
-			label := strings.ToUpper(method) + " " + path
-			add := func(where string, content openapi3.Content) {
-				mt := content.Get("application/json")
-				if mt == nil {
-					return
-				}
-				if mt.Example != nil {
-					out[key] = append(out[key], example{label, op.OperationID, where, "", mt.Schema, mt.Example})
-				}
-				for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
-					if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
-						out[key] = append(out[key], example{label, op.OperationID, where, name, mt.Schema, ex.Value.Value})
-					}
-				}
-			}
-			if op.RequestBody != nil && op.RequestBody.Value != nil {
-				add("request", op.RequestBody.Value.Content)
-			}
-			if op.Responses != nil {
-				for status, r := range op.Responses.Map() {
-					if r != nil && r.Value != nil {
-						add("response "+status, r.Value.Content)
-					}
-				}
-			}
-		}
-	}
-	return out
+// exampleLoc is where an example's media type is: the path as written,
+// the lower-case method, and the status ("" for the request body).
+type exampleLoc struct {
+	path, method, status string
 }
 
 // compareExamples finds the changes that exist in the examples, and the
@@ -105,8 +72,8 @@ func examplesOf(doc *openapi3.T) map[string][]example {
 // both versions or in neither. schemaModified says the same of a
 // components schema, for the objects inside examples that name their
 // schema by their "type" field (see typedContradictions).
-func compareExamples(base, rev *openapi3.T, schemaChanged, schemaModified func(string) bool) ([]ExampleChange, []Contradiction) {
-	be, re := examplesOf(base), examplesOf(rev)
+func compareExamples(base, rev *prepared, schemaChanged, schemaModified func(string) bool) ([]ExampleChange, []Contradiction) {
+	be, re := base.examples, rev.examples
 	changes := []ExampleChange{}
 	contradictions := []Contradiction{}
 	for _, key := range slices.Sorted(maps.Keys(re)) {
@@ -156,7 +123,7 @@ func compareExamples(base, rev *openapi3.T, schemaChanged, schemaModified func(s
 	for _, c := range contradictions {
 		own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] = true
 	}
-	for _, c := range typedContradictions(be, re, base, rev, schemaModified) {
+	for _, c := range typedContradictions(be, re, base.info.Spec, rev.info.Spec, schemaModified) {
 		if !own[c.Operation+"\x00"+c.Where+"\x00"+c.Example+"\x00"+c.Path] {
 			contradictions = append(contradictions, c)
 		}
@@ -180,7 +147,7 @@ func contradicts(e example) []Contradiction {
 	if e.where == "request" {
 		mode = openapi3.VisitAsRequest()
 	}
-	err := e.schema.Value.VisitJSON(e.value, mode, openapi3.MultiErrors())
+	err := e.schema.Value.VisitJSON(e.value, mode, openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails())
 	var out []Contradiction
 	undeclared(e.schema.Value, e.value, "", 0, &out, e)
 	if err == nil {

@@ -1,14 +1,11 @@
 package schemadiff
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // rawDoc is a spec as plain JSON values. The calibration rules look flags
@@ -63,12 +60,15 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 
 // parseRaw reads a spec as JSON, or YAML when it is not JSON.
 func parseRaw(name string, data []byte) (*rawDoc, error) {
-	var root map[string]any
-	if err := json.Unmarshal(data, &root); err != nil {
-		if yerr := yaml.Unmarshal(data, &root); yerr != nil {
-			return nil, &SpecError{Name: name, Err: fmt.Errorf("not JSON or YAML: %w", err)}
-		}
+	root, err := decodeDoc(data)
+	if err != nil {
+		return nil, &SpecError{Name: name, Err: err}
 	}
+	return newRawDoc(name, root), nil
+}
+
+// newRawDoc indexes a document's operations.
+func newRawDoc(name string, root map[string]any) *rawDoc {
 	d := &rawDoc{name: name, root: root, ops: map[string]rawOp{}, refs: map[string]map[string]any{}, payloads: map[string]map[string]any{}}
 	paths, _ := root["paths"].(map[string]any)
 	for p, v := range paths {
@@ -79,7 +79,7 @@ func parseRaw(name string, data []byte) (*rawDoc, error) {
 			}
 		}
 	}
-	return d, nil
+	return d
 }
 
 // deref follows $ref chains inside the document.

@@ -71,7 +71,7 @@ func typedProblems(doc *openapi3.T, v any, own *openapi3.Schema, request bool, w
 					if k == "type" || p == nil || p.Value == nil {
 						continue
 					}
-					if err := p.Value.VisitJSON(x[k], mode); err != nil {
+					if err := p.Value.VisitJSON(x[k], mode, openapi3.DisableSchemaErrorDetails()); err != nil {
 						reason := err.Error()
 						if se, ok := err.(*openapi3.SchemaError); ok {
 							reason = se.Reason
