@@ -1,7 +1,9 @@
 package schemadiff
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -391,4 +393,34 @@ func typeChanges(r *Report, schema string) []Change {
 		}
 	}
 	return out
+}
+
+// TestOneProblemInManyExamplesIsOneLine checks that the human formats list
+// a problem seen in many examples once, with its operations, and keep
+// every contradiction in the JSON.
+func TestOneProblemInManyExamplesIsOneLine(t *testing.T) {
+	missing := `property "job_title" is missing`
+	r := &Report{Base: "1", Revision: "2", Contradictions: []Contradiction{
+		{Operation: "GET /admins", OperationID: "listAdmins", Where: "response 200", Example: "ok", Path: "admins/*/job_title", Problem: missing},
+		{Operation: "GET /admins/{id}", OperationID: "getAdmin", Where: "response 200", Example: "ok", Path: "job_title", Problem: missing},
+		{Operation: "GET /admins/{id}", OperationID: "getAdmin", Where: "response 404", Example: "other", Path: "job_title", Problem: missing},
+		{Operation: "GET /me", Where: "response 200", Path: "avatar", Problem: "value must be a string"},
+		{Operation: "GET /me", Where: "response 200", Schema: "team", Path: "job_title", Problem: missing},
+	}}
+	r.summarize()
+	var md bytes.Buffer
+	require.NoError(t, r.WriteMarkdown(&md))
+	out := md.String()
+	require.Contains(t, out, "### Probable spec errors (5)")
+	require.Contains(t, out, "- at `admins/*/job_title`, `job_title`: "+missing+", in 3 examples of 2 operations: `GET /admins` (`listAdmins`), `GET /admins/{id}` (`getAdmin`)\n")
+	require.Contains(t, out, "- `GET /me`, response 200 at `avatar`: value must be a string\n")
+	// Another schema's property of the same name is another problem.
+	require.Contains(t, out, "- `GET /me`, response 200 at `job_title`: "+missing+"\n")
+	require.Equal(t, 3, strings.Count(out[strings.Index(out, "### Probable spec errors"):], "\n- "))
+
+	var js bytes.Buffer
+	require.NoError(t, r.Write(&js, JSON))
+	var back Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	require.Len(t, back.Contradictions, 5)
 }

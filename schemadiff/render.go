@@ -295,16 +295,40 @@ func renderExamples(r *Report, d doc) {
 	if len(r.Contradictions) > 0 {
 		d.heading(3, fmt.Sprintf("Probable spec errors (%d)", len(r.Contradictions)))
 		d.para(fmt.Sprintf("Examples of %s that their own schema contradicts, and %s's did not: the schema or the example is wrong, and the wire usually follows the example.", r.Revision, r.Base))
-		for _, c := range r.Contradictions {
-			where := c.Where
-			if c.Example != "" {
-				where += ", example " + d.code(c.Example)
+		for _, g := range groupContradictions(r.Contradictions) {
+			c := g[0]
+			if len(g) == 1 {
+				where := c.Where
+				if c.Example != "" {
+					where += ", example " + d.code(c.Example)
+				}
+				at := ""
+				if c.Path != "" {
+					at = " at " + d.code(c.Path)
+				}
+				d.item(fmt.Sprintf("%s, %s%s: %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, at, c.Problem))
+				continue
+			}
+			// One problem found in many examples: one line, with the
+			// operations whose examples show it.
+			var paths, ops []string
+			for _, m := range g {
+				if m.Path != "" && !slices.Contains(paths, d.code(m.Path)) {
+					paths = append(paths, d.code(m.Path))
+				}
+				if op := opLabel(d, strings.Fields(m.Operation)[0], strings.Fields(m.Operation)[1], m.OperationID); !slices.Contains(ops, op) {
+					ops = append(ops, op)
+				}
 			}
 			at := ""
-			if c.Path != "" {
-				at = " at " + d.code(c.Path)
+			if len(paths) > 0 {
+				at = "at " + strings.Join(paths, ", ") + ": "
 			}
-			d.item(fmt.Sprintf("%s, %s%s: %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, at, c.Problem))
+			in := "the examples of " + plural(len(ops), "operation", "operations")
+			if len(g) > len(ops) {
+				in = plural(len(g), "example", "examples") + " of " + plural(len(ops), "operation", "operations")
+			}
+			d.item(fmt.Sprintf("%s%s, in %s: %s", at, c.Problem, in, strings.Join(ops, ", ")))
 		}
 	}
 	if len(r.Examples) > 0 {
@@ -318,6 +342,29 @@ func renderExamples(r *Report, d doc) {
 			d.item(fmt.Sprintf("%s, %s: %s %s → %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, d.code(c.Path), d.code(c.From), d.code(c.To)))
 		}
 	}
+}
+
+// groupContradictions groups the contradictions that are one problem seen
+// in several examples: the same complaint about the same property (the
+// last step of the path), of the same typed schema. Groups keep the order
+// of their first member.
+func groupContradictions(list []Contradiction) [][]Contradiction {
+	var groups [][]Contradiction
+	index := map[string]int{}
+	for _, c := range list {
+		last := c.Path
+		if i := strings.LastIndexByte(last, '/'); i >= 0 {
+			last = last[i+1:]
+		}
+		key := c.Schema + "\x00" + last + "\x00" + c.Problem
+		if i, ok := index[key]; ok {
+			groups[i] = append(groups[i], c)
+			continue
+		}
+		index[key] = len(groups)
+		groups = append(groups, []Contradiction{c})
+	}
+	return groups
 }
 
 func opLabel(d doc, method, path, id string) string {
