@@ -151,11 +151,17 @@ func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
 		t.Skip("end to end: generates, builds and tests a version in a repository copy")
 	}
 	dir := copyRepo(t)
-	spec, err := filepath.Abs(filepath.Join("testdata", "shapes.yaml"))
-	require.NoError(t, err)
+	// The copy's own file: inside the repository, so the manifest records
+	// where it is and a fresh clone can fetch it again.
+	spec := filepath.Join(dir, "cmd", "intercom-gen", "testdata", "shapes.yaml")
 	const version = "9.1"
-	out, err := runTool(t, dir, "add-version", "-spec", spec, version)
+	out, err := runTool(t, dir, "add-version", "-mirror", mirrorDir(t), "-spec", spec, version)
 	require.NoError(t, err, out)
+	added, err := manifest.Load(filepath.Join(dir, "openapi", "manifest.json"))
+	require.NoError(t, err)
+	entry, ok := added.Find(version)
+	require.True(t, ok)
+	assert.Equal(t, "cmd/intercom-gen/testdata/shapes.yaml", entry.Source)
 	assert.Contains(t, out, "missing-operation-id: 1 repairs")
 	assert.Contains(t, out, "required-beside-union: 1 repairs")
 
@@ -191,6 +197,23 @@ func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
 	} {
 		assert.Contains(t, string(got), passed)
 	}
+
+	// As on a fresh clone, the version's spec is not there: fetch takes it
+	// from the recorded source, verified; a changed file is refused.
+	fetched := manifest.SpecPath(dir, version)
+	want, err := os.ReadFile(fetched)
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(filepath.Dir(fetched)))
+	out, err = runTool(t, dir, "fetch", "-mirror", mirrorDir(t), version)
+	require.NoError(t, err, out)
+	again, err := os.ReadFile(fetched)
+	require.NoError(t, err)
+	assert.Equal(t, want, again)
+	require.NoError(t, os.RemoveAll(filepath.Dir(fetched)))
+	require.NoError(t, os.WriteFile(spec, append(again, "# edited\n"...), 0o644))
+	_, err = runTool(t, dir, "fetch", "-mirror", mirrorDir(t), version)
+	require.ErrorContains(t, err, "sha256 mismatch")
+	assert.NoFileExists(t, fetched)
 }
 
 func keys(m map[string]string) []string {
