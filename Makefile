@@ -9,7 +9,8 @@ BIN := $(CURDIR)/.bin
 
 all: generate test
 
-## fetch: place the pinned, checksum-verified specs under openapi/
+## fetch: place the pinned, checksum-verified specs under openapi/ (from a version's
+## recorded source file, the mirror, or its URL)
 fetch:
 	$(GO) run ./cmd/intercom-gen fetch -mirror "$(MIRROR)"
 
@@ -36,7 +37,8 @@ test: check vet prism coverage
 coverage: prism
 	@$(GO) test -count=1 -run '^TestConformance$$' -v ./versions/... | grep -E 'conformance [0-9.]+: [0-9]+/[0-9]+ operations'
 
-## add-version: add a new API version end to end (VERSION=2.13, optional SPEC=file-or-url)
+## add-version: add a new API version end to end (VERSION=2.13, optional SPEC=file-or-url;
+## a file the mirror and upstream lack is recorded as the version's source)
 add-version:
 	@test -n "$(VERSION)" || { echo "usage: make add-version VERSION=2.13 [SPEC=path-or-url]"; exit 2; }
 	$(GO) run ./cmd/intercom-gen add-version -mirror "$(MIRROR)" $(if $(SPEC),-spec "$(SPEC)") $(VERSION)

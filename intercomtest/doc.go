@@ -5,7 +5,10 @@
 // Every request is routed by the description and validated against it:
 // method and path, path, query and header parameters, the Intercom-Version
 // header (which must name the server's version), bearer authentication and
-// the JSON body. A request that breaks the description is answered in
+// the body: JSON, or, for an operation that takes a multipart/form-data
+// upload, a form whose required parts are all there (Request.MultipartForm
+// gives a test the fields and file bytes received). A request that breaks
+// the description is answered in
 // Intercom's own error shape,
 //
 //	{"type":"error.list","request_id":"002d37gmte7nhkf9o4eg","errors":[{"code":"parameter_invalid","message":"...","field":"..."}]}

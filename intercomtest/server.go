@@ -124,12 +124,17 @@ func New(version string, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intercomtest: %w", err)
 	}
+	return newServer(doc, cfg), nil
+}
+
+// newServer builds a fake for a loaded description.
+func newServer(doc *oas.Doc, cfg config) *Server {
 	return &Server{
 		doc:        doc,
 		cfg:        cfg,
 		responders: map[string]Responder{},
 		answers:    map[string]*oas.Answer{},
-	}, nil
+	}
 }
 
 // Start builds a fake for the named version and serves it on a loopback
@@ -445,7 +450,7 @@ func (s *Server) handle(r *http.Request, rec *Request) Response {
 	op, _ := s.doc.Operation(operationID(route.Operation, route.Method, route.Path))
 	rec.OperationID = op.ID
 
-	if vs := s.validate(r, route, pathParams); len(vs) > 0 {
+	if vs := s.validate(r, route, pathParams, op, body); len(vs) > 0 {
 		return s.reject(rec, statusOf(vs), vs, nil)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -26,8 +27,9 @@ type authError struct{ msg string }
 
 func (e *authError) Error() string { return e.msg }
 
-// validate returns every way r breaks the description of its route.
-func (s *Server) validate(r *http.Request, route *routers.Route, pathParams map[string]string) []Violation {
+// validate returns every way r (whose body is body) breaks the
+// description of its route, the operation op.
+func (s *Server) validate(r *http.Request, route *routers.Route, pathParams map[string]string, op *oas.Operation, body []byte) []Violation {
 	var vs []Violation
 	versionBad := false
 	switch got := r.Header.Values(versionHeader); {
@@ -49,6 +51,13 @@ func (s *Server) validate(r *http.Request, route *routers.Route, pathParams map[
 		SchemaValidationOptions:           append([]openapi3.SchemaValidationOption{openapi3.SetSchemaErrorMessageCustomizer(oas.Message)}, oas.FormatOptions()...),
 	}
 	opts.WithCustomSchemaErrorFunc(oas.Message)
+	// An upload that is not a well-formed form with its required parts is
+	// reported as such, with what to send; the schema validator would
+	// only say that it does not decode.
+	if form := checkForm(r, body, op); len(form) > 0 {
+		vs = append(vs, form...)
+		opts.ExcludeRequestBody = true
+	}
 	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: route, Options: opts}
 	err := openapi3filter.ValidateRequest(context.Background(), input)
 	for _, e := range flatten(err) {
@@ -220,6 +229,11 @@ func bodyViolations(re *openapi3filter.RequestError) []Violation {
 		return []Violation{{In: InBody, Field: "Content-Type", Code: "unsupported_media_type",
 			Message: fmt.Sprintf("%s: send Content-Type: %s", re.Reason, strings.Join(types, " or "))}}
 	case re.Reason == "failed to decode request body":
+		if re.Input != nil && re.Input.Request != nil {
+			if mt, _, _ := mime.ParseMediaType(re.Input.Request.Header.Get("Content-Type")); mt == multipartType {
+				return []Violation{{In: InBody, Code: "parameter_invalid", Message: "a part of the multipart/form-data body breaks the description: " + errText(re.Err)}}
+			}
+		}
 		return []Violation{{In: InBody, Code: "parameter_invalid", Message: "the request body is not valid JSON: " + errText(re.Err)}}
 	}
 	var vs []Violation

@@ -29,10 +29,12 @@ import (
 const usage = `usage: intercom-gen [-root DIR] COMMAND [flags] [VERSION...]
 
 commands:
-  fetch      copy or download each version's pinned spec into openapi/ and verify its sha256
+  fetch      copy or download each version's pinned spec (from its recorded source
+             file, the mirror or its URL) into openapi/ and verify its sha256
   generate   normalize each spec and regenerate versions/ (all versions by default)
   check      regenerate in memory and fail if versions/ differs
-  add-version   add a version: fetch, record in the manifest, generate, changelog, README
+  add-version   add a version: fetch, record in the manifest (with the -spec file as its
+                source when the mirror and upstream lack it), generate, changelog, README
   update-specs  take newer revisions of known versions, regenerate, print what changed
 `
 
@@ -137,7 +139,7 @@ func (t *tool) fetch(args []string) error {
 	if err != nil {
 		return err
 	}
-	src := manifest.Source{Dir: *mirror}
+	src := manifest.Source{Dir: *mirror, Client: httpClient}
 	for _, e := range entries {
 		if err := manifest.Fetch(t.root, e, src); err != nil {
 			return err

@@ -143,18 +143,25 @@ func gitCommitAll(t *testing.T, dir string) {
 // alone (testdata/shapes.yaml, one operation of each shape beyond plain
 // JSON) into a copy of the repository, then runs that copy's tests for the
 // new version: typed methods for every operation, iterators for both
-// pagination shapes, the union body sent as set, and conformance against
-// the fake server and Prism.
+// pagination shapes, the union body sent as set, a multipart/form-data
+// upload through the typed client (testdata/upload_test.go, copied in),
+// and conformance against the fake server and Prism.
 func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end: generates, builds and tests a version in a repository copy")
 	}
 	dir := copyRepo(t)
-	spec, err := filepath.Abs(filepath.Join("testdata", "shapes.yaml"))
-	require.NoError(t, err)
+	// The copy's own file: inside the repository, so the manifest records
+	// where it is and a fresh clone can fetch it again.
+	spec := filepath.Join(dir, "cmd", "intercom-gen", "testdata", "shapes.yaml")
 	const version = "9.1"
-	out, err := runTool(t, dir, "add-version", "-spec", spec, version)
+	out, err := runTool(t, dir, "add-version", "-mirror", mirrorDir(t), "-spec", spec, version)
 	require.NoError(t, err, out)
+	added, err := manifest.Load(filepath.Join(dir, "openapi", "manifest.json"))
+	require.NoError(t, err)
+	entry, ok := added.Find(version)
+	require.True(t, ok)
+	assert.Equal(t, "cmd/intercom-gen/testdata/shapes.yaml", entry.Source)
 	assert.Contains(t, out, "missing-operation-id: 1 repairs")
 	assert.Contains(t, out, "required-beside-union: 1 repairs")
 
@@ -162,6 +169,7 @@ func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
 	client, err := os.ReadFile(filepath.Join(pkg, "client.gen.go"))
 	require.NoError(t, err)
 	assert.Contains(t, string(client), "func (c *Client) GetExportReportingDataByJobIdentifier(", "an operation without operationId is named from its method and path")
+	assert.Contains(t, string(client), "func (c *Client) UploadConversationAttachment(ctx context.Context, conversationId string, body *intercom.MultipartBody, opts ...intercom.RequestOption) (*Attachment, error) {")
 	pages, err := os.ReadFile(filepath.Join(pkg, "pagination.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(pages), "`listAudiences` | `GET /audiences` | page number")
@@ -170,13 +178,42 @@ func TestAddVersionFromASpecFileEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(report), "// "+version+": 0 defects.")
 
+	upload, err := os.ReadFile(filepath.Join("testdata", "upload_test.go"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(pkg, "upload_test.go"), upload, 0o644))
+
 	prism, err := filepath.Abs(filepath.Join(repoRoot, "node_modules", ".bin", "prism"))
 	require.NoError(t, err)
-	cmd := exec.Command("go", "test", "-count=1", "./versions/v9_1/...")
+	cmd := exec.Command("go", "test", "-count=1", "-v", "./versions/v9_1/...")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PRISM="+prism)
 	got, err := cmd.CombinedOutput()
 	require.NoError(t, err, "the new version's tests in the copy:\n%s", got)
+	for _, passed := range []string{
+		"--- PASS: TestUploadThroughTheTypedClient",
+		"--- PASS: TestConformance/fake/uploadConversationAttachment",
+		"--- PASS: TestConformance/prism/uploadConversationAttachment",
+		"--- PASS: TestPathParametersCannotChangeTheEndpoint",
+	} {
+		assert.Contains(t, string(got), passed)
+	}
+
+	// As on a fresh clone, the version's spec is not there: fetch takes it
+	// from the recorded source, verified; a changed file is refused.
+	fetched := manifest.SpecPath(dir, version)
+	want, err := os.ReadFile(fetched)
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(filepath.Dir(fetched)))
+	out, err = runTool(t, dir, "fetch", "-mirror", mirrorDir(t), version)
+	require.NoError(t, err, out)
+	again, err := os.ReadFile(fetched)
+	require.NoError(t, err)
+	assert.Equal(t, want, again)
+	require.NoError(t, os.RemoveAll(filepath.Dir(fetched)))
+	require.NoError(t, os.WriteFile(spec, append(again, "# edited\n"...), 0o644))
+	_, err = runTool(t, dir, "fetch", "-mirror", mirrorDir(t), version)
+	require.ErrorContains(t, err, "sha256 mismatch")
+	assert.NoFileExists(t, fetched)
 }
 
 func keys(m map[string]string) []string {

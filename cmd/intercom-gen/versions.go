@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/intercomgo/intercom/gen/manifest"
 	"github.com/intercomgo/intercom/gen/pipeline"
@@ -161,7 +163,7 @@ func readSource(spec, version, url string, src manifest.Source) ([]byte, string,
 	case strings.HasPrefix(spec, "https://"):
 		return manifest.Download(src.Client, spec)
 	case spec != "":
-		data, err := os.ReadFile(spec)
+		data, err := manifest.ReadFile(spec)
 		if err != nil {
 			return nil, spec, fmt.Errorf("read spec: %w", err)
 		}
@@ -197,7 +199,11 @@ func (t *tool) addVersion(args []string) error {
 	if strings.HasPrefix(*specArg, "http") {
 		url = *specArg
 	}
-	data, from, err := readSource(*specArg, version, url, manifest.Source{Dir: *mirror})
+	data, from, err := readSource(*specArg, version, url, manifest.Source{Dir: *mirror, Client: httpClient})
+	if err != nil {
+		return err
+	}
+	source, err := t.sourceOf(*specArg, version, url, *mirror, data)
 	if err != nil {
 		return err
 	}
@@ -214,7 +220,7 @@ func (t *tool) addVersion(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
-	entry := manifest.Entry{Version: version, URL: url, SHA256: v.SHA256, Operations: len(res.Operations)}
+	entry := manifest.Entry{Version: version, URL: url, SHA256: v.SHA256, Operations: len(res.Operations), Source: source}
 	planned := *m
 	planned.Versions = append(append([]manifest.Entry(nil), m.Versions...), entry)
 	planned.Sort()
@@ -233,8 +239,85 @@ func (t *tool) addVersion(args []string) error {
 			return err
 		}
 		fmt.Fprintf(t.stdout, "added %s from %s: %d operations, %d repairs\n%s", version, from, entry.Operations, len(res.Report.Findings), res.Report.Summary())
+		if source != "" {
+			fmt.Fprintf(t.stdout, "the manifest records the source of %s: %s (make fetch reads it there)\n", version, source)
+			t.warnSource(version, source, *mirror)
+		}
 		return nil
 	})
+}
+
+// httpClient downloads specs; nil is manifest.Download's default. Tests
+// replace it so that they never reach the network.
+var httpClient *http.Client
+
+// upstreamProbeTimeout bounds the download that compares a spec file with
+// the upstream one.
+const upstreamProbeTimeout = 30 * time.Second
+
+// sourceOf decides what add-version records as the source of a version
+// read from spec: nothing for the mirror, the upstream URL or an https URL
+// (the entry's URL says where), nor for a file identical to the copy that
+// make fetch would take without a source (the mirror's for the version
+// or, without a mirror or when it lacks the version, the upstream one);
+// otherwise the file's path as manifest.SourceFor records it.
+func (t *tool) sourceOf(spec, version, url, mirror string, data []byte) (string, error) {
+	if spec == "" || strings.HasPrefix(spec, "https://") {
+		return "", nil
+	}
+	sum := manifest.Checksum(data)
+	var err error = fs.ErrNotExist
+	if mirror != "" {
+		var same []byte
+		if same, _, err = (manifest.Source{Dir: mirror}).Read(version, url); err == nil && manifest.Checksum(same) == sum {
+			return "", nil
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		// make fetch downloads a version the mirror lacks.
+		client := &http.Client{}
+		if httpClient != nil {
+			*client = *httpClient
+		}
+		if client.Timeout == 0 {
+			client.Timeout = upstreamProbeTimeout
+		}
+		if up, _, err := manifest.Download(client, url); err == nil && manifest.Checksum(up) == sum {
+			return "", nil
+		}
+	}
+	source, _, err := manifest.SourceFor(t.root, mirror, spec)
+	return source, err
+}
+
+// warnSource tells, on stderr, when the recorded source of a version is
+// one a fresh clone will not have: a path outside the repository and the
+// mirror, or a file in the repository that git does not track.
+func (t *tool) warnSource(version, source, mirror string) {
+	where := "the mirror directory (make MIRROR=DIR; ../shared/intercom-openapi beside the checkout by default)"
+	if mirror != "" {
+		where = mirror
+	}
+	fix := fmt.Sprintf("put the file in the mirror as %s/%s (then `make fetch` finds it there), or publish it at an https URL and add the version with -spec URL",
+		filepath.Join(where, version), manifest.SpecFile)
+	switch {
+	case filepath.IsAbs(source):
+		fmt.Fprintf(t.stderr, "warning: %s was added from %s, outside the repository and the mirror: a fresh clone elsewhere will not find it, and `make fetch` (so `make check` and `make test`) will fail there; %s\n", version, source, fix)
+	case !strings.HasPrefix(source, manifest.MirrorPrefix):
+		if tracked, known := gitTracks(t.root, source); known && !tracked {
+			fmt.Fprintf(t.stderr, "warning: %s was added from %s, which git does not track: a fresh clone will not have it, and `make fetch` will fail there; %s\n", version, source, fix)
+		}
+	}
+}
+
+// gitTracks reports whether git tracks the file at rel (relative to
+// root); known is false when root is not a git checkout.
+func gitTracks(root, rel string) (tracked, known bool) {
+	out, err := exec.Command("git", "-C", root, "ls-files", "--", filepath.FromSlash(rel)).Output()
+	if err != nil {
+		return false, false
+	}
+	return strings.TrimSpace(string(out)) != "", true
 }
 
 // writeAll writes the given results, the registry, the README table and
@@ -350,7 +433,18 @@ func (t *tool) updateSpecs(args []string) error {
 	var changes []change
 	for _, e := range entries {
 		url := m.URLFor(e.Version)
-		data, from, err := manifest.Source{Dir: *mirror}.Read(e.Version, url)
+		var data []byte
+		var from string
+		if e.Source != "" {
+			// A version added from a file takes its newer revisions from
+			// that file.
+			url = e.URL
+			if from, err = e.SourcePath(t.root, *mirror); err == nil {
+				data, err = manifest.ReadFile(from)
+			}
+		} else {
+			data, from, err = manifest.Source{Dir: *mirror, Client: httpClient}.Read(e.Version, url)
+		}
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,7 @@
 // Package conformance generates, into every version package, the table the
 // conformance suite (package intercomtest/conformance) drives: for each
-// operation, a thin adapter that decodes JSON inputs into the typed
-// method's arguments and calls it. Importing the package registers the
+// operation, a thin adapter that decodes JSON inputs (or, for an upload, a
+// multipart form) into the typed method's arguments and calls it. Importing the package registers the
 // emitter with the pipeline.
 package conformance
 
@@ -48,6 +48,7 @@ import (
 {{- end}}
 	"testing"
 
+	"github.com/intercomgo/intercom"
 	"github.com/intercomgo/intercom/intercomtest/conformance"
 )
 
@@ -130,14 +131,20 @@ func adapter(op *codegen.OperationDefinition, m pipeline.Method) (call, error) {
 		args = append(args, "&params")
 	}
 	if op.HasBody() {
-		// The body the typed method takes.
-		body := pipeline.JSONBody(op)
-		if body == nil {
-			return c, fmt.Errorf("no JSON request body the client can send")
+		// The body the typed method takes: JSON when the operation
+		// accepts it, else a multipart form built from the schema.
+		switch body := pipeline.JSONBody(op); {
+		case body != nil:
+			c.Decls = append(c.Decls, fmt.Sprintf("var body %s%sRequestBody", op.OperationId, body.NameTag))
+			c.Decodes = append(c.Decodes, "in.Body(&body)")
+			args = append(args, "body")
+		case pipeline.HasMultipartBody(op):
+			c.Decls = append(c.Decls, "var body intercom.MultipartBody")
+			c.Decodes = append(c.Decodes, "in.Multipart(&body)")
+			args = append(args, "&body")
+		default:
+			return c, fmt.Errorf("no JSON or multipart/form-data request body the client can send")
 		}
-		c.Decls = append(c.Decls, fmt.Sprintf("var body %s%sRequestBody", op.OperationId, body.NameTag))
-		c.Decodes = append(c.Decodes, "in.Body(&body)")
-		args = append(args, "body")
 	}
 	if accept := acceptFor(op); accept != "" {
 		// The transport asks for JSON unless told otherwise; an operation

@@ -54,6 +54,27 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Thing"}
+  /things/{thing_id}/files:
+    post:
+      operationId: uploadThingFile
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                caption: {type: string}
+      responses:
+        "200":
+          description: stored
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
   /ping:
     delete:
       operationId: ping
@@ -90,7 +111,7 @@ func TestEmitsOneCallPerOperation(t *testing.T) {
 		return true
 	})
 	slices.Sort(keys)
-	assert.Equal(t, []string{"getPart", "makeThing", "ping"}, keys, "keyed by operationId")
+	assert.Equal(t, []string{"getPart", "makeThing", "ping", "uploadThingFile"}, keys, "keyed by operationId")
 	assert.Contains(t, src, "conformance.Run(t, APIVersion, NewClient, conformanceCalls)")
 }
 
@@ -104,6 +125,11 @@ func TestAdaptersDecodeEveryArgument(t *testing.T) {
 	// The body decodes into the typed request body.
 	assert.Contains(t, src, "var body MakeThingJSONRequestBody")
 	assert.Contains(t, src, "return conformance.Result(c.MakeThing(ctx, body))")
+	// A multipart body is built by the suite and passed as the form.
+	assert.Contains(t, src, "var body intercom.MultipartBody\n")
+	assert.Contains(t, src, `errors.Join(in.Path("thing_id", &p0), in.Multipart(&body))`)
+	assert.Contains(t, src, "return conformance.Result(c.UploadThingFile(ctx, p0, &body))")
+	assert.Contains(t, src, `"github.com/intercomgo/intercom"`, "imported for the form")
 	// A method without a body to return hands back its error alone.
 	assert.Contains(t, src, `"ping": {Method: "Ping", Result: false`)
 	assert.Contains(t, src, "return nil, c.Ping(ctx)")

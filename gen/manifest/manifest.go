@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,6 +40,102 @@ type Entry struct {
 	// Operations is how many operations the description has; the tests
 	// check the generated package against it.
 	Operations int `json:"operations"`
+	// Source is where the description was taken from when it is neither
+	// in the mirror nor at URL: the file a version was added from with
+	// add-version -spec. A relative path is relative to the module root,
+	// "mirror:" and a path is relative to the mirror directory, and an
+	// absolute path is used as it is. Fetch reads it first, and verifies
+	// it like any other copy. Empty for a version the mirror or URL has.
+	Source string `json:"source,omitempty"`
+}
+
+// MirrorPrefix marks a Source relative to the mirror directory.
+const MirrorPrefix = "mirror:"
+
+// SourceFor returns the Source to record for a description read from the
+// file at path: relative to root when the file is inside it, relative to
+// the mirror directory (with MirrorPrefix) when inside that, else the
+// absolute path, which only this machine has (portable is false then).
+func SourceFor(root, mirror, path string) (source string, portable bool, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false, err
+	}
+	within := func(dir string) (string, bool) {
+		if dir == "" {
+			return "", false
+		}
+		d, err := filepath.Abs(dir)
+		if err != nil {
+			return "", false
+		}
+		rel, err := filepath.Rel(d, abs)
+		if err != nil || !filepath.IsLocal(rel) {
+			return "", false
+		}
+		return filepath.ToSlash(rel), true
+	}
+	if rel, ok := within(root); ok {
+		return rel, true, nil
+	}
+	if rel, ok := within(mirror); ok {
+		return MirrorPrefix + rel, true, nil
+	}
+	return abs, false, nil
+}
+
+// SourcePath resolves the entry's Source against the module root and the
+// mirror directory. A relative source must stay inside the directory it
+// is relative to.
+func (e *Entry) SourcePath(root, mirror string) (string, error) {
+	src := e.Source
+	switch {
+	case src == "":
+		return "", fmt.Errorf("spec %s: the manifest records no source file", e.Version)
+	case strings.HasPrefix(src, MirrorPrefix):
+		rel := filepath.FromSlash(strings.TrimPrefix(src, MirrorPrefix))
+		if !filepath.IsLocal(rel) {
+			return "", fmt.Errorf("spec %s: source %q leaves the mirror directory; a mirror source must be a path inside it", e.Version, src)
+		}
+		if mirror == "" {
+			return "", fmt.Errorf("spec %s: its source %q is in the mirror, and no mirror directory was given: pass -mirror DIR (make MIRROR=DIR)", e.Version, src)
+		}
+		return filepath.Join(mirror, rel), nil
+	case filepath.IsAbs(src):
+		return filepath.Clean(src), nil
+	default:
+		rel := filepath.FromSlash(src)
+		if !filepath.IsLocal(rel) {
+			return "", fmt.Errorf("spec %s: source %q leaves the module root; a relative source must be a path inside it", e.Version, src)
+		}
+		return filepath.Join(root, rel), nil
+	}
+}
+
+// ReadFile reads a description from a local file: a regular file of at
+// most MaxDownloadBytes, so that a source naming a device or a huge file
+// fails instead of hanging or filling memory.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxDownloadBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDownloadBytes {
+		return nil, fmt.Errorf("%s is larger than %d MiB, more than any OpenAPI description should be", path, MaxDownloadBytes>>20)
+	}
+	return data, nil
 }
 
 // Manifest is the whole file.
@@ -186,10 +283,10 @@ func (s Source) Read(version, url string) (data []byte, from string, err error) 
 	}
 	if s.Dir != "" {
 		from = filepath.Join(s.Dir, version, SpecFile)
-		data, err = os.ReadFile(from)
+		data, err = ReadFile(from)
 		if err != nil {
 			if os.IsNotExist(err) {
-				return nil, from, fmt.Errorf("spec %s: %s does not exist: the mirror has no such version (check the version name, or download from the upstream URL instead: -mirror '' or make MIRROR=)", version, from)
+				return nil, from, fmt.Errorf("spec %s: %s does not exist: the mirror has no such version (check the version name, or download from the upstream URL instead: -mirror '' or make MIRROR=): %w", version, from, fs.ErrNotExist)
 			}
 			return nil, from, fmt.Errorf("spec %s: %w", version, err)
 		}
@@ -246,14 +343,18 @@ func Download(client *http.Client, url string) ([]byte, string, error) {
 	return data, url, nil
 }
 
-// Fetch reads a version's description from src, verifies it against the
-// manifest and writes it to openapi/<version>/api.intercom.io.yaml below
-// root.
+// Fetch reads a version's description, verifies it against the manifest
+// and writes it to openapi/<version>/api.intercom.io.yaml below root. It
+// reads the entry's Source when it has one; otherwise, or when that file
+// is gone, the mirror of src, and the entry's URL when the mirror lacks
+// the version (a version added from an https URL) or there is no mirror.
+// Whichever copy is read must have the manifest's checksum: a file that
+// does not is refused, never placed.
 func Fetch(root string, e *Entry, src Source) error {
 	if err := ValidVersion(e.Version); err != nil {
 		return err
 	}
-	data, from, err := src.Read(e.Version, e.URL)
+	data, from, err := e.read(root, src)
 	if err != nil {
 		return err
 	}
@@ -261,6 +362,45 @@ func Fetch(root string, e *Entry, src Source) error {
 		return err
 	}
 	return WriteFileAtomic(SpecPath(root, e.Version), data)
+}
+
+// read reads e's description, unverified, and says where from.
+func (e *Entry) read(root string, src Source) ([]byte, string, error) {
+	if e.Source == "" {
+		return src.fetch(e)
+	}
+	path, err := e.SourcePath(root, src.Dir)
+	if err != nil {
+		return nil, "", err
+	}
+	data, err := ReadFile(path)
+	if err == nil {
+		return data, path, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, path, fmt.Errorf("spec %s: %w", e.Version, err)
+	}
+	// The file it was added from is not here; another copy with the same
+	// checksum will do.
+	data, from, ferr := src.fetch(e)
+	if ferr != nil {
+		return nil, path, fmt.Errorf("spec %s: it was added from %s (the manifest's source), which does not exist here, and %v; put the file back there, or put a copy in the mirror as <mirror>/%s/%s", e.Version, path, ferr, e.Version, SpecFile)
+	}
+	return data, from, nil
+}
+
+// fetch reads e's description from the mirror, falling back to e's URL
+// when the mirror lacks the version, or from the URL without a mirror.
+func (s Source) fetch(e *Entry) ([]byte, string, error) {
+	data, from, err := s.Read(e.Version, e.URL)
+	if err == nil || s.Dir == "" || !errors.Is(err, fs.ErrNotExist) || e.URL == "" {
+		return data, from, err
+	}
+	data, url, derr := Download(s.Client, e.URL)
+	if derr != nil {
+		return nil, from, fmt.Errorf("%w; downloading it failed too: %v", err, derr)
+	}
+	return data, url, nil
 }
 
 // SpecPath is where a version's fetched description lives.

@@ -48,10 +48,19 @@ func TestChecksumMismatchNamesFileBothSumsAndFix(t *testing.T) {
 	assert.True(t, os.IsNotExist(statErr), "a file that fails its checksum must not be placed")
 }
 
+// offline is an http.RoundTripper for tests that must not reach the
+// network.
+type offline struct{}
+
+func (offline) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("offline: no network in this test")
+}
+
 func TestMissingMirrorFileSaysSo(t *testing.T) {
-	err := Fetch(t.TempDir(), entryFor("9.9", nil), Source{Dir: t.TempDir()})
+	err := Fetch(t.TempDir(), entryFor("9.9", nil), Source{Dir: t.TempDir(), Client: &http.Client{Transport: offline{}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "does not exist")
+	assert.Contains(t, err.Error(), "downloading it failed too", "the URL was tried as well")
 }
 
 func TestReadSpecMissingSaysRunFetch(t *testing.T) {

@@ -88,7 +88,7 @@ func Methods(r *Result) ([]Method, error) {
 				args = append(args, "body "+op.OperationId+body.NameTag+"RequestBody")
 				call = append(call, "body")
 				build = append(build, "body")
-			} else if multipartBody(op) {
+			} else if HasMultipartBody(op) {
 				m.Multipart = true
 				m.Builder = "New" + op.OperationId + "RequestWithBody"
 				args = append(args, "body *intercom.MultipartBody")
@@ -125,8 +125,8 @@ func Methods(r *Result) ([]Method, error) {
 	return out, nil
 }
 
-// multipartBody reports whether op accepts a multipart/form-data body.
-func multipartBody(op *codegen.OperationDefinition) bool {
+// HasMultipartBody reports whether op accepts a multipart/form-data body.
+func HasMultipartBody(op *codegen.OperationDefinition) bool {
 	for _, b := range op.Bodies {
 		if strings.HasPrefix(b.ContentType, "multipart/form-data") {
 			return true

@@ -224,11 +224,16 @@ func emitGuardTest(v Version, r *Result) error {
 				args = append(args, "nil")
 			}
 			if op.HasBody() {
-				body := JSONBody(op)
-				if body == nil {
-					return fmt.Errorf("operation %s: no JSON request body", op.SpecOperationId)
+				switch body := JSONBody(op); {
+				case body != nil:
+					args = append(args, fmt.Sprintf("%s.%s%sRequestBody{}", v.Package(), op.OperationId, body.NameTag))
+				case HasMultipartBody(op):
+					// An empty form encodes; the path parameter must
+					// still stop the call.
+					args = append(args, "&intercom.MultipartBody{}")
+				default:
+					return fmt.Errorf("operation %s: no JSON or multipart/form-data request body (content types: %s)", op.SpecOperationId, bodyTypes(op))
 				}
-				args = append(args, fmt.Sprintf("%s.%s%sRequestBody{}", v.Package(), op.OperationId, body.NameTag))
 			}
 			calls = append(calls, guardCall{Method: op.OperationId, Param: p.ParamName, Args: strings.Join(args, ", "), Result: hasResult[op.OperationId]})
 		}

@@ -14,9 +14,11 @@ const shapesSpec = `
 openapi: 3.0.1
 info: {title: shapes, version: "9.1"}
 paths:
-  /uploads:
+  /uploads/{folder}:
     post:
       operationId: uploadFile
+      parameters:
+      - {name: folder, in: path, required: true, schema: {type: string}}
       requestBody:
         content:
           multipart/form-data:
@@ -58,9 +60,11 @@ func TestTypedMethodShapes(t *testing.T) {
 	res, err := Generate(Version{Name: "9.1", SHA256: "x"}, []byte(shapesSpec), nil)
 	require.NoError(t, err)
 	client := string(res.Files["client.gen.go"])
-	assert.Contains(t, client, "func (c *Client) UploadFile(ctx context.Context, body *intercom.MultipartBody, opts ...intercom.RequestOption) (*Upload, error) {")
+	assert.Contains(t, client, "func (c *Client) UploadFile(ctx context.Context, folder string, body *intercom.MultipartBody, opts ...intercom.RequestOption) (*Upload, error) {")
 	assert.Contains(t, client, "contentType, form, err := body.Encode()")
-	assert.Contains(t, client, "NewUploadFileRequestWithBody(c.server, contentType, form)")
+	assert.Contains(t, client, "NewUploadFileRequestWithBody(c.server, folder, contentType, form)")
+	guard := string(res.Files["guard_gen_test.go"])
+	assert.Contains(t, guard, "c.UploadFile(ctx, bad, &intercom.MultipartBody{})", "the path guard calls an upload with an empty form")
 	assert.Contains(t, client, "func (c *Client) DownloadExport(ctx context.Context, id string, opts ...intercom.RequestOption) (io.ReadCloser, error) {")
 	assert.Contains(t, client, `c.transport.CallStream(ctx, op, req, "application/octet-stream", opts)`)
 	assert.Contains(t, client, "// Search operators: =, !=, IN.", "the operation's description is on the typed method")

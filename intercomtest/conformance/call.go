@@ -36,6 +36,8 @@ type Input struct {
 	path   map[string]json.RawMessage
 	params json.RawMessage
 	body   json.RawMessage
+	// form is the body of an operation that takes multipart/form-data.
+	form *form
 }
 
 // Path decodes the path parameter name into dst.

@@ -153,6 +153,17 @@ func (p *planned) build(version string) (*Input, error) {
 			if in.body, err = json.Marshal(oas.Declared(schema, s.Value)); err != nil {
 				return nil, err
 			}
+		} else if fm := multipartMedia(rb.Value.Content); fm != nil {
+			// An upload: the same sample, sent as a form.
+			s, err := oas.FromMedia(fm, oas.Request)
+			if err != nil {
+				p.defects = append(p.defects, newDefect(version, p.op.ID, "request body", []string{err.Error()}))
+				return nil, fmt.Errorf("request body: %w", err)
+			}
+			p.note(version, "request body", s, false)
+			if in.form, err = planForm(fm, s.Value); err != nil {
+				return nil, fmt.Errorf("multipart request body: %w", err)
+			}
 		}
 	}
 	return in, nil

@@ -242,6 +242,9 @@ func prismProblems[C any](t *testing.T, c C, rec *recorder, p *planned, call Cal
 	if p.in.body != nil && !jsonEqual(x.sent, p.in.body) {
 		problems = append(problems, fmt.Sprintf("%s sent a body other than the one set:\n set:  %s\n sent: %s", call.Method, p.in.body, x.sent))
 	}
+	if p.in.form != nil {
+		problems = append(problems, formProblems(call.Method, p.in.form, x.sentType, x.sent)...)
+	}
 	switch e, isAPI := apiError(err); {
 	case err == nil:
 		if call.Result && res == nil {

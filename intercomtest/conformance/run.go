@@ -130,6 +130,8 @@ type exchange struct {
 	header http.Header
 	body   []byte
 	sent   []byte
+	// sentType is the Content-Type of the request body.
+	sentType string
 }
 
 // recorder is an http.RoundTripper that keeps the last exchange with the
@@ -177,7 +179,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	r.mu.Lock()
-	r.last = &exchange{status: resp.StatusCode, header: resp.Header.Clone(), body: body, sent: sent}
+	r.last = &exchange{status: resp.StatusCode, header: resp.Header.Clone(), body: body, sent: sent, sentType: req.Header.Get("Content-Type")}
 	r.mu.Unlock()
 	return resp, nil
 }
@@ -255,6 +257,9 @@ func fakeProblems[C any](t *testing.T, srv *intercomtest.Server, c C, rec *recor
 	}
 	if p.in.body != nil && !jsonEqual(got.Body, p.in.body) {
 		problems = append(problems, fmt.Sprintf("%s sent a body other than the one set:\n set:  %s\n sent: %s", call.Method, p.in.body, got.Body))
+	}
+	if p.in.form != nil {
+		problems = append(problems, formProblems(call.Method, p.in.form, got.Header.Get("Content-Type"), got.Body)...)
 	}
 	if err != nil {
 		return append(problems, fmt.Sprintf("%s failed: %v", call.Method, err))

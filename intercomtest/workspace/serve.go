@@ -3,6 +3,7 @@ package workspace
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -43,7 +44,8 @@ var paramPattern = regexp.MustCompile(`\{[^}]*\}`)
 // Answer answers a valid request from the stored data.
 func (w *Workspace) Answer(sc intercomtest.StateCall) (intercomtest.Response, bool) {
 	h, found := routes[sc.Method+" "+paramPattern.ReplaceAllString(sc.PathTemplate, "{}")]
-	if !found {
+	if !found || isUpload(sc.Header) {
+		// Uploads are not stored: the documented answer stands.
 		return intercomtest.Response{}, false
 	}
 	doc, err := oas.Load(sc.Version)
@@ -115,4 +117,12 @@ func errorResponse(requestID string, e *apiError) intercomtest.Response {
 // fail answers 500 for a fault of the fake itself, naming it.
 func (w *Workspace) fail(requestID string, err error) intercomtest.Response {
 	return errorResponse(requestID, &apiError{Status: http.StatusInternalServerError, Code: "server_error", Message: "intercomtest/workspace: " + err.Error()})
+}
+
+// isUpload reports whether a request carries a multipart/form-data body (a
+// file upload), which the workspace answers as documented rather than
+// store.
+func isUpload(h http.Header) bool {
+	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }
