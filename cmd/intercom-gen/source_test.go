@@ -211,3 +211,37 @@ func TestSourceThatGitDoesNotTrackIsWarnedAbout(t *testing.T) {
 	assert.Equal(t, "specs/9.1.yaml", entryOf(t, dir, "9.1").Source)
 	assert.Contains(t, out, "warning: 9.1 was added from specs/9.1.yaml, which git does not track: a fresh clone will not have it")
 }
+
+// TestVersionAddedFromItsOwnURLKeepsIt adds a version from an https URL
+// that is not the upstream template: fetch downloads it from there again,
+// and pinning another upstream commit leaves its URL alone.
+func TestVersionAddedFromItsOwnURLKeepsIt(t *testing.T) {
+	dir := bareRepo(t)
+	const own = "https://specs.example.org/intercom/9.7.yaml"
+	saved := httpClient
+	t.Cleanup(func() { httpClient = saved })
+	var asked []string
+	httpClient = &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		asked = append(asked, r.URL.String())
+		if r.URL.String() != own {
+			return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+		}
+		return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Body: io.NopCloser(strings.NewReader(string(customSpec))), Request: r}, nil
+	})}
+	out, err := runTool(t, dir, "add-version", "-mirror", "", "-spec", own, "9.7")
+	require.NoError(t, err, out)
+	e := entryOf(t, dir, "9.7")
+	assert.Equal(t, own, e.URL)
+	assert.Empty(t, e.Source)
+
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "openapi", "9.7")))
+	asked = nil
+	out, err = runTool(t, dir, "fetch", "-mirror", "")
+	require.NoError(t, err, out)
+	assert.Equal(t, []string{own}, asked)
+
+	out, err = runTool(t, dir, "update-specs", "-mirror", "", "-commit", "d")
+	require.NoError(t, err, out)
+	assert.Equal(t, own, entryOf(t, dir, "9.7").URL, "a new upstream commit says nothing about a version of its own")
+	assert.Equal(t, e.SHA256, entryOf(t, dir, "9.7").SHA256)
+}

@@ -421,6 +421,12 @@ func (t *tool) updateSpecs(args []string) error {
 	if err != nil {
 		return err
 	}
+	// A version added from its own https URL, not the upstream template,
+	// keeps that URL: a new upstream commit says nothing about it.
+	own := map[string]bool{}
+	for _, e := range m.Versions {
+		own[e.Version] = !m.FromUpstream(e)
+	}
 	if *commit != "" {
 		m.Commit = *commit
 	}
@@ -433,6 +439,9 @@ func (t *tool) updateSpecs(args []string) error {
 	var changes []change
 	for _, e := range entries {
 		url := m.URLFor(e.Version)
+		if own[e.Version] {
+			url = e.URL
+		}
 		var data []byte
 		var from string
 		if e.Source != "" {

@@ -243,6 +243,23 @@ func (m *Manifest) URLFor(version string) string {
 	return strings.NewReplacer("{commit}", m.Commit, "{version}", version).Replace(m.Upstream)
 }
 
+// FromUpstream reports whether an entry's URL is the upstream template's,
+// at any commit: false for a version added from a URL of its own.
+func (m *Manifest) FromUpstream(e Entry) bool {
+	before, after, ok := strings.Cut(m.Upstream, "{commit}")
+	if !ok {
+		return e.URL == m.URLFor(e.Version)
+	}
+	after = strings.ReplaceAll(after, "{version}", e.Version)
+	before = strings.ReplaceAll(before, "{version}", e.Version)
+	commit, ok := strings.CutPrefix(e.URL, before)
+	if !ok {
+		return false
+	}
+	commit, ok = strings.CutSuffix(commit, after)
+	return ok && commit != "" && !strings.ContainsAny(commit, "/?#")
+}
+
 // Checksum returns the hex sha256 of data.
 func Checksum(data []byte) string {
 	sum := sha256.Sum256(data)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,13 +118,34 @@ func TestLoadRejectsIncompleteEntries(t *testing.T) {
 	assert.Contains(t, err.Error(), "sha256")
 }
 
+func TestFromUpstream(t *testing.T) {
+	m := &Manifest{Upstream: "https://example.com/{commit}/d/{version}/api.yaml", Commit: "abc"}
+	for url, want := range map[string]bool{
+		"https://example.com/abc/d/2.13/api.yaml":     true,
+		"https://example.com/0123/d/2.13/api.yaml":    true, // an older commit
+		"https://example.com/abc/d/2.12/api.yaml":     false,
+		"https://example.com//d/2.13/api.yaml":        false,
+		"https://example.com/a/b/d/2.13/api.yaml":     false,
+		"https://mirror.example.org/specs/2.13.yaml":  false,
+		"https://example.com/abc/d/2.13/api.yaml?x=1": false,
+	} {
+		assert.Equal(t, want, m.FromUpstream(Entry{Version: "2.13", URL: url}), url)
+	}
+}
+
 func TestTheProjectManifestIsValid(t *testing.T) {
 	m, err := Load(filepath.Join("..", "..", "openapi", "manifest.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, m.Versions)
 	for _, e := range m.Versions {
 		assert.Len(t, e.SHA256, 64, e.Version)
-		assert.Equal(t, m.URLFor(e.Version), e.URL, "%s is pinned to the manifest's commit", e.Version)
+		// A version is pinned to the manifest's commit, unless it was added
+		// from a URL of its own, which must be https.
+		if m.FromUpstream(e) {
+			assert.Equal(t, m.URLFor(e.Version), e.URL, "%s is pinned to the manifest's commit", e.Version)
+		} else {
+			assert.True(t, strings.HasPrefix(e.URL, "https://"), "%s: %s is neither the upstream template nor an https URL", e.Version, e.URL)
+		}
 		assert.Positive(t, e.Operations, e.Version)
 	}
 }
