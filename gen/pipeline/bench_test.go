@@ -39,7 +39,16 @@ func BenchmarkGenerate(b *testing.B) {
 // package into testdata with a fresh nonce so that only it is recompiled.
 // "baseline" builds a one-file package the same way, which is the fixed
 // cost of the go command.
-func BenchmarkBuildPackage(b *testing.B) {
+func BenchmarkBuildPackage(b *testing.B) { benchGoCommand(b, "build") }
+
+// BenchmarkVetPackage measures go vet over one version package the same
+// way: the package is vetted again, its dependencies' facts cached.
+func BenchmarkVetPackage(b *testing.B) { benchGoCommand(b, "vet") }
+
+// benchGoCommand runs "go <verb>" over a copy of each version package (its
+// non-test files and its spec subpackage) with a fresh nonce per
+// iteration, and over the baseline.
+func benchGoCommand(b *testing.B, verb string) {
 	m, err := manifest.Load(filepath.Join(root, "openapi", "manifest.json"))
 	if err != nil {
 		b.Fatal(err)
@@ -50,7 +59,7 @@ func BenchmarkBuildPackage(b *testing.B) {
 	}
 	for _, pkg := range pkgs {
 		b.Run(pkg, func(b *testing.B) {
-			dir, err := os.MkdirTemp("testdata", "build-"+pkg+"-")
+			dir, err := os.MkdirTemp("testdata", verb+"-"+pkg+"-")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -60,18 +69,11 @@ func BenchmarkBuildPackage(b *testing.B) {
 					b.Fatal(err)
 				}
 			} else {
-				src := filepath.Join(root, "versions", pkg)
-				for _, name := range []string{"api.gen.go", "client.gen.go", "doc.go"} {
-					data, err := os.ReadFile(filepath.Join(src, name))
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-						b.Fatal(err)
-					}
+				if err := copyPackage(filepath.Join(root, "versions", pkg), dir); err != nil {
+					b.Fatal(err)
 				}
 				// Warm the cache for the dependencies once.
-				if out, err := exec.Command("go", "build", "./"+dir).CombinedOutput(); err != nil {
+				if out, err := exec.Command("go", verb, "./"+filepath.ToSlash(dir)).CombinedOutput(); err != nil {
 					b.Fatalf("%v\n%s", err, out)
 				}
 			}
@@ -83,11 +85,33 @@ func BenchmarkBuildPackage(b *testing.B) {
 				if err := os.WriteFile(filepath.Join(dir, "nonce.go"), []byte(nonce), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				out, err := exec.Command("go", "build", "./"+filepath.ToSlash(dir)).CombinedOutput()
+				out, err := exec.Command("go", verb, "./"+filepath.ToSlash(dir)).CombinedOutput()
 				if err != nil {
 					b.Fatalf("%v\n%s", err, strings.TrimSpace(string(out)))
 				}
 			}
 		})
 	}
+}
+
+// copyPackage copies a version package's non-test Go files, and the
+// directories beside them (its embedded spec), into dst.
+func copyPackage(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if strings.HasSuffix(path, "_test.go") || (filepath.Dir(rel) == "." && !strings.HasSuffix(path, ".go")) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
 }
