@@ -23,7 +23,6 @@ var importerModules = map[string]bool{
 	"github.com/oapi-codegen/runtime":    true,
 	"github.com/apapsch/go-jsonmerge/v2": true,
 	"github.com/google/uuid":             true,
-	"golang.org/x/time":                  true,
 }
 
 // TestImporterGoModStaysSmall builds a scratch module that imports the root
