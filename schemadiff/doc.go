@@ -31,6 +31,12 @@
 // module's own versions, or those given WithNeighbours. Changes only in the
 // examples, and examples their schema contradicts, are listed apart too.
 //
+// Each side is read once as plain JSON values, which the calibration
+// consults and the examples are taken from; oasdiff is given the same
+// document without the media types' examples and the description and
+// summary texts, which its checks never read, so that a report costs about
+// what oasdiff's own changelog of the pair does.
+//
 // CompareGo adds the Go view: how the exported API of one generated
 // version package differs from another's, grouped by kind. SelectOperations
 // with Report.Narrow and GoPackages.FilterGo narrow both views to some
