@@ -298,15 +298,11 @@ func renderExamples(r *Report, d doc) {
 		for _, g := range groupContradictions(r.Contradictions) {
 			c := g[0]
 			if len(g) == 1 {
-				where := c.Where
-				if c.Example != "" {
-					where += ", example " + d.code(c.Example)
-				}
 				at := ""
 				if c.Path != "" {
 					at = " at " + d.code(c.Path)
 				}
-				d.item(fmt.Sprintf("%s, %s%s: %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, at, c.Problem))
+				d.item(fmt.Sprintf("%s, %s%s: %s", opRef(d, c.Operation, c.OperationID), exampleWhere(d, c.Where, c.Example), at, c.Problem))
 				continue
 			}
 			// One problem found in many examples: one line, with the
@@ -316,7 +312,7 @@ func renderExamples(r *Report, d doc) {
 				if m.Path != "" && !slices.Contains(paths, d.code(m.Path)) {
 					paths = append(paths, d.code(m.Path))
 				}
-				if op := opLabel(d, strings.Fields(m.Operation)[0], strings.Fields(m.Operation)[1], m.OperationID); !slices.Contains(ops, op) {
+				if op := opRef(d, m.Operation, m.OperationID); !slices.Contains(ops, op) {
 					ops = append(ops, op)
 				}
 			}
@@ -335,11 +331,7 @@ func renderExamples(r *Report, d doc) {
 		d.heading(3, fmt.Sprintf("Changes only in examples (%d)", len(r.Examples)))
 		d.para("Flags and keywords the examples show differently (ids, timestamps, numbers and free text ignored). The schema did not change here, but the example may be how Intercom documents a new default.")
 		for _, c := range r.Examples {
-			where := c.Where
-			if c.Example != "" {
-				where += ", example " + d.code(c.Example)
-			}
-			d.item(fmt.Sprintf("%s, %s: %s %s → %s", opLabel(d, strings.Fields(c.Operation)[0], strings.Fields(c.Operation)[1], c.OperationID), where, d.code(c.Path), d.code(c.From), d.code(c.To)))
+			d.item(fmt.Sprintf("%s, %s: %s %s → %s", opRef(d, c.Operation, c.OperationID), exampleWhere(d, c.Where, c.Example), d.code(c.Path), d.code(c.From), d.code(c.To)))
 		}
 	}
 }
@@ -367,12 +359,23 @@ func groupContradictions(list []Contradiction) [][]Contradiction {
 	return groups
 }
 
-func opLabel(d doc, method, path, id string) string {
-	s := d.code(method + " " + path)
+func opLabel(d doc, method, path, id string) string { return opRef(d, method+" "+path, id) }
+
+// opRef labels an operation given as "METHOD /path", with its id.
+func opRef(d doc, op, id string) string {
+	s := d.code(op)
 	if id != "" {
 		s += " (" + d.code(id) + ")"
 	}
 	return s
+}
+
+// exampleWhere says where an example is: "response 200, example `ok`".
+func exampleWhere(d doc, where, example string) string {
+	if example != "" {
+		where += ", example " + d.code(example)
+	}
+	return where
 }
 
 // reach says which operations a schema change was found on, or how many
