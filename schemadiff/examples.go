@@ -59,9 +59,10 @@ type example struct {
 }
 
 // exampleLoc is where an example's media type is: the path as written,
-// the lower-case method, and the status ("" for the request body).
+// the lower-case method, the status ("" for the request body) and the
+// media type.
 type exampleLoc struct {
-	path, method, status string
+	path, method, status, media string
 }
 
 // compareExamples finds the changes that exist in the examples, and the

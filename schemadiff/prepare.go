@@ -76,19 +76,21 @@ func prepare(ctx context.Context, s Spec) (*prepared, error) {
 	return &prepared{raw: raw, examples: examples, info: info}, nil
 }
 
-// takeExamples lists the JSON examples of every operation's request body
-// and responses, keyed by the operation's match key.
+// takeExamples lists the examples of the JSON media type (see
+// jsonMediaKey) of every operation's request body and responses, keyed by
+// the operation's match key.
 func (d *rawDoc) takeExamples() map[string][]example {
 	out := map[string][]example{}
 	for key, o := range d.ops {
 		label := strings.ToUpper(methodOf(key)) + " " + o.path
 		opID, _ := o.op["operationId"].(string)
 		add := func(where, status string, content map[string]any) {
-			mt := mediaFor(content, "application/json")
+			media := jsonMediaKey(content)
+			mt, _ := content[media].(map[string]any)
 			if mt == nil {
 				return
 			}
-			loc := exampleLoc{path: o.path, method: methodOf(key), status: status}
+			loc := exampleLoc{path: o.path, method: methodOf(key), status: status, media: media}
 			if v := mt["example"]; v != nil {
 				out[key] = append(out[key], example{op: label, opID: opID, where: where, value: v, loc: loc})
 			}
@@ -120,29 +122,6 @@ func (d *rawDoc) takeExamples() map[string][]example {
 		}
 	}
 	return out
-}
-
-// mediaFor finds the media type of a content map that serves mime the way
-// kin-openapi's Content.Get does: the type itself, then type/*, then */*.
-func mediaFor(content map[string]any, mime string) map[string]any {
-	if content == nil {
-		return nil
-	}
-	typ, _, _ := strings.Cut(mime, "/")
-	for _, want := range []string{mime, typ + "/*", "*/*"} {
-		if m, ok := content[want].(map[string]any); ok {
-			return m
-		}
-		for k, v := range content {
-			for _, r := range strings.Split(k, ",") {
-				if strings.EqualFold(strings.TrimSpace(r), want) {
-					m, _ := v.(map[string]any)
-					return m
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // methodOf returns the lower-case method of a match key.
@@ -179,7 +158,7 @@ func attachSchemas(doc *openapi3.T, examples map[string][]example) {
 					content = r.Value.Content
 				}
 			}
-			if mt := content.Get("application/json"); mt != nil {
+			if mt := content.Get(e.loc.media); mt != nil {
 				e.schema = mt.Schema
 			}
 		}

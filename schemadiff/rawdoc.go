@@ -2,6 +2,7 @@ package schemadiff
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -146,31 +147,30 @@ func (d *rawDoc) mapAt(m map[string]any, keys ...string) map[string]any {
 	return d.deref(m)
 }
 
-// jsonMedia returns the JSON media type of a content map: application/json
-// first, then any other JSON type, then the first there is.
+// jsonMedia returns the JSON media type of a content map (see
+// jsonMediaKey).
 func jsonMedia(content map[string]any) map[string]any {
-	if content == nil {
-		return nil
+	m, _ := content[jsonMediaKey(content)].(map[string]any)
+	return m
+}
+
+// jsonMediaKey names the JSON media type of a content map:
+// application/json first, then any other JSON type, then the first there
+// is; "" for none.
+func jsonMediaKey(content map[string]any) string {
+	if len(content) == 0 {
+		return ""
 	}
-	if m, ok := content["application/json"].(map[string]any); ok {
-		return m
+	if _, ok := content["application/json"].(map[string]any); ok {
+		return "application/json"
 	}
-	keys := make([]string, 0, len(content))
-	for k := range content {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(content))
 	for _, k := range keys {
 		if strings.Contains(k, "json") {
-			m, _ := content[k].(map[string]any)
-			return m
+			return k
 		}
 	}
-	for _, k := range keys {
-		m, _ := content[k].(map[string]any)
-		return m
-	}
-	return nil
+	return keys[0]
 }
 
 // payload returns the schema of an operation's request body or of one of
