@@ -29,7 +29,8 @@ func TestOasdiffFindingsWithoutTexts(t *testing.T) {
 	slim := func(data []byte) []byte {
 		root, err := decodeDoc(data)
 		require.NoError(t, err)
-		out := forOasdiff(root)
+		out, err := forOasdiff(root)
+		require.NoError(t, err)
 		require.Less(t, len(out), len(data)/2, "most of the bytes are examples and texts")
 		return out
 	}
@@ -70,7 +71,8 @@ func TestForOasdiffLeavesOutOnlyTextsAndMediaExamples(t *testing.T) {
 		}}},
 	}
 	var got map[string]any
-	out := forOasdiff(doc)
+	out, err := forOasdiff(doc)
+	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(out, &got), string(out))
 	want := map[string]any{
 		"info": map[string]any{"title": "t", "version": "1"},
@@ -104,7 +106,8 @@ func TestForOasdiffWritesWhatEncodingJSONReads(t *testing.T) {
 		0.0, -1.0, 1.5, 1e21, 1e-7, 123456789.0, math.MaxInt32 * 4.0, true, false, nil,
 		[]any{1.0, "a", nil, []any{}}, map[string]any{},
 	} {
-		out := forOasdiff(map[string]any{"x-v": v})
+		out, err := forOasdiff(map[string]any{"x-v": v})
+		require.NoError(t, err)
 		var got map[string]any
 		require.NoError(t, json.Unmarshal(out, &got), string(out))
 		want := v

@@ -68,7 +68,11 @@ func prepare(ctx context.Context, s Spec) (*prepared, error) {
 	}
 	raw := newRawDoc(s.Name, root)
 	examples := raw.takeExamples()
-	info, err := loadSpec(ctx, Spec{Name: s.Name, Data: forOasdiff(root), GoPackage: s.GoPackage})
+	slim, err := forOasdiff(root)
+	if err != nil {
+		return nil, fail(fmt.Errorf("load: %w", err))
+	}
+	info, err := loadSpec(ctx, Spec{Name: s.Name, Data: slim, GoPackage: s.GoPackage})
 	if err != nil {
 		return nil, err
 	}
