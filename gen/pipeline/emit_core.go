@@ -51,6 +51,10 @@ type Method struct {
 	BodySuffix string
 }
 
+// ReturnsValue reports whether the typed method returns a value (a
+// decoded body or a stream) besides the error.
+func (m Method) ReturnsValue() bool { return m.Result != "" || m.Stream != "" }
+
 // Methods derives the typed methods of a version's Client from
 // oapi-codegen's operation definitions.
 func Methods(r *Result) ([]Method, error) {
@@ -319,12 +323,12 @@ func (c *Client) {{.Name}}(ctx context.Context{{if .Args}}, {{.Args}}{{end}}, op
 {{- if .Multipart}}
 	contentType, form, err := body.Encode()
 	if err != nil {
-		return {{if or .Result .Stream}}nil, {{end}}buildError("{{.Name}}", err)
+		return {{if .ReturnsValue}}nil, {{end}}buildError("{{.Name}}", err)
 	}
 {{- end}}
 	req, err := {{.Builder}}(c.server{{if .BuildArgs}}, {{.BuildArgs}}{{end}})
 	if err != nil {
-		return {{if or .Result .Stream}}nil, {{end}}buildError("{{.Name}}", err)
+		return {{if .ReturnsValue}}nil, {{end}}buildError("{{.Name}}", err)
 	}
 	op := intercom.Operation{Name: "{{.Name}}", ID: "{{.OperationID}}", Method: "{{.HTTPMethod}}", Path: "{{.Path}}"}
 {{- if .Result}}
