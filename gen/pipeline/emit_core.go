@@ -248,8 +248,8 @@ package {{.Package}}
 
 import (
 	"context"
-	"fmt"{{if .NeedIO}}
-	"io"{{end}}
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/intercomgo/intercom"
@@ -350,14 +350,11 @@ func emitClient(v Version, r *Result) error {
 	if err != nil {
 		return err
 	}
-	needIO := false
 	for _, m := range methods {
-		needIO = needIO || m.Stream != ""
 		r.MarkRaw(m.Result)
 	}
 	var buf bytes.Buffer
 	err = clientTemplate.Execute(&buf, map[string]any{
-		"NeedIO":  needIO,
 		"Package": v.Package(),
 		"Version": v.Name,
 		"SHA256":  v.SHA256,
