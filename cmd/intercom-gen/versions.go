@@ -421,12 +421,6 @@ func (t *tool) updateSpecs(args []string) error {
 	if err != nil {
 		return err
 	}
-	// A version added from its own https URL, not the upstream template,
-	// keeps that URL: a new upstream commit says nothing about it.
-	own := map[string]bool{}
-	for _, e := range m.Versions {
-		own[e.Version] = !m.FromUpstream(e)
-	}
 	if *commit != "" {
 		m.Commit = *commit
 	}
@@ -438,16 +432,17 @@ func (t *tool) updateSpecs(args []string) error {
 	}
 	var changes []change
 	for _, e := range entries {
-		url := m.URLFor(e.Version)
-		if own[e.Version] {
-			url = e.URL
+		// A version from the upstream template moves to the pinned commit.
+		// One added from its own https URL keeps that URL (a new upstream
+		// commit says nothing about it), and one added from a file takes
+		// its newer revisions from that file.
+		url := e.URL
+		if e.Source == "" && m.FromUpstream(*e) {
+			url = m.URLFor(e.Version)
 		}
 		var data []byte
 		var from string
 		if e.Source != "" {
-			// A version added from a file takes its newer revisions from
-			// that file.
-			url = e.URL
 			if from, err = e.SourcePath(t.root, *mirror); err == nil {
 				data, err = manifest.ReadFile(from)
 			}

@@ -43,9 +43,7 @@ package {{.Package}}
 
 import (
 	"context"
-{{- if .UsesErrors}}
 	"errors"
-{{- end}}
 	"testing"
 
 	"github.com/intercomgo/intercom"
@@ -101,12 +99,8 @@ func Emit(v pipeline.Version, r *pipeline.Result) error {
 		}
 		calls = append(calls, c)
 	}
-	usesErrors := false
-	for _, c := range calls {
-		usesErrors = usesErrors || len(c.Decodes) > 0
-	}
 	var buf bytes.Buffer
-	err = tmpl.Execute(&buf, map[string]any{"Package": v.Package(), "Version": v.Name, "Calls": calls, "UsesErrors": usesErrors})
+	err = tmpl.Execute(&buf, map[string]any{"Package": v.Package(), "Version": v.Name, "Calls": calls})
 	if err != nil {
 		return err
 	}

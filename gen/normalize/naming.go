@@ -123,16 +123,7 @@ var NameShapes = Rule{
 	Name:   "name-shapes",
 	Defect: "unions, union members and success bodies that oapi-codegen names by position or leaves anonymous",
 	Apply: func(doc Doc, r *Report) error {
-		comps := asMap(doc["components"])
-		if comps == nil {
-			comps = map[string]any{}
-			doc["components"] = comps
-		}
-		schemas := asMap(comps["schemas"])
-		if schemas == nil {
-			schemas = map[string]any{}
-			comps["schemas"] = schemas
-		}
+		schemas := componentSchemas(doc)
 		n := &namer{doc: doc, schemas: schemas, taken: map[string]bool{}, r: r}
 		for goName := range componentGoNames(doc) {
 			n.taken[goName] = true

@@ -26,6 +26,22 @@ func asSlice(v any) []any {
 	return s
 }
 
+// componentSchemas returns the document's components/schemas, creating
+// it (and components) when missing, for rules that add schemas.
+func componentSchemas(doc Doc) map[string]any {
+	comps := asMap(doc["components"])
+	if comps == nil {
+		comps = map[string]any{}
+		doc["components"] = comps
+	}
+	schemas := asMap(comps["schemas"])
+	if schemas == nil {
+		schemas = map[string]any{}
+		comps["schemas"] = schemas
+	}
+	return schemas
+}
+
 func asString(v any) string {
 	s, _ := v.(string)
 	return s

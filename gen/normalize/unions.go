@@ -15,16 +15,7 @@ var InlineUnionBody = Rule{
 	Name:   "inline-union-body",
 	Defect: "an inline anyOf/oneOf request body, which oapi-codegen sends as {}",
 	Apply: func(doc Doc, r *Report) error {
-		comps := asMap(doc["components"])
-		if comps == nil {
-			comps = map[string]any{}
-			doc["components"] = comps
-		}
-		schemas := asMap(comps["schemas"])
-		if schemas == nil {
-			schemas = map[string]any{}
-			comps["schemas"] = schemas
-		}
+		schemas := componentSchemas(doc)
 		taken := componentGoNames(doc)
 		for _, o := range operations(doc) {
 			id := asString(o.op["operationId"])

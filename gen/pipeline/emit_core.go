@@ -51,6 +51,10 @@ type Method struct {
 	BodySuffix string
 }
 
+// ReturnsValue reports whether the typed method returns a value (a
+// decoded body or a stream) besides the error.
+func (m Method) ReturnsValue() bool { return m.Result != "" || m.Stream != "" }
+
 // Methods derives the typed methods of a version's Client from
 // oapi-codegen's operation definitions.
 func Methods(r *Result) ([]Method, error) {
@@ -244,8 +248,8 @@ package {{.Package}}
 
 import (
 	"context"
-	"fmt"{{if .NeedIO}}
-	"io"{{end}}
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/intercomgo/intercom"
@@ -319,12 +323,12 @@ func (c *Client) {{.Name}}(ctx context.Context{{if .Args}}, {{.Args}}{{end}}, op
 {{- if .Multipart}}
 	contentType, form, err := body.Encode()
 	if err != nil {
-		return {{if or .Result .Stream}}nil, {{end}}buildError("{{.Name}}", err)
+		return {{if .ReturnsValue}}nil, {{end}}buildError("{{.Name}}", err)
 	}
 {{- end}}
 	req, err := {{.Builder}}(c.server{{if .BuildArgs}}, {{.BuildArgs}}{{end}})
 	if err != nil {
-		return {{if or .Result .Stream}}nil, {{end}}buildError("{{.Name}}", err)
+		return {{if .ReturnsValue}}nil, {{end}}buildError("{{.Name}}", err)
 	}
 	op := intercom.Operation{Name: "{{.Name}}", ID: "{{.OperationID}}", Method: "{{.HTTPMethod}}", Path: "{{.Path}}"}
 {{- if .Result}}
@@ -346,14 +350,11 @@ func emitClient(v Version, r *Result) error {
 	if err != nil {
 		return err
 	}
-	needIO := false
 	for _, m := range methods {
-		needIO = needIO || m.Stream != ""
 		r.MarkRaw(m.Result)
 	}
 	var buf bytes.Buffer
 	err = clientTemplate.Execute(&buf, map[string]any{
-		"NeedIO":  needIO,
 		"Package": v.Package(),
 		"Version": v.Name,
 		"SHA256":  v.SHA256,

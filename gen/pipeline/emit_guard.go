@@ -203,7 +203,7 @@ func emitGuardTest(v Version, r *Result) error {
 	}
 	hasResult := map[string]bool{}
 	for _, m := range methods {
-		hasResult[m.Name] = m.Result != "" || m.Stream != ""
+		hasResult[m.Name] = m.ReturnsValue()
 	}
 	var calls []guardCall
 	for i := range r.Operations {

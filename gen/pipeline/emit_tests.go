@@ -123,7 +123,7 @@ func emitClientTest(v Version, r *Result) error {
 	}
 	hasResult := map[string]bool{}
 	for _, m := range methods {
-		hasResult[m.Name] = m.Result != ""
+		hasResult[m.Name] = m.ReturnsValue()
 	}
 	var unions []unionCall
 	for i := range r.Operations {

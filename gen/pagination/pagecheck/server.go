@@ -257,14 +257,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	total := TotalPages(s.cfg.Items, perPage)
 	switch {
 	case s.cfg.Style == Cursor && s.cfg.Layout == "next_cursor":
-		page := 1
-		if cursor := q.Get("cursor"); cursor != "" {
-			off, ok := parseCursor(cursor)
-			if !ok || off%perPage != 0 {
-				writeError(w, http.StatusBadRequest, "parameter_invalid", "unknown cursor")
-				return
-			}
-			page = off/perPage + 1
+		page, ok := cursorPage(w, q.Get("cursor"), perPage, "cursor")
+		if !ok {
+			return
 		}
 		extra := map[string]any{"has_more": page < total, "next_cursor": nil}
 		if page < total {
@@ -273,14 +268,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.page(w, page, perPage, nil, extra)
 		return
 	case s.cfg.Style == PageNumber && s.cfg.Layout == "top-level pages":
-		page := 1
-		if v := q.Get("page"); v != "" && s.cfg.Misbehave != IgnorePage {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeError(w, http.StatusBadRequest, "parameter_invalid", "page must be a positive integer")
-				return
-			}
-			page = n
+		page, ok := pageParam(w, q, s.cfg.Misbehave != IgnorePage)
+		if !ok {
+			return
 		}
 		s.page(w, page, perPage, nil, map[string]any{"page": page, "per_page": perPage, "total_pages": total})
 		return
@@ -312,21 +302,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-		page := 1
-		if cursor != "" {
-			off, ok := parseCursor(cursor)
-			if !ok || off%perPage != 0 {
-				writeError(w, http.StatusBadRequest, "parameter_invalid", "unknown starting_after cursor")
-				return
-			}
-			page = off/perPage + 1
-		} else if v := q.Get("page"); v != "" && s.cfg.Style == Any {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeError(w, http.StatusBadRequest, "parameter_invalid", "page must be a positive integer")
-				return
-			}
-			page = n
+		page, ok := cursorPage(w, cursor, perPage, "starting_after cursor")
+		if ok && cursor == "" {
+			page, ok = pageParam(w, q, s.cfg.Style == Any)
+		}
+		if !ok {
+			return
 		}
 		next := ""
 		if page < total {
@@ -351,14 +332,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.page(w, page, perPage, pages, nil)
 
 	case PageNumber, NextURL:
-		page := 1
-		if v := q.Get("page"); v != "" && s.cfg.Misbehave != IgnorePage {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeError(w, http.StatusBadRequest, "parameter_invalid", "page must be a positive integer")
-				return
-			}
-			page = n
+		page, ok := pageParam(w, q, s.cfg.Misbehave != IgnorePage)
+		if !ok {
+			return
 		}
 		pages := map[string]any{"type": "pages", "page": page, "per_page": perPage, "total_pages": total, "next": nil}
 		if s.cfg.Style == NextURL {
@@ -393,6 +369,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// The scroll parameter stays the same for the whole scroll.
 		s.write(w, off, perPage, nil, map[string]any{"scroll_param": param})
 	}
+}
+
+// cursorPage returns the page (from 1) a cursor starts, 1 for no cursor.
+// It answers 400 and reports false for a cursor the server did not give
+// out; what names the cursor in that answer.
+func cursorPage(w http.ResponseWriter, cursor string, perPage int, what string) (int, bool) {
+	if cursor == "" {
+		return 1, true
+	}
+	off, ok := parseCursor(cursor)
+	if !ok || off%perPage != 0 {
+		writeError(w, http.StatusBadRequest, "parameter_invalid", "unknown "+what)
+		return 0, false
+	}
+	return off/perPage + 1, true
+}
+
+// pageParam returns the page query parameter, 1 when it is absent or
+// read is false. It answers 400 and reports false when the value is not a
+// positive integer.
+func pageParam(w http.ResponseWriter, q url.Values, read bool) (int, bool) {
+	v := q.Get("page")
+	if !read || v == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		writeError(w, http.StatusBadRequest, "parameter_invalid", "page must be a positive integer")
+		return 0, false
+	}
+	return n, true
 }
 
 // page writes page number page (from 1) of the list.
