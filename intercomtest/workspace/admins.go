@@ -3,11 +3,13 @@ package workspace
 import (
 	"fmt"
 	"slices"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
 
 func init() {
 	route("GET /me", func(w *Workspace, c *call) (reply, error) {
-		a := cloneJSON(w.db.admins.all()[0]).(record)
+		a := oas.Clone(w.db.admins.all()[0]).(record)
 		a["app"] = w.db.app
 		a["email_verified"] = true
 		return ok(a)

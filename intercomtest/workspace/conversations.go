@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
 
 func init() {
@@ -40,7 +42,7 @@ func init() {
 			cv["title"] = title
 		}
 		if ca, has := c.body["custom_attributes"].(map[string]any); has {
-			merged := cloneJSON(cv["custom_attributes"]).(map[string]any)
+			merged := oas.Clone(cv["custom_attributes"]).(map[string]any)
 			for k, v := range ca {
 				merged[k] = v
 			}

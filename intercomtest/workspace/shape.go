@@ -59,7 +59,7 @@ func (sh *shaper) fill(s *openapi3.Schema) any {
 		sh.filler[s] = v
 		sh.mu.Unlock()
 	}
-	return cloneJSON(v)
+	return oas.Clone(v)
 }
 
 const maxShapeDepth = 32
@@ -225,24 +225,4 @@ func nullable(s *openapi3.Schema) bool {
 		}
 	}
 	return false
-}
-
-// cloneJSON deep-copies a JSON value.
-func cloneJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = cloneJSON(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cloneJSON(e)
-		}
-		return out
-	default:
-		return v
-	}
 }

@@ -117,7 +117,7 @@ func Declared(schema *openapi3.Schema, value any) any {
 
 func declared(s *openapi3.Schema, v any, depth int) any {
 	if s == nil || depth > 64 {
-		return clone(v)
+		return Clone(v)
 	}
 	switch x := v.(type) {
 	case map[string]any:
@@ -129,7 +129,7 @@ func declared(s *openapi3.Schema, v any, depth int) any {
 			} else if sh.extra != nil {
 				out[k] = declared(sh.extra, e, depth+1)
 			} else if sh.open {
-				out[k] = clone(e)
+				out[k] = Clone(e)
 			}
 		}
 		return out
