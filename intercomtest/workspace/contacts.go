@@ -85,11 +85,7 @@ func init() {
 			return reply{}, err
 		}
 		notes := w.notesOf(str(r, "id"))
-		size, perr := perPage(queryValue(c, "per_page"), defaultPerPage, maxPerPage)
-		if perr != nil {
-			return reply{}, perr
-		}
-		page, pages, perr := cursorPage(notes, size, c.query.Get("starting_after"))
+		page, pages, perr := queryPage(c, notes, defaultPerPage)
 		if perr != nil {
 			return reply{}, perr
 		}
@@ -395,11 +391,12 @@ func listContacts(w *Workspace, c *call) (reply, error) {
 			items = append(items, r)
 		}
 	}
-	size, perr := perPage(queryValue(c, "per_page"), defaultPerPage, maxPerPage)
-	if perr != nil {
-		return reply{}, perr
-	}
-	page, pages, perr := cursorPage(items, size, c.query.Get("starting_after"))
+	return w.contactList(c, items)
+}
+
+// contactList answers a cursor-paged list of contacts.
+func (w *Workspace) contactList(c *call, items []record) (reply, error) {
+	page, pages, perr := queryPage(c, items, defaultPerPage)
 	if perr != nil {
 		return reply{}, perr
 	}

@@ -12,11 +12,7 @@ func init() {
 	route("POST /conversations", createConversation)
 	route("GET /conversations", func(w *Workspace, c *call) (reply, error) {
 		items := w.db.convs.all()
-		size, err := perPage(queryValue(c, "per_page"), 20, maxPerPage)
-		if err != nil {
-			return reply{}, err
-		}
-		page, pages, err := cursorPage(items, size, c.query.Get("starting_after"))
+		page, pages, err := queryPage(c, items, 20)
 		if err != nil {
 			return reply{}, err
 		}

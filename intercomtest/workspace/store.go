@@ -161,6 +161,16 @@ func cursorPage(items []record, size int, startingAfter string) ([]record, recor
 	return items[offset:end], pages, nil
 }
 
+// queryPage cuts items into the page a list request asks for with its
+// per_page (def when absent) and starting_after query parameters.
+func queryPage(c *call, items []record, def int) ([]record, record, *apiError) {
+	size, err := perPage(queryValue(c, "per_page"), def, maxPerPage)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cursorPage(items, size, c.query.Get("starting_after"))
+}
+
 // numberPage cuts items into page number page (from 1).
 func numberPage(items []record, page, size int) ([]record, record) {
 	page = max(page, 1)
