@@ -39,7 +39,7 @@ func (sh *shaper) object(s *openapi3.Schema) *objectInfo {
 		return oi
 	}
 	props := oas.Properties(s)
-	oi := &objectInfo{props: props, names: slices.Sorted(maps.Keys(props)), required: requiredOf(s)}
+	oi := &objectInfo{props: props, names: slices.Sorted(maps.Keys(props)), required: oas.Required(s)}
 	sh.info[s] = oi
 	return oi
 }
@@ -181,25 +181,6 @@ func scalarFits(s *openapi3.Schema, v any) bool {
 // that is a string in one version and an object in another); an answer
 // takes the first that fits its schema.
 type variants []any
-
-// requiredOf collects the required names of s and its allOf branches.
-func requiredOf(s *openapi3.Schema) map[string]bool {
-	req := map[string]bool{}
-	var walk func(*openapi3.Schema, int)
-	walk = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > 8 {
-			return
-		}
-		for _, r := range s.Required {
-			req[r] = true
-		}
-		for _, sub := range s.AllOf {
-			walk(sub.Value, depth+1)
-		}
-	}
-	walk(s, 0)
-	return req
-}
 
 // isType reports whether s allows values of type t (a schema without a
 // type allows any).

@@ -72,6 +72,26 @@ func Properties(s *openapi3.Schema) map[string]*openapi3.Schema {
 	return props
 }
 
+// Required returns the names a schema requires, its allOf branches
+// included.
+func Required(s *openapi3.Schema) map[string]bool {
+	req := map[string]bool{}
+	var walk func(*openapi3.Schema, int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 8 {
+			return
+		}
+		for _, r := range s.Required {
+			req[r] = true
+		}
+		for _, sub := range s.AllOf {
+			walk(sub.Value, depth+1)
+		}
+	}
+	walk(s, 0)
+	return req
+}
+
 // Undeclared lists the JSON pointers of the object keys in value that
 // schema does not declare and that a generated Go type would therefore
 // drop.
