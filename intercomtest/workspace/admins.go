@@ -147,9 +147,9 @@ func (w *Workspace) seedBase(s *Seed) {
 	}
 }
 
-// load builds the workspace from a seed. Callers hold w.mu.
+// load builds the workspace from a seed into a new, empty store. Callers
+// hold w.mu.
 func (w *Workspace) load(s *Seed) error {
-	w.db.admins, w.db.teams, w.db.ticketType, w.db.attributes = newTable(), newTable(), newTable(), newTable()
 	w.seedBase(s)
 	if s == nil {
 		return nil

@@ -90,10 +90,10 @@ type scroll struct {
 	expires time.Time
 }
 
-func newStore(now time.Time) *store {
+func newStore() *store {
 	return &store{
-		counter: 1000000, app: nil,
-		admins: newTable(), teams: newTable(), contacts: newTable(), companies: newTable(),
+		counter: 1000000,
+		admins:  newTable(), teams: newTable(), contacts: newTable(), companies: newTable(),
 		tags: newTable(), notes: newTable(), convs: newTable(), tickets: newTable(),
 		ticketType: newTable(), attributes: newTable(), exports: newTable(),
 		contactTags: map[string][]string{}, contactCompanies: map[string][]string{},

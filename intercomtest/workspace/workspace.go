@@ -183,7 +183,7 @@ func (w *Workspace) Reset() error {
 	defer w.mu.Unlock()
 	w.seq = 0
 	w.rng = rand.New(rand.NewPCG(1, 2))
-	w.db = newStore(w.now())
+	w.db = newStore()
 	if w.rate != nil {
 		w.rate.reset()
 	}
