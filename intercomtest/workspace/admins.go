@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
@@ -182,7 +181,7 @@ func (w *Workspace) load(s *Seed) error {
 		tags, _ := ct["tags"].([]any)
 		for _, t := range tags {
 			name, _ := t.(string)
-			w.db.contactTags[id] = append(w.db.contactTags[id], str(w.tagNamed(name), "id"))
+			link(w.db.contactTags, id, str(w.tagNamed(name), "id"))
 		}
 		companies, _ := ct["companies"].([]any)
 		for _, c := range companies {
@@ -191,9 +190,7 @@ func (w *Workspace) load(s *Seed) error {
 			if !found {
 				return fmt.Errorf("workspace: seed contacts[%d]: no seeded company has company_id %q", i, cid)
 			}
-			if !slices.Contains(w.db.contactCompanies[id], str(co, "id")) {
-				w.db.contactCompanies[id] = append(w.db.contactCompanies[id], str(co, "id"))
-			}
+			link(w.db.contactCompanies, id, str(co, "id"))
 		}
 	}
 	return nil

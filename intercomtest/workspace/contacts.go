@@ -57,9 +57,7 @@ func init() {
 		if err != nil {
 			return reply{}, err
 		}
-		id := str(r, "id")
-		if !slices.Contains(w.db.contactTags[id], str(t, "id")) {
-			w.db.contactTags[id] = append(w.db.contactTags[id], str(t, "id"))
+		if link(w.db.contactTags, str(r, "id"), str(t, "id")) {
 			w.touch(r)
 		}
 		return ok(t)
@@ -151,9 +149,7 @@ func init() {
 		if err != nil {
 			return reply{}, err
 		}
-		id := str(r, "id")
-		if !slices.Contains(w.db.contactCompanies[id], str(co, "id")) {
-			w.db.contactCompanies[id] = append(w.db.contactCompanies[id], str(co, "id"))
+		if link(w.db.contactCompanies, str(r, "id"), str(co, "id")) {
 			w.touch(r)
 		}
 		return ok(w.companyView(co))
@@ -364,14 +360,10 @@ func mergeContacts(w *Workspace, c *call) (reply, error) {
 	}
 	fid, iid := str(from, "id"), str(into, "id")
 	for _, t := range w.db.contactTags[fid] {
-		if !slices.Contains(w.db.contactTags[iid], t) {
-			w.db.contactTags[iid] = append(w.db.contactTags[iid], t)
-		}
+		link(w.db.contactTags, iid, t)
 	}
 	for _, co := range w.db.contactCompanies[fid] {
-		if !slices.Contains(w.db.contactCompanies[iid], co) {
-			w.db.contactCompanies[iid] = append(w.db.contactCompanies[iid], co)
-		}
+		link(w.db.contactCompanies, iid, co)
 	}
 	for _, n := range w.notesOf(fid) {
 		n["contact"] = record{"type": "contact", "id": iid}

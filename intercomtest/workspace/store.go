@@ -241,6 +241,16 @@ func idOf(m map[string]any, key string) string {
 	return ""
 }
 
+// link adds id to the ids m holds for key (a contact's tags or
+// companies) unless it is there already, and reports whether it was added.
+func link(m map[string][]string, key, id string) bool {
+	if slices.Contains(m[key], id) {
+		return false
+	}
+	m[key] = append(m[key], id)
+	return true
+}
+
 func listOf(items []record) []any {
 	out := make([]any, len(items))
 	for i, r := range items {
