@@ -23,22 +23,6 @@ const maxFormParts = 1000
 // multipartType is the media type of an upload's request body.
 const multipartType = "multipart/form-data"
 
-// formMedia returns the multipart/form-data media type an operation's
-// request body documents, or nil.
-func formMedia(op *oas.Operation) *openapi3.MediaType {
-	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
-		return nil
-	}
-	content := op.Op.RequestBody.Value.Content
-	for _, name := range slices.Sorted(maps.Keys(content)) {
-		base, _, _ := strings.Cut(name, ";")
-		if strings.EqualFold(strings.TrimSpace(base), multipartType) {
-			return content[name]
-		}
-	}
-	return nil
-}
-
 // checkForm checks the body of a request to an operation that takes
 // multipart/form-data: that it is a multipart form (unless the operation
 // also takes the media type sent), that it parses, and that every part
@@ -47,11 +31,14 @@ func formMedia(op *oas.Operation) *openapi3.MediaType {
 // kept. It returns nil when the operation takes no form, or when the body
 // is left to the schema validator (which then checks each part's value).
 func checkForm(r *http.Request, body []byte, op *oas.Operation) []Violation {
-	mt := formMedia(op)
-	if mt == nil {
+	if op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
 		return nil
 	}
 	rb := op.Op.RequestBody.Value
+	mt := oas.FormMedia(rb.Content)
+	if mt == nil {
+		return nil
+	}
 	var schema *openapi3.Schema
 	if mt.Schema != nil {
 		schema = mt.Schema.Value
@@ -114,7 +101,7 @@ func checkForm(r *http.Request, body []byte, op *oas.Operation) []Violation {
 		seen[name] = true
 	}
 	var vs []Violation
-	for _, name := range requiredParts(schema) {
+	for _, name := range slices.Sorted(maps.Keys(oas.Required(schema))) {
 		if seen[name] {
 			continue
 		}
@@ -126,25 +113,6 @@ func checkForm(r *http.Request, body []byte, op *oas.Operation) []Violation {
 			Message: fmt.Sprintf("missing required part %q of the multipart body: send it as %s", name, how)})
 	}
 	return vs
-}
-
-// requiredParts lists the parts a form schema requires, its allOf
-// branches included.
-func requiredParts(s *openapi3.Schema) []string {
-	var out []string
-	var walk func(*openapi3.Schema, int)
-	walk = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > 8 {
-			return
-		}
-		out = append(out, s.Required...)
-		for _, sub := range s.AllOf {
-			walk(sub.Value, depth+1)
-		}
-	}
-	walk(s, 0)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // isFile reports whether a form property is a file: a binary string, or a
@@ -163,10 +131,7 @@ func describeForm(s *openapi3.Schema) string {
 	if len(props) == 0 {
 		return "the parts the description documents"
 	}
-	required := map[string]bool{}
-	for _, name := range requiredParts(s) {
-		required[name] = true
-	}
+	required := oas.Required(s)
 	var parts []string
 	for _, name := range slices.Sorted(maps.Keys(props)) {
 		kind := "text"

@@ -238,27 +238,28 @@ func (s *Server) resolve(name string) (string, bool) {
 	if _, ok := s.doc.Operation(name); ok {
 		return name, true
 	}
-	var found []string
-	for _, o := range s.doc.Operations {
-		if foldName(o.ID) == foldName(name) {
-			found = append(found, o.ID)
-		}
-	}
-	if len(found) == 1 {
+	if found := s.folded(name); len(found) == 1 {
 		return found[0], true
 	}
 	return "", false
 }
 
-func (s *Server) unknownOperation(id string) string {
-	msg := fmt.Sprintf("On: Intercom API %s has no operation %q", s.doc.Version, id)
-	var close []string
+// folded lists the operationIds that differ from name only in case or
+// punctuation.
+func (s *Server) folded(name string) []string {
+	want := foldName(name)
+	var found []string
 	for _, o := range s.doc.Operations {
-		if foldName(o.ID) == foldName(id) {
-			close = append(close, o.ID)
+		if foldName(o.ID) == want {
+			found = append(found, o.ID)
 		}
 	}
-	if len(close) > 1 {
+	return found
+}
+
+func (s *Server) unknownOperation(id string) string {
+	msg := fmt.Sprintf("On: Intercom API %s has no operation %q", s.doc.Version, id)
+	if close := s.folded(id); len(close) > 1 {
 		return msg + fmt.Sprintf(" (it could be any of %s: use the exact operationId)", strings.Join(close, ", "))
 	}
 	return msg + " (Operations lists them)"

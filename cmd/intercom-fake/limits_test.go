@@ -22,13 +22,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-quiet", "-addr", "127.0.0.1:0"}, &stdout, &stderr, func(a string) { addrs <- a })
-	}()
-	addr := <-addrs
+	f := startFake(ctx, t, "-quiet", "-addr", "127.0.0.1:0")
 
 	for _, opening := range []string{
 		// Headers promising a body that never comes.
@@ -36,7 +30,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		// An idle keep-alive connection after one request.
 		"GET /me HTTP/1.1\r\nHost: x\r\n\r\n",
 	} {
-		conn, err := net.Dial("tcp", addr)
+		conn, err := net.Dial("tcp", f.addr)
 		require.NoError(t, err)
 		_, err = io.WriteString(conn, opening)
 		require.NoError(t, err)
@@ -49,7 +43,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		_ = conn.Close()
 	}
 	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, <-f.done)
 }
 
 func TestHistoryFlag(t *testing.T) {

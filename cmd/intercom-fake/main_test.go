@@ -38,6 +38,28 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// fake is a run of the command serving in the background.
+type fake struct {
+	addr           string
+	stdout, stderr *syncBuffer
+	done           chan error // run's result, once ctx ends
+}
+
+// startFake runs the command with args until ctx ends, and returns once it
+// listens.
+func startFake(ctx context.Context, t *testing.T, args ...string) *fake {
+	t.Helper()
+	f := &fake{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	addrs := make(chan string, 1)
+	go func() { f.done <- run(ctx, args, f.stdout, f.stderr, func(a string) { addrs <- a }) }()
+	select {
+	case f.addr = <-addrs:
+	case err := <-f.done:
+		t.Fatalf("run returned before listening: %v", err)
+	}
+	return f
+}
+
 func get(t *testing.T, url string, header map[string]string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
@@ -69,19 +91,8 @@ func unknownVersion() string {
 func TestServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-version", sample, "-addr", "127.0.0.1:0", "-token", "secret"}, &stdout, &stderr, func(a string) { addrs <- a })
-	}()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("run returned before listening: %v", err)
-	}
-	base := "http://" + addr
+	f := startFake(ctx, t, "-version", sample, "-addr", "127.0.0.1:0", "-token", "secret")
+	base := "http://" + f.addr
 
 	status, body := get(t, base+"/me", map[string]string{"Authorization": "Bearer secret", "Intercom-Version": sample})
 	assert.Equal(t, http.StatusOK, status, "%s", body)
@@ -94,28 +105,22 @@ func TestServesUntilCancelled(t *testing.T) {
 	assert.Contains(t, string(body), `"code":"unauthorized"`)
 
 	cancel()
-	require.NoError(t, <-done)
-	assert.Contains(t, stdout.String(), "Intercom API "+sample+" at "+base)
-	assert.Contains(t, stderr.String(), "operation=identifyAdmin status=200")
-	assert.Contains(t, stderr.String(), "code=unauthorized")
+	require.NoError(t, <-f.done)
+	assert.Contains(t, f.stdout.String(), "Intercom API "+sample+" at "+base)
+	assert.Contains(t, f.stderr.String(), "operation=identifyAdmin status=200")
+	assert.Contains(t, f.stderr.String(), "code=unauthorized")
 }
 
 func TestQuietLogsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-quiet", "-addr", "127.0.0.1:0"}, &stdout, &stderr, func(a string) { addrs <- a })
-	}()
-	addr := <-addrs
-	status, _ := get(t, "http://"+addr+"/me", nil)
+	f := startFake(ctx, t, "-quiet", "-addr", "127.0.0.1:0")
+	status, _ := get(t, "http://"+f.addr+"/me", nil)
 	assert.Equal(t, http.StatusUnauthorized, status)
 	cancel()
-	require.NoError(t, <-done)
-	assert.Empty(t, stderr.String())
+	require.NoError(t, <-f.done)
+	assert.Empty(t, f.stderr.String())
 	names := versions.Names()
-	assert.Contains(t, stdout.String(), "Intercom API "+names[len(names)-1], "the newest version by default")
+	assert.Contains(t, f.stdout.String(), "Intercom API "+names[len(names)-1], "the newest version by default")
 }
 
 func TestRefusesBadArguments(t *testing.T) {
@@ -165,22 +170,12 @@ func TestAllowRemoteListensOnEveryInterface(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-allow-remote", "-addr", "0.0.0.0:0", "-quiet", "-version", sample}, &stdout, &stderr, func(a string) { addrs <- a })
-	}()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("run returned before listening: %v", err)
-	}
-	host, port, err := net.SplitHostPort(addr)
+	f := startFake(ctx, t, "-allow-remote", "-addr", "0.0.0.0:0", "-quiet", "-version", sample)
+	host, port, err := net.SplitHostPort(f.addr)
 	require.NoError(t, err)
-	assert.True(t, net.ParseIP(host).IsUnspecified(), "listens on every interface, got %s", addr)
+	assert.True(t, net.ParseIP(host).IsUnspecified(), "listens on every interface, got %s", f.addr)
 	status, body := get(t, "http://127.0.0.1:"+port+"/me", map[string]string{"Authorization": "Bearer t", "Intercom-Version": sample})
 	assert.Equal(t, http.StatusOK, status, "%s", body)
 	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, <-f.done)
 }

@@ -46,19 +46,8 @@ func TestStatefulWithSeedAndReset(t *testing.T) {
 	require.NoError(t, os.WriteFile(seed, []byte(`{"contacts": [{"email": "seeded@example.com", "name": "Seeded"}]}`), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
-	addrs := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-quiet", "-addr", "127.0.0.1:0", "-seed", seed, "-rate-limit", "1000"}, &stdout, &stderr, func(a string) { addrs <- a })
-	}()
-	var base string
-	select {
-	case a := <-addrs:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("run returned before listening: %v", err)
-	}
+	f := startFake(ctx, t, "-quiet", "-addr", "127.0.0.1:0", "-seed", seed, "-rate-limit", "1000")
+	base := "http://" + f.addr
 	names := versions.Names()
 	oldest, newest := names[0], names[len(names)-1]
 
@@ -85,7 +74,7 @@ func TestStatefulWithSeedAndReset(t *testing.T) {
 	assert.Equal(t, "seeded@example.com", list["data"].([]any)[0].(map[string]any)["email"])
 
 	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, <-f.done)
 }
 
 func TestStatefulRefusesABadSeed(t *testing.T) {

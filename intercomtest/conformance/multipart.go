@@ -46,18 +46,6 @@ func (in *Input) Multipart(dst *intercom.MultipartBody) error {
 	return nil
 }
 
-// multipartMedia returns the multipart/form-data media type of content,
-// or nil.
-func multipartMedia(content openapi3.Content) *openapi3.MediaType {
-	for _, name := range slices.Sorted(maps.Keys(content)) {
-		base, _, _ := strings.Cut(name, ";")
-		if strings.EqualFold(strings.TrimSpace(base), "multipart/form-data") {
-			return content[name]
-		}
-	}
-	return nil
-}
-
 // isBinary reports whether a property is a file: a binary string.
 func isBinary(s *openapi3.Schema) bool {
 	return s != nil && s.Type.Is("string") && s.Format == "binary"

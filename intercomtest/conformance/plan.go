@@ -153,7 +153,7 @@ func (p *planned) build(version string) (*Input, error) {
 			if in.body, err = json.Marshal(oas.Declared(schema, s.Value)); err != nil {
 				return nil, err
 			}
-		} else if fm := multipartMedia(rb.Value.Content); fm != nil {
+		} else if fm := oas.FormMedia(rb.Value.Content); fm != nil {
 			// An upload: the same sample, sent as a form.
 			s, err := oas.FromMedia(fm, oas.Request)
 			if err != nil {

@@ -2,12 +2,13 @@ package workspace
 
 import (
 	"fmt"
-	"slices"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
 
 func init() {
 	route("GET /me", func(w *Workspace, c *call) (reply, error) {
-		a := cloneJSON(w.db.admins.all()[0]).(record)
+		a := oas.Clone(w.db.admins.all()[0]).(record)
 		a["app"] = w.db.app
 		a["email_verified"] = true
 		return ok(a)
@@ -145,9 +146,9 @@ func (w *Workspace) seedBase(s *Seed) {
 	}
 }
 
-// load builds the workspace from a seed. Callers hold w.mu.
+// load builds the workspace from a seed into a new, empty store. Callers
+// hold w.mu.
 func (w *Workspace) load(s *Seed) error {
-	w.db.admins, w.db.teams, w.db.ticketType, w.db.attributes = newTable(), newTable(), newTable(), newTable()
 	w.seedBase(s)
 	if s == nil {
 		return nil
@@ -180,7 +181,7 @@ func (w *Workspace) load(s *Seed) error {
 		tags, _ := ct["tags"].([]any)
 		for _, t := range tags {
 			name, _ := t.(string)
-			w.db.contactTags[id] = append(w.db.contactTags[id], str(w.tagNamed(name), "id"))
+			link(w.db.contactTags, id, str(w.tagNamed(name), "id"))
 		}
 		companies, _ := ct["companies"].([]any)
 		for _, c := range companies {
@@ -189,9 +190,7 @@ func (w *Workspace) load(s *Seed) error {
 			if !found {
 				return fmt.Errorf("workspace: seed contacts[%d]: no seeded company has company_id %q", i, cid)
 			}
-			if !slices.Contains(w.db.contactCompanies[id], str(co, "id")) {
-				w.db.contactCompanies[id] = append(w.db.contactCompanies[id], str(co, "id"))
-			}
+			link(w.db.contactCompanies, id, str(co, "id"))
 		}
 	}
 	return nil

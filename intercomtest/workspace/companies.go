@@ -88,19 +88,7 @@ func init() {
 				items = append(items, r)
 			}
 		}
-		size, perr := perPage(queryValue(c, "per_page"), defaultPerPage, maxPerPage)
-		if perr != nil {
-			return reply{}, perr
-		}
-		page, pages, perr := cursorPage(items, size, c.query.Get("starting_after"))
-		if perr != nil {
-			return reply{}, perr
-		}
-		data := make([]any, len(page))
-		for i, r := range page {
-			data[i] = w.contactView(r)
-		}
-		return ok(record{"type": "list", "data": data, "total_count": float64(len(items)), "pages": pages})
+		return w.contactList(c, items)
 	})
 }
 

@@ -57,9 +57,7 @@ func init() {
 		if err != nil {
 			return reply{}, err
 		}
-		id := str(r, "id")
-		if !slices.Contains(w.db.contactTags[id], str(t, "id")) {
-			w.db.contactTags[id] = append(w.db.contactTags[id], str(t, "id"))
+		if link(w.db.contactTags, str(r, "id"), str(t, "id")) {
 			w.touch(r)
 		}
 		return ok(t)
@@ -85,11 +83,7 @@ func init() {
 			return reply{}, err
 		}
 		notes := w.notesOf(str(r, "id"))
-		size, perr := perPage(queryValue(c, "per_page"), defaultPerPage, maxPerPage)
-		if perr != nil {
-			return reply{}, perr
-		}
-		page, pages, perr := cursorPage(notes, size, c.query.Get("starting_after"))
+		page, pages, perr := queryPage(c, notes, defaultPerPage)
 		if perr != nil {
 			return reply{}, perr
 		}
@@ -155,9 +149,7 @@ func init() {
 		if err != nil {
 			return reply{}, err
 		}
-		id := str(r, "id")
-		if !slices.Contains(w.db.contactCompanies[id], str(co, "id")) {
-			w.db.contactCompanies[id] = append(w.db.contactCompanies[id], str(co, "id"))
+		if link(w.db.contactCompanies, str(r, "id"), str(co, "id")) {
 			w.touch(r)
 		}
 		return ok(w.companyView(co))
@@ -368,14 +360,10 @@ func mergeContacts(w *Workspace, c *call) (reply, error) {
 	}
 	fid, iid := str(from, "id"), str(into, "id")
 	for _, t := range w.db.contactTags[fid] {
-		if !slices.Contains(w.db.contactTags[iid], t) {
-			w.db.contactTags[iid] = append(w.db.contactTags[iid], t)
-		}
+		link(w.db.contactTags, iid, t)
 	}
 	for _, co := range w.db.contactCompanies[fid] {
-		if !slices.Contains(w.db.contactCompanies[iid], co) {
-			w.db.contactCompanies[iid] = append(w.db.contactCompanies[iid], co)
-		}
+		link(w.db.contactCompanies, iid, co)
 	}
 	for _, n := range w.notesOf(fid) {
 		n["contact"] = record{"type": "contact", "id": iid}
@@ -395,11 +383,12 @@ func listContacts(w *Workspace, c *call) (reply, error) {
 			items = append(items, r)
 		}
 	}
-	size, perr := perPage(queryValue(c, "per_page"), defaultPerPage, maxPerPage)
-	if perr != nil {
-		return reply{}, perr
-	}
-	page, pages, perr := cursorPage(items, size, c.query.Get("starting_after"))
+	return w.contactList(c, items)
+}
+
+// contactList answers a cursor-paged list of contacts.
+func (w *Workspace) contactList(c *call, items []record) (reply, error) {
+	page, pages, perr := queryPage(c, items, defaultPerPage)
 	if perr != nil {
 		return reply{}, perr
 	}

@@ -4,17 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
 
 func init() {
 	route("POST /conversations", createConversation)
 	route("GET /conversations", func(w *Workspace, c *call) (reply, error) {
 		items := w.db.convs.all()
-		size, err := perPage(queryValue(c, "per_page"), 20, maxPerPage)
-		if err != nil {
-			return reply{}, err
-		}
-		page, pages, err := cursorPage(items, size, c.query.Get("starting_after"))
+		page, pages, err := queryPage(c, items, 20)
 		if err != nil {
 			return reply{}, err
 		}
@@ -40,7 +38,7 @@ func init() {
 			cv["title"] = title
 		}
 		if ca, has := c.body["custom_attributes"].(map[string]any); has {
-			merged := cloneJSON(cv["custom_attributes"]).(map[string]any)
+			merged := oas.Clone(cv["custom_attributes"]).(map[string]any)
 			for k, v := range ca {
 				merged[k] = v
 			}

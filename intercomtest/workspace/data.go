@@ -151,16 +151,16 @@ func init() {
 		return ok(w.exportView(j))
 	})
 	route("GET /export/content/data/{}", func(w *Workspace, c *call) (reply, error) {
-		j, found := w.db.exports.get(c.params[0])
-		if !found {
-			return reply{}, notFound("Export job not found")
+		j, err := w.export(c.params[0])
+		if err != nil {
+			return reply{}, err
 		}
 		return ok(w.exportView(j))
 	})
 	route("POST /export/cancel/{}", func(w *Workspace, c *call) (reply, error) {
-		j, found := w.db.exports.get(c.params[0])
-		if !found {
-			return reply{}, notFound("Export job not found")
+		j, err := w.export(c.params[0])
+		if err != nil {
+			return reply{}, err
 		}
 		if w.exportStatus(j) != "completed" {
 			j["_canceled"] = true
@@ -168,9 +168,9 @@ func init() {
 		return ok(w.exportView(j))
 	})
 	route("GET /download/content/data/{}", func(w *Workspace, c *call) (reply, error) {
-		j, found := w.db.exports.get(c.params[0])
-		if !found {
-			return reply{}, notFound("Export job not found")
+		j, err := w.export(c.params[0])
+		if err != nil {
+			return reply{}, err
 		}
 		if s := w.exportStatus(j); s != "completed" {
 			return reply{}, notFound(fmt.Sprintf("the export is %s, not completed: poll it until its status is completed", s))
@@ -181,6 +181,14 @@ func init() {
 		}
 		return reply{status: http.StatusOK, raw: data, contentType: "application/octet-stream"}, nil
 	})
+}
+
+func (w *Workspace) export(id string) (record, error) {
+	j, found := w.db.exports.get(id)
+	if !found {
+		return nil, notFound("Export job not found")
+	}
+	return j, nil
 }
 
 var attributeName = regexp.MustCompile(`^[A-Za-z0-9_ -]{1,190}$`)

@@ -106,3 +106,13 @@ func TestScriptedAnswersComeFirst(t *testing.T) {
 	a.srv.On("ShowContact", nil)
 	assert.Equal(t, id, a.must(200, "GET", "/contacts/"+id, nil)["id"])
 }
+
+func TestSeedAttachesATagNamedTwiceOnce(t *testing.T) {
+	seed, err := workspace.ReadSeed(strings.NewReader(`{"contacts": [{"email": "a@x.com", "tags": ["vip", "VIP", "vip"]}]}`))
+	require.NoError(t, err)
+	a := newAPI(t, workspace.MustNew(t, workspace.WithSeed(seed)), lastVersion())
+	list := a.must(200, "GET", "/contacts", nil)["data"].([]any)
+	require.Len(t, list, 1)
+	tags := a.must(200, "GET", "/contacts/"+list[0].(obj)["id"].(string)+"/tags", nil)["data"].([]any)
+	assert.Len(t, tags, 1, "a tag the seed names twice is attached once")
+}

@@ -39,7 +39,7 @@ func (sh *shaper) object(s *openapi3.Schema) *objectInfo {
 		return oi
 	}
 	props := oas.Properties(s)
-	oi := &objectInfo{props: props, names: slices.Sorted(maps.Keys(props)), required: requiredOf(s)}
+	oi := &objectInfo{props: props, names: slices.Sorted(maps.Keys(props)), required: oas.Required(s)}
 	sh.info[s] = oi
 	return oi
 }
@@ -59,7 +59,7 @@ func (sh *shaper) fill(s *openapi3.Schema) any {
 		sh.filler[s] = v
 		sh.mu.Unlock()
 	}
-	return cloneJSON(v)
+	return oas.Clone(v)
 }
 
 const maxShapeDepth = 32
@@ -182,25 +182,6 @@ func scalarFits(s *openapi3.Schema, v any) bool {
 // takes the first that fits its schema.
 type variants []any
 
-// requiredOf collects the required names of s and its allOf branches.
-func requiredOf(s *openapi3.Schema) map[string]bool {
-	req := map[string]bool{}
-	var walk func(*openapi3.Schema, int)
-	walk = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > 8 {
-			return
-		}
-		for _, r := range s.Required {
-			req[r] = true
-		}
-		for _, sub := range s.AllOf {
-			walk(sub.Value, depth+1)
-		}
-	}
-	walk(s, 0)
-	return req
-}
-
 // isType reports whether s allows values of type t (a schema without a
 // type allows any).
 func isType(s *openapi3.Schema, t string) bool {
@@ -225,24 +206,4 @@ func nullable(s *openapi3.Schema) bool {
 		}
 	}
 	return false
-}
-
-// cloneJSON deep-copies a JSON value.
-func cloneJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = cloneJSON(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cloneJSON(e)
-		}
-		return out
-	default:
-		return v
-	}
 }

@@ -90,10 +90,10 @@ type scroll struct {
 	expires time.Time
 }
 
-func newStore(now time.Time) *store {
+func newStore() *store {
 	return &store{
-		counter: 1000000, app: nil,
-		admins: newTable(), teams: newTable(), contacts: newTable(), companies: newTable(),
+		counter: 1000000,
+		admins:  newTable(), teams: newTable(), contacts: newTable(), companies: newTable(),
 		tags: newTable(), notes: newTable(), convs: newTable(), tickets: newTable(),
 		ticketType: newTable(), attributes: newTable(), exports: newTable(),
 		contactTags: map[string][]string{}, contactCompanies: map[string][]string{},
@@ -159,6 +159,16 @@ func cursorPage(items []record, size int, startingAfter string) ([]record, recor
 		pages["next"] = record{"per_page": float64(size), "starting_after": encodeCursor(end)}
 	}
 	return items[offset:end], pages, nil
+}
+
+// queryPage cuts items into the page a list request asks for with its
+// per_page (def when absent) and starting_after query parameters.
+func queryPage(c *call, items []record, def int) ([]record, record, *apiError) {
+	size, err := perPage(queryValue(c, "per_page"), def, maxPerPage)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cursorPage(items, size, c.query.Get("starting_after"))
 }
 
 // numberPage cuts items into page number page (from 1).
@@ -229,6 +239,16 @@ func idOf(m map[string]any, key string) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return ""
+}
+
+// link adds id to the ids m holds for key (a contact's tags or
+// companies) unless it is there already, and reports whether it was added.
+func link(m map[string][]string, key, id string) bool {
+	if slices.Contains(m[key], id) {
+		return false
+	}
+	m[key] = append(m[key], id)
+	return true
 }
 
 func listOf(items []record) []any {

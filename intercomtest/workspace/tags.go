@@ -95,9 +95,7 @@ func createOrUpdateTag(w *Workspace, c *call) (reply, error) {
 			if err != nil {
 				return reply{}, err
 			}
-			cid := str(r, "id")
-			if !slices.Contains(w.db.contactTags[cid], tid) {
-				w.db.contactTags[cid] = append(w.db.contactTags[cid], tid)
+			if link(w.db.contactTags, str(r, "id"), tid) {
 				w.touch(r)
 			}
 		}

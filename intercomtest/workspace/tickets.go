@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/intercomgo/intercom/intercomtest/internal/oas"
 )
 
 // ticketStates are the states every workspace's tickets move through.
@@ -129,7 +131,7 @@ func createTicket(w *Workspace, c *call) (reply, error) {
 	id := w.numID()
 	t := record{
 		"type": "ticket", "id": id, "ticket_id": fmt.Sprint(w.db.tickets.len() + 1), "category": tt["category"],
-		"ticket_attributes": cloneJSON(attrs), "ticket_state": ticketState(0), "ticket_type": tt,
+		"ticket_attributes": oas.Clone(attrs), "ticket_state": ticketState(0), "ticket_type": tt,
 		"contacts":          record{"type": "contact.list", "contacts": contacts},
 		"admin_assignee_id": "0", "team_assignee_id": "0", "created_at": now, "updated_at": now,
 		"open": true, "snoozed_until": nil, "is_shared": false,
@@ -147,7 +149,7 @@ func updateTicket(w *Workspace, c *call) (reply, error) {
 		return reply{}, err
 	}
 	if attrs, has := c.body["ticket_attributes"].(map[string]any); has {
-		merged := cloneJSON(t["ticket_attributes"]).(map[string]any)
+		merged := oas.Clone(t["ticket_attributes"]).(map[string]any)
 		for k, v := range attrs {
 			merged[k] = v
 		}

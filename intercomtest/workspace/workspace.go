@@ -183,7 +183,7 @@ func (w *Workspace) Reset() error {
 	defer w.mu.Unlock()
 	w.seq = 0
 	w.rng = rand.New(rand.NewPCG(1, 2))
-	w.db = newStore(w.now())
+	w.db = newStore()
 	if w.rate != nil {
 		w.rate.reset()
 	}
@@ -236,8 +236,8 @@ func (w *Workspace) Admit(_ *http.Request, requestID string) (http.Header, *inte
 	if ok {
 		return h, nil
 	}
-	body := errorBody(requestID, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limit_exceeded", Message: "Rate Limit Exceeded"})
-	return h, &intercomtest.Response{Status: http.StatusTooManyRequests, Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}, Body: body}
+	resp := errorResponse(requestID, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limit_exceeded", Message: "Rate Limit Exceeded"})
+	return h, &resp
 }
 
 // apiError is an answer in Intercom's error.list shape.

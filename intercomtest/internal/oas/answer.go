@@ -78,6 +78,18 @@ func JSONMedia(content openapi3.Content) (string, *openapi3.MediaType) {
 	return "", nil
 }
 
+// FormMedia returns the multipart/form-data media type of content (an
+// upload's request body), or nil.
+func FormMedia(content openapi3.Content) *openapi3.MediaType {
+	for _, name := range slices.Sorted(maps.Keys(content)) {
+		base, _, _ := strings.Cut(name, ";")
+		if strings.EqualFold(strings.TrimSpace(base), "multipart/form-data") {
+			return content[name]
+		}
+	}
+	return nil
+}
+
 // SuccessAnswer builds the operation's documented success response: the
 // first of its examples that satisfies the schema, or a body built from the
 // schema when none does (or there are none).

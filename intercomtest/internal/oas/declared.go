@@ -72,6 +72,26 @@ func Properties(s *openapi3.Schema) map[string]*openapi3.Schema {
 	return props
 }
 
+// Required returns the names a schema requires, its allOf branches
+// included.
+func Required(s *openapi3.Schema) map[string]bool {
+	req := map[string]bool{}
+	var walk func(*openapi3.Schema, int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 8 {
+			return
+		}
+		for _, r := range s.Required {
+			req[r] = true
+		}
+		for _, sub := range s.AllOf {
+			walk(sub.Value, depth+1)
+		}
+	}
+	walk(s, 0)
+	return req
+}
+
 // Undeclared lists the JSON pointers of the object keys in value that
 // schema does not declare and that a generated Go type would therefore
 // drop.
@@ -117,7 +137,7 @@ func Declared(schema *openapi3.Schema, value any) any {
 
 func declared(s *openapi3.Schema, v any, depth int) any {
 	if s == nil || depth > 64 {
-		return clone(v)
+		return Clone(v)
 	}
 	switch x := v.(type) {
 	case map[string]any:
@@ -129,7 +149,7 @@ func declared(s *openapi3.Schema, v any, depth int) any {
 			} else if sh.extra != nil {
 				out[k] = declared(sh.extra, e, depth+1)
 			} else if sh.open {
-				out[k] = clone(e)
+				out[k] = Clone(e)
 			}
 		}
 		return out

@@ -87,12 +87,12 @@ func pick(ref *openapi3.SchemaRef, cands []candidate, dir Direction) (Sample, er
 	// to show an error answer; prefer one that sticks to the schema.
 	for _, c := range valid {
 		if len(Undeclared(schema, c.value)) == 0 {
-			s.Value, s.Source = clone(c.value), c.label
+			s.Value, s.Source = Clone(c.value), c.label
 			return s, nil
 		}
 	}
 	if len(valid) > 0 {
-		s.Value, s.Source = clone(valid[0].value), valid[0].label
+		s.Value, s.Source = Clone(valid[0].value), valid[0].label
 		return s, nil
 	}
 	v, err := Generate(schema, dir)
@@ -136,18 +136,18 @@ func (g *generator) value(s *openapi3.Schema, depth int) any {
 	defer func() { g.active[s]-- }()
 
 	if s.Example != nil && g.valid(s, s.Example) {
-		return clone(s.Example)
+		return Clone(s.Example)
 	}
 	for _, e := range s.Enum {
 		if e != nil && g.valid(s, e) {
-			return clone(e)
+			return Clone(e)
 		}
 	}
 	if s.Default != nil && g.valid(s, s.Default) {
-		return clone(s.Default)
+		return Clone(s.Default)
 	}
 	if s.Const != nil {
-		return clone(s.Const)
+		return Clone(s.Const)
 	}
 	if len(s.AllOf) > 0 {
 		merged := g.own(s, depth)
@@ -401,19 +401,19 @@ func merge(a, b map[string]any) map[string]any {
 	return out
 }
 
-// clone deep-copies a JSON value, so callers may change what they get.
-func clone(v any) any {
+// Clone deep-copies a JSON value, so callers may change what they get.
+func Clone(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = clone(e)
+			out[k] = Clone(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = clone(e)
+			out[i] = Clone(e)
 		}
 		return out
 	default:
