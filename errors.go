@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,22 +104,14 @@ func (e *Error) Error() string {
 func (e *Error) GoString() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "&intercom.Error{StatusCode:%d, RequestID:%q, Type:%q, Errors:%#v, RateLimit:%#v, Header:", e.StatusCode, e.RequestID, e.Type, e.Errors, e.RateLimit)
-	names := make([]string, 0, len(e.Header))
-	for k := range e.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	b.WriteString("http.Header{")
-	for i, k := range names {
+	for i, k := range slices.Sorted(maps.Keys(e.Header)) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		vals := make([]string, len(e.Header[k]))
 		for j, v := range e.Header[k] {
-			if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
-				v = redactValue(v)
-			}
-			vals[j] = strconv.Quote(e.redact.apply(v))
+			vals[j] = strconv.Quote(e.redact.headerValue(k, v))
 		}
 		fmt.Fprintf(&b, "%q:[]string{%s}", k, strings.Join(vals, ", "))
 	}
