@@ -211,11 +211,7 @@ func (t *Transport) CallStream(ctx context.Context, op Operation, req *http.Requ
 	if accept != "" && req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", accept)
 	}
-	req, err = prepareCall(WithOperation(ctx, op), req, s)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := t.Do(req)
+	resp, err := t.sendCall(ctx, op, req, s)
 	if err != nil {
 		return nil, err
 	}
@@ -225,43 +221,49 @@ func (t *Transport) CallStream(ctx context.Context, op Operation, req *http.Requ
 		}
 		return resp.Body, nil
 	}
-	body, rerr := ReadResponseBody(resp)
-	_ = resp.Body.Close()
-	if s.response != nil {
-		*s.response = Response{Response: resp, Body: body}
-	}
-	if rerr != nil {
-		return nil, rerr
-	}
-	return nil, withOperation(CheckResponse(resp, body), op)
+	_, err = finish(resp, op, s)
+	return nil, err
 }
 
 // roundTrip sends the request, reads its body (bounded) and checks its status.
 func (t *Transport) roundTrip(ctx context.Context, op Operation, req *http.Request, s *callSettings) (*http.Response, []byte, error) {
+	resp, err := t.sendCall(ctx, op, req, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := finish(resp, op, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, body, nil
+}
+
+// sendCall applies the per-call options to req and sends it for op.
+func (t *Transport) sendCall(ctx context.Context, op Operation, req *http.Request, s *callSettings) (*http.Response, error) {
 	req, err := prepareCall(WithOperation(ctx, op), req, s)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	resp, err := t.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
+	return t.Do(req)
+}
+
+// finish reads and closes resp's body (bounded), keeps it for WithResponse,
+// and checks the status before anything else: an answer outside 2xx is an
+// *Error even when its body could not be read whole, since the status says
+// more than a cut body would.
+func finish(resp *http.Response, op Operation, s *callSettings) ([]byte, error) {
 	body, rerr := ReadResponseBody(resp)
 	_ = resp.Body.Close()
 	if s.response != nil {
 		*s.response = Response{Response: resp, Body: body}
 	}
-	if rerr != nil {
-		// The status still says more than a cut body would.
-		if err := CheckResponse(resp, body); err != nil {
-			return nil, nil, withOperation(err, op)
-		}
-		return nil, nil, fmt.Errorf("intercom: %s %s: %w", op.Method, op.Path, rerr)
-	}
 	if err := CheckResponse(resp, body); err != nil {
-		return nil, nil, withOperation(err, op)
+		return nil, withOperation(err, op)
 	}
-	return resp, body, nil
+	if rerr != nil {
+		return nil, fmt.Errorf("intercom: %s %s: %w", op.Method, op.Path, rerr)
+	}
+	return body, nil
 }
 
 func withOperation(err error, op Operation) error {

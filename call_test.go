@@ -124,6 +124,24 @@ func TestCallStream(t *testing.T) {
 	assert.Equal(t, "application/octet-stream", rec.requests()[0].Header.Get("Accept"))
 }
 
+func TestCallStreamStatusWinsOverACutErrorBody(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("X-Request-Id", "002d37gmte7nhkf9o4eg")
+		w.WriteHeader(404)
+		_, _ = io.WriteString(w, strings.Repeat("x", 100))
+	})
+	tr := newTestTransport(t, rec.URL, WithMaxResponseBytes(10))
+	var resp Response
+	body, err := tr.CallStream(context.Background(), testOp, newCall(t, tr, "GET"), "application/octet-stream", []RequestOption{WithResponse(&resp)})
+	assert.Nil(t, body)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr, "a non-2xx answer is an *Error even when its body is over the limit")
+	assert.True(t, IsNotFound(err))
+	assert.Equal(t, "002d37gmte7nhkf9o4eg", apiErr.RequestID)
+	assert.Equal(t, "ShowContact", apiErr.Operation)
+	assert.Equal(t, 404, resp.StatusCode)
+}
+
 func TestMultipartBody(t *testing.T) {
 	mb := &MultipartBody{
 		Fields: []FormField{{Name: "title", Value: "Q3"}},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -153,10 +154,7 @@ func (r Reply) WithAttachments(urls ...string) Reply {
 	if r.fields == nil {
 		return r
 	}
-	f := make(map[string]any, len(r.fields)+1)
-	for k, v := range r.fields {
-		f[k] = v
-	}
+	f := maps.Clone(r.fields) // r is a value: the original keeps its fields
 	f["attachment_urls"] = append([]string(nil), urls...)
 	r.fields = f
 	if len(urls) > 10 && r.err == nil {

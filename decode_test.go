@@ -2,6 +2,7 @@ package intercom_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -169,4 +170,46 @@ func TestIteratorItemsCarryTheirMismatchesAndRawJSON(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "false", string(raw))
 	assert.Equal(t, "a2", *items[1].Id)
+}
+
+// All points each item's Raw at its own element of the page, whether the
+// items are values or pointers.
+func TestAllAttachesRawToValueAndPointerItems(t *testing.T) {
+	type item struct {
+		intercom.Raw
+		ID string `json:"id"`
+	}
+	type page struct {
+		intercom.Raw
+		Data []*item `json:"data"`
+	}
+	body := []byte(`{"data":[{"id":"a1","extra":1},{"id":"a2","extra":2}]}`)
+	fetch := func(context.Context, intercom.PageRequest) (*page, error) {
+		var p page
+		_, err := intercom.Decode("ListThings", body, &p)
+		return &p, err
+	}
+	info := func(*page) intercom.PageInfo { return intercom.PageInfo{} }
+	pointers := intercom.Pager[*page, *item]{Operation: "ListThings", Style: intercom.PageCursor, Fetch: fetch, Info: info,
+		Items: func(p *page) []*item { return p.Data }, ItemsPath: []string{"data"}}
+	values := intercom.Pager[*page, item]{Operation: "ListThings", Style: intercom.PageCursor, Fetch: fetch, Info: info,
+		Items: func(p *page) []item {
+			out := make([]item, len(p.Data))
+			for i, it := range p.Data {
+				out[i] = *it
+			}
+			return out
+		}, ItemsPath: []string{"data"}}
+	var fromPointers, fromValues []string
+	for it, err := range pointers.All(t.Context()) {
+		require.NoError(t, err)
+		fromPointers = append(fromPointers, it.ID+"="+string(it.RawJSON()))
+	}
+	for it, err := range values.All(t.Context()) {
+		require.NoError(t, err)
+		fromValues = append(fromValues, it.ID+"="+string(it.RawJSON()))
+	}
+	want := []string{`a1={"id":"a1","extra":1}`, `a2={"id":"a2","extra":2}`}
+	assert.Equal(t, want, fromPointers)
+	assert.Equal(t, want, fromValues)
 }

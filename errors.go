@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,22 +104,14 @@ func (e *Error) Error() string {
 func (e *Error) GoString() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "&intercom.Error{StatusCode:%d, RequestID:%q, Type:%q, Errors:%#v, RateLimit:%#v, Header:", e.StatusCode, e.RequestID, e.Type, e.Errors, e.RateLimit)
-	names := make([]string, 0, len(e.Header))
-	for k := range e.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	b.WriteString("http.Header{")
-	for i, k := range names {
+	for i, k := range slices.Sorted(maps.Keys(e.Header)) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		vals := make([]string, len(e.Header[k]))
 		for j, v := range e.Header[k] {
-			if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
-				v = redactValue(v)
-			}
-			vals[j] = strconv.Quote(e.redact.apply(v))
+			vals[j] = strconv.Quote(e.redact.headerValue(k, v))
 		}
 		fmt.Fprintf(&b, "%q:[]string{%s}", k, strings.Join(vals, ", "))
 	}
@@ -188,28 +181,36 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	if e.RequestID == "" {
 		e.RequestID = resp.Header.Get("X-Request-Id")
 	}
-	e.RetryAfter = retryAfter(resp.Header, time.Now())
+	e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
 	return e
 }
 
 // retryAfter parses the Retry-After header: delta seconds, or an HTTP date
-// measured against the Date header when there is one. It returns 0 when
-// the header is absent or unreadable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
+// measured against the response's Date header when there is one (so that a
+// skewed local clock does not distort the wait), else against now. ok is
+// false when the header is absent or unreadable.
+func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	ra := strings.TrimSpace(h.Get("Retry-After"))
 	if ra == "" {
-		return 0
+		return 0, false
 	}
 	if secs, err := strconv.ParseInt(ra, 10, 64); err == nil && secs >= 0 {
-		return time.Duration(min(secs, 1<<31)) * time.Second
-	}
-	if d, err := http.ParseTime(h.Get("Date")); err == nil {
-		now = d
+		// Clamp so the conversion cannot overflow; anything this long is
+		// beyond any sensible wait anyway.
+		return time.Duration(min(secs, 1<<31)) * time.Second, true
 	}
 	if at, err := http.ParseTime(ra); err == nil {
-		return max(at.Sub(now), 0)
+		return max(at.Sub(serverTime(h, now)), 0), true
 	}
-	return 0
+	return 0, false
+}
+
+// serverTime returns the response's Date header, or now when it has none.
+func serverTime(h http.Header, now time.Time) time.Time {
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		return d
+	}
+	return now
 }
 
 // AsError returns the *Error in err's chain, if there is one.

@@ -3,8 +3,9 @@ package intercom
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,22 +28,21 @@ type redactedHeader struct {
 
 // LogValue returns the header as a group of name=value attributes.
 func (rh redactedHeader) LogValue() slog.Value {
-	h := rh.h
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	attrs := make([]slog.Attr, 0, len(names))
-	for _, k := range names {
-		v := strings.Join(h[k], ", ")
-		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
-			v = redactValue(v)
-		}
-		v = rh.redact.apply(v)
-		attrs = append(attrs, slog.String(k, v))
+	attrs := make([]slog.Attr, 0, len(rh.h))
+	for _, k := range slices.Sorted(maps.Keys(rh.h)) {
+		attrs = append(attrs, slog.String(k, rh.redact.headerValue(k, strings.Join(rh.h[k], ", "))))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// headerValue returns v, a value of header name, fit to print: the
+// credential of an Authorization or cookie header hidden, and the
+// request's token hidden wherever the value echoes it.
+func (r redactor) headerValue(name, v string) string {
+	if sensitiveHeaders[http.CanonicalHeaderKey(name)] {
+		v = redactValue(v)
+	}
+	return r.apply(v)
 }
 
 // redactValue keeps an auth scheme such as "Bearer" so logs still show which

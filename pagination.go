@@ -325,21 +325,16 @@ func (p Pager[P, T]) All(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		n := 0
+		ptr := ItemsPointer(p.ItemsPath)
 		for page, err := range p.Pages(ctx) {
 			if err != nil {
 				yield(zero, err)
 				return
 			}
 			n++
-			src, ptr := rawOf(any(page)), ItemsPointer(p.ItemsPath)
+			src := rawOf(any(page))
 			for i, item := range p.Items(page) {
-				if src != nil {
-					if h, ok := any(item).(rawHolder); ok {
-						h.setRaw(src, ptr+"/"+strconv.Itoa(i))
-					} else {
-						attachItemRaw(&item, src, ptr, i)
-					}
-				}
+				attachItemRaw(&item, src, ptr, i)
 				if err := ctx.Err(); err != nil {
 					yield(zero, &PageError{Operation: p.Operation, Page: n, Err: fmt.Errorf("intercom: %w", err)})
 					return

@@ -191,12 +191,17 @@ func rawOf(v any) *rawSource {
 
 func (r *Raw) rawSource() *rawSource { return r.src }
 
-// attachItemRaw points item's Raw at element i of the page's items array.
-func attachItemRaw(item any, src *rawSource, itemsPtr string, i int) {
+// attachItemRaw points the Raw of *item (an item type that embeds Raw, or
+// a pointer to one) at element i of the page's items array.
+func attachItemRaw[T any](item *T, src *rawSource, itemsPtr string, i int) {
 	if src == nil {
 		return
 	}
-	if h, ok := item.(rawHolder); ok {
+	h, ok := any(*item).(rawHolder) // a pointer item
+	if !ok {
+		h, ok = any(item).(rawHolder)
+	}
+	if ok {
 		h.setRaw(src, itemsPtr+"/"+strconv.Itoa(i))
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -119,22 +117,12 @@ func (t *Transport) backoff(attempt int) time.Duration {
 // distort the wait.
 func (t *Transport) serverDelay(h http.Header, useReset bool) (time.Duration, bool) {
 	now := t.now()
-	if d, err := http.ParseTime(h.Get("Date")); err == nil {
-		now = d
-	}
-	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
-		if secs, err := strconv.ParseInt(ra, 10, 64); err == nil && secs >= 0 {
-			// Clamp so the conversion cannot overflow; anything this long is
-			// beyond any sensible maximum wait anyway.
-			return time.Duration(min(secs, 1<<31)) * time.Second, true
-		}
-		if at, err := http.ParseTime(ra); err == nil {
-			return max(at.Sub(now), 0), true
-		}
+	if d, ok := retryAfter(h, now); ok {
+		return d, true
 	}
 	if useReset {
 		if secs, ok := headerInt(h, "X-RateLimit-Reset"); ok && secs > 0 {
-			if d := time.Unix(int64(secs), 0).Sub(now); d > 0 {
+			if d := time.Unix(int64(secs), 0).Sub(serverTime(h, now)); d > 0 {
 				return d, true
 			}
 		}

@@ -165,10 +165,7 @@ var ErrInvalidQuery = errors.New("intercom: invalid search query")
 // QueryInto checks q and decodes it into dst, a version package's query
 // type. The version packages' BuildSearchRequest functions use it.
 func QueryInto(q Query, dst any) error {
-	if err := q.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidQuery, err)
-	}
-	raw, err := json.Marshal(q.wire())
+	raw, err := q.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidQuery, err)
 	}

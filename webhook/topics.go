@@ -183,7 +183,6 @@ var (
 func init() {
 	for _, g := range groups {
 		for _, t := range g.topics {
-			topicIndex[t] = len(topicList)
 			topicList = append(topicList, TopicInfo{Topic: t, Object: g.object, Schema: g.schema, Minimal: minimal[t], Source: DocsURL + "#" + g.anchor})
 		}
 	}
